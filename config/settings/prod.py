@@ -1,0 +1,23 @@
+"""Production settings: PostgreSQL through DATABASE_URL, HTTPS behind a reverse proxy.
+`manage.py check --deploy` passes with these and a real LIANQI_SECRET_KEY."""
+
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import env_bool
+
+DEBUG = False
+if os.environ.get("LIANQI_SECRET_KEY", "").startswith("insecure") or not os.environ.get("LIANQI_SECRET_KEY"):
+    raise ImproperlyConfigured("Set LIANQI_SECRET_KEY to a long random value in production.")
+if not os.environ.get("DATABASE_URL") and not env_bool("LIANQI_ALLOW_SQLITE"):
+    raise ImproperlyConfigured("Set DATABASE_URL to the PostgreSQL database in production.")
+
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("LIANQI_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = int(os.environ.get("LIANQI_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = env_bool("LIANQI_HSTS_PRELOAD", False)
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True

@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from lianqi.accounts.urls import auth_urlpatterns
+
+urlpatterns = [
+    path("", include("lianqi.core.urls")),
+    path("accounts/", include(auth_urlpatterns)),
+    path("accounts/", include("lianqi.accounts.urls")),
+    path("org/", include("lianqi.org.urls")),
+    path("enterprises/", include("lianqi.enterprises.urls")),
+    path("liaisons/", include("lianqi.liaisons.urls")),
+    path("c/", include("lianqi.enterprises.code_urls")),
+    path("api/v1/", include("lianqi.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("django-admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

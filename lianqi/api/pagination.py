@@ -1,0 +1,29 @@
+"""Pagination that refuses what it cannot honour: an oversized or malformed page size is a 400
+with the reason, not a silent clamp."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import PageNumberPagination
+
+MAX_PAGE_SIZE = 500
+
+
+class StrictPageNumberPagination(PageNumberPagination):
+    page_size_query_param = "page_size"
+    max_page_size = MAX_PAGE_SIZE
+
+    def get_page_size(self, request: Any) -> int:
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size  # type: ignore[return-value]
+        try:
+            size = int(raw)
+        except ValueError as exc:
+            raise ValidationError({"page_size": [_("每页条数必须是整数")]}) from exc
+        if size < 1 or size > MAX_PAGE_SIZE:
+            raise ValidationError({"page_size": [_("每页条数应在 1 到 %(max)d 之间") % {"max": MAX_PAGE_SIZE}]})
+        return size

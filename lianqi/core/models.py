@@ -1,0 +1,91 @@
+"""Base models every domain app builds on: jurisdiction scoping and long-running jobs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStampedModel(models.Model):
+    """Adds creation and update times to a row."""
+
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class ScopedModel(TimeStampedModel):
+    """A row that belongs to one jurisdiction.
+
+    `jurisdiction_path` copies the jurisdiction's path (``430000/430300/430371/``) so that
+    scoping is one indexed prefix filter instead of a recursive join; it is refreshed on every
+    save from the jurisdiction, which is the source of truth.
+    """
+
+    jurisdiction = models.ForeignKey(
+        "org.Jurisdiction", on_delete=models.PROTECT, related_name="+", verbose_name=_("辖区")
+    )
+    jurisdiction_path = models.CharField(_("辖区路径"), max_length=255, db_index=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.jurisdiction_path = self.jurisdiction.path
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "jurisdiction" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "jurisdiction_path"}
+        super().save(*args, **kwargs)
+
+
+class Job(TimeStampedModel):
+    """A piece of long work (an import, an export, a recomputation) that a user started and can
+    leave and come back to: its progress and outcome live here, not in the request."""
+
+    class Kind(models.TextChoices):
+        ENTERPRISE_IMPORT = "enterprise_import", _("企业导入")
+        LIAISON_IMPORT = "liaison_import", _("联企干部导入")
+        EXPORT = "export", _("导出")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("处理中")
+        READY = "ready", _("待确认")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+        CANCELLED = "cancelled", _("已取消")
+
+    kind = models.CharField(_("类型"), max_length=40, choices=Kind.choices)
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.QUEUED)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jobs", verbose_name=_("发起人")
+    )
+    jurisdiction = models.ForeignKey(
+        "org.Jurisdiction", on_delete=models.PROTECT, related_name="+", verbose_name=_("辖区")
+    )
+    file = models.FileField(_("文件"), upload_to="jobs/%Y/%m/", blank=True)
+    original_name = models.CharField(_("原文件名"), max_length=255, blank=True)
+    total = models.PositiveIntegerField(_("总数"), default=0)
+    processed = models.PositiveIntegerField(_("已处理"), default=0)
+    result = models.JSONField(_("结果"), default=dict, blank=True)
+    error = models.TextField(_("错误"), blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("后台任务")
+        verbose_name_plural = _("后台任务")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def percent(self) -> int:
+        if not self.total:
+            return 100 if self.status in {self.Status.READY, self.Status.DONE} else 0
+        return min(100, round(self.processed * 100 / self.total))

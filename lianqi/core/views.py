@@ -1,0 +1,48 @@
+"""Generic view pieces every app uses: role checks, scoped loading, list pagination."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+
+from .roles import STAFF_ROLES, has_role
+
+MAX_PAGE_SIZE = 200
+
+
+class RoleRequiredMixin(LoginRequiredMixin):
+    """Anonymous users are sent to the login page; logged-in users without one of
+    `allowed_roles` get 403. Which *objects* they may see is decided by each app's
+    `permissions.visible(user)`, which answers 404 outside their jurisdiction."""
+
+    allowed_roles: tuple[str, ...] = tuple(STAFF_ROLES)
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not has_role(request.user, self.allowed_roles):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+
+def paginate(request: HttpRequest, queryset: QuerySet[Any], default_size: int = 50) -> dict[str, Any]:
+    """Page a queryset from `?page=` and `?size=` (capped), never failing on bad numbers."""
+    try:
+        size = max(1, min(int(request.GET.get("size", default_size)), MAX_PAGE_SIZE))
+    except ValueError:
+        size = default_size
+    paginator = Paginator(queryset, size)
+    try:
+        page = paginator.page(request.GET.get("page", 1))
+    except PageNotAnInteger:
+        page = paginator.page(1)
+    except EmptyPage:
+        page = paginator.page(paginator.num_pages)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {"page_obj": page, "paginator": paginator, "object_list": page.object_list, "query_string": query.urlencode()}
