@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "lianqi.enterprises",
     "lianqi.liaisons",
     "lianqi.api",
+    "lianqi.demo",
 ]
 
 MIDDLEWARE = [
@@ -110,7 +111,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": SQLITE_PATH,
+            "NAME": str(SQLITE_PATH),
             "OPTIONS": SQLITE_OPTIONS,
         }
     }

@@ -28,7 +28,9 @@ def _flatten(detail: Any) -> Any:
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DjangoValidationError):
-        exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages})
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
@@ -41,7 +43,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     elif isinstance(exc, exceptions.APIException):
         detail = exc.detail
         message = str(detail.get("detail", detail)) if isinstance(detail, dict) else str(detail)
-        body = {"code": exc.get_codes() if isinstance(exc.get_codes(), str) else exc.default_code, "message": message}
+        body = {
+            "code": str(exc.default_code),
+            "message": message,
+        }
     else:
         body = {"code": "error", "message": str(exc)}
     response.data = {"error": body}

@@ -25,5 +25,7 @@ class StrictPageNumberPagination(PageNumberPagination):
         except ValueError as exc:
             raise ValidationError({"page_size": [_("每页条数必须是整数")]}) from exc
         if size < 1 or size > MAX_PAGE_SIZE:
-            raise ValidationError({"page_size": [_("每页条数应在 1 到 %(max)d 之间") % {"max": MAX_PAGE_SIZE}]})
+            raise ValidationError(
+                {"page_size": [_("每页条数应在 1 到 %(max)d 之间") % {"max": MAX_PAGE_SIZE}]}
+            )
         return size

@@ -31,7 +31,7 @@ NAV_ITEMS: list[NavItem] = [
 
 
 def items_for(user: object) -> list[dict[str, object]]:
-    items = []
+    items: list[dict[str, object]] = []
     for item in NAV_ITEMS:
         if not has_role(user, item.roles):
             continue

@@ -8,7 +8,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 
 from .roles import STAFF_ROLES, has_role
 
@@ -22,7 +22,7 @@ class RoleRequiredMixin(LoginRequiredMixin):
 
     allowed_roles: tuple[str, ...] = tuple(STAFF_ROLES)
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         if not has_role(request.user, self.allowed_roles):
@@ -45,4 +45,9 @@ def paginate(request: HttpRequest, queryset: QuerySet[Any], default_size: int = 
         page = paginator.page(paginator.num_pages)
     query = request.GET.copy()
     query.pop("page", None)
-    return {"page_obj": page, "paginator": paginator, "object_list": page.object_list, "query_string": query.urlencode()}
+    return {
+        "page_obj": page,
+        "paginator": paginator,
+        "object_list": page.object_list,
+        "query_string": query.urlencode(),
+    }

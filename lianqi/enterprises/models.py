@@ -27,7 +27,12 @@ class Industry(models.Model):
     description = models.TextField(_("说明"), blank=True)
     section = models.CharField(_("门类"), max_length=1, db_index=True)
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("上级")
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("上级"),
     )
 
     class Meta:
@@ -92,7 +97,9 @@ class Enterprise(ScopedModel):
         related_name="enterprises",
         verbose_name=_("联企干部"),
     )
-    code_token = models.CharField(_("营商码令牌"), max_length=40, unique=True, default=new_code_token, editable=False)
+    code_token = models.CharField(
+        _("营商码令牌"), max_length=40, unique=True, default=new_code_token, editable=False
+    )
     search_text = models.TextField(editable=False, default="")
 
     history = HistoricalRecords(excluded_fields=["search_text", "updated_at"])
@@ -127,10 +134,16 @@ class YearFigure(TimeStampedModel):
         Enterprise, on_delete=models.CASCADE, related_name="year_figures", verbose_name=_("企业")
     )
     year = models.PositiveSmallIntegerField(_("年度"))
-    output_value = models.DecimalField(_("产值（万元）"), max_digits=14, decimal_places=2, null=True, blank=True)
-    revenue = models.DecimalField(_("营业收入（万元）"), max_digits=14, decimal_places=2, null=True, blank=True)
+    output_value = models.DecimalField(
+        _("产值（万元）"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    revenue = models.DecimalField(
+        _("营业收入（万元）"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
     tax = models.DecimalField(_("税收（万元）"), max_digits=14, decimal_places=2, null=True, blank=True)
-    rd_spending = models.DecimalField(_("研发投入（万元）"), max_digits=14, decimal_places=2, null=True, blank=True)
+    rd_spending = models.DecimalField(
+        _("研发投入（万元）"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
 
     history = HistoricalRecords()
 
@@ -148,7 +161,9 @@ class Contact(TimeStampedModel):
     """A person at an enterprise the park talks to. Phone numbers are masked for roles that do
     not need them (see `lianqi.enterprises.permissions.can_see_contact_phone`)."""
 
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("企业"))
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("企业")
+    )
     name = models.CharField(_("姓名"), max_length=50)
     title = models.CharField(_("职务"), max_length=60, blank=True)
     phone = models.CharField(_("手机号"), max_length=20, blank=True)
@@ -185,9 +200,17 @@ class RetiredCodeToken(models.Model):
     )
     retired_at = models.DateTimeField(_("停用时间"), auto_now_add=True)
     retired_by = models.ForeignKey(
-        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("操作人")
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("操作人"),
     )
 
     class Meta:
         verbose_name = _("已停用营商码")
         verbose_name_plural = _("已停用营商码")
+
+    def __str__(self) -> str:
+        return self.token

@@ -22,9 +22,9 @@ from .models import LiaisonChange
 def _check_staff_can_serve(staff: Staff, enterprise: Enterprise) -> None:
     if not staff.is_active:
         raise ValidationError({"liaison": _("%(name)s 已离岗，不能担任联企干部") % {"name": staff.name}})
-    if not enterprise.jurisdiction_path.startswith(staff.jurisdiction_path) and not staff.jurisdiction_path.startswith(
-        enterprise.jurisdiction_path
-    ):
+    if not enterprise.jurisdiction_path.startswith(
+        staff.jurisdiction_path
+    ) and not staff.jurisdiction_path.startswith(enterprise.jurisdiction_path):
         raise ValidationError({"liaison": _("%(name)s 不在该企业所在辖区") % {"name": staff.name}})
 
 

@@ -17,19 +17,37 @@ class LiaisonChange(models.Model):
     Rows are never edited or deleted; the enterprise's liaison history is these rows in order."""
 
     enterprise = models.ForeignKey(
-        "enterprises.Enterprise", on_delete=models.CASCADE, related_name="liaison_changes", verbose_name=_("企业")
+        "enterprises.Enterprise",
+        on_delete=models.CASCADE,
+        related_name="liaison_changes",
+        verbose_name=_("企业"),
     )
     jurisdiction_path = models.CharField(_("辖区路径"), max_length=255, db_index=True, editable=False)
     from_staff = models.ForeignKey(
-        "org.Staff", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("原联企干部")
+        "org.Staff",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("原联企干部"),
     )
     to_staff = models.ForeignKey(
-        "org.Staff", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("新联企干部")
+        "org.Staff",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("新联企干部"),
     )
     method = models.CharField(_("方式"), max_length=16, choices=AssignmentMethod.choices)
     reason = models.CharField(_("原因"), max_length=200, blank=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("操作人")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("操作人"),
     )
     at = models.DateTimeField(_("时间"), db_index=True)
 

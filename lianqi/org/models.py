@@ -24,7 +24,12 @@ class Jurisdiction(TimeStampedModel):
     short_name = models.CharField(_("简称"), max_length=40, blank=True)
     level = models.CharField(_("层级"), max_length=16, choices=JurisdictionLevel.choices)
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("上级")
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("上级"),
     )
     path = models.CharField(_("路径"), max_length=255, unique=True, editable=False)
     depth = models.PositiveSmallIntegerField(_("深度"), default=0, editable=False)
@@ -42,8 +47,10 @@ class Jurisdiction(TimeStampedModel):
             return
         if self.level not in ALLOWED_CHILD_LEVELS.get(self.parent.level, ()):
             raise ValidationError(
-                {"level": _("%(parent)s 之下不能设立 %(level)s") % {
-                    "parent": self.parent.get_level_display(), "level": self.get_level_display()}}
+                {
+                    "level": _("%(parent)s 之下不能设立 %(level)s")
+                    % {"parent": self.parent.get_level_display(), "level": self.get_level_display()}
+                }
             )
 
     def save(self, *args: Any, **kwargs: Any) -> None:
@@ -82,7 +89,9 @@ class Department(ScopedModel):
         verbose_name_plural = _("部门")
         ordering = ["jurisdiction_path", "order", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["jurisdiction", "name"], name="department_unique_name_per_jurisdiction")
+            models.UniqueConstraint(
+                fields=["jurisdiction", "name"], name="department_unique_name_per_jurisdiction"
+            )
         ]
 
     def __str__(self) -> str:
@@ -106,7 +115,12 @@ class Staff(ScopedModel):
     )
     name = models.CharField(_("姓名"), max_length=50)
     department = models.ForeignKey(
-        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="staff", verbose_name=_("部门")
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("部门"),
     )
     position = models.CharField(_("职务"), max_length=60, blank=True)
     tier = models.CharField(_("层级"), max_length=16, choices=StaffTier.choices, default=StaffTier.STAFF)
@@ -124,6 +138,9 @@ class Staff(ScopedModel):
         return self.name
 
     def clean(self) -> None:
-        if self.department_id and self.department and self.jurisdiction_id:
-            if not self.jurisdiction.path.startswith(self.department.jurisdiction_path):
-                raise ValidationError({"department": _("部门不属于该干部所在辖区")})
+        if (
+            self.department is not None
+            and self.jurisdiction_id
+            and not self.jurisdiction.path.startswith(self.department.jurisdiction_path)
+        ):
+            raise ValidationError({"department": _("部门不属于该干部所在辖区")})

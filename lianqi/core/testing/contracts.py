@@ -114,7 +114,11 @@ class _ApiContract(_Contract):
     def test_allowed_user_succeeds(self, world: World) -> None:
         for role in self.allowed_roles:
             response = self.request(self.client_for(world.user(role)), world)
-            assert response.status_code in self.ok_statuses, (role, response.status_code, response.content[:300])
+            assert response.status_code in self.ok_statuses, (
+                role,
+                response.status_code,
+                response.content[:300],
+            )
 
 
 class ApiObjectContract(_ApiContract):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.auth.models import Group
 
@@ -28,21 +29,25 @@ def credit_code(division: str = "430300") -> str:
 
 
 def ensure_industries() -> Industry:
-    section, _ = Industry.objects.get_or_create(code="C", defaults={"level": 1, "name": "制造业", "section": "C"})
+    section, _ = Industry.objects.get_or_create(
+        code="C", defaults={"level": 1, "name": "制造业", "section": "C"}
+    )
     division, _ = Industry.objects.get_or_create(
         code="38", defaults={"level": 2, "name": "电气机械和器材制造业", "section": "C", "parent": section}
     )
     return division
 
 
-def make_user(username: str, role: str, jurisdiction: Jurisdiction, **extra: object) -> User:
+def make_user(username: str, role: str, jurisdiction: Jurisdiction, **extra: Any) -> User:
     user = User.objects.create_user(username=username, password=PASSWORD, jurisdiction=jurisdiction, **extra)
     group, _ = Group.objects.get_or_create(name=role)
     user.groups.add(group)
     return user
 
 
-def make_enterprise(jurisdiction: Jurisdiction, name: str, liaison: Staff | None = None, **extra: object) -> Enterprise:
+def make_enterprise(
+    jurisdiction: Jurisdiction, name: str, liaison: Staff | None = None, **extra: object
+) -> Enterprise:
     fields: dict[str, object] = {
         "credit_code": credit_code(),
         "name": name,
@@ -104,7 +109,9 @@ def _side(city: Jurisdiction, code: str, name: str, prefix: str) -> Side:
 
 def build_world() -> World:
     province = Jurisdiction.objects.create(code="430000", name="湖南省", level=JurisdictionLevel.PROVINCE)
-    city = Jurisdiction.objects.create(code="430300", name="湘潭市", level=JurisdictionLevel.CITY, parent=province)
+    city = Jurisdiction.objects.create(
+        code="430300", name="湘潭市", level=JurisdictionLevel.CITY, parent=province
+    )
     home = _side(city, "430371", "湘潭高新区", "home")
     other = _side(city, "430372", "湘潭经开区", "other")
     return World(province=province, city=city, home=home, other=other)
