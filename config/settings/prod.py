@@ -19,5 +19,9 @@ SECURE_SSL_REDIRECT = env_bool("LIANQI_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = int(os.environ.get("LIANQI_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env_bool("LIANQI_HSTS_PRELOAD", False)
+# Preloading commits the domain and its subdomains to HTTPS in every browser for months and is
+# slow to undo: it is the domain owner's decision, so it is opt-in and its reminder is silenced.
+if not SECURE_HSTS_PRELOAD:
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True

@@ -1,13 +1,29 @@
+"""Login, password change and the administrator's account pages."""
+
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
-from django.views.generic import TemplateView
+from django.utils.translation import gettext as _
+from django.views import View
 
 from lianqi.core.roles import Role
-from lianqi.core.views import RoleRequiredMixin
+from lianqi.core.scoping import get_object_or_404_scoped
+from lianqi.core.views import RoleRequiredMixin, paginate
+from lianqi.org.forms import add_errors
 
-from .forms import LoginForm, StyledPasswordChangeForm
+from . import actions, queries
+from .forms import LoginForm, SetPasswordForm, StyledPasswordChangeForm, UserForm
+from .models import User
+from .permissions import ADMIN_ROLES, acting_user, visible
+
+ROLE_LABELS = dict(Role.choices)
 
 
 class LoginView(auth_views.LoginView):
@@ -26,8 +42,130 @@ class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
     template_name = "accounts/password_change_done.html"
 
 
-class UserListView(RoleRequiredMixin, TemplateView):
-    """Placeholder until the user-administration pages land (see accounts helper)."""
+class AdminView(RoleRequiredMixin, View):
+    allowed_roles = ADMIN_ROLES
 
-    allowed_roles = (Role.ADMIN,)
-    template_name = "accounts/user_list.html"
+    def target(self, request: HttpRequest, pk: int) -> User:
+        return get_object_or_404_scoped(
+            visible(request.user).select_related("jurisdiction", "enterprise"), pk=pk
+        )
+
+
+class UserListView(AdminView):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        query = request.GET.get("q", "").strip()
+        role = request.GET.get("role", "")
+        role = role if role in ROLE_LABELS else ""
+        active = {"1": True, "0": False}.get(request.GET.get("active", ""))
+        context = paginate(request, queries.user_list(request.user, query=query, role=role, active=active))
+        locked = queries.locked_usernames(request.user)
+        for user in context["object_list"]:
+            user.role_labels = [ROLE_LABELS[g.name] for g in user.groups.all() if g.name in ROLE_LABELS]
+            user.is_locked = user.username in locked
+        context.update(
+            {"q": query, "role": role, "active": request.GET.get("active", ""), "roles": Role.choices}
+        )
+        return render(request, "accounts/user_list.html", context)
+
+
+class UserCreateView(AdminView):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        form = UserForm(
+            admin=request.user, initial={"jurisdiction": getattr(request.user, "jurisdiction_id", None)}
+        )
+        return render(request, "accounts/user_form.html", {"form": form})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = UserForm(request.POST, admin=request.user)
+        if form.is_valid():
+            try:
+                user = actions.create_user(actor=acting_user(request), **form.action_values())
+            except ValidationError as exc:
+                add_errors(form, exc)
+            else:
+                messages.success(request, _("已创建账号：%(username)s") % {"username": user.username})
+                return redirect("accounts:users")
+        return render(request, "accounts/user_form.html", {"form": form})
+
+
+class UserUpdateView(AdminView):
+    def _context(self, request: HttpRequest, user: User, form: UserForm) -> dict[str, Any]:
+        return {
+            "form": form,
+            "target": user,
+            "is_locked": user.username in queries.locked_usernames(request.user),
+            "is_self": user.pk == request.user.pk,
+        }
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        user = self.target(request, pk)
+        form = UserForm(admin=request.user, instance=user)
+        return render(request, "accounts/user_form.html", self._context(request, user, form))
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        user = self.target(request, pk)
+        form = UserForm(request.POST, admin=request.user, instance=user)
+        if form.is_valid():
+            try:
+                actions.update_user(user=user, actor=acting_user(request), **form.action_values())
+            except ValidationError as exc:
+                add_errors(form, exc)
+            else:
+                messages.success(request, _("账号已保存"))
+                return redirect("accounts:users")
+        return render(request, "accounts/user_form.html", self._context(request, user, form))
+
+
+class UserActiveView(AdminView):
+    """POST only: deactivate (or reactivate) an account."""
+
+    active = False
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        user = self.target(request, pk)
+        try:
+            actions.set_user_active(user=user, actor=acting_user(request), active=self.active)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            if self.active:
+                messages.success(request, _("已启用账号：%(username)s") % {"username": user.username})
+            else:
+                messages.success(request, _("已停用账号：%(username)s") % {"username": user.username})
+        return redirect("accounts:user_edit", pk=user.pk)
+
+
+class UserPasswordView(AdminView):
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        user = self.target(request, pk)
+        return render(
+            request, "accounts/user_password.html", {"form": SetPasswordForm(user=user), "target": user}
+        )
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        user = self.target(request, pk)
+        form = SetPasswordForm(request.POST, user=user)
+        if form.is_valid():
+            try:
+                actions.set_password(
+                    user=user, actor=acting_user(request), password=form.cleaned_data["password"]
+                )
+            except ValidationError as exc:
+                add_errors(form, exc)
+            else:
+                messages.success(request, _("已为 %(username)s 设置新密码") % {"username": user.username})
+                return redirect("accounts:user_edit", pk=user.pk)
+        return render(request, "accounts/user_password.html", {"form": form, "target": user})
+
+
+class UserUnlockView(AdminView):
+    """POST only: lift a login lockout."""
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        user = self.target(request, pk)
+        removed = actions.unlock_user(user=user, actor=acting_user(request))
+        if removed:
+            messages.success(request, _("已解除 %(username)s 的登录锁定") % {"username": user.username})
+        else:
+            messages.info(request, _("%(username)s 当前没有被锁定") % {"username": user.username})
+        return redirect("accounts:user_edit", pk=user.pk)

@@ -11,7 +11,7 @@ from django import forms
 class StyledFormMixin:
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[call-arg]
-        for name, field in self.fields.items():  # type: ignore[attr-defined]
+        for field in self.fields.values():  # type: ignore[attr-defined]
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.RadioSelect):
                 css = "form-check-input"
@@ -19,9 +19,16 @@ class StyledFormMixin:
                 css = "form-select"
             else:
                 css = "form-control"
-            if self.is_bound and name in self.errors:  # type: ignore[attr-defined]
-                css += " is-invalid"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+    def full_clean(self) -> None:
+        # Marked after validation, not in __init__: reading `errors` there would validate the
+        # form before subclasses narrow their querysets and choices.
+        super().full_clean()  # type: ignore[misc]
+        for name in self._errors or {}:  # type: ignore[attr-defined]
+            if name in self.fields:  # type: ignore[attr-defined]
+                widget = self.fields[name].widget  # type: ignore[attr-defined]
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
 
 
 class StyledForm(StyledFormMixin, forms.Form):

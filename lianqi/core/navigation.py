@@ -1,5 +1,6 @@
 """The menu, by role. Each app adds its entries here so that the shell shows each role only
-what it can open."""
+what it can open: an entry appears when the user holds one of its roles *and* its page exists
+in this build (a module not yet installed simply has no entry)."""
 
 from __future__ import annotations
 
@@ -30,7 +31,19 @@ NAV_ITEMS: list[NavItem] = [
 ]
 
 
-def items_for(user: object) -> list[dict[str, object]]:
+def active_url(urls: list[str], path: str) -> str | None:
+    """Of the menu's URLs, the one the current page belongs to: an exact match, else the
+    longest URL the path starts with, so every page below ``/org/`` lights up 组织机构 and the
+    import pages light up 企业导入 rather than 企业. The home page ("/") only matches itself."""
+    if path in urls:
+        return path
+    prefixes = [u for u in urls if u != "/" and path.startswith(u)]
+    return max(prefixes, key=len) if prefixes else None
+
+
+def items_for(user: object, path: str | None = None) -> list[dict[str, object]]:
+    """The menu entries a user may open, each with its label, URL and whether it is the
+    current page's entry (when the current path is given)."""
     items: list[dict[str, object]] = []
     for item in NAV_ITEMS:
         if not has_role(user, item.roles):
@@ -39,5 +52,9 @@ def items_for(user: object) -> list[dict[str, object]]:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        items.append({"label": item.label, "url": url, "url_name": item.url_name})
+        items.append({"label": item.label, "url": url, "url_name": item.url_name, "active": False})
+    if path is not None:
+        current = active_url([str(i["url"]) for i in items], path)
+        for entry in items:
+            entry["active"] = entry["url"] == current
     return items

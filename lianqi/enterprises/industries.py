@@ -25,7 +25,8 @@ def read_rows(path: Path) -> list[dict[str, str]]:
         reader = csv.DictReader(handle)
         if reader.fieldnames != EXPECTED_HEADER:
             raise IndustryFileError(f"expected header {','.join(EXPECTED_HEADER)}, got {reader.fieldnames}")
-        rows = list(reader)
+        # The published table has stray spaces around some names; they would break look-ups.
+        rows = [{key: (value or "").strip() for key, value in row.items()} for row in reader]
     for number, row in enumerate(rows, start=2):
         if row["level"] not in {"1", "2", "3", "4"} or not row["code"] or not row["name"]:
             raise IndustryFileError(f"line {number}: level, code and name are required")
@@ -38,20 +39,31 @@ def parent_code(row: dict[str, str]) -> str | None:
 
 
 def load_industries(rows: list[dict[str, str]], industry_model: Any) -> Counter[int]:
-    """Insert or update every row, parents before children. Returns the count per level."""
+    """Insert or update every row in bulk, parents before children. Returns the count per level."""
     counts: Counter[int] = Counter()
+    fields = ("level", "name", "description", "section", "parent_id")
     with transaction.atomic():
-        for row in sorted(rows, key=lambda r: int(r["level"])):
-            level = int(row["level"])
-            industry_model.objects.update_or_create(
-                code=row["code"],
-                defaults={
+        existing = {i.code: i for i in industry_model.objects.all()}
+        for level in (1, 2, 3, 4):
+            created, updated = [], []
+            for row in rows:
+                if int(row["level"]) != level:
+                    continue
+                values = {
                     "level": level,
                     "name": row["name"],
                     "description": row["description"],
                     "section": row["section"],
                     "parent_id": parent_code(row),
-                },
-            )
-            counts[level] += 1
+                }
+                current = existing.get(row["code"])
+                if current is None:
+                    created.append(industry_model(code=row["code"], **values))
+                elif any(getattr(current, f) != values[f] for f in fields):
+                    for name, value in values.items():
+                        setattr(current, name, value)
+                    updated.append(current)
+                counts[level] += 1
+            industry_model.objects.bulk_create(created, batch_size=500)
+            industry_model.objects.bulk_update(updated, list(fields), batch_size=500)
     return counts

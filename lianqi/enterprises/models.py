@@ -117,10 +117,11 @@ class Enterprise(ScopedModel):
     def __str__(self) -> str:
         return self.name
 
+    def fill_derived_fields(self) -> None:
+        super().fill_derived_fields()
+        self.search_text = normalise_search_text(self.name, self.credit_code, self.address, self.legal_representative)
+
     def save(self, *args: Any, **kwargs: Any) -> None:
-        self.search_text = normalise_search_text(
-            self.name, self.credit_code, self.address, self.legal_representative
-        )
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "search_text"}

@@ -1,5 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "org"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.JurisdictionTreeView.as_view(), name="jurisdictions"),
+    path("jurisdictions/<int:pk>/add/", views.JurisdictionCreateView.as_view(), name="jurisdiction_create"),
+    path("departments/", views.DepartmentListView.as_view(), name="departments"),
+    path("departments/add/", views.DepartmentCreateView.as_view(), name="department_create"),
+    path("departments/<int:pk>/edit/", views.DepartmentUpdateView.as_view(), name="department_edit"),
+    path("staff/", views.StaffListView.as_view(), name="staff"),
+    path("staff/export/", views.StaffExportView.as_view(), name="staff_export"),
+    path("staff/add/", views.StaffCreateView.as_view(), name="staff_create"),
+    path("staff/<int:pk>/", views.StaffDetailView.as_view(), name="staff_detail"),
+    path("staff/<int:pk>/edit/", views.StaffUpdateView.as_view(), name="staff_edit"),
+]

@@ -1,0 +1,221 @@
+"""The interface shell: menu by role, highlighted entry, language switch, error pages and the
+home page of each role."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from django.conf import settings
+from django.template import loader
+from django.test import Client
+from django.urls import reverse
+
+from lianqi.core.navigation import active_url, items_for
+from lianqi.core.roles import Role
+from lianqi.core.testing.contracts import ListPageContract
+from lianqi.core.testing.world import World, make_enterprise
+from lianqi.org.models import Staff
+
+
+def client_for(user: object) -> Client:
+    client = Client()
+    client.force_login(user)  # type: ignore[arg-type]
+    return client
+
+
+def menu(html: str) -> list[str]:
+    block = re.search(r'data-testid="nav">(.*?)</ul>', html, re.S)
+    assert block is not None
+    return [t.strip() for t in re.findall(r'class="nav-link-title">([^<]*)<', block.group(1))]
+
+
+# --- Navigation -------------------------------------------------------------------------------
+
+
+def test_liaison_does_not_see_user_admin(world: World) -> None:
+    titles = menu(client_for(world.user(Role.LIAISON)).get(reverse("home")).content.decode())
+    assert "用户管理" not in titles
+    assert "组织机构" in titles
+    assert "用户管理" in menu(client_for(world.user(Role.ADMIN)).get(reverse("home")).content.decode())
+
+
+@pytest.mark.parametrize("role", [Role.ENTERPRISE, Role.FINANCE])
+def test_outside_users_see_almost_nothing(world: World, role: str) -> None:
+    assert menu(client_for(world.user(role)).get(reverse("home")).content.decode()) == ["首页"]
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_every_menu_entry_opens_for_its_role(world: World, role: str) -> None:
+    user = world.user(role)
+    client = client_for(user)
+    for item in items_for(user):
+        response = client.get(str(item["url"]))
+        assert response.status_code == 200, (role, item["url_name"], response.status_code)
+
+
+def test_active_entry_follows_the_section(world: World) -> None:
+    urls = ["/", "/enterprises/", "/enterprises/import/", "/org/", "/accounts/users/"]
+    assert active_url(urls, "/") == "/"
+    assert active_url(urls, "/org/staff/12/") == "/org/"
+    assert active_url(urls, "/enterprises/import/jobs/3/") == "/enterprises/import/"
+    assert active_url(urls, "/enterprises/42/") == "/enterprises/"
+    assert active_url(urls, "/accounts/users/7/") == "/accounts/users/"
+    assert active_url(urls, "/accounts/password/") is None
+    items = items_for(world.user(Role.ADMIN), "/org/staff/")
+    assert [i["label"] for i in items if i["active"]] == ["组织机构"]
+
+
+def test_current_page_is_highlighted(world: World) -> None:
+    html = client_for(world.user(Role.ADMIN)).get(reverse("accounts:users")).content.decode()
+    active = re.findall(r'<li class="nav-item active">\s*<a class="nav-link" href="([^"]+)"', html)
+    assert active == [reverse("accounts:users")]
+
+
+def test_menu_collapses_on_a_phone(world: World) -> None:
+    html = client_for(world.user(Role.LEADER)).get(reverse("home")).content.decode()
+    assert 'data-bs-toggle="collapse" data-bs-target="#navbar-menu"' in html
+    assert 'class="collapse navbar-collapse" id="navbar-menu"' in html
+    assert 'name="viewport"' in html
+
+
+def test_language_switch(world: World) -> None:
+    client = client_for(world.user(Role.LEADER))
+    assert '<html lang="zh-hans">' in client.get(reverse("home")).content.decode()
+    response = client.post(reverse("set_language"), {"language": "en", "next": reverse("org:staff")})
+    assert response.status_code == 302 and response["Location"] == reverse("org:staff")
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    html = client.get(reverse("home")).content.decode()
+    assert '<html lang="en">' in html
+    assert 'value="zh-hans"' in html  # the way back
+
+
+# --- Error pages ------------------------------------------------------------------------------
+
+
+def test_403_page(world: World) -> None:
+    response = client_for(world.user(Role.LIAISON)).get(reverse("accounts:users"))
+    assert response.status_code == 403
+    assert "无权访问" in response.content.decode()
+
+
+def test_404_page(world: World) -> None:
+    response = client_for(world.user(Role.LEADER)).get("/no-such-page/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert 'data-testid="error-404"' in html and "返回首页" in html
+
+
+def test_500_page_renders_without_request_or_database() -> None:
+    # No `db` fixture: pytest-django makes any database access here an error.
+    html = loader.get_template("500.html").render()
+    assert 'data-testid="error-500"' in html and "服务器出错了" in html
+
+
+# --- Home dashboards --------------------------------------------------------------------------
+
+
+class TestHomeContract(ListPageContract):
+    allowed_roles = tuple(Role)
+    denied_role = None
+
+    def url(self, world: World) -> str:
+        return reverse("home")
+
+    def marker(self, world: World) -> str:
+        return world.home.park.name
+
+
+def sections(response: object) -> dict[str, object]:
+    return {s.role: s for s in response.context["dashboard"]["sections"]}  # type: ignore[attr-defined]
+
+
+def test_leader_sees_kinds_chart_and_coverage(world: World) -> None:
+    make_enterprise(world.home.park, "未覆盖门店", kind="shop")
+    response = client_for(world.user(Role.LEADER)).get(reverse("home"))
+    html = response.content.decode()
+    found = re.search(r'<script id="chart-data-kinds" type="application/json">(.*?)</script>', html, re.S)
+    assert found is not None
+    data = json.loads(found.group(1))
+    values = {p["name"]: p["value"] for p in data["series"]}
+    assert values["规上企业"] == 1 and values["门店"] == 1
+    assert "echarts.min.js" in html and "lianqi/dashboard.js" in html
+    section = sections(response)[Role.LEADER]
+    coverage = next(c for c in section.cards if str(c.label) == "联企覆盖率")  # type: ignore[attr-defined]
+    assert coverage.value == "50.0%"
+
+
+def test_service_office_sees_uncovered_enterprises(world: World) -> None:
+    make_enterprise(world.home.park, "待分配科技有限公司")
+    make_enterprise(world.other.park, "别处未覆盖公司")
+    html = client_for(world.user(Role.SERVICE_OFFICE)).get(reverse("home")).content.decode()
+    assert "待分配科技有限公司" in html
+    assert "别处未覆盖公司" not in html
+
+
+def test_department_handler_sees_department(world: World) -> None:
+    handler = world.user(Role.DEPARTMENT_HANDLER)
+    Staff.objects.create(
+        jurisdiction=world.home.park, name="经办人甲", department=world.home.department, user=handler
+    )
+    html = client_for(handler).get(reverse("home")).content.decode()
+    assert world.home.liaison_staff.name in html  # a colleague of the department
+    assert world.home.enterprise.name in html  # an enterprise of its industry (C)
+
+
+def test_department_handler_without_staff_record_is_told_so(world: World) -> None:
+    html = client_for(world.user(Role.DEPARTMENT_HANDLER)).get(reverse("home")).content.decode()
+    assert "尚未绑定" in html
+
+
+def test_liaison_sees_own_enterprises_only(world: World) -> None:
+    colleague = Staff.objects.create(jurisdiction=world.home.park, name="同事")
+    make_enterprise(world.home.park, "同事联系的公司", liaison=colleague)
+    response = client_for(world.user(Role.LIAISON)).get(reverse("home"))
+    panel = sections(response)[Role.LIAISON].panels[0]  # type: ignore[attr-defined]
+    assert [str(r.label) for r in panel.rows] == [world.home.enterprise.name]
+
+
+def test_enterprise_user_sees_card_and_liaison(world: World) -> None:
+    html = client_for(world.user(Role.ENTERPRISE)).get(reverse("home")).content.decode()
+    assert world.home.enterprise.name in html
+    assert world.home.liaison_staff.name in html
+    assert world.home.liaison_staff.phone in html
+
+
+def test_finance_user_is_welcomed(world: World) -> None:
+    html = client_for(world.user(Role.FINANCE)).get(reverse("home")).content.decode()
+    assert "金融超市" in html
+
+
+def test_admin_sees_users_and_lockouts(world: World) -> None:
+    from axes.models import AccessAttempt
+
+    AccessAttempt.objects.create(
+        username=world.user(Role.LIAISON).username,
+        ip_address="203.0.113.1",
+        failures_since_start=settings.AXES_FAILURE_LIMIT,
+        user_agent="t",
+    )
+    AccessAttempt.objects.create(
+        username=world.other_user(Role.LIAISON).username,
+        ip_address="203.0.113.1",
+        failures_since_start=settings.AXES_FAILURE_LIMIT,
+        user_agent="t",
+    )
+    section = sections(client_for(world.user(Role.ADMIN)).get(reverse("home")))[Role.ADMIN]
+    values = {str(c.label): c.value for c in section.cards}  # type: ignore[attr-defined]
+    assert values["账号"] == len(Role)
+    assert values["登录锁定"] == 1  # the other park's lockout is not ours
+
+
+def test_home_links_open(world: World) -> None:
+    for role in Role:
+        client = client_for(world.user(role))
+        for section in sections(client.get(reverse("home"))).values():
+            urls = [c.url for c in section.cards] + [r.url for p in section.panels for r in p.rows]  # type: ignore[attr-defined]
+            for url in filter(None, urls):
+                if url.startswith("tel:"):
+                    continue
+                assert client.get(url).status_code == 200, (role, url)

@@ -1,0 +1,285 @@
+"""Organisation pages: the jurisdiction tree, departments and staff. Every staff role reads its
+own subtree; only the administrator changes anything."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+
+from lianqi.accounts.permissions import acting_user
+from lianqi.core.excel import XLSX_CONTENT_TYPE, Column, write_workbook
+from lianqi.core.scoping import get_object_or_404_scoped
+from lianqi.core.views import RoleRequiredMixin, paginate
+
+from . import actions, queries
+from .forms import DepartmentForm, JurisdictionCreateForm, StaffFilterForm, StaffForm, add_errors
+from .models import Department, Jurisdiction, Staff
+from .permissions import READ_ROLES, WRITE_ROLES, can_edit, departments_visible, jurisdictions_visible
+from .permissions import visible as staff_visible
+
+
+class OrgView(RoleRequiredMixin, View):
+    allowed_roles = READ_ROLES
+    section = ""
+
+    def render(
+        self, request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
+    ) -> HttpResponse:
+        context.setdefault("org_section", self.section)
+        context.setdefault("can_edit", can_edit(request.user))
+        return render(request, f"org/{template}", context, status=status)
+
+
+# --- Jurisdictions ----------------------------------------------------------------------------
+
+
+class JurisdictionTreeView(OrgView):
+    section = "jurisdictions"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self.render(
+            request, "jurisdiction_tree.html", {"nodes": queries.jurisdiction_tree(request.user)}
+        )
+
+
+class JurisdictionCreateView(OrgView):
+    """Add a child below a jurisdiction of the administrator's subtree."""
+
+    allowed_roles = WRITE_ROLES
+    section = "jurisdictions"
+
+    def _parent(self, request: HttpRequest, pk: int) -> Jurisdiction:
+        return get_object_or_404_scoped(jurisdictions_visible(request.user), pk=pk)
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        parent = self._parent(request, pk)
+        form = JurisdictionCreateForm(parent=parent)
+        return self.render(request, "jurisdiction_form.html", {"form": form, "parent": parent})
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        parent = self._parent(request, pk)
+        form = JurisdictionCreateForm(request.POST, parent=parent)
+        if form.is_valid():
+            try:
+                child = actions.create_jurisdiction(
+                    actor=acting_user(request), parent=parent, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                add_errors(form, exc)
+            else:
+                messages.success(request, _("已添加辖区：%(name)s") % {"name": child.name})
+                return redirect("org:jurisdictions")
+        return self.render(request, "jurisdiction_form.html", {"form": form, "parent": parent})
+
+
+# --- Departments ------------------------------------------------------------------------------
+
+
+class DepartmentListView(OrgView):
+    section = "departments"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        query = request.GET.get("q", "").strip()
+        context = paginate(request, queries.department_list(request.user, query=query))
+        context["q"] = query
+        return self.render(request, "department_list.html", context)
+
+
+class DepartmentCreateView(OrgView):
+    allowed_roles = WRITE_ROLES
+    section = "departments"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        form = DepartmentForm(
+            user=request.user, initial={"jurisdiction": getattr(request.user, "jurisdiction_id", None)}
+        )
+        return self.render(request, "department_form.html", {"form": form})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = DepartmentForm(request.POST, user=request.user)
+        if form.is_valid():
+            values = dict(form.cleaned_data)
+            jurisdiction = values.pop("jurisdiction")
+            try:
+                department = actions.create_department(
+                    actor=acting_user(request), jurisdiction=jurisdiction, values=values
+                )
+            except ValidationError as exc:
+                add_errors(form, exc)
+            else:
+                messages.success(request, _("已添加部门：%(name)s") % {"name": department.name})
+                return redirect("org:departments")
+        return self.render(request, "department_form.html", {"form": form})
+
+
+class DepartmentUpdateView(OrgView):
+    allowed_roles = WRITE_ROLES
+    section = "departments"
+
+    def _department(self, request: HttpRequest, pk: int) -> Department:
+        return get_object_or_404_scoped(
+            departments_visible(request.user).select_related("jurisdiction"), pk=pk
+        )
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        department = self._department(request, pk)
+        form = DepartmentForm(user=request.user, instance=department)
+        return self.render(request, "department_form.html", {"form": form, "department": department})
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        department = self._department(request, pk)
+        form = DepartmentForm(request.POST, user=request.user, instance=department)
+        if form.is_valid():
+            try:
+                actions.update_department(
+                    department=department, actor=acting_user(request), values=form.cleaned_data
+                )
+            except ValidationError as exc:
+                add_errors(form, exc)
+            else:
+                messages.success(request, _("部门已保存"))
+                return redirect("org:departments")
+        return self.render(request, "department_form.html", {"form": form, "department": department})
+
+
+# --- Staff ------------------------------------------------------------------------------------
+
+STAFF_COLUMNS = (
+    Column("name", _("姓名")),
+    Column("jurisdiction", _("所属辖区")),
+    Column("department", _("部门")),
+    Column("position", _("职务")),
+    Column("tier", _("层级")),
+    Column("phone", _("手机号")),
+    Column("is_active", _("在岗")),
+    Column("enterprise_count", _("联系企业数")),
+)
+
+
+class StaffListView(OrgView):
+    section = "staff"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        filter_form = StaffFilterForm(request.GET or None, user=request.user)
+        queryset = queries.staff_list(request.user, **filter_form.filters())
+        context = paginate(request, queryset)
+        context["filter_form"] = filter_form
+        return self.render(request, "staff_list.html", context)
+
+
+class StaffExportView(OrgView):
+    """The filtered staff list as an Excel file, the form offices exchange."""
+
+    section = "staff"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        filter_form = StaffFilterForm(request.GET or None, user=request.user)
+        queryset = queries.staff_list(request.user, **filter_form.filters())
+        yes, no = _("是"), _("否")
+        rows = (
+            (
+                s.name,
+                s.jurisdiction.name,
+                s.department.name if s.department else "",
+                s.position,
+                s.get_tier_display(),
+                s.phone,
+                yes if s.is_active else no,
+                s.enterprise_count,  # type: ignore[attr-defined]
+            )
+            for s in queryset.iterator(chunk_size=1000)
+        )
+        content = write_workbook(STAFF_COLUMNS, rows, sheet_title=_("干部名册"))
+        response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        response["Content-Disposition"] = f'attachment; filename="staff-{stamp}.xlsx"'
+        return response
+
+
+def _handover_url(staff: Staff) -> str | None:
+    """The liaison handover page, if that module is installed in this build."""
+    for kwargs in ({"pk": staff.pk}, {"staff_pk": staff.pk}, {"staff_id": staff.pk}):
+        try:
+            return reverse("liaisons:handover", kwargs=kwargs)
+        except NoReverseMatch:
+            continue
+    try:
+        return reverse("liaisons:handover") + f"?staff={staff.pk}"
+    except NoReverseMatch:
+        return None
+
+
+class StaffDetailView(OrgView):
+    section = "staff"
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        staff = get_object_or_404_scoped(
+            staff_visible(request.user).select_related("department", "jurisdiction", "user"), pk=pk
+        )
+        context = {
+            "staff": staff,
+            "enterprise_count": staff.enterprises.count(),
+            "handover_url": _handover_url(staff),
+        }
+        return self.render(request, "staff_detail.html", context)
+
+
+class StaffCreateView(OrgView):
+    allowed_roles = WRITE_ROLES
+    section = "staff"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        form = StaffForm(
+            user=request.user, initial={"jurisdiction": getattr(request.user, "jurisdiction_id", None)}
+        )
+        return self.render(request, "staff_form.html", {"form": form})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = StaffForm(request.POST, user=request.user)
+        if form.is_valid():
+            values = dict(form.cleaned_data)
+            jurisdiction = values.pop("jurisdiction")
+            try:
+                staff = actions.create_staff(
+                    actor=acting_user(request), jurisdiction=jurisdiction, values=values
+                )
+            except ValidationError as exc:
+                add_errors(form, exc)
+            else:
+                messages.success(request, _("已添加干部：%(name)s") % {"name": staff.name})
+                return redirect("org:staff_detail", pk=staff.pk)
+        return self.render(request, "staff_form.html", {"form": form})
+
+
+class StaffUpdateView(OrgView):
+    allowed_roles = WRITE_ROLES
+    section = "staff"
+
+    def _staff(self, request: HttpRequest, pk: int) -> Staff:
+        return get_object_or_404_scoped(staff_visible(request.user).select_related("jurisdiction"), pk=pk)
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        staff = self._staff(request, pk)
+        form = StaffForm(user=request.user, instance=staff)
+        return self.render(request, "staff_form.html", {"form": form, "staff": staff})
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        staff = self._staff(request, pk)
+        form = StaffForm(request.POST, user=request.user, instance=staff)
+        if form.is_valid():
+            try:
+                actions.update_staff(staff=staff, actor=acting_user(request), values=form.cleaned_data)
+            except ValidationError as exc:
+                add_errors(form, exc)
+            else:
+                messages.success(request, _("干部信息已保存"))
+                return redirect("org:staff_detail", pk=staff.pk)
+        return self.render(request, "staff_form.html", {"form": form, "staff": staff})
