@@ -203,7 +203,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "lianqi.api.pagination.StrictPageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "lianqi.api.schema.ErrorAwareAutoSchema",
     "EXCEPTION_HANDLER": "lianqi.api.errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {

@@ -1,13 +1,15 @@
-"""Pagination that refuses what it cannot honour: an oversized or malformed page size is a 400
-with the reason, not a silent clamp."""
+"""Pagination that refuses what it cannot honour: an oversized or malformed page size, or a
+page number that is not a number, is a 400 with the reason, not a silent clamp. A page past
+the end is a 404 (the page does not exist)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.utils.translation import gettext as _
-from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
+
+from .errors import InvalidQuery
 
 MAX_PAGE_SIZE = 500
 
@@ -23,9 +25,19 @@ class StrictPageNumberPagination(PageNumberPagination):
         try:
             size = int(raw)
         except ValueError as exc:
-            raise ValidationError({"page_size": [_("每页条数必须是整数")]}) from exc
+            raise InvalidQuery({"page_size": [_("每页条数必须是整数")]}) from exc
         if size < 1 or size > MAX_PAGE_SIZE:
-            raise ValidationError(
-                {"page_size": [_("每页条数应在 1 到 %(max)d 之间") % {"max": MAX_PAGE_SIZE}]}
-            )
+            raise InvalidQuery({"page_size": [_("每页条数应在 1 到 %(max)d 之间") % {"max": MAX_PAGE_SIZE}]})
         return size
+
+    def get_page_number(self, request: Any, paginator: Any) -> Any:
+        number = super().get_page_number(request, paginator)
+        if number in self.last_page_strings:
+            return number
+        try:
+            value = int(number)
+        except (TypeError, ValueError) as exc:
+            raise InvalidQuery({"page": [_("页码必须是正整数")]}) from exc
+        if value < 1:
+            raise InvalidQuery({"page": [_("页码必须是正整数")]})
+        return value

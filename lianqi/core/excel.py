@@ -66,6 +66,9 @@ def read_rows(
     missing = [c.title for c in columns if c.required and c.key not in mapping.values()]
     if missing or unknown:
         raise HeaderError(missing, unknown)
+    if sheet.max_row is None:
+        # Files written in write-only mode (ours included) do not record their dimensions.
+        sheet.calculate_dimension(force=True)
     total = max(0, (sheet.max_row or 1) - 1)
 
     def iterate() -> Iterator[tuple[int, dict[str, Any]]]:

@@ -15,7 +15,10 @@ from lianqi.core.scoping import path_visible
 from lianqi.org.models import Jurisdiction, Staff
 
 from . import creditcode
-from .models import Enterprise, RetiredCodeToken, Tag, new_code_token
+from .models import Contact, Enterprise, RetiredCodeToken, Tag, YearFigure, new_code_token
+
+YEAR_FIGURE_FIELDS = ("output_value", "revenue", "tax", "rd_spending")
+CONTACT_FIELDS = ("name", "title", "phone", "is_primary")
 
 EDITABLE_FIELDS = (
     "name",
@@ -101,3 +104,72 @@ def rotate_code_token(*, enterprise: Enterprise, actor: User | None) -> Enterpri
         locked._history_user = actor  # type: ignore[attr-defined]
         locked.save(update_fields=["code_token", "updated_at"])
     return locked
+
+
+def _note_on_enterprise(enterprise: Enterprise, actor: User | None, reason: str) -> None:
+    """Add a row to the enterprise's field history that says what changed beside it (its
+    figures, its contacts), so the detail page shows one timeline of who changed what."""
+    enterprise._history_user = actor  # type: ignore[attr-defined]
+    enterprise._change_reason = reason  # type: ignore[attr-defined]
+    enterprise.save(update_fields=["updated_at"])
+
+
+def save_year_figure(
+    *, enterprise: Enterprise, actor: User | None, year: int, values: Mapping[str, Any]
+) -> YearFigure:
+    """Record or correct one year's figures of an enterprise (one row per year). Earlier
+    values stay in the figure's own history."""
+    with transaction.atomic():
+        locked = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+        figure = YearFigure.objects.select_for_update().filter(enterprise=locked, year=year).first()
+        created = figure is None
+        if figure is None:
+            figure = YearFigure(enterprise=locked, year=year)
+        for name in YEAR_FIGURE_FIELDS:
+            if name in values:
+                setattr(figure, name, values[name])
+        figure._history_user = actor  # type: ignore[attr-defined]
+        figure.full_clean()
+        figure.save()
+        reason = _("新增 %(year)d 年度数据") if created else _("修改 %(year)d 年度数据")
+        _note_on_enterprise(locked, actor, reason % {"year": year})
+    return figure
+
+
+def save_contact(
+    *,
+    enterprise: Enterprise,
+    actor: User | None,
+    values: Mapping[str, Any],
+    contact: Contact | None = None,
+) -> Contact:
+    """Add a contact to an enterprise, or change one of its contacts. Marking a contact as
+    primary unmarks the others, so an enterprise has at most one primary contact."""
+    with transaction.atomic():
+        locked = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+        if contact is None:
+            target = Contact(enterprise=locked)
+        else:
+            target = Contact.objects.select_for_update().get(pk=contact.pk, enterprise=locked)
+        for name in CONTACT_FIELDS:
+            if name in values:
+                setattr(target, name, values[name])
+        target.full_clean()
+        target.save()
+        if target.is_primary:
+            Contact.objects.filter(enterprise=locked, is_primary=True).exclude(pk=target.pk).update(
+                is_primary=False
+            )
+        reason = _("新增联系人 %(name)s") if contact is None else _("修改联系人 %(name)s")
+        _note_on_enterprise(locked, actor, reason % {"name": target.name})
+    return target
+
+
+def delete_contact(*, contact: Contact, actor: User | None) -> None:
+    """Remove a contact from an enterprise; the removal is noted in the enterprise's history."""
+    with transaction.atomic():
+        locked = Enterprise.objects.select_for_update().get(pk=contact.enterprise_id)
+        target = Contact.objects.select_for_update().get(pk=contact.pk, enterprise=locked)
+        name = target.name
+        target.delete()
+        _note_on_enterprise(locked, actor, _("删除联系人 %(name)s") % {"name": name})

@@ -7,13 +7,21 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django.db.models import QuerySet
+from django.contrib.postgres.fields import ArrayField
+from django.db.models import F, Func, QuerySet, TextField
 from django.utils.translation import gettext_lazy as _
 
-from lianqi.core.search import apply_search
+from lianqi.core.search import apply_search, search_terms
 
 from .choices import EnterpriseKind, EnterpriseStatus
 from .models import Enterprise, Tag
+
+
+def _vendor(queryset: QuerySet[Enterprise]) -> str:
+    from django.db import connections
+
+    return connections[queryset.db].vendor
+
 
 SORTS = {
     "name": "name",
@@ -34,9 +42,12 @@ class EnterpriseFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(label=_("主体类型"), choices=EnterpriseKind.choices)
     status = django_filters.ChoiceFilter(label=_("状态"), choices=EnterpriseStatus.choices)
     industry = django_filters.CharFilter(label=_("行业代码前缀"), method="filter_industry")
-    tag = django_filters.ModelChoiceFilter(label=_("标签"), queryset=Tag.objects.all(), field_name="tags")
+    tag = django_filters.ModelChoiceFilter(label=_("标签"), queryset=Tag.objects.all(), method="filter_tag")
     jurisdiction = django_filters.CharFilter(label=_("辖区代码"), method="filter_jurisdiction")
-    liaison = django_filters.NumberFilter(label=_("联企干部"), field_name="liaison_id")
+    # Bounded so that a mangled link is a form error, not a database overflow.
+    liaison = django_filters.NumberFilter(
+        label=_("联企干部"), field_name="liaison_id", min_value=1, max_value=2**63 - 1, decimal_places=0
+    )
     uncovered = django_filters.BooleanFilter(label=_("未覆盖"), field_name="liaison", lookup_expr="isnull")
     sort = django_filters.ChoiceFilter(
         label=_("排序"), choices=[(k, k) for k in SORTS], method="filter_sort", empty_label=None
@@ -47,13 +58,32 @@ class EnterpriseFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_search(self, queryset: QuerySet[Enterprise], name: str, value: str) -> QuerySet[Enterprise]:
-        return apply_search(queryset, value)
+        queryset = apply_search(queryset, value)
+        if queryset.db and _vendor(queryset) == "postgresql":
+            # A two-character word (most Chinese words) has no trigram, so the trigram index
+            # cannot serve it; the bigram index (migration 0003) can. The condition is implied
+            # by the LIKE above, so it changes no result. Longer terms are left to the trigram
+            # index, which rechecks more cheaply.
+            grams = sorted({term for term in search_terms(value) if len(term) == 2})
+            if grams:
+                queryset = queryset.alias(
+                    search_bigrams=Func(
+                        F("search_text"), function="lianqi_bigrams", output_field=ArrayField(TextField())
+                    )
+                ).filter(search_bigrams__contains=grams)  # type: ignore[misc]
+        return queryset
 
     def filter_industry(self, queryset: QuerySet[Enterprise], name: str, value: str) -> QuerySet[Enterprise]:
         value = value.strip().upper()
         if value.isalpha():
             return queryset.filter(industry__section=value)
-        return queryset.filter(industry_id__startswith=value)
+        return queryset.filter(industry__code__startswith=value)
+
+    def filter_tag(self, queryset: QuerySet[Enterprise], name: str, value: Tag) -> QuerySet[Enterprise]:
+        # A subquery rather than a join: a join needs DISTINCT over whole rows, which on a large
+        # park costs more than the rest of the page.
+        tagged = Enterprise.tags.through.objects.filter(tag=value).values("enterprise_id")
+        return queryset.filter(pk__in=tagged)
 
     def filter_jurisdiction(
         self, queryset: QuerySet[Enterprise], name: str, value: str
@@ -62,7 +92,8 @@ class EnterpriseFilter(django_filters.FilterSet):
         return queryset.filter(jurisdiction_path__contains=f"{value.strip()}/")
 
     def filter_sort(self, queryset: QuerySet[Enterprise], name: str, value: str) -> QuerySet[Enterprise]:
-        return queryset.order_by(SORTS[value], "pk")
+        # The tie-breaker runs in the same direction, so a (field, id) index serves both ways.
+        return queryset.order_by(SORTS[value], "-pk" if value.startswith("-") else "pk")
 
     @property
     def qs(self) -> Any:

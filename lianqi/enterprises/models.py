@@ -170,6 +170,8 @@ class Contact(TimeStampedModel):
     phone = models.CharField(_("手机号"), max_length=20, blank=True)
     is_primary = models.BooleanField(_("主要联系人"), default=False)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("企业联系人")
         verbose_name_plural = _("企业联系人")

@@ -1,0 +1,167 @@
+"""Endpoints for the enterprise register, industries and tags.
+
+Enterprises are read through `lianqi.enterprises.permissions.visible` and filtered by the same
+`EnterpriseFilter` as the list page and the Excel export; every write goes through
+`lianqi.enterprises.actions` (and `lianqi.liaisons.actions` for a change of liaison)."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from lianqi.api.filters import StrictOrderingFilter
+from lianqi.api.views import ScopedViewSet
+from lianqi.enterprises import actions, permissions
+from lianqi.enterprises.choices import IndustryLevel
+from lianqi.enterprises.filters import EnterpriseFilter
+from lianqi.enterprises.models import Contact, Enterprise, Industry, Tag
+from lianqi.liaisons import permissions as liaison_permissions
+from lianqi.liaisons.actions import assign_liaison
+from lianqi.liaisons.api.serializers import AssignLiaisonSerializer
+
+from .serializers import (
+    EnterpriseCreateSerializer,
+    EnterpriseSerializer,
+    EnterpriseUpdateSerializer,
+    IndustrySerializer,
+    TagSerializer,
+)
+
+
+class EnterpriseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """The enterprise register (企业): staff read, the service office writes."""
+
+    serializer_class = EnterpriseSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = EnterpriseFilter
+    read_roles = permissions.REGISTER_ROLES
+    write_roles = permissions.EDIT_ROLES
+    action_roles = {"assign_liaison": liaison_permissions.ACT_ROLES}
+    http_method_names = ["get", "post", "patch", "head"]
+
+    def get_queryset(self) -> QuerySet[Enterprise]:
+        return (
+            permissions.visible(self.request.user)
+            .select_related("industry", "jurisdiction", "liaison", "liaison__department")
+            .prefetch_related(
+                "tags",
+                "year_figures",
+                Prefetch("contacts", queryset=Contact.objects.select_related("enterprise")),
+            )
+            .order_by("name", "pk")
+        )
+
+    def _read(self, enterprise: Enterprise) -> dict[str, Any]:
+        fresh = self.get_queryset().get(pk=enterprise.pk)
+        return EnterpriseSerializer(fresh, context=self.get_serializer_context()).data
+
+    @extend_schema(request=EnterpriseCreateSerializer, responses={201: EnterpriseSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = EnterpriseCreateSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        enterprise = actions.create_enterprise(
+            actor=request.user,  # type: ignore[arg-type]
+            credit_code=data.pop("credit_code"),
+            jurisdiction=data.pop("jurisdiction"),
+            tags=data.pop("tags", []),
+            liaison=data.pop("liaison", None),
+            values=data,
+        )
+        return Response(self._read(enterprise), status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=EnterpriseUpdateSerializer, responses={200: EnterpriseSerializer})
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        enterprise = cast(Enterprise, self.get_object())
+        serializer = EnterpriseUpdateSerializer(
+            enterprise, data=request.data, partial=True, context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        updated = actions.update_enterprise(
+            enterprise=enterprise,
+            actor=request.user,  # type: ignore[arg-type]
+            tags=data.pop("tags", None),
+            jurisdiction=data.pop("jurisdiction", None),
+            values=data,
+        )
+        return Response(self._read(updated))
+
+    @extend_schema(request=AssignLiaisonSerializer, responses={200: EnterpriseSerializer})
+    @action(detail=True, methods=["post"], url_path="assign-liaison", url_name="assign-liaison")
+    def assign_liaison(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Make a staff member the enterprise's one liaison; the change is kept in the history
+        (liaison-changes) with the reason and the caller."""
+        enterprise = cast(Enterprise, self.get_object())
+        serializer = AssignLiaisonSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        try:
+            assign_liaison(
+                enterprise=enterprise,
+                staff=serializer.validated_data["staff"],
+                actor=request.user,  # type: ignore[arg-type]
+                reason=serializer.validated_data["reason"],
+            )
+        except DjangoValidationError as exc:
+            # The action names the field after the model ("liaison"); the request calls it "staff".
+            messages = exc.message_dict if hasattr(exc, "error_dict") else {"staff": exc.messages}
+            raise DjangoValidationError(
+                {("staff" if key == "liaison" else key): value for key, value in messages.items()}
+            ) from exc
+        return Response(self._read(enterprise))
+
+
+class IndustryFilter(django_filters.FilterSet):
+    level = django_filters.TypedChoiceFilter(label=_("层级"), choices=IndustryLevel.choices, coerce=int)
+    prefix = django_filters.CharFilter(label=_("行业代码前缀"), method="filter_prefix")
+    section = django_filters.CharFilter(label=_("门类"), method="filter_section")
+    parent = django_filters.CharFilter(label=_("上级行业代码"), field_name="parent_id")
+    q = django_filters.CharFilter(label=_("名称包含"), field_name="name", lookup_expr="icontains")
+
+    class Meta:
+        model = Industry
+        fields: list[str] = []
+
+    def filter_prefix(self, queryset: QuerySet[Industry], name: str, value: str) -> QuerySet[Industry]:
+        return queryset.filter(code__startswith=value.strip().upper())
+
+    def filter_section(self, queryset: QuerySet[Industry], name: str, value: str) -> QuerySet[Industry]:
+        return queryset.filter(section=value.strip().upper())
+
+
+class IndustryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """GB/T 4754 industries: reference data, the same for every jurisdiction."""
+
+    serializer_class = IndustrySerializer
+    filter_backends = [DjangoFilterBackend, StrictOrderingFilter]
+    filterset_class = IndustryFilter
+    ordering_fields = ["code", "name"]
+    read_roles = None
+    lookup_field = "code"
+    lookup_value_regex = r"[0-9A-Za-z]+"
+
+    def get_queryset(self) -> QuerySet[Industry]:
+        return Industry.objects.order_by("section", "code")
+
+
+class TagViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """The managed vocabulary of enterprise tags (专精特新, 高新技术企业 …), shared by all parks."""
+
+    serializer_class = TagSerializer
+    filter_backends = [DjangoFilterBackend, StrictOrderingFilter]
+    filterset_fields = {"name": ["exact", "icontains"]}
+    ordering_fields = ["name", "order"]
+    read_roles = None
+
+    def get_queryset(self) -> QuerySet[Tag]:
+        return Tag.objects.order_by("order", "name")
