@@ -1,5 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "liaisons"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.CoverageView.as_view(), name="coverage"),
+    path("export/", views.CoverageExportView.as_view(), name="coverage_export"),
+    path("enterprise/<int:pk>/assign/", views.AssignView.as_view(), name="assign"),
+    path("bulk/", views.BulkAssignView.as_view(), name="bulk"),
+    path("import/", views.ImportView.as_view(), name="import"),
+    path("import/template/", views.ImportTemplateView.as_view(), name="import_template"),
+    path("import/<int:pk>/", views.ImportPreviewView.as_view(), name="import_preview"),
+    path("rules/", views.RulesView.as_view(), name="rules"),
+    path("staff/<int:pk>/handover/", views.HandoverView.as_view(), name="handover"),
+]

@@ -1,0 +1,287 @@
+"""Reads of the liaison layout that pages, exports and actions share."""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from lianqi.enterprises.choices import EnterpriseStatus
+from lianqi.enterprises.models import Enterprise
+from lianqi.enterprises.permissions import visible as enterprises_visible
+from lianqi.org.choices import StaffTier
+from lianqi.org.models import Department, Jurisdiction, Staff
+
+from . import rules
+from .models import LiaisonChange
+from .permissions import staff_visible
+
+#: Sort keys of the load table → ORDER BY.
+LOAD_SORTS = {
+    "name": ("name", "pk"),
+    "-name": ("-name", "-pk"),
+    "department": ("department__order", "department__name", "name", "pk"),
+    "-department": ("-department__order", "-department__name", "name", "pk"),
+    "tier": ("tier", "name", "pk"),
+    "-tier": ("-tier", "name", "pk"),
+    "load": ("load", "name", "pk"),
+    "-load": ("-load", "name", "pk"),
+}
+DEFAULT_LOAD_SORT = "-load"
+
+
+@dataclass(frozen=True)
+class CoverageSummary:
+    """How many active enterprises a user's scope has and how many have a liaison on duty."""
+
+    total: int
+    covered: int
+    uncovered: int
+    liaisons: int
+    left_holding: int
+
+    @property
+    def rate(self) -> float:
+        """Coverage in percent; an empty register counts as fully covered."""
+        return 100.0 if self.total == 0 else round(self.covered * 100 / self.total, 1)
+
+
+@dataclass(frozen=True)
+class LoadStats:
+    """The median load of active staff and the load above which one counts as overloaded."""
+
+    median: float
+    threshold: float
+
+    def overloaded(self, load: int) -> bool:
+        return load > self.threshold
+
+
+def active_enterprises(user: Any) -> QuerySet[Enterprise]:
+    return enterprises_visible(user).filter(status=EnterpriseStatus.ACTIVE)
+
+
+def uncovered(user: Any) -> QuerySet[Enterprise]:
+    """Active enterprises without a liaison on duty: none at all, or one who has left."""
+    return (
+        active_enterprises(user)
+        .filter(Q(liaison__isnull=True) | Q(liaison__is_active=False))
+        .select_related("industry", "liaison")
+        .order_by("name", "pk")
+    )
+
+
+def left_staff_holding(user: Any) -> QuerySet[Staff]:
+    """Staff who have left but still hold enterprises: each must be handed over."""
+    return (
+        staff_visible(user)
+        .filter(is_active=False)
+        .annotate(held=Count("enterprises"))
+        .filter(held__gt=0)
+        .select_related("department")
+        .order_by("name", "pk")
+    )
+
+
+def coverage_summary(user: Any) -> CoverageSummary:
+    active = active_enterprises(user)
+    total = active.count()
+    missing = uncovered(user).count()
+    liaisons = active.filter(liaison__is_active=True).values("liaison").distinct().count()
+    return CoverageSummary(
+        total=total,
+        covered=total - missing,
+        uncovered=missing,
+        liaisons=liaisons,
+        left_holding=left_staff_holding(user).count(),
+    )
+
+
+def load_per_liaison(user: Any, sort: str | None = None) -> QuerySet[Staff]:
+    """Every active staff member of the user's scope, and every one who left while still holding
+    enterprises, with `load` (active enterprises served) and `held` (all enterprises served)."""
+    order = LOAD_SORTS.get(sort or DEFAULT_LOAD_SORT, LOAD_SORTS[DEFAULT_LOAD_SORT])
+    return (
+        staff_visible(user)
+        .annotate(
+            load=Count("enterprises", filter=Q(enterprises__status=EnterpriseStatus.ACTIVE)),
+            held=Count("enterprises"),
+        )
+        .filter(Q(is_active=True) | Q(held__gt=0))
+        .select_related("department")
+        .order_by(*order)
+    )
+
+
+def load_stats(user: Any) -> LoadStats:
+    """Overloaded means more than twice the median load of the active staff (and at least more
+    than two enterprises, so that a park with few firms does not flag everyone holding one)."""
+    active = load_per_liaison(user).filter(is_active=True).order_by()
+    loads: list[int] = [staff.load for staff in active]  # type: ignore[attr-defined]
+    median = float(statistics.median(loads)) if loads else 0.0
+    return LoadStats(median=median, threshold=max(2 * median, 2.0))
+
+
+def load_distribution(user: Any) -> list[tuple[int, int]]:
+    """(load, number of active staff with that load), by load: the bars of the chart."""
+    counts: dict[int, int] = {}
+    for staff in load_per_liaison(user).filter(is_active=True).order_by():
+        load: int = staff.load  # type: ignore[attr-defined]
+        counts[load] = counts.get(load, 0) + 1
+    return sorted(counts.items())
+
+
+def history_for(enterprise: Enterprise) -> QuerySet[LiaisonChange]:
+    """Every change of one enterprise's liaison, newest first."""
+    return (
+        LiaisonChange.objects.filter(enterprise=enterprise)
+        .select_related("from_staff", "to_staff", "actor")
+        .order_by("-at", "-pk")
+    )
+
+
+def staff_choices(user: Any) -> QuerySet[Staff]:
+    """Active staff a user may choose as a liaison, with their current `load`."""
+    return (
+        staff_visible(user)
+        .filter(is_active=True)
+        .annotate(load=Count("enterprises", filter=Q(enterprises__status=EnterpriseStatus.ACTIVE)))
+        .select_related("department")
+        .order_by("department__order", "department__name", "name", "pk")
+    )
+
+
+def staff_label(staff: Staff) -> str:
+    """How a staff member reads in a select: name and current load first (what the chooser
+    weighs), then department, tier and the phone tail that tells namesakes apart."""
+    department = staff.department.name if staff.department_id and staff.department else "—"
+    load = getattr(staff, "load", None)
+    count = _("（%(n)d 家）") % {"n": load} if load is not None else ""
+    phone = _(" · 尾号 %(tail)s") % {"tail": staff.phone[-4:]} if staff.phone else ""
+    return f"{staff.name}{count} — {department} · {staff.get_tier_display()}{phone}"
+
+
+# --- The rules, fed from the database -----------------------------------------------------------
+
+
+def enterprise_record(enterprise: dict[str, Any]) -> rules.EnterpriseRecord:
+    capital = enterprise["registered_capital"]
+    return rules.EnterpriseRecord(
+        id=enterprise["pk"],
+        kind=enterprise["kind"],
+        industry_code=enterprise["industry_id"] or "",
+        industry_section=enterprise["industry__section"] or "",
+        registered_capital=float(capital) if capital is not None else None,
+        employees=enterprise["employees"],
+        liaison_id=enterprise["liaison_id"],
+        path=enterprise["jurisdiction_path"],
+        name=enterprise["name"],
+    )
+
+
+ENTERPRISE_RECORD_FIELDS = (
+    "pk",
+    "kind",
+    "industry_id",
+    "industry__section",
+    "registered_capital",
+    "employees",
+    "liaison_id",
+    "jurisdiction_path",
+    "name",
+)
+
+
+def staff_record(staff: Staff) -> rules.StaffRecord:
+    return rules.StaffRecord(
+        id=staff.pk,
+        tier=staff.tier,
+        department_id=staff.department_id,
+        path=staff.jurisdiction_path,
+        name=staff.name,
+    )
+
+
+@dataclass
+class RulesInputs:
+    enterprises: list[rules.EnterpriseRecord]
+    staff: list[rules.StaffRecord]
+    departments: list[rules.DepartmentRecord]
+
+
+def rules_inputs(jurisdiction: Jurisdiction) -> RulesInputs:
+    """The active enterprises, active staff and active departments of a jurisdiction's subtree."""
+    path = jurisdiction.path
+    enterprises = (
+        Enterprise.objects.filter(jurisdiction_path__startswith=path, status=EnterpriseStatus.ACTIVE)
+        .order_by("pk")
+        .values(*ENTERPRISE_RECORD_FIELDS)
+    )
+    staff = Staff.objects.filter(jurisdiction_path__startswith=path, is_active=True).order_by("pk")
+    departments = Department.objects.filter(jurisdiction_path__startswith=path, is_active=True).order_by("pk")
+    return RulesInputs(
+        enterprises=[enterprise_record(e) for e in enterprises],
+        staff=[staff_record(s) for s in staff],
+        departments=[rules.DepartmentRecord.parse(d.pk, d.name, d.industry_prefixes) for d in departments],
+    )
+
+
+def rules_layout(
+    jurisdiction: Jurisdiction,
+    *,
+    only_uncovered: bool = True,
+    leader_quota: int = rules.DEFAULT_LEADER_QUOTA,
+) -> tuple[RulesInputs, rules.Layout]:
+    """What the rules would do in a jurisdiction now (the preview, and the action's plan)."""
+    inputs = rules_inputs(jurisdiction)
+    layout = rules.plan_layout(
+        inputs.enterprises,
+        inputs.staff,
+        inputs.departments,
+        only_uncovered=only_uncovered,
+        leader_quota=leader_quota,
+    )
+    return inputs, layout
+
+
+@dataclass
+class HandoverPool:
+    """Whom a departing member's enterprises may be spread over, and what the pool is called."""
+
+    candidates: list[Staff]
+    name: str
+
+
+def handover_pool(departing: Staff) -> HandoverPool:
+    """The active colleagues of the departing member's department; when the department has
+    nobody else, every active non-leader staff member of the departing member's jurisdiction."""
+    base = Staff.objects.filter(is_active=True).exclude(pk=departing.pk).select_related("department")
+    if departing.department_id:
+        colleagues = list(base.filter(department_id=departing.department_id).order_by("pk"))
+        if colleagues:
+            return HandoverPool(colleagues, departing.department.name if departing.department else "")
+    everyone = base.filter(jurisdiction_path__startswith=departing.jurisdiction_path).order_by("pk")
+    non_leaders = list(everyone.exclude(tier=StaffTier.LEADER))
+    return HandoverPool(non_leaders or list(everyone), departing.jurisdiction.name)
+
+
+def handover_spread(departing: Staff) -> tuple[HandoverPool, rules.Layout]:
+    """Spread the departing member's enterprises across their pool, fewest-loaded first."""
+    pool = handover_pool(departing)
+    held = Enterprise.objects.filter(liaison=departing).order_by("pk").values(*ENTERPRISE_RECORD_FIELDS)
+    loads = dict(
+        Enterprise.objects.filter(liaison__in=[s.pk for s in pool.candidates], status=EnterpriseStatus.ACTIVE)
+        .values_list("liaison")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    layout = rules.spread_by_load(
+        [enterprise_record(e) for e in held],
+        [staff_record(s) for s in pool.candidates],
+        loads,
+        pool_name=pool.name,
+    )
+    return pool, layout
