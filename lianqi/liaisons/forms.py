@@ -20,22 +20,6 @@ from .queries import staff_choices, staff_label
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
 
-class ScopedChoicesMixin:
-    """`StyledFormMixin` validates a bound form inside `__init__` to mark invalid fields; forms
-    whose choices depend on the user set them afterwards, so they validate again here."""
-
-    def revalidate(self) -> None:
-        form: Any = self
-        if not form.is_bound:
-            return
-        form._errors = None
-        for name, field in form.fields.items():
-            css = field.widget.attrs.get("class", "").replace(" is-invalid", "")
-            if name in form.errors:
-                css += " is-invalid"
-            field.widget.attrs["class"] = css
-
-
 class StaffChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
         return staff_label(obj)
@@ -52,7 +36,7 @@ def _staff_field(label: Any = None, required: bool = True) -> StaffChoiceField:
     )
 
 
-class AssignForm(ScopedChoicesMixin, StyledForm):
+class AssignForm(StyledForm):
     staff = _staff_field()
     reason = forms.CharField(label=_("原因"), max_length=200, required=False)
 
@@ -62,7 +46,6 @@ class AssignForm(ScopedChoicesMixin, StyledForm):
         if exclude is not None:
             queryset = queryset.exclude(pk=exclude.pk)
         self.fields["staff"].queryset = queryset  # type: ignore[attr-defined]
-        self.revalidate()
 
 
 class BulkAssignForm(AssignForm):
@@ -87,7 +70,6 @@ class BulkAssignForm(AssignForm):
     def __init__(self, *args: Any, user: Any, enterprises: QuerySet[Enterprise], **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
         self.fields["ids"].queryset = enterprises  # type: ignore[attr-defined]
-        self.revalidate()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -119,7 +101,7 @@ class ImportForm(StyledForm):
         return upload
 
 
-class HandoverForm(ScopedChoicesMixin, StyledForm):
+class HandoverForm(StyledForm):
     MODE_ONE = "one"
     MODE_SPREAD = "spread"
 
@@ -143,7 +125,6 @@ class HandoverForm(ScopedChoicesMixin, StyledForm):
         kwargs.setdefault("initial", {"left_on": departing.left_on or timezone.localdate()})
         super().__init__(*args, **kwargs)
         self.fields["successor"].queryset = staff_choices(user).exclude(pk=departing.pk)  # type: ignore[attr-defined]
-        self.revalidate()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -35,11 +35,8 @@ def add_errors(form: forms.BaseForm, exc: ValidationError) -> None:
 
 
 class _PreparedForm(forms.Form):
-    """Calls `prepare_fields` right after the fields exist and before anything validates.
-
-    StyledFormMixin looks at a bound form's errors while it styles the widgets, which cleans
-    the data there and then; choices and querysets narrowed later would be ignored by that
-    cleaning. Narrowing them in `prepare_fields` makes the one cleaning use the narrowed fields."""
+    """Calls `prepare_fields` right after the fields exist: the one place where a form narrows
+    its choices and querysets to what the user may pick, before anything validates."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
