@@ -94,3 +94,78 @@ class Job(TimeStampedModel):
         if not self.total:
             return 100 if self.status in {self.Status.READY, self.Status.DONE} else 0
         return min(100, round(self.processed * 100 / self.total))
+
+
+# --- The working-day calendar ----------------------------------------------------------------
+
+
+class CalendarSource(models.TextChoices):
+    PACKAGE = "package", _("数据包")
+    MANUAL = "manual", _("手工录入")
+
+
+class CalendarYear(TimeStampedModel):
+    """A year whose official holiday arrangement (国务院办公厅节假日安排) is in the table.
+
+    The working-day clock uses the special days of loaded years only; for any other year it
+    falls back to Monday–Friday and says so, so a year is "loaded" exactly when it has a row
+    here. The table is national reference data shared by every jurisdiction."""
+
+    year = models.PositiveSmallIntegerField(_("年度"), unique=True)
+    loaded_from = models.CharField(_("来源"), max_length=20, choices=CalendarSource.choices)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("修改人"),
+    )
+
+    class Meta:
+        verbose_name = _("节假日年度")
+        verbose_name_plural = _("节假日年度")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class SpecialDay(TimeStampedModel):
+    """One day that breaks the Monday–Friday rule: a statutory holiday (法定节假日, including the
+    weekend days inside a holiday period) or a swapped working weekend day (调休上班日).
+    Deadlines in working days are counted from these rows (see `lianqi.core.workdays`)."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("法定节假日")
+        WORKDAY = "workday", _("调休上班日")
+
+    day = models.DateField(_("日期"), unique=True)
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("名称"), max_length=60, blank=True)
+    source = models.CharField(_("来源"), max_length=20, choices=CalendarSource.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("修改人"),
+    )
+
+    class Meta:
+        verbose_name = _("节假日安排")
+        verbose_name_plural = _("节假日安排")
+        ordering = ["day"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["holiday", "workday"]), name="core_specialday_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(source__in=["package", "manual"]), name="core_specialday_source_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m-%d} {self.name} {self.get_kind_display()}"

@@ -5,7 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.utils import timezone
 from django.views.generic import TemplateView
+
+from .calendar_store import warning_context
+from .dashboards import dashboard_for
+from .roles import STAFF_ROLES, has_role
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -13,7 +18,8 @@ class HomeView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        from .dashboards import dashboard_for
-
         context["dashboard"] = dashboard_for(self.request.user)
+        # Deadlines are counted on the holiday table: staff are warned when a year is missing.
+        if has_role(self.request.user, STAFF_ROLES):
+            context.update(warning_context(at=timezone.localdate(), user=self.request.user))
         return context
