@@ -35,17 +35,17 @@ class ScopedModel(TimeStampedModel):
     class Meta:
         abstract = True
 
-    def fill_derived_fields(self) -> None:
-        """Compute the stored copies (here the jurisdiction path). `save()` calls it; code that
-        writes with `bulk_create`/`bulk_update`, which bypass `save()`, must call it itself."""
-        self.jurisdiction_path = self.jurisdiction.path
-
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.fill_derived_fields()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "jurisdiction" in update_fields:
             kwargs["update_fields"] = {*update_fields, "jurisdiction_path"}
         super().save(*args, **kwargs)
+
+    def fill_derived_fields(self) -> None:
+        """Compute the stored copies (here the jurisdiction path). `save()` calls it; code that
+        writes with `bulk_create`/`bulk_update`, which bypass `save()`, must call it itself."""
+        self.jurisdiction_path = self.jurisdiction.path
 
 
 class Job(TimeStampedModel):

@@ -27,7 +27,6 @@ from simple_history.utils import bulk_create_with_history
 
 from lianqi.accounts.models import User
 from lianqi.core.roles import Role
-from lianqi.core.search import normalise_search_text
 from lianqi.enterprises.choices import EnterpriseKind, EnterpriseStatus
 from lianqi.enterprises.industries import SHIPPED_FILE, load_industries, read_rows
 from lianqi.enterprises.models import Contact, Enterprise, Industry, Tag, YearFigure
@@ -359,13 +358,14 @@ class _Builder:
                 rows.append(
                     Department(
                         jurisdiction=park,
-                        jurisdiction_path=park.path,
                         name=name,
                         short_name=short_name,
                         order=order * 10,
                         industry_prefixes=prefixes,
                     )
                 )
+        for row in rows:
+            row.fill_derived_fields()  # bulk_create skips save()
         Department.objects.bulk_create(rows)
         return {d.name: d for d in Department.objects.filter(jurisdiction=park)}
 
@@ -395,7 +395,6 @@ class _Builder:
             rows.append(
                 Staff(
                     jurisdiction=park,
-                    jurisdiction_path=park.path,
                     name=self._person(rng),
                     department=department,
                     position=position,
@@ -416,6 +415,8 @@ class _Builder:
             titles = _staff_titles(department.name)
             for _ in range(n_members):
                 add(department, rng.choice(titles), StaffTier.STAFF)
+        for row in rows:
+            row.fill_derived_fields()  # bulk_create skips save()
         return Staff.objects.bulk_create(rows)
 
     # --- enterprises ----------------------------------------------------------------------
@@ -428,11 +429,7 @@ class _Builder:
                 made.append(self._draw(rng, kind, park, townships, spec))
         objs = [d.enterprise for d in made]
         for obj in objs:
-            # bulk_create skips Enterprise.save(): fill what save() derives, the same way.
-            obj.jurisdiction_path = obj.jurisdiction.path
-            obj.search_text = normalise_search_text(
-                obj.name, obj.credit_code, obj.address, obj.legal_representative
-            )
+            obj.fill_derived_fields()  # bulk_create skips Enterprise.save()
         bulk_create_with_history(
             objs, Enterprise, batch_size=500, default_user=self.actor, default_change_reason="演示数据"
         )

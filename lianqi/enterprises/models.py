@@ -119,7 +119,9 @@ class Enterprise(ScopedModel):
 
     def fill_derived_fields(self) -> None:
         super().fill_derived_fields()
-        self.search_text = normalise_search_text(self.name, self.credit_code, self.address, self.legal_representative)
+        self.search_text = normalise_search_text(
+            self.name, self.credit_code, self.address, self.legal_representative
+        )
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         update_fields = kwargs.get("update_fields")

@@ -4,7 +4,7 @@ changes and writes one `LiaisonChange` per enterprise whose liaison changes."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
@@ -40,6 +40,38 @@ def _check_actor_may_change(actor: User | None, enterprise: Enterprise) -> None:
         raise ValidationError({"enterprise": _("不能调整您管辖范围以外企业的联企干部")})
 
 
+def _change(
+    enterprise: Enterprise,
+    staff: Staff,
+    *,
+    from_staff_id: int | None,
+    actor: User | None,
+    method: AssignmentMethod,
+    reason: str,
+    at: dt.datetime,
+) -> LiaisonChange:
+    """Check that `actor` may give `enterprise` to `staff` and build the history row for it."""
+    _check_actor_may_change(actor, enterprise)
+    _check_staff_can_serve(staff, enterprise)
+    return LiaisonChange(
+        enterprise=enterprise,
+        jurisdiction_path=enterprise.jurisdiction_path,
+        from_staff_id=from_staff_id,
+        to_staff=staff,
+        method=method,
+        reason=reason[:REASON_LENGTH],
+        actor=actor,
+        at=at,
+    )
+
+
+def _locked_staff(staff_ids: set[int]) -> dict[int, Staff]:
+    # Staff rows are locked too: a member marked as left meanwhile must not take enterprises.
+    return {
+        s.pk: s for s in Staff.objects.select_for_update().filter(pk__in=sorted(staff_ids)).order_by("pk")
+    }
+
+
 def set_liaisons(
     *,
     plan: Mapping[int, Staff],
@@ -59,11 +91,7 @@ def set_liaisons(
     at = at or timezone.now()
     reasons = reasons or {}
     with transaction.atomic():
-        # Staff rows are locked too: a member marked as left meanwhile must not take enterprises.
-        staff_ids = sorted({s.pk for s in plan.values()})
-        current_staff = {
-            s.pk: s for s in Staff.objects.select_for_update().filter(pk__in=staff_ids).order_by("pk")
-        }
+        current_staff = _locked_staff({s.pk for s in plan.values()})
         enterprises = list(Enterprise.objects.select_for_update().filter(pk__in=list(plan)).order_by("pk"))
         if len(enterprises) != len(plan):
             raise ValidationError({"plan": _("有企业不存在或已被删除")})
@@ -74,27 +102,54 @@ def set_liaisons(
             staff = current_staff.get(planned.pk)
             if staff is None:
                 raise ValidationError({"liaison": _("干部 %(name)s 不存在") % {"name": planned.name}})
-            _check_actor_may_change(actor, enterprise)
-            _check_staff_can_serve(staff, enterprise)
+            change = _change(
+                enterprise,
+                staff,
+                from_staff_id=enterprise.liaison_id,
+                actor=actor,
+                method=method,
+                reason=reasons.get(enterprise.pk) or reason,
+                at=at,
+            )
             if enterprise.liaison_id == staff.pk:
                 continue
-            changes.append(
-                LiaisonChange(
-                    enterprise=enterprise,
-                    jurisdiction_path=enterprise.jurisdiction_path,
-                    from_staff_id=enterprise.liaison_id,
-                    to_staff=staff,
-                    method=method,
-                    reason=(reasons.get(enterprise.pk) or reason)[:REASON_LENGTH],
-                    actor=actor,
-                    at=at,
-                )
-            )
+            changes.append(change)
             enterprise.liaison = staff
             changed.append(enterprise)
         Enterprise.objects.bulk_update(changed, ["liaison"], batch_size=500)
         LiaisonChange.objects.bulk_create(changes, batch_size=500)
     return len(changed)
+
+
+def record_initial_liaisons(
+    *,
+    enterprises: Sequence[Enterprise],
+    actor: User | None,
+    method: AssignmentMethod,
+    reason: str = "",
+    at: dt.datetime | None = None,
+) -> int:
+    """Record the first liaison of enterprises that were just created with `liaison_id` already
+    set (bulk imports and the demo): the same checks and `LiaisonChange` rows as
+    `set_liaisons`, without updating the freshly inserted rows a second time. Call it inside
+    the transaction that created them, so a refused liaison undoes the creation too."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        staff = _locked_staff({e.liaison_id for e in enterprises if e.liaison_id is not None})
+        changes = []
+        for enterprise in enterprises:
+            if enterprise.liaison_id is None:
+                continue
+            member = staff.get(enterprise.liaison_id)
+            if member is None:
+                raise ValidationError({"liaison": _("指定的联企干部不存在")})
+            changes.append(
+                _change(
+                    enterprise, member, from_staff_id=None, actor=actor, method=method, reason=reason, at=at
+                )
+            )
+        LiaisonChange.objects.bulk_create(changes, batch_size=1000)
+    return len(changes)
 
 
 def assign_liaison(

@@ -21,7 +21,9 @@ def test_sections_and_divisions_ship_with_the_project() -> None:
 
 
 @pytest.mark.django_db
-@pytest.mark.skipif(not FULL_TABLE.exists(), reason="the statistics bureau's full table is not on this machine")
+@pytest.mark.skipif(
+    not FULL_TABLE.exists(), reason="the statistics bureau's full table is not on this machine"
+)
 def test_import_command_loads_all_four_levels_and_is_repeatable() -> None:
     for _ in range(2):
         out = StringIO()
@@ -30,7 +32,7 @@ def test_import_command_loads_all_four_levels_and_is_repeatable() -> None:
     counts = [Industry.objects.filter(level=level).count() for level in (1, 2, 3, 4)]
     assert counts == [20, 97, 473, 1380]
     wire = Industry.objects.get(code="3831")
-    assert wire.parent_id == "383" and wire.parent.parent_id == "38"
+    assert wire.parent is not None and wire.parent_id == "383" and wire.parent.parent_id == "38"
 
 
 @pytest.mark.django_db

@@ -1,0 +1,131 @@
+"""Pages of the enterprise import: upload, preview with progress, commit, template, job list.
+Views stay thin: the work is in `importing` and runs as background tasks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views import View
+
+from lianqi.core.excel import XLSX_CONTENT_TYPE
+from lianqi.core.models import Job
+from lianqi.core.scoping import get_object_or_404_scoped
+from lianqi.core.views import RoleRequiredMixin, paginate
+
+from . import importing
+from .forms_import import ImportCommitForm, ImportUploadForm
+from .permissions import EDIT_ROLES
+
+ERRORS_PER_PAGE = 100
+RUNNING = {Job.Status.QUEUED, Job.Status.RUNNING}
+
+
+class ImportStartView(RoleRequiredMixin, View):
+    """Upload a workbook; a valid one becomes an import job and the user goes to its preview."""
+
+    allowed_roles = EDIT_ROLES
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self._render(request, ImportUploadForm())
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = ImportUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                job = importing.start_import(actor=request.user, upload=form.cleaned_data["file"])  # type: ignore[arg-type]
+            except ValidationError as exc:
+                form.add_error("file", exc.messages)
+            else:
+                return redirect("enterprises:import_preview", pk=job.pk)
+        return self._render(request, form)
+
+    def _render(self, request: HttpRequest, form: ImportUploadForm) -> HttpResponse:
+        recent = importing.import_jobs_visible(request.user)[:5]
+        return render(request, "enterprises/import_start.html", {"form": form, "recent": recent})
+
+
+class ImportPreviewView(RoleRequiredMixin, View):
+    """The job's progress while it runs, then the counts and every bad row. Polled by htmx:
+    an htmx request gets only the progress fragment, and a full reload once the job settles."""
+
+    allowed_roles = EDIT_ROLES
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        job = get_object_or_404_scoped(importing.import_jobs_visible(request.user), pk=pk)
+        running = job.status in RUNNING
+        context: dict[str, Any] = {
+            "job": job,
+            "running": running,
+            "committing": running and job.result.get("phase") == importing.PHASE_COMMIT,
+        }
+        if getattr(request, "htmx", False):
+            response = render(request, "enterprises/import_preview.html#progress", context)
+            if not running:
+                response["HX-Refresh"] = "true"
+            return response
+        counts = job.result.get("counts", {})
+        errors = job.result.get("errors", [])
+        page = Paginator(errors, ERRORS_PER_PAGE).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            counts=counts,
+            valid=counts.get("new", 0) + counts.get("update", 0),
+            page_obj=page,
+            query_string=query.urlencode(),
+            written=job.result.get("written", {}),
+            mode_all=importing.MODE_ALL,
+            mode_valid=importing.MODE_VALID,
+        )
+        return render(request, "enterprises/import_preview.html", context)
+
+
+class ImportCommitView(RoleRequiredMixin, View):
+    """Confirm a previewed import: all rows, or only the valid ones."""
+
+    allowed_roles = EDIT_ROLES
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        job = get_object_or_404_scoped(importing.import_jobs_visible(request.user), pk=pk)
+        form = ImportCommitForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("请选择导入方式"))
+            return redirect("enterprises:import_preview", pk=job.pk)
+        try:
+            importing.request_commit(job=job, actor=request.user, mode=form.cleaned_data["mode"])  # type: ignore[arg-type]
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        return redirect("enterprises:import_preview", pk=job.pk)
+
+
+class ImportTemplateView(RoleRequiredMixin, View):
+    """The import template: the header and one example row."""
+
+    allowed_roles = EDIT_ROLES
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        content = importing.template_workbook(user=request.user)  # type: ignore[arg-type]
+        response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = content_disposition_header(
+            as_attachment=True, filename=_("企业导入模板") + ".xlsx"
+        )
+        return response
+
+
+class ImportJobListView(RoleRequiredMixin, View):
+    """The enterprise imports of the user's jurisdiction, newest first, to come back to."""
+
+    allowed_roles = EDIT_ROLES
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        context = paginate(
+            request, importing.import_jobs_visible(request.user).order_by("-created_at", "-pk")
+        )
+        return render(request, "enterprises/import_jobs.html", context)
