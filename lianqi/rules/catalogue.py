@@ -1,0 +1,193 @@
+"""The attribute catalogue: which facts about a subject a rule may test, their type, unit and
+source. A condition naming an attribute outside the catalogue, or stating another unit, is
+refused when the rule is loaded."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class AttributeKind(StrEnum):
+    """How an attribute is stored and which operators apply to it."""
+
+    CODE = "code"  # a hierarchical code compared by prefix (jurisdiction: 430300 → 430302…)
+    INDUSTRY = "industry"  # a GB/T 4754-2017 code; the section letter is implied by the division
+    ENUM = "enum"  # one value out of a closed list (kind: above_size, shop, …)
+    TAGS = "tags"  # a set of labels
+    NUMBER = "number"  # one figure with a unit
+    YEARLY = "yearly"  # one figure per year with a unit; conditions name the year (Y-1)
+    DATE = "date"  # a date; conditions compare the full years elapsed since it
+
+
+NUMERIC_OPERATORS = (">=", ">", "<=", "<", "==", "!=")
+OPERATORS: dict[AttributeKind, tuple[str, ...]] = {
+    AttributeKind.CODE: ("prefix",),
+    AttributeKind.INDUSTRY: ("prefix",),
+    AttributeKind.ENUM: ("in",),
+    AttributeKind.TAGS: ("has", "lacks"),
+    AttributeKind.NUMBER: NUMERIC_OPERATORS,
+    AttributeKind.YEARLY: NUMERIC_OPERATORS,
+    AttributeKind.DATE: NUMERIC_OPERATORS,
+}
+YEARS_UNIT = "年"
+OLDEST_YEAR_OFFSET = -10  # a rule looks at most ten years back; further is a typing mistake
+
+
+@dataclass(frozen=True)
+class Attribute:
+    """One fact about a subject. `label` is the Chinese noun shown in sentences (营业收入),
+    `source` where the platform takes it from (shown next to the value in explanations),
+    `unit` the unit every condition and figure on it uses, `choices` the Chinese labels of an
+    enum's values. For a date, `age_label` names the elapsed years (成立年限)."""
+
+    name: str
+    label: str
+    kind: AttributeKind
+    source: str
+    unit: str = ""
+    choices: Mapping[str, str] = field(default_factory=dict)
+    age_label: str = ""
+
+    @property
+    def operators(self) -> tuple[str, ...]:
+        return OPERATORS[self.kind]
+
+    @property
+    def condition_unit(self) -> str:
+        """The unit a condition's value is written in (years for a date's age)."""
+        return YEARS_UNIT if self.kind is AttributeKind.DATE else self.unit
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.kind in (AttributeKind.NUMBER, AttributeKind.YEARLY, AttributeKind.DATE)
+
+
+class Catalogue:
+    """The attributes rules may use, by name."""
+
+    def __init__(self, attributes: Iterable[Attribute]) -> None:
+        self.attributes: dict[str, Attribute] = {}
+        for attribute in attributes:
+            if attribute.name in self.attributes:
+                raise ValueError(f"attribute {attribute.name!r} declared twice")
+            self.attributes[attribute.name] = attribute
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.attributes
+
+    def __getitem__(self, name: str) -> Attribute:
+        return self.attributes[name]
+
+    def __iter__(self) -> Iterator[Attribute]:
+        return iter(self.attributes.values())
+
+    def get(self, name: str) -> Attribute | None:
+        return self.attributes.get(name)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Mapping[str, Any]]) -> Catalogue:
+        """A catalogue from {name: {label, kind, source, unit?, choices?, age_label?}}, so that
+        other kinds of subject (parcels, products) can declare their own attributes."""
+        return cls(
+            Attribute(
+                name=name,
+                label=str(spec["label"]),
+                kind=AttributeKind(spec["kind"]),
+                source=str(spec.get("source", "")),
+                unit=str(spec.get("unit", "")),
+                choices=dict(spec.get("choices", {})),
+                age_label=str(spec.get("age_label", "")),
+            )
+            for name, spec in data.items()
+        )
+
+
+ENTERPRISE_CATALOGUE = Catalogue(
+    [
+        Attribute("jurisdiction", "所属辖区", AttributeKind.CODE, "企业库"),
+        Attribute("industry", "所属行业", AttributeKind.INDUSTRY, "企业库"),
+        Attribute(
+            "kind",
+            "主体类型",
+            AttributeKind.ENUM,
+            "企业库",
+            choices={
+                "above_size": "规上企业",
+                "below_size": "规下企业",
+                "shop": "门店",
+                "project": "在建项目",
+                "individual": "个体工商户",
+            },
+        ),
+        Attribute("tags", "企业标签", AttributeKind.TAGS, "企业库"),
+        Attribute("founded_on", "成立日期", AttributeKind.DATE, "工商登记", age_label="成立年限"),
+        Attribute("registered_capital", "注册资本", AttributeKind.NUMBER, "工商登记", unit="万元"),
+        Attribute("employees", "从业人数", AttributeKind.NUMBER, "企业填报", unit="人"),
+        Attribute("output_value", "产值", AttributeKind.YEARLY, "统计年报", unit="万元"),
+        Attribute("revenue", "营业收入", AttributeKind.YEARLY, "统计年报", unit="万元"),
+        Attribute("tax", "纳税额", AttributeKind.YEARLY, "税务数据", unit="万元"),
+        Attribute("rd_spending", "研发投入", AttributeKind.YEARLY, "统计年报", unit="万元"),
+        Attribute("local_purchase", "本地采购额", AttributeKind.YEARLY, "企业填报", unit="万元"),
+    ]
+)
+
+
+# GB/T 4754-2017: the divisions (大类) of each section (门类). A division code alone names its
+# section, so subjects and conditions may write "3811" or "C3811" alike.
+_SECTION_DIVISIONS = {
+    "A": (1, 5),
+    "B": (6, 12),
+    "C": (13, 43),
+    "D": (44, 46),
+    "E": (47, 50),
+    "F": (51, 52),
+    "G": (53, 60),
+    "H": (61, 62),
+    "I": (63, 65),
+    "J": (66, 69),
+    "K": (70, 70),
+    "L": (71, 72),
+    "M": (73, 75),
+    "N": (76, 79),
+    "O": (80, 82),
+    "P": (83, 83),
+    "Q": (84, 85),
+    "R": (86, 90),
+    "S": (91, 96),
+    "T": (97, 97),
+}
+_DIVISION_SECTION = {
+    division: section
+    for section, (low, high) in _SECTION_DIVISIONS.items()
+    for division in range(low, high + 1)
+}
+
+
+def normalise_industry(code: str) -> str:
+    """'3811', 'C3811', 'c38' → 'C3811', 'C3811', 'C38'; a section letter alone stays. Raises
+    ValueError for anything that is not a GB/T 4754-2017 code or prefix of one."""
+    text = str(code).strip().upper()
+    if not text:
+        raise ValueError("empty industry code")
+    letter = ""
+    if text[0].isalpha():
+        letter, text = text[0], text[1:]
+        if letter not in _SECTION_DIVISIONS:
+            raise ValueError(f"unknown section {letter!r}")
+    if not text:
+        return letter
+    if not text.isdigit() or len(text) < 2 or len(text) > 4:
+        raise ValueError(f"malformed industry code {code!r}")
+    section = _DIVISION_SECTION.get(int(text[:2]))
+    if section is None or (letter and letter != section):
+        raise ValueError(f"division {text[:2]} is not in section {letter or '?'}")
+    return section + text
+
+
+def years_elapsed(since: dt.date, as_of: dt.date) -> int:
+    """Full years from `since` to `as_of` (an anniversary counts on its day)."""
+    return as_of.year - since.year - ((as_of.month, as_of.day) < (since.month, since.day))
