@@ -25,6 +25,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("企业"), "enterprises:list", tuple(STAFF_ROLES)),
     NavItem(_("联企覆盖"), "liaisons:coverage", (Role.LEADER, *OFFICE_ROLES)),
     NavItem(_("企业导入"), "enterprises:import_start", tuple(OFFICE_ROLES)),
+    NavItem(_("企业标签"), "enterprises:tags", tuple(OFFICE_ROLES)),
     NavItem(_("组织机构"), "org:jurisdictions", tuple(STAFF_ROLES)),
     NavItem(_("工作日历"), "workdays", tuple(OFFICE_ROLES)),
     NavItem(_("用户管理"), "accounts:users", (Role.ADMIN,)),

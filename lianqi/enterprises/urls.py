@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views
+from . import views, views_tags
 
 app_name = "enterprises"
 
@@ -21,4 +21,9 @@ urlpatterns: list = [
     path("<int:pk>/code/print/", views.QrPrintView.as_view(), name="qr_print"),
     path("<int:pk>/code/rotate/", views.RotateCodeView.as_view(), name="rotate_code"),
     path("import/", include("lianqi.enterprises.import_urls")),
+    path("tags/", views_tags.TagListView.as_view(), name="tags"),
+    path("tags/new/", views_tags.TagCreateView.as_view(), name="tag_create"),
+    path("tags/<int:pk>/edit/", views_tags.TagEditView.as_view(), name="tag_edit"),
+    path("tags/<int:pk>/merge/", views_tags.TagMergeView.as_view(), name="tag_merge"),
+    path("tags/<int:pk>/delete/", views_tags.TagDeleteView.as_view(), name="tag_delete"),
 ]

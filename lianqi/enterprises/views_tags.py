@@ -1,0 +1,183 @@
+"""Pages of the tag vocabulary (企业标签): the list with how many enterprises of the user's
+jurisdiction carry each tag, create and edit, merge one tag into another, and delete an unused
+one. Tags are national reference data shared by every park; only the counts are scoped."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+
+from lianqi.core.scoping import get_object_or_404_scoped
+from lianqi.core.views import RoleRequiredMixin, paginate
+
+from . import actions, permissions
+from .forms_tags import TagForm, TagMergeForm
+from .models import Enterprise, Tag
+
+
+def tag_counts(user: Any) -> dict[int, int]:
+    """For each tag, how many enterprises the user may see carry it (one grouped query)."""
+    through = Enterprise.tags.through
+    rows = (
+        through.objects.filter(enterprise_id__in=permissions.visible(user).values("pk"))
+        .values("tag_id")
+        .annotate(n=Count("enterprise_id"))
+    )
+    return {row["tag_id"]: row["n"] for row in rows}
+
+
+def _tag(pk: Any) -> Tag:
+    # Tags belong to no jurisdiction: any staff user may load any of them.
+    return get_object_or_404_scoped(Tag.objects.all(), pk=pk)
+
+
+def _apply_errors(form: Any, error: ValidationError) -> None:
+    """Put an action's validation errors on the form's matching fields (or on the form)."""
+    if hasattr(error, "error_dict"):
+        for field, found in error.message_dict.items():
+            for message in found:
+                form.add_error(field if field in form.fields else None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+class TagListView(RoleRequiredMixin, View):
+    """Every tag, in list order, with the number of enterprises in the user's jurisdiction
+    that carry it, each count linking to the register filtered by that tag."""
+
+    allowed_roles = permissions.REGISTER_ROLES
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        context = paginate(request, Tag.objects.all())
+        counts = tag_counts(request.user)
+        rows = [{"tag": tag, "count": counts.get(tag.pk, 0)} for tag in context["object_list"]]
+        context.update(rows=rows, can_edit=permissions.can_edit(request.user))
+        return render(request, "enterprises/tag_list.html", context)
+
+
+class TagCreateView(RoleRequiredMixin, View):
+    """Add a tag to the vocabulary."""
+
+    allowed_roles = permissions.EDIT_ROLES
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self._render(request, TagForm())
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = TagForm(request.POST)
+        if form.is_valid():
+            try:
+                tag = actions.create_tag(
+                    actor=request.user,  # type: ignore[arg-type]
+                    name=form.cleaned_data["name"],
+                    description=form.cleaned_data["description"],
+                    order=form.cleaned_data["order"],
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("已新增标签：%(name)s") % {"name": tag.name})
+                return redirect("enterprises:tags")
+        return self._render(request, form)
+
+    def _render(self, request: HttpRequest, form: TagForm) -> HttpResponse:
+        return render(request, "enterprises/tag_form.html", {"form": form, "creating": True})
+
+
+class TagEditView(RoleRequiredMixin, View):
+    """Rename a tag or change its description or order."""
+
+    allowed_roles = permissions.EDIT_ROLES
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        tag = _tag(pk)
+        return self._render(request, tag, TagForm(instance=tag))
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        tag = _tag(pk)
+        # Bound to a copy, so a refused name does not show in the heading as if saved.
+        form = TagForm(request.POST, instance=_tag(pk))
+        if form.is_valid():
+            try:
+                saved = actions.update_tag(
+                    tag=tag,
+                    actor=request.user,  # type: ignore[arg-type]
+                    name=form.cleaned_data["name"],
+                    description=form.cleaned_data["description"],
+                    order=form.cleaned_data["order"],
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("已保存标签：%(name)s") % {"name": saved.name})
+                return redirect("enterprises:tags")
+        return self._render(request, tag, form)
+
+    def _render(self, request: HttpRequest, tag: Tag, form: TagForm) -> HttpResponse:
+        return render(request, "enterprises/tag_form.html", {"form": form, "tag": tag, "creating": False})
+
+
+class TagMergeView(RoleRequiredMixin, View):
+    """Merge a tag into another: its enterprises, in every jurisdiction, take the other tag,
+    and it is removed."""
+
+    allowed_roles = permissions.EDIT_ROLES
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        tag = _tag(pk)
+        return self._render(request, tag, TagMergeForm(source=tag))
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        tag = _tag(pk)
+        form = TagMergeForm(request.POST, source=tag)
+        if form.is_valid():
+            target = form.cleaned_data["target"]
+            try:
+                moved = actions.merge_tags(source=tag, target=target, actor=request.user)  # type: ignore[arg-type]
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("已把标签“%(source)s”并入“%(target)s”，涉及 %(count)d 家企业")
+                    % {"source": tag.name, "target": target.name, "count": moved},
+                )
+                return redirect("enterprises:tags")
+        return self._render(request, tag, form)
+
+    def _render(self, request: HttpRequest, tag: Tag, form: TagMergeForm) -> HttpResponse:
+        context = {"form": form, "tag": tag, "count": tag_counts(request.user).get(tag.pk, 0)}
+        return render(request, "enterprises/tag_merge.html", context)
+
+
+class TagDeleteView(RoleRequiredMixin, View):
+    """Delete a tag that no enterprise carries; a tag in use is refused with a pointer to merge."""
+
+    allowed_roles = permissions.EDIT_ROLES
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        tag = _tag(pk)
+        return self._render(request, tag, in_use=Enterprise.objects.filter(tags=tag).exists())
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        tag = _tag(pk)
+        try:
+            actions.delete_tag(tag=tag, actor=request.user)  # type: ignore[arg-type]
+        except ValidationError as error:
+            return self._render(request, tag, in_use=True, error=" ".join(error.messages), status=409)
+        messages.success(request, _("已删除标签：%(name)s") % {"name": tag.name})
+        return redirect("enterprises:tags")
+
+    def _render(
+        self, request: HttpRequest, tag: Tag, *, in_use: bool, error: str = "", status: int = 200
+    ) -> HttpResponse:
+        context = {"tag": tag, "in_use": in_use, "error": error}
+        return render(request, "enterprises/tag_delete.html", context, status=status)
