@@ -53,7 +53,8 @@ class AdminView(RoleRequiredMixin, View):
 
 class UserListView(AdminView):
     def get(self, request: HttpRequest) -> HttpResponse:
-        query = request.GET.get("q", "").strip()
+        # A NUL byte cannot reach PostgreSQL (it refuses it in any text): drop it from the search.
+        query = request.GET.get("q", "").replace("\x00", "").strip()
         role = request.GET.get("role", "")
         role = role if role in ROLE_LABELS else ""
         active = {"1": True, "0": False}.get(request.GET.get("active", ""))

@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from .roles import Role, role_codes
@@ -139,7 +140,7 @@ def _service_office(user: Any) -> Section:
         Row(
             c.enterprise.name,
             link("enterprises:detail", c.enterprise_id),
-            f"{c.from_staff or '—'} → {c.to_staff or '—'} · {c.get_method_display()} · {c.at:%m-%d %H:%M}",
+            f"{c.from_staff or '—'} → {c.to_staff or '—'} · {c.get_method_display()} · {localtime(c.at):%m-%d %H:%M}",
         )
         for c in changes
     ]
@@ -254,7 +255,13 @@ def _enterprise(user: Any) -> Section:
         return section
     liaison = enterprise.liaison
     section.cards = [
-        Card(_("企业"), enterprise.name, hint=enterprise.credit_code),
+        # The enterprise's own code page: where it will file demands and see inspections.
+        Card(
+            _("企业"),
+            enterprise.name,
+            reverse("codes:public", args=[enterprise.code_token]),
+            hint=enterprise.credit_code,
+        ),
         Card(_("主体类型"), enterprise.get_kind_display(), hint=enterprise.industry.name),
     ]
     if liaison is not None and liaison.is_active:

@@ -37,18 +37,37 @@ SORTS = {
 }
 
 
+class AnyYesNoWidget(django_filters.widgets.BooleanWidget):
+    """A yes/no filter whose empty choice reads "all" rather than django-filter's "unknown"."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self.choices = [("", _("全部")), ("true", _("是")), ("false", _("否"))]
+
+
 class EnterpriseFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="filter_search")
-    kind = django_filters.ChoiceFilter(label=_("主体类型"), choices=EnterpriseKind.choices)
-    status = django_filters.ChoiceFilter(label=_("状态"), choices=EnterpriseStatus.choices)
+    kind = django_filters.ChoiceFilter(
+        label=_("主体类型"), choices=EnterpriseKind.choices, empty_label=_("全部")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("状态"), choices=EnterpriseStatus.choices, empty_label=_("全部")
+    )
     industry = django_filters.CharFilter(label=_("行业代码前缀"), method="filter_industry")
-    tag = django_filters.ModelChoiceFilter(label=_("标签"), queryset=Tag.objects.all(), method="filter_tag")
+    tag = django_filters.ModelChoiceFilter(
+        label=_("标签"), queryset=Tag.objects.all(), method="filter_tag", empty_label=_("全部")
+    )
     jurisdiction = django_filters.CharFilter(label=_("辖区代码"), method="filter_jurisdiction")
     # Bounded so that a mangled link is a form error, not a database overflow.
     liaison = django_filters.NumberFilter(
         label=_("联企干部"), field_name="liaison_id", min_value=1, max_value=2**63 - 1, decimal_places=0
     )
-    uncovered = django_filters.BooleanFilter(label=_("未覆盖"), field_name="liaison", lookup_expr="isnull")
+    uncovered = django_filters.BooleanFilter(
+        label=_("未覆盖"),
+        field_name="liaison",
+        lookup_expr="isnull",
+        widget=AnyYesNoWidget(),
+    )
     sort = django_filters.ChoiceFilter(
         label=_("排序"), choices=[(k, k) for k in SORTS], method="filter_sort", empty_label=None
     )

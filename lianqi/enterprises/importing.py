@@ -688,7 +688,7 @@ def start_import(*, actor: User, upload: UploadedFile) -> Job:
             original_name=(upload.name or "")[:255],
             result={"phase": PHASE_VALIDATE},
         )
-        job.file.save(f"enterprise-import-{timezone.now():%Y%m%d%H%M%S}.xlsx", upload, save=False)
+        job.file.save(f"enterprise-import-{timezone.localtime():%Y%m%d%H%M%S}.xlsx", upload, save=False)
         job.save()
         job_id = job.pk
         transaction.on_commit(lambda: validate_enterprise_import.enqueue(job_id))

@@ -9,13 +9,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, resolve, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
 from lianqi.accounts.permissions import acting_user
 from lianqi.core.excel import XLSX_CONTENT_TYPE, Column, write_workbook
+from lianqi.core.roles import has_role
 from lianqi.core.scoping import get_object_or_404_scoped
 from lianqi.core.views import RoleRequiredMixin, paginate
 
@@ -87,7 +88,8 @@ class DepartmentListView(OrgView):
     section = "departments"
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        query = request.GET.get("q", "").strip()
+        # A NUL byte cannot reach PostgreSQL (it refuses it in any text): drop it from the search.
+        query = request.GET.get("q", "").replace("\x00", "").strip()
         context = paginate(request, queries.department_list(request.user, query=query))
         context["q"] = query
         return self.render(request, "department_list.html", context)
@@ -204,17 +206,26 @@ class StaffExportView(OrgView):
         return response
 
 
-def _handover_url(staff: Staff) -> str | None:
-    """The liaison handover page, if that module is installed in this build."""
+def _handover_url(staff: Staff, user: Any) -> str | None:
+    """The liaison handover page, if that module is installed in this build and the user may
+    open it (a link that answers 403 is worse than no link)."""
+    url = None
     for kwargs in ({"pk": staff.pk}, {"staff_pk": staff.pk}, {"staff_id": staff.pk}):
         try:
-            return reverse("liaisons:handover", kwargs=kwargs)
+            url = reverse("liaisons:handover", kwargs=kwargs)
+            break
         except NoReverseMatch:
             continue
-    try:
-        return reverse("liaisons:handover") + f"?staff={staff.pk}"
-    except NoReverseMatch:
+    if url is None:
+        try:
+            url = reverse("liaisons:handover") + f"?staff={staff.pk}"
+        except NoReverseMatch:
+            return None
+    # The handover view says who may use it; ask it rather than repeat its list of roles here.
+    allowed = getattr(getattr(resolve(url.split("?")[0]).func, "view_class", None), "allowed_roles", None)
+    if allowed is not None and not has_role(user, allowed):
         return None
+    return url
 
 
 class StaffDetailView(OrgView):
@@ -227,7 +238,7 @@ class StaffDetailView(OrgView):
         context = {
             "staff": staff,
             "enterprise_count": staff.enterprises.count(),
-            "handover_url": _handover_url(staff),
+            "handover_url": _handover_url(staff, request.user),
         }
         return self.render(request, "staff_detail.html", context)
 
