@@ -15,6 +15,7 @@ from lianqi.core.scoping import scope_paths
 from lianqi.org.models import Jurisdiction, Staff
 
 from . import creditcode
+from .actions import EDITABLE_FIELDS
 from .choices import EnterpriseKind, EnterpriseStatus
 from .models import Contact, Enterprise, Industry, Tag, YearFigure
 from .validators import credit_code_message
@@ -161,18 +162,7 @@ class EnterpriseForm(StyledFormMixin, _EnterpriseFields):
 
     def values(self) -> dict[str, Any]:
         """The fields `create_enterprise` / `update_enterprise` take as `values`."""
-        keys = (
-            "name",
-            "kind",
-            "status",
-            "industry",
-            "legal_representative",
-            "address",
-            "founded_on",
-            "registered_capital",
-            "employees",
-        )
-        return {key: self.cleaned_data[key] for key in keys}
+        return {key: self.cleaned_data[key] for key in EDITABLE_FIELDS}
 
 
 class YearFigureForm(StyledForm):

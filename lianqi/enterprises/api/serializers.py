@@ -12,6 +12,7 @@ from rest_framework import serializers
 
 from lianqi.api.serializers import CodeField, IdField, StrictInputMixin, request_user
 from lianqi.enterprises import creditcode
+from lianqi.enterprises.actions import EDITABLE_FIELDS
 from lianqi.enterprises.models import Contact, Enterprise, Industry, Tag, YearFigure
 from lianqi.enterprises.permissions import can_see_contact_phone
 from lianqi.enterprises.validators import validate_credit_code
@@ -118,19 +119,7 @@ class EnterpriseUpdateSerializer(StrictInputMixin, serializers.ModelSerializer):
 
     class Meta:
         model = Enterprise
-        fields = [
-            "name",
-            "kind",
-            "status",
-            "industry",
-            "legal_representative",
-            "address",
-            "founded_on",
-            "registered_capital",
-            "employees",
-            "tags",
-            "jurisdiction",
-        ]
+        fields = [*EDITABLE_FIELDS, "tags", "jurisdiction"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
