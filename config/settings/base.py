@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "lianqi.enterprises",
     "lianqi.liaisons",
     "lianqi.api",
+    "lianqi.demands",
+    "lianqi.notifications",
     "lianqi.demo",
 ]
 
@@ -226,5 +228,16 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LIANQI_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {"axes": {"level": "WARNING"}, "lianqi.notifications": {"level": "INFO"}},
 }
+
+# --- Notifications (see docs/notifications.md) ------------------------------------------------
+LIANQI_SMS_SENDER = os.environ.get("LIANQI_SMS_SENDER", "lianqi.notifications.channels.LogSmsSender")
+LIANQI_NOTIFICATION_MAX_ATTEMPTS = int(os.environ.get("LIANQI_NOTIFICATION_MAX_ATTEMPTS", "10"))
+EMAIL_BACKEND = os.environ.get("LIANQI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("LIANQI_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("LIANQI_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("LIANQI_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("LIANQI_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("LIANQI_EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("LIANQI_DEFAULT_FROM_EMAIL", "lianqi@localhost")

@@ -1,0 +1,615 @@
+"""Every write to demands. Each action is keyword-only, runs in one transaction, locks the
+demand, refuses a stale `expected_version`, checks the workflow table and writes one
+`DemandEvent`. An enterprise acting through its code passes ``actor=None, enterprise=…``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lianqi.core import calendar_store, workdays
+from lianqi.core.scoping import path_visible
+from lianqi.enterprises.models import Enterprise
+from lianqi.org.models import Department, Staff
+
+from . import workflow
+from .choices import Channel, DemandAction, DemandState, Outcome, RatingSource, Satisfaction, Venue
+from .models import DEFAULT_DEADLINE_WORKDAYS, Category, CategoryRouting, Demand, DemandEvent
+
+
+class StaleDemand(Exception):
+    """The demand changed after the user loaded it; the change is refused so that nobody's
+    work is silently overwritten. Names who changed it last and where it stands now."""
+
+    def __init__(self, demand: Demand) -> None:
+        self.current_version = demand.version
+        self.state = demand.state
+        self.last_actor = demand.last_actor
+        who = str(demand.last_actor) if demand.last_actor is not None else _("企业")
+        self.message = _("该诉求已被%(who)s修改，当前状态为“%(state)s”，请刷新后重试") % {
+            "who": who,
+            "state": demand.get_state_display(),
+        }
+        super().__init__(self.message)
+
+
+# --- Helpers ---------------------------------------------------------------------------------
+
+
+def _due(start: dt.datetime, n: int) -> workdays.DayResult:
+    return workdays.add_workdays_at(start, n, calendar_store.get_calendar())
+
+
+def _set_clock(demand: Demand, result: workdays.DayResult) -> None:
+    demand.due_on = result.day
+    demand.fallback_years = sorted(set(demand.fallback_years or []) | set(result.fallback_years))
+
+
+def _check_department(demand: Demand, department: Department) -> None:
+    # A department of another park must never receive this park's demand.
+    if not demand.jurisdiction_path.startswith(department.jurisdiction_path) or not department.is_active:
+        raise ValidationError({"department": _("该部门不属于诉求所在辖区或已停用")})
+
+
+def _check_workdays(n: int) -> None:
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1 or n > workdays.MAX_WORKDAYS:
+        raise ValidationError(
+            {"workdays": _("时限须为 1 至 %(max)s 个工作日") % {"max": workdays.MAX_WORKDAYS}}
+        )
+
+
+def _required(value: str, field: str, message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError({field: message})
+    return value
+
+
+def _apply(
+    *,
+    demand: Demand,
+    action: DemandAction,
+    actor: Any,
+    expected_version: int,
+    at: dt.datetime | None,
+    enterprise: Enterprise | None = None,
+    note: str = "",
+    change: Callable[[Demand, dt.datetime], None] | None = None,
+) -> Demand:
+    """Lock, compare versions, check the table, apply `change`, move the state, log it."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        locked = (
+            Demand.objects.select_for_update(of=("self",))
+            .select_related("enterprise", "last_actor")
+            .get(pk=demand.pk)
+        )
+        if locked.version != expected_version:
+            raise StaleDemand(locked)
+        transition = workflow.check(locked, action, actor, enterprise=enterprise)
+        from_state = locked.state
+        if change is not None:
+            change(locked, at)
+        locked.state = transition.next_state
+        if locked.state == DemandState.CLOSED and from_state != DemandState.CLOSED:
+            locked.closed_at = at
+        locked.version += 1
+        locked.last_actor = actor
+        locked.last_changed_at = at
+        locked.save()
+        DemandEvent.objects.create(
+            demand=locked,
+            jurisdiction_path=locked.jurisdiction_path,
+            action=action,
+            from_state=from_state,
+            to_state=locked.state,
+            actor=actor,
+            by_enterprise=actor is None,
+            department=locked.lead_department,
+            due_on=locked.due_on,
+            note=note,
+            version=locked.version,
+            at=at,
+        )
+    return locked
+
+
+# --- Intake ----------------------------------------------------------------------------------
+
+
+def submit_demand(
+    *,
+    enterprise: Enterprise,
+    category: Category,
+    channel: Channel,
+    description: str,
+    actor: Any = None,
+    at: dt.datetime | None = None,
+) -> Demand:
+    """Record a new demand of `enterprise`. The enterprise's current liaison is copied onto
+    the demand, so a later change of liaison does not rewrite who was responsible at intake.
+    `actor` is None when the enterprise files through its code."""
+    at = at or timezone.now()
+    description = _required(description, "description", _("请填写诉求内容"))
+    if not category.is_active:
+        raise ValidationError({"category": _("该诉求类别已停用")})
+    if actor is not None and not (
+        path_visible(actor, enterprise.jurisdiction_path)
+        or getattr(actor, "enterprise_id", None) == enterprise.pk
+    ):
+        raise ValidationError({"enterprise": _("不能为您管辖范围以外的企业登记诉求")})
+    with transaction.atomic():
+        locked = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+        demand = Demand.objects.create(
+            jurisdiction_id=locked.jurisdiction_id,
+            enterprise=locked,
+            liaison_id=locked.liaison_id,
+            category=category,
+            channel=channel,
+            description=description,
+            received_at=at,
+            raised_by=actor,
+            last_actor=actor,
+            last_changed_at=at,
+        )
+        DemandEvent.objects.create(
+            demand=demand,
+            jurisdiction_path=demand.jurisdiction_path,
+            action="submit",
+            from_state="",
+            to_state=demand.state,
+            actor=actor,
+            by_enterprise=actor is None,
+            note=description,
+            version=demand.version,
+            at=at,
+        )
+    return demand
+
+
+def default_routing(demand: Demand) -> tuple[Department | None, int]:
+    """The lead department and deadline the jurisdiction configured for the demand's category
+    (the nearest jurisdiction up the tree wins), or no department and the category's default."""
+    routings = CategoryRouting.objects.filter(category_id=demand.category_id).select_related("department")
+    best = None
+    for routing in routings:
+        if demand.jurisdiction_path.startswith(routing.jurisdiction_path) and (
+            best is None or len(routing.jurisdiction_path) > len(best.jurisdiction_path)
+        ):
+            best = routing
+    if best is None:
+        return None, demand.category.deadline_workdays or DEFAULT_DEADLINE_WORKDAYS
+    return best.department, best.deadline_workdays or demand.category.deadline_workdays
+
+
+# --- Resolution ladder -----------------------------------------------------------------------
+
+
+def solve_demand_on_spot(
+    *, demand: Demand, actor: Any, expected_version: int, note: str, at: dt.datetime | None = None
+) -> Demand:
+    """The liaison solved it on the spot (当即解决); `note` says what was done."""
+    note = _required(note, "note", _("请说明当即解决的办法"))
+
+    def change(d: Demand, at: dt.datetime) -> None:
+        d.outcome = Outcome.SOLVED
+        d.solved_on_spot = True
+        d.reply = note
+        d.replied_at = at
+
+    return _apply(
+        demand=demand,
+        action=DemandAction.SOLVE_ON_SPOT,
+        actor=actor,
+        expected_version=expected_version,
+        at=at,
+        note=note,
+        change=change,
+    )
+
+
+def _assign(d: Demand, at: dt.datetime, department: Department, co: Iterable[Department], n: int) -> None:
+    _check_department(d, department)
+    co = [c for c in co if c.pk != department.pk]
+    for c in co:
+        _check_department(d, c)
+    _check_workdays(n)
+    d.lead_department = department
+    d.assigned_at = at
+    d.deadline_workdays = n
+    d.extension_workdays = None
+    d.extension_reason = ""
+    _set_clock(d, _due(at, n))
+    d.save()
+    d.co_departments.set(co)
+
+
+def assign_demand(
+    *,
+    demand: Demand,
+    actor: Any,
+    expected_version: int,
+    department: Department,
+    workdays_limit: int,
+    co_departments: Iterable[Department] = (),
+    note: str = "",
+    at: dt.datetime | None = None,
+) -> Demand:
+    """Assign to a lead department (限时交办) with a reply deadline in working days; the clock
+    starts now, not when the department signs for it."""
+    return _apply(
+        demand=demand,
+        action=DemandAction.ASSIGN,
+        actor=actor,
+        expected_version=expected_version,
+        at=at,
+        note=note,
+        change=lambda d, at: _assign(d, at, department, co_departments, workdays_limit),
+    )
+
+
+def sign_demand(
+    *, demand: Demand, actor: Any, expected_version: int, at: dt.datetime | None = None
+) -> Demand:
+    """The lead department signs for the demand (签收)."""
+    return _apply(
+        demand=demand, action=DemandAction.SIGN, actor=actor, expected_version=expected_version, at=at
+    )
+
+
+def start_demand(
+    *, demand: Demand, actor: Any, expected_version: int, at: dt.datetime | None = None
+) -> Demand:
+    """The lead department starts handling it (办理中)."""
+    return _apply(
+        demand=demand, action=DemandAction.START, actor=actor, expected_version=expected_version, at=at
+    )
+
+
+def send_back_demand(
+    *, demand: Demand, actor: Any, expected_version: int, reason: str, at: dt.datetime | None = None
+) -> Demand:
+    """The department sends back a wrongly routed demand. The deadline stays: the clock that
+    started at assignment keeps running while the office re-routes."""
+    reason = _required(reason, "reason", _("请填写退回理由"))
+
+    def change(d: Demand, at: dt.datetime) -> None:
+        d.send_back_reason = reason[:200]
+
+    return _apply(
+        demand=demand,
+        action=DemandAction.SEND_BACK,
+        actor=actor,
+        expected_version=expected_version,
+        at=at,
+        note=reason,
+        change=change,
+    )
+
+
+def reroute_demand(
+    *,
+    demand: Demand,
+    actor: Any,
+    expected_version: int,
+    department: Department,
+    note: str = "",
+    at: dt.datetime | None = None,
+) -> Demand:
+    """The office rules on a sent-back demand: it goes to `department` (the same one when the
+    office finds it was routed right) with the original deadline."""
+
+    def change(d: Demand, at: dt.datetime) -> None:
+        _check_department(d, department)
+        d.lead_department = department
+
+    return _apply(
+        demand=demand,
+        action=DemandAction.REROUTE,
+        actor=actor,
+        expected_version=expected_version,
+        at=at,
+        note=note,
+        change=change,
+    )
+
+
+def request_extension(
+    *,
+    demand: Demand,
+    actor: Any,
+    expected_version: int,
+    workdays_limit: int,
+    reason: str,
+    at: dt.datetime | None = None,
+) -> Demand:
+    """The department asks for more working days; the office or a leader decides."""
+    reason = _required(reason, "reason", _("请填写延期理由"))
+
+    def change(d: Demand, at: dt.datetime) -> None:
+        _check_workdays(workdays_limit)
+        d.extension_workdays = workdays_limit
+        d.extension_reason = reason[:200]
+
+    return _apply(
+        demand=demand,
+        action=DemandAction.REQUEST_EXTENSION,
+        actor=actor,
+        expected_version=expected_version,
+        at=at,
+        note=reason,
+        change=change,
+    )
+
+
+def decide_extension(
+    *,
+    demand: Demand,
+    actor: Any,
+    expected_version: int,
+    approve: bool,
+    note: str = "",
+    at: dt.datetime | None = None,
+) -> Demand:
+    """Approve (the deadline moves by the requested working days) or reject a request."""
+
+    def change(d: Demand, at: dt.datetime) -> None:
+        if approve and d.due_on is not None and d.extension_workdays:
+            _set_clock(
+                d, workdays.add_workdays(d.due_on, d.extension_workdays, calendar_store.get_calendar())
+            )
+        d.extension_workdays = None
+
+    return _apply(
+        demand=demand,
+        action=DemandAction.APPROVE_EXTENSION if approve else DemandAction.REJECT_EXTENSION,
+        actor=actor,
+        expected_version=expected_version,
+        at=at,
+        note=note,
+        change=change,
+    )
+
+
+def reply_demand(
+    *,
+    demand: Demand,
+    actor: Any,
+    expected_version: int,
+    outcome: Outcome,
+    note: str,
+    at: dt.datetime | None = None,
+) -> Demand:
+    """The lead department replies with what it did and how the demand stands."""
+    note = _required(note, "note", _("请填写答复内容"))
+    if outcome not in Outcome.values or outcome in (Outcome.WITHDRAWN, Outcome.DUPLICATE):
+        raise ValidationError({"outcome": _("请选择办理结果")})
+
+    def change(d: Demand, at: dt.datetime) -> None:
+        d.outcome = outcome
+        d.reply = note
+        d.replied_at = at
+
+    return _apply(
+        demand=demand,
+        action=DemandAction.REPLY,
+        actor=actor,
+        expected_version=expected_version,
+        at=at,
+        note=note,
+        change=change,
+    )
+
+
+def rate_demand(
+    *,
+    demand: Demand,
+    actor: Any,
+    expected_version: int,
+    contacted: bool,
+    solved: bool,
+    satisfaction: Satisfaction,
+    enterprise: Enterprise | None = None,
+    note: str = "",
+    return_visit: bool = False,
+    at: dt.datetime | None = None,
+) -> Demand:
+    """The enterprise rates the reply (or, with ``return_visit=True``, the office records the
+    same three answers at its return visit, 回访). 不满意 or "not solved" sends it back to the
+    lead department to redo (重办) with a fresh deadline of the same length; otherwise it closes
+    with the outcome the department gave."""
+    if satisfaction not in Satisfaction.values:
+        raise ValidationError({"satisfaction": _("请选择满意度")})
+    redo = satisfaction == Satisfaction.UNSATISFIED or not solved
+    if return_visit:
+        action = DemandAction.RETURN_VISIT_REDO if redo else DemandAction.RETURN_VISIT
+    else:
+        action = DemandAction.RATE_REDO if redo else DemandAction.RATE
+
+    def change(d: Demand, at: dt.datetime) -> None:
+        d.contacted = contacted
+        d.solved = solved
+        d.satisfaction = satisfaction
+        d.rating_source = RatingSource.RETURN_VISIT if return_visit else RatingSource.ENTERPRISE
+        d.rated_at = at
+        if redo:
+            d.redo_count += 1
+            d.outcome = ""
+            d.assigned_at = at
+            _set_clock(d, _due(at, d.deadline_workdays or DEFAULT_DEADLINE_WORKDAYS))
+
+    return _apply(
+        demand=demand,
+        action=action,
+        actor=actor,
+        expected_version=expected_version,
+        at=at,
+        enterprise=enterprise,
+        note=note,
+        change=change,
+    )
+
+
+def escalate_demand(
+    *,
+    demand: Demand,
+    actor: Any,
+    expected_version: int,
+    venue: Venue,
+    meeting: str,
+    meeting_on: dt.date,
+    owner: Staff,
+    note: str = "",
+    at: dt.datetime | None = None,
+) -> Demand:
+    """Take the demand to a roundtable, a dispatch meeting or an expert consultation; the
+    latter marks it a legacy problem (遗留问题)."""
+    meeting = _required(meeting, "meeting", _("请填写会议名称"))
+    if venue not in Venue.values:
+        raise ValidationError({"venue": _("请选择提级协调方式")})
+
+    def change(d: Demand, at: dt.datetime) -> None:
+        if not d.jurisdiction_path.startswith(owner.jurisdiction_path) or not owner.is_active:
+            raise ValidationError({"owner": _("责任人不在诉求所在辖区或已离岗")})
+        d.venue = venue
+        d.meeting = meeting[:100]
+        d.meeting_on = meeting_on
+        d.escalation_owner = owner
+        if venue == Venue.EXPERT:
+            d.is_legacy = True
+
+    return _apply(
+        demand=demand,
+        action=DemandAction.ESCALATE,
+        actor=actor,
+        expected_version=expected_version,
+        at=at,
+        note=note or meeting,
+        change=change,
+    )
+
+
+def decide_escalation(
+    *,
+    demand: Demand,
+    actor: Any,
+    expected_version: int,
+    note: str,
+    department: Department | None = None,
+    workdays_limit: int | None = None,
+    co_departments: Iterable[Department] = (),
+    outcome: Outcome | None = None,
+    at: dt.datetime | None = None,
+) -> Demand:
+    """Record the meeting's decision: either re-assign (`department` and `workdays_limit`, a
+    new deadline) or close with an `outcome`."""
+    note = _required(note, "note", _("请填写协调结论"))
+    if (department is None) == (outcome is None):
+        raise ValidationError({"outcome": _("请选择重新交办部门或办结结果（二选一）")})
+    if department is not None:
+        if workdays_limit is None:
+            raise ValidationError({"workdays": _("请填写答复时限")})
+        limit = workdays_limit
+        return _apply(
+            demand=demand,
+            action=DemandAction.DECIDE_REASSIGN,
+            actor=actor,
+            expected_version=expected_version,
+            at=at,
+            note=note,
+            change=lambda d, at: _assign(d, at, department, co_departments, limit),
+        )
+    return _close(demand, DemandAction.DECIDE_CLOSE, actor, expected_version, outcome, note, at)
+
+
+def _close(
+    demand: Demand,
+    action: DemandAction,
+    actor: Any,
+    expected_version: int,
+    outcome: Outcome | None,
+    note: str,
+    at: dt.datetime | None,
+    enterprise: Enterprise | None = None,
+) -> Demand:
+    if outcome not in Outcome.values:
+        raise ValidationError({"outcome": _("请选择办结结果")})
+
+    def change(d: Demand, at: dt.datetime) -> None:
+        d.outcome = str(outcome)
+
+    return _apply(
+        demand=demand,
+        action=action,
+        actor=actor,
+        expected_version=expected_version,
+        at=at,
+        enterprise=enterprise,
+        note=note,
+        change=change,
+    )
+
+
+def close_demand(
+    *,
+    demand: Demand,
+    actor: Any,
+    expected_version: int,
+    outcome: Outcome,
+    note: str,
+    at: dt.datetime | None = None,
+) -> Demand:
+    """The office closes a demand that needs no department (a duplicate, not our remit …)."""
+    note = _required(note, "note", _("请填写办结说明"))
+    return _close(demand, DemandAction.CLOSE, actor, expected_version, outcome, note, at)
+
+
+def withdraw_demand(
+    *,
+    demand: Demand,
+    actor: Any,
+    expected_version: int,
+    note: str,
+    enterprise: Enterprise | None = None,
+    at: dt.datetime | None = None,
+) -> Demand:
+    """The enterprise withdraws its demand (itself, or through its liaison or the office)."""
+    note = _required(note, "note", _("请填写撤回原因"))
+    return _close(
+        demand, DemandAction.WITHDRAW, actor, expected_version, Outcome.WITHDRAWN, note, at, enterprise
+    )
+
+
+def supervise_demand(
+    *, demand: Demand, actor: Any, expected_version: int, note: str, at: dt.datetime | None = None
+) -> Demand:
+    """Supervision (督办): the office or a leader puts the demand under watch, with a note."""
+    note = _required(note, "note", _("请填写督办意见"))
+    return _apply(
+        demand=demand,
+        action=DemandAction.SUPERVISE,
+        actor=actor,
+        expected_version=expected_version,
+        at=at,
+        note=note,
+    )
+
+
+def remind_demand(
+    *, demand: Demand, actor: Any, expected_version: int, note: str = "", at: dt.datetime | None = None
+) -> Demand:
+    """A reminder (催办) to the lead department; the state does not change."""
+    return _apply(
+        demand=demand,
+        action=DemandAction.REMIND,
+        actor=actor,
+        expected_version=expected_version,
+        at=at,
+        note=note,
+    )

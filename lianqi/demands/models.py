@@ -1,0 +1,241 @@
+"""Enterprise demands (诉求, M3): the category catalogue, its routing per jurisdiction, the
+demand itself and its append-only event history. Writes go through `actions.py`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from lianqi.core.models import ScopedModel, TimeStampedModel
+
+from .choices import Channel, DemandState, Outcome, RatingSource, Satisfaction, Venue
+
+#: Reply deadline, in working days, when neither the routing nor the category gives one.
+DEFAULT_DEADLINE_WORKDAYS = 5
+
+
+class Category(TimeStampedModel):
+    """A kind of demand (融资困难, 用地需求 …). The catalogue is shared by every jurisdiction;
+    which department leads on it, and how fast, is per jurisdiction (`CategoryRouting`)."""
+
+    name = models.CharField(_("名称"), max_length=40, unique=True)
+    deadline_workdays = models.PositiveSmallIntegerField(
+        _("默认答复时限（工作日）"), default=DEFAULT_DEADLINE_WORKDAYS
+    )
+    order = models.PositiveSmallIntegerField(_("排序"), default=100)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("诉求类别")
+        verbose_name_plural = _("诉求类别")
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CategoryRouting(ScopedModel):
+    """A jurisdiction's default lead department for a category, and optionally its own reply
+    deadline: departments belong to a jurisdiction, so the defaults cannot live on the shared
+    catalogue."""
+
+    category = models.ForeignKey(
+        Category, on_delete=models.CASCADE, related_name="routings", verbose_name=_("诉求类别")
+    )
+    department = models.ForeignKey(
+        "org.Department", on_delete=models.PROTECT, related_name="+", verbose_name=_("默认牵头部门")
+    )
+    deadline_workdays = models.PositiveSmallIntegerField(_("答复时限（工作日）"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("诉求分办规则")
+        verbose_name_plural = _("诉求分办规则")
+        constraints = [
+            models.UniqueConstraint(fields=["category", "jurisdiction"], name="demands_routing_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category} → {self.department}"
+
+
+class Demand(ScopedModel):
+    """One demand of an enterprise, from intake to closure. `state` moves only through the
+    table in `workflow.py`; `version` grows with every action, so a write based on a stale
+    page is refused instead of overwriting a colleague's change."""
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.PROTECT, related_name="demands", verbose_name=_("企业")
+    )
+    liaison = models.ForeignKey(
+        "org.Staff",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("受理时联企干部"),
+    )
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="demands", verbose_name=_("诉求类别")
+    )
+    channel = models.CharField(_("来源渠道"), max_length=20, choices=Channel.choices)
+    description = models.TextField(_("诉求内容"))
+    state = models.CharField(
+        _("状态"), max_length=20, choices=DemandState.choices, default=DemandState.RECEIVED, db_index=True
+    )
+    outcome = models.CharField(_("办理结果"), max_length=20, choices=Outcome.choices, blank=True)
+    solved_on_spot = models.BooleanField(_("当即解决"), default=False)
+    received_at = models.DateTimeField(_("受理时间"), db_index=True)
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("登记人"),
+    )
+
+    # Assignment and the working-day clock. The clock starts at assignment: sending back and
+    # re-routing keep `due_on`; only a redo, an escalation decision or an extension moves it.
+    lead_department = models.ForeignKey(
+        "org.Department",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_demands",
+        verbose_name=_("牵头部门"),
+    )
+    co_departments = models.ManyToManyField(
+        "org.Department", blank=True, related_name="co_handled_demands", verbose_name=_("协办部门")
+    )
+    assigned_at = models.DateTimeField(_("交办时间"), null=True, blank=True)
+    deadline_workdays = models.PositiveSmallIntegerField(_("答复时限（工作日）"), null=True, blank=True)
+    due_on = models.DateField(_("答复期限"), null=True, blank=True, db_index=True)
+    fallback_years = models.JSONField(
+        _("按周一至周五推算的年度"),
+        default=list,
+        blank=True,
+        help_text=_("计算期限时尚未录入节假日安排的年度；非空时期限可能有偏差"),
+    )
+    extension_workdays = models.PositiveSmallIntegerField(_("申请延期（工作日）"), null=True, blank=True)
+    extension_reason = models.CharField(_("延期理由"), max_length=200, blank=True)
+    send_back_reason = models.CharField(_("退回理由"), max_length=200, blank=True)
+
+    reply = models.TextField(_("答复内容"), blank=True)
+    replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    redo_count = models.PositiveSmallIntegerField(_("重办次数"), default=0)
+
+    contacted = models.BooleanField(_("是否联系"), null=True, blank=True)
+    solved = models.BooleanField(_("是否解决"), null=True, blank=True)
+    satisfaction = models.CharField(_("满意度"), max_length=20, choices=Satisfaction.choices, blank=True)
+    rating_source = models.CharField(_("评价方式"), max_length=20, choices=RatingSource.choices, blank=True)
+    rated_at = models.DateTimeField(_("评价时间"), null=True, blank=True)
+
+    venue = models.CharField(_("提级协调方式"), max_length=20, choices=Venue.choices, blank=True)
+    meeting = models.CharField(_("会议名称"), max_length=100, blank=True)
+    meeting_on = models.DateField(_("会议日期"), null=True, blank=True)
+    escalation_owner = models.ForeignKey(
+        "org.Staff",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("协调责任人"),
+    )
+    is_legacy = models.BooleanField(_("遗留问题"), default=False, db_index=True)
+
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    last_actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("最后操作人"),
+    )
+    last_changed_at = models.DateTimeField(_("最后操作时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("企业诉求")
+        verbose_name_plural = _("企业诉求")
+        ordering = ["-received_at", "-pk"]
+        indexes = [models.Index(fields=["jurisdiction_path", "state"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(state__in=DemandState.values), name="demands_demand_state_valid"
+            ),
+            # A closed demand always says how it ended, so "closed" is never mistaken for "solved".
+            models.CheckConstraint(
+                condition=~models.Q(state=DemandState.CLOSED) | ~models.Q(outcome=""),
+                name="demands_demand_closed_has_outcome",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.enterprise_id} {self.get_state_display()}"
+
+
+class DemandEventQuerySet(models.QuerySet["DemandEvent"]):
+    """Bulk writes would bypass the model's refusal, so they are refused here too."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise RuntimeError("DemandEvent rows are append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise RuntimeError("DemandEvent rows are append-only")
+
+
+class DemandEvent(models.Model):
+    """One step of a demand's history: who did what, from which state to which, with which
+    department and deadline. Rows are never edited or deleted; the demand's record is these
+    rows in order."""
+
+    demand = models.ForeignKey(
+        Demand, on_delete=models.PROTECT, related_name="events", verbose_name=_("诉求")
+    )
+    jurisdiction_path = models.CharField(_("辖区路径"), max_length=255, db_index=True, editable=False)
+    action = models.CharField(_("操作"), max_length=30)
+    from_state = models.CharField(_("原状态"), max_length=20, choices=DemandState.choices, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=20, choices=DemandState.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("操作人"),
+    )
+    by_enterprise = models.BooleanField(_("企业通过营商码操作"), default=False)
+    department = models.ForeignKey(
+        "org.Department",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("部门"),
+    )
+    due_on = models.DateField(_("答复期限"), null=True, blank=True)
+    note = models.TextField(_("说明"), blank=True)
+    version = models.PositiveIntegerField(_("版本"))
+    at = models.DateTimeField(_("时间"), db_index=True)
+
+    objects = DemandEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("诉求办理记录")
+        verbose_name_plural = _("诉求办理记录")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.demand_id}: {self.action} {self.from_state} → {self.to_state}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise RuntimeError("DemandEvent rows are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("DemandEvent rows are append-only")
