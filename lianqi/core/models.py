@@ -48,6 +48,34 @@ class ScopedModel(TimeStampedModel):
         self.jurisdiction_path = self.jurisdiction.path
 
 
+class AppendOnlyQuerySet(models.QuerySet[Any]):
+    """Bulk writes would bypass the model's refusal, so they are refused here too."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise RuntimeError(f"{self.model.__name__} rows are append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise RuntimeError(f"{self.model.__name__} rows are append-only")
+
+
+class AppendOnlyModel(models.Model):
+    """A history row (an event): written once, never edited or deleted, so the record it keeps
+    can be trusted. Workflow event tables derive from it."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise RuntimeError(f"{type(self).__name__} rows are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError(f"{type(self).__name__} rows are append-only")
+
+
 class Job(TimeStampedModel):
     """A piece of long work (an import, an export, a recomputation) that a user started and can
     leave and come back to: its progress and outcome live here, not in the request."""

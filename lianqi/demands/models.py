@@ -3,13 +3,11 @@ demand itself and its append-only event history. Writes go through `actions.py`.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from lianqi.core.models import ScopedModel, TimeStampedModel
+from lianqi.core.models import AppendOnlyModel, ScopedModel, TimeStampedModel
 
 from .choices import Channel, DemandState, Outcome, RatingSource, Satisfaction, Venue
 
@@ -178,17 +176,7 @@ class Demand(ScopedModel):
         return f"#{self.pk} {self.enterprise_id} {self.get_state_display()}"
 
 
-class DemandEventQuerySet(models.QuerySet["DemandEvent"]):
-    """Bulk writes would bypass the model's refusal, so they are refused here too."""
-
-    def update(self, **kwargs: Any) -> int:
-        raise RuntimeError("DemandEvent rows are append-only")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise RuntimeError("DemandEvent rows are append-only")
-
-
-class DemandEvent(models.Model):
+class DemandEvent(AppendOnlyModel):
     """One step of a demand's history: who did what, from which state to which, with which
     department and deadline. Rows are never edited or deleted; the demand's record is these
     rows in order."""
@@ -222,8 +210,6 @@ class DemandEvent(models.Model):
     version = models.PositiveIntegerField(_("版本"))
     at = models.DateTimeField(_("时间"), db_index=True)
 
-    objects = DemandEventQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("诉求办理记录")
         verbose_name_plural = _("诉求办理记录")
@@ -231,11 +217,3 @@ class DemandEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.demand_id}: {self.action} {self.from_state} → {self.to_state}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise RuntimeError("DemandEvent rows are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise RuntimeError("DemandEvent rows are append-only")

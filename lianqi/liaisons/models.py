@@ -3,16 +3,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lianqi.core.models import AppendOnlyModel
+
 from .choices import AssignmentMethod
 
 
-class LiaisonChange(models.Model):
+class LiaisonChange(AppendOnlyModel):
     """One change of an enterprise's liaison: from whom, to whom, by whom, when, how and why.
     Rows are never edited or deleted; the enterprise's liaison history is these rows in order."""
 
@@ -58,11 +58,3 @@ class LiaisonChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise_id}: {self.from_staff_id} → {self.to_staff_id}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise RuntimeError("LiaisonChange rows are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise RuntimeError("LiaisonChange rows are append-only")

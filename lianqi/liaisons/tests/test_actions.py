@@ -196,3 +196,23 @@ def test_coverage_counts_enterprises_of_staff_who_left_as_uncovered(world: World
     assert summary.rate == 0.0
     # The other park is unaffected and unseen.
     assert queries.coverage_summary(world.other_user(Role.LEADER)).uncovered == 0
+
+
+def test_the_liaison_history_cannot_be_rewritten(world: World) -> None:
+    firm = world.home.enterprise
+    successor = Staff.objects.create(
+        jurisdiction=world.home.park, name="接任干部", department=world.home.department
+    )
+    actions.assign_liaison(enterprise=firm, staff=successor, actor=world.user(Role.SERVICE_OFFICE))
+    change = LiaisonChange.objects.get(enterprise=firm, to_staff=successor)
+    change.reason = "改写"
+    with pytest.raises(RuntimeError, match="append-only"):
+        change.save()
+    with pytest.raises(RuntimeError, match="append-only"):
+        change.delete()
+    with pytest.raises(RuntimeError, match="append-only"):
+        LiaisonChange.objects.filter(enterprise=firm).update(reason="改写")
+    with pytest.raises(RuntimeError, match="append-only"):
+        LiaisonChange.objects.filter(enterprise=firm).delete()
+    change.refresh_from_db()
+    assert change.reason == "" and change.to_staff_id == successor.pk
