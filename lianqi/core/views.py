@@ -8,8 +8,11 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.urls import resolve, reverse
+from django.utils.http import content_disposition_header
 
+from .excel import XLSX_CONTENT_TYPE
 from .roles import STAFF_ROLES, has_role
 
 MAX_PAGE_SIZE = 200
@@ -51,3 +54,20 @@ def paginate(request: HttpRequest, queryset: QuerySet[Any], default_size: int = 
         "object_list": page.object_list,
         "query_string": query.urlencode(),
     }
+
+
+def xlsx_download(content: bytes, filename: str) -> HttpResponse:
+    """An .xlsx file as a download; the name may be Chinese (RFC 6266 encoding)."""
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    return response
+
+
+def url_if_allowed(user: Any, name: str, *args: Any) -> str | None:
+    """The URL of a page, or None when the user may not open it: a link that answers 403 is
+    worse than no link. The page's own view says who may open it, so no role list is repeated."""
+    url = reverse(name, args=args)
+    allowed = getattr(getattr(resolve(url).func, "view_class", None), "allowed_roles", None)
+    if allowed is not None and not has_role(user, allowed):
+        return None
+    return url

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
 from lianqi.core.excel import write_workbook
 
@@ -48,4 +49,4 @@ def export_rows(queryset: QuerySet[Enterprise]) -> Iterator[list[Any]]:
 
 
 def export_workbook(queryset: QuerySet[Enterprise]) -> bytes:
-    return write_workbook(ENTERPRISE_COLUMNS, export_rows(queryset), sheet_title="企业名录")
+    return write_workbook(ENTERPRISE_COLUMNS, export_rows(queryset), sheet_title=_("企业名录"))

@@ -12,7 +12,7 @@ from django.db import IntegrityError
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.html import format_html_join
@@ -22,9 +22,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from lianqi.core.excel import XLSX_CONTENT_TYPE
 from lianqi.core.scoping import get_object_or_404_scoped
-from lianqi.core.views import RoleRequiredMixin, paginate
+from lianqi.core.views import RoleRequiredMixin, paginate, url_if_allowed, xlsx_download
 from lianqi.org.models import Jurisdiction, Staff
 
 from . import actions, exporting, permissions, qr
@@ -133,12 +132,8 @@ class EnterpriseExportView(RoleRequiredMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
         _filterset, queryset, _problems = filtered_enterprises(request)
         content = exporting.export_workbook(queryset)
-        response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        response["Content-Disposition"] = content_disposition_header(
-            as_attachment=True, filename=f"{_('企业名录')}-{stamp}.xlsx"
-        )
-        return response
+        return xlsx_download(content, f"{_('企业名录')}-{stamp}.xlsx")
 
 
 def _scoped(request: HttpRequest, pk: Any) -> Enterprise:
@@ -230,10 +225,6 @@ def detail_context(request: HttpRequest, enterprise: Enterprise, **forms: Any) -
     figures = list(enterprise.year_figures.order_by("-year"))
     for figure in figures:
         figure.form = YearFigureForm.for_figure(figure)  # type: ignore[attr-defined]
-    try:
-        assign_url: str | None = reverse("liaisons:assign", args=[enterprise.pk])
-    except NoReverseMatch:
-        assign_url = None
     return {
         "enterprise": enterprise,
         "tags": list(enterprise.tags.order_by("order", "name")),
@@ -247,7 +238,7 @@ def detail_context(request: HttpRequest, enterprise: Enterprise, **forms: Any) -
         "history": history_entries(enterprise),
         "public_url": qr.public_url(request, enterprise),
         "can_edit": can_edit,
-        "assign_url": assign_url if can_edit else None,
+        "assign_url": url_if_allowed(user, "liaisons:assign", enterprise.pk),
         "year_form": forms.get("year_form") or YearFigureForm(auto_id="id_newyear_%s"),
         "contact_form": forms.get("contact_form") or ContactForm(auto_id="id_newcontact_%s"),
         "open_form": forms.get("open_form", ""),

@@ -10,14 +10,12 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views import View
 
-from lianqi.core.excel import XLSX_CONTENT_TYPE
 from lianqi.core.models import Job
 from lianqi.core.scoping import get_object_or_404_scoped
-from lianqi.core.views import RoleRequiredMixin, paginate
+from lianqi.core.views import RoleRequiredMixin, paginate, xlsx_download
 
 from . import importing
 from .forms_import import ImportCommitForm, ImportUploadForm
@@ -112,11 +110,7 @@ class ImportTemplateView(RoleRequiredMixin, View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         content = importing.template_workbook(user=request.user)  # type: ignore[arg-type]
-        response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-        response["Content-Disposition"] = content_disposition_header(
-            as_attachment=True, filename=_("企业导入模板") + ".xlsx"
-        )
-        return response
+        return xlsx_download(content, _("企业导入模板") + ".xlsx")
 
 
 class ImportJobListView(RoleRequiredMixin, View):

@@ -19,9 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
-from lianqi.core.excel import XLSX_CONTENT_TYPE, Column, write_workbook
+from lianqi.core.excel import Column, write_workbook
 from lianqi.core.scoping import get_object_or_404_scoped
-from lianqi.core.views import RoleRequiredMixin, paginate
+from lianqi.core.views import RoleRequiredMixin, paginate, xlsx_download
 from lianqi.enterprises.choices import EnterpriseStatus
 from lianqi.enterprises.models import Enterprise
 from lianqi.enterprises.permissions import visible as enterprises_visible
@@ -53,12 +53,6 @@ def _action_error(form: Form, error: ValidationError, field: str | None = None) 
     """Show an action's refusal on the form: next to `field` when given, else above the form."""
     for message in error.messages:
         form.add_error(field, message)
-
-
-def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
 
 
 # --- Coverage ---------------------------------------------------------------------------------
@@ -104,16 +98,19 @@ class CoverageExportView(RoleRequiredMixin, View):
     """The load table as an .xlsx file."""
 
     allowed_roles = VIEW_ROLES
-    columns = (
-        Column("name", "联企干部"),
-        Column("phone", "手机号"),
-        Column("department", "部门"),
-        Column("tier", "层级"),
-        Column("status", "在岗"),
-        Column("load", "联系在园企业数"),
-        Column("held", "联系企业总数"),
-        Column("overloaded", "负载过重"),
-    )
+
+    def columns(self) -> tuple[Column, ...]:
+        # Built per request, so the headers follow the user's language.
+        return (
+            Column("name", _("联企干部")),
+            Column("phone", _("手机号")),
+            Column("department", _("部门")),
+            Column("tier", _("层级")),
+            Column("status", _("在岗")),
+            Column("load", _("联系在园企业数")),
+            Column("held", _("联系企业总数")),
+            Column("overloaded", _("负载过重")),
+        )
 
     def get(self, request: HttpRequest) -> HttpResponse:
         stats = queries.load_stats(request.user)
@@ -130,9 +127,9 @@ class CoverageExportView(RoleRequiredMixin, View):
             )
             for s in queries.load_per_liaison(request.user, request.GET.get("sort"))
         )
-        content = write_workbook(self.columns, rows, sheet_title=_("联企干部负载"))
+        content = write_workbook(self.columns(), rows, sheet_title=_("联企干部负载"))
         stamp = timezone.localdate().strftime("%Y%m%d")
-        return _xlsx(content, f"liaison-load-{stamp}.xlsx")
+        return xlsx_download(content, f"liaison-load-{stamp}.xlsx")
 
 
 # --- By hand ------------------------------------------------------------------------------------
@@ -336,7 +333,7 @@ class ImportTemplateView(RoleRequiredMixin, View):
     allowed_roles = ACT_ROLES
     columns = (
         LIAISON_COLUMNS[0],
-        Column("name", "企业名称"),
+        Column("name", "企业名称"),  # a file column the import reads, not an interface label
         LIAISON_COLUMNS[1],
         LIAISON_COLUMNS[2],
     )
@@ -358,7 +355,7 @@ class ImportTemplateView(RoleRequiredMixin, View):
             for e in enterprises.iterator()
         )
         content = write_workbook(self.columns, rows, sheet_title=_("联企干部"))
-        return _xlsx(content, "liaison-import-template.xlsx")
+        return xlsx_download(content, "liaison-import-template.xlsx")
 
 
 # --- By rules -----------------------------------------------------------------------------------

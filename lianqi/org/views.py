@@ -9,16 +9,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, resolve, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
 from lianqi.accounts.permissions import acting_user
-from lianqi.core.excel import XLSX_CONTENT_TYPE, Column, write_workbook
-from lianqi.core.roles import has_role
+from lianqi.core.excel import Column, write_workbook
 from lianqi.core.scoping import get_object_or_404_scoped
-from lianqi.core.views import RoleRequiredMixin, paginate
+from lianqi.core.views import RoleRequiredMixin, paginate, url_if_allowed, xlsx_download
 
 from . import actions, queries
 from .forms import DepartmentForm, JurisdictionCreateForm, StaffFilterForm, StaffForm, add_errors
@@ -154,16 +152,19 @@ class DepartmentUpdateView(OrgView):
 
 # --- Staff ------------------------------------------------------------------------------------
 
-STAFF_COLUMNS = (
-    Column("name", _("姓名")),
-    Column("jurisdiction", _("所属辖区")),
-    Column("department", _("部门")),
-    Column("position", _("职务")),
-    Column("tier", _("层级")),
-    Column("phone", _("手机号")),
-    Column("is_active", _("在岗")),
-    Column("enterprise_count", _("联系企业数")),
-)
+
+def staff_columns() -> tuple[Column, ...]:
+    """The staff export's headers, built per request so they follow the user's language."""
+    return (
+        Column("name", _("姓名")),
+        Column("jurisdiction", _("所属辖区")),
+        Column("department", _("部门")),
+        Column("position", _("职务")),
+        Column("tier", _("层级")),
+        Column("phone", _("手机号")),
+        Column("is_active", _("在岗")),
+        Column("enterprise_count", _("联系企业数")),
+    )
 
 
 class StaffListView(OrgView):
@@ -199,33 +200,9 @@ class StaffExportView(OrgView):
             )
             for s in queryset.iterator(chunk_size=1000)
         )
-        content = write_workbook(STAFF_COLUMNS, rows, sheet_title=_("干部名册"))
-        response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+        content = write_workbook(staff_columns(), rows, sheet_title=_("干部名册"))
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        response["Content-Disposition"] = f'attachment; filename="staff-{stamp}.xlsx"'
-        return response
-
-
-def _handover_url(staff: Staff, user: Any) -> str | None:
-    """The liaison handover page, if that module is installed in this build and the user may
-    open it (a link that answers 403 is worse than no link)."""
-    url = None
-    for kwargs in ({"pk": staff.pk}, {"staff_pk": staff.pk}, {"staff_id": staff.pk}):
-        try:
-            url = reverse("liaisons:handover", kwargs=kwargs)
-            break
-        except NoReverseMatch:
-            continue
-    if url is None:
-        try:
-            url = reverse("liaisons:handover") + f"?staff={staff.pk}"
-        except NoReverseMatch:
-            return None
-    # The handover view says who may use it; ask it rather than repeat its list of roles here.
-    allowed = getattr(getattr(resolve(url.split("?")[0]).func, "view_class", None), "allowed_roles", None)
-    if allowed is not None and not has_role(user, allowed):
-        return None
-    return url
+        return xlsx_download(content, f"{_('干部名册')}-{stamp}.xlsx")
 
 
 class StaffDetailView(OrgView):
@@ -238,7 +215,7 @@ class StaffDetailView(OrgView):
         context = {
             "staff": staff,
             "enterprise_count": staff.enterprises.count(),
-            "handover_url": _handover_url(staff, request.user),
+            "handover_url": url_if_allowed(request.user, "liaisons:handover", staff.pk),
         }
         return self.render(request, "staff_detail.html", context)
 

@@ -69,6 +69,16 @@ class TestUserDeactivateContract(ObjectPageContract):
         return reverse("accounts:user_deactivate", args=[world.user(Role.FINANCE).pk])
 
 
+class TestUserActivateContract(ObjectPageContract):
+    method = "post"
+    allowed_roles = (Role.ADMIN,)
+    denied_role = Role.SERVICE_OFFICE
+    ok_statuses = (302,)
+
+    def url(self, world: World) -> str:
+        return reverse("accounts:user_activate", args=[world.user(Role.FINANCE).pk])
+
+
 class TestUserPasswordContract(ObjectPageContract):
     method = "post"
     allowed_roles = (Role.ADMIN,)
