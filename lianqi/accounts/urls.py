@@ -7,6 +7,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("users/", views.UserListView.as_view(), name="users"),
+    path("users/export/", views.UserExportView.as_view(), name="user_export"),
     path("users/add/", views.UserCreateView.as_view(), name="user_create"),
     path("users/<int:pk>/", views.UserUpdateView.as_view(), name="user_edit"),
     path("users/<int:pk>/password/", views.UserPasswordView.as_view(), name="user_password"),

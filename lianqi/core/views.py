@@ -56,6 +56,12 @@ def paginate(request: HttpRequest, queryset: QuerySet[Any], default_size: int = 
     }
 
 
+def search_query(request: HttpRequest, name: str = "q") -> str:
+    """The search box's text. A NUL byte cannot reach PostgreSQL (it refuses it in any text),
+    so it is dropped here rather than turning a typo into an error page."""
+    return request.GET.get(name, "").replace("\x00", "").strip()
+
+
 def xlsx_download(content: bytes, filename: str) -> HttpResponse:
     """An .xlsx file as a download; the name may be Chinese (RFC 6266 encoding)."""
     response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)

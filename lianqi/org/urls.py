@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.JurisdictionTreeView.as_view(), name="jurisdictions"),
     path("jurisdictions/<int:pk>/add/", views.JurisdictionCreateView.as_view(), name="jurisdiction_create"),
     path("departments/", views.DepartmentListView.as_view(), name="departments"),
+    path("departments/export/", views.DepartmentExportView.as_view(), name="department_export"),
     path("departments/add/", views.DepartmentCreateView.as_view(), name="department_create"),
     path("departments/<int:pk>/edit/", views.DepartmentUpdateView.as_view(), name="department_edit"),
     path("staff/", views.StaffListView.as_view(), name="staff"),

@@ -16,7 +16,7 @@ from django.views import View
 from lianqi.accounts.permissions import acting_user
 from lianqi.core.excel import Column, write_workbook
 from lianqi.core.scoping import get_object_or_404_scoped
-from lianqi.core.views import RoleRequiredMixin, paginate, url_if_allowed, xlsx_download
+from lianqi.core.views import RoleRequiredMixin, paginate, search_query, url_if_allowed, xlsx_download
 
 from . import actions, queries
 from .forms import DepartmentForm, JurisdictionCreateForm, StaffFilterForm, StaffForm, add_errors
@@ -86,11 +86,42 @@ class DepartmentListView(OrgView):
     section = "departments"
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        # A NUL byte cannot reach PostgreSQL (it refuses it in any text): drop it from the search.
-        query = request.GET.get("q", "").replace("\x00", "").strip()
+        query = search_query(request)
         context = paginate(request, queries.department_list(request.user, query=query))
         context["q"] = query
+        context["query_string"] = request.GET.urlencode()
         return self.render(request, "department_list.html", context)
+
+
+class DepartmentExportView(OrgView):
+    """The searched department list as an Excel file."""
+
+    section = "departments"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        columns = (
+            Column("name", _("部门名称")),
+            Column("short_name", _("简称")),
+            Column("jurisdiction", _("所属辖区")),
+            Column("industry_prefixes", _("对口行业")),
+            Column("staff_count", _("在岗干部")),
+            Column("is_active", _("启用")),
+        )
+        yes, no = _("是"), _("否")
+        rows = (
+            (
+                d.name,
+                d.short_name,
+                d.jurisdiction.name,
+                d.industry_prefixes,
+                d.staff_count,  # type: ignore[attr-defined]
+                yes if d.is_active else no,
+            )
+            for d in queries.department_list(request.user, query=search_query(request))
+        )
+        content = write_workbook(columns, rows, sheet_title=_("部门"))
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        return xlsx_download(content, f"{_('部门')}-{stamp}.xlsx")
 
 
 class DepartmentCreateView(OrgView):

@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from lianqi.core.roles import Role
-from lianqi.core.testing.contracts import ListPageContract, ObjectPageContract
+from lianqi.core.testing.contracts import ListExportContract, ListPageContract, ObjectPageContract
 from lianqi.core.testing.world import PASSWORD, World
 from lianqi.org.models import Staff
 
@@ -36,6 +36,17 @@ class TestUserListContract(ListPageContract):
 
     def url(self, world: World) -> str:
         return reverse("accounts:users")
+
+    def marker(self, world: World) -> str:
+        return world.user(Role.LIAISON).username
+
+
+class TestUserExportContract(ListExportContract):
+    allowed_roles = (Role.ADMIN,)
+    denied_role = Role.LEADER
+
+    def url(self, world: World) -> str:
+        return reverse("accounts:user_export")
 
     def marker(self, world: World) -> str:
         return world.user(Role.LIAISON).username

@@ -8,11 +8,13 @@ that a row exists elsewhere); for list views the other park's rows simply do not
 
 from __future__ import annotations
 
+import io
 import json
 from typing import Any, ClassVar
 
 import pytest
 from django.test import Client
+from openpyxl import load_workbook
 
 from .world import World, build_world
 
@@ -91,6 +93,32 @@ class ListPageContract(PageContract):
             assert self.marker(world) not in response.content.decode()
             mine = self.request(self.client_for(world.user(role)), world)
             assert self.marker(world) in mine.content.decode()
+
+
+class _WorkbookAsText:
+    """An Excel response seen as text (one line per row), so a list contract can look for its
+    marker in an export the same way it does in a page."""
+
+    def __init__(self, response: Any) -> None:
+        self.status_code = response.status_code
+        self._response = response
+        self.content = response.content
+        if self.status_code == 200:
+            sheet = load_workbook(io.BytesIO(response.content), read_only=True).worksheets[0]
+            text = "\n".join(
+                "\t".join(str(c) for c in row if c is not None) for row in sheet.iter_rows(values_only=True)
+            )
+            self.content = text.encode()
+
+    def __getitem__(self, key: str) -> str:
+        return str(self._response[key])
+
+
+class ListExportContract(ListPageContract):
+    """An Excel export of a list: the same four checks, reading the workbook's cells."""
+
+    def request(self, client: Client, world: World) -> Any:
+        return _WorkbookAsText(super().request(client, world))
 
 
 class _ApiContract(_Contract):

@@ -11,7 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from lianqi.core.roles import STAFF_ROLES, Role
-from lianqi.core.testing.contracts import ListPageContract, ObjectPageContract
+from lianqi.core.testing.contracts import ListExportContract, ListPageContract, ObjectPageContract
 from lianqi.core.testing.world import World
 from lianqi.org.choices import JurisdictionLevel, StaffTier
 from lianqi.org.models import Department, Jurisdiction, Staff
@@ -90,37 +90,26 @@ class TestStaffListContract(ListPageContract):
         return world.home.liaison_staff.name
 
 
-class _Workbook:
-    """An Excel response seen as text, so the list contract can look for its marker."""
-
-    def __init__(self, response: object) -> None:
-        self.status_code = response.status_code  # type: ignore[attr-defined]
-        self._response = response
-        if self.status_code == 200:
-            sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]  # type: ignore[attr-defined]
-            text = "\n".join(
-                "\t".join(str(c) for c in row if c is not None) for row in sheet.iter_rows(values_only=True)
-            )
-            self.content = text.encode()
-        else:
-            self.content = response.content  # type: ignore[attr-defined]
-
-    def __getitem__(self, key: str) -> str:
-        return self._response[key]  # type: ignore[index,no-any-return]
-
-
-class TestStaffExportContract(ListPageContract):
+class TestStaffExportContract(ListExportContract):
     allowed_roles = READERS
     denied_role = Role.ENTERPRISE
 
     def url(self, world: World) -> str:
         return reverse("org:staff_export")
 
-    def request(self, client: Client, world: World) -> object:
-        return _Workbook(super().request(client, world))
-
     def marker(self, world: World) -> str:
         return world.home.liaison_staff.name
+
+
+class TestDepartmentExportContract(ListExportContract):
+    allowed_roles = READERS
+    denied_role = Role.ENTERPRISE
+
+    def url(self, world: World) -> str:
+        return reverse("org:department_export")
+
+    def marker(self, world: World) -> str:
+        return world.home.park.name
 
 
 class TestStaffCreateContract(ListPageContract):
