@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "lianqi.api",
     "lianqi.demands",
     "lianqi.notifications",
+    "lianqi.open311",
     "lianqi.demo",
 ]
 

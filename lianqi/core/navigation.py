@@ -22,6 +22,13 @@ class NavItem:
 
 NAV_ITEMS: list[NavItem] = [
     NavItem(_("首页"), "home", tuple(Role)),
+    NavItem(_("我的企业诉求"), "demands:liaison_home", (Role.LIAISON,)),
+    NavItem(_("部门待办"), "demands:inbox", (Role.DEPARTMENT_HANDLER,)),
+    NavItem(_("诉求调度"), "demands:board", tuple(OFFICE_ROLES)),
+    NavItem(_("遗留问题"), "demands:legacy", (Role.LEADER, *OFFICE_ROLES)),
+    NavItem(_("诉求统计"), "demands:statistics", (Role.LEADER, *OFFICE_ROLES, Role.DEPARTMENT_HANDLER)),
+    NavItem(_("诉求类别"), "demands:categories", tuple(OFFICE_ROLES)),
+    NavItem(_("消息"), "notifications:inbox", tuple(Role)),
     NavItem(_("企业"), "enterprises:list", tuple(STAFF_ROLES)),
     NavItem(_("联企覆盖"), "liaisons:coverage", (Role.LEADER, *OFFICE_ROLES)),
     NavItem(_("企业导入"), "enterprises:import_start", tuple(OFFICE_ROLES)),

@@ -5,10 +5,11 @@ demand, refuses a stale `expected_version`, checks the workflow table and writes
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,9 +19,17 @@ from lianqi.core.scoping import path_visible
 from lianqi.enterprises.models import Enterprise
 from lianqi.org.models import Department, Staff
 
-from . import workflow
+from . import notify, workflow
+from .attachments import check_upload
 from .choices import Channel, DemandAction, DemandState, Outcome, RatingSource, Satisfaction, Venue
-from .models import DEFAULT_DEADLINE_WORKDAYS, Category, CategoryRouting, Demand, DemandEvent
+from .models import (
+    DEFAULT_DEADLINE_WORKDAYS,
+    Category,
+    CategoryRouting,
+    Demand,
+    DemandAttachment,
+    DemandEvent,
+)
 
 
 class StaleDemand(Exception):
@@ -103,21 +112,31 @@ def _apply(
         locked.last_actor = actor
         locked.last_changed_at = at
         locked.save()
-        DemandEvent.objects.create(
-            demand=locked,
-            jurisdiction_path=locked.jurisdiction_path,
-            action=action,
-            from_state=from_state,
-            to_state=locked.state,
-            actor=actor,
-            by_enterprise=actor is None,
-            department=locked.lead_department,
-            due_on=locked.due_on,
-            note=note,
-            version=locked.version,
-            at=at,
-        )
+        _record(locked, action, from_state, actor, note, at)
     return locked
+
+
+def _record(
+    demand: Demand, action: str, from_state: str, actor: Any, note: str, at: dt.datetime
+) -> DemandEvent:
+    """Write the event of one step and queue its notifications in the same transaction (they
+    are delivered after commit, so a failing channel never undoes the step)."""
+    event = DemandEvent.objects.create(
+        demand=demand,
+        jurisdiction_path=demand.jurisdiction_path,
+        action=action,
+        from_state=from_state,
+        to_state=demand.state,
+        actor=actor,
+        by_enterprise=actor is None,
+        department=demand.lead_department,
+        due_on=demand.due_on,
+        note=note,
+        version=demand.version,
+        at=at,
+    )
+    notify.event_recorded(event)
+    return event
 
 
 # --- Intake ----------------------------------------------------------------------------------
@@ -130,13 +149,21 @@ def submit_demand(
     channel: Channel,
     description: str,
     actor: Any = None,
+    contact_name: str = "",
+    contact_phone: str = "",
+    attachments: Sequence[UploadedFile] = (),
     at: dt.datetime | None = None,
 ) -> Demand:
-    """Record a new demand of `enterprise`. The enterprise's current liaison is copied onto
-    the demand, so a later change of liaison does not rewrite who was responsible at intake.
-    `actor` is None when the enterprise files through its code."""
+    """Record a new demand of `enterprise`, with its attachments, in one transaction. The
+    enterprise's current liaison is copied onto the demand, so a later change of liaison does
+    not rewrite who was responsible at intake. `actor` is None when the enterprise files
+    through its code; `contact_name` and `contact_phone` then say who filed it (the phone
+    confirmed by a one-time code before this is called)."""
     at = at or timezone.now()
     description = _required(description, "description", _("请填写诉求内容"))
+    if actor is None and not contact_phone:
+        raise ValidationError({"contact_phone": _("请填写并验证联系电话")})
+    _check_uploads(attachments, already=0)
     if not category.is_active:
         raise ValidationError({"category": _("该诉求类别已停用")})
     if actor is not None and not (
@@ -155,22 +182,72 @@ def submit_demand(
             description=description,
             received_at=at,
             raised_by=actor,
+            contact_name=contact_name.strip()[:40],
+            contact_phone=contact_phone.strip()[:20],
             last_actor=actor,
             last_changed_at=at,
         )
-        DemandEvent.objects.create(
-            demand=demand,
-            jurisdiction_path=demand.jurisdiction_path,
-            action="submit",
-            from_state="",
-            to_state=demand.state,
-            actor=actor,
-            by_enterprise=actor is None,
-            note=description,
-            version=demand.version,
-            at=at,
-        )
+        _record(demand, SUBMIT, "", actor, description, at)
+        for upload in attachments:
+            _store_attachment(demand, upload, actor, at)
     return demand
+
+
+#: Event actions that are not transitions of the table (they start or annotate a history).
+SUBMIT = "submit"
+ATTACH = "attach"
+MERGED_IN = "merged_in"
+
+#: How many files one demand may carry.
+MAX_ATTACHMENTS = 20
+
+
+def _check_uploads(uploads: Sequence[UploadedFile], *, already: int) -> None:
+    if already + len(uploads) > MAX_ATTACHMENTS:
+        raise ValidationError({"attachments": _("每条诉求最多 %(max)s 个附件") % {"max": MAX_ATTACHMENTS}})
+    for upload in uploads:
+        check_upload(upload)
+
+
+def _store_attachment(demand: Demand, upload: UploadedFile, actor: Any, at: dt.datetime) -> DemandAttachment:
+    attachment = DemandAttachment(
+        demand=demand,
+        name=(upload.name or "")[-200:],
+        size=upload.size or 0,
+        content_type=(getattr(upload, "content_type", "") or "application/octet-stream")[:100],
+        uploaded_by=actor,
+        by_enterprise=actor is None,
+        at=at,
+    )
+    attachment.file.save(upload.name or "file", upload, save=False)
+    attachment.save()
+    return attachment
+
+
+def add_attachments(
+    *,
+    demand: Demand,
+    uploads: Sequence[UploadedFile],
+    actor: Any,
+    enterprise: Enterprise | None = None,
+    at: dt.datetime | None = None,
+) -> list[DemandAttachment]:
+    """Add files to a demand (staff who may see it, or the enterprise through its code while
+    the demand is open). Every file is checked before any is stored; one event names them. The
+    demand's version does not change: a file does not make a colleague's open form stale."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        locked = Demand.objects.select_for_update(of=("self",)).select_related("enterprise").get(pk=demand.pk)
+        if actor is None and (enterprise is None or enterprise.pk != locked.enterprise_id):
+            raise ValidationError({"attachments": _("只能为本企业的诉求上传附件")})
+        if actor is not None and not workflow.roles_for(locked, actor, enterprise=enterprise):
+            raise ValidationError({"attachments": _("您不能为该诉求上传附件")})
+        if actor is None and locked.state == DemandState.CLOSED:
+            raise ValidationError({"attachments": _("诉求已办结，不能再上传附件")})
+        _check_uploads(uploads, already=locked.attachments.count())
+        stored = [_store_attachment(locked, upload, actor, at) for upload in uploads]
+        _record(locked, ATTACH, locked.state, actor, "、".join(a.name for a in stored), at)
+    return stored
 
 
 def default_routing(demand: Demand) -> tuple[Department | None, int]:
@@ -591,6 +668,10 @@ def supervise_demand(
 ) -> Demand:
     """Supervision (督办): the office or a leader puts the demand under watch, with a note."""
     note = _required(note, "note", _("请填写督办意见"))
+
+    def change(d: Demand, at: dt.datetime) -> None:
+        d.supervised_at = d.supervised_at or at
+
     return _apply(
         demand=demand,
         action=DemandAction.SUPERVISE,
@@ -598,6 +679,7 @@ def supervise_demand(
         expected_version=expected_version,
         at=at,
         note=note,
+        change=change,
     )
 
 
@@ -613,3 +695,53 @@ def remind_demand(
         at=at,
         note=note,
     )
+
+
+def merge_demands(
+    *,
+    demand: Demand,
+    into: Demand,
+    actor: Any,
+    expected_version: int,
+    note: str,
+    at: dt.datetime | None = None,
+) -> Demand:
+    """Close `demand` as a duplicate of `into` (合并): it keeps its own history, gains a link
+    to the demand it repeats and closes with the outcome "duplicate"; `into` records that a
+    duplicate was merged into it. Both rows are locked, in id order so that two merges never
+    deadlock."""
+    note = _required(note, "note", _("请填写合并说明"))
+    if into.pk == demand.pk:
+        raise ValidationError({"into": _("不能与自身合并")})
+    at = at or timezone.now()
+    with transaction.atomic():
+        locked = {
+            d.pk: d
+            for d in Demand.objects.select_for_update(of=("self",))
+            .select_related("enterprise", "last_actor")
+            .filter(pk__in=[demand.pk, into.pk])
+            .order_by("pk")
+        }
+        kept = locked[into.pk]
+        if kept.enterprise_id != locked[demand.pk].enterprise_id:
+            raise ValidationError({"into": _("只能合并同一企业的诉求")})
+        if kept.state == DemandState.CLOSED:
+            raise ValidationError({"into": _("保留的诉求已办结，请选择仍在办理的诉求")})
+        if kept.merged_into_id is not None:
+            raise ValidationError({"into": _("保留的诉求本身已被合并")})
+
+        def change(d: Demand, at: dt.datetime) -> None:
+            d.outcome = Outcome.DUPLICATE
+            d.merged_into = kept
+
+        merged = _apply(
+            demand=locked[demand.pk],
+            action=DemandAction.MERGE,
+            actor=actor,
+            expected_version=expected_version,
+            at=at,
+            note=note,
+            change=change,
+        )
+        _record(kept, MERGED_IN, kept.state, actor, f"#{merged.pk} {note}", at)
+    return merged

@@ -91,5 +91,6 @@ class DemandAction(models.TextChoices):
     DECIDE_CLOSE = "decide_close", _("协调后办结")
     CLOSE = "close", _("办结")
     WITHDRAW = "withdraw", _("撤回")
+    MERGE = "merge", _("合并为重复诉求")
     SUPERVISE = "supervise", _("督办")
     REMIND = "remind", _("催办")

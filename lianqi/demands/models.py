@@ -3,11 +3,15 @@ demand itself and its append-only event history. Writes go through `actions.py`.
 
 from __future__ import annotations
 
+import uuid
+from pathlib import Path
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lianqi.core.models import AppendOnlyModel, ScopedModel, TimeStampedModel
+from lianqi.core.search import normalise_search_text
 
 from .choices import Channel, DemandState, Outcome, RatingSource, Satisfaction, Venue
 
@@ -86,6 +90,11 @@ class Demand(ScopedModel):
     outcome = models.CharField(_("办理结果"), max_length=20, choices=Outcome.choices, blank=True)
     solved_on_spot = models.BooleanField(_("当即解决"), default=False)
     received_at = models.DateTimeField(_("受理时间"), db_index=True)
+    # Who filed it for the enterprise when it came through the enterprise's code (no account):
+    # the phone number was confirmed with a one-time code.
+    contact_name = models.CharField(_("联系人"), max_length=40, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    search_text = models.TextField(_("检索文本"), blank=True, editable=False)
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -143,6 +152,15 @@ class Demand(ScopedModel):
         verbose_name=_("协调责任人"),
     )
     is_legacy = models.BooleanField(_("遗留问题"), default=False, db_index=True)
+    supervised_at = models.DateTimeField(_("督办时间"), null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_demands",
+        verbose_name=_("合并至"),
+    )
 
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     version = models.PositiveIntegerField(_("版本"), default=1)
@@ -174,6 +192,50 @@ class Demand(ScopedModel):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.enterprise_id} {self.get_state_display()}"
+
+    def fill_derived_fields(self) -> None:
+        super().fill_derived_fields()
+        self.search_text = normalise_search_text(
+            self.description, self.enterprise.name, self.category.name, self.contact_name
+        )
+
+
+def attachment_path(instance: DemandAttachment, filename: str) -> str:
+    # The stored name is random: the original name is kept in `name` and may reveal nothing
+    # about where the file lives or let one upload overwrite another.
+    suffix = Path(filename).suffix.lower()[:10]
+    return f"demands/{instance.at:%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class DemandAttachment(models.Model):
+    """A file that documents a demand (a photo, a letter, a reply document), added by staff or
+    by the enterprise through its code. Type and size are checked in `actions.add_attachment`."""
+
+    demand = models.ForeignKey(
+        Demand, on_delete=models.PROTECT, related_name="attachments", verbose_name=_("诉求")
+    )
+    file = models.FileField(_("文件"), upload_to=attachment_path, max_length=200)
+    name = models.CharField(_("文件名"), max_length=200)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    content_type = models.CharField(_("文件类型"), max_length=100)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("上传人"),
+    )
+    by_enterprise = models.BooleanField(_("企业通过营商码上传"), default=False)
+    at = models.DateTimeField(_("上传时间"))
+
+    class Meta:
+        verbose_name = _("诉求附件")
+        verbose_name_plural = _("诉求附件")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class DemandEvent(AppendOnlyModel):

@@ -6,12 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import rjieba
 from django.db.models import Count, QuerySet
 
 from lianqi.core import calendar_store, workdays
 
 from . import permissions
-from .choices import CLOCK_STATES, DemandState, Outcome
+from .choices import CLOCK_STATES, OPEN_STATES, DemandState, Outcome
 from .models import Demand
 
 
@@ -70,3 +71,39 @@ def awaiting_return_visit(
         if workdays.workdays_between_at(demand.replied_at, at, cal).days >= rating_window_workdays:
             result.append(demand)
     return result
+
+
+#: Below this share of shared words two descriptions are not called alike.
+DUPLICATE_SIMILARITY = 0.25
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in rjieba.cut(text.lower()) if w.strip() and w not in _FILLER}
+
+
+# Punctuation and particles that every description shares.
+_FILLER = frozenset("，。、；：！？,.;:!?（）()“”\"' 的了和与及在是有我我们公司企业需要希望")
+
+
+def similarity(a: str, b: str) -> float:
+    """Share of words two descriptions have in common (Jaccard on rjieba words)."""
+    wa, wb = _words(a), _words(b)
+    if not wa or not wb:
+        return 0.0
+    return len(wa & wb) / len(wa | wb)
+
+
+def likely_duplicates(
+    *, enterprise_id: int, category_id: int, description: str, exclude_pk: int | None = None, limit: int = 5
+) -> list[tuple[Demand, float]]:
+    """Open demands of the same enterprise and category whose text is alike, most alike
+    first: shown before a new demand is submitted, and offered when the office merges."""
+    candidates = Demand.objects.filter(
+        enterprise_id=enterprise_id, category_id=category_id, state__in=OPEN_STATES
+    ).select_related("category", "lead_department")
+    if exclude_pk is not None:
+        candidates = candidates.exclude(pk=exclude_pk)
+    scored = [(d, similarity(description, d.description)) for d in candidates[:200]]
+    scored = [(d, s) for d, s in scored if s >= DUPLICATE_SIMILARITY]
+    scored.sort(key=lambda pair: (-pair[1], -pair[0].pk))
+    return scored[:limit]

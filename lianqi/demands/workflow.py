@@ -108,6 +108,10 @@ for _state in (S.RECEIVED, *_HANDLING, S.SENT_BACK):
 for _state in (S.RECEIVED, *_HANDLING, S.SENT_BACK, S.ESCALATED):
     TRANSITIONS[(_state, A.WITHDRAW)] = _t(S.CLOSED, ENTERPRISE, LIAISON, OFFICE, needs=("note",))
 
+for _state in (S.RECEIVED, *_HANDLING, S.SENT_BACK, S.ESCALATED):
+    # A duplicate closes into the demand it repeats; both keep their histories.
+    TRANSITIONS[(_state, A.MERGE)] = _t(S.CLOSED, OFFICE, needs=("into", "note"))
+
 for _state in (*_HANDLING, S.SENT_BACK, S.ESCALATED, S.REPLIED):
     # Supervision and reminders leave the state alone; they only write an event.
     TRANSITIONS[(_state, A.SUPERVISE)] = _t(_state, *_OFFICE, needs=("note",))

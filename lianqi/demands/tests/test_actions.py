@@ -68,9 +68,24 @@ def test_enterprise_files_through_its_code_without_account(world: Any) -> None:
         category=category("用地需求"),
         channel=Channel.ENTERPRISE_CODE,
         description="扩建用地",
+        contact_name="王经理",
+        contact_phone="13800000001",
     )
     event = demand.events.get()
     assert event.actor is None and event.by_enterprise
+    assert demand.contact_phone == "13800000001"
+
+
+def test_filing_through_the_code_needs_the_confirmed_phone(world: Any) -> None:
+    with pytest.raises(ValidationError) as error:
+        actions.submit_demand(
+            enterprise=world.home.enterprise,
+            category=category("用地需求"),
+            channel=Channel.ENTERPRISE_CODE,
+            description="扩建用地",
+        )
+    assert "contact_phone" in error.value.message_dict
+    assert not Demand.objects.exists()
 
 
 def test_blank_description_is_refused_and_nothing_stored(world: Any) -> None:

@@ -66,6 +66,9 @@ def _perform(world: Any) -> dict[A, Callable[[Demand, Any], Demand]]:
         A.WITHDRAW: lambda d, u: actions.withdraw_demand(**common(d, u), note="已自行解决"),
         A.SUPERVISE: lambda d, u: actions.supervise_demand(**common(d, u), note="请加快办理"),
         A.REMIND: lambda d, u: actions.remind_demand(**common(d, u)),
+        A.MERGE: lambda d, u: actions.merge_demands(
+            **common(d, u), into=make_demand(world, S.HANDLING), note="与前一条重复"
+        ),
     }
 
 
