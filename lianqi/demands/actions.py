@@ -152,9 +152,12 @@ def submit_demand(
     contact_name: str = "",
     contact_phone: str = "",
     attachments: Sequence[UploadedFile] = (),
+    solved_on_spot_note: str = "",
     at: dt.datetime | None = None,
 ) -> Demand:
-    """Record a new demand of `enterprise`, with its attachments, in one transaction. The
+    """Record a new demand of `enterprise`, with its attachments, in one transaction; with
+    `solved_on_spot_note` the liaison also records, in the same transaction, that it was solved
+    on the spot (当即解决) and how. The
     enterprise's current liaison is copied onto the demand, so a later change of liaison does
     not rewrite who was responsible at intake. `actor` is None when the enterprise files
     through its code; `contact_name` and `contact_phone` then say who filed it (the phone
@@ -190,6 +193,10 @@ def submit_demand(
         _record(demand, SUBMIT, "", actor, description, at)
         for upload in attachments:
             _store_attachment(demand, upload, actor, at)
+        if solved_on_spot_note.strip():
+            demand = solve_demand_on_spot(
+                demand=demand, actor=actor, expected_version=demand.version, note=solved_on_spot_note, at=at
+            )
     return demand
 
 
