@@ -51,7 +51,7 @@ def test_every_step_can_be_taken_by_name(world: Any, state: DemandState, action:
     role = sorted(transition.roles)[0]
     setup = {"extension_workdays": 2} if action in (A.APPROVE_EXTENSION, A.REJECT_EXTENSION) else {}
     demand = make_demand(world, state, **setup)
-    actor = actor_for(world, role)
+    actor: Any = actor_for(world, role)
     enterprise = None
     if role == workflow.ENTERPRISE:
         actor, enterprise = None, world.home.enterprise
