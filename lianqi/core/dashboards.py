@@ -90,6 +90,51 @@ def _percent(part: int, whole: int) -> str:
     return f"{part * 100 / whole:.1f}%" if whole else "—"
 
 
+def _demand_figures(user: Any) -> dict[str, int]:
+    """Counts of the demands the user may see that call for attention now: open, overdue on
+    the working-day clock, due within a working day, newly received, awaiting signature, and
+    legacy problems still open."""
+    from django.utils import timezone
+
+    from lianqi.demands import permissions as demand_permissions
+    from lianqi.demands import queries as demand_queries
+    from lianqi.demands.choices import OPEN_STATES, DemandState
+
+    demands = demand_permissions.visible(user)
+    now = timezone.now()
+    open_demands = demands.filter(state__in=OPEN_STATES)
+    return {
+        "open": open_demands.count(),
+        "overdue": demand_queries.overdue(at=now, queryset=demands).count(),
+        "due_soon": demand_queries.due_soon(at=now, queryset=demands).count(),
+        "received": demands.filter(state=DemandState.RECEIVED).count(),
+        "to_sign": demands.filter(state=DemandState.ASSIGNED).count(),
+        "legacy_open": open_demands.filter(is_legacy=True).count(),
+    }
+
+
+def _demand_cards(user: Any, keys: tuple[str, ...], target: str) -> list[Card]:
+    figures = _demand_figures(user)
+    labels: dict[str, Label] = {
+        "open": _("在办诉求"),
+        "overdue": _("已超期诉求"),
+        "due_soon": _("即将到期诉求"),
+        "received": _("新受理待交办"),
+        "to_sign": _("待签收诉求"),
+        "legacy_open": _("未清零遗留问题"),
+    }
+    alarming = {"overdue", "legacy_open"}
+    return [
+        Card(
+            labels[key],
+            figures[key],
+            link(target) if key != "legacy_open" else link("demands:legacy"),
+            tone="danger" if key in alarming and figures[key] else "",
+        )
+        for key in keys
+    ]
+
+
 def _leader(user: Any) -> Section:
     from lianqi.enterprises.choices import EnterpriseKind
     from lianqi.org.permissions import departments_visible, staff_visible
@@ -120,6 +165,7 @@ def _leader(user: Any) -> Section:
             Card(
                 _("部门"), departments_visible(user).filter(is_active=True).count(), link("org:departments")
             ),
+            *_demand_cards(user, ("open", "overdue", "legacy_open"), "demands:board"),
         ],
         chart=chart if total else None,
     )
@@ -169,6 +215,7 @@ def _service_office(user: Any) -> Section:
                 tone="danger" if count else "success",
             ),
             Card(_("在园企业"), _active_enterprises(user).count(), link("enterprises:list")),
+            *_demand_cards(user, ("received", "overdue", "due_soon"), "demands:board"),
         ],
         panels=[
             Panel(
@@ -209,6 +256,7 @@ def _department_handler(user: Any) -> Section:
             enterprises.count() if enterprises is not None else "—",
             hint=_("对口行业：%(p)s") % {"p": "、".join(prefixes)} if prefixes else _("尚未设置对口行业"),
         ),
+        *_demand_cards(user, ("to_sign", "due_soon", "overdue"), "demands:inbox"),
     ]
     section.panels = [
         Panel(
@@ -241,7 +289,8 @@ def _liaison(user: Any) -> Section:
         return section
     mine = _enterprises(user).filter(liaison=staff).order_by("name")
     section.cards = [
-        Card(_("我联系的企业"), mine.count(), link("enterprises:list", query=f"liaison={staff.pk}"))
+        Card(_("我联系的企业"), mine.count(), link("enterprises:list", query=f"liaison={staff.pk}")),
+        *_demand_cards(user, ("open",), "demands:liaison_home"),
     ]
     section.panels = [Panel(_("我联系的企业"), _enterprise_rows(mine, limit=50), _("您目前没有联系的企业。"))]
     return section

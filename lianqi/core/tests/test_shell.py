@@ -3,6 +3,7 @@ home page of each role."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 
@@ -219,3 +220,24 @@ def test_home_links_open(world: World) -> None:
                 if url.startswith("tel:"):
                     continue
                 assert client.get(url).status_code == 200, (role, url)
+
+
+def test_demand_cards_count_what_the_user_may_see(world: World) -> None:
+    from lianqi.demands.choices import DemandState
+    from lianqi.demands.tests.factories import make_demand
+
+    make_demand(world, DemandState.RECEIVED)
+    make_demand(world, DemandState.RECEIVED)
+    overdue = make_demand(world, DemandState.SIGNED)
+    overdue.due_on = dt.date(2020, 1, 3)
+    overdue.save()
+    stranger = make_demand(world, DemandState.RECEIVED)
+    stranger.enterprise = world.other.enterprise
+    stranger.jurisdiction = world.other.park
+    stranger.save()
+    section = sections(client_for(world.user(Role.SERVICE_OFFICE)).get(reverse("home")))[Role.SERVICE_OFFICE]
+    values = {str(c.label): c.value for c in section.cards}  # type: ignore[attr-defined]
+    assert values["新受理待交办"] == 2  # the other park's is not counted
+    assert values["已超期诉求"] == 1
+    leader = sections(client_for(world.user(Role.LEADER)).get(reverse("home")))[Role.LEADER]
+    assert {str(c.label): c.value for c in leader.cards}["在办诉求"] == 3  # type: ignore[attr-defined]
