@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "lianqi.demands",
     "lianqi.notifications",
     "lianqi.open311",
+    "lianqi.policies",
     "lianqi.demo",
 ]
 

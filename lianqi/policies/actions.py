@@ -1,0 +1,510 @@
+"""Every write of the policy supermarket: drafting and publishing a policy's rule, re-matching
+enterprises when a policy or an enterprise changes, and the steps of the fulfilment ledger.
+Each action is keyword-only, runs in one transaction, locks what it changes and writes its
+event; notifications are queued in the outbox and delivered after commit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lianqi.core import calendar_store, workdays
+from lianqi.enterprises.choices import EnterpriseStatus
+from lianqi.enterprises.models import Enterprise
+from lianqi.rules import (
+    ENTERPRISE_CATALOGUE,
+    Declaration,
+    Engine,
+    RuleError,
+    RuleSet,
+    Verdict,
+    build_table,
+    rules_from_data,
+    rules_to_data,
+    run_test_cases,
+)
+
+from . import workflow
+from .choices import FulfilmentAction, FulfilmentState, MatchVerdict, VersionState
+from .models import Fulfilment, FulfilmentEvent, Policy, PolicyMatch, PolicyVersion
+from .subjects import enterprise_records
+
+#: Attributes the enterprise reports itself: a 免申即享 policy may not depend on them, since
+#: nobody verifies them before the money goes out.
+SELF_REPORTED_SOURCES = frozenset({"企业填报"})
+
+
+# --- Rules and versions ----------------------------------------------------------------------
+
+
+def parse_policy_rule(policy: Policy, data: Mapping[str, Any]) -> RuleSet:
+    """The rule file data of one version, checked: it parses and validates (every fault
+    listed under ``rule`` with its location), holds exactly one rule, and that rule carries
+    the policy's code."""
+    try:
+        ruleset = rules_from_data(dict(data), ENTERPRISE_CATALOGUE)
+    except RuleError as error:
+        raise ValidationError({"rule": [str(issue) for issue in error.issues]}) from error
+    if len(ruleset.rules) != 1:
+        raise ValidationError({"rule": _("一个政策版本须恰好包含一条规则")})
+    if ruleset.rules[0].code != policy.code:
+        raise ValidationError(
+            {
+                "rule": _("规则编号“%(code)s”须与政策编号“%(policy)s”一致")
+                % {
+                    "code": ruleset.rules[0].code,
+                    "policy": policy.code,
+                }
+            }
+        )
+    return ruleset
+
+
+def save_policy_draft(
+    *,
+    policy: Policy,
+    actor: Any,
+    rule: Mapping[str, Any],
+    valid_from: dt.date,
+    valid_to: dt.date | None = None,
+    note: str = "",
+    draft: PolicyVersion | None = None,
+) -> PolicyVersion:
+    """Store a draft of the policy's rule (a new one, or `draft` edited). The rule must parse
+    and validate; its test cases run on publishing, not here, so a half-finished draft can be
+    kept."""
+    ruleset = parse_policy_rule(policy, rule)
+    if valid_to is not None and valid_to < valid_from:
+        raise ValidationError({"valid_to": _("失效日期不能早于生效日期")})
+    with transaction.atomic():
+        Policy.objects.select_for_update().get(pk=policy.pk)
+        if draft is None:
+            number = (policy.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+            draft = PolicyVersion(policy=policy, number=number)
+        else:
+            draft = PolicyVersion.objects.select_for_update().get(pk=draft.pk, policy=policy)
+            if draft.state != VersionState.DRAFT:
+                raise ValidationError({"rule": _("已发布的版本不能修改，请新建版本")})
+        draft.rule = rules_to_data(ruleset)
+        draft.valid_from = valid_from
+        draft.valid_to = valid_to
+        draft.note = note[:200]
+        draft.save()
+    return draft
+
+
+def _check_no_application(policy: Policy, ruleset: RuleSet) -> None:
+    rule = ruleset.rules[0]
+    for path, leaf in rule.conditions():
+        if isinstance(leaf, Declaration):
+            raise ValidationError(
+                {
+                    "rule": _("免申即享政策的条件须全部由平台数据核验，第 %(path)s 项是企业自主申报")
+                    % {"path": path}
+                }
+            )
+        attribute = ENTERPRISE_CATALOGUE[leaf.attribute]
+        if attribute.source in SELF_REPORTED_SOURCES:
+            raise ValidationError(
+                {
+                    "rule": _("免申即享政策的条件须全部由平台数据核验，第 %(path)s 项“%(label)s”来自企业填报")
+                    % {"path": path, "label": attribute.label}
+                }
+            )
+
+
+def publish_policy_version(
+    *, version: PolicyVersion, actor: Any, at: dt.datetime | None = None
+) -> PolicyVersion:
+    """Publish a draft. Refused when the rule's own test cases fail (each failure listed), when
+    a 免申即享 policy depends on anything not verified by the platform, or when it would overlap
+    a published version that starts on or after it. An open-ended earlier version is closed the
+    day before this one takes effect. Matches are recomputed after commit."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        policy = Policy.objects.select_for_update().get(pk=version.policy_id)
+        version = PolicyVersion.objects.select_for_update().get(pk=version.pk)
+        if version.state != VersionState.DRAFT:
+            raise ValidationError({"rule": _("只有草稿可以发布")})
+        ruleset = parse_policy_rule(policy, version.rule)
+        failures = run_test_cases(ruleset.rules[0], parameters=ruleset.parameters)
+        if failures:
+            raise ValidationError({"rule": [_("测试用例未通过：%(f)s") % {"f": str(f)} for f in failures]})
+        if policy.no_application:
+            _check_no_application(policy, ruleset)
+        published = policy.versions.select_for_update().filter(state=VersionState.PUBLISHED)
+        for other in published:
+            ends = other.valid_to or dt.date.max
+            version_ends = version.valid_to or dt.date.max
+            overlaps = other.valid_from <= version_ends and version.valid_from <= ends
+            if not overlaps:
+                continue
+            if other.valid_from < version.valid_from:
+                other.valid_to = version.valid_from - dt.timedelta(days=1)
+                other.save(update_fields=["valid_to", "updated_at"])
+            else:
+                raise ValidationError(
+                    {"valid_from": _("与已发布的第 %(n)s 版有效期重叠") % {"n": other.number}}
+                )
+        version.state = VersionState.PUBLISHED
+        version.published_at = at
+        version.published_by = actor
+        version.save()
+        policy_id = policy.pk
+        transaction.on_commit(lambda: rematch_policy(policy=Policy.objects.get(pk=policy_id), at=at))
+    return version
+
+
+def version_on(policy: Policy, day: dt.date) -> PolicyVersion | None:
+    """The published version of `policy` in force on `day`."""
+    return (
+        policy.versions.filter(state=VersionState.PUBLISHED, valid_from__lte=day)
+        .exclude(valid_to__lt=day)
+        .order_by("-valid_from")
+        .first()
+    )
+
+
+# --- Matching --------------------------------------------------------------------------------
+
+
+@dataclass
+class MatchChange:
+    """What one re-matching did: pairs that became eligible, stopped matching, or stayed."""
+
+    entered: set[tuple[int, int]] = field(default_factory=set)
+    left: set[tuple[int, int]] = field(default_factory=set)
+    kept: int = 0
+
+
+def _amount(value: float | None) -> Decimal | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return Decimal(str(round(value, 2)))
+
+
+def _store_matches(
+    found: dict[tuple[int, int], tuple[str, Decimal | None, PolicyVersion]],
+    existing: dict[tuple[int, int], PolicyMatch],
+    paths: Mapping[int, str],
+    at: dt.datetime,
+) -> MatchChange:
+    change = MatchChange()
+    for key, gone in existing.items():
+        if key not in found:
+            gone.delete()
+            change.left.add(key)
+    for key, (verdict, amount, version) in found.items():
+        policy_id, enterprise_id = key
+        match = existing.get(key)
+        if match is None:
+            PolicyMatch.objects.create(
+                policy_id=policy_id,
+                enterprise_id=enterprise_id,
+                version=version,
+                verdict=verdict,
+                amount=amount,
+                jurisdiction_path=paths[enterprise_id],
+                matched_at=at,
+            )
+            if verdict == MatchVerdict.ELIGIBLE:
+                change.entered.add(key)
+            continue
+        if match.verdict != MatchVerdict.ELIGIBLE and verdict == MatchVerdict.ELIGIBLE:
+            change.entered.add(key)
+        else:
+            change.kept += 1
+        match.verdict, match.amount, match.version, match.matched_at = verdict, amount, version, at
+        match.save()
+    return change
+
+
+def _open_fulfilments(change: MatchChange, found: Mapping[tuple[int, int], Any], at: dt.datetime) -> None:
+    """A pair that became eligible enters the ledger as matched, for this year, with the
+    administration's first deadline, unless it is already there for this year."""
+    period = workdays.shanghai_date(at).year
+    for policy_id, enterprise_id in sorted(change.entered):
+        _verdict, amount, version = found[(policy_id, enterprise_id)]
+        enterprise = Enterprise.objects.get(pk=enterprise_id)
+        entry, created = Fulfilment.objects.get_or_create(
+            policy_id=policy_id,
+            enterprise_id=enterprise_id,
+            period=period,
+            defaults={
+                "jurisdiction_id": enterprise.jurisdiction_id,
+                "policy_version": version,
+                "promised_amount": amount,
+                "no_application": version.policy.no_application,
+                "due_on": _step_due(FulfilmentState.MATCHED, at),
+                "last_changed_at": at,
+            },
+        )
+        if created:
+            _record(entry, "match", "", None, _("平台匹配：符合申报条件"), at, amount=amount)
+
+
+def combined_ruleset(versions: list[PolicyVersion]) -> RuleSet:
+    """The rules of several versions as one rule set for the engine. A parameter defined by
+    more than one policy is taken from the first (policies of one park share their thresholds)."""
+    parameters: dict[str, Any] = {}
+    for version in versions:
+        for parameter in version.rule.get("parameters", []):
+            parameters.setdefault(parameter["name"], parameter)
+    return rules_from_data(
+        {
+            "version": 1,
+            "parameters": list(parameters.values()),
+            "rules": [rule for version in versions for rule in version.rule["rules"]],
+        },
+        ENTERPRISE_CATALOGUE,
+    )
+
+
+def _engine_for(versions: list[PolicyVersion], records: list[dict[str, Any]], day: dt.date) -> Engine | None:
+    if not versions or not records:
+        return None
+    ruleset = combined_ruleset(versions)
+    return Engine.compile(
+        ruleset, build_table(records, ENTERPRISE_CATALOGUE), as_of=day, parameters=ruleset.parameters
+    )
+
+
+def rematch_policy(*, policy: Policy, at: dt.datetime | None = None) -> MatchChange:
+    """Match every active enterprise under the policy's jurisdiction against the version in
+    force today and store the result: new eligible pairs enter the ledger and are notified."""
+    at = at or timezone.now()
+    day = workdays.shanghai_date(at)
+    with transaction.atomic():
+        policy = Policy.objects.select_for_update().get(pk=policy.pk)
+        existing = {(m.policy_id, m.enterprise_id): m for m in PolicyMatch.objects.filter(policy=policy)}
+        version = version_on(policy, day) if policy.is_active else None
+        enterprises = Enterprise.objects.filter(
+            jurisdiction_path__startswith=policy.jurisdiction_path, status=EnterpriseStatus.ACTIVE
+        )
+        records = enterprise_records(enterprises) if version is not None else []
+        engine = _engine_for([version] if version else [], records, day)
+        found: dict[tuple[int, int], tuple[str, Decimal | None, PolicyVersion]] = {}
+        paths: dict[int, str] = {}
+        if engine is not None and version is not None:
+            matching = engine.match()
+            rows, amounts = matching.amounts(policy.code)
+            amount_of = {
+                int(engine.table.ids[r]): _amount(float(a)) for r, a in zip(rows, amounts, strict=True)
+            }
+            for enterprise_id in matching.ids(policy.code, Verdict.ELIGIBLE).tolist():
+                found[(policy.pk, int(enterprise_id))] = (
+                    MatchVerdict.ELIGIBLE,
+                    amount_of.get(int(enterprise_id)),
+                    version,
+                )
+            for enterprise_id in matching.ids(policy.code, Verdict.UNKNOWN).tolist():
+                found[(policy.pk, int(enterprise_id))] = (MatchVerdict.UNKNOWN, None, version)
+            paths = dict(
+                enterprises.filter(pk__in=[k[1] for k in found]).values_list("pk", "jurisdiction_path")
+            )
+        change = _store_matches(found, existing, paths, at)
+        _open_fulfilments(change, found, at)
+    return change
+
+
+def rematch_enterprise(*, enterprise: Enterprise, at: dt.datetime | None = None) -> MatchChange:
+    """Match one enterprise against every policy in force over its jurisdiction (its data
+    changed): milliseconds, so it runs right after the enterprise is saved."""
+    at = at or timezone.now()
+    day = workdays.shanghai_date(at)
+    with transaction.atomic():
+        enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+        ancestors = [
+            enterprise.jurisdiction_path[: i + 1]
+            for i, c in enumerate(enterprise.jurisdiction_path)
+            if c == "/"
+        ]
+        policies = list(Policy.objects.filter(is_active=True, jurisdiction_path__in=ancestors))
+        versions = [v for v in (version_on(p, day) for p in policies) if v is not None]
+        existing = {
+            (m.policy_id, m.enterprise_id): m for m in PolicyMatch.objects.filter(enterprise=enterprise)
+        }
+        found: dict[tuple[int, int], tuple[str, Decimal | None, PolicyVersion]] = {}
+        if enterprise.status == EnterpriseStatus.ACTIVE:
+            engine = _engine_for(
+                versions, enterprise_records(Enterprise.objects.filter(pk=enterprise.pk)), day
+            )
+            if engine is not None:
+                matching = engine.match()
+                for version in versions:
+                    code = version.policy.code
+                    verdict = matching.verdict(code, 0)
+                    if verdict is Verdict.ELIGIBLE:
+                        _rows, amounts = matching.amounts(code)
+                        amount = _amount(float(amounts[0])) if len(amounts) else None
+                        found[(version.policy_id, enterprise.pk)] = (MatchVerdict.ELIGIBLE, amount, version)
+                    elif verdict is Verdict.UNKNOWN:
+                        found[(version.policy_id, enterprise.pk)] = (MatchVerdict.UNKNOWN, None, version)
+        change = _store_matches(found, existing, {enterprise.pk: enterprise.jurisdiction_path}, at)
+        _open_fulfilments(change, found, at)
+    return change
+
+
+# --- The fulfilment ledger -------------------------------------------------------------------
+
+
+class StaleFulfilment(Exception):
+    """The ledger entry changed after the page was loaded; the step is refused."""
+
+    def __init__(self, entry: Fulfilment) -> None:
+        self.current_version = entry.version
+        self.message = _("该兑现事项已被他人修改，当前状态为“%(state)s”，请刷新后重试") % {
+            "state": entry.get_state_display()
+        }
+        super().__init__(self.message)
+
+
+def _step_due(state: str, at: dt.datetime) -> dt.date | None:
+    n = workflow.step_workdays(state)
+    if n is None:
+        return None
+    return workdays.add_workdays_at(at, n, calendar_store.get_calendar()).day
+
+
+def _record(
+    entry: Fulfilment,
+    action: str,
+    from_state: str,
+    actor: Any,
+    note: str,
+    at: dt.datetime,
+    amount: Decimal | None = None,
+) -> FulfilmentEvent:
+    return FulfilmentEvent.objects.create(
+        fulfilment=entry,
+        jurisdiction_path=entry.jurisdiction_path,
+        action=action,
+        from_state=from_state,
+        to_state=entry.state,
+        actor=actor,
+        by_enterprise=actor is None,
+        amount=amount,
+        due_on=entry.due_on,
+        note=note,
+        at=at,
+    )
+
+
+def _positive_amount(value: Any, field_name: str = "amount") -> Decimal:
+    try:
+        amount = Decimal(str(value))
+    except Exception as error:
+        raise ValidationError({field_name: _("请填写金额（万元）")}) from error
+    if not amount.is_finite() or amount <= 0:
+        raise ValidationError({field_name: _("金额须大于 0")})
+    return amount.quantize(Decimal("0.01"))
+
+
+def take_fulfilment_step(
+    *,
+    entry: Fulfilment,
+    action: str,
+    actor: Any,
+    expected_version: int,
+    data: Mapping[str, Any],
+    enterprise: Enterprise | None = None,
+    at: dt.datetime | None = None,
+) -> Fulfilment:
+    """Take one step of the ledger (see `workflow.TRANSITIONS`): lock the entry, refuse a stale
+    version or a step not allowed, check the step's input (`text` for an application, `note`
+    for a review, `amount` for an approval, `amount`/`disbursed_on`/`voucher` for a
+    disbursement, `reason` for a rejection), move it on with the next step's working-day
+    deadline and write the event."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        locked = Fulfilment.objects.select_for_update(of=("self",)).select_related("policy").get(pk=entry.pk)
+        if locked.version != expected_version:
+            raise StaleFulfilment(locked)
+        transition = workflow.check(locked, action, actor, enterprise=enterprise)
+        from_state = locked.state
+        note = str(data.get("note") or "").strip()
+        amount: Decimal | None = None
+        if action == FulfilmentAction.APPLY:
+            text = str(data.get("text") or "").strip()
+            if not text:
+                raise ValidationError({"text": _("请填写申报说明")})
+            locked.application_text = text
+            locked.applicant_name = str(data.get("name") or "")[:40]
+            locked.applicant_phone = str(data.get("phone") or "")[:20]
+            note = text
+        elif action == FulfilmentAction.REVIEW:
+            if not note:
+                raise ValidationError({"note": _("请填写审核意见")})
+        elif action in (FulfilmentAction.APPROVE, FulfilmentAction.APPROVE_WITHOUT_APPLICATION):
+            amount = _positive_amount(data.get("amount"))
+            locked.approved_amount = amount
+        elif action == FulfilmentAction.DISBURSE:
+            amount = _positive_amount(data.get("amount"))
+            if locked.approved_amount is not None and amount > locked.approved_amount:
+                raise ValidationError(
+                    {"amount": _("兑付金额不能超过批准金额 %(a)s 万元") % {"a": locked.approved_amount}}
+                )
+            disbursed_on = data.get("disbursed_on")
+            if not isinstance(disbursed_on, dt.date):
+                raise ValidationError({"disbursed_on": _("请填写兑付日期")})
+            if disbursed_on > workdays.shanghai_date(at):
+                raise ValidationError({"disbursed_on": _("兑付日期不能晚于今天")})
+            voucher = str(data.get("voucher") or "").strip()
+            if not voucher:
+                raise ValidationError({"voucher": _("请填写凭证号")})
+            locked.disbursed_amount, locked.disbursed_on, locked.voucher_number = (
+                amount,
+                disbursed_on,
+                voucher[:60],
+            )
+        elif action == FulfilmentAction.REJECT:
+            reason = str(data.get("reason") or "").strip()
+            if not reason:
+                raise ValidationError({"reason": _("请填写不予通过的理由")})
+            locked.reject_reason = reason[:200]
+            note = reason
+        locked.state = transition.next_state
+        locked.due_on = _step_due(locked.state, at)
+        locked.version += 1
+        locked.last_changed_at = at
+        locked.save()
+        _record(locked, action, from_state, actor, note, at, amount=amount)
+    return locked
+
+
+def approve_without_application(
+    *, entries: list[Fulfilment], actor: Any, at: dt.datetime | None = None
+) -> tuple[list[Fulfilment], list[tuple[Fulfilment, str]]]:
+    """Approve a list of 免申即享 beneficiaries at their computed amounts, each in its own
+    transaction; returns the approved entries and, for the others, why not (no computed
+    amount, not allowed, changed meanwhile)."""
+    approved: list[Fulfilment] = []
+    refused: list[tuple[Fulfilment, str]] = []
+    for entry in entries:
+        if entry.promised_amount is None:
+            refused.append((entry, _("测算金额缺少数据，请逐户核定")))
+            continue
+        try:
+            approved.append(
+                take_fulfilment_step(
+                    entry=entry,
+                    action=FulfilmentAction.APPROVE_WITHOUT_APPLICATION,
+                    actor=actor,
+                    expected_version=entry.version,
+                    data={"amount": entry.promised_amount},
+                    at=at,
+                )
+            )
+        except (workflow.TransitionNotAllowed, StaleFulfilment) as error:
+            refused.append((entry, error.message))
+    return approved, refused

@@ -1,0 +1,184 @@
+"""Reads of the policy supermarket: an enterprise's policies with reasons (一键智配), the
+sandbox that compares a draft with the rule in force, and the ledger's totals and overdue
+steps. Every function that depends on "now" takes the day or time."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, QuerySet, Sum
+
+from lianqi.core import workdays
+from lianqi.enterprises.choices import EnterpriseStatus
+from lianqi.enterprises.models import Enterprise
+from lianqi.rules import (
+    ENTERPRISE_CATALOGUE,
+    Engine,
+    Explanation,
+    NearMiss,
+    Verdict,
+    build_table,
+    explain,
+)
+
+from .actions import combined_ruleset, parse_policy_rule, version_on
+from .choices import FulfilmentState
+from .models import Fulfilment, Policy, PolicyVersion
+from .permissions import policies_for_enterprise
+from .subjects import enterprise_record, enterprise_records
+
+
+@dataclass
+class PolicyFit:
+    """One policy as an enterprise sees it: the verdict, the amount, the explanation line by
+    line, and whether declaring its self-declared conditions would make it eligible."""
+
+    policy: Policy
+    version: PolicyVersion
+    verdict: Verdict
+    explanation: Explanation
+    to_declare: bool = False
+
+
+@dataclass
+class PoliciesForEnterprise:
+    """An enterprise's policies (一键智配): those it fits, those it may fit, and near misses."""
+
+    eligible: list[PolicyFit] = field(default_factory=list)
+    unknown: list[PolicyFit] = field(default_factory=list)
+    near_misses: list[tuple[Policy, NearMiss]] = field(default_factory=list)
+
+
+def policies_for(enterprise: Enterprise, *, day: dt.date) -> PoliciesForEnterprise:
+    """Match one enterprise against every policy in force over its jurisdiction on `day`,
+    live (milliseconds), with the explanation of each verdict and the near misses."""
+    policies = {p.code: p for p in policies_for_enterprise(enterprise)}
+    versions = [v for v in (version_on(p, day) for p in policies.values()) if v is not None]
+    result = PoliciesForEnterprise()
+    if not versions:
+        return result
+    ruleset = combined_ruleset(versions)
+    record = enterprise_record(enterprise)
+    engine = Engine.compile(
+        ruleset, build_table([record], ENTERPRISE_CATALOGUE), as_of=day, parameters=ruleset.parameters
+    )
+    match = engine.match_one(0)
+    by_code = {v.policy.code: v for v in versions}
+    to_declare = set(match.to_declare)
+    for rule in ruleset.rules:
+        verdict = match.verdict(rule.code)
+        if verdict is Verdict.INELIGIBLE:
+            continue
+        fit = PolicyFit(
+            policies[rule.code],
+            by_code[rule.code],
+            verdict,
+            explain(rule, record, as_of=day, parameters=ruleset.parameters),
+            rule.code in to_declare,
+        )
+        (result.eligible if verdict is Verdict.ELIGIBLE else result.unknown).append(fit)
+    result.near_misses = [(policies[miss.rule], miss) for miss in engine.near_misses(0)]
+    return result
+
+
+@dataclass
+class Sandbox:
+    """A draft compared with the rule in force: how many enterprises fit each, who enters and
+    who leaves, and the budget (sum of the eligible enterprises' amounts) of each."""
+
+    draft_eligible: int
+    current_eligible: int | None
+    entering: list[int]
+    leaving: list[int]
+    draft_budget: float | None
+    current_budget: float | None
+    unknown_amounts: int = 0
+
+
+def sandbox(policy: Policy, rule: Mapping[str, Any], *, day: dt.date) -> Sandbox:
+    """Run a draft rule over every active enterprise under the policy's jurisdiction and
+    compare it with the version in force on `day`, without storing anything."""
+    draft = parse_policy_rule(policy, rule)
+    records = enterprise_records(
+        Enterprise.objects.filter(
+            jurisdiction_path__startswith=policy.jurisdiction_path, status=EnterpriseStatus.ACTIVE
+        )
+    )
+    if not records:
+        return Sandbox(0, None, [], [], None, None)
+    table = build_table(records, ENTERPRISE_CATALOGUE)
+    draft_matching = Engine.compile(draft, table, as_of=day, parameters=draft.parameters).match()
+    draft_ids = set(draft_matching.ids(policy.code, Verdict.ELIGIBLE).tolist())
+    draft_budget = draft_matching.budget(policy.code)
+    current = version_on(policy, day)
+    current_ids: set[int] = set()
+    current_budget = None
+    if current is not None:
+        current_rules = combined_ruleset([current])
+        table = build_table(records, ENTERPRISE_CATALOGUE)
+        matching = Engine.compile(
+            current_rules, table, as_of=day, parameters=current_rules.parameters
+        ).match()
+        current_ids = set(matching.ids(policy.code, Verdict.ELIGIBLE).tolist())
+        budget = matching.budget(policy.code)
+        current_budget = budget.total if budget is not None else None
+    return Sandbox(
+        draft_eligible=len(draft_ids),
+        current_eligible=len(current_ids) if current is not None else None,
+        entering=sorted(draft_ids - current_ids),
+        leaving=sorted(current_ids - draft_ids),
+        draft_budget=draft_budget.total if draft_budget is not None else None,
+        current_budget=current_budget,
+        unknown_amounts=draft_budget.unknown_amounts if draft_budget is not None else 0,
+    )
+
+
+#: Ledger states whose step belongs to the administration (a deadline runs).
+ADMINISTRATION_STATES = (
+    FulfilmentState.MATCHED,
+    FulfilmentState.APPLIED,
+    FulfilmentState.REVIEWED,
+    FulfilmentState.APPROVED,
+)
+
+
+def overdue_fulfilments(queryset: QuerySet[Fulfilment], *, at: dt.datetime) -> QuerySet[Fulfilment]:
+    """Entries whose administration step is past its working-day deadline at `at`."""
+    return queryset.filter(state__in=ADMINISTRATION_STATES, due_on__lt=workdays.shanghai_date(at))
+
+
+def ledger_totals(queryset: QuerySet[Fulfilment], *, by: str) -> list[dict[str, Any]]:
+    """Counts and amounts by `by` ("policy", "department" or "period"): entries, approved and
+    disbursed amounts, disbursed count — for the ledger's summary and its export."""
+    field_name = {"policy": "policy__title", "department": "policy__department__name", "period": "period"}[by]
+    rows = (
+        queryset.order_by()
+        .values(field_name)
+        .annotate(
+            entries=Count("pk"),
+            approved=Sum("approved_amount"),
+            disbursed=Sum("disbursed_amount"),
+            disbursed_count=Count("pk", filter=_state(FulfilmentState.DISBURSED)),
+        )
+        .order_by(field_name)
+    )
+    return [
+        {
+            "key": row[field_name],
+            "entries": row["entries"],
+            "approved": row["approved"] or Decimal("0"),
+            "disbursed": row["disbursed"] or Decimal("0"),
+            "disbursed_count": row["disbursed_count"],
+        }
+        for row in rows
+    ]
+
+
+def _state(state: str) -> Any:
+    from django.db.models import Q
+
+    return Q(state=state)

@@ -1,0 +1,60 @@
+"""Enterprises as the eligibility engine reads them: one plain record per enterprise (see
+`lianqi.rules.subjects`), built from the register, its tags and its yearly figures with a
+fixed number of queries however many enterprises there are."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import QuerySet
+
+from lianqi.enterprises.models import Enterprise, YearFigure
+
+#: Yearly figures the register holds, by the engine's attribute name.
+YEARLY_FIELDS = ("output_value", "revenue", "tax", "rd_spending")
+
+
+def enterprise_records(enterprises: QuerySet[Enterprise]) -> list[dict[str, Any]]:
+    """The engine's records of `enterprises`, in primary-key order. Anything not on record is
+    left out of the record, so the engine treats it as unknown, never as zero."""
+    rows = list(
+        enterprises.order_by("pk").values(
+            "pk", "jurisdiction__code", "industry_id", "kind", "founded_on", "registered_capital", "employees"
+        )
+    )
+    ids = [row["pk"] for row in rows]
+    tags: dict[int, set[str]] = defaultdict(set)
+    for enterprise_id, name in Enterprise.tags.through.objects.filter(enterprise_id__in=ids).values_list(
+        "enterprise_id", "tag__name"
+    ):
+        tags[enterprise_id].add(name)
+    yearly: dict[int, dict[str, dict[int, Any]]] = defaultdict(lambda: defaultdict(dict))
+    for figure in YearFigure.objects.filter(enterprise_id__in=ids).values(
+        "enterprise_id", "year", *YEARLY_FIELDS
+    ):
+        for name in YEARLY_FIELDS:
+            if figure[name] is not None:
+                yearly[figure["enterprise_id"]][name][figure["year"]] = figure[name]
+    return [_record(dict(row), tags.get(row["pk"], set()), yearly.get(row["pk"], {})) for row in rows]
+
+
+def _record(row: dict[str, Any], tags: Iterable[str], yearly: dict[str, dict[int, Any]]) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "id": row["pk"],
+        "jurisdiction": row["jurisdiction__code"],
+        "industry": row["industry_id"],
+        "kind": row["kind"],
+        "tags": set(tags),
+        "founded_on": row["founded_on"],
+        "registered_capital": row["registered_capital"],
+        "employees": row["employees"],
+    }
+    record.update({name: dict(values) for name, values in yearly.items()})
+    return {key: value for key, value in record.items() if value is not None}
+
+
+def enterprise_record(enterprise: Enterprise) -> dict[str, Any]:
+    """The engine's record of one enterprise."""
+    return enterprise_records(Enterprise.objects.filter(pk=enterprise.pk))[0]
