@@ -14,6 +14,7 @@ urlpatterns = [
     path("liaisons/", include("lianqi.liaisons.urls")),
     path("demands/", include("lianqi.demands.urls")),
     path("notifications/", include("lianqi.notifications.urls")),
+    path("policies/", include("lianqi.policies.urls")),
     path("c/", include("lianqi.enterprises.code_urls")),
     path("open311/v2/", include("lianqi.open311.urls")),
     path("api/v1/", include("lianqi.api.urls")),

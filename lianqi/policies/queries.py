@@ -10,24 +10,33 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
 from lianqi.core import workdays
+from lianqi.core.search import apply_search
 from lianqi.enterprises.choices import EnterpriseStatus
 from lianqi.enterprises.models import Enterprise
 from lianqi.rules import (
     ENTERPRISE_CATALOGUE,
+    AllOf,
+    AnyOf,
+    Declaration,
     Engine,
     Explanation,
     NearMiss,
+    Not,
     Verdict,
     build_table,
+    describe,
+    describe_benefit,
     explain,
+    rules_from_data,
 )
+from lianqi.rules.model import walk
 
 from .actions import combined_ruleset, parse_policy_rule, version_on
-from .choices import FulfilmentState
-from .models import Fulfilment, Policy, PolicyVersion
+from .choices import FulfilmentState, MatchVerdict, VersionState
+from .models import Fulfilment, Policy, PolicyMatch, PolicyVersion
 from .permissions import policies_for_enterprise
 from .subjects import enterprise_record, enterprise_records
 
@@ -179,6 +188,85 @@ def ledger_totals(queryset: QuerySet[Fulfilment], *, by: str) -> list[dict[str, 
 
 
 def _state(state: str) -> Any:
-    from django.db.models import Q
-
     return Q(state=state)
+
+
+def _in_force(day: dt.date) -> Q:
+    return Q(state=VersionState.PUBLISHED, valid_from__lte=day) & (
+        Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+    )
+
+
+def policy_list(
+    policies: QuerySet[Policy],
+    *,
+    day: dt.date,
+    q: str = "",
+    level: str = "",
+    kind: str = "",
+    department: Any = None,
+    validity: str = "",
+) -> QuerySet[Policy]:
+    """Policies filtered as the supermarket's browse page asks, each with `in_force` (a version
+    holds on `day`) and the counts of enterprises that fit (`eligible_count`) or may
+    (`unknown_count`)."""
+    versions = PolicyVersion.objects.filter(policy=OuterRef("pk"))
+    queryset = policies.select_related("department").annotate(
+        in_force=Exists(versions.filter(_in_force(day))),
+        upcoming=Exists(versions.filter(state=VersionState.PUBLISHED, valid_from__gt=day)),
+        eligible_count=Count("matches", filter=Q(matches__verdict=MatchVerdict.ELIGIBLE), distinct=True),
+        unknown_count=Count("matches", filter=Q(matches__verdict=MatchVerdict.UNKNOWN), distinct=True),
+    )
+    if q:
+        queryset = apply_search(queryset, q)
+    if level:
+        queryset = queryset.filter(level=level)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if department is not None:
+        queryset = queryset.filter(department=department)
+    if validity == "in_force":
+        queryset = queryset.filter(in_force=True)
+    elif validity == "upcoming":
+        queryset = queryset.filter(in_force=False, upcoming=True)
+    elif validity == "expired":
+        queryset = queryset.filter(in_force=False, upcoming=False)
+    return queryset.order_by("-in_force", "code")
+
+
+@dataclass
+class OutlineLine:
+    """One line of a rule in plain Chinese, indented by its depth in the tree."""
+
+    path: str
+    depth: int
+    text: str
+    is_group: bool
+    is_declaration: bool
+
+
+def rule_outline(version: PolicyVersion, *, day: dt.date) -> tuple[list[OutlineLine], str]:
+    """A version's conditions as indented Chinese sentences (with the parameter values of
+    `day`), and its benefit in words."""
+    ruleset = rules_from_data(version.rule, ENTERPRISE_CATALOGUE)
+    rule = ruleset.rules[0]
+    lines = [
+        OutlineLine(
+            path=path,
+            depth=path.count("."),
+            text=describe(node, ENTERPRISE_CATALOGUE, ruleset.parameters, as_of=day),
+            is_group=isinstance(node, AllOf | AnyOf | Not),
+            is_declaration=isinstance(node, Declaration),
+        )
+        for path, node in walk(rule.eligibility)
+    ]
+    benefit = describe_benefit(rule.benefit, ENTERPRISE_CATALOGUE) if rule.benefit is not None else ""
+    return lines, benefit
+
+
+def match_counts(policy: Policy, user_matches: QuerySet[PolicyMatch]) -> dict[str, int]:
+    """How many enterprises (of those the user may see) fit the policy, or may."""
+    rows = user_matches.filter(policy=policy).order_by().values("verdict").annotate(n=Count("pk"))
+    counts = {MatchVerdict.ELIGIBLE.value: 0, MatchVerdict.UNKNOWN.value: 0}
+    counts.update({row["verdict"]: row["n"] for row in rows})
+    return counts

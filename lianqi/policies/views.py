@@ -1,0 +1,154 @@
+"""Policy supermarket pages: browse and search, a policy with its conditions in plain Chinese,
+and an enterprise's own policies with reasons (一键智配)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+
+from lianqi.core import workdays
+from lianqi.core.excel import Column, write_workbook
+from lianqi.core.roles import STAFF_ROLES, Role, has_role
+from lianqi.core.scoping import get_object_or_404_scoped, scope_queryset
+from lianqi.core.views import RoleRequiredMixin, paginate, xlsx_download
+from lianqi.enterprises.models import Enterprise
+from lianqi.org.permissions import departments_visible
+
+from . import queries
+from .actions import version_on
+from .forms import PolicyFilterForm
+from .models import Policy, PolicyMatch
+from .permissions import policies_for_enterprise, policies_visible
+
+READ_ROLES = (*STAFF_ROLES, Role.ENTERPRISE)
+
+
+def _today() -> Any:
+    return workdays.shanghai_date(timezone.now())
+
+
+def _filtered(request: HttpRequest) -> tuple[PolicyFilterForm, Any]:
+    form = PolicyFilterForm(request.GET or None, departments=departments_visible(request.user))
+    queryset = queries.policy_list(policies_visible(request.user), day=_today(), **form.filters())
+    return form, queryset
+
+
+class PolicyListView(RoleRequiredMixin, View):
+    """The supermarket shelf (一网尽享): every policy that applies where the user works,
+    searchable in Chinese and filtered by level, kind, department and validity."""
+
+    allowed_roles = READ_ROLES
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        form, queryset = _filtered(request)
+        context = paginate(request, queryset)
+        context.update({"filter_form": form, "is_staff": has_role(request.user, STAFF_ROLES)})
+        template = "policies/_list_table.html" if request.headers.get("HX-Request") else "policies/list.html"
+        return render(request, template, context)
+
+
+def policy_columns() -> list[Column]:
+    return [
+        Column("code", _("政策编号")),
+        Column("title", _("政策名称")),
+        Column("level", _("政策层级")),
+        Column("kind", _("政策类型")),
+        Column("department", _("主管部门")),
+        Column("issuer", _("发文单位")),
+        Column("document_number", _("文号")),
+        Column("in_force", _("现行有效")),
+        Column("no_application", _("免申即享")),
+        Column("eligible", _("符合企业数")),
+        Column("unknown", _("待定企业数")),
+    ]
+
+
+class PolicyExportView(RoleRequiredMixin, View):
+    """The filtered shelf as an Excel file."""
+
+    allowed_roles = tuple(STAFF_ROLES)
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        _form, queryset = _filtered(request)
+        yes, no = _("是"), _("否")
+        rows = (
+            (
+                p.code,
+                p.title,
+                p.get_level_display(),
+                p.get_kind_display(),
+                p.department.name if p.department else "",
+                p.issuer,
+                p.document_number,
+                yes if p.in_force else no,
+                yes if p.no_application else no,
+                p.eligible_count,
+                p.unknown_count,
+            )
+            for p in queryset
+        )
+        content = write_workbook(policy_columns(), rows, sheet_title=_("政策清单"))
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        return xlsx_download(content, f"{_('政策清单')}-{stamp}.xlsx")
+
+
+class PolicyDetailView(RoleRequiredMixin, View):
+    """A policy: what it gives, its conditions in plain Chinese, its versions; for staff how
+    many of their enterprises fit it; for an enterprise user its own verdict and why."""
+
+    allowed_roles = READ_ROLES
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        policy = get_object_or_404_scoped(policies_visible(request.user).select_related("department"), pk=pk)
+        day = _today()
+        version = version_on(policy, day)
+        outline, benefit = queries.rule_outline(version, day=day) if version is not None else ([], "")
+        context: dict[str, Any] = {
+            "policy": policy,
+            "version": version,
+            "outline": outline,
+            "benefit": benefit,
+            "versions": policy.versions.order_by("-number") if has_role(request.user, STAFF_ROLES) else [],
+        }
+        if has_role(request.user, STAFF_ROLES):
+            context["counts"] = queries.match_counts(
+                policy, scope_queryset(PolicyMatch.objects.all(), request.user)
+            )
+        enterprise = _own_enterprise(request.user)
+        if enterprise is not None:
+            found = queries.policies_for(enterprise, day=day)
+            fit = next((f for f in found.eligible + found.unknown if f.policy.pk == policy.pk), None)
+            context["fit"] = fit
+            context["miss"] = next((m for p, m in found.near_misses if p.pk == policy.pk), None)
+        return render(request, "policies/detail.html", context)
+
+
+def _own_enterprise(user: Any) -> Enterprise | None:
+    if has_role(user, (Role.ENTERPRISE,)) and getattr(user, "enterprise_id", None):
+        return Enterprise.objects.select_related("jurisdiction").get(pk=user.enterprise_id)
+    return None
+
+
+class PoliciesForMeView(RoleRequiredMixin, View):
+    """一键智配: the enterprise's policies — those it fits with the amount, those it may fit
+    (missing data or a declaration to make), and the near misses naming the one condition and
+    the gap — each with its reasons."""
+
+    allowed_roles = (Role.ENTERPRISE,)
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        enterprise = _own_enterprise(request.user)
+        if enterprise is None:
+            raise Http404
+        found = queries.policies_for(enterprise, day=_today())
+        return render(request, "policies/for_me.html", {"enterprise": enterprise, "found": found})
+
+
+def policy_for_code(enterprise: Enterprise, pk: int) -> Policy:
+    """A policy an enterprise may see through its code, or 404."""
+    return get_object_or_404_scoped(policies_for_enterprise(enterprise), pk=pk)
