@@ -29,6 +29,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("诉求统计"), "demands:statistics", (Role.LEADER, *OFFICE_ROLES, Role.DEPARTMENT_HANDLER)),
     NavItem(_("诉求类别"), "demands:categories", tuple(OFFICE_ROLES)),
     NavItem(_("政策超市"), "policies:list", (*STAFF_ROLES, Role.ENTERPRISE)),
+    NavItem(_("兑现台账"), "policies:ledger", (*STAFF_ROLES, Role.ENTERPRISE)),
     NavItem(_("消息"), "notifications:inbox", tuple(Role)),
     NavItem(_("企业"), "enterprises:list", tuple(STAFF_ROLES)),
     NavItem(_("联企覆盖"), "liaisons:coverage", (Role.LEADER, *OFFICE_ROLES)),

@@ -508,3 +508,51 @@ def approve_without_application(
         except (workflow.TransitionNotAllowed, StaleFulfilment) as error:
             refused.append((entry, error.message))
     return approved, refused
+
+
+def apply_for_policy(
+    *,
+    policy: Policy,
+    enterprise: Enterprise,
+    actor: Any,
+    text: str,
+    name: str = "",
+    phone: str = "",
+    at: dt.datetime | None = None,
+) -> Fulfilment:
+    """An enterprise applies online (一站办理) for a policy it fits or may fit (declaring its
+    self-declared conditions by applying): the ledger entry for this year is opened if the
+    platform had not matched it yet, and the application step is taken, in one transaction."""
+    at = at or timezone.now()
+    day = workdays.shanghai_date(at)
+    version = version_on(policy, day)
+    if version is None or not policy.is_active:
+        raise ValidationError({"text": _("该政策当前不在有效期内")})
+    if policy.no_application or not policy.needs_application:
+        raise ValidationError({"text": _("该政策无需申报")})
+    engine = _engine_for([version], enterprise_records(Enterprise.objects.filter(pk=enterprise.pk)), day)
+    verdict = engine.match().verdict(policy.code, 0) if engine is not None else Verdict.INELIGIBLE
+    if verdict is Verdict.INELIGIBLE:
+        raise ValidationError({"text": _("贵企业不符合该政策的申报条件")})
+    with transaction.atomic():
+        entry, created = Fulfilment.objects.select_for_update().get_or_create(
+            policy=policy,
+            enterprise=enterprise,
+            period=day.year,
+            defaults={
+                "jurisdiction_id": enterprise.jurisdiction_id,
+                "policy_version": version,
+                "last_changed_at": at,
+            },
+        )
+        if created:
+            _record(entry, "match", "", actor, _("企业自主申报"), at)
+        return take_fulfilment_step(
+            entry=entry,
+            action=FulfilmentAction.APPLY,
+            actor=actor,
+            enterprise=enterprise if actor is None else None,
+            expected_version=entry.version,
+            data={"text": text, "name": name, "phone": phone},
+            at=at,
+        )

@@ -270,3 +270,29 @@ def match_counts(policy: Policy, user_matches: QuerySet[PolicyMatch]) -> dict[st
     counts = {MatchVerdict.ELIGIBLE.value: 0, MatchVerdict.UNKNOWN.value: 0}
     counts.update({row["verdict"]: row["n"] for row in rows})
     return counts
+
+
+def ledger_list(
+    queryset: QuerySet[Fulfilment],
+    *,
+    at: dt.datetime,
+    q: str = "",
+    state: str = "",
+    period: int | None = None,
+    overdue: bool = False,
+    no_application: bool = False,
+) -> QuerySet[Fulfilment]:
+    """Ledger entries filtered as the ledger page asks, overdue administration steps first."""
+    queryset = queryset.select_related("policy", "policy__department", "enterprise")
+    if q:
+        for term in q.split():
+            queryset = queryset.filter(Q(enterprise__name__icontains=term) | Q(policy__title__icontains=term))
+    if state:
+        queryset = queryset.filter(state=state)
+    if period:
+        queryset = queryset.filter(period=period)
+    if overdue:
+        queryset = overdue_fulfilments(queryset, at=at)
+    if no_application:
+        queryset = queryset.filter(no_application=True)
+    return queryset.order_by("due_on", "-period", "policy__code", "enterprise__name")

@@ -15,7 +15,7 @@ from lianqi.core import workdays
 from lianqi.core.excel import Column, write_workbook
 from lianqi.core.roles import STAFF_ROLES, Role, has_role
 from lianqi.core.scoping import get_object_or_404_scoped, scope_queryset
-from lianqi.core.views import RoleRequiredMixin, paginate, xlsx_download
+from lianqi.core.views import RoleRequiredMixin, paginate, url_if_allowed, xlsx_download
 from lianqi.enterprises.models import Enterprise
 from lianqi.org.permissions import departments_visible
 
@@ -125,6 +125,14 @@ class PolicyDetailView(RoleRequiredMixin, View):
             fit = next((f for f in found.eligible + found.unknown if f.policy.pk == policy.pk), None)
             context["fit"] = fit
             context["miss"] = next((m for p, m in found.near_misses if p.pk == policy.pk), None)
+            context["can_apply"] = (
+                fit is not None
+                and version is not None
+                and policy.needs_application
+                and not policy.no_application
+            )
+        if policy.no_application:
+            context["beneficiaries_url"] = url_if_allowed(request.user, "policies:beneficiaries", policy.pk)
         return render(request, "policies/detail.html", context)
 
 

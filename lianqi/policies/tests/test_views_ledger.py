@@ -1,0 +1,155 @@
+"""The ledger pages: scoping (one contract per view), an application made online, approved
+and paid through the forms, and 免申即享 beneficiaries approved in one go."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from lianqi.core.roles import OFFICE_ROLES, STAFF_ROLES, Role
+from lianqi.core.testing.contracts import ListExportContract, ListPageContract, ObjectPageContract
+from lianqi.core.testing.world import World
+
+from .. import actions
+from ..choices import FulfilmentState
+from ..models import Fulfilment, Policy
+from .test_actions import make_policy, revenue, rule
+
+
+def _published(world: World, **extra: Any) -> Policy:
+    policy = make_policy(world, **extra)
+    draft = actions.save_policy_draft(
+        policy=policy, actor=None, rule=rule(policy.code), valid_from=dt.date(2025, 1, 1)
+    )
+    actions.publish_policy_version(version=draft, actor=world.user(Role.SERVICE_OFFICE))
+    return policy
+
+
+def home_entry(world: World, **extra: Any) -> Fulfilment:
+    entry = Fulfilment.objects.filter(enterprise=world.home.enterprise).first()
+    if entry is None:
+        revenue(world.home.enterprise, timezone.localdate().year - 1, 2600)
+        policy = _published(world, **extra)
+        actions.rematch_policy(policy=policy)
+        entry = Fulfilment.objects.get(policy=policy, enterprise=world.home.enterprise)
+    return entry
+
+
+LEDGER_READERS = (*STAFF_ROLES, Role.ENTERPRISE)
+
+
+class TestLedgerContract(ListPageContract):
+    allowed_roles = (Role.LEADER, Role.SERVICE_OFFICE, Role.ENTERPRISE, Role.ADMIN)
+    denied_role = Role.FINANCE
+
+    def url(self, world: World) -> str:
+        home_entry(world)
+        return reverse("policies:ledger")
+
+
+class TestLedgerExportContract(ListExportContract):
+    allowed_roles = (Role.LEADER, Role.SERVICE_OFFICE, Role.ADMIN)
+    denied_role = Role.ENTERPRISE
+
+    def url(self, world: World) -> str:
+        home_entry(world)
+        return reverse("policies:ledger_export")
+
+
+class TestFulfilmentContract(ObjectPageContract):
+    allowed_roles = (Role.LEADER, Role.SERVICE_OFFICE, Role.ENTERPRISE, Role.ADMIN)
+    denied_role = Role.FINANCE
+
+    def url(self, world: World) -> str:
+        return reverse("policies:fulfilment", args=[home_entry(world).pk])
+
+
+class TestFulfilmentStepContract(ObjectPageContract):
+    method = "post"
+    allowed_roles = (Role.SERVICE_OFFICE,)
+    denied_role = Role.FINANCE
+    ok_statuses = (302,)
+
+    def url(self, world: World) -> str:
+        return reverse("policies:fulfilment_step", args=[home_entry(world).pk, "notify"])
+
+    def data(self, world: World) -> dict[str, Any]:
+        return {"expected_version": home_entry(world).version}
+
+
+class TestBeneficiariesContract(ObjectPageContract):
+    allowed_roles = (Role.LEADER, *OFFICE_ROLES)
+    denied_role = Role.LIAISON
+
+    def url(self, world: World) -> str:
+        return reverse("policies:beneficiaries", args=[home_entry(world, no_application=True).policy_id])
+
+
+class TestApplyContract(ObjectPageContract):
+    allowed_roles = (Role.ENTERPRISE,)
+    denied_role = Role.LIAISON
+
+    def url(self, world: World) -> str:
+        return reverse("policies:apply", args=[home_entry(world).policy_id])
+
+
+def _client(user: object) -> Client:
+    client = Client()
+    client.force_login(user)  # type: ignore[arg-type]
+    return client
+
+
+def test_an_application_goes_online_to_payment_and_shows_in_the_totals(world: World) -> None:
+    revenue(world.home.enterprise, timezone.localdate().year - 1, 2600)
+    policy = _published(world)
+    enterprise = _client(world.user(Role.ENTERPRISE))
+    detail = enterprise.get(reverse("policies:detail", args=[policy.pk])).content.decode()
+    assert 'data-testid="apply"' in detail
+    response = enterprise.post(
+        reverse("policies:apply", args=[policy.pk]), {"text": "申请培育奖励", "name": "王会计"}
+    )
+    entry = Fulfilment.objects.get(policy=policy)
+    assert response.status_code == 302 and entry.state == FulfilmentState.APPLIED
+    office = _client(world.user(Role.SERVICE_OFFICE))
+    step = lambda action, **data: office.post(  # noqa: E731
+        reverse("policies:fulfilment_step", args=[entry.pk, action]),
+        {"expected_version": Fulfilment.objects.get(pk=entry.pk).version, **data},
+    )
+    assert step("review", note="材料齐全").status_code == 302
+    bad = step("approve", amount="-3")
+    assert bad.status_code == 400 and 'data-error-for="amount"' in bad.content.decode()
+    assert step("approve", amount="10").status_code == 302
+    paid = step("disburse", amount="10", disbursed_on=timezone.localdate().isoformat(), voucher="PZ-2025-88")
+    assert paid.status_code == 302
+    entry.refresh_from_db()
+    assert entry.state == FulfilmentState.DISBURSED and entry.voucher_number == "PZ-2025-88"
+    ledger = office.get(reverse("policies:ledger"), {"by": "period"}).content.decode()
+    totals = ledger.split('data-testid="ledger-totals"')[1].split('data-testid="ledger-list"')[0]
+    assert "10.00" in totals and str(entry.period) in totals
+
+
+def test_a_stale_step_is_refused_with_a_message(world: World) -> None:
+    entry = home_entry(world)
+    office = _client(world.user(Role.SERVICE_OFFICE))
+    url = reverse("policies:fulfilment_step", args=[entry.pk, "notify"])
+    response = office.post(url, {"expected_version": entry.version + 5}, follow=True)
+    assert "已被他人修改" in response.content.decode()
+    entry.refresh_from_db()
+    assert entry.state == FulfilmentState.MATCHED
+
+
+def test_no_application_beneficiaries_are_approved_in_one_go(world: World) -> None:
+    entry = home_entry(world, no_application=True)
+    leader = _client(world.user(Role.LEADER))
+    url = reverse("policies:beneficiaries", args=[entry.policy_id])
+    assert world.home.enterprise.name in leader.get(url).content.decode()
+    response = leader.post(url, {"entry": [entry.pk]}, follow=True)
+    assert "已批准 1 家企业" in response.content.decode()
+    entry.refresh_from_db()
+    assert entry.state == FulfilmentState.APPROVED and entry.approved_amount == entry.promised_amount
+    none_chosen = leader.post(url, {})
+    assert none_chosen.status_code == 400

@@ -1,0 +1,267 @@
+"""The fulfilment ledger pages (承诺兑现台账): the list with totals by policy, department and
+year and its export, one entry with its history and steps, the 免申即享 beneficiaries of a
+policy approved in one go, and an enterprise's online application."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+
+from lianqi.core.excel import Column, write_workbook
+from lianqi.core.roles import OFFICE_ROLES, STAFF_ROLES, Role
+from lianqi.core.scoping import get_object_or_404_scoped
+from lianqi.core.views import RoleRequiredMixin, paginate, xlsx_download
+from lianqi.org.forms import add_errors
+
+from . import actions, queries, workflow
+from .choices import FulfilmentAction, FulfilmentState
+from .forms import FulfilmentStepForm, LedgerFilterForm
+from .models import Fulfilment
+from .permissions import fulfilments_visible, policies_visible
+from .views import _own_enterprise
+
+LEDGER_ROLES = (*STAFF_ROLES, Role.ENTERPRISE)
+TOTALS = (
+    ("policy", gettext_lazy("按政策")),
+    ("department", gettext_lazy("按部门")),
+    ("period", gettext_lazy("按年度")),
+)
+
+
+def _ledger(request: HttpRequest) -> tuple[LedgerFilterForm, Any]:
+    form = LedgerFilterForm(request.GET or None)
+    queryset = queries.ledger_list(fulfilments_visible(request.user), at=timezone.now(), **form.filters())
+    return form, queryset
+
+
+class LedgerView(RoleRequiredMixin, View):
+    """Every promised benefit the user may see, with its step and deadline; totals of approved
+    and disbursed amounts by policy, department or year over the filtered entries."""
+
+    allowed_roles = LEDGER_ROLES
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        form, queryset = _ledger(request)
+        by = request.GET.get("by", "policy")
+        by = by if by in dict(TOTALS) else "policy"
+        context = paginate(request, queryset)
+        context.update(
+            {
+                "filter_form": form,
+                "totals": queries.ledger_totals(queryset, by=by),
+                "totals_by": by,
+                "totals_tabs": TOTALS,
+                "overdue_ids": set(
+                    queries.overdue_fulfilments(queryset, at=timezone.now()).values_list("pk", flat=True)[
+                        :1000
+                    ]
+                ),
+            }
+        )
+        return render(request, "policies/ledger.html", context)
+
+
+def ledger_columns() -> list[Column]:
+    return [
+        Column("period", _("兑现年度")),
+        Column("policy", _("政策名称")),
+        Column("department", _("主管部门")),
+        Column("enterprise", _("企业名称")),
+        Column("credit_code", _("统一社会信用代码")),
+        Column("state", _("状态")),
+        Column("no_application", _("免申即享")),
+        Column("promised", _("测算金额（万元）")),
+        Column("approved", _("批准金额（万元）")),
+        Column("disbursed", _("兑付金额（万元）")),
+        Column("disbursed_on", _("兑付日期")),
+        Column("voucher", _("凭证号")),
+        Column("due_on", _("本环节办理期限")),
+        Column("reject_reason", _("不予通过理由")),
+    ]
+
+
+class LedgerExportView(RoleRequiredMixin, View):
+    """The filtered ledger as an Excel file, for the finance bureau and the audit."""
+
+    allowed_roles = tuple(STAFF_ROLES)
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        _form, queryset = _ledger(request)
+        yes, no = _("是"), _("否")
+        rows = (
+            (
+                f.period,
+                f.policy.title,
+                f.policy.department.name if f.policy.department else "",
+                f.enterprise.name,
+                f.enterprise.credit_code,
+                f.get_state_display(),
+                yes if f.no_application else no,
+                f.promised_amount,
+                f.approved_amount,
+                f.disbursed_amount,
+                f.disbursed_on,
+                f.voucher_number,
+                f.due_on,
+                f.reject_reason,
+            )
+            for f in queryset.iterator(chunk_size=1000)
+        )
+        content = write_workbook(ledger_columns(), rows, sheet_title=_("兑现台账"))
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        return xlsx_download(content, f"{_('兑现台账')}-{stamp}.xlsx")
+
+
+def _entry(request: HttpRequest, pk: int) -> Fulfilment:
+    return get_object_or_404_scoped(
+        fulfilments_visible(request.user).select_related("policy", "policy__department", "enterprise"), pk=pk
+    )
+
+
+def _step_form(entry: Fulfilment, action: str, data: Any = None) -> FulfilmentStepForm:
+    transition = workflow.TRANSITIONS.get((FulfilmentState(entry.state), FulfilmentAction(action)))
+    needs = transition.needs if transition is not None else ()
+    initial_amount = entry.approved_amount or entry.promised_amount
+    return FulfilmentStepForm(
+        data, needs=needs, initial_amount=initial_amount, initial={"expected_version": entry.version}
+    )
+
+
+class FulfilmentDetailView(RoleRequiredMixin, View):
+    """One ledger entry: amounts, deadline, every step taken, and the steps the user may take."""
+
+    allowed_roles = LEDGER_ROLES
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        entry = _entry(request, pk)
+        allowed = workflow.allowed_actions(entry, request.user)
+        context = {
+            "entry": entry,
+            "events": entry.events.select_related("actor"),
+            "steps": [(action, action.label, _step_form(entry, action)) for action in allowed],
+            "overdue": queries.overdue_fulfilments(
+                Fulfilment.objects.filter(pk=entry.pk), at=timezone.now()
+            ).exists(),
+        }
+        return render(request, "policies/fulfilment.html", context)
+
+
+class FulfilmentStepView(RoleRequiredMixin, View):
+    """Take one step of a ledger entry; errors return to the form with the input kept, a stale
+    page or a step not allowed says so and shows the entry as it is now."""
+
+    allowed_roles = LEDGER_ROLES
+
+    def post(self, request: HttpRequest, pk: int, action: str) -> HttpResponse:
+        entry = _entry(request, pk)
+        if action not in FulfilmentAction.values:
+            raise Http404
+        form = _step_form(entry, action, request.POST)
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k != "expected_version"}
+            try:
+                actions.take_fulfilment_step(
+                    entry=entry,
+                    action=action,
+                    actor=request.user,
+                    expected_version=form.cleaned_data["expected_version"],
+                    data=data,
+                )
+            except ValidationError as error:
+                add_errors(form, error)
+            except (workflow.TransitionNotAllowed, actions.StaleFulfilment) as error:
+                messages.error(request, error.message)
+                return redirect("policies:fulfilment", pk=entry.pk)
+            else:
+                messages.success(request, _("已%(step)s") % {"step": FulfilmentAction(action).label})
+                return redirect("policies:fulfilment", pk=entry.pk)
+        allowed = workflow.allowed_actions(entry, request.user)
+        steps = [(a, a.label, form if a == action else _step_form(entry, a)) for a in allowed]
+        context = {
+            "entry": entry,
+            "events": entry.events.select_related("actor"),
+            "steps": steps,
+            "overdue": False,
+        }
+        return render(request, "policies/fulfilment.html", context, status=400)
+
+
+class BeneficiariesView(RoleRequiredMixin, View):
+    """免申即享: the platform's list of a policy's beneficiaries with their computed amounts,
+    approved in one go by the office or a leader without any application."""
+
+    allowed_roles = (Role.LEADER, *OFFICE_ROLES)
+
+    def _context(self, request: HttpRequest, pk: int) -> dict[str, Any]:
+        policy = get_object_or_404_scoped(policies_visible(request.user), pk=pk)
+        if not policy.no_application:
+            raise Http404
+        waiting = (
+            fulfilments_visible(request.user)
+            .filter(policy=policy, state__in=(FulfilmentState.MATCHED, FulfilmentState.NOTIFIED))
+            .select_related("enterprise")
+        )
+        return {"policy": policy, "waiting": waiting}
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return render(request, "policies/beneficiaries.html", self._context(request, pk))
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        context = self._context(request, pk)
+        chosen = [int(v) for v in request.POST.getlist("entry") if v.isdigit()]
+        entries = list(context["waiting"].filter(pk__in=chosen))
+        if not entries:
+            messages.error(request, _("请至少选择一家企业"))
+            return render(request, "policies/beneficiaries.html", context, status=400)
+        approved, refused = actions.approve_without_application(entries=entries, actor=request.user)
+        messages.success(request, _("已批准 %(n)d 家企业") % {"n": len(approved)})
+        for entry, reason in refused:
+            messages.warning(request, f"{entry.enterprise.name}：{reason}")
+        return redirect("policies:beneficiaries", pk=pk)
+
+
+class PolicyApplyView(RoleRequiredMixin, View):
+    """An enterprise user applies for a policy online (一站办理)."""
+
+    allowed_roles = (Role.ENTERPRISE,)
+
+    def _policy(self, request: HttpRequest, pk: int) -> Any:
+        return get_object_or_404_scoped(policies_visible(request.user), pk=pk)
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        policy = self._policy(request, pk)
+        form = FulfilmentStepForm(needs=("text",), versioned=False)
+        return render(request, "policies/apply.html", {"policy": policy, "form": form})
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        policy = self._policy(request, pk)
+        enterprise = _own_enterprise(request.user)
+        if enterprise is None:
+            raise Http404
+        form = FulfilmentStepForm(request.POST, needs=("text",), versioned=False)
+        if form.is_valid():
+            try:
+                entry = actions.apply_for_policy(
+                    policy=policy,
+                    enterprise=enterprise,
+                    actor=request.user,
+                    text=form.cleaned_data["text"],
+                    name=form.cleaned_data.get("name", ""),
+                    phone=form.cleaned_data.get("phone", ""),
+                )
+            except ValidationError as error:
+                add_errors(form, error)
+            except (workflow.TransitionNotAllowed, actions.StaleFulfilment) as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("申报已提交，请留意审核进度"))
+                return redirect("policies:fulfilment", pk=entry.pk)
+        return render(request, "policies/apply.html", {"policy": policy, "form": form}, status=400)
