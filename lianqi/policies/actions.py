@@ -556,3 +556,91 @@ def apply_for_policy(
             data={"text": text, "name": name, "phone": phone},
             at=at,
         )
+
+
+# --- Policies and rule files -----------------------------------------------------------------
+
+POLICY_FIELDS = (
+    "code",
+    "title",
+    "level",
+    "kind",
+    "department",
+    "issuer",
+    "document_number",
+    "summary",
+    "source_url",
+    "needs_application",
+    "no_application",
+    "is_active",
+)
+
+
+def _check_department(jurisdiction_path: str, department: Any) -> None:
+    # A department answers for policies of its own jurisdiction and below.
+    if department is not None and not jurisdiction_path.startswith(department.jurisdiction_path):
+        raise ValidationError({"department": _("主管部门须属于政策所在辖区")})
+
+
+def create_policy(*, actor: Any, jurisdiction: Any, **fields: Any) -> Policy:
+    """Put a new policy on the shelf of `jurisdiction` (its rule is drafted on the workbench
+    and published from there)."""
+    unknown = set(fields) - set(POLICY_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown policy fields: {sorted(unknown)}")
+    _check_department(jurisdiction.path, fields.get("department"))
+    if Policy.objects.filter(code=fields.get("code")).exists():
+        raise ValidationError({"code": _("政策编号已存在")})
+    with transaction.atomic():
+        policy = Policy(jurisdiction=jurisdiction, **fields)
+        policy.full_clean()
+        policy.save()
+    return policy
+
+
+def update_policy(*, policy: Policy, actor: Any, **fields: Any) -> Policy:
+    """Change a policy's particulars. The code never changes (it names the rule in every
+    version); switching to 免申即享 is refused while the version in force rests on
+    self-reported facts. Matches are recomputed after commit when activity changes."""
+    fields.pop("code", None)
+    unknown = set(fields) - set(POLICY_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown policy fields: {sorted(unknown)}")
+    with transaction.atomic():
+        locked = Policy.objects.select_for_update().get(pk=policy.pk)
+        _check_department(locked.jurisdiction_path, fields.get("department", locked.department))
+        was_active = locked.is_active
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        if locked.no_application:
+            version = version_on(locked, workdays.shanghai_date(timezone.now()))
+            if version is not None:
+                _check_no_application(locked, parse_policy_rule(locked, version.rule))
+        locked.full_clean()
+        locked.save()
+        if locked.is_active != was_active:
+            policy_id = locked.pk
+            transaction.on_commit(lambda: rematch_policy(policy=Policy.objects.get(pk=policy_id)))
+    return locked
+
+
+def read_rule_file(policy: Policy, *, name: str, content: bytes) -> RuleSet:
+    """A rule file (JSON, YAML or the rule spreadsheet) for one policy, refused whole with the
+    line (or sheet and row) and field of every fault."""
+    from lianqi.rules import load_json, load_yaml, read_xlsx
+
+    suffix = name.lower().rsplit(".", 1)[-1] if "." in name else ""
+    try:
+        if suffix == "xlsx":
+            ruleset = read_xlsx(content, ENTERPRISE_CATALOGUE)
+        elif suffix in ("yaml", "yml"):
+            ruleset = load_yaml(content.decode("utf-8"), ENTERPRISE_CATALOGUE)
+        elif suffix == "json":
+            ruleset = load_json(content.decode("utf-8"), ENTERPRISE_CATALOGUE)
+        else:
+            raise ValidationError({"file": _("请上传 .json、.yaml 或 .xlsx 文件")})
+    except UnicodeDecodeError as error:
+        raise ValidationError({"file": _("文件不是 UTF-8 编码的文本")}) from error
+    except RuleError as error:
+        raise ValidationError({"file": [str(issue) for issue in error.issues]}) from error
+    return parse_policy_rule(policy, rules_to_data(ruleset))

@@ -96,16 +96,27 @@ def policies_for(enterprise: Enterprise, *, day: dt.date) -> PoliciesForEnterpri
 
 @dataclass
 class Sandbox:
-    """A draft compared with the rule in force: how many enterprises fit each, who enters and
-    who leaves, and the budget (sum of the eligible enterprises' amounts) of each."""
+    """A draft compared with the rule in force. `eligible` fit on the platform's data;
+    `possible` are those not ruled out (eligible, or missing data or a self-declared condition
+    away); who enters and who leaves is counted on the possible, since an enterprise that can
+    declare is one the policy reaches. Budgets sum the eligible enterprises' amounts."""
 
     draft_eligible: int
+    draft_possible: int
     current_eligible: int | None
+    current_possible: int | None
     entering: list[int]
     leaving: list[int]
     draft_budget: float | None
     current_budget: float | None
     unknown_amounts: int = 0
+
+
+def _reach(ruleset: Any, table: Any, code: str, day: dt.date) -> tuple[set[int], set[int], Any]:
+    matching = Engine.compile(ruleset, table, as_of=day, parameters=ruleset.parameters).match()
+    sets = matching.sets(code)
+    eligible = set(sets[Verdict.ELIGIBLE])
+    return eligible, eligible | set(sets[Verdict.UNKNOWN]), matching.budget(code)
 
 
 def sandbox(policy: Policy, rule: Mapping[str, Any], *, day: dt.date) -> Sandbox:
@@ -118,28 +129,25 @@ def sandbox(policy: Policy, rule: Mapping[str, Any], *, day: dt.date) -> Sandbox
         )
     )
     if not records:
-        return Sandbox(0, None, [], [], None, None)
+        return Sandbox(0, 0, None, None, [], [], None, None)
     table = build_table(records, ENTERPRISE_CATALOGUE)
-    draft_matching = Engine.compile(draft, table, as_of=day, parameters=draft.parameters).match()
-    draft_ids = set(draft_matching.ids(policy.code, Verdict.ELIGIBLE).tolist())
-    draft_budget = draft_matching.budget(policy.code)
+    draft_eligible, draft_possible, draft_budget = _reach(draft, table, policy.code, day)
     current = version_on(policy, day)
-    current_ids: set[int] = set()
+    current_eligible: set[int] | None = None
+    current_possible: set[int] = set()
     current_budget = None
     if current is not None:
-        current_rules = combined_ruleset([current])
-        table = build_table(records, ENTERPRISE_CATALOGUE)
-        matching = Engine.compile(
-            current_rules, table, as_of=day, parameters=current_rules.parameters
-        ).match()
-        current_ids = set(matching.ids(policy.code, Verdict.ELIGIBLE).tolist())
-        budget = matching.budget(policy.code)
+        current_eligible, current_possible, budget = _reach(
+            combined_ruleset([current]), table, policy.code, day
+        )
         current_budget = budget.total if budget is not None else None
     return Sandbox(
-        draft_eligible=len(draft_ids),
-        current_eligible=len(current_ids) if current is not None else None,
-        entering=sorted(draft_ids - current_ids),
-        leaving=sorted(current_ids - draft_ids),
+        draft_eligible=len(draft_eligible),
+        draft_possible=len(draft_possible),
+        current_eligible=len(current_eligible) if current_eligible is not None else None,
+        current_possible=len(current_possible) if current is not None else None,
+        entering=sorted(draft_possible - current_possible),
+        leaving=sorted(current_possible - draft_possible),
         draft_budget=draft_budget.total if draft_budget is not None else None,
         current_budget=current_budget,
         unknown_amounts=draft_budget.unknown_amounts if draft_budget is not None else 0,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views, views_ledger
+from . import views, views_ledger, views_workbench
 
 app_name = "policies"
 
@@ -10,6 +10,11 @@ urlpatterns = [
     path("", views.PolicyListView.as_view(), name="list"),
     path("export/", views.PolicyExportView.as_view(), name="export"),
     path("for-me/", views.PoliciesForMeView.as_view(), name="for_me"),
+    path("new/", views_workbench.PolicyCreateView.as_view(), name="create"),
+    path("<int:pk>/edit/", views_workbench.PolicyUpdateView.as_view(), name="update"),
+    path("<int:pk>/workbench/", views_workbench.WorkbenchView.as_view(), name="workbench"),
+    path("<int:pk>/workbench/import/", views_workbench.RuleImportView.as_view(), name="rule_import"),
+    path("<int:pk>/rule.<str:fmt>", views_workbench.RuleExportView.as_view(), name="rule_export"),
     path("<int:pk>/", views.PolicyDetailView.as_view(), name="detail"),
     path("<int:pk>/apply/", views_ledger.PolicyApplyView.as_view(), name="apply"),
     path("<int:pk>/beneficiaries/", views_ledger.BeneficiariesView.as_view(), name="beneficiaries"),

@@ -14,7 +14,7 @@ from django.views import View
 from lianqi.core import workdays
 from lianqi.core.excel import Column, write_workbook
 from lianqi.core.roles import STAFF_ROLES, Role, has_role
-from lianqi.core.scoping import get_object_or_404_scoped, scope_queryset
+from lianqi.core.scoping import get_object_or_404_scoped, path_visible, scope_queryset
 from lianqi.core.views import RoleRequiredMixin, paginate, url_if_allowed, xlsx_download
 from lianqi.enterprises.models import Enterprise
 from lianqi.org.permissions import departments_visible
@@ -47,7 +47,13 @@ class PolicyListView(RoleRequiredMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
         form, queryset = _filtered(request)
         context = paginate(request, queryset)
-        context.update({"filter_form": form, "is_staff": has_role(request.user, STAFF_ROLES)})
+        context.update(
+            {
+                "filter_form": form,
+                "is_staff": has_role(request.user, STAFF_ROLES),
+                "create_url": url_if_allowed(request.user, "policies:create"),
+            }
+        )
         template = "policies/_list_table.html" if request.headers.get("HX-Request") else "policies/list.html"
         return render(request, template, context)
 
@@ -131,6 +137,8 @@ class PolicyDetailView(RoleRequiredMixin, View):
                 and policy.needs_application
                 and not policy.no_application
             )
+        if path_visible(request.user, policy.jurisdiction_path):
+            context["workbench_url"] = url_if_allowed(request.user, "policies:workbench", policy.pk)
         if policy.no_application:
             context["beneficiaries_url"] = url_if_allowed(request.user, "policies:beneficiaries", policy.pk)
         return render(request, "policies/detail.html", context)

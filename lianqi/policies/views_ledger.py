@@ -18,7 +18,7 @@ from django.views import View
 from lianqi.core.excel import Column, write_workbook
 from lianqi.core.roles import OFFICE_ROLES, STAFF_ROLES, Role
 from lianqi.core.scoping import get_object_or_404_scoped
-from lianqi.core.views import RoleRequiredMixin, paginate, xlsx_download
+from lianqi.core.views import RoleRequiredMixin, paginate, url_if_allowed, xlsx_download
 from lianqi.org.forms import add_errors
 
 from . import actions, queries, workflow
@@ -59,6 +59,7 @@ class LedgerView(RoleRequiredMixin, View):
                 "totals": queries.ledger_totals(queryset, by=by),
                 "totals_by": by,
                 "totals_tabs": TOTALS,
+                "export_url": url_if_allowed(request.user, "policies:ledger_export"),
                 "overdue_ids": set(
                     queries.overdue_fulfilments(queryset, at=timezone.now()).values_list("pk", flat=True)[
                         :1000

@@ -649,27 +649,18 @@ _SPLIT = re.compile(r"[,，、;；\s]+")
 _PATH = re.compile(r"^1(\.[1-9]\d*)*$")
 
 
-def write_xlsx(ruleset: RuleSet, catalogue: Catalogue = ENTERPRISE_CATALOGUE) -> bytes:
-    """The rule set as a workbook (paths and codes written as text so Excel keeps them)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
+def rules_to_tables(
+    ruleset: RuleSet, catalogue: Catalogue = ENTERPRISE_CATALOGUE
+) -> dict[str, list[list[Any]]]:
+    """The rule set as the rows of the four spreadsheet tables, values in `SHEETS` column
+    order: what `write_xlsx` writes and what a form that edits rules as rows starts from."""
     from .explain import describe
 
-    workbook = Workbook()
-    workbook.remove(workbook.active)  # type: ignore[arg-type]
-    sheets = {}
-    for title, columns in SHEETS.items():
-        sheet = workbook.create_sheet(title)
-        sheet.append([t for _, t in columns])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        sheet.freeze_panes = "A2"
-        sheets[title] = sheet
+    tables: dict[str, list[list[Any]]] = {title: [] for title in SHEETS}
     for rule in ruleset.rules:
         data = rules_to_data(RuleSet((rule,), ruleset.parameters))["rules"][0]
         benefit = data.get("benefit") or {}
-        sheets[SHEET_RULES].append(
+        tables[SHEET_RULES].append(
             [
                 rule.code,
                 rule.name,
@@ -697,7 +688,7 @@ def write_xlsx(ruleset: RuleSet, catalogue: Catalogue = ENTERPRISE_CATALOGUE) ->
                 if kind == "declare"
                 else describe(_node_only(node), catalogue, ruleset.parameters)
             )
-            sheets[SHEET_NODES].append(
+            tables[SHEET_NODES].append(
                 [
                     rule.code,
                     path,
@@ -713,7 +704,7 @@ def write_xlsx(ruleset: RuleSet, catalogue: Catalogue = ENTERPRISE_CATALOGUE) ->
             )
         for case in data.get("tests", []):
             amount = case.get("amount", "")
-            sheets[SHEET_TESTS].append(
+            tables[SHEET_TESTS].append(
                 [
                     rule.code,
                     case["name"],
@@ -725,12 +716,29 @@ def write_xlsx(ruleset: RuleSet, catalogue: Catalogue = ENTERPRISE_CATALOGUE) ->
             )
     for parameter in ruleset.parameters.values():
         for value in parameter.values:
-            sheets[SHEET_PARAMETERS].append(
+            tables[SHEET_PARAMETERS].append(
                 [parameter.name, parameter.label, parameter.unit, value.valid_from.isoformat(), value.value]
             )
-    for sheet in sheets.values():
-        for row in sheet.iter_rows(min_row=2):
-            for cell in row:
+    return tables
+
+
+def write_xlsx(ruleset: RuleSet, catalogue: Catalogue = ENTERPRISE_CATALOGUE) -> bytes:
+    """The rule set as a workbook (paths and codes written as text so Excel keeps them)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)  # type: ignore[arg-type]
+    for title, rows in rules_to_tables(ruleset, catalogue).items():
+        sheet = workbook.create_sheet(title)
+        sheet.append([t for _, t in SHEETS[title]])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        sheet.freeze_panes = "A2"
+        for row in rows:
+            sheet.append(row)
+        for cells in sheet.iter_rows(min_row=2):
+            for cell in cells:
                 if isinstance(cell.value, str):
                     cell.number_format = "@"
                     cell.data_type = "s"  # "==" and ">=" are operators, not formulas
@@ -800,11 +808,26 @@ def read_xlsx(source: str | Path | IO[bytes] | bytes, catalogue: Catalogue = ENT
     if isinstance(source, bytes):
         source = io.BytesIO(source)
     workbook = load_workbook(source, read_only=True, data_only=True)
+    try:
+        tables = {title: _read_sheet(workbook, title) for title in SHEETS}
+    finally:
+        workbook.close()
+    return rules_from_tables(tables, catalogue)
+
+
+Table = list[tuple[int, dict[str, Any]]]
+
+
+def rules_from_tables(tables: Mapping[str, Table], catalogue: Catalogue = ENTERPRISE_CATALOGUE) -> RuleSet:
+    """A rule set from the four tables of the spreadsheet layout (规则, 条件, 参数, 测试), each a
+    list of (row number, {column key: value}) with empty cells as None. The spreadsheet reader
+    and any form that edits rules as rows use this one reader, so both refuse the same faults
+    and name the sheet and row of each."""
     where: dict[Pointer, tuple[str, int]] = {}
     faults: list[Issue] = []
     rules: list[dict[str, Any]] = []
     index_of: dict[str, int] = {}
-    for number, row in _read_sheet(workbook, SHEET_RULES):
+    for number, row in tables.get(SHEET_RULES, []):
         code = str(row.get("code") or "")
         pointer: Pointer = ("rules", len(rules))
         where[pointer] = (SHEET_RULES, number)
@@ -841,7 +864,7 @@ def read_xlsx(source: str | Path | IO[bytes] | bytes, catalogue: Catalogue = ENT
                 )
         rules.append(rule)
     nodes: dict[str, dict[str, tuple[int, dict[str, Any]]]] = {}
-    for number, row in _read_sheet(workbook, SHEET_NODES):
+    for number, row in tables.get(SHEET_NODES, []):
         code, path = str(row.get("rule") or ""), row.get("path")
         issue = _node_row_issue(code, path, index_of)
         if issue:
@@ -883,7 +906,7 @@ def read_xlsx(source: str | Path | IO[bytes] | bytes, catalogue: Catalogue = ENT
                     sheet=SHEET_RULES,
                 )
             )
-    for number, row in _read_sheet(workbook, SHEET_TESTS):
+    for number, row in tables.get(SHEET_TESTS, []):
         code = str(row.get("rule") or "")
         if code not in index_of:
             faults.append(
@@ -916,7 +939,7 @@ def read_xlsx(source: str | Path | IO[bytes] | bytes, catalogue: Catalogue = ENT
             case["amount"] = amount
         tests.append(case)
     parameters: dict[str, dict[str, Any]] = {}
-    for number, row in _read_sheet(workbook, SHEET_PARAMETERS):
+    for number, row in tables.get(SHEET_PARAMETERS, []):
         name = str(row.get("name") or "")
         parameter = parameters.setdefault(
             name, {"name": name, "label": row.get("label"), "unit": row.get("unit"), "values": []}
@@ -927,7 +950,6 @@ def read_xlsx(source: str | Path | IO[bytes] | bytes, catalogue: Catalogue = ENT
             number,
         )
         parameter["values"].append({"from": row.get("from"), "value": row.get("value")})
-    workbook.close()
     data = {"version": FORMAT_VERSION, "parameters": list(parameters.values()), "rules": rules}
     ruleset, parse_faults = parse_rules(data, catalogue)
     for fault, pointer in parse_faults:
@@ -1097,7 +1119,9 @@ __all__: Sequence[str] = (
     "parse_rules",
     "read_xlsx",
     "rules_from_data",
+    "rules_from_tables",
     "rules_to_data",
+    "rules_to_tables",
     "write_xlsx",
     "yaml_available",
 )
