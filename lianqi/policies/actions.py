@@ -160,9 +160,14 @@ def publish_policy_version(
         version.published_at = at
         version.published_by = actor
         version.save()
-        policy_id = policy.pk
-        transaction.on_commit(lambda: rematch_policy(policy=Policy.objects.get(pk=policy_id), at=at))
+        _rematch_after_commit(policy.pk)
     return version
+
+
+def _rematch_after_commit(policy_id: int) -> None:
+    from .tasks import rematch_policy_task
+
+    transaction.on_commit(lambda: rematch_policy_task.enqueue(policy_id))
 
 
 def version_on(policy: Policy, day: dt.date) -> PolicyVersion | None:
@@ -251,6 +256,40 @@ def _open_fulfilments(change: MatchChange, found: Mapping[tuple[int, int], Any],
         )
         if created:
             _record(entry, "match", "", None, _("平台匹配：符合申报条件"), at, amount=amount)
+            _tell_about_match(entry, enterprise, at)
+
+
+def _tell_about_match(entry: Fulfilment, enterprise: Enterprise, at: dt.datetime) -> None:
+    """A new match is news for the enterprise's account users and for its liaison (in-app;
+    queued in this transaction, delivered after commit)."""
+    from django.urls import reverse
+
+    from lianqi.accounts.models import User
+    from lianqi.notifications.actions import queue_notification
+    from lianqi.notifications.models import Channel
+
+    policy = entry.policy
+    recipients = list(User.objects.filter(enterprise=enterprise, is_active=True))
+    liaison_user = getattr(enterprise.liaison, "user", None) if enterprise.liaison_id else None
+    if liaison_user is not None and liaison_user.is_active:
+        recipients.append(liaison_user)
+    subject = _("%(enterprise)s 符合政策“%(policy)s”") % {
+        "enterprise": enterprise.name,
+        "policy": policy.title,
+    }
+    body = (
+        _("无需申报，审核通过后直接兑现。") if entry.no_application else _("可在政策超市查看条件并在线申报。")
+    )
+    for user in recipients:
+        queue_notification(
+            channel=Channel.IN_APP,
+            recipient=user,
+            subject=subject,
+            body=body,
+            link=reverse("policies:detail", args=[policy.pk]),
+            dedupe_key=f"policy-match:{entry.pk}:{user.pk}",
+            at=at,
+        )
 
 
 def combined_ruleset(versions: list[PolicyVersion]) -> RuleSet:
@@ -619,8 +658,7 @@ def update_policy(*, policy: Policy, actor: Any, **fields: Any) -> Policy:
         locked.full_clean()
         locked.save()
         if locked.is_active != was_active:
-            policy_id = locked.pk
-            transaction.on_commit(lambda: rematch_policy(policy=Policy.objects.get(pk=policy_id)))
+            _rematch_after_commit(locked.pk)
     return locked
 
 

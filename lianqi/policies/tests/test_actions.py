@@ -353,3 +353,30 @@ def test_the_sandbox_shows_who_enters_and_who_leaves(world: World) -> None:
     assert result.current_eligible == 1 and result.draft_eligible == 2
     assert result.entering == [middling.pk] and result.leaving == []
     assert result.current_budget == 10 and result.draft_budget == 10  # 1600 is below the first bracket
+
+
+def test_changing_an_enterprises_figures_rematches_it_and_tells_it(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    from lianqi.enterprises.actions import save_year_figure
+    from lianqi.notifications.models import Notification
+
+    policy = make_policy(world)
+    published(world, policy)
+    with django_capture_on_commit_callbacks(execute=True):
+        save_year_figure(
+            enterprise=world.home.enterprise,
+            actor=world.user(Role.SERVICE_OFFICE),
+            year=dt.date.today().year - 1,
+            values={"revenue": Decimal("2600")},
+        )
+    assert (
+        PolicyMatch.objects.get(policy=policy, enterprise=world.home.enterprise).verdict
+        == MatchVerdict.ELIGIBLE
+    )
+    told = set(
+        Notification.objects.filter(subject__contains=policy.title).values_list(
+            "recipient__username", flat=True
+        )
+    )
+    assert told == {world.user(Role.ENTERPRISE).username, world.user(Role.LIAISON).username}
