@@ -4,9 +4,14 @@ Django's manage.py for the installed project."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import signal
+import subprocess
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+from typing import IO, Any
 
 DEFAULT_SETTINGS = "config.settings.dev"
 
@@ -25,6 +30,67 @@ def manage(argv: Sequence[str]) -> int:
 
     execute_from_command_line(["lianqi manage", *argv])
     return 0
+
+
+#: Seconds between two runs of the demand sweeps in the demo (deadline warnings, overdue
+#: reminders, return visits, due notifications).
+DEMO_SWEEP_INTERVAL = 60
+
+
+def background_commands(tasks_backend: str) -> list[list[str]]:
+    """The manage.py commands the demo runs next to its web server: the database task worker
+    when tasks go through the database (delivery, imports), and the sweep loop always."""
+    commands = []
+    if tasks_backend.startswith("django_tasks_db."):
+        commands.append(["db_worker", "--no-reload", "--interval", "1"])
+    commands.append(["run_sweeps", "--loop", "--interval", str(DEMO_SWEEP_INTERVAL)])
+    return commands
+
+
+class Background:
+    """Child processes that live as long as the demo server: started with it, stopped with it
+    (Ctrl+C, or SIGTERM to the demo). They run in their own session so that Ctrl+C reaches only
+    the server, and are then told to stop in order; their output goes to a log file so the
+    terminal shows the server alone."""
+
+    def __init__(self, commands: list[list[str]], log_path: Path) -> None:
+        self.commands = commands
+        self.log_path = log_path
+        self.processes: list[subprocess.Popen[bytes]] = []
+        self._log: IO[bytes] | None = None
+
+    def __enter__(self) -> Background:
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        self._log = self.log_path.open("ab")
+        for command in self.commands:
+            self.processes.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "lianqi.cli", "manage", *command],
+                    stdout=self._log,
+                    stderr=subprocess.STDOUT,
+                    stdin=subprocess.DEVNULL,
+                    start_new_session=True,
+                )
+            )
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                process.terminate()
+        for process in self.processes:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        if self._log is not None:
+            self._log.close()
+
+
+def _exit_on_sigterm(signum: int, frame: Any) -> None:
+    # Turn SIGTERM into an ordinary exit so that `finally` and `with` blocks stop the children.
+    raise SystemExit(0)
 
 
 def demo(args: argparse.Namespace) -> int:
@@ -52,9 +118,16 @@ def demo(args: argparse.Namespace) -> int:
         return 0
     if not settings.DEBUG:
         print("LIANQI_DEBUG is off: run `lianqi manage collectstatic` first so that styles are served.")
+    commands = [] if args.no_background else background_commands(settings.TASKS["default"]["BACKEND"])
+    log_path = Path(settings.VAR_DIR) / "demo-background.log"
+    if commands:
+        names = ", ".join(command[0] for command in commands)
+        print(f"Background work ({names}) runs alongside; its log: {log_path}")
     print("Press Ctrl+C to stop.\n", flush=True)
-    # runserver (not a production server) serves the static files itself while DEBUG is on.
-    call_command("runserver", f"{args.host}:{args.port}", use_reloader=False)
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    with Background(commands, log_path), contextlib.suppress(KeyboardInterrupt):
+        # runserver (not a production server) serves the static files itself while DEBUG is on.
+        call_command("runserver", f"{args.host}:{args.port}", use_reloader=False)
     return 0
 
 
@@ -82,6 +155,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run_demo.add_argument("--scale", type=float, default=1.0, help="size relative to seed 001 (default 1.0)")
     run_demo.add_argument("--seed", type=int, default=2022, help="random seed (default 2022)")
+    run_demo.add_argument(
+        "--no-background",
+        action="store_true",
+        help="do not start the task worker and the sweep loop (notifications then wait for them)",
+    )
     run_demo.set_defaults(func=demo)
 
     commands.add_parser(

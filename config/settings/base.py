@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "rules.apps.AutodiscoverRulesConfig",
+    "django_tasks_db",
     "lianqi.core",
     "lianqi.org",
     "lianqi.accounts",
@@ -95,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "lianqi.core.context_processors.navigation",
+                "lianqi.notifications.context_processors.unread_notifications",
             ],
         },
     }
@@ -219,10 +221,22 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several apps have a `state` and a `kind`; each choice set gets its own name.
+    "ENUM_NAME_OVERRIDES": {
+        "DemandStateEnum": "lianqi.demands.choices.DemandState",
+        "FulfilmentStateEnum": "lianqi.policies.choices.FulfilmentState",
+        "VersionStateEnum": "lianqi.policies.choices.VersionState",
+        "EnterpriseKindEnum": "lianqi.enterprises.choices.EnterpriseKind",
+        "PolicyKindEnum": "lianqi.policies.choices.PolicyKind",
+        "FigureKindEnum": ["count", "rate", "average"],
+    },
 }
 
 # --- Background work ------------------------------------------------------------------------
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Background work goes through the database (django-tasks-db): a request stores a task and
+# returns; `manage.py db_worker` runs it (`lianqi demo` starts one itself; docs/operations.md has
+# the systemd unit). The test settings use the immediate backend.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 LOGGING = {
     "version": 1,
@@ -234,6 +248,10 @@ LOGGING = {
 }
 
 # --- Notifications (see docs/notifications.md) ------------------------------------------------
+# Absolute links in SMS and email (the code page's address, say); empty: links stay relative.
+LIANQI_SITE_URL = os.environ.get("LIANQI_SITE_URL", "")
+# Working days an enterprise has to rate a reply before the office makes a return visit.
+LIANQI_RATING_WINDOW_WORKDAYS = int(os.environ.get("LIANQI_RATING_WINDOW_WORKDAYS", "5"))
 LIANQI_SMS_SENDER = os.environ.get("LIANQI_SMS_SENDER", "lianqi.notifications.channels.LogSmsSender")
 LIANQI_NOTIFICATION_MAX_ATTEMPTS = int(os.environ.get("LIANQI_NOTIFICATION_MAX_ATTEMPTS", "10"))
 EMAIL_BACKEND = os.environ.get("LIANQI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, QuerySet
+from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
 
 from lianqi.accounts.models import User
 
@@ -21,6 +21,15 @@ def inbox_for(user: User) -> QuerySet[Notification]:
 def unread_for(user: User) -> QuerySet[Notification]:
     """The in-app messages of `user` not read yet, newest first."""
     return inbox_for(user).filter(read_at__isnull=True)
+
+
+def inbox_page_for(user: User) -> QuerySet[Notification]:
+    """The inbox as the page lists it: unread messages first, then the read ones, each group
+    newest first."""
+    unread_first = Case(
+        When(read_at__isnull=True, then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
+    return inbox_for(user).order_by(unread_first, "-sent_at", "-pk")
 
 
 def outbox_stats(*, at: dt.datetime) -> dict[str, int]:

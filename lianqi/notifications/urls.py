@@ -1,7 +1,13 @@
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import path
+
+from . import views
 
 app_name = "notifications"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.InboxView.as_view(), name="inbox"),
+    path("<int:pk>/read/", views.NotificationReadView.as_view(), name="read"),
+    path("read-all/", views.NotificationReadAllView.as_view(), name="read_all"),
+]
