@@ -1,0 +1,187 @@
+"""The demand category catalogue (诉求类别) and, per category, the user's jurisdiction's
+routing: which department leads by default and how fast. The service office maintains both."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+
+from lianqi.accounts.permissions import acting_user
+from lianqi.core.excel import Column, write_workbook
+from lianqi.core.roles import OFFICE_ROLES
+from lianqi.core.views import RoleRequiredMixin, xlsx_download
+from lianqi.org.forms import add_errors
+from lianqi.org.models import Jurisdiction
+
+from . import actions_catalogue
+from .forms_catalogue import CategoryForm, RoutingForm
+from .models import Category, CategoryRouting
+
+
+def catalogue_rows(user: Any) -> list[tuple[Category, CategoryRouting | None]]:
+    """Every category, in list order, with the routing the user's own jurisdiction set for it
+    (None where it set none)."""
+    jurisdiction_id = getattr(user, "jurisdiction_id", None)
+    routings = (
+        {
+            r.category_id: r
+            for r in CategoryRouting.objects.filter(jurisdiction_id=jurisdiction_id).select_related(
+                "department"
+            )
+        }
+        if jurisdiction_id is not None
+        else {}
+    )
+    return [(c, routings.get(c.pk)) for c in Category.objects.order_by("order", "name")]
+
+
+class CatalogueView(RoleRequiredMixin, View):
+    """The catalogue's pages are the service office's (and the administrator's)."""
+
+    allowed_roles = OFFICE_ROLES
+
+
+class CategoryListView(CatalogueView):
+    """Every category with its default deadline and whether it is offered, and this
+    jurisdiction's default lead department and deadline for it."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        context = {
+            "rows": catalogue_rows(request.user),
+            "jurisdiction": getattr(request.user, "jurisdiction", None),
+        }
+        return render(request, "demands/catalogue_list.html", context)
+
+
+class CategoryExportView(CatalogueView):
+    """The catalogue with this jurisdiction's routing as an Excel file."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        columns = (
+            Column("name", _("名称")),
+            Column("deadline_workdays", _("默认答复时限（工作日）")),
+            Column("order", _("排序")),
+            Column("is_active", _("启用")),
+            Column("department", _("默认牵头部门")),
+            Column("routing_deadline", _("本辖区答复时限（工作日）")),
+        )
+        yes, no = _("是"), _("否")
+        rows = (
+            (
+                c.name,
+                c.deadline_workdays,
+                c.order,
+                yes if c.is_active else no,
+                r.department.name if r else "",
+                r.deadline_workdays if r and r.deadline_workdays else "",
+            )
+            for c, r in catalogue_rows(request.user)
+        )
+        content = write_workbook(columns, rows, sheet_title=_("诉求类别"))
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        return xlsx_download(content, f"{_('诉求类别')}-{stamp}.xlsx")
+
+
+class CategoryCreateView(CatalogueView):
+    """Add a category to the shared catalogue."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(request, "demands/catalogue_form.html", {"form": CategoryForm()})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = CategoryForm(request.POST)
+        if form.is_valid():
+            try:
+                category = actions_catalogue.create_category(actor=acting_user(request), **form.cleaned_data)
+            except ValidationError as exc:
+                add_errors(form, exc)
+            else:
+                messages.success(request, _("已添加诉求类别：%(name)s") % {"name": category.name})
+                return redirect("demands:categories")
+        return render(request, "demands/catalogue_form.html", {"form": form})
+
+
+class CategoryUpdateView(CatalogueView):
+    """Rename a category, change its default deadline or order, switch it on or off."""
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        category = get_object_or_404(Category, pk=pk)
+        form = CategoryForm(
+            initial={
+                "name": category.name,
+                "deadline_workdays": category.deadline_workdays,
+                "order": category.order,
+                "is_active": category.is_active,
+            }
+        )
+        return render(request, "demands/catalogue_form.html", {"form": form, "category": category})
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        category = get_object_or_404(Category, pk=pk)
+        form = CategoryForm(request.POST)
+        if form.is_valid():
+            try:
+                actions_catalogue.update_category(
+                    category=category, actor=acting_user(request), **form.cleaned_data
+                )
+            except ValidationError as exc:
+                add_errors(form, exc)
+            else:
+                messages.success(request, _("诉求类别已保存"))
+                return redirect("demands:categories")
+        return render(request, "demands/catalogue_form.html", {"form": form, "category": category})
+
+
+class RoutingUpdateView(CatalogueView):
+    """Set the user's jurisdiction's default lead department and deadline for a category."""
+
+    def _load(self, request: HttpRequest, pk: int) -> tuple[Category, Jurisdiction, CategoryRouting | None]:
+        category = get_object_or_404(Category, pk=pk)
+        jurisdiction = getattr(request.user, "jurisdiction", None)
+        if jurisdiction is None:
+            # An account above every jurisdiction has no routing of its own to set.
+            raise Http404
+        routing = CategoryRouting.objects.filter(category=category, jurisdiction=jurisdiction).first()
+        return category, jurisdiction, routing
+
+    def _render(
+        self, request: HttpRequest, form: RoutingForm, category: Category, jurisdiction: Any
+    ) -> HttpResponse:
+        context = {"form": form, "category": category, "jurisdiction": jurisdiction}
+        return render(request, "demands/catalogue_routing.html", context)
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        category, jurisdiction, routing = self._load(request, pk)
+        initial = (
+            {"department": routing.department_id, "deadline_workdays": routing.deadline_workdays}
+            if routing
+            else {}
+        )
+        form = RoutingForm(initial=initial, jurisdiction=jurisdiction)
+        return self._render(request, form, category, jurisdiction)
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        category, jurisdiction, _routing = self._load(request, pk)
+        form = RoutingForm(request.POST, jurisdiction=jurisdiction)
+        if form.is_valid():
+            try:
+                actions_catalogue.set_routing(
+                    category=category,
+                    jurisdiction=jurisdiction,
+                    department=form.cleaned_data["department"],
+                    deadline_workdays=form.cleaned_data["deadline_workdays"],
+                    actor=acting_user(request),
+                )
+            except ValidationError as exc:
+                add_errors(form, exc)
+            else:
+                messages.success(request, _("“%(name)s”的分办规则已保存") % {"name": category.name})
+                return redirect("demands:categories")
+        return self._render(request, form, category, jurisdiction)
