@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from lianqi.core.models import AppendOnlyModel, ScopedModel, TimeStampedModel
 from lianqi.core.search import normalise_search_text
 
-from .choices import Channel, DemandState, Outcome, RatingSource, Satisfaction, Venue
+from .choices import OPEN_STATES, Channel, DemandState, Outcome, RatingSource, Satisfaction, Venue
 
 #: Reply deadline, in working days, when neither the routing nor the category gives one.
 DEFAULT_DEADLINE_WORKDAYS = 5
@@ -178,7 +178,26 @@ class Demand(ScopedModel):
         verbose_name = _("企业诉求")
         verbose_name_plural = _("企业诉求")
         ordering = ["-received_at", "-pk"]
-        indexes = [models.Index(fields=["jurisdiction_path", "state"])]
+        indexes = [
+            models.Index(fields=["jurisdiction_path", "state"]),
+            # The department inbox: its department's demands by state and deadline.
+            models.Index(fields=["lead_department", "state", "due_on"], name="demands_lead_state_due_idx"),
+            # The office board's tabs and counts read only open demands, mostly by deadline.
+            models.Index(
+                fields=["state", "due_on"],
+                include=[
+                    "jurisdiction_path",
+                    "lead_department",
+                    "extension_workdays",
+                    "replied_at",
+                    "supervised_at",
+                    "received_at",
+                    "id",
+                ],
+                condition=models.Q(state__in=[s.value for s in OPEN_STATES]),
+                name="demands_open_idx",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(state__in=DemandState.values), name="demands_demand_state_valid"
