@@ -3,6 +3,10 @@ and leave field history to django-simple-history (who, when, what changed)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
+import math
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -15,9 +19,21 @@ from simple_history.utils import bulk_update_with_history
 from lianqi.accounts.models import User
 from lianqi.core.scoping import path_visible
 from lianqi.org.models import Jurisdiction, Staff
+from lianqi.org.validators import normalise_mobile, validate_mobile
 
-from . import creditcode
-from .models import Contact, Enterprise, RetiredCodeToken, Tag, YearFigure, new_code_token
+from . import creditcode, otp
+from .models import (
+    Contact,
+    Enterprise,
+    PhoneCode,
+    RetiredCodeToken,
+    Tag,
+    YearFigure,
+    mask_phone,
+    new_code_token,
+)
+
+logger = logging.getLogger("lianqi.enterprises")
 
 YEAR_FIGURE_FIELDS = ("output_value", "revenue", "tax", "rd_spending")
 CONTACT_FIELDS = ("name", "title", "phone", "is_primary")
@@ -67,6 +83,7 @@ def create_enterprise(
         enterprise.tags.set(list(tags))
         if liaison is not None:
             assign_liaison(enterprise=enterprise, staff=liaison, actor=actor, method=AssignmentMethod.CREATED)
+        _rematch_policies(enterprise)
     return enterprise
 
 
@@ -93,7 +110,15 @@ def update_enterprise(
         locked.save()
         if tags is not None:
             locked.tags.set(list(tags))
+        _rematch_policies(locked)
     return locked
+
+
+def _rematch_policies(enterprise: Enterprise) -> None:
+    # An enterprise's policies follow its data at once (一键智配 and the ledger's matches).
+    from lianqi.policies.tasks import rematch_enterprise_after_commit
+
+    rematch_enterprise_after_commit(enterprise.pk)
 
 
 def rotate_code_token(*, enterprise: Enterprise, actor: User | None) -> Enterprise:
@@ -135,6 +160,7 @@ def save_year_figure(
         figure.save()
         reason = _("新增 %(year)d 年度数据") if created else _("修改 %(year)d 年度数据")
         _note_on_enterprise(locked, actor, reason % {"year": year})
+        _rematch_policies(locked)
     return figure
 
 
@@ -280,3 +306,118 @@ def delete_tag(*, tag: Tag, actor: User | None) -> None:
                 % {"name": locked.name}
             )
         locked.delete()
+
+
+# --- One-time codes for filing through the enterprise's code (营商码) ------------------------
+
+
+def send_phone_code(
+    *, enterprise: Enterprise, name: str, phone: str, at: dt.datetime | None = None
+) -> PhoneCode:
+    """Send a one-time code to `phone` for someone filing through `enterprise`'s code (no
+    account), after checking the number and the resend limits (`otp`). The code goes out at
+    once through the configured SMS sender, not the notification outbox: the filer is waiting
+    for it. Only its hash is stored. A sender that fails undoes the row, so a code that never
+    arrived neither counts against the limits nor can be guessed."""
+    at = at or timezone.now()
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("请填写联系人姓名")})
+    phone = normalise_mobile(phone)
+    try:
+        validate_mobile(phone)
+    except ValidationError as exc:
+        raise ValidationError({"phone": exc.messages}) from exc
+    with transaction.atomic():
+        # Locking the enterprise serialises its requests, so two quick clicks cannot both pass
+        # the limits below.
+        locked = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+        _check_code_limits(token=locked.code_token, phone=phone, at=at)
+        code = otp.new_code()
+        salt = otp.new_salt()
+        row = PhoneCode.objects.create(
+            enterprise=locked,
+            token=locked.code_token,
+            phone=phone,
+            name=name[:40],
+            salt=salt,
+            code_hash=otp.hash_code(salt, code),
+            created_at=at,
+            expires_at=at + otp.CODE_LIFETIME,
+        )
+        _deliver_code(phone=phone, code=code)
+    return row
+
+
+def _check_code_limits(*, token: str, phone: str, at: dt.datetime) -> None:
+    hour = PhoneCode.objects.filter(created_at__gt=at - dt.timedelta(hours=1))
+    last = hour.filter(phone=phone).order_by("-created_at").first()
+    if last is not None and at - last.created_at < otp.RESEND_INTERVAL:
+        wait = math.ceil((otp.RESEND_INTERVAL - (at - last.created_at)).total_seconds())
+        raise ValidationError({"phone": _("验证码已发送，请%(seconds)s秒后再重新获取") % {"seconds": wait}})
+    if hour.filter(phone=phone).count() >= otp.MAX_PER_PHONE_PER_HOUR:
+        raise ValidationError({"phone": _("该手机号获取验证码次数过多，请一小时后再试")})
+    if hour.filter(token=token).count() >= otp.MAX_PER_TOKEN_PER_HOUR:
+        raise ValidationError({"phone": _("本企业获取验证码过于频繁，请稍后再试")})
+
+
+def _deliver_code(*, phone: str, code: str) -> None:
+    from lianqi.notifications.channels import sender_for
+    from lianqi.notifications.models import Channel, Notification
+
+    minutes = int(otp.CODE_LIFETIME.total_seconds() // 60)
+    text = _("【联企】您的验证码为 %(code)s，%(minutes)s分钟内有效，仅用于营商码填报诉求，请勿告诉他人。") % {
+        "code": code,
+        "minutes": minutes,
+    }
+    # An unsaved notification: the sender only reads its fields, and a one-time code must not
+    # sit in the outbox table where it could be read back.
+    message = Notification(channel=Channel.SMS, address=phone, subject=text)
+    try:
+        sender_for(Channel.SMS).send(message)
+    except Exception as exc:  # any gateway failure; the filer can simply ask again
+        logger.exception("one-time code to %s not sent", mask_phone(phone))
+        raise ValidationError({"phone": _("短信发送失败，请稍后重试")}) from exc
+
+
+_CODE_RE = re.compile(rf"^\d{{{otp.CODE_DIGITS}}}$")
+
+
+def verify_phone_code(
+    *, enterprise: Enterprise, phone: str, code: str, at: dt.datetime | None = None
+) -> PhoneCode:
+    """Check `code` against the latest code sent to `phone` under the enterprise's current code
+    token; a newer code replaces older ones. A wrong guess is counted (and committed) before
+    the error is raised; after `otp.MAX_ATTEMPTS` wrong guesses the code is dead."""
+    at = at or timezone.now()
+    phone = normalise_mobile(phone)
+    code = (code or "").strip()
+    if not _CODE_RE.match(code):
+        raise ValidationError({"code": _("请输入%(n)s位数字验证码") % {"n": otp.CODE_DIGITS}})
+    with transaction.atomic():
+        row = (
+            PhoneCode.objects.select_for_update()
+            .filter(token=enterprise.code_token, phone=phone)
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+        if row is None or row.confirmed_at is not None:
+            error = _("请先获取验证码")
+        elif row.expires_at <= at:
+            error = _("验证码已过期，请重新获取")
+        elif row.attempts >= otp.MAX_ATTEMPTS:
+            error = _("验证码错误次数过多，已失效，请重新获取")
+        elif otp.code_matches(row.salt, row.code_hash, code):
+            row.confirmed_at = at
+            row.save(update_fields=["confirmed_at"])
+            return row
+        else:
+            row.attempts += 1
+            row.save(update_fields=["attempts"])
+            left = otp.MAX_ATTEMPTS - row.attempts
+            if left:
+                error = _("验证码错误，还可尝试%(n)s次") % {"n": left}
+            else:
+                error = _("验证码错误次数过多，已失效，请重新获取")
+    # Raised outside the transaction so that the counted attempt stays counted.
+    raise ValidationError({"code": error})

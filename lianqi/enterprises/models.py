@@ -219,3 +219,32 @@ class RetiredCodeToken(models.Model):
 
     def __str__(self) -> str:
         return self.token
+
+
+class PhoneCode(models.Model):
+    """A one-time code (短信验证码) sent to the phone of someone filing through an enterprise's
+    code, where there is no account: confirming the code shows the filer holds that phone. Only
+    a keyed hash of the code is stored, so a database dump reveals no live code; `attempts`
+    counts wrong guesses, and rows stay after use so that resends can be throttled per phone
+    and per code token."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="phone_codes", verbose_name=_("企业")
+    )
+    token = models.CharField(_("营商码令牌"), max_length=40, db_index=True)
+    phone = models.CharField(_("手机号"), max_length=20, db_index=True)
+    name = models.CharField(_("联系人"), max_length=40)
+    salt = models.CharField(_("盐值"), max_length=32)
+    code_hash = models.CharField(_("验证码摘要"), max_length=128)
+    created_at = models.DateTimeField(_("发送时间"), db_index=True)
+    expires_at = models.DateTimeField(_("失效时间"))
+    attempts = models.PositiveSmallIntegerField(_("错误次数"), default=0)
+    confirmed_at = models.DateTimeField(_("验证时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("短信验证码")
+        verbose_name_plural = _("短信验证码")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{mask_phone(self.phone)} @ {self.created_at:%Y-%m-%d %H:%M}"

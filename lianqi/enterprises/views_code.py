@@ -1,45 +1,122 @@
 """The page an enterprise's code (营商码) opens, for anyone who scans it, without login: who the
 enterprise's liaison is and how to reach them, and the services later modules add (诉求, 问卷,
-涉企检查). A replaced code and an unknown code each get a plain page that names no enterprise."""
+涉企检查). A replaced code and an unknown code each get a plain page that names no enterprise.
+Every page under `/c/<token>/` resolves its token through `CodeTokenMixin`, so they all answer
+a replaced or unknown code the same way."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from typing import Any
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
-from .models import Enterprise, RetiredCodeToken
+from . import otp
+from .models import Enterprise, RetiredCodeToken, mask_phone
 
-#: What the code page will offer; each module that lands fills in its own entry point.
-ENTRY_POINTS = (
-    {"key": "demand", "title": _("诉求"), "text": _("码上填报诉求，随时查看办理进度，办结后评价")},
+#: What the code page offers; each module that lands fills in its own entry point with the
+#: `codes:` URL it opens (an entry without one shows as "coming soon").
+ENTRY_POINTS: tuple[dict[str, Any], ...] = (
+    {
+        "key": "demand",
+        "title": _("诉求"),
+        "text": _("码上填报诉求，随时查看办理进度，办结后评价"),
+        "url_name": "codes:demand_list",
+    },
+    {
+        "key": "policy",
+        "title": _("政策"),
+        "text": _("一键智配：查看可享受的政策及理由，在线申报"),
+        "url_name": "codes:policy_list",
+    },
     {"key": "questionnaire", "title": _("问卷"), "text": _("填写走访活动的电子问卷")},
     {"key": "inspection", "title": _("涉企检查"), "text": _("查看入企检查的登记信息，检查须先登记再入企")},
 )
 
 
-def _no_store(response: HttpResponse) -> HttpResponse:
-    # A code page must always show today's liaison, and a replaced code must never be served
-    # from a cache as if it still worked.
+def no_store(response: HttpResponseBase) -> HttpResponseBase:
+    # A code page must always show today's liaison and today's progress, and a replaced code
+    # must never be served from a cache as if it still worked.
     response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
 
-class PublicCodeView(View):
-    """`/c/<token>/`: the current token shows the enterprise's page, a retired one answers 410,
-    anything else 404."""
+class CodeTokenMixin(View):
+    """Resolves `<token>` before any handler runs: the current token sets `self.enterprise`,
+    a retired one answers 410 and anything else 404, each with a plain page naming no
+    enterprise. Every response is marked not to be stored."""
 
-    def get(self, request: HttpRequest, token: str) -> HttpResponse:
+    enterprise: Enterprise
+    token: str
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        token = kwargs["token"]
         enterprise = (
             Enterprise.objects.select_related("liaison", "liaison__department")
             .filter(code_token=token)
             .first()
         )
-        if enterprise is not None:
-            context = {"enterprise": enterprise, "liaison": enterprise.liaison, "entry_points": ENTRY_POINTS}
-            return _no_store(render(request, "enterprises/code_public.html", context))
-        if RetiredCodeToken.objects.filter(token=token).exists():
-            return _no_store(render(request, "enterprises/code_replaced.html", status=410))
-        return _no_store(render(request, "enterprises/code_unknown.html", status=404))
+        if enterprise is None:
+            if RetiredCodeToken.objects.filter(token=token).exists():
+                return no_store(render(request, "enterprises/code_replaced.html", status=410))
+            return no_store(render(request, "enterprises/code_unknown.html", status=404))
+        self.enterprise = enterprise
+        self.token = token
+        return no_store(super().dispatch(request, *args, **kwargs))
+
+    def contact(self) -> otp.ConfirmedPhone | None:
+        """The phone this browser confirmed for this code with a one-time code, if still fresh."""
+        return otp.confirmed_phone(self.request.session, token=self.token, at=timezone.now())
+
+    def to_confirm(self, next_url: str) -> HttpResponse:
+        """Off to confirm a phone first, then back to `next_url` (a page under this code)."""
+        target = reverse("codes:confirm_phone", args=[self.token])
+        return redirect(f"{target}?{urlencode({'next': next_url})}")
+
+    def base_context(self) -> dict[str, Any]:
+        """What every page under the code shows in its header (`enterprises/code_header.html`)."""
+        contact = self.contact()
+        return {
+            "enterprise": self.enterprise,
+            "token": self.token,
+            "contact": contact,
+            "contact_phone": mask_phone(contact.phone) if contact else "",
+        }
+
+
+def _entry_points(enterprise: Enterprise) -> list[dict[str, Any]]:
+    # Imported here: the register does not depend on the demands app for anything else.
+    from lianqi.demands.views_code import open_demands
+    from lianqi.policies.choices import MatchVerdict
+
+    counts = {
+        "demand": open_demands(enterprise).count(),
+        "policy": enterprise.policy_matches.filter(verdict=MatchVerdict.ELIGIBLE).count(),
+    }
+    entries = []
+    for item in ENTRY_POINTS:
+        entry = dict(item)
+        if item.get("url_name"):
+            entry["url"] = reverse(item["url_name"], args=[enterprise.code_token])
+            entry["count"] = counts.get(item["key"])
+        entries.append(entry)
+    return entries
+
+
+class PublicCodeView(CodeTokenMixin):
+    """`/c/<token>/`: the current token shows the enterprise's page, a retired one answers 410,
+    anything else 404."""
+
+    def get(self, request: HttpRequest, token: str) -> HttpResponse:
+        context = {
+            "enterprise": self.enterprise,
+            "liaison": self.enterprise.liaison,
+            "entry_points": _entry_points(self.enterprise),
+        }
+        return render(request, "enterprises/code_public.html", context)

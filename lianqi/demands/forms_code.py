@@ -1,0 +1,125 @@
+"""Forms of the enterprise's demand pages under its code (营商码): confirming a phone with a
+one-time code, filing a demand, rating a reply, withdrawing, adding files."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
+
+from lianqi.core.forms import StyledForm
+from lianqi.enterprises import otp
+from lianqi.org.forms import MobileField
+
+from .attachments import allowed_suffixes
+from .choices import Satisfaction
+from .models import Category
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; cleans to a list (empty when none was chosen). Type and
+    size are checked by the action, which names the file at fault."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        one = super().clean
+        if isinstance(data, list | tuple):
+            return [one(item, initial) for item in data if item]
+        return [one(data, initial)] if data else []
+
+
+def _attachments_field(**kwargs: Any) -> MultipleFileField:
+    return MultipleFileField(
+        label=_("附件"),
+        help_text=_("可选多个文件，支持：%(types)s") % {"types": allowed_suffixes()},
+        **kwargs,
+    )
+
+
+class PhoneCodeForm(StyledForm):
+    """Name and mobile of the person filing, and the code sent to that mobile. The same form
+    serves both steps: asking for a code (name and phone) and entering it."""
+
+    name = forms.CharField(label=_("联系人姓名"), max_length=40)
+    phone = MobileField(label=_("手机号"))
+    code = forms.CharField(label=_("短信验证码"), max_length=otp.CODE_DIGITS, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["name"].widget.attrs["autocomplete"] = "name"
+        self.fields["code"].widget.attrs.update(
+            {"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": r"\d*"}
+        )
+
+
+class DemandCodeForm(StyledForm):
+    """A new demand filed by the enterprise itself. `confirm_duplicates` is set by the
+    “仍然提交” button once likely duplicates were shown."""
+
+    category = forms.ModelChoiceField(
+        label=_("诉求类别"), queryset=Category.objects.none(), empty_label=_("请选择")
+    )
+    description = forms.CharField(
+        label=_("诉求内容"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("请写明遇到的问题和希望得到的帮助"),
+    )
+    attachments = _attachments_field()
+    confirm_duplicates = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.filter(is_active=True)  # type: ignore[attr-defined]
+
+
+class _VersionedForm(StyledForm):
+    """A step on a demand, made against the version the page showed."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+_YES_NO = [("1", _("是")), ("0", _("否"))]
+
+
+def _yes_no(label: Any) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label, choices=_YES_NO, coerce=lambda v: v == "1", widget=forms.RadioSelect
+    )
+
+
+class RatingForm(_VersionedForm):
+    """The enterprise's three answers on a reply (是否联系 / 是否解决 / 满意度)."""
+
+    contacted = _yes_no(_("承办部门是否与贵企业联系"))
+    solved = _yes_no(_("问题是否解决"))
+    satisfaction = forms.ChoiceField(
+        label=_("满意度"), choices=Satisfaction.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label=_("意见建议"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class WithdrawForm(_VersionedForm):
+    note = forms.CharField(label=_("撤回原因"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AttachForm(StyledForm):
+    attachments = _attachments_field()
+
+    def clean_attachments(self) -> list[UploadedFile]:
+        files: list[UploadedFile] = self.cleaned_data["attachments"]
+        if not files:
+            raise forms.ValidationError(_("请选择要上传的文件"))
+        return files
