@@ -5,9 +5,11 @@ from django.urls import include, path, re_path
 from rest_framework.routers import DefaultRouter
 
 from lianqi.accounts.api.views import MeView, TokenView
+from lianqi.demands.api import urls as demand_urls
 from lianqi.enterprises.api.views import EnterpriseViewSet, IndustryViewSet, TagViewSet
 from lianqi.liaisons.api.views import LiaisonChangeViewSet
 from lianqi.org.api.views import DepartmentViewSet, JurisdictionViewSet, StaffViewSet
+from lianqi.policies.api import urls as policy_urls
 
 from .errors import not_found
 
@@ -25,12 +27,15 @@ router.register("enterprises", EnterpriseViewSet, basename="enterprise")
 router.register("liaison-changes", LiaisonChangeViewSet, basename="liaison-change")
 router.register("industries", IndustryViewSet, basename="industry")
 router.register("tags", TagViewSet, basename="tag")
+demand_urls.register(router)
+policy_urls.register(router)
 
 app_name = "api"
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),
     path("me/", MeView.as_view(), name="me"),
+    *demand_urls.urlpatterns,
     path("", include(router.urls)),
     re_path(r"^.*$", not_found, name="not-found"),
 ]

@@ -1,0 +1,176 @@
+"""Serializers of the policy supermarket API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from ..choices import FulfilmentAction
+from ..models import Fulfilment, FulfilmentEvent, Policy, PolicyMatch, PolicyVersion
+
+
+class PolicyVersionSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    class Meta:
+        model = PolicyVersion
+        fields = ["number", "state", "valid_from", "valid_to", "note", "published_at"]
+
+
+class PolicySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    """A policy as the shelf lists it, with its versions."""
+
+    department = serializers.CharField(source="department.name", default=None, read_only=True)
+    versions = PolicyVersionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Policy
+        fields = [
+            "id",
+            "code",
+            "title",
+            "level",
+            "kind",
+            "department",
+            "issuer",
+            "document_number",
+            "summary",
+            "source_url",
+            "needs_application",
+            "no_application",
+            "is_active",
+            "versions",
+        ]
+
+
+class RuleDraftSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """A rule file's data (see docs/rules.md) to store as a new draft, with its validity."""
+
+    rule = serializers.JSONField(help_text=_("规则文件内容（JSON 结构，恰好一条规则，编号与政策编号相同）"))
+    valid_from = serializers.DateField()
+    valid_to = serializers.DateField(required=False, allow_null=True)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
+
+class SandboxInputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    rule = serializers.JSONField()
+    day = serializers.DateField(required=False, help_text=_("试算基准日，默认今天"))
+
+
+class SandboxSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    draft_eligible = serializers.IntegerField()
+    draft_possible = serializers.IntegerField()
+    current_eligible = serializers.IntegerField(allow_null=True)
+    current_possible = serializers.IntegerField(allow_null=True)
+    entering = serializers.ListField(child=serializers.IntegerField())
+    leaving = serializers.ListField(child=serializers.IntegerField())
+    draft_budget = serializers.FloatField(allow_null=True)
+    current_budget = serializers.FloatField(allow_null=True)
+    unknown_amounts = serializers.IntegerField()
+
+
+class PolicyMatchSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    """A stored match: the enterprise fits the policy (eligible) or may (unknown)."""
+
+    policy_code = serializers.CharField(source="policy.code", read_only=True)
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    version = serializers.IntegerField(source="version.number", read_only=True)
+
+    class Meta:
+        model = PolicyMatch
+        fields = [
+            "id",
+            "policy",
+            "policy_code",
+            "enterprise",
+            "enterprise_name",
+            "version",
+            "verdict",
+            "amount",
+            "matched_at",
+        ]
+
+
+class ExplanationSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    verdict = serializers.CharField()
+    amount = serializers.FloatField(allow_null=True)
+    lines = serializers.ListField(child=serializers.CharField())
+
+
+class FulfilmentEventSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    actor = serializers.CharField(source="actor.username", default=None, read_only=True)
+
+    class Meta:
+        model = FulfilmentEvent
+        fields = [
+            "action",
+            "from_state",
+            "to_state",
+            "actor",
+            "by_enterprise",
+            "amount",
+            "due_on",
+            "note",
+            "at",
+        ]
+
+
+class FulfilmentSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    """A ledger entry with its history."""
+
+    policy_code = serializers.CharField(source="policy.code", read_only=True)
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    events = FulfilmentEventSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Fulfilment
+        fields = [
+            "id",
+            "policy",
+            "policy_code",
+            "enterprise",
+            "enterprise_name",
+            "period",
+            "state",
+            "no_application",
+            "promised_amount",
+            "approved_amount",
+            "disbursed_amount",
+            "disbursed_on",
+            "voucher_number",
+            "reject_reason",
+            "due_on",
+            "version",
+            "events",
+        ]
+
+
+class StepSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """One ledger step: the version read last and the step's input (see the ledger table)."""
+
+    expected_version = serializers.IntegerField()
+    text = serializers.CharField(required=False, max_length=2000)
+    name = serializers.CharField(required=False, max_length=40)
+    phone = serializers.CharField(required=False, max_length=20)
+    note = serializers.CharField(required=False, max_length=2000)
+    amount = serializers.DecimalField(required=False, max_digits=14, decimal_places=2)
+    disbursed_on = serializers.DateField(required=False)
+    voucher = serializers.CharField(required=False, max_length=60)
+    reason = serializers.CharField(required=False, max_length=200)
+
+
+class ApplicationSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """An enterprise's online application for a policy."""
+
+    policy = serializers.PrimaryKeyRelatedField(queryset=Policy.objects.none())
+    text = serializers.CharField(max_length=2000)
+    name = serializers.CharField(required=False, allow_blank=True, max_length=40)
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=20)
+
+    def __init__(self, *args: Any, policies: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if policies is not None:
+            self.fields["policy"].queryset = policies  # type: ignore[attr-defined]
+
+
+STEP_NAMES = FulfilmentAction.values
