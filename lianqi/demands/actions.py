@@ -95,9 +95,9 @@ def _apply(
     at = at or timezone.now()
     with transaction.atomic():
         locked = (
-            Demand.objects.select_for_update(of=("self",))
-            .select_related("enterprise", "last_actor")
-            .get(pk=demand.pk)
+            # `last_actor` is not joined here: on PostgreSQL a joined row is read before the
+            # lock wait, so the loser of a race would be told the wrong colleague's name.
+            Demand.objects.select_for_update(of=("self",)).select_related("enterprise").get(pk=demand.pk)
         )
         if locked.version != expected_version:
             raise StaleDemand(locked)
@@ -505,12 +505,15 @@ def rate_demand(
     at: dt.datetime | None = None,
 ) -> Demand:
     """The enterprise rates the reply (or, with ``return_visit=True``, the office records the
-    same three answers at its return visit, 回访). 不满意 or "not solved" sends it back to the
-    lead department to redo (重办) with a fresh deadline of the same length; otherwise it closes
-    with the outcome the department gave."""
+    same three answers at its return visit, 回访). 不满意, or "not solved" after a reply that
+    claimed it solved, sends it back to the lead department to redo (重办) with a fresh deadline
+    of the same length; otherwise it closes with the outcome the department gave."""
     if satisfaction not in Satisfaction.values:
         raise ValidationError({"satisfaction": _("请选择满意度")})
-    redo = satisfaction == Satisfaction.UNSATISFIED or not solved
+    # Redo when the enterprise is dissatisfied, or when the department said "solved" and the
+    # enterprise says it is not. A reply that honestly explained why it cannot be solved now is
+    # not sent round again just because the enterprise confirms it is unsolved.
+    redo = satisfaction == Satisfaction.UNSATISFIED or (not solved and demand.outcome == Outcome.SOLVED)
     if return_visit:
         action = DemandAction.RETURN_VISIT_REDO if redo else DemandAction.RETURN_VISIT
     else:
@@ -725,7 +728,7 @@ def merge_demands(
         locked = {
             d.pk: d
             for d in Demand.objects.select_for_update(of=("self",))
-            .select_related("enterprise", "last_actor")
+            .select_related("enterprise")
             .filter(pk__in=[demand.pk, into.pk])
             .order_by("pk")
         }

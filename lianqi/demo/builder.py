@@ -36,6 +36,7 @@ from lianqi.org.models import Department, Jurisdiction, Staff
 
 from . import catalogue, names
 from .catalogue import DEPARTMENTS, INDIVIDUAL_TRADES, MANUFACTURING, SHOP_TRADES, ParkSpec, TradeLine
+from .demands import DemandFigures, build_demands
 
 K = EnterpriseKind
 
@@ -84,6 +85,8 @@ class DemoSummary:
     covered: int = 0
     industry_classes_loaded: bool = False
     logins: list[DemoLogin] = field(default_factory=list)
+    #: The demand figures of the main park (None when built without demands).
+    demands: DemandFigures | None = None
     seconds: float = 0.0
 
 
@@ -176,9 +179,13 @@ def ensure_reference_data() -> bool:
     return Industry.objects.filter(level=4).exists()
 
 
-def build_demo(*, scale: float = 1.0, seed: int = 2022, today: dt.date | None = None) -> DemoSummary:
+def build_demo(
+    *, scale: float = 1.0, seed: int = 2022, today: dt.date | None = None, demands: bool = True
+) -> DemoSummary:
     """Build the demo city, its three parks, their departments, staff and enterprises, cover
-    every enterprise with a liaison by the rules, and create one login per role.
+    every enterprise with a liaison by the rules, and create one login per role; with
+    `demands`, also the main park's year of demands (`lianqi.demo.demands`), whose "now" is
+    `today`.
 
     All or nothing, in one transaction. Refuses to run when the demo park already exists."""
     if scale <= 0:
@@ -189,8 +196,11 @@ def build_demo(*, scale: float = 1.0, seed: int = 2022, today: dt.date | None = 
             raise DemoExistsError("the demo park already exists")
         summary = DemoSummary(seed=seed, scale=scale)
         summary.industry_classes_loaded = ensure_reference_data()
-        world = _Builder(seed=seed, scale=scale, today=today or timezone.localdate())
+        today = today or timezone.localdate()
+        world = _Builder(seed=seed, scale=scale, today=today)
         world.build(summary)
+        if demands:
+            summary.demands = build_demands(park=world.main_park, seed=seed, scale=scale, today=today)
     summary.seconds = time.monotonic() - started
     return summary
 
@@ -316,6 +326,7 @@ class _Builder:
         for park in parks:
             assign_by_rules(jurisdiction=park.jurisdiction, actor=admin, only_uncovered=True)
         main = parks[0]
+        self.main_park = main.jurisdiction
         summary.logins = self._logins(main, password)
 
         for park in parks:

@@ -375,3 +375,34 @@ def test_extension_moves_the_deadline_by_the_approved_working_days(world: Any) -
     )
     assert demand.due_on == dt.date(2025, 3, 12)
     assert demand.extension_workdays is None
+
+
+@pytest.mark.parametrize(
+    ("outcome", "solved", "satisfaction", "redo"),
+    [
+        (Outcome.SOLVED, False, Satisfaction.BASICALLY, True),  # claimed solved, it is not
+        (Outcome.SOLVED, True, Satisfaction.UNSATISFIED, True),
+        (Outcome.EXPLAINED, False, Satisfaction.BASICALLY, False),  # honestly explained
+        (Outcome.EXPLAINED, False, Satisfaction.UNSATISFIED, True),
+        (Outcome.SOLVED, True, Satisfaction.SATISFIED, False),
+    ],
+)
+def test_which_ratings_send_a_demand_back_to_redo(
+    world: Any, outcome: Outcome, solved: bool, satisfaction: Satisfaction, redo: bool
+) -> None:
+    from .factories import make_demand
+
+    demand = make_demand(world, DemandState.REPLIED, outcome=outcome)
+    rated = actions.rate_demand(
+        demand=demand,
+        actor=None,
+        enterprise=world.home.enterprise,
+        expected_version=demand.version,
+        contacted=True,
+        solved=solved,
+        satisfaction=satisfaction,
+    )
+    assert (rated.state == DemandState.ASSIGNED) == redo
+    assert rated.redo_count == (1 if redo else 0)
+    if not redo:
+        assert rated.state == DemandState.CLOSED and rated.outcome == outcome

@@ -249,7 +249,8 @@ def test_same_seed_gives_the_same_demo(reference_data: Any) -> None:
 
 @pytest.mark.django_db
 def test_full_scale_matches_seed_001(reference_data: Any) -> None:
-    summary = build_demo(seed=2022)
+    # The demands have their own full-scale tests (test_demo_demands.py); here the register.
+    summary = build_demo(seed=2022, demands=False)
     main = summary.parks[catalogue.MAIN_PARK.name]
     assert 1150 <= sum(main.values()) <= 1250  # 近1200家市场主体
     staff = Staff.objects.filter(jurisdiction__code=catalogue.MAIN_PARK.code).count()

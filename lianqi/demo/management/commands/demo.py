@@ -47,6 +47,9 @@ class Command(BaseCommand):
             f"  {summary.departments} departments, {summary.staff} staff, "
             f"{summary.covered} active enterprises covered by a liaison"
         )
+        if summary.demands is not None:
+            for line in summary.demands.lines():
+                self.stdout.write(line)
         if not summary.industry_classes_loaded:
             self.stdout.write("  (GB/T 4754 classes not loaded: enterprises carry division codes)")
         self.stdout.write(self.style.SUCCESS(f"Done in {summary.seconds:.1f} s.\n"))
