@@ -23,6 +23,7 @@ class NavItem:
 NAV_ITEMS: list[NavItem] = [
     NavItem(_("首页"), "home", tuple(Role)),
     NavItem(_("我的企业诉求"), "demands:liaison_home", (Role.LIAISON,)),
+    NavItem(_("提诉求"), "demands:create", (Role.ENTERPRISE,)),
     NavItem(_("部门待办"), "demands:inbox", (Role.DEPARTMENT_HANDLER,)),
     NavItem(_("诉求调度"), "demands:board", tuple(OFFICE_ROLES)),
     NavItem(_("遗留问题"), "demands:legacy", (Role.LEADER, *OFFICE_ROLES)),

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -124,12 +124,13 @@ def _check_no_application(policy: Policy, ruleset: RuleSet) -> None:
 
 
 def publish_policy_version(
-    *, version: PolicyVersion, actor: Any, at: dt.datetime | None = None
+    *, version: PolicyVersion, actor: Any, at: dt.datetime | None = None, rematch: bool = True
 ) -> PolicyVersion:
     """Publish a draft. Refused when the rule's own test cases fail (each failure listed), when
     a 免申即享 policy depends on anything not verified by the platform, or when it would overlap
     a published version that starts on or after it. An open-ended earlier version is closed the
-    day before this one takes effect. Matches are recomputed after commit."""
+    day before this one takes effect. Matches are recomputed after commit (unless `rematch` is
+    off, for a loader that matches on dates of its own)."""
     at = at or timezone.now()
     with transaction.atomic():
         policy = Policy.objects.select_for_update().get(pk=version.policy_id)
@@ -160,7 +161,8 @@ def publish_policy_version(
         version.published_at = at
         version.published_by = actor
         version.save()
-        _rematch_after_commit(policy.pk)
+        if rematch:
+            _rematch_after_commit(policy.pk)
     return version
 
 
@@ -321,36 +323,54 @@ def _engine_for(versions: list[PolicyVersion], records: list[dict[str, Any]], da
 def rematch_policy(*, policy: Policy, at: dt.datetime | None = None) -> MatchChange:
     """Match every active enterprise under the policy's jurisdiction against the version in
     force today and store the result: new eligible pairs enter the ledger and are notified."""
+    return rematch_policies(policies=[policy], at=at)
+
+
+def rematch_policies(*, policies: list[Policy], at: dt.datetime | None = None) -> MatchChange:
+    """Re-match several policies in one pass of the engine: one table of the enterprises under
+    any of them, every version in force compiled together, each policy's verdicts kept for the
+    enterprises under its own jurisdiction."""
     at = at or timezone.now()
     day = workdays.shanghai_date(at)
     with transaction.atomic():
-        policy = Policy.objects.select_for_update().get(pk=policy.pk)
-        existing = {(m.policy_id, m.enterprise_id): m for m in PolicyMatch.objects.filter(policy=policy)}
-        version = version_on(policy, day) if policy.is_active else None
-        enterprises = Enterprise.objects.filter(
-            jurisdiction_path__startswith=policy.jurisdiction_path, status=EnterpriseStatus.ACTIVE
+        locked = list(
+            Policy.objects.select_for_update().filter(pk__in=[p.pk for p in policies]).order_by("pk")
         )
-        records = enterprise_records(enterprises) if version is not None else []
-        engine = _engine_for([version] if version else [], records, day)
+        existing = {
+            (m.policy_id, m.enterprise_id): m
+            for m in PolicyMatch.objects.filter(policy__in=[p.pk for p in locked])
+        }
+        versions = [v for v in (version_on(p, day) for p in locked if p.is_active) if v is not None]
         found: dict[tuple[int, int], tuple[str, Decimal | None, PolicyVersion]] = {}
         paths: dict[int, str] = {}
-        if engine is not None and version is not None:
-            matching = engine.match()
-            rows, amounts = matching.amounts(policy.code)
-            amount_of = {
-                int(engine.table.ids[r]): _amount(float(a)) for r, a in zip(rows, amounts, strict=True)
-            }
-            for enterprise_id in matching.ids(policy.code, Verdict.ELIGIBLE).tolist():
-                found[(policy.pk, int(enterprise_id))] = (
-                    MatchVerdict.ELIGIBLE,
-                    amount_of.get(int(enterprise_id)),
-                    version,
-                )
-            for enterprise_id in matching.ids(policy.code, Verdict.UNKNOWN).tolist():
-                found[(policy.pk, int(enterprise_id))] = (MatchVerdict.UNKNOWN, None, version)
-            paths = dict(
-                enterprises.filter(pk__in=[k[1] for k in found]).values_list("pk", "jurisdiction_path")
-            )
+        if versions:
+            under = Q(pk__in=[])
+            for version in versions:
+                under |= Q(jurisdiction_path__startswith=version.policy.jurisdiction_path)
+            enterprises = Enterprise.objects.filter(under, status=EnterpriseStatus.ACTIVE)
+            paths = dict(enterprises.values_list("pk", "jurisdiction_path"))
+            engine = _engine_for(versions, enterprise_records(enterprises), day)
+            if engine is not None:
+                matching = engine.match()
+                for version in versions:
+                    code, scope = version.policy.code, version.policy.jurisdiction_path
+                    rows, amounts = matching.amounts(code)
+                    amount_of = {
+                        int(engine.table.ids[r]): _amount(float(a))
+                        for r, a in zip(rows, amounts, strict=True)
+                    }
+                    for verdict, stored in (
+                        (Verdict.ELIGIBLE, MatchVerdict.ELIGIBLE),
+                        (Verdict.UNKNOWN, MatchVerdict.UNKNOWN),
+                    ):
+                        for enterprise_id in matching.ids(code, verdict).tolist():
+                            if paths[int(enterprise_id)].startswith(scope):
+                                amount = (
+                                    amount_of.get(int(enterprise_id))
+                                    if stored == MatchVerdict.ELIGIBLE
+                                    else None
+                                )
+                                found[(version.policy_id, int(enterprise_id))] = (stored, amount, version)
         change = _store_matches(found, existing, paths, at)
         _open_fulfilments(change, found, at)
     return change

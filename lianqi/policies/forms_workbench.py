@@ -45,6 +45,9 @@ VERDICT_CHOICES = [("eligible", _("符合")), ("ineligible", _("不符合")), ("
 class PolicyForm(StyledModelForm):
     """A policy's particulars (its rule is edited on the workbench)."""
 
+    # A link typed without a scheme is taken as https (the default Django 6 adopts).
+    source_url = forms.URLField(label=_("原文链接"), required=False, assume_scheme="https")
+
     class Meta:
         model = Policy
         fields = [

@@ -131,8 +131,10 @@ def test_publishing_matches_enterprises_and_opens_the_ledger(
     elsewhere = world.other.enterprise
     revenue(elsewhere, 2024, 9000)
     policy = make_policy(world)
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks() as callbacks:
         published(world, policy)
+    assert len(callbacks) == 1  # the re-matching, queued for after the commit
+    actions.rematch_policy(policy=policy, at=AT)  # what that task does, on the day of AT
     matches = {m.enterprise_id: m for m in PolicyMatch.objects.filter(policy=policy)}
     assert matches[fits.pk].verdict == MatchVerdict.ELIGIBLE and matches[fits.pk].amount == Decimal("10.00")
     assert matches[no_data.pk].verdict == MatchVerdict.UNKNOWN  # missing revenue is unknown, never "no"
