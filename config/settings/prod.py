@@ -22,6 +22,6 @@ SECURE_HSTS_PRELOAD = env_bool("LIANQI_HSTS_PRELOAD", False)
 # Preloading commits the domain and its subdomains to HTTPS in every browser for months and is
 # slow to undo: it is the domain owner's decision, so it is opt-in and its reminder is silenced.
 if not SECURE_HSTS_PRELOAD:
-    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+    SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "security.W021"]  # noqa: F405
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True

@@ -37,6 +37,7 @@ from lianqi.org.models import Department, Jurisdiction, Staff
 from . import catalogue, names
 from .catalogue import DEPARTMENTS, INDIVIDUAL_TRADES, MANUFACTURING, SHOP_TRADES, ParkSpec, TradeLine
 from .demands import DemandFigures, build_demands
+from .policies import PolicyDemoSummary, build_demo_policies
 
 K = EnterpriseKind
 
@@ -87,6 +88,8 @@ class DemoSummary:
     logins: list[DemoLogin] = field(default_factory=list)
     #: The demand figures of the main park (None when built without demands).
     demands: DemandFigures | None = None
+    #: The policy shelf and its ledger (None when built without policies).
+    policies: PolicyDemoSummary | None = None
     seconds: float = 0.0
 
 
@@ -180,12 +183,18 @@ def ensure_reference_data() -> bool:
 
 
 def build_demo(
-    *, scale: float = 1.0, seed: int = 2022, today: dt.date | None = None, demands: bool = True
+    *,
+    scale: float = 1.0,
+    seed: int = 2022,
+    today: dt.date | None = None,
+    demands: bool = True,
+    policies: bool = True,
 ) -> DemoSummary:
     """Build the demo city, its three parks, their departments, staff and enterprises, cover
     every enterprise with a liaison by the rules, and create one login per role; with
     `demands`, also the main park's year of demands (`lianqi.demo.demands`), whose "now" is
-    `today`.
+    `today`; with `policies`, the city's policy shelf and its fulfilment ledger
+    (`lianqi.demo.policies`).
 
     All or nothing, in one transaction. Refuses to run when the demo park already exists."""
     if scale <= 0:
@@ -201,6 +210,14 @@ def build_demo(
         world.build(summary)
         if demands:
             summary.demands = build_demands(park=world.main_park, seed=seed, scale=scale, today=today)
+        if policies:
+            summary.policies = build_demo_policies(
+                province=world.province,
+                city=world.city,
+                parks=world.park_jurisdictions,
+                seed=seed,
+                today=today,
+            )
     summary.seconds = time.monotonic() - started
     return summary
 
@@ -327,6 +344,8 @@ class _Builder:
             assign_by_rules(jurisdiction=park.jurisdiction, actor=admin, only_uncovered=True)
         main = parks[0]
         self.main_park = main.jurisdiction
+        self.province, self.city = province, city
+        self.park_jurisdictions = [park.jurisdiction for park in parks]
         summary.logins = self._logins(main, password)
 
         for park in parks:

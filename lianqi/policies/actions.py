@@ -206,23 +206,29 @@ def _store_matches(
     paths: Mapping[int, str],
     at: dt.datetime,
 ) -> MatchChange:
+    """Write the new verdicts in bulk (a policy may match thousands of enterprises): remove the
+    pairs that no longer match, add the new ones, update the rest."""
     change = MatchChange()
-    for key, gone in existing.items():
-        if key not in found:
-            gone.delete()
-            change.left.add(key)
+    gone = [match.pk for key, match in existing.items() if key not in found]
+    change.left = {key for key in existing if key not in found}
+    if gone:
+        PolicyMatch.objects.filter(pk__in=gone).delete()
+    new_rows: list[PolicyMatch] = []
+    changed: list[PolicyMatch] = []
     for key, (verdict, amount, version) in found.items():
         policy_id, enterprise_id = key
         match = existing.get(key)
         if match is None:
-            PolicyMatch.objects.create(
-                policy_id=policy_id,
-                enterprise_id=enterprise_id,
-                version=version,
-                verdict=verdict,
-                amount=amount,
-                jurisdiction_path=paths[enterprise_id],
-                matched_at=at,
+            new_rows.append(
+                PolicyMatch(
+                    policy_id=policy_id,
+                    enterprise_id=enterprise_id,
+                    version=version,
+                    verdict=verdict,
+                    amount=amount,
+                    jurisdiction_path=paths[enterprise_id],
+                    matched_at=at,
+                )
             )
             if verdict == MatchVerdict.ELIGIBLE:
                 change.entered.add(key)
@@ -232,33 +238,77 @@ def _store_matches(
         else:
             change.kept += 1
         match.verdict, match.amount, match.version, match.matched_at = verdict, amount, version, at
-        match.save()
+        changed.append(match)
+    PolicyMatch.objects.bulk_create(new_rows, batch_size=1000)
+    PolicyMatch.objects.bulk_update(changed, ["verdict", "amount", "version", "matched_at"], batch_size=1000)
     return change
 
 
-def _open_fulfilments(change: MatchChange, found: Mapping[tuple[int, int], Any], at: dt.datetime) -> None:
-    """A pair that became eligible enters the ledger as matched, for this year, with the
-    administration's first deadline, unless it is already there for this year."""
+def _open_fulfilments(
+    change: MatchChange, found: Mapping[tuple[int, int], Any], at: dt.datetime, *, tell: bool = True
+) -> None:
+    """A pair that became eligible, for a policy with an amount to pay, enters the ledger as
+    matched for this year with the administration's first deadline (unless it is already there
+    for this year); its enterprise and liaison are told, unless `tell` is off (a loader
+    replaying the past)."""
     period = workdays.shanghai_date(at).year
-    for policy_id, enterprise_id in sorted(change.entered):
+    pairs = sorted(change.entered)
+    if not pairs:
+        return
+    already = set(
+        Fulfilment.objects.filter(
+            period=period, policy_id__in={p for p, _e in pairs}, enterprise_id__in={e for _p, e in pairs}
+        ).values_list("policy_id", "enterprise_id")
+    )
+    enterprises = Enterprise.objects.select_related("jurisdiction", "liaison__user").in_bulk(
+        {e for _p, e in pairs}
+    )
+    due_on = _step_due(FulfilmentState.MATCHED, at)
+    entries: list[Fulfilment] = []
+    for policy_id, enterprise_id in pairs:
         _verdict, amount, version = found[(policy_id, enterprise_id)]
-        enterprise = Enterprise.objects.get(pk=enterprise_id)
-        entry, created = Fulfilment.objects.get_or_create(
+        if (policy_id, enterprise_id) in already or version.policy.kind in UNPAID_KINDS:
+            continue
+        entry = Fulfilment(
             policy_id=policy_id,
             enterprise_id=enterprise_id,
             period=period,
-            defaults={
-                "jurisdiction_id": enterprise.jurisdiction_id,
-                "policy_version": version,
-                "promised_amount": amount,
-                "no_application": version.policy.no_application,
-                "due_on": _step_due(FulfilmentState.MATCHED, at),
-                "last_changed_at": at,
-            },
+            jurisdiction=enterprises[enterprise_id].jurisdiction,
+            policy_version=version,
+            promised_amount=amount,
+            no_application=version.policy.no_application,
+            due_on=due_on,
+            last_changed_at=at,
         )
-        if created:
-            _record(entry, "match", "", None, _("平台匹配：符合申报条件"), at, amount=amount)
-            _tell_about_match(entry, enterprise, at)
+        entry.fill_derived_fields()
+        entry.policy = version.policy  # for the notification's text, without a query
+        entries.append(entry)
+    # Both databases hand back the new primary keys from a bulk insert (RETURNING).
+    created = Fulfilment.objects.bulk_create(entries, batch_size=1000)
+    FulfilmentEvent.objects.bulk_create(
+        [
+            FulfilmentEvent(
+                fulfilment=entry,
+                jurisdiction_path=entry.jurisdiction_path,
+                action="match",
+                from_state="",
+                to_state=entry.state,
+                amount=entry.promised_amount,
+                due_on=entry.due_on,
+                note=_("平台匹配：符合申报条件"),
+                at=at,
+            )
+            for entry in created
+        ],
+        batch_size=1000,
+    )
+    if tell:
+        for entry in created:
+            _tell_about_match(entry, enterprises[entry.enterprise_id], at)
+
+
+#: Policy kinds that promise no money: they are matched and shown, not followed in the ledger.
+UNPAID_KINDS = ("reduction", "entitlement", "qualification")
 
 
 def _tell_about_match(entry: Fulfilment, enterprise: Enterprise, at: dt.datetime) -> None:
@@ -326,7 +376,9 @@ def rematch_policy(*, policy: Policy, at: dt.datetime | None = None) -> MatchCha
     return rematch_policies(policies=[policy], at=at)
 
 
-def rematch_policies(*, policies: list[Policy], at: dt.datetime | None = None) -> MatchChange:
+def rematch_policies(
+    *, policies: list[Policy], at: dt.datetime | None = None, tell: bool = True
+) -> MatchChange:
     """Re-match several policies in one pass of the engine: one table of the enterprises under
     any of them, every version in force compiled together, each policy's verdicts kept for the
     enterprises under its own jurisdiction."""
@@ -372,7 +424,7 @@ def rematch_policies(*, policies: list[Policy], at: dt.datetime | None = None) -
                                 )
                                 found[(version.policy_id, int(enterprise_id))] = (stored, amount, version)
         change = _store_matches(found, existing, paths, at)
-        _open_fulfilments(change, found, at)
+        _open_fulfilments(change, found, at, tell=tell)
     return change
 
 
@@ -702,3 +754,48 @@ def read_rule_file(policy: Policy, *, name: str, content: bytes) -> RuleSet:
     except RuleError as error:
         raise ValidationError({"file": [str(issue) for issue in error.issues]}) from error
     return parse_policy_rule(policy, rules_to_data(ruleset))
+
+
+def notify_matched_entries(*, policy: Policy, actor: Any, period: int, at: dt.datetime | None = None) -> int:
+    """Tell every enterprise still only matched to `policy` for `period` (告知), in one go: the
+    office's "notify all" after publishing. The same step as `take_fulfilment_step` with
+    ``notify``, written for all entries at once; returns how many were told."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        locked = list(
+            Fulfilment.objects.select_for_update()
+            .select_related("policy")
+            .filter(policy=policy, period=period, state=FulfilmentState.MATCHED)
+            .order_by("pk")
+        )
+        allowed = [
+            entry for entry in locked if FulfilmentAction.NOTIFY in workflow.allowed_actions(entry, actor)
+        ]
+        if not allowed:
+            return 0
+        due_on = _step_due(FulfilmentState.NOTIFIED, at)
+        for entry in allowed:
+            entry.state = FulfilmentState.NOTIFIED
+            entry.due_on = due_on
+            entry.version += 1
+            entry.last_changed_at = at
+        Fulfilment.objects.bulk_update(
+            allowed, ["state", "due_on", "version", "last_changed_at"], batch_size=1000
+        )
+        FulfilmentEvent.objects.bulk_create(
+            [
+                FulfilmentEvent(
+                    fulfilment=entry,
+                    jurisdiction_path=entry.jurisdiction_path,
+                    action=FulfilmentAction.NOTIFY,
+                    from_state=FulfilmentState.MATCHED,
+                    to_state=FulfilmentState.NOTIFIED,
+                    actor=actor,
+                    due_on=due_on,
+                    at=at,
+                )
+                for entry in allowed
+            ],
+            batch_size=1000,
+        )
+    return len(allowed)

@@ -57,7 +57,7 @@ def reference_data(django_db_setup: Any, django_db_blocker: Any) -> Any:
 
 @pytest.fixture
 def small(reference_data: Any, db: Any) -> DemoSummary:
-    return build_demo(scale=SMALL, seed=11, today=TODAY)
+    return build_demo(scale=SMALL, seed=11, today=TODAY, policies=False)
 
 
 def main_park_enterprises() -> Any:
@@ -191,7 +191,7 @@ def test_logins_are_bound_to_fitting_people_and_firms(small: DemoSummary) -> Non
 
 def test_a_second_build_is_refused(small: DemoSummary) -> None:
     with pytest.raises(DemoExistsError):
-        build_demo(scale=SMALL, seed=11, today=TODAY)
+        build_demo(scale=SMALL, seed=11, today=TODAY, policies=False)
 
 
 def _digest() -> str:
@@ -233,7 +233,7 @@ def _digest() -> str:
 
 def _build_and_digest(seed: int) -> str:
     with transaction.atomic():
-        build_demo(scale=0.03, seed=seed, today=TODAY)
+        build_demo(scale=0.03, seed=seed, today=TODAY, policies=False)
         digest = _digest()
         transaction.set_rollback(True)
     return digest
@@ -250,7 +250,7 @@ def test_same_seed_gives_the_same_demo(reference_data: Any) -> None:
 @pytest.mark.django_db
 def test_full_scale_matches_seed_001(reference_data: Any) -> None:
     # The demands have their own full-scale tests (test_demo_demands.py); here the register.
-    summary = build_demo(seed=2022, demands=False)
+    summary = build_demo(seed=2022, demands=False, policies=False)
     main = summary.parks[catalogue.MAIN_PARK.name]
     assert 1150 <= sum(main.values()) <= 1250  # 近1200家市场主体
     staff = Staff.objects.filter(jurisdiction__code=catalogue.MAIN_PARK.code).count()

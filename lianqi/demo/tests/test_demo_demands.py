@@ -36,7 +36,7 @@ def full(django_db_setup: Any, django_db_blocker: Any) -> Iterator[DemoSummary]:
     end (the build takes a while; every test here only reads it)."""
     with django_db_blocker.unblock(), transaction.atomic():
         ensure_reference_data()
-        summary = build_demo(seed=2022, today=TODAY)
+        summary = build_demo(seed=2022, today=TODAY, policies=False)
         yield summary
         transaction.set_rollback(True)
 

@@ -56,7 +56,7 @@ def reference_data(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Non
 
 def _small(seed: int) -> tuple[str, dict[str, int]]:
     with transaction.atomic():
-        build_demo(scale=0.06, seed=seed, today=TODAY)
+        build_demo(scale=0.06, seed=seed, today=TODAY, policies=False)
         digest = _digest()
         counts = dict(Demand.objects.values_list("state").annotate(n=Count("pk")).values_list("state", "n"))
         transaction.set_rollback(True)
@@ -74,5 +74,5 @@ def test_same_seed_gives_the_same_demands(reference_data: Any) -> None:
 
 @pytest.mark.django_db
 def test_build_without_demands(reference_data: Any) -> None:
-    summary = build_demo(scale=0.02, seed=3, today=TODAY, demands=False)
+    summary = build_demo(scale=0.02, seed=3, today=TODAY, demands=False, policies=False)
     assert summary.demands is None and not Demand.objects.exists()

@@ -382,3 +382,32 @@ def test_changing_an_enterprises_figures_rematches_it_and_tells_it(
         )
     )
     assert told == {world.user(Role.ENTERPRISE).username, world.user(Role.LIAISON).username}
+
+
+def test_the_office_notifies_every_matched_enterprise_at_once(world: World) -> None:
+    entry = _entry(world)
+    other = make_enterprise(world.home.park, "另一家电气有限公司")
+    revenue(other, 2024, 3000)
+    actions.rematch_policy(policy=entry.policy, at=AT)
+    told = actions.notify_matched_entries(
+        policy=entry.policy, actor=world.user(Role.SERVICE_OFFICE), period=2025, at=AT
+    )
+    assert told == 2
+    states = set(Fulfilment.objects.filter(policy=entry.policy).values_list("state", flat=True))
+    assert states == {FulfilmentState.NOTIFIED}
+    assert FulfilmentEvent.objects.filter(action="notify").count() == 2
+    # Another park's office may not, and nothing is left to tell anyway.
+    assert (
+        actions.notify_matched_entries(
+            policy=entry.policy, actor=world.other_user(Role.SERVICE_OFFICE), period=2025
+        )
+        == 0
+    )
+
+
+def test_policies_that_promise_no_money_stay_out_of_the_ledger(world: World) -> None:
+    revenue(world.home.enterprise, 2024, 2600)
+    policy = make_policy(world, kind="reduction")
+    published(world, policy)
+    change = actions.rematch_policy(policy=policy, at=AT)
+    assert change.entered and not Fulfilment.objects.filter(policy=policy).exists()

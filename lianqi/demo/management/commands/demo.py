@@ -50,6 +50,9 @@ class Command(BaseCommand):
         if summary.demands is not None:
             for line in summary.demands.lines():
                 self.stdout.write(line)
+        if summary.policies is not None:
+            for line in summary.policies.lines():
+                self.stdout.write(line)
         if not summary.industry_classes_loaded:
             self.stdout.write("  (GB/T 4754 classes not loaded: enterprises carry division codes)")
         self.stdout.write(self.style.SUCCESS(f"Done in {summary.seconds:.1f} s.\n"))
