@@ -118,7 +118,7 @@ def demo(args: argparse.Namespace) -> int:
         return 0
     if not settings.DEBUG:
         print("LIANQI_DEBUG is off: run `lianqi manage collectstatic` first so that styles are served.")
-    commands = [] if args.no_background else background_commands(settings.TASKS["default"]["BACKEND"])
+    commands = [] if args.no_background else background_commands(str(settings.TASKS["default"]["BACKEND"]))
     log_path = Path(settings.VAR_DIR) / "demo-background.log"
     if commands:
         names = ", ".join(command[0] for command in commands)
