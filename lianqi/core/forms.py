@@ -37,3 +37,30 @@ class StyledForm(StyledFormMixin, forms.Form):
 
 class StyledModelForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
     pass
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    """A file input that takes several files at once (a phone picks several photos)."""
+
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django's documented recipe), cleaned to a list — empty when
+    none was chosen, unless ``required=True``. Type, content and size are checked by the
+    action that stores them (`lianqi.core.uploads`), which names the file at fault."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            files = [single(item, initial) for item in data if item]
+        else:
+            files = [single(data, initial)] if data else []
+        if self.required and not files:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        return files

@@ -16,11 +16,11 @@ from django.utils.translation import gettext as _
 
 from lianqi.core import calendar_store, workdays
 from lianqi.core.scoping import path_visible
+from lianqi.core.uploads import check_upload
 from lianqi.enterprises.models import Enterprise
 from lianqi.org.models import Department, Staff
 
 from . import notify, workflow
-from .attachments import check_upload
 from .choices import Channel, DemandAction, DemandState, Outcome, RatingSource, Satisfaction, Venue
 from .models import (
     DEFAULT_DEADLINE_WORKDAYS,

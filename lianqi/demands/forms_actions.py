@@ -13,12 +13,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lianqi.core import workdays
-from lianqi.core.forms import StyledForm
+from lianqi.core.forms import MultipleFileField, StyledForm
 from lianqi.core.scoping import scope_queryset
+from lianqi.core.uploads import allowed_suffixes, max_bytes
 from lianqi.org.models import Department, Staff
 
 from . import actions, permissions, queries, workflow
-from .attachments import allowed_suffixes, max_bytes
 from .choices import OPEN_STATES, Outcome, Satisfaction, Venue
 from .choices import DemandAction as A
 from .models import Demand
@@ -244,7 +244,7 @@ class DemandActionForm(StyledForm):
 
     def _add_meeting_on(self) -> None:
         self._extra["meeting_on"] = forms.DateField(
-            label=gettext_lazy("会议日期"), widget=forms.DateInput(attrs={"type": "date"})
+            label=gettext_lazy("会议日期"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
         )
 
     def _add_owner(self) -> None:
@@ -329,29 +329,11 @@ def apply_errors(form: forms.Form, error: ValidationError) -> None:
             form.add_error(None, message)
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one field (Django's documented recipe); each is checked by the action."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> Any:
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data]
-        return [single(data, initial)] if data else []
-
-
 class AttachmentForm(StyledForm):
     """Upload files to a demand; type and size are checked by `actions.add_attachments`, the
     help text names the rule so that nobody has to guess it."""
 
-    attachments = MultipleFileField(label=gettext_lazy("上传附件"))
+    attachments = MultipleFileField(label=gettext_lazy("上传附件"), required=True)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -9,33 +9,13 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from lianqi.core.forms import StyledForm
+from lianqi.core.forms import MultipleFileField, StyledForm
+from lianqi.core.uploads import allowed_suffixes
 from lianqi.enterprises import otp
 from lianqi.org.forms import MobileField
 
-from .attachments import allowed_suffixes
 from .choices import Satisfaction
 from .models import Category
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input; cleans to a list (empty when none was chosen). Type and
-    size are checked by the action, which names the file at fault."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput())
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
-        one = super().clean
-        if isinstance(data, list | tuple):
-            return [one(item, initial) for item in data if item]
-        return [one(data, initial)] if data else []
 
 
 def _attachments_field(**kwargs: Any) -> MultipleFileField:

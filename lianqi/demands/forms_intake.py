@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from lianqi.core.forms import StyledForm
+from lianqi.core.forms import MultipleFileField, StyledForm
 from lianqi.core.roles import OFFICE_ROLES, Role, has_role
 from lianqi.enterprises.models import Enterprise
 from lianqi.org.forms import add_errors
@@ -44,27 +44,6 @@ def intake_mode(user: Any) -> str | None:
     if has_role(user, (Role.ENTERPRISE,)) and getattr(user, "enterprise_id", None):
         return IntakeMode.ENTERPRISE
     return None
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    """A file input that lets a phone pick several photos at once."""
-
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input; each is checked by the action (type, content, size)."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput())
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        if not data:
-            return []
-        files = data if isinstance(data, list | tuple) else [data]
-        return [super(MultipleFileField, self).clean(f, initial) for f in files]
 
 
 class EnterpriseChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]

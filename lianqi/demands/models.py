@@ -3,15 +3,13 @@ demand itself and its append-only event history. Writes go through `actions.py`.
 
 from __future__ import annotations
 
-import uuid
-from pathlib import Path
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lianqi.core.models import AppendOnlyModel, ScopedModel, TimeStampedModel
 from lianqi.core.search import normalise_search_text
+from lianqi.core.uploads import stored_name
 
 from .choices import OPEN_STATES, Channel, DemandState, Outcome, RatingSource, Satisfaction, Venue
 
@@ -220,10 +218,7 @@ class Demand(ScopedModel):
 
 
 def attachment_path(instance: DemandAttachment, filename: str) -> str:
-    # The stored name is random: the original name is kept in `name` and may reveal nothing
-    # about where the file lives or let one upload overwrite another.
-    suffix = Path(filename).suffix.lower()[:10]
-    return f"demands/{instance.at:%Y/%m}/{uuid.uuid4().hex}{suffix}"
+    return stored_name("demands", filename, instance.at)
 
 
 class DemandAttachment(models.Model):

@@ -143,7 +143,7 @@ class StaffForm(PreparedForm):
     phone = MobileField(required=False)
     is_active = forms.BooleanField(label=_("在岗"), required=False, initial=True)
     left_on = forms.DateField(
-        label=_("离岗日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("离岗日期"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
 
     def __init__(self, *args: Any, user: Any, instance: Staff | None = None, **kwargs: Any) -> None:

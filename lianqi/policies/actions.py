@@ -7,18 +7,21 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lianqi.core import calendar_store, workdays
+from lianqi.core.uploads import check_upload
 from lianqi.enterprises.choices import EnterpriseStatus
 from lianqi.enterprises.models import Enterprise
 from lianqi.rules import (
@@ -36,7 +39,7 @@ from lianqi.rules import (
 
 from . import workflow
 from .choices import FulfilmentAction, FulfilmentState, MatchVerdict, VersionState
-from .models import Fulfilment, FulfilmentEvent, Policy, PolicyMatch, PolicyVersion
+from .models import Fulfilment, FulfilmentEvent, FulfilmentMaterial, Policy, PolicyMatch, PolicyVersion
 from .subjects import enterprise_records
 
 #: Attributes the enterprise reports itself: a 免申即享 policy may not depend on them, since
@@ -312,36 +315,85 @@ UNPAID_KINDS = ("reduction", "entitlement", "qualification")
 
 
 def _tell_about_match(entry: Fulfilment, enterprise: Enterprise, at: dt.datetime) -> None:
-    """A new match is news for the enterprise's account users and for its liaison (in-app;
-    queued in this transaction, delivered after commit)."""
+    """A new match is news for the enterprise's account users and for its liaison."""
+    subject = _("%(enterprise)s 符合政策“%(policy)s”") % {
+        "enterprise": enterprise.name,
+        "policy": entry.policy.title,
+    }
+    body = (
+        _("无需申报，审核通过后直接兑现。") if entry.no_application else _("可在政策超市查看条件并在线申报。")
+    )
+    _tell(entry, enterprise, "match", subject, body, at, liaison=True)
+
+
+def _tell(
+    entry: Fulfilment,
+    enterprise: Enterprise,
+    step: str,
+    subject: str,
+    body: str,
+    at: dt.datetime,
+    *,
+    liaison: bool = False,
+    sms: bool = False,
+) -> None:
+    """Queue a message about a ledger entry (in this transaction; delivered after commit): in
+    the app to the enterprise's account users (and its liaison), and by SMS to the phone the
+    application gave. Once per step, entry and recipient."""
     from django.urls import reverse
 
     from lianqi.accounts.models import User
     from lianqi.notifications.actions import queue_notification
     from lianqi.notifications.models import Channel
 
-    policy = entry.policy
     recipients = list(User.objects.filter(enterprise=enterprise, is_active=True))
-    liaison_user = getattr(enterprise.liaison, "user", None) if enterprise.liaison_id else None
+    liaison_user = getattr(enterprise.liaison, "user", None) if liaison and enterprise.liaison_id else None
     if liaison_user is not None and liaison_user.is_active:
         recipients.append(liaison_user)
-    subject = _("%(enterprise)s 符合政策“%(policy)s”") % {
-        "enterprise": enterprise.name,
-        "policy": policy.title,
-    }
-    body = (
-        _("无需申报，审核通过后直接兑现。") if entry.no_application else _("可在政策超市查看条件并在线申报。")
-    )
+    link = reverse("policies:detail", args=[entry.policy_id])
     for user in recipients:
         queue_notification(
             channel=Channel.IN_APP,
             recipient=user,
             subject=subject,
             body=body,
-            link=reverse("policies:detail", args=[policy.pk]),
-            dedupe_key=f"policy-match:{entry.pk}:{user.pk}",
+            link=link,
+            dedupe_key=f"policy-{step}:{entry.pk}:{user.pk}",
             at=at,
         )
+    if sms and entry.applicant_phone:
+        queue_notification(
+            channel=Channel.SMS,
+            address=entry.applicant_phone,
+            subject=subject,
+            body=body,
+            dedupe_key=f"policy-{step}:{entry.pk}:sms",
+            at=at,
+        )
+
+
+#: What the enterprise is told after each of the administration's decisions.
+_DECISION_MESSAGES = {
+    FulfilmentAction.APPROVE: gettext_lazy("已批准，批准金额 %(amount)s 万元，将按期兑付。"),
+    FulfilmentAction.APPROVE_WITHOUT_APPLICATION: gettext_lazy(
+        "免申即享：无需申报，已批准 %(amount)s 万元，将按期兑付。"
+    ),
+    FulfilmentAction.DISBURSE: gettext_lazy("已兑付 %(amount)s 万元（凭证号 %(voucher)s）。"),
+    FulfilmentAction.REJECT: gettext_lazy("未通过：%(reason)s"),
+}
+
+
+def _tell_decision(entry: Fulfilment, action: str, at: dt.datetime) -> None:
+    message = _DECISION_MESSAGES.get(FulfilmentAction(action))
+    if message is None:
+        return
+    body = str(message) % {
+        "amount": entry.disbursed_amount if action == FulfilmentAction.DISBURSE else entry.approved_amount,
+        "voucher": entry.voucher_number,
+        "reason": entry.reject_reason,
+    }
+    subject = _("政策兑现：%(policy)s") % {"policy": entry.policy.title}
+    _tell(entry, entry.enterprise, str(action), subject, body, at, sms=True)
 
 
 def combined_ruleset(versions: list[PolicyVersion]) -> RuleSet:
@@ -590,6 +642,7 @@ def take_fulfilment_step(
         locked.last_changed_at = at
         locked.save()
         _record(locked, action, from_state, actor, note, at, amount=amount)
+        _tell_decision(locked, action, at)
     return locked
 
 
@@ -629,12 +682,21 @@ def apply_for_policy(
     text: str,
     name: str = "",
     phone: str = "",
+    materials: Sequence[UploadedFile] = (),
     at: dt.datetime | None = None,
 ) -> Fulfilment:
     """An enterprise applies online (一站办理) for a policy it fits or may fit (declaring its
-    self-declared conditions by applying): the ledger entry for this year is opened if the
-    platform had not matched it yet, and the application step is taken, in one transaction."""
+    self-declared conditions by applying), with its materials: the ledger entry for this year
+    is opened if the platform had not matched it yet, the application step is taken and the
+    files are stored, in one transaction; a refused file refuses the whole application."""
     at = at or timezone.now()
+    if len(materials) > MAX_MATERIALS:
+        raise ValidationError({"materials": _("申报材料最多 %(n)s 个文件") % {"n": MAX_MATERIALS}})
+    for upload in materials:
+        try:
+            check_upload(upload)
+        except ValidationError as error:
+            raise ValidationError({"materials": error.message_dict["attachments"]}) from error
     day = workdays.shanghai_date(at)
     version = version_on(policy, day)
     if version is None or not policy.is_active:
@@ -658,7 +720,7 @@ def apply_for_policy(
         )
         if created:
             _record(entry, "match", "", actor, _("企业自主申报"), at)
-        return take_fulfilment_step(
+        applied = take_fulfilment_step(
             entry=entry,
             action=FulfilmentAction.APPLY,
             actor=actor,
@@ -667,6 +729,22 @@ def apply_for_policy(
             data={"text": text, "name": name, "phone": phone},
             at=at,
         )
+        for upload in materials:
+            material = FulfilmentMaterial(
+                fulfilment=applied,
+                name=(upload.name or "")[-200:],
+                size=upload.size or 0,
+                content_type=(getattr(upload, "content_type", "") or "application/octet-stream")[:100],
+                uploaded_by=actor,
+                at=at,
+            )
+            material.file.save(upload.name or "file", upload, save=False)
+            material.save()
+        return applied
+
+
+#: How many files one application may carry.
+MAX_MATERIALS = 10
 
 
 # --- Policies and rule files -----------------------------------------------------------------

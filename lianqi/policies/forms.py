@@ -7,7 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lianqi.core.forms import StyledForm
+from lianqi.core.forms import MultipleFileField, StyledForm
+from lianqi.core.uploads import allowed_suffixes
 from lianqi.org.models import Department
 
 from .choices import PolicyKind, PolicyLevel
@@ -66,15 +67,21 @@ def _step_fields() -> dict[str, forms.Field]:
         "amount": forms.DecimalField(
             label=_("金额（万元）"), max_digits=14, decimal_places=2, min_value=0.01
         ),
-        "disbursed_on": forms.DateField(label=_("兑付日期"), widget=forms.DateInput(attrs={"type": "date"})),
+        "disbursed_on": forms.DateField(
+            label=_("兑付日期"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+        ),
         "voucher": forms.CharField(label=_("凭证号"), max_length=60),
         "reason": forms.CharField(label=_("不予通过理由"), max_length=200),
+        "materials": MultipleFileField(
+            label=_("申报材料"), help_text=_("可多选；支持：%(types)s") % {"types": allowed_suffixes()}
+        ),
     }
 
 
 class FulfilmentStepForm(StyledForm):
     """The form of one ledger step, built from the step's needs (plus contact fields for an
-    application), so each step's form is written once."""
+    application, and its materials where the page takes files), so each step's form is
+    written once."""
 
     def __init__(
         self,
@@ -82,6 +89,7 @@ class FulfilmentStepForm(StyledForm):
         needs: tuple[str, ...],
         initial_amount: Any = None,
         versioned: bool = True,
+        materials: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -89,7 +97,11 @@ class FulfilmentStepForm(StyledForm):
             # The version the page showed: a step based on a stale page is refused.
             self.fields["expected_version"] = forms.IntegerField(widget=forms.HiddenInput)
         available = _step_fields()
-        names = list(needs) + (["name", "phone"] if "text" in needs else [])
+        names = (
+            list(needs)
+            + (["name", "phone"] if "text" in needs else [])
+            + (["materials"] if materials else [])
+        )
         for name in names:
             self.fields[name] = available[name]
         if "amount" in self.fields and initial_amount is not None:

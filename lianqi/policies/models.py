@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lianqi.core.models import AppendOnlyModel, ScopedModel, TimeStampedModel
 from lianqi.core.search import normalise_search_text
+from lianqi.core.uploads import stored_name
 
 from .choices import FulfilmentState, MatchVerdict, PolicyKind, PolicyLevel, VersionState
 
@@ -247,3 +248,37 @@ class FulfilmentEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.fulfilment_id}: {self.action} {self.from_state} → {self.to_state}"
+
+
+def materials_path(instance: FulfilmentMaterial, filename: str) -> str:
+    return stored_name("policies", filename, instance.at)
+
+
+class FulfilmentMaterial(models.Model):
+    """A document an enterprise hands in with its application (申报材料): checked for type,
+    content and size when it is stored (`lianqi.core.uploads`)."""
+
+    fulfilment = models.ForeignKey(
+        Fulfilment, on_delete=models.PROTECT, related_name="materials", verbose_name=_("兑现台账")
+    )
+    file = models.FileField(_("文件"), upload_to=materials_path, max_length=200)
+    name = models.CharField(_("文件名"), max_length=200)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    content_type = models.CharField(_("文件类型"), max_length=100)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("上传人"),
+    )
+    at = models.DateTimeField(_("上传时间"))
+
+    class Meta:
+        verbose_name = _("申报材料")
+        verbose_name_plural = _("申报材料")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name

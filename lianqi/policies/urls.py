@@ -21,5 +21,10 @@ urlpatterns = [
     path("ledger/", views_ledger.LedgerView.as_view(), name="ledger"),
     path("ledger/export/", views_ledger.LedgerExportView.as_view(), name="ledger_export"),
     path("ledger/<int:pk>/", views_ledger.FulfilmentDetailView.as_view(), name="fulfilment"),
+    path(
+        "ledger/<int:pk>/materials/<int:material_pk>/",
+        views_ledger.MaterialDownloadView.as_view(),
+        name="material",
+    ),
     path("ledger/<int:pk>/<str:action>/", views_ledger.FulfilmentStepView.as_view(), name="fulfilment_step"),
 ]

@@ -55,7 +55,7 @@ class CodePolicyView(CodeTokenMixin):
             "fit": fit,
             "entries": entries,
             "can_apply": can_apply,
-            "form": form or FulfilmentStepForm(needs=("text",), versioned=False),
+            "form": form or FulfilmentStepForm(needs=("text",), versioned=False, materials=True),
         }
 
     def get(self, request: HttpRequest, token: str, pk: int) -> HttpResponse:
@@ -67,7 +67,9 @@ class CodePolicyView(CodeTokenMixin):
         if contact is None:
             messages.error(request, _("请先验证手机号"))
             return self.to_confirm(request.path)
-        form = FulfilmentStepForm(request.POST, needs=("text",), versioned=False)
+        form = FulfilmentStepForm(
+            request.POST, request.FILES, needs=("text",), versioned=False, materials=True
+        )
         if form.is_valid():
             try:
                 actions.apply_for_policy(
@@ -75,6 +77,7 @@ class CodePolicyView(CodeTokenMixin):
                     enterprise=self.enterprise,
                     actor=None,
                     text=form.cleaned_data["text"],
+                    materials=form.cleaned_data.get("materials", []),
                     name=contact.name,
                     phone=contact.phone,
                 )

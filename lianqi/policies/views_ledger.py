@@ -8,8 +8,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -146,6 +146,7 @@ class FulfilmentDetailView(RoleRequiredMixin, View):
         allowed = workflow.allowed_actions(entry, request.user)
         context = {
             "entry": entry,
+            "materials": entry.materials.all(),
             "events": entry.events.select_related("actor"),
             "steps": [(action, action.label, _step_form(entry, action)) for action in allowed],
             "overdue": queries.overdue_fulfilments(
@@ -239,7 +240,7 @@ class PolicyApplyView(RoleRequiredMixin, View):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         policy = self._policy(request, pk)
-        form = FulfilmentStepForm(needs=("text",), versioned=False)
+        form = FulfilmentStepForm(needs=("text",), versioned=False, materials=True)
         return render(request, "policies/apply.html", {"policy": policy, "form": form})
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -247,7 +248,9 @@ class PolicyApplyView(RoleRequiredMixin, View):
         enterprise = _own_enterprise(request.user)
         if enterprise is None:
             raise Http404
-        form = FulfilmentStepForm(request.POST, needs=("text",), versioned=False)
+        form = FulfilmentStepForm(
+            request.POST, request.FILES, needs=("text",), versioned=False, materials=True
+        )
         if form.is_valid():
             try:
                 entry = actions.apply_for_policy(
@@ -255,6 +258,7 @@ class PolicyApplyView(RoleRequiredMixin, View):
                     enterprise=enterprise,
                     actor=request.user,
                     text=form.cleaned_data["text"],
+                    materials=form.cleaned_data.get("materials", []),
                     name=form.cleaned_data.get("name", ""),
                     phone=form.cleaned_data.get("phone", ""),
                 )
@@ -266,3 +270,14 @@ class PolicyApplyView(RoleRequiredMixin, View):
                 messages.success(request, _("申报已提交，请留意审核进度"))
                 return redirect("policies:fulfilment", pk=entry.pk)
         return render(request, "policies/apply.html", {"policy": policy, "form": form}, status=400)
+
+
+class MaterialDownloadView(RoleRequiredMixin, View):
+    """An application's document, for whoever may see the ledger entry (404 otherwise)."""
+
+    allowed_roles = LEDGER_ROLES
+
+    def get(self, request: HttpRequest, pk: int, material_pk: int) -> FileResponse:
+        entry = _entry(request, pk)
+        material = get_object_or_404(entry.materials.all(), pk=material_pk)
+        return FileResponse(material.file.open("rb"), as_attachment=True, filename=material.name)

@@ -153,3 +153,38 @@ def test_no_application_beneficiaries_are_approved_in_one_go(world: World) -> No
     assert entry.state == FulfilmentState.APPROVED and entry.approved_amount == entry.promised_amount
     none_chosen = leader.post(url, {})
     assert none_chosen.status_code == 400
+
+
+def test_an_application_carries_its_materials_and_a_refused_file_stores_nothing(world: World) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    revenue(world.home.enterprise, timezone.localdate().year - 1, 2600)
+    policy = _published(world)
+    enterprise = _client(world.user(Role.ENTERPRISE))
+    url = reverse("policies:apply", args=[policy.pk])
+    bad = SimpleUploadedFile("报表.pdf", b"MZ\x90\x00", "application/pdf")
+    refused = enterprise.post(url, {"text": "申请培育奖励", "materials": [bad]})
+    assert refused.status_code == 400 and "内容与文件类型不符" in refused.content.decode()
+    assert not Fulfilment.objects.filter(policy=policy, state=FulfilmentState.APPLIED).exists()
+    good = SimpleUploadedFile("2025年度财务报表.pdf", b"%PDF-1.4 test", "application/pdf")
+    assert enterprise.post(url, {"text": "申请培育奖励", "materials": [good]}).status_code == 302
+    entry = Fulfilment.objects.get(policy=policy)
+    material = entry.materials.get()
+    office = _client(world.user(Role.SERVICE_OFFICE))
+    page = office.get(reverse("policies:fulfilment", args=[entry.pk])).content.decode()
+    assert "2025年度财务报表.pdf" in page
+    download = office.get(reverse("policies:material", args=[entry.pk, material.pk]))
+    assert b"".join(download.streaming_content) == b"%PDF-1.4 test"  # type: ignore[attr-defined]
+    stranger = _client(world.other_user(Role.SERVICE_OFFICE))
+    assert stranger.get(reverse("policies:material", args=[entry.pk, material.pk])).status_code == 404
+
+
+def test_the_enterprise_is_told_of_approval_and_payment(world: World) -> None:
+    from lianqi.notifications.models import Notification
+
+    entry = home_entry(world, no_application=True)
+    actions.approve_without_application(entries=[entry], actor=world.user(Role.LEADER))
+    told = Notification.objects.filter(
+        recipient=world.user(Role.ENTERPRISE), subject__contains=entry.policy.title
+    )
+    assert told.filter(body__contains="免申即享").exists()

@@ -1,9 +1,12 @@
-"""What a demand's attachment may be: a document or picture of a known type, within the size
-limit. Checked before anything is stored, so a refused file leaves no trace."""
+"""What an uploaded document may be (a demand's attachment, a policy application's materials):
+a document or picture of a known type, within the size limit. Checked before anything is
+stored, so a refused file leaves no trace."""
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -64,3 +67,11 @@ def check_upload(upload: UploadedFile) -> None:
         upload.seek(0)
         if not any(head.startswith(sig) for sig in signatures):
             raise ValidationError({"attachments": _("“%(name)s”的内容与文件类型不符") % {"name": name}})
+
+
+def stored_name(folder: str, filename: str, at: Any) -> str:
+    """Where an uploaded file is kept: `folder/YYYY/MM/<random>.<suffix>`. The name is random:
+    the original is kept on the row, and may neither reveal where the file lives nor let one
+    upload overwrite another."""
+    suffix = Path(filename).suffix.lower()[:10]
+    return f"{folder}/{at:%Y/%m}/{uuid.uuid4().hex}{suffix}"
