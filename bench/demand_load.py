@@ -5,7 +5,7 @@
 Builds the demo park (with its year of demands) in the given PostgreSQL database once, serves
 it with gunicorn under production settings (`bench/settings_load.py`), and drives it with locust
 (`bench/locust_demands.py`): office, handler, liaison and leader accounts opening their pages,
-searching, reading demands and filing new ones through the API, 1–3 s between clicks. First one
+searching, reading demands and filing new ones through the API, 5–15 s between clicks. First one
 user alone for the baseline, then the full crowd, both in this run; prints per endpoint the
 requests, failures, p50/p95 and the p95 ratio under load to the lone user's. Fails (exit 1) on
 any error: a 5xx, a refused connection or a timeout.
@@ -80,6 +80,8 @@ def _locust(host: str, users: int, rate: float, duration: str, prefix: Path) -> 
             host,
             "--csv",
             str(prefix),
+            # Figures of the steady state: the statistics restart once every user has logged in.
+            "--reset-stats",
             "--loglevel",
             "WARNING",
         ],
@@ -102,8 +104,8 @@ def _locust(host: str, users: int, rate: float, duration: str, prefix: Path) -> 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--users", type=int, default=200)
-    parser.add_argument("--spawn-rate", type=float, default=20)
-    parser.add_argument("--duration", default="90s")
+    parser.add_argument("--spawn-rate", type=float, default=4)
+    parser.add_argument("--duration", default="150s")
     parser.add_argument("--baseline-duration", default="40s")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")

@@ -1,9 +1,10 @@
 """The mixed load of `demand_load.py`: demo users of every staff role and the enterprise work
 through the demand pages and API as they would in a working day. Read by locust; not run alone.
 
-Each simulated user logs in once as one of the demo accounts and then, with 1–3 s between
-clicks, opens the pages of its role; a few liaisons file demands through the API. A 409
-(someone else changed the demand first) is a correct answer under contention, not an error."""
+Each simulated user logs in once as one of the demo accounts and then, with 5–15 s between
+clicks (a person reads the page before the next click), opens the pages of its role; some
+liaisons file demands through the API. A 409 (someone else changed the demand first) is a
+correct answer under contention, not an error."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 class _DemoUser(HttpUser):
     abstract = True
-    wait_time = between(1, 3)
+    wait_time = between(5, 15)
     username = ""
     demand_ids: list[int] = []
 

@@ -25,7 +25,9 @@ def visible(user: Any) -> QuerySet[Demand]:
     matched = False
     staff = getattr(user, "staff", None) if has_role(user, STAFF_ROLES) else None
     if staff is not None and has_role(user, (Role.LIAISON,)):
-        condition |= Q(enterprise__liaison=staff) | Q(liaison=staff)
+        # Also the ones they raised for an enterprise they do not serve (met at an event, say):
+        # whoever took a demand in can follow it.
+        condition |= Q(enterprise__liaison=staff) | Q(liaison=staff) | Q(raised_by=user)
         matched = True
     if staff is not None and staff.department_id and has_role(user, (Role.DEPARTMENT_HANDLER,)):
         condition |= Q(lead_department_id=staff.department_id) | Q(co_departments=staff.department_id)

@@ -427,3 +427,21 @@ def test_the_schema_describes_the_demand_endpoints(db: Any) -> None:
     listing = paths["/api/v1/demands/"]["get"]
     names = {p["name"] for p in listing["parameters"]}
     assert {"state", "category", "department", "enterprise", "overdue", "q", "page", "page_size"} <= names
+
+
+def test_a_liaison_who_raises_a_demand_for_another_liaisons_enterprise_can_follow_it(world: Any) -> None:
+    """Found under load: the demand was stored, then reading it back for the answer failed."""
+    from lianqi.core.testing.world import make_enterprise
+    from lianqi.org.models import Staff
+
+    colleague = Staff.objects.create(jurisdiction=world.home.park, name="同事")
+    theirs = make_enterprise(world.home.park, "同事联系的电机有限公司", liaison=colleague)
+    client = Client()
+    client.force_login(world.user("liaison"))
+    response = client.post(
+        "/api/v1/demands/",
+        json.dumps({"enterprise": theirs.pk, "category": category().pk, "description": "展会上企业反映招工难"}),
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    assert client.get(f"/api/v1/demands/{response.json()['id']}/").status_code == 200
