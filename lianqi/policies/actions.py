@@ -175,6 +175,23 @@ def _rematch_after_commit(policy_id: int) -> None:
     transaction.on_commit(lambda: rematch_policy_task.enqueue(policy_id))
 
 
+def versions_on(policies: list[Policy], day: dt.date) -> list[PolicyVersion]:
+    """The version in force on `day` of each of `policies` that has one, in one query (an
+    enterprise's re-matching reads every policy over it)."""
+    found: dict[int, PolicyVersion] = {}
+    candidates = (
+        PolicyVersion.objects.filter(
+            policy__in=[p.pk for p in policies], state=VersionState.PUBLISHED, valid_from__lte=day
+        )
+        .exclude(valid_to__lt=day)
+        .select_related("policy")
+        .order_by("policy_id", "-valid_from")
+    )
+    for version in candidates:
+        found.setdefault(version.policy_id, version)
+    return [found[p.pk] for p in policies if p.pk in found]
+
+
 def version_on(policy: Policy, day: dt.date) -> PolicyVersion | None:
     """The published version of `policy` in force on `day`."""
     return (
@@ -444,7 +461,7 @@ def rematch_policies(
             (m.policy_id, m.enterprise_id): m
             for m in PolicyMatch.objects.filter(policy__in=[p.pk for p in locked])
         }
-        versions = [v for v in (version_on(p, day) for p in locked if p.is_active) if v is not None]
+        versions = versions_on([p for p in locked if p.is_active], day)
         found: dict[tuple[int, int], tuple[str, Decimal | None, PolicyVersion]] = {}
         paths: dict[int, str] = {}
         if versions:
@@ -493,7 +510,7 @@ def rematch_enterprise(*, enterprise: Enterprise, at: dt.datetime | None = None)
             if c == "/"
         ]
         policies = list(Policy.objects.filter(is_active=True, jurisdiction_path__in=ancestors))
-        versions = [v for v in (version_on(p, day) for p in policies) if v is not None]
+        versions = versions_on(policies, day)
         existing = {
             (m.policy_id, m.enterprise_id): m for m in PolicyMatch.objects.filter(enterprise=enterprise)
         }

@@ -34,7 +34,7 @@ from lianqi.rules import (
 )
 from lianqi.rules.model import walk
 
-from .actions import combined_ruleset, parse_policy_rule, version_on
+from .actions import combined_ruleset, parse_policy_rule, version_on, versions_on
 from .choices import FulfilmentState, MatchVerdict, VersionState
 from .models import Fulfilment, Policy, PolicyMatch, PolicyVersion
 from .permissions import policies_for_enterprise
@@ -66,7 +66,7 @@ def policies_for(enterprise: Enterprise, *, day: dt.date) -> PoliciesForEnterpri
     """Match one enterprise against every policy in force over its jurisdiction on `day`,
     live (milliseconds), with the explanation of each verdict and the near misses."""
     policies = {p.code: p for p in policies_for_enterprise(enterprise)}
-    versions = [v for v in (version_on(p, day) for p in policies.values()) if v is not None]
+    versions = versions_on(list(policies.values()), day)
     result = PoliciesForEnterprise()
     if not versions:
         return result
