@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from lianqi.accounts.models import User
-from lianqi.core.roles import OFFICE_ROLES, has_role
+from lianqi.core.roles import OFFICE_ROLES, Role, has_role
 from lianqi.core.scoping import path_visible
 from lianqi.org.models import Department, Jurisdiction
 
@@ -26,10 +26,17 @@ NAME_LENGTH = Category._meta.get_field("name").max_length or 40
 
 
 def _check_office(actor: User | None) -> None:
-    # The catalogue decides how every demand is routed: only the service office and the
-    # administrator change it (None is a management command).
+    # A jurisdiction's routing decides where its demands go: its service office and the
+    # administrator set it (None is a management command).
     if actor is not None and not has_role(actor, OFFICE_ROLES):
         raise PermissionDenied(_("只有营商办或管理员可以维护诉求类别"))
+
+
+def _check_administrator(actor: User | None) -> None:
+    # The catalogue itself is shared by every jurisdiction: one park's office renaming a
+    # category would rename it for all, so only the administrator changes it.
+    if actor is not None and not has_role(actor, (Role.ADMIN,)):
+        raise PermissionDenied(_("诉求类别为各辖区共用，只有管理员可以增改"))
 
 
 def _check_deadline(value: Any, field: str = "deadline_workdays") -> None:
@@ -82,7 +89,7 @@ def create_category(
 ) -> Category:
     """Add a category to the shared catalogue, with its default reply deadline (1–60 working
     days) and its position in the lists. Names are unique."""
-    _check_office(actor)
+    _check_administrator(actor)
     name = _clean_values(name, deadline_workdays, order, exclude_pk=None)
     with transaction.atomic():
         category = Category(name=name, deadline_workdays=deadline_workdays, order=order, is_active=is_active)
@@ -94,7 +101,7 @@ def update_category(
 ) -> Category:
     """Rename a category, change its default deadline, its position, or switch it off. A
     switched-off category is no longer offered for new demands; existing demands keep it."""
-    _check_office(actor)
+    _check_administrator(actor)
     with transaction.atomic():
         locked = Category.objects.select_for_update().get(pk=category.pk)
         name = _clean_values(name, deadline_workdays, order, exclude_pk=locked.pk)

@@ -15,7 +15,7 @@ from django.views import View
 
 from lianqi.accounts.permissions import acting_user
 from lianqi.core.excel import Column, write_workbook
-from lianqi.core.roles import OFFICE_ROLES
+from lianqi.core.roles import OFFICE_ROLES, Role, has_role
 from lianqi.core.views import RoleRequiredMixin, xlsx_download
 from lianqi.org.forms import add_errors
 from lianqi.org.models import Jurisdiction
@@ -55,6 +55,7 @@ class CategoryListView(CatalogueView):
     def get(self, request: HttpRequest) -> HttpResponse:
         context = {
             "rows": catalogue_rows(request.user),
+            "can_edit_catalogue": has_role(request.user, (Role.ADMIN,)),
             "jurisdiction": getattr(request.user, "jurisdiction", None),
         }
         return render(request, "demands/catalogue_list.html", context)
@@ -90,7 +91,9 @@ class CategoryExportView(CatalogueView):
 
 
 class CategoryCreateView(CatalogueView):
-    """Add a category to the shared catalogue."""
+    """Add a category to the shared catalogue (administrators: it is every park's)."""
+
+    allowed_roles = (Role.ADMIN,)
 
     def get(self, request: HttpRequest) -> HttpResponse:
         return render(request, "demands/catalogue_form.html", {"form": CategoryForm()})
@@ -109,7 +112,10 @@ class CategoryCreateView(CatalogueView):
 
 
 class CategoryUpdateView(CatalogueView):
-    """Rename a category, change its default deadline or order, switch it on or off."""
+    """Rename a category, change its default deadline or order, switch it on or off
+    (administrators: the catalogue is every park's)."""
+
+    allowed_roles = (Role.ADMIN,)
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         category = get_object_or_404(Category, pk=pk)
