@@ -45,7 +45,7 @@ def catalogue_rows(user: Any) -> list[tuple[Category, CategoryRouting | None]]:
 class CatalogueView(RoleRequiredMixin, View):
     """The catalogue's pages are the service office's (and the administrator's)."""
 
-    allowed_roles = OFFICE_ROLES
+    allowed_roles: tuple[str, ...] = tuple(OFFICE_ROLES)
 
 
 class CategoryListView(CatalogueView):

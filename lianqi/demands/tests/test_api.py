@@ -440,7 +440,9 @@ def test_a_liaison_who_raises_a_demand_for_another_liaisons_enterprise_can_follo
     client.force_login(world.user("liaison"))
     response = client.post(
         "/api/v1/demands/",
-        json.dumps({"enterprise": theirs.pk, "category": category().pk, "description": "展会上企业反映招工难"}),
+        json.dumps(
+            {"enterprise": theirs.pk, "category": category().pk, "description": "展会上企业反映招工难"}
+        ),
         content_type="application/json",
     )
     assert response.status_code == 201
