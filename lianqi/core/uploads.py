@@ -38,15 +38,16 @@ def allowed_suffixes() -> str:
     return "、".join(s.lstrip(".") for s in SIGNATURES)
 
 
-def check_upload(upload: UploadedFile) -> None:
+def check_upload(upload: UploadedFile, field: str = "attachments") -> None:
     """Refuse a file of a type not in `SIGNATURES`, one whose content does not match its
-    suffix, an empty one, or one over the limit, naming the file and the rule."""
+    suffix, an empty one, or one over the limit, naming the file and the rule (an error on
+    `field`, the form field the files came in)."""
     name = upload.name or ""
     suffix = Path(name).suffix.lower()
     if suffix not in SIGNATURES:
         raise ValidationError(
             {
-                "attachments": _("“%(name)s”的文件类型不被接受，可上传：%(types)s")
+                field: _("“%(name)s”的文件类型不被接受，可上传：%(types)s")
                 % {"name": name, "types": allowed_suffixes()}
             }
         )
@@ -54,19 +55,19 @@ def check_upload(upload: UploadedFile) -> None:
     if size > max_bytes():
         raise ValidationError(
             {
-                "attachments": _("“%(name)s”超过 %(limit)s MB 的大小限制")
+                field: _("“%(name)s”超过 %(limit)s MB 的大小限制")
                 % {"name": name, "limit": max_bytes() // (1024 * 1024)}
             }
         )
     if size == 0:
-        raise ValidationError({"attachments": _("“%(name)s”是空文件") % {"name": name}})
+        raise ValidationError({field: _("“%(name)s”是空文件") % {"name": name}})
     signatures = SIGNATURES[suffix]
     if signatures is not None:
         upload.seek(0)
         head = upload.read(8)
         upload.seek(0)
         if not any(head.startswith(sig) for sig in signatures):
-            raise ValidationError({"attachments": _("“%(name)s”的内容与文件类型不符") % {"name": name}})
+            raise ValidationError({field: _("“%(name)s”的内容与文件类型不符") % {"name": name}})
 
 
 def stored_name(folder: str, filename: str, at: Any) -> str:
@@ -75,3 +76,14 @@ def stored_name(folder: str, filename: str, at: Any) -> str:
     upload overwrite another."""
     suffix = Path(filename).suffix.lower()[:10]
     return f"{folder}/{at:%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+def store_upload(document: Any, upload: UploadedFile) -> None:
+    """Save `upload` into `document` (a model with `file`, `name`, `size`, `content_type`,
+    its other fields already set), keeping the original name on the row and a random one on
+    disk (`stored_name`)."""
+    document.name = (upload.name or "")[-200:]
+    document.size = upload.size or 0
+    document.content_type = (getattr(upload, "content_type", "") or "application/octet-stream")[:100]
+    document.file.save(upload.name or "file", upload, save=False)
+    document.save()

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from lianqi.core import calendar_store, workdays
 from lianqi.core.scoping import path_visible
-from lianqi.core.uploads import check_upload
+from lianqi.core.uploads import check_upload, store_upload
 from lianqi.enterprises.models import Enterprise
 from lianqi.org.models import Department, Staff
 
@@ -217,17 +217,8 @@ def _check_uploads(uploads: Sequence[UploadedFile], *, already: int) -> None:
 
 
 def _store_attachment(demand: Demand, upload: UploadedFile, actor: Any, at: dt.datetime) -> DemandAttachment:
-    attachment = DemandAttachment(
-        demand=demand,
-        name=(upload.name or "")[-200:],
-        size=upload.size or 0,
-        content_type=(getattr(upload, "content_type", "") or "application/octet-stream")[:100],
-        uploaded_by=actor,
-        by_enterprise=actor is None,
-        at=at,
-    )
-    attachment.file.save(upload.name or "file", upload, save=False)
-    attachment.save()
+    attachment = DemandAttachment(demand=demand, uploaded_by=actor, by_enterprise=actor is None, at=at)
+    store_upload(attachment, upload)
     return attachment
 
 

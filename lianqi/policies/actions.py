@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lianqi.core import calendar_store, workdays
-from lianqi.core.uploads import check_upload
+from lianqi.core.uploads import check_upload, store_upload
 from lianqi.enterprises.choices import EnterpriseStatus
 from lianqi.enterprises.models import Enterprise
 from lianqi.rules import (
@@ -38,7 +38,7 @@ from lianqi.rules import (
 )
 
 from . import workflow
-from .choices import FulfilmentAction, FulfilmentState, MatchVerdict, VersionState
+from .choices import FulfilmentAction, FulfilmentState, MatchVerdict, PolicyKind, VersionState
 from .models import Fulfilment, FulfilmentEvent, FulfilmentMaterial, Policy, PolicyMatch, PolicyVersion
 from .subjects import enterprise_records
 
@@ -328,7 +328,7 @@ def _open_fulfilments(
 
 
 #: Policy kinds that promise no money: they are matched and shown, not followed in the ledger.
-UNPAID_KINDS = ("reduction", "entitlement", "qualification")
+UNPAID_KINDS = (PolicyKind.REDUCTION, PolicyKind.ENTITLEMENT, PolicyKind.QUALIFICATION)
 
 
 def _tell_about_match(entry: Fulfilment, enterprise: Enterprise, at: dt.datetime) -> None:
@@ -710,10 +710,7 @@ def apply_for_policy(
     if len(materials) > MAX_MATERIALS:
         raise ValidationError({"materials": _("申报材料最多 %(n)s 个文件") % {"n": MAX_MATERIALS}})
     for upload in materials:
-        try:
-            check_upload(upload)
-        except ValidationError as error:
-            raise ValidationError({"materials": error.message_dict["attachments"]}) from error
+        check_upload(upload, field="materials")
     day = workdays.shanghai_date(at)
     version = version_on(policy, day)
     if version is None or not policy.is_active:
@@ -747,16 +744,7 @@ def apply_for_policy(
             at=at,
         )
         for upload in materials:
-            material = FulfilmentMaterial(
-                fulfilment=applied,
-                name=(upload.name or "")[-200:],
-                size=upload.size or 0,
-                content_type=(getattr(upload, "content_type", "") or "application/octet-stream")[:100],
-                uploaded_by=actor,
-                at=at,
-            )
-            material.file.save(upload.name or "file", upload, save=False)
-            material.save()
+            store_upload(FulfilmentMaterial(fulfilment=applied, uploaded_by=actor, at=at), upload)
         return applied
 
 
@@ -819,7 +807,7 @@ def update_policy(*, policy: Policy, actor: Any, **fields: Any) -> Policy:
         for name, value in fields.items():
             setattr(locked, name, value)
         if locked.no_application:
-            version = version_on(locked, workdays.shanghai_date(timezone.now()))
+            version = version_on(locked, timezone.localdate())
             if version is not None:
                 _check_no_application(locked, parse_policy_rule(locked, version.rule))
         locked.full_clean()

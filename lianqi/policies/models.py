@@ -5,8 +5,6 @@ engine in `lianqi.rules`."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -105,9 +103,6 @@ class PolicyVersion(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.policy.code} v{self.number}"
-
-    def covers(self, day: Any) -> bool:
-        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
 
 
 class PolicyMatch(models.Model):

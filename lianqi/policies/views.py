@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
-from lianqi.core import workdays
 from lianqi.core.excel import Column, write_workbook
 from lianqi.core.roles import STAFF_ROLES, Role, has_role
 from lianqi.core.scoping import get_object_or_404_scoped, path_visible, scope_queryset
@@ -22,19 +21,15 @@ from lianqi.org.permissions import departments_visible
 from . import queries
 from .actions import version_on
 from .forms import PolicyFilterForm
-from .models import Policy, PolicyMatch
-from .permissions import policies_for_enterprise, policies_visible
+from .models import PolicyMatch
+from .permissions import policies_visible
 
 READ_ROLES = (*STAFF_ROLES, Role.ENTERPRISE)
 
 
-def _today() -> Any:
-    return workdays.shanghai_date(timezone.now())
-
-
 def _filtered(request: HttpRequest) -> tuple[PolicyFilterForm, Any]:
     form = PolicyFilterForm(request.GET or None, departments=departments_visible(request.user))
-    queryset = queries.policy_list(policies_visible(request.user), day=_today(), **form.filters())
+    queryset = queries.policy_list(policies_visible(request.user), day=timezone.localdate(), **form.filters())
     return form, queryset
 
 
@@ -111,7 +106,7 @@ class PolicyDetailView(RoleRequiredMixin, View):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         policy = get_object_or_404_scoped(policies_visible(request.user).select_related("department"), pk=pk)
-        day = _today()
+        day = timezone.localdate()
         version = version_on(policy, day)
         outline, benefit = queries.rule_outline(version, day=day) if version is not None else ([], "")
         context: dict[str, Any] = {
@@ -161,10 +156,5 @@ class PoliciesForMeView(RoleRequiredMixin, View):
         enterprise = _own_enterprise(request.user)
         if enterprise is None:
             raise Http404
-        found = queries.policies_for(enterprise, day=_today())
+        found = queries.policies_for(enterprise, day=timezone.localdate())
         return render(request, "policies/for_me.html", {"enterprise": enterprise, "found": found})
-
-
-def policy_for_code(enterprise: Enterprise, pk: int) -> Policy:
-    """A policy an enterprise may see through its code, or 404."""
-    return get_object_or_404_scoped(policies_for_enterprise(enterprise), pk=pk)

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lianqi.core.scoping import get_object_or_404_scoped
@@ -20,14 +21,13 @@ from . import actions, queries, workflow
 from .forms import FulfilmentStepForm
 from .models import Fulfilment, Policy
 from .permissions import policies_for_enterprise
-from .views import _today
 
 
 class CodePoliciesView(CodeTokenMixin):
     """`/c/<token>/policies/`: 一键智配 for the enterprise behind the code."""
 
     def get(self, request: HttpRequest, token: str) -> HttpResponse:
-        found = queries.policies_for(self.enterprise, day=_today())
+        found = queries.policies_for(self.enterprise, day=timezone.localdate())
         return render(request, "policies/code_list.html", {**self.base_context(), "found": found})
 
 
@@ -39,7 +39,7 @@ class CodePolicyView(CodeTokenMixin):
         return get_object_or_404_scoped(policies_for_enterprise(self.enterprise), pk=pk)
 
     def _context(self, policy: Policy, form: FulfilmentStepForm | None = None) -> dict[str, Any]:
-        day = _today()
+        day = timezone.localdate()
         version = actions.version_on(policy, day)
         outline, benefit = queries.rule_outline(version, day=day) if version is not None else ([], "")
         found = queries.policies_for(self.enterprise, day=day)

@@ -4,7 +4,6 @@ publishing with validity dates."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -16,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from lianqi.accounts.permissions import acting_user
-from lianqi.core import workdays
 from lianqi.core.roles import OFFICE_ROLES
 from lianqi.core.scoping import get_object_or_404_scoped, scope_queryset
 from lianqi.core.views import RoleRequiredMixin
@@ -57,10 +55,6 @@ from .models import Policy, PolicyVersion
 from .permissions import policies_visible
 
 WORKBENCH_ROLES = tuple(OFFICE_ROLES)
-
-
-def _today() -> dt.date:
-    return workdays.shanghai_date(timezone.now())
 
 
 def _editable(request: HttpRequest, pk: int) -> Policy:
@@ -129,7 +123,11 @@ def _starting_rule(policy: Policy) -> tuple[RuleSet | None, PolicyVersion | None
     """What the workbench opens with: the latest draft, else the version in force, else the
     latest version, else nothing (a blank tree)."""
     draft = policy.versions.filter(state=VersionState.DRAFT).order_by("-number").first()
-    base = draft or actions.version_on(policy, _today()) or policy.versions.order_by("-number").first()
+    base = (
+        draft
+        or actions.version_on(policy, timezone.localdate())
+        or policy.versions.order_by("-number").first()
+    )
     if base is None:
         return None, None
     return rules_from_data(base.rule, ENTERPRISE_CATALOGUE), draft
@@ -155,9 +153,9 @@ class WorkbenchView(RoleRequiredMixin, View):
         ruleset, draft = _starting_rule(policy)
         tables = rows_from_tables(rules_to_tables(ruleset)) if ruleset is not None else _blank_tables(policy)
         rule_row = tables[SHEET_RULES][0] if tables[SHEET_RULES] else {}
-        current = actions.version_on(policy, _today())
+        current = actions.version_on(policy, timezone.localdate())
         version_initial = {
-            "valid_from": draft.valid_from if draft else _today(),
+            "valid_from": draft.valid_from if draft else timezone.localdate(),
             "valid_to": draft.valid_to if draft else None,
             "note": draft.note if draft else "",
         }
@@ -290,7 +288,7 @@ class RuleImportView(RoleRequiredMixin, View):
                     policy=policy,
                     actor=acting_user(request),
                     rule=rules_to_data(ruleset),
-                    valid_from=draft.valid_from if draft else _today(),
+                    valid_from=draft.valid_from if draft else timezone.localdate(),
                     valid_to=draft.valid_to if draft else None,
                     note=_("由文件导入：%(name)s") % {"name": upload.name},
                     draft=draft,
@@ -318,7 +316,10 @@ class RuleExportView(RoleRequiredMixin, View):
         if number.isdigit():
             version = policy.versions.filter(number=int(number)).first()
         else:
-            version = actions.version_on(policy, _today()) or policy.versions.order_by("-number").first()
+            version = (
+                actions.version_on(policy, timezone.localdate())
+                or policy.versions.order_by("-number").first()
+            )
         if version is None:
             raise Http404
         ruleset = rules_from_data(version.rule, ENTERPRISE_CATALOGUE)

@@ -7,7 +7,6 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from ..choices import FulfilmentAction
 from ..models import Fulfilment, FulfilmentEvent, Policy, PolicyMatch, PolicyVersion
 
 
@@ -171,6 +170,3 @@ class ApplicationSerializer(serializers.Serializer):  # type: ignore[type-arg]
         super().__init__(*args, **kwargs)
         if policies is not None:
             self.fields["policy"].queryset = policies  # type: ignore[attr-defined]
-
-
-STEP_NAMES = FulfilmentAction.values

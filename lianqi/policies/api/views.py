@@ -4,7 +4,6 @@ applications. Reads are scoped like the pages; writes go through `lianqi.policie
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, cast
 
 import django_filters
@@ -22,7 +21,6 @@ from rest_framework.response import Response
 
 from lianqi.api.errors import ErrorSerializer, error_body
 from lianqi.api.views import ScopedViewSet
-from lianqi.core import workdays
 from lianqi.core.roles import OFFICE_ROLES, STAFF_ROLES, Role, has_role
 from lianqi.core.scoping import path_visible, scope_queryset
 from lianqi.rules import ENTERPRISE_CATALOGUE, explain, rules_from_data
@@ -47,10 +45,6 @@ from .serializers import (
 
 READERS = (*STAFF_ROLES, Role.ENTERPRISE)
 EDITORS = tuple(OFFICE_ROLES)
-
-
-def _today() -> dt.date:
-    return workdays.shanghai_date(timezone.now())
 
 
 class PolicyFilter(django_filters.FilterSet):
@@ -108,7 +102,7 @@ class PolicyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
                 raise Http404
             version = policy.versions.filter(number=int(number)).first()
         else:
-            version = actions.version_on(policy, _today())
+            version = actions.version_on(policy, timezone.localdate())
         if version is None:
             raise Http404
         return Response(version.rule)
@@ -142,7 +136,9 @@ class PolicyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         serializer = SandboxInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         result = queries.sandbox(
-            policy, serializer.validated_data["rule"], day=serializer.validated_data.get("day") or _today()
+            policy,
+            serializer.validated_data["rule"],
+            day=serializer.validated_data.get("day") or timezone.localdate(),
         )
         return Response(SandboxSerializer(result).data)
 
@@ -201,7 +197,7 @@ class PolicyMatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scope
         result = explain(
             ruleset.rules[0],
             enterprise_record(match.enterprise),
-            as_of=_today(),
+            as_of=timezone.localdate(),
             parameters=ruleset.parameters,
         )
         return Response({"verdict": result.verdict.value, "amount": result.amount, "lines": result.lines()})

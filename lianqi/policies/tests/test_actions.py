@@ -261,6 +261,10 @@ def test_the_ledger_follows_an_application_to_the_payment(world: World) -> None:
         at=AT,
     )
     assert entry.state == FulfilmentState.DISBURSED and entry.disbursed_amount == Decimal("10.00")
+    from lianqi.notifications.models import Notification
+
+    texts = list(Notification.objects.filter(address="13800000009").values_list("body", flat=True))
+    assert any("已批准" in t for t in texts) and any("PZ-001" in t for t in texts)  # SMS to the applicant
     assert entry.due_on is None
     assert [e.action for e in FulfilmentEvent.objects.filter(fulfilment=entry)] == [
         "match",
@@ -411,3 +415,19 @@ def test_policies_that_promise_no_money_stay_out_of_the_ledger(world: World) -> 
     published(world, policy)
     change = actions.rematch_policy(policy=policy, at=AT)
     assert change.entered and not Fulfilment.objects.filter(policy=policy).exists()
+
+
+def test_a_version_may_not_overlap_a_later_published_one(world: World) -> None:
+    policy = make_policy(world)
+    later = actions.save_policy_draft(
+        policy=policy, actor=None, rule=rule(policy.code), valid_from=dt.date(2026, 1, 1)
+    )
+    actions.publish_policy_version(version=later, actor=world.user(Role.SERVICE_OFFICE), at=AT)
+    earlier = actions.save_policy_draft(
+        policy=policy, actor=None, rule=rule(policy.code), valid_from=dt.date(2025, 1, 1)
+    )
+    with pytest.raises(ValidationError) as error:
+        actions.publish_policy_version(version=earlier, actor=world.user(Role.SERVICE_OFFICE), at=AT)
+    assert "第 1 版" in error.value.message_dict["valid_from"][0]
+    earlier.refresh_from_db()
+    assert earlier.state == VersionState.DRAFT

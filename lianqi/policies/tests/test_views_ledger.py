@@ -81,6 +81,25 @@ class TestFulfilmentStepContract(ObjectPageContract):
         return {"expected_version": home_entry(world).version}
 
 
+class TestMaterialDownloadContract(ObjectPageContract):
+    allowed_roles = (Role.SERVICE_OFFICE, Role.ENTERPRISE)
+    denied_role = Role.FINANCE
+
+    def url(self, world: World) -> str:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from lianqi.core.uploads import store_upload
+
+        from ..models import FulfilmentMaterial
+
+        entry = home_entry(world)
+        material = entry.materials.first()
+        if material is None:
+            material = FulfilmentMaterial(fulfilment=entry, at=timezone.now())
+            store_upload(material, SimpleUploadedFile("报表.pdf", b"%PDF-1.4", "application/pdf"))
+        return reverse("policies:material", args=[entry.pk, material.pk])
+
+
 class TestBeneficiariesContract(ObjectPageContract):
     allowed_roles = (Role.LEADER, *OFFICE_ROLES)
     denied_role = Role.LIAISON
