@@ -164,7 +164,10 @@ def generate(count: int) -> Any:
     started = time.perf_counter()
     with transaction.atomic():
         with connection.cursor() as cursor:
-            cursor.execute("TRUNCATE demands_demandevent, demands_demand CASCADE")
+            cursor.execute(
+                "TRUNCATE demands_demandevent, demands_demand, demands_statisticscell,"
+                " demands_statisticsstaleday CASCADE"
+            )
         for place in (park, neighbour):
             departments = [
                 Department.objects.get_or_create(jurisdiction=place, name=name, defaults={"order": i})[0]
@@ -220,6 +223,21 @@ WHERE jurisdiction_path LIKE %(path)s AND received_at >= %(start)s AND received_
 """
 
 
+def build_cells() -> float | None:
+    """Build the day cells of demands written by SQL (not through the actions), once; returns
+    the seconds it took, or None when they were already built."""
+    from lianqi.demands import actions_statistics
+    from lianqi.demands.models import StatisticsCell, StatisticsStaleDay
+
+    if StatisticsCell.objects.exists() and not StatisticsStaleDay.objects.exists():
+        return None
+    started = time.perf_counter()
+    if not StatisticsStaleDay.objects.exists():
+        actions_statistics.mark_all_stale()
+    actions_statistics.refresh_statistics()
+    return time.perf_counter() - started
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -228,37 +246,55 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
     setup_django()
-    import datetime as dt
-
     from django.core.management import call_command
     from django.db import connection
+    from django.utils import timezone
 
-    from lianqi.core.workdays import SHANGHAI
-    from lianqi.demands import permissions, stats
+    from lianqi.demands import actions_statistics, permissions, stats
+    from lianqi.demands.models import Demand
+    from lianqi.demands.views_stats import compute, statistics_scope
 
     call_command("migrate", verbosity=0)
     leader = generate(args.demands)
     with connection.cursor() as cursor:
         # An index an earlier version of this benchmark made: the planner scanned past it.
         cursor.execute("DROP INDEX IF EXISTS demands_event_stats_idx")
-    at = dt.datetime(2026, 1, 10, 12, 0, tzinfo=SHANGHAI)
+    built = build_cells()
+    if built is not None:
+        print(f"built the day cells of {Demand.objects.count():,} demands in {built:.1f} s (once)")
+    # The page judges the figures now; so do the comparisons.
+    at = timezone.now()
     period = stats.Period.year(2025)
     path = leader.jurisdiction.path
+    # One demand of the park, to mark its day stale as any step on it does.
+    stepped = Demand.objects.filter(jurisdiction_path__startswith=path).order_by("pk").first()
+    assert stepped is not None
+
+    def page(group_by: str) -> stats.Statistics:
+        """What the statistics page computes for the park's leader: refresh the stale days of
+        the scope, then add up the cells (headline, the table and the months)."""
+        scope = statistics_scope(leader, {"period": period, "group_by": group_by})
+        assert scope.cells is not None
+        return compute(scope, timezone.now())
 
     def ours() -> dict[str, float]:
         timings = {}
-        queryset = stats.filter_demands(permissions.visible(leader), period=period)
-        # What the statistics page computes: one call gives the headline, the department
-        # table and the months (the trend), all rolled up from the same two grouped queries.
-        started = time.perf_counter()
-        result = stats.compute_statistics(queryset, group_by="department", at=at)
-        timings["page: headline+department+month"] = (time.perf_counter() - started) * 1000
-        assert len(result.rows) >= 27 and len(result.months) == 12
-        ours.headline = result  # type: ignore[attr-defined]
-        for group_by in (None, "month"):
+        for group_by in ("department", "liaison", "category", "month"):
             started = time.perf_counter()
-            stats.compute_statistics(queryset, group_by=group_by, at=at)
-            timings[f"alone: {group_by or 'headline'}"] = (time.perf_counter() - started) * 1000
+            result = page(group_by)
+            timings[f"page, by {group_by}"] = (time.perf_counter() - started) * 1000
+        assert len(result.months) == 12
+        ours.headline = result  # type: ignore[attr-defined]
+        # A step on a demand of the year marks its day; the next page read recounts that day.
+        actions_statistics.mark_stale(stepped)
+        started = time.perf_counter()
+        page("department")
+        timings["page, by department, after a step"] = (time.perf_counter() - started) * 1000
+        # The same figures counted from the demands, as a department's or category's page is.
+        queryset = stats.filter_demands(permissions.visible(leader), period=period)
+        started = time.perf_counter()
+        ours.live = stats.compute_statistics(queryset, group_by="department", at=at)  # type: ignore[attr-defined]
+        timings["counted from the demands, by department"] = (time.perf_counter() - started) * 1000
         return timings
 
     def baseline() -> float:
@@ -279,19 +315,21 @@ def main() -> None:
             runs.setdefault(name, []).append(ms)
         raw.append(baseline())
     headline = ours.headline.total.figures  # type: ignore[attr-defined]
+    live = ours.live.total.figures  # type: ignore[attr-defined]
     assert headline["received"].value == ours.raw[0], (headline["received"].value, ours.raw[0])  # type: ignore[attr-defined]
+    assert {k: f.display for k, f in headline.items()} == {k: f.display for k, f in live.items()}
     base = statistics.median(raw)
     print(f"\n{args.demands:,} demands received in 2025 in the leader's park; median of {args.repeat} runs")
-    print(f"{'measure':<44}{'median ms':>10}{'best ms':>10}{'÷ baseline':>12}")
-    print(f"{'baseline: raw SQL headline counts':<44}{base:>10.1f}{min(raw):>10.1f}{1:>11.2f}×")
+    print(f"{'measure':<48}{'median ms':>10}{'best ms':>10}{'÷ baseline':>12}")
+    print(f"{'baseline: raw SQL headline counts':<48}{base:>10.1f}{min(raw):>10.1f}{1:>11.2f}×")
     for name, values in runs.items():
         median = statistics.median(values)
-        print(f"{'compute_statistics ' + name:<44}{median:>10.1f}{min(values):>10.1f}{median / base:>11.2f}×")
-    total = statistics.median(runs["page: headline+department+month"])
+        print(f"{name:<48}{median:>10.1f}{min(values):>10.1f}{median / base:>11.2f}×")
+    worst = max(statistics.median(v) for k, v in runs.items() if k.startswith("page"))
     print(
-        f"\ntarget: headline + department + month <= {TARGET_MS:.0f} ms: {'met' if total <= TARGET_MS else 'NOT met'}"
+        f"\ntarget: a year's statistics page <= {TARGET_MS:.0f} ms: {'met' if worst <= TARGET_MS else 'NOT met'}"
     )
-    print("headline:", {k: f.display for k, f in headline.items()})
+    print("headline (the same counted from the demands):", {k: f.display for k, f in headline.items()})
 
 
 if __name__ == "__main__":

@@ -91,6 +91,7 @@ def _check_year(year: int) -> None:
 def _after_change() -> None:
     calendar_store.invalidate()
     transaction.on_commit(calendar_store.invalidate)
+    calendar_store.calendar_changed.send(sender=CalendarYear)
 
 
 def enter_year(

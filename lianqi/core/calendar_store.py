@@ -17,9 +17,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Max
+from django.dispatch import Signal
 
 from . import workdays
 from .models import CalendarYear, SpecialDay
+
+#: Sent inside the transaction that changed the holiday table, so that figures derived from
+#: working days (the demand statistics' stored cells) can be marked stale in the same commit.
+calendar_changed = Signal()
 
 _lock = threading.Lock()
 _cached: tuple[tuple[Any, ...], workdays.Calendar] | None = None

@@ -20,7 +20,7 @@ from lianqi.core.uploads import check_upload, store_upload
 from lianqi.enterprises.models import Enterprise
 from lianqi.org.models import Department, Staff
 
-from . import notify, workflow
+from . import actions_statistics, notify, workflow
 from .choices import Channel, DemandAction, DemandState, Outcome, RatingSource, Satisfaction, Venue
 from .models import (
     DEFAULT_DEADLINE_WORKDAYS,
@@ -136,6 +136,7 @@ def _record(
         at=at,
     )
     notify.event_recorded(event)
+    actions_statistics.mark_stale(demand)
     return event
 
 

@@ -293,3 +293,82 @@ class DemandEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.demand_id}: {self.action} {self.from_state} → {self.to_state}"
+
+
+class StatisticsDimension(models.TextChoices):
+    """What a statistics cell is counted by: everything, or one department, liaison or
+    category."""
+
+    TOTAL = "total", _("合计")
+    DEPARTMENT = "department", _("部门")
+    LIAISON = "liaison", _("联企干部")
+    CATEGORY = "category", _("诉求类别")
+
+
+class StatisticsCell(models.Model):
+    """The additive statistics counts of the demands one jurisdiction received on one day,
+    in total or for one department, liaison or category (`key` is its id; empty for a demand
+    without one). Derived data: `actions.refresh_statistics` rewrites a day's cells from the
+    demands and their events, so a year's figures add up a few thousand cells instead of
+    reading a million demands. The count columns are `stats.Counts`' fields, one for one."""
+
+    jurisdiction = models.ForeignKey(
+        "org.Jurisdiction", on_delete=models.CASCADE, related_name="+", verbose_name=_("辖区")
+    )
+    jurisdiction_path = models.CharField(_("辖区路径"), max_length=255, editable=False)
+    received_on = models.DateField(_("受理日期"))
+    dimension = models.CharField(_("统计维度"), max_length=12, choices=StatisticsDimension.choices)
+    key = models.PositiveBigIntegerField(_("维度对象"), null=True, blank=True)
+    received = models.PositiveIntegerField(default=0)
+    on_spot = models.PositiveIntegerField(default=0)
+    signs = models.PositiveIntegerField(default=0)
+    signs_on_time = models.PositiveIntegerField(default=0)
+    closed_with_deadline = models.PositiveIntegerField(default=0)
+    closed_on_time = models.PositiveIntegerField(default=0)
+    assignments = models.PositiveIntegerField(default=0)
+    send_backs = models.PositiveIntegerField(default=0)
+    rated = models.PositiveIntegerField(default=0)
+    redone = models.PositiveIntegerField(default=0)
+    contacted = models.PositiveIntegerField(default=0)
+    solved = models.PositiveIntegerField(default=0)
+    satisfied = models.PositiveIntegerField(default=0)
+    closed = models.PositiveIntegerField(default=0)
+    close_workdays = models.PositiveBigIntegerField(default=0)
+    legacy = models.PositiveIntegerField(default=0)
+    legacy_cleared = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("诉求统计日汇总")
+        verbose_name_plural = _("诉求统计日汇总")
+        indexes = [
+            # A period's cells of one dimension under a jurisdiction's path.
+            models.Index(
+                fields=["dimension", "received_on", "jurisdiction_path"], name="demands_stats_cell_idx"
+            ),
+            # A day's cells of one jurisdiction, replaced together.
+            models.Index(fields=["jurisdiction", "received_on"], name="demands_stats_cell_day_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.jurisdiction_path} {self.received_on} {self.dimension}={self.key}"
+
+
+class StatisticsStaleDay(models.Model):
+    """A mark that the statistics cells of the demands one jurisdiction received on one day
+    are out of date: every demand step writes one in its own transaction, so no change is
+    missed; `actions.refresh_statistics` recomputes the marked days and deletes the marks it
+    read. Marks repeat (one per step), which keeps writing them free of conflicts."""
+
+    jurisdiction = models.ForeignKey(
+        "org.Jurisdiction", on_delete=models.CASCADE, related_name="+", verbose_name=_("辖区")
+    )
+    jurisdiction_path = models.CharField(_("辖区路径"), max_length=255, editable=False)
+    received_on = models.DateField(_("受理日期"))
+
+    class Meta:
+        verbose_name = _("待更新的诉求统计日")
+        verbose_name_plural = _("待更新的诉求统计日")
+        indexes = [models.Index(fields=["received_on", "jurisdiction_path"], name="demands_stats_stale_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.jurisdiction_path} {self.received_on}"

@@ -1,6 +1,12 @@
 """Demand statistics (诉求统计, M3): the figures a leader and the service office judge the closed
 loop by, for a period, by department, liaison, category or month.
 
+Two ways to the same figures: `compute_statistics` counts them from the demands and their
+events (below), at any moment; `statistics_from_cells` adds up the stored day cells that
+`day_cells` counts with the same queries (kept current by `actions_statistics`), which is what
+a whole jurisdiction's page reads — a year over a million demands in tens of milliseconds.
+See `docs/decisions/0004-statistics-day-cells.md`.
+
 `DEFINITIONS` is the one source of each figure's Chinese name and definition: the page prints
 it beside the figure, the API returns it, the Excel export carries it on a sheet of its own and
 `docs/statistics.md` is generated from it (a test keeps them identical).
@@ -21,9 +27,10 @@ the database as one array parameter). Day offsets from the base are plain arithm
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -31,7 +38,7 @@ from typing import Any
 
 from django.db import connections, transaction
 from django.db.models import Count, F, Func, IntegerField, Min, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncMonth
 from django.db.models.lookups import GreaterThanOrEqual
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -40,7 +47,7 @@ from lianqi.core import calendar_store, workdays
 from lianqi.core.workdays import SHANGHAI
 
 from .choices import DemandAction, Satisfaction
-from .models import Demand
+from .models import Demand, StatisticsCell, StatisticsDimension
 
 #: The groupings a table can be drawn by.
 GROUPS: tuple[str, ...] = ("department", "liaison", "category", "month")
@@ -243,6 +250,10 @@ class Counts:
         for name in self.__dataclass_fields__:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
+    def as_fields(self) -> dict[str, int]:
+        """The counts by name: the columns of a `StatisticsCell`."""
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
     def figures(self) -> dict[str, Figure]:
         def rate(key: str, num: int, den: int) -> Figure:
             return Figure(key, "rate", _percent(num, den), num, den)
@@ -439,9 +450,14 @@ def compute_statistics(
         calendar_store.get_calendar(),
     )
     cells: dict[tuple[Any, dt.date], Counts] = defaultdict(Counts)
+    demand_key, event_key = _demand_key(group_by), _event_key(group_by)
     with transaction.atomic(using=demands.db), _analytic_settings(demands.db):
-        _count_demands(demands, _demand_key(group_by), at, table, cells)
-        _count_events(demands, _event_key(group_by), at, department_id, table, cells)
+        found = itertools.chain(
+            _demand_counts(demands, [demand_key] if demand_key else [], at, table),
+            _event_counts(demands, [event_key] if event_key else [], at, department_id, table),
+        )
+        for keys, day, counts in found:
+            cells[(keys[0] if keys else None, table.month_of(day))].add(counts)
     fallback = [y for y in table.fallback_years if y <= workdays.shanghai_date(at).year]
     return _assemble(group_by, cells, fallback)
 
@@ -450,27 +466,27 @@ def compute_statistics(
 def _analytic_settings(alias: str) -> Iterator[None]:
     """On PostgreSQL, for this transaction only: enough memory to group the (group, day)
     cells in a hash table (the planner cannot estimate how few there are and otherwise sorts a
-    million rows on disk), and no JIT (compiling costs more than these queries take)."""
+    million rows on disk), no JIT (compiling costs more than these queries take), and parallel
+    workers, which pages go without (`config/settings/base.py`) but a year's scan gains from."""
     connection = connections[alias]
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL work_mem = '64MB'; SET LOCAL jit = off")
+            cursor.execute(
+                "SET LOCAL work_mem = '64MB'; SET LOCAL jit = off; SET LOCAL max_parallel_workers_per_gather = 2"
+            )
     yield
 
 
-def _count_demands(
-    demands: QuerySet[Demand],
-    key_field: str | None,
-    at: dt.datetime,
-    table: DayTable,
-    cells: dict[tuple[Any, dt.date], Counts],
-) -> None:
+def _demand_counts(
+    demands: QuerySet[Demand], key_fields: Sequence[str], at: dt.datetime, table: DayTable
+) -> Iterator[tuple[tuple[Any, ...], int, Counts]]:
+    """The demands' own counts grouped by `key_fields` and the day received: yields (the
+    keys, the day's offset in `table`, the counts)."""
     closed = Q(closed_at__lte=at)
     rated = ~Q(rating_source="")
     with_deadline = closed & Q(due_on__isnull=False)
     # Grouped by the day received (an offset from the table's base): the month and the
     # received day's working-day ordinal are then looked up in Python, once per group.
-    fields = ["day", *([key_field] if key_field else [])]
     rows = (
         demands.annotate(day=DayLookup("received_at", table, "offset"))
         .alias(
@@ -479,7 +495,7 @@ def _count_demands(
             due=DayLookup("due_on", table, "offset", is_date=True),
             closed_ordinal=DayLookup("closed_at", table, "ordinals"),
         )
-        .values(*fields)
+        .values("day", *key_fields)
         .annotate(
             received=Count("pk"),
             on_spot=Count("pk", filter=Q(solved_on_spot=True)),
@@ -499,14 +515,14 @@ def _count_demands(
         )
     )
     for row in rows:
-        counts = cells[(row[key_field] if key_field else None, table.month_of(row["day"]))]
-        for name in _DEMAND_COUNTS:
-            setattr(counts, name, getattr(counts, name) + (row[name] or 0))
+        counts = Counts(**{name: row[name] or 0 for name in DEMAND_COUNTS})
         # Working days to close = ord(closed) - ord(received); the received half is per group.
-        counts.close_workdays -= row["closed"] * table.ordinals[row["day"]]
+        counts.close_workdays -= counts.closed * table.ordinals[row["day"]]
+        yield tuple(row[f] for f in key_fields), row["day"], counts
 
 
-_DEMAND_COUNTS = (
+#: The counts read from the demands themselves; the others come from their events.
+DEMAND_COUNTS = (
     "received",
     "on_spot",
     "closed",
@@ -521,17 +537,19 @@ _DEMAND_COUNTS = (
     "legacy",
     "legacy_cleared",
 )
+EVENT_COUNTS = ("assignments", "send_backs", "signs", "signs_on_time")
 
 
-def _count_events(
+def _event_counts(
     demands: QuerySet[Demand],
-    key_field: str | None,
+    key_fields: Sequence[str],
     at: dt.datetime,
     department_id: int | None,
     table: DayTable,
-    cells: dict[tuple[Any, dt.date], Counts],
-) -> None:
-    """Assignments, send-backs and signing on time, from the event history of the demands."""
+) -> Iterator[tuple[tuple[Any, ...], int, Counts]]:
+    """Assignments, send-backs and signing on time, from the event history of the demands,
+    grouped by `key_fields` (``events__department_id`` for the department that acted) and
+    the day the demand was received."""
     # One join of the demands to their events (not an IN over a second scan of the demands).
     condition = Q(
         events__at__lte=at,
@@ -549,10 +567,9 @@ def _count_events(
     )
     on_time = GreaterThanOrEqual(days_left, F("deadline_workdays") - SIGN_WITHIN_WORKDAYS)
     sign = Q(events__action=DemandAction.SIGN)
-    fields = ["day", *([key_field] if key_field else [])]
     rows = (
         joined.annotate(day=DayLookup("received_at", table, "offset"))
-        .values(*fields)
+        .values("day", *key_fields)
         .annotate(
             assignments=Count("events", filter=Q(events__action__in=ASSIGNING_ACTIONS)),
             send_backs=Count("events", filter=Q(events__action=DemandAction.SEND_BACK)),
@@ -561,9 +578,85 @@ def _count_events(
         )
     )
     for row in rows:
-        counts = cells[(row[key_field] if key_field else None, table.month_of(row["day"]))]
-        for name in ("assignments", "send_backs", "signs", "signs_on_time"):
-            setattr(counts, name, getattr(counts, name) + row[name])
+        counts = Counts(**{name: row[name] for name in EVENT_COUNTS})
+        yield tuple(row[f] for f in key_fields), row["day"], counts
+
+
+#: The demand's own key of each dimension of a day cell (`day_cells`); events are counted
+#: under the department that acted instead of the lead department.
+CELL_KEYS = {
+    StatisticsDimension.DEPARTMENT: "lead_department_id",
+    StatisticsDimension.LIAISON: "liaison_id",
+    StatisticsDimension.CATEGORY: "category_id",
+}
+CELL_EVENT_KEYS = {**CELL_KEYS, StatisticsDimension.DEPARTMENT: "events__department_id"}
+
+
+def day_cells(demands: QuerySet[Demand], *, at: dt.datetime) -> dict[tuple[dt.date, str, Any], Counts]:
+    """The counts of `demands` by the day received (Shanghai), in total and by each
+    dimension: the cells `actions_statistics.refresh_statistics` stores. The same two grouped
+    queries as `compute_statistics`, grouped by all three keys at once."""
+    first = demands.order_by().aggregate(first=Min("received_at"))["first"]
+    if first is None:
+        return {}
+    table = DayTable(
+        workdays.shanghai_date(first),
+        workdays.shanghai_date(at) + dt.timedelta(days=TABLE_MARGIN_DAYS),
+        calendar_store.get_calendar(),
+    )
+    dimensions = list(CELL_KEYS)
+    cells: dict[tuple[dt.date, str, Any], Counts] = defaultdict(Counts)
+    demands = demands.filter(received_at__lte=at).order_by()
+    with transaction.atomic(using=demands.db), _analytic_settings(demands.db):
+        found = itertools.chain(
+            _demand_counts(demands, list(CELL_KEYS.values()), at, table),
+            _event_counts(demands, list(CELL_EVENT_KEYS.values()), at, None, table),
+        )
+        for keys, offset, counts in found:
+            day = table.base + dt.timedelta(days=offset)
+            cells[(day, StatisticsDimension.TOTAL, None)].add(counts)
+            for dimension, key in zip(dimensions, keys, strict=True):
+                cells[(day, dimension, key)].add(counts)
+    return dict(cells)
+
+
+#: The stored dimension each grouping reads (by month: the totals, month by month).
+GROUP_DIMENSIONS: dict[str | None, str] = {
+    None: StatisticsDimension.TOTAL,
+    "month": StatisticsDimension.TOTAL,
+    "department": StatisticsDimension.DEPARTMENT,
+    "liaison": StatisticsDimension.LIAISON,
+    "category": StatisticsDimension.CATEGORY,
+}
+
+
+def statistics_from_cells(
+    cells: QuerySet[StatisticsCell], *, period: Period, group_by: str | None = None, at: dt.datetime
+) -> Statistics:
+    """The same `Statistics` as `compute_statistics`, judged now, added up from the stored
+    day cells (`cells`: already scoped and filtered with `filter_by_day`): one grouped query
+    over a few thousand rows, however many demands they count."""
+    if group_by is not None and group_by not in GROUPS:
+        raise ValueError(f"unknown grouping {group_by!r}")
+    names = list(Counts.__dataclass_fields__)
+    rows = (
+        cells.filter(dimension=GROUP_DIMENSIONS[group_by])
+        .order_by()
+        .annotate(month=TruncMonth("received_on"))
+        .values("key", "month")
+        .annotate(**{f"sum_{name}": Sum(name) for name in names})
+    )
+    grouped: dict[tuple[Any, dt.date], Counts] = {}
+    for found in rows:
+        row: dict[str, Any] = dict(found)
+        month = row["month"]
+        month = month.date() if isinstance(month, dt.datetime) else month
+        key = row["key"] if group_by not in (None, "month") else None
+        grouped[(key, month)] = Counts(**{name: row[f"sum_{name}"] or 0 for name in names})
+    calendar = calendar_store.get_calendar()
+    judged = workdays.shanghai_date(at)
+    fallback = sorted(workdays.years_not_loaded(period.first, min(period.last, judged), calendar))
+    return _assemble(group_by, grouped, [y for y in fallback if y <= judged.year])
 
 
 def _assemble(
@@ -661,6 +754,17 @@ def filter_demands(
         queryset = queryset.filter(lead_department_id=department_id)
     if category_id is not None:
         queryset = queryset.filter(category_id=category_id)
+    return queryset
+
+
+def filter_by_day(
+    queryset: QuerySet[Any], *, period: Period, jurisdiction_code: str | None = None
+) -> QuerySet[Any]:
+    """Day cells or stale-day marks of `period`, optionally in one jurisdiction (as
+    `filter_demands` does for the demands)."""
+    queryset = queryset.filter(received_on__gte=period.first, received_on__lte=period.last)
+    if jurisdiction_code:
+        queryset = queryset.filter(jurisdiction_path__contains=f"{jurisdiction_code}/")
     return queryset
 
 

@@ -1,4 +1,5 @@
-"""The periodic checks on demands: deadline warnings, overdue reminders and return visits.
+"""The periodic checks on demands: deadline warnings, overdue reminders and return visits, and
+the refresh of the statistics' stale day cells.
 
 Each sweep is a plain function of the moment `at` (run by `manage.py run_sweeps`, from cron or
 a scheduler, or as the tasks in `tasks.py`) and returns how many notifications it queued. They
@@ -22,12 +23,13 @@ import logging
 from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from lianqi.core import calendar_store, workdays
 
 from . import notify, queries
+from .actions_statistics import refresh_statistics
 from .choices import DemandState
 from .models import Demand
 
@@ -130,7 +132,14 @@ def return_visits(*, at: dt.datetime) -> int:
     return queued
 
 
-SWEEPS = (deadline_warnings, overdue_reminders, return_visits)
+def statistics_days(*, at: dt.datetime) -> int:
+    """Recompute the statistics' day cells that demand steps marked stale (the statistics
+    page refreshes its own scope before reading; this keeps the rest current). The cells
+    always count what is stored now, whatever `at` the other sweeps are run for."""
+    return refresh_statistics(at=max(at, timezone.now()))
+
+
+SWEEPS = (deadline_warnings, overdue_reminders, return_visits, statistics_days)
 
 
 def run_all(*, at: dt.datetime) -> dict[str, int]:

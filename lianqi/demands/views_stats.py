@@ -1,6 +1,8 @@
 """The statistics page (诉求统计) and its Excel export: the headline figures with each
 definition printed beside it, one table by department, liaison, category or month, and the
-monthly trend. The figures come from `stats.compute_statistics`; the filters are read by
+monthly trend. A whole jurisdiction's figures are added up from the stored day cells
+(`stats.statistics_from_cells`, refreshed first for the scope); one department's or one
+category's are counted from the demands (`stats.compute_statistics`). The filters are read by
 `StatisticsForm`, which the API uses too, so the page, the file and the API agree."""
 
 from __future__ import annotations
@@ -31,8 +33,8 @@ from lianqi.enterprises.views import options_html
 from lianqi.org.choices import JurisdictionLevel
 from lianqi.org.models import Department, Jurisdiction
 
-from . import permissions, stats
-from .models import Category, Demand
+from . import actions_statistics, permissions, stats
+from .models import Category, Demand, StatisticsCell, StatisticsStaleDay
 
 #: Who may open the statistics: leaders, the office, and a department handler (who sees only
 #: the figures of its own department).
@@ -132,6 +134,11 @@ class Scope:
     group_by: str
     department_id: int | None
     note: str = ""
+    #: When the figures are a whole jurisdiction's, the stored day cells that count them and
+    #: the marks of those days still to refresh; None when they must be counted from the
+    #: demands (one department's or one category's figures).
+    cells: QuerySet[StatisticsCell] | None = None
+    stale: QuerySet[StatisticsStaleDay] | None = None
 
 
 def statistics_scope(user: Any, data: dict[str, Any], *, default_group: str | None = DEFAULT_GROUP) -> Scope:
@@ -158,13 +165,23 @@ def statistics_scope(user: Any, data: dict[str, Any], *, default_group: str | No
     )
     if note:
         demands = demands.none()
-    return Scope(
+    scope = Scope(
         demands=demands,
         period=period,
         group_by=data.get("group_by") or default_group or "",
         department_id=department_id,
         note=note,
     )
+    if department_id is None and category is None and not note:
+        # The same rows `permissions.visible` gives these users: their jurisdictions' subtrees.
+        code = jurisdiction.code if jurisdiction is not None else None
+        scope.cells = stats.filter_by_day(
+            scope_queryset(StatisticsCell.objects.all(), user), period=period, jurisdiction_code=code
+        )
+        scope.stale = stats.filter_by_day(
+            scope_queryset(StatisticsStaleDay.objects.all(), user), period=period, jurisdiction_code=code
+        )
+    return scope
 
 
 def read_request(request: HttpRequest, at: dt.datetime) -> tuple[StatisticsForm, Scope, list[str]]:
@@ -192,9 +209,16 @@ def read_request(request: HttpRequest, at: dt.datetime) -> tuple[StatisticsForm,
 
 
 def compute(scope: Scope, at: dt.datetime) -> stats.Statistics:
-    result = stats.compute_statistics(
-        scope.demands, group_by=scope.group_by or None, at=at, department_id=scope.department_id
-    )
+    """The figures of `scope` now: from the day cells, refreshed first, for a whole
+    jurisdiction; counted from the demands for one department or category."""
+    group_by = scope.group_by or None
+    if scope.cells is not None and scope.stale is not None:
+        actions_statistics.refresh_statistics(marks=scope.stale, at=at)
+        result = stats.statistics_from_cells(scope.cells, period=scope.period, group_by=group_by, at=at)
+    else:
+        result = stats.compute_statistics(
+            scope.demands, group_by=group_by, at=at, department_id=scope.department_id
+        )
     return stats.fill_months(result, scope.period)
 
 

@@ -12,6 +12,7 @@ from lianqi.core.testing.world import Side, World
 from lianqi.core.workdays import SHANGHAI
 from lianqi.org.models import Department, Staff
 
+from ..actions_statistics import mark_stale
 from ..choices import Channel, DemandState, Outcome
 from ..models import Category, Demand
 
@@ -70,4 +71,7 @@ def make_demand(world: World, state: str = DemandState.RECEIVED, **fields: Any) 
     if state == DemandState.CLOSED:
         values.update(outcome=Outcome.SOLVED, closed_at=AT)
     values.update(fields)
-    return Demand.objects.create(**values)
+    demand = Demand.objects.create(**values)
+    # Written without the actions, so its statistics day is marked here, as an import must.
+    mark_stale(demand)
+    return demand

@@ -54,5 +54,6 @@ def test_demand_sweeps_run_as_a_task(world: Any) -> None:
         "deadline_warnings",
         "overdue_reminders",
         "return_visits",
+        "statistics_days",
         "sweep_due",
     }
