@@ -62,9 +62,11 @@ BOARD_QUERIES: list[dict[str, str]] = [
 #: from the model (same names), so a run can measure with and without them.
 PROPOSED_INDEXES = {
     "demands_lead_state_due_idx": "ON demands_demand (lead_department_id, state, due_on)",
+    "demands_lead_received_idx": "ON demands_demand (lead_department_id, received_at)",
+    "demands_lead_category_idx": "ON demands_demand (lead_department_id, category_id, received_at)",
     "demands_open_idx": (
         "ON demands_demand (state, due_on) INCLUDE (jurisdiction_path, lead_department_id, "
-        "extension_workdays, replied_at, supervised_at, received_at, id) "
+        "extension_workdays, replied_at, supervised_at, received_at, id, category_id, liaison_id, channel) "
         "WHERE state IN ('received', 'assigned', 'signed', 'handling', 'sent_back', 'replied', 'escalated')"
     ),
     "demands_search_bigrams": "ON demands_demand USING gin (lianqi_bigrams(search_text))",

@@ -114,6 +114,14 @@ SQLITE_OPTIONS = {
 }
 if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
+    if "postgresql" in DATABASES["default"]["ENGINE"]:
+        # A page reads a few dozen rows: PostgreSQL's parallel workers cost more to start (5–10 ms
+        # a query) than they save, and under many users they take the cores other requests need.
+        # The statistics' large scans ask for them themselves (`stats._analytic_settings`).
+        workers = int(os.environ.get("LIANQI_PG_PARALLEL_WORKERS", "0"))
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+            f"-c max_parallel_workers_per_gather={workers}"
+        )
 else:
     DATABASES = {
         "default": {

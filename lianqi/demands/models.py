@@ -180,9 +180,17 @@ class Demand(ScopedModel):
             models.Index(fields=["jurisdiction_path", "state"]),
             # The department inbox: its department's demands by state and deadline.
             models.Index(fields=["lead_department", "state", "due_on"], name="demands_lead_state_due_idx"),
+            # Its 全部 tab, whole or by category: counted from the index alone, and a page read
+            # along it newest first (also for a date-received filter).
+            models.Index(fields=["lead_department", "received_at"], name="demands_lead_received_idx"),
+            models.Index(
+                fields=["lead_department", "category", "received_at"], name="demands_lead_category_idx"
+            ),
             # The office board's tabs and counts read only open demands, mostly by deadline.
             models.Index(
                 fields=["state", "due_on"],
+                # With the board's filters (category, liaison, channel), so that its counts
+                # stay index-only when filtered.
                 include=[
                     "jurisdiction_path",
                     "lead_department",
@@ -191,6 +199,9 @@ class Demand(ScopedModel):
                     "supervised_at",
                     "received_at",
                     "id",
+                    "category",
+                    "liaison",
+                    "channel",
                 ],
                 condition=models.Q(state__in=[s.value for s in OPEN_STATES]),
                 name="demands_open_idx",

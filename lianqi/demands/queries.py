@@ -124,6 +124,32 @@ DEPARTMENT_STATES = (DemandState.ASSIGNED, DemandState.SIGNED, DemandState.HANDL
 
 #: What a list row shows, fetched with the row rather than one query per row.
 LIST_RELATED = ("enterprise", "category", "lead_department", "liaison")
+#: What a list row shows (`views_lists.rows_html`): a page reads only these columns of its
+#: fifty demands and their related rows.
+ROW_FIELDS = (
+    "state",
+    "is_legacy",
+    "supervised_at",
+    "extension_workdays",
+    "replied_at",
+    "due_on",
+    "description",
+    "version",
+    "received_at",
+    "enterprise__name",
+    "category__name",
+    "lead_department__name",
+)
+
+
+def list_rows(ids: Sequence[int]) -> list[Demand]:
+    """The demands `ids`, in that order, with what a list row shows."""
+    found = (
+        Demand.objects.select_related("enterprise", "category", "lead_department")
+        .only(*ROW_FIELDS)
+        .in_bulk(ids)
+    )
+    return [found[pk] for pk in ids if pk in found]
 
 
 @dataclass(frozen=True)
@@ -213,17 +239,36 @@ def department_demands(department_id: int, *, user: Any) -> DepartmentDemands:
     if path is None or not path_visible(user, path):
         nothing = Demand.objects.none()
         return DepartmentDemands(led=nothing, co_only=nothing, all=nothing)
-    co = list(
-        Demand.co_departments.through.objects.filter(department_id=department_id).values_list(
-            "demand_id", flat=True
-        )
-    )
+    co = Demand.co_departments.through.objects.filter(department_id=department_id).values("demand_id")
     led = Demand.objects.filter(lead_department_id=department_id)
-    if not co:
-        return DepartmentDemands(led=led, co_only=Demand.objects.none(), all=led)
     co_only = Demand.objects.filter(pk__in=co).exclude(lead_department_id=department_id)
     union = Demand.objects.filter(Q(lead_department_id=department_id) | Q(pk__in=co))
     return DepartmentDemands(led=led, co_only=co_only, all=union)
+
+
+class MergedIds:
+    """The ids of disjoint querysets in one order, newest received first, sliceable like a
+    queryset for the paginator. Each part is read along its own index only as far as the page
+    reaches and the parts are merged in Python: one ordered scan over `a OR b` cannot use
+    either part's index and may walk most of the table to fill a page."""
+
+    def __init__(self, parts: Sequence[QuerySet[Demand]], count: int) -> None:
+        self.parts = parts
+        self.known_count = count
+
+    def count(self) -> int:
+        return self.known_count
+
+    def __len__(self) -> int:
+        return self.known_count
+
+    def __getitem__(self, index: slice) -> list[int]:
+        stop = self.known_count if index.stop is None else index.stop
+        found: list[tuple[dt.datetime, int]] = []
+        for part in self.parts:
+            found.extend(part.order_by("-received_at", "-pk").values_list("received_at", "pk")[:stop])
+        found.sort(reverse=True)
+        return [pk for _received, pk in found[index]]
 
 
 def inbox_tabs(*, at: dt.datetime, department_id: int) -> list[Tab]:
@@ -261,8 +306,11 @@ def tab_counts(queryset: QuerySet[Demand], tabs: Sequence[Tab], *, open_only: bo
     is limited to them (a small share of a park's history); a tab without a condition (全部)
     counts every row of `queryset`, which the caller asks for with `open_only=False`."""
     scan = queryset.filter(state__in=OPEN_STATES) if open_only else queryset
+    # Counting `state` (never null, so the same as counting rows), not the id: every index the
+    # counts use holds the state, so a department's (lead_department, state, due_on) answers
+    # alone, without the id it does not hold.
     aggregates = {
-        tab.key: Count("pk", filter=tab.condition) if tab.condition else Count("pk") for tab in tabs
+        tab.key: Count("state", filter=tab.condition) if tab.condition else Count("state") for tab in tabs
     }
     return dict(scan.order_by().aggregate(**aggregates))
 

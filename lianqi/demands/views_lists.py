@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
@@ -52,6 +52,8 @@ class ListState:
     problems: list[str]
     tabs: list[dict[str, Any]] = field(default_factory=list)
     tab: str = ""
+    #: The chosen tab's condition (nothing for a list without tabs).
+    condition: Q = field(default_factory=Q)
     counts: dict[str, int] = field(default_factory=dict)
     notice: str = ""
 
@@ -128,6 +130,7 @@ class DemandListMixin(RoleRequiredMixin):
             requested = self.forced_tab or request.GET.get("tab", "")
             state.tab = requested if requested in keys else keys[0]
             chosen = next(t for t in tabs if t.key == state.tab)
+            state.condition = chosen.condition
             state.counts = self.count_tabs(filtered, tabs, at)
             state.rows = filtered.filter(chosen.condition)
             link = params.copy()
@@ -151,14 +154,9 @@ class DemandListMixin(RoleRequiredMixin):
         # The page is chosen on the demand table alone, then its rows are read with what they
         # show: joining enterprises and departments before the sort reads every candidate's
         # joined rows, not just the fifty shown.
-        rows: QuerySet[Any] = state.rows.select_related(None).values_list("pk", flat=True)
-        if state.tab in state.counts:
-            rows = _with_known_count(rows, state.counts[state.tab])
-        context = paginate(request, rows)
-        ids = list(context["object_list"])
-        found = Demand.objects.select_related(*queries.LIST_RELATED).in_bulk(ids)
+        context = paginate(request, self.page_ids(state))
         context.update(
-            rows=[found[pk] for pk in ids if pk in found],
+            rows=queries.list_rows(list(context["object_list"])),
             problems=state.problems,
             notice=state.notice,
             params=request.GET,
@@ -170,6 +168,13 @@ class DemandListMixin(RoleRequiredMixin):
             export_query=context["query_string"],
         )
         return context
+
+    def page_ids(self, state: ListState) -> Any:
+        """The rows' ids in page order, for the paginator (a queryset or `queries.MergedIds`)."""
+        rows: QuerySet[Any] = state.rows.select_related(None).values_list("pk", flat=True)
+        if state.tab in state.counts:
+            rows = _with_known_count(rows, state.counts[state.tab])
+        return rows
 
     def rows_html(self, rows: list[Demand], context: dict[str, Any], at: dt.datetime) -> str:
         return rows_html(
@@ -344,6 +349,8 @@ class DemandInboxView(DemandListMixin, View):
     export_title = gettext_lazy("部门诉求")
     show_department_filter = False
     parts: queries.DepartmentDemands | None = None
+    #: `parts.led` and `parts.co_only` with the request's filters (set by `count_tabs`).
+    filtered_parts: list[QuerySet[Demand]]
 
     def department_id(self, request: HttpRequest) -> int | None:
         staff = getattr(request.user, "staff", None)
@@ -368,11 +375,18 @@ class DemandInboxView(DemandListMixin, View):
         if self.parts is None:
             return queries.inbox_counts([queryset], tabs)
         # The same filters on each disjoint part, so their counts add up to the union's.
-        parts = [
+        self.filtered_parts = [
             queries.demand_list(self.parts.led, self.filter_params, at=at)[0].qs,
             queries.demand_list(self.parts.co_only, self.filter_params, at=at, bigrams=False)[0].qs,
         ]
-        return queries.inbox_counts(parts, tabs)
+        return queries.inbox_counts(self.filtered_parts, tabs)
+
+    def page_ids(self, state: ListState) -> Any:
+        if self.parts is None or state.tab not in state.counts:
+            return super().page_ids(state)
+        # Each part's page along its own index (the led part by department and date).
+        parts = [part.filter(state.condition) for part in self.filtered_parts]
+        return queries.MergedIds(parts, state.counts[state.tab])
 
     def extra_context(self, request: HttpRequest, state: ListState, at: dt.datetime) -> dict[str, Any]:
         return {"own_department_id": self.department_id(request)}

@@ -233,6 +233,60 @@ def test_inbox_shows_only_its_departments_demands_in_the_right_tabs(world: World
     assert handling.count("bg-azure-lt") == 1  # the co-handled row is marked 协办
 
 
+def test_inbox_pages_merge_led_and_co_handled_demands_newest_first(world: World) -> None:
+    """The inbox reads a page from the led and the co-handled demands apart and merges them:
+    across pages every row shows once, newest received first, whichever part it comes from."""
+    user = handler(world.home)
+    other_department = Department.objects.create(jurisdiction=world.home.park, name="科技局")
+    expected: list[int] = []
+    for day in range(1, 8):
+        received = dt.datetime(2025, 3, day, 9, 0, tzinfo=SHANGHAI)
+        if day % 3 == 0:
+            demand = make_demand(
+                world, DemandState.SIGNED, lead_department=other_department, received_at=received
+            )
+            demand.co_departments.add(world.home.department)
+        else:
+            demand = make_demand(world, DemandState.SIGNED, received_at=received)
+        expected.insert(0, demand.pk)
+    client = client_for(user)
+    seen: list[int] = []
+    for page in (1, 2, 3):
+        response = client.get(reverse("demands:inbox"), {"tab": "all", "size": "3", "page": str(page)})
+        content = response.content.decode()
+        seen += [int(p.split('"', 1)[0]) for p in content.split('data-testid="demand-row" data-pk="')[1:]]
+    assert seen == expected
+    # A filter applies to both parts: March 3rd onwards leaves five rows, co-handled ones too.
+    response = client.get(reverse("demands:inbox"), {"tab": "all", "received_from": "2025-03-03"})
+    assert [
+        int(p.split('"', 1)[0])
+        for p in response.content.decode().split('data-testid="demand-row" data-pk="')[1:]
+    ] == expected[:5]
+
+
+def test_a_page_of_more_rows_costs_no_more_queries(world: World) -> None:
+    """Each row shows only columns the page read with it: a column read lazily would cost
+    one query per row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(world.user(Role.SERVICE_OFFICE))
+
+    def queries_for_board() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(reverse("demands:board"), {"tab": "overdue"}, HTTP_HX_REQUEST="true")
+        assert response.status_code == 200
+        return len(captured)
+
+    overdue = today() - dt.timedelta(days=3)
+    make_demand(world, DemandState.HANDLING, due_on=overdue, is_legacy=True, extension_workdays=2)
+    queries_for_board()  # the session and the calendar are read once, then cached
+    few = queries_for_board()
+    for _n in range(6):
+        make_demand(world, DemandState.HANDLING, due_on=overdue, supervised_at=timezone.now())
+    assert queries_for_board() == few
+
+
 def test_inbox_overdue_counts_working_days_across_a_weekend(world: World) -> None:
     """A demand due on a Friday is not overdue on Saturday's eve and is on Monday; the due date
     itself is a working day, so only the comparison with today decides."""
