@@ -287,6 +287,18 @@ def test_a_page_of_more_rows_costs_no_more_queries(world: World) -> None:
     assert queries_for_board() == few
 
 
+def test_list_rows_escape_what_people_typed(world: World) -> None:
+    """A description or a name is shown as text, never run as markup."""
+    enterprise = make_enterprise(world.home.park, "<b>湘潭</b>测试企业")
+    make_demand(
+        world, DemandState.RECEIVED, enterprise=enterprise, description='<script>alert("x")</script>贷款'
+    )
+    content = client_for(world.user(Role.SERVICE_OFFICE)).get(reverse("demands:board")).content.decode()
+    assert "<script>alert" not in content and "<b>湘潭</b>" not in content
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;贷款" in content
+    assert "&lt;b&gt;湘潭&lt;/b&gt;测试企业" in content
+
+
 def test_inbox_overdue_counts_working_days_across_a_weekend(world: World) -> None:
     """A demand due on a Friday is not overdue on Saturday's eve and is on Monday; the due date
     itself is a working day, so only the comparison with today decides."""
