@@ -5,16 +5,18 @@
 Builds the demo park (with its year of demands) in the given PostgreSQL database once, serves
 it with gunicorn under production settings (`bench/settings_load.py`), and drives it with locust
 (`bench/locust_demands.py`): office, handler, liaison and leader accounts opening their pages,
-searching, reading demands and filing new ones through the API, 5–15 s between clicks. First ten
-users (light load) for the baseline, then the full crowd, both in this run; prints per endpoint the
-requests, failures, p50/p95 and the p95 ratio under load to the light load's. Fails (exit 1)
-on any error: a 5xx, a refused connection or a timeout.
+searching, reading demands and filing new ones through the API, 5–15 s between clicks. Most
+users start signed in (sessions made beforehand, as in a working day); a tenth log in through the
+form (`--login-share`). First ten users (light load) for the baseline, then the full crowd, both
+in this run; prints per endpoint the requests, failures, p50/p95 and the p95 ratio under load to
+the light load's. Fails (exit 1) on any error: a 5xx, a refused connection or a timeout.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import json
 import os
 import signal
 import socket
@@ -62,7 +64,17 @@ def _wait_for(port: int, timeout: float = 60) -> None:
     raise SystemExit(f"the server did not answer on port {port}")
 
 
-def _locust(host: str, users: int, rate: float, duration: str, prefix: Path) -> dict[str, dict[str, float]]:
+def _number(text: str) -> float:
+    """A figure of locust's CSV; "N/A" (no request after the reset) reads as 0."""
+    try:
+        return float(text)
+    except ValueError:
+        return 0.0
+
+
+def _locust(
+    host: str, users: int, rate: float, duration: str, prefix: Path, env: dict[str, str]
+) -> dict[str, dict[str, float]]:
     subprocess.run(
         [
             str(VENV_BIN / "locust"),
@@ -86,32 +98,84 @@ def _locust(host: str, users: int, rate: float, duration: str, prefix: Path) -> 
             "WARNING",
         ],
         cwd=ROOT,
+        env=env,
         check=False,
     )
     rows: dict[str, dict[str, float]] = {}
     with open(f"{prefix}_stats.csv", encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             rows[row["Name"]] = {
-                "requests": float(row["Request Count"]),
-                "failures": float(row["Failure Count"]),
-                "p50": float(row["50%"] or 0),
-                "p95": float(row["95%"] or 0),
-                "rps": float(row["Requests/s"] or 0),
+                "requests": _number(row["Request Count"]),
+                "failures": _number(row["Failure Count"]),
+                "p50": _number(row["50%"]),
+                "p95": _number(row["95%"]),
+                "rps": _number(row["Requests/s"]),
             }
     return rows
+
+
+#: Signs the demo accounts in without the log-in form, as `Client.force_login` does, and prints
+#: the session keys: the users of a working day are mostly signed in already.
+SESSIONS_SCRIPT = """
+import json, sys
+import django
+django.setup()
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from lianqi.accounts.models import User
+wanted = json.loads(sys.argv[1])
+keys = {}
+for username, count in wanted.items():
+    user = User.objects.get(username=username)
+    keys[username] = []
+    for _ in range(count):
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        keys[username].append(session.session_key)
+print(json.dumps(keys))
+"""
+
+
+def _prepare_sessions(env: dict[str, str], work: Path, users: int) -> Path:
+    """A signed-in session per user for each demo account, written to a file the locust users
+    read (the share that logs in through the form is chosen there: PBKDF2 costs ≈ 0.5 s of
+    CPU a log-in, and two hundred people do not all sign in within the same minute)."""
+    wanted = dict.fromkeys(USERNAMES, users)
+    found = subprocess.run(
+        [sys.executable, "-c", SESSIONS_SCRIPT, json.dumps(wanted)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    path = work / "sessions.json"
+    path.write_text(found.stdout.strip().splitlines()[-1], encoding="utf-8")
+    return path
+
+
+#: The demo accounts the locust users act as (`locust_demands.py`).
+USERNAMES = ("office", "handler", "liaison", "leader")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--users", type=int, default=200)
-    # Two log-ins a second: PBKDF2 costs ≈ 0.4 s of CPU each, and faster the last users are still
-    # queued at the log-in page when the steady state starts.
     parser.add_argument("--spawn-rate", type=float, default=2)
     parser.add_argument("--duration", default="150s")
     parser.add_argument("--baseline-duration", default="90s")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
     parser.add_argument("--rebuild", action="store_true", help="build the demo park again")
+    parser.add_argument(
+        "--login-share",
+        type=float,
+        default=0.1,
+        help="share of users that log in through the form; the others start signed in (default 0.1)",
+    )
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         raise SystemExit("Set DATABASE_URL to a PostgreSQL database (it is filled with the demo park).")
@@ -134,6 +198,8 @@ def main() -> int:
     if args.rebuild or check.stdout.strip() != "True":
         _manage(env, "demo", "--reset")
     _manage(env, "collectstatic", "--noinput", "--verbosity", "0")
+    env["LIANQI_LOAD_SESSIONS"] = str(_prepare_sessions(env, work, args.users))
+    env["LIANQI_LOAD_LOGIN_SHARE"] = str(args.login_share)
 
     port = _free_port()
     server = subprocess.Popen(
@@ -160,9 +226,9 @@ def main() -> int:
         # Ten users (one set of every role by the classes' weights) at a person's pace is next to
         # no load: the latency each page has on its own, measured by the same mix.
         print("Baseline: 10 users …", flush=True)
-        alone = _locust(host, 10, 2, args.baseline_duration, work / "alone")
+        alone = _locust(host, 10, 2, args.baseline_duration, work / "alone", env)
         print(f"Load: {args.users} users …", flush=True)
-        crowd = _locust(host, args.users, args.spawn_rate, args.duration, work / "crowd")
+        crowd = _locust(host, args.users, args.spawn_rate, args.duration, work / "crowd", env)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)

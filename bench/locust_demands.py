@@ -1,19 +1,33 @@
 """The mixed load of `demand_load.py`: demo users of every staff role and the enterprise work
 through the demand pages and API as they would in a working day. Read by locust; not run alone.
 
-Each simulated user logs in once as one of the demo accounts and then, with 5–15 s between
+Each simulated user starts signed in as one of the demo accounts (a session made beforehand by
+`demand_load.py`; when none is left, it logs in through the form) and then, with 5–15 s between
 clicks (a person reads the page before the next click), opens the pages of its role; some
 liaisons file demands through the API. A 409 (someone else changed the demand first) is a
 correct answer under contention, not an error."""
 
 from __future__ import annotations
 
+import json
+import os
 import random
 import re
+import string
+from pathlib import Path
+from urllib.parse import urlparse
 
 from locust import HttpUser, between, task
 
 PASSWORD = "lianqi-demo"
+#: Signed-in session keys per username, written by `demand_load.py` (none: everyone logs in).
+SESSIONS: dict[str, list[str]] = (
+    json.loads(Path(os.environ["LIANQI_LOAD_SESSIONS"]).read_text(encoding="utf-8"))
+    if os.environ.get("LIANQI_LOAD_SESSIONS")
+    else {}
+)
+#: The share of users that log in through the form rather than resume a session.
+LOGIN_SHARE = float(os.environ.get("LIANQI_LOAD_LOGIN_SHARE", "1" if not SESSIONS else "0.1"))
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -24,6 +38,25 @@ class _DemoUser(HttpUser):
     demand_ids: list[int] = []
 
     def on_start(self) -> None:
+        if random.random() < LOGIN_SHARE or not self._resume_session():
+            self._log_in()
+        listing = self.client.get("/api/v1/demands/?page_size=50", name="/api/v1/demands/")
+        if listing.ok:
+            self.demand_ids = [row["id"] for row in listing.json().get("results", [])]
+
+    def _resume_session(self) -> bool:
+        """Take one of the sessions `demand_load.py` signed in beforehand, if any is left. The
+        CSRF cookie is a fresh 32-character secret, which Django accepts as the token itself."""
+        keys = SESSIONS.get(self.username)
+        if not keys:
+            return False
+        host = urlparse(self.host).hostname or "127.0.0.1"
+        self.client.cookies.set("sessionid", keys.pop(), domain=host, path="/")
+        secret = "".join(random.choices(string.ascii_letters + string.digits, k=32))
+        self.client.cookies.set("csrftoken", secret, domain=host, path="/")
+        return True
+
+    def _log_in(self) -> None:
         page = self.client.get("/accounts/login/", name="login page")
         token = CSRF.search(page.text)
         self.client.post(
@@ -36,9 +69,6 @@ class _DemoUser(HttpUser):
             headers={"Referer": f"{self.host}/accounts/login/"},
             name="login",
         )
-        listing = self.client.get("/api/v1/demands/?page_size=50", name="/api/v1/demands/")
-        if listing.ok:
-            self.demand_ids = [row["id"] for row in listing.json().get("results", [])]
 
     def open_demand(self) -> None:
         if self.demand_ids:
