@@ -400,7 +400,22 @@ _DECISION_MESSAGES = {
 }
 
 
+def _tell_notified(entry: Fulfilment, at: dt.datetime) -> None:
+    """告知: the administration tells the enterprise (and its liaison, who follows it up) that
+    the policy is for it and what to do next."""
+    subject = _("政策告知：%(policy)s") % {"policy": entry.policy.title}
+    body = (
+        _("贵企业符合该政策，无需申报，审核通过后直接兑现。")
+        if entry.no_application
+        else _("贵企业符合该政策，请在政策超市查看条件并在线申报。")
+    )
+    _tell(entry, entry.enterprise, "notify", subject, body, at, liaison=True)
+
+
 def _tell_decision(entry: Fulfilment, action: str, at: dt.datetime) -> None:
+    if action == FulfilmentAction.NOTIFY:
+        _tell_notified(entry, at)
+        return
     message = _DECISION_MESSAGES.get(FulfilmentAction(action))
     if message is None:
         return
@@ -841,13 +856,14 @@ def read_rule_file(policy: Policy, *, name: str, content: bytes) -> RuleSet:
 
 def notify_matched_entries(*, policy: Policy, actor: Any, period: int, at: dt.datetime | None = None) -> int:
     """Tell every enterprise still only matched to `policy` for `period` (告知), in one go: the
-    office's "notify all" after publishing. The same step as `take_fulfilment_step` with
-    ``notify``, written for all entries at once; returns how many were told."""
+    office's "notify all" after publishing (the policy page's button). The same step as
+    `take_fulfilment_step` with ``notify``, written for all entries at once, each enterprise
+    and its liaison told in the app; returns how many were told."""
     at = at or timezone.now()
     with transaction.atomic():
         locked = list(
-            Fulfilment.objects.select_for_update()
-            .select_related("policy")
+            Fulfilment.objects.select_for_update(of=("self",))
+            .select_related("policy", "enterprise__liaison__user")
             .filter(policy=policy, period=period, state=FulfilmentState.MATCHED)
             .order_by("pk")
         )
@@ -881,4 +897,6 @@ def notify_matched_entries(*, policy: Policy, actor: Any, period: int, at: dt.da
             ],
             batch_size=1000,
         )
+        for entry in allowed:
+            _tell_notified(entry, at)
     return len(allowed)

@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:pk>/", views.PolicyDetailView.as_view(), name="detail"),
     path("<int:pk>/apply/", views_ledger.PolicyApplyView.as_view(), name="apply"),
     path("<int:pk>/beneficiaries/", views_ledger.BeneficiariesView.as_view(), name="beneficiaries"),
+    path("<int:pk>/notify/", views_ledger.PolicyNotifyMatchedView.as_view(), name="notify_matched"),
     path("ledger/", views_ledger.LedgerView.as_view(), name="ledger"),
     path("ledger/export/", views_ledger.LedgerExportView.as_view(), name="ledger_export"),
     path("ledger/<int:pk>/", views_ledger.FulfilmentDetailView.as_view(), name="fulfilment"),

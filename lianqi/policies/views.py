@@ -20,9 +20,10 @@ from lianqi.org.permissions import departments_visible
 
 from . import queries
 from .actions import version_on
+from .choices import FulfilmentState
 from .forms import PolicyFilterForm
 from .models import PolicyMatch
-from .permissions import policies_visible
+from .permissions import fulfilments_visible, policies_visible
 
 READ_ROLES = (*STAFF_ROLES, Role.ENTERPRISE)
 
@@ -98,6 +99,10 @@ class PolicyExportView(RoleRequiredMixin, View):
         return xlsx_download(content, f"{_('政策清单')}-{stamp}.xlsx")
 
 
+#: Who may tell matched enterprises of a policy (the ledger's `notify` step).
+NOTIFY_ROLES = (Role.SERVICE_OFFICE, Role.DEPARTMENT_HANDLER)
+
+
 class PolicyDetailView(RoleRequiredMixin, View):
     """A policy: what it gives, its conditions in plain Chinese, its versions; for staff how
     many of their enterprises fit it; for an enterprise user its own verdict and why."""
@@ -136,6 +141,12 @@ class PolicyDetailView(RoleRequiredMixin, View):
             context["workbench_url"] = url_if_allowed(request.user, "policies:workbench", policy.pk)
         if policy.no_application:
             context["beneficiaries_url"] = url_if_allowed(request.user, "policies:beneficiaries", policy.pk)
+        if has_role(request.user, NOTIFY_ROLES):
+            context["to_notify"] = (
+                fulfilments_visible(request.user)
+                .filter(policy=policy, period=day.year, state=FulfilmentState.MATCHED)
+                .count()
+            )
         return render(request, "policies/detail.html", context)
 
 

@@ -26,7 +26,7 @@ from .choices import FulfilmentAction, FulfilmentState
 from .forms import FulfilmentStepForm, LedgerFilterForm
 from .models import Fulfilment
 from .permissions import fulfilments_visible, policies_visible
-from .views import _own_enterprise
+from .views import NOTIFY_ROLES, _own_enterprise
 
 LEDGER_ROLES = (*STAFF_ROLES, Role.ENTERPRISE)
 TOTALS = (
@@ -228,6 +228,24 @@ class BeneficiariesView(RoleRequiredMixin, View):
         for entry, reason in refused:
             messages.warning(request, f"{entry.enterprise.name}：{reason}")
         return redirect("policies:beneficiaries", pk=pk)
+
+
+class PolicyNotifyMatchedView(RoleRequiredMixin, View):
+    """一键告知: the office (or the policy's department) tells every enterprise matched to a
+    policy this year and not yet told, in one go; each is told in-app and its liaison too."""
+
+    allowed_roles = NOTIFY_ROLES
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        policy = get_object_or_404_scoped(policies_visible(request.user), pk=pk)
+        told = actions.notify_matched_entries(
+            policy=policy, actor=request.user, period=timezone.localdate().year
+        )
+        if told:
+            messages.success(request, _("已告知 %(n)d 家企业") % {"n": told})
+        else:
+            messages.info(request, _("没有需要您告知的企业"))
+        return redirect("policies:detail", pk=pk)
 
 
 class PolicyApplyView(RoleRequiredMixin, View):

@@ -116,6 +116,16 @@ class TestApplyContract(ObjectPageContract):
         return reverse("policies:apply", args=[home_entry(world).policy_id])
 
 
+class TestNotifyMatchedContract(ObjectPageContract):
+    method = "post"
+    allowed_roles = (Role.SERVICE_OFFICE, Role.DEPARTMENT_HANDLER)
+    denied_role = Role.LIAISON
+    ok_statuses = (302,)
+
+    def url(self, world: World) -> str:
+        return reverse("policies:notify_matched", args=[home_entry(world).policy_id])
+
+
 def _client(user: object) -> Client:
     client = Client()
     client.force_login(user)  # type: ignore[arg-type]
@@ -207,3 +217,31 @@ def test_the_enterprise_is_told_of_approval_and_payment(world: World) -> None:
         recipient=world.user(Role.ENTERPRISE), subject__contains=entry.policy.title
     )
     assert told.filter(body__contains="免申即享").exists()
+
+
+def test_the_office_tells_every_matched_enterprise_from_the_policy_page(world: World) -> None:
+    from lianqi.notifications.models import Notification
+
+    entry = home_entry(world)
+    office = _client(world.user(Role.SERVICE_OFFICE))
+    page = office.get(reverse("policies:detail", args=[entry.policy_id])).content.decode()
+    assert 'data-testid="notify-all"' in page and "告知 1 家已匹配企业" in page
+    # Neither a liaison nor a leader gets the button (the ledger's notify step is not theirs).
+    leader_page = _client(world.user(Role.LEADER)).get(reverse("policies:detail", args=[entry.policy_id]))
+    assert 'data-testid="notify-all"' not in leader_page.content.decode()
+
+    response = office.post(reverse("policies:notify_matched", args=[entry.policy_id]), follow=True)
+    assert "已告知 1 家企业" in response.content.decode()
+    entry.refresh_from_db()
+    assert entry.state == FulfilmentState.NOTIFIED
+    told = set(
+        Notification.objects.filter(subject__startswith="政策告知").values_list(
+            "recipient__username", flat=True
+        )
+    )
+    assert told == {world.user(Role.ENTERPRISE).username, world.user(Role.LIAISON).username}
+    # Nothing is left to tell: no button, and a second click tells nobody twice.
+    assert 'data-testid="notify-all"' not in response.content.decode()
+    again = office.post(reverse("policies:notify_matched", args=[entry.policy_id]), follow=True)
+    assert "没有需要您告知的企业" in again.content.decode()
+    assert Notification.objects.filter(subject__startswith="政策告知").count() == 2
