@@ -123,6 +123,8 @@ class LedgerFilterForm(StyledForm):
     period = forms.IntegerField(label=_("兑现年度"), required=False, min_value=2000, max_value=2100)
     overdue = forms.BooleanField(label=_("仅看超期"), required=False)
     no_application = forms.BooleanField(label=_("仅看免申即享"), required=False)
+    #: One policy's entries (a link from the policy's page); kept through the other filters.
+    policy = forms.IntegerField(label=_("政策"), required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         from .choices import FulfilmentState
@@ -135,6 +137,6 @@ class LedgerFilterForm(StyledForm):
         data = getattr(self, "cleaned_data", {})
         return {
             key: data.get(key)
-            for key in ("q", "state", "period", "overdue", "no_application")
+            for key in ("q", "state", "period", "overdue", "no_application", "policy")
             if data.get(key)
         }

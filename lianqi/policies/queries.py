@@ -289,6 +289,7 @@ def ledger_list(
     period: int | None = None,
     overdue: bool = False,
     no_application: bool = False,
+    policy: int | None = None,
 ) -> QuerySet[Fulfilment]:
     """Ledger entries filtered as the ledger page asks, overdue administration steps first."""
     queryset = queryset.select_related("policy", "policy__department", "enterprise")
@@ -303,4 +304,6 @@ def ledger_list(
         queryset = overdue_fulfilments(queryset, at=at)
     if no_application:
         queryset = queryset.filter(no_application=True)
+    if policy:
+        queryset = queryset.filter(policy_id=policy)
     return queryset.order_by("due_on", "-period", "policy__code", "enterprise__name")

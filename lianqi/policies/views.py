@@ -141,6 +141,9 @@ class PolicyDetailView(RoleRequiredMixin, View):
             context["workbench_url"] = url_if_allowed(request.user, "policies:workbench", policy.pk)
         if policy.no_application:
             context["beneficiaries_url"] = url_if_allowed(request.user, "policies:beneficiaries", policy.pk)
+        ledger_url = url_if_allowed(request.user, "policies:ledger")
+        if ledger_url and has_role(request.user, STAFF_ROLES):
+            context["ledger_url"] = f"{ledger_url}?policy={policy.pk}"
         if has_role(request.user, NOTIFY_ROLES):
             context["to_notify"] = (
                 fulfilments_visible(request.user)

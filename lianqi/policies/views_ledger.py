@@ -60,6 +60,7 @@ class LedgerView(RoleRequiredMixin, View):
                 "totals_by": by,
                 "totals_tabs": TOTALS,
                 "export_url": url_if_allowed(request.user, "policies:ledger_export"),
+                "policy_filter": _policy_filter(request, form),
                 "overdue_ids": set(
                     queries.overdue_fulfilments(queryset, at=timezone.now()).values_list("pk", flat=True)[
                         :1000
@@ -68,6 +69,18 @@ class LedgerView(RoleRequiredMixin, View):
             }
         )
         return render(request, "policies/ledger.html", context)
+
+
+def _policy_filter(request: HttpRequest, form: LedgerFilterForm) -> dict[str, Any] | None:
+    """The policy the ledger is narrowed to, with the link that lifts the narrowing."""
+    pk = form.filters().get("policy")
+    policy = policies_visible(request.user).filter(pk=pk).first() if pk else None
+    if policy is None:
+        return None
+    query = request.GET.copy()
+    query.pop("policy", None)
+    query.pop("page", None)
+    return {"title": policy.title, "clear_query": query.urlencode()}
 
 
 def ledger_columns() -> list[Column]:

@@ -245,3 +245,31 @@ def test_the_office_tells_every_matched_enterprise_from_the_policy_page(world: W
     again = office.post(reverse("policies:notify_matched", args=[entry.policy_id]), follow=True)
     assert "没有需要您告知的企业" in again.content.decode()
     assert Notification.objects.filter(subject__startswith="政策告知").count() == 2
+
+
+def test_the_ledger_narrows_to_one_policy_from_its_page_and_exports_it(world: World) -> None:
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    entry = home_entry(world)
+    other = _published(world, title="另一项研发补助", code="XT-2025-099")
+    actions.rematch_policy(policy=other)
+    assert Fulfilment.objects.filter(policy=other).exists()
+    office = _client(world.user(Role.SERVICE_OFFICE))
+    detail = office.get(reverse("policies:detail", args=[entry.policy_id])).content.decode()
+    link = f"{reverse('policies:ledger')}?policy={entry.policy_id}"
+    assert f'href="{link}"' in detail
+
+    page = office.get(link).content.decode()
+    assert 'data-testid="ledger-policy"' in page and entry.policy.title in page
+    assert "另一项研发补助" not in page.split('data-testid="ledger-totals"')[1]
+    # The filter stays when another is added, and the export carries it.
+    assert f'name="policy" value="{entry.policy_id}"' in page
+    workbook = load_workbook(
+        BytesIO(office.get(reverse("policies:ledger_export"), {"policy": entry.policy_id}).content)
+    )
+    titles = {row[1] for row in workbook.active.iter_rows(min_row=2, values_only=True)}
+    assert titles == {entry.policy.title}
+    # A mangled policy id is ignored, not an error.
+    assert office.get(reverse("policies:ledger"), {"policy": "x"}).status_code == 200
