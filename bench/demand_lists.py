@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import sys
 import time
@@ -24,6 +23,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.common import percentile, setup_django  # noqa: E402 (after the path)
 
 TARGET_P95_MS = 150.0
 TARGET_RATIO = 3.0
@@ -88,26 +89,6 @@ def set_indexes(wanted: str) -> None:
                 cursor.execute(f"DROP INDEX IF EXISTS {name}")
         cursor.execute("VACUUM ANALYZE demands_demand")
     print(f"proposed indexes: {wanted}")
-
-
-def setup_django() -> None:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit(
-            "This benchmark runs on PostgreSQL only. Set\n"
-            "DATABASE_URL=postgres://USER@HOST:PORT/lianqi_bench_demands"
-        )
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
-    os.environ.setdefault("LIANQI_DEBUG", "false")
-    import django
-
-    django.setup()
-
-
-def percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(pct / 100 * (len(ordered) - 1))))
-    return ordered[index]
 
 
 def capture(client: Any, url: str, params: dict[str, str]) -> list[str]:
@@ -181,7 +162,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.reps < 50:
         sys.exit("--reps must be at least 50 for a meaningful p95")
-    setup_django()
+    setup_django("lianqi_bench_demands")
 
     import datetime as dt
 

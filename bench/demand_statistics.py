@@ -18,7 +18,6 @@ department + month <= 500 ms.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
@@ -28,6 +27,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import setup_django  # noqa: E402 (after the path)
+
 TARGET_MS = 500.0
 DEPARTMENTS = [
     "经济发展局", "科技局", "商务局", "自然资源局", "住建局", "财政局", "人社局", "生态环境局",
@@ -35,17 +36,6 @@ DEPARTMENTS = [
     "招商合作局", "规划局", "城管局", "交通局", "公安分局", "消防救援大队", "统计局",
     "金融办", "党群工作部", "社会事务局", "综合执法局", "企业服务中心",
 ]  # fmt: skip
-
-
-def setup_django() -> None:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit("This benchmark runs on PostgreSQL only. Set DATABASE_URL=postgres://…/lianqi_bench_stats")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
-    os.environ.setdefault("LIANQI_DEBUG", "false")
-    import django
-
-    django.setup()
 
 
 # The demands, as SQL over the row number i. `h(i, p)` is a cheap deterministic hash in [0, 1000).
@@ -245,7 +235,7 @@ def main() -> None:
     parser.add_argument("--demands", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
-    setup_django()
+    setup_django("lianqi_bench_stats")
     from django.core.management import call_command
     from django.db import connection
     from django.utils import timezone

@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import os
 import random
 import statistics
 import sys
@@ -25,6 +24,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.common import percentile, setup_django  # noqa: E402 (after the path)
 
 SEED = 20250101
 PAGE_SIZE = 50
@@ -122,26 +123,6 @@ QUERIES: list[dict[str, str]] = [
     {"q": "星城", "tag": "{tag}"},
     {"jurisdiction": "{township}"},
 ]
-
-
-def setup_django() -> None:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit(
-            "This benchmark runs on PostgreSQL only (SQLite is the embedded trial store, not what a\n"
-            "park's production runs on). Set DATABASE_URL=postgres://USER@HOST:PORT/lianqi_bench_list"
-        )
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
-    os.environ.setdefault("LIANQI_DEBUG", "false")
-    import django
-
-    django.setup()
-
-
-def percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(pct / 100 * (len(ordered) - 1))))
-    return ordered[index]
 
 
 def generate(count: int) -> dict[str, Any]:
@@ -355,7 +336,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.reps < 50:
         sys.exit("--reps must be at least 50 for a meaningful p95")
-    setup_django()
+    setup_django("lianqi_bench_list")
 
     from django.core.management import call_command
     from django.test import Client

@@ -76,6 +76,28 @@ class AppendOnlyModel(models.Model):
         raise RuntimeError(f"{type(self).__name__} rows are append-only")
 
 
+class UploadedDocument(models.Model):
+    """What every stored upload records besides its file: the name it was uploaded under, its
+    size and type, who uploaded it and when. A subclass adds `file` (with its own folder) and
+    what it documents; `uploads.store_upload` fills these fields."""
+
+    name = models.CharField(_("文件名"), max_length=200)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    content_type = models.CharField(_("文件类型"), max_length=100)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("上传人"),
+    )
+    at = models.DateTimeField(_("上传时间"))
+
+    class Meta:
+        abstract = True
+
+
 class Job(TimeStampedModel):
     """A piece of long work (an import, an export, a recomputation) that a user started and can
     leave and come back to: its progress and outcome live here, not in the request."""

@@ -79,8 +79,8 @@ def stored_name(folder: str, filename: str, at: Any) -> str:
 
 
 def store_upload(document: Any, upload: UploadedFile) -> None:
-    """Save `upload` into `document` (a model with `file`, `name`, `size`, `content_type`,
-    its other fields already set), keeping the original name on the row and a random one on
+    """Save `upload` into `document` (a `models.UploadedDocument` with its `file`, its other
+    fields already set), keeping the original name on the row and a random one on
     disk (`stored_name`)."""
     document.name = (upload.name or "")[-200:]
     document.size = upload.size or 0

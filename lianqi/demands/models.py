@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from lianqi.core.models import AppendOnlyModel, ScopedModel, TimeStampedModel
+from lianqi.core.models import AppendOnlyModel, ScopedModel, TimeStampedModel, UploadedDocument
 from lianqi.core.search import normalise_search_text
 from lianqi.core.uploads import stored_name
 
@@ -232,7 +232,7 @@ def attachment_path(instance: DemandAttachment, filename: str) -> str:
     return stored_name("demands", filename, instance.at)
 
 
-class DemandAttachment(models.Model):
+class DemandAttachment(UploadedDocument):
     """A file that documents a demand (a photo, a letter, a reply document), added by staff or
     by the enterprise through its code. Type and size are checked in `actions.add_attachment`."""
 
@@ -240,19 +240,7 @@ class DemandAttachment(models.Model):
         Demand, on_delete=models.PROTECT, related_name="attachments", verbose_name=_("诉求")
     )
     file = models.FileField(_("文件"), upload_to=attachment_path, max_length=200)
-    name = models.CharField(_("文件名"), max_length=200)
-    size = models.PositiveIntegerField(_("大小（字节）"))
-    content_type = models.CharField(_("文件类型"), max_length=100)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("上传人"),
-    )
     by_enterprise = models.BooleanField(_("企业通过营商码上传"), default=False)
-    at = models.DateTimeField(_("上传时间"))
 
     class Meta:
         verbose_name = _("诉求附件")

@@ -747,9 +747,9 @@ def filter_demands(
 ) -> QuerySet[Demand]:
     """The demands received in `period`, optionally in one jurisdiction (its code anywhere in
     the path, so a township keeps its villages), led by one department, of one category."""
-    queryset = queryset.filter(received_at__gte=period.start, received_at__lt=period.end)
-    if jurisdiction_code:
-        queryset = queryset.filter(jurisdiction_path__contains=f"{jurisdiction_code}/")
+    queryset = _in_jurisdiction(
+        queryset.filter(received_at__gte=period.start, received_at__lt=period.end), jurisdiction_code
+    )
     if department_id is not None:
         queryset = queryset.filter(lead_department_id=department_id)
     if category_id is not None:
@@ -762,10 +762,14 @@ def filter_by_day(
 ) -> QuerySet[Any]:
     """Day cells or stale-day marks of `period`, optionally in one jurisdiction (as
     `filter_demands` does for the demands)."""
-    queryset = queryset.filter(received_on__gte=period.first, received_on__lte=period.last)
-    if jurisdiction_code:
-        queryset = queryset.filter(jurisdiction_path__contains=f"{jurisdiction_code}/")
-    return queryset
+    return _in_jurisdiction(
+        queryset.filter(received_on__gte=period.first, received_on__lte=period.last), jurisdiction_code
+    )
+
+
+def _in_jurisdiction(queryset: QuerySet[Any], code: str | None) -> QuerySet[Any]:
+    # The code anywhere in the path, so a township keeps its villages.
+    return queryset.filter(jurisdiction_path__contains=f"{code}/") if code else queryset
 
 
 def fill_months(statistics: Statistics, period: Period) -> Statistics:

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from lianqi.core.models import AppendOnlyModel, ScopedModel, TimeStampedModel
+from lianqi.core.models import AppendOnlyModel, ScopedModel, TimeStampedModel, UploadedDocument
 from lianqi.core.search import normalise_search_text
 from lianqi.core.uploads import stored_name
 
@@ -249,7 +249,7 @@ def materials_path(instance: FulfilmentMaterial, filename: str) -> str:
     return stored_name("policies", filename, instance.at)
 
 
-class FulfilmentMaterial(models.Model):
+class FulfilmentMaterial(UploadedDocument):
     """A document an enterprise hands in with its application (申报材料): checked for type,
     content and size when it is stored (`lianqi.core.uploads`)."""
 
@@ -257,18 +257,6 @@ class FulfilmentMaterial(models.Model):
         Fulfilment, on_delete=models.PROTECT, related_name="materials", verbose_name=_("兑现台账")
     )
     file = models.FileField(_("文件"), upload_to=materials_path, max_length=200)
-    name = models.CharField(_("文件名"), max_length=200)
-    size = models.PositiveIntegerField(_("大小（字节）"))
-    content_type = models.CharField(_("文件类型"), max_length=100)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("上传人"),
-    )
-    at = models.DateTimeField(_("上传时间"))
 
     class Meta:
         verbose_name = _("申报材料")

@@ -168,6 +168,12 @@ def overdue_fulfilments(queryset: QuerySet[Fulfilment], *, at: dt.datetime) -> Q
     return queryset.filter(state__in=ADMINISTRATION_STATES, due_on__lt=workdays.shanghai_date(at))
 
 
+def awaiting_notice(entries: QuerySet[Fulfilment], *, policy: Policy, period: int) -> QuerySet[Fulfilment]:
+    """The entries of `policy` for `period` still only matched: what the policy page's 一键告知
+    (`actions.notify_matched_entries`) would tell."""
+    return entries.filter(policy=policy, period=period, state=FulfilmentState.MATCHED)
+
+
 def ledger_totals(queryset: QuerySet[Fulfilment], *, by: str) -> list[dict[str, Any]]:
     """Counts and amounts by `by` ("policy", "department" or "period"): entries, approved and
     disbursed amounts, disbursed count — for the ledger's summary and its export."""

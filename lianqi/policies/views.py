@@ -20,7 +20,6 @@ from lianqi.org.permissions import departments_visible
 
 from . import queries
 from .actions import version_on
-from .choices import FulfilmentState
 from .forms import PolicyFilterForm
 from .models import PolicyMatch
 from .permissions import fulfilments_visible, policies_visible
@@ -145,11 +144,9 @@ class PolicyDetailView(RoleRequiredMixin, View):
         if ledger_url and has_role(request.user, STAFF_ROLES):
             context["ledger_url"] = f"{ledger_url}?policy={policy.pk}"
         if has_role(request.user, NOTIFY_ROLES):
-            context["to_notify"] = (
-                fulfilments_visible(request.user)
-                .filter(policy=policy, period=day.year, state=FulfilmentState.MATCHED)
-                .count()
-            )
+            context["to_notify"] = queries.awaiting_notice(
+                fulfilments_visible(request.user), policy=policy, period=day.year
+            ).count()
         return render(request, "policies/detail.html", context)
 
 

@@ -179,11 +179,13 @@ def _tab_count(content: str, key: str) -> int:
     return int(content[start : content.index("<", start)])
 
 
+def _row_pk_list(content: str) -> list[int]:
+    """The demands of a list page's rows, in the order shown."""
+    return [int(part.split('"', 1)[0]) for part in content.split('data-testid="demand-row" data-pk="')[1:]]
+
+
 def _row_pks(content: str) -> set[int]:
-    pks = set()
-    for part in content.split('data-testid="demand-row" data-pk="')[1:]:
-        pks.add(int(part.split('"', 1)[0]))
-    return pks
+    return set(_row_pk_list(content))
 
 
 def test_inbox_shows_only_its_departments_demands_in_the_right_tabs(world: World) -> None:
@@ -253,15 +255,11 @@ def test_inbox_pages_merge_led_and_co_handled_demands_newest_first(world: World)
     seen: list[int] = []
     for page in (1, 2, 3):
         response = client.get(reverse("demands:inbox"), {"tab": "all", "size": "3", "page": str(page)})
-        content = response.content.decode()
-        seen += [int(p.split('"', 1)[0]) for p in content.split('data-testid="demand-row" data-pk="')[1:]]
+        seen += _row_pk_list(response.content.decode())
     assert seen == expected
     # A filter applies to both parts: March 3rd onwards leaves five rows, co-handled ones too.
     response = client.get(reverse("demands:inbox"), {"tab": "all", "received_from": "2025-03-03"})
-    assert [
-        int(p.split('"', 1)[0])
-        for p in response.content.decode().split('data-testid="demand-row" data-pk="')[1:]
-    ] == expected[:5]
+    assert _row_pk_list(response.content.decode()) == expected[:5]
 
 
 def test_a_page_of_more_rows_costs_no_more_queries(world: World) -> None:
