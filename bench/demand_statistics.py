@@ -123,10 +123,10 @@ def generate(count: int) -> Any:
     from django.db import connection, transaction
 
     from lianqi.accounts.models import User
-    from lianqi.core.testing.world import make_enterprise
     from lianqi.demands.models import Demand
     from lianqi.enterprises.models import Enterprise
     from lianqi.org.models import Department, Jurisdiction, Staff
+    from lianqi.testing.world import make_enterprise
 
     province, _ = Jurisdiction.objects.get_or_create(
         code="430000", defaults={"name": "湖南省", "level": "province"}

@@ -2,9 +2,9 @@
 
 import pytest
 
-from lianqi.core.testing.browser import browser, page  # noqa: F401  (browser fixtures)
-from lianqi.core.testing.contracts import world  # noqa: F401  (re-exported fixture)
-from lianqi.core.testing.seeds import reseed
+from lianqi.testing.browser import browser, page  # noqa: F401  (browser fixtures)
+from lianqi.testing.contracts import world  # noqa: F401  (re-exported fixture)
+from lianqi.testing.seeds import reseed
 
 
 @pytest.fixture(autouse=True)

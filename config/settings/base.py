@@ -215,10 +215,10 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "lianqi.api.pagination.StrictPageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "lianqi.core.api.pagination.StrictPageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "lianqi.api.schema.ErrorAwareAutoSchema",
-    "EXCEPTION_HANDLER": "lianqi.api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "lianqi.core.api.schema.ErrorAwareAutoSchema",
+    "EXCEPTION_HANDLER": "lianqi.core.api.errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "联企 Lianqi API",

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
 
 from lianqi.core.roles import Role, has_role
 from lianqi.core.scoping import scope_queryset
@@ -22,12 +20,3 @@ def visible(user: Any) -> QuerySet[User]:
     if not has_role(user, ADMIN_ROLES):
         return User.objects.none()
     return scope_queryset(User.objects.all(), user, field="jurisdiction__path")
-
-
-def acting_user(request: HttpRequest) -> User:
-    """The logged-in user behind a view that requires a role, typed as the account model that
-    actions take as their actor (such a view never sees an anonymous user)."""
-    user = request.user
-    if not isinstance(user, User):
-        raise PermissionDenied
-    return user

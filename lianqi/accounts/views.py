@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
+from lianqi.core.actors import acting_user
 from lianqi.core.excel import Column, write_workbook
 from lianqi.core.roles import Role
 from lianqi.core.scoping import get_object_or_404_scoped
@@ -23,7 +24,7 @@ from lianqi.org.forms import add_errors
 from . import actions, queries
 from .forms import LoginForm, SetPasswordForm, StyledPasswordChangeForm, UserForm
 from .models import User
-from .permissions import ADMIN_ROLES, acting_user, visible
+from .permissions import ADMIN_ROLES, visible
 
 ROLE_LABELS = dict(Role.choices)
 

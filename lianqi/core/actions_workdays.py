@@ -13,9 +13,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from lianqi.accounts.models import User
-
 from . import calendar_store, workdays
+from .actors import Actor
 from .models import CalendarSource, CalendarYear, SpecialDay
 from .roles import Role, has_role
 
@@ -77,7 +76,7 @@ def entry_problems(entry: DayEntry, year: int) -> list[str]:
     return problems
 
 
-def _check_admin(actor: User | None) -> None:
+def _check_admin(actor: Actor | None) -> None:
     # The calendar is national reference data: a wrong row moves every park's deadlines.
     if actor is not None and not has_role(actor, (Role.ADMIN,)):
         raise PermissionDenied(_("只有管理员可以修改节假日安排"))
@@ -98,7 +97,7 @@ def enter_year(
     *,
     year: int,
     days: Sequence[DayEntry],
-    actor: User | None,
+    actor: Actor | None,
     note: str = "",
     replace: bool = False,
 ) -> CalendarYear:
@@ -158,7 +157,7 @@ def enter_year(
     return existing
 
 
-def set_day(*, day: dt.date, kind: str, name: str = "", actor: User | None) -> SpecialDay:
+def set_day(*, day: dt.date, kind: str, name: str = "", actor: Actor | None) -> SpecialDay:
     """Add or correct one special day of a year that is already entered (a late change to the
     arrangement, a typing mistake). The row becomes a manual one, which `load_holidays` keeps."""
     _check_admin(actor)
@@ -183,7 +182,7 @@ def set_day(*, day: dt.date, kind: str, name: str = "", actor: User | None) -> S
     return row
 
 
-def remove_day(*, day: dt.date, actor: User | None) -> None:
+def remove_day(*, day: dt.date, actor: Actor | None) -> None:
     """Take one special day out of the table: the day becomes an ordinary weekday or weekend."""
     _check_admin(actor)
     with transaction.atomic():
@@ -199,7 +198,7 @@ def remove_day(*, day: dt.date, actor: User | None) -> None:
 
 
 def load_package(
-    *, years: Iterable[int] | None = None, overwrite: bool = False, actor: User | None = None
+    *, years: Iterable[int] | None = None, overwrite: bool = False, actor: Actor | None = None
 ) -> LoadReport:
     """Load the arrangements of the installed ``chinese-calendar`` package into the table.
 
@@ -231,7 +230,7 @@ def load_package(
     return report
 
 
-def _load_package_year(year: int, overwrite: bool, actor: User | None, report: LoadReport) -> None:
+def _load_package_year(year: int, overwrite: bool, actor: Actor | None, report: LoadReport) -> None:
     from chinese_calendar import __version__ as package_version
 
     calendar_year = CalendarYear.objects.select_for_update().filter(year=year).first()

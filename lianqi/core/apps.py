@@ -6,3 +6,9 @@ class CoreConfig(AppConfig):
     name = "lianqi.core"
     label = "core"
     verbose_name = _("基础")
+
+    def ready(self) -> None:
+        from . import dashboards, navigation
+
+        navigation.register()
+        dashboards.register()

@@ -3,9 +3,11 @@ so that each error shows next to its field and what the user typed stays in the 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 
 class StyledFormMixin:
@@ -64,3 +66,23 @@ class MultipleFileField(forms.FileField):
         if self.required and not files:
             raise forms.ValidationError(self.error_messages["required"], code="required")
         return files
+
+
+def add_action_errors(
+    form: forms.BaseForm, exc: ValidationError, renames: Mapping[str, str] | None = None
+) -> None:
+    """Show an action's `ValidationError` on the form: each message next to the field it names
+    where the form has that field (after `renames`, for an action's key that the form calls
+    otherwise: the action's ``note`` is one form's 解决办法), above the form otherwise. Every
+    view that calls an action puts its refusal on the form through this."""
+    renames = renames or {}
+    if hasattr(exc, "error_dict"):
+        for key, errors in exc.error_dict.items():
+            name = renames.get(key, key)
+            target = name if name in form.fields else None
+            for error in errors:
+                for message in error.messages:
+                    form.add_error(target, message)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)

@@ -1,46 +1,49 @@
-"""The menu, by role. Each app adds its entries here so that the shell shows each role only
-what it can open: an entry appears when the user holds one of its roles *and* its page exists
-in this build (a module not yet installed simply has no entry)."""
+"""The menu, by role, drawn from the menu registry (`lianqi.core.registry`): each app registers
+its entries from its own `AppConfig.ready()`, so the shell shows each role only what it can open:
+an entry appears when the user holds one of its roles *and* its page exists in this build (a
+module not installed simply has no entry). Entries come grouped by module, in the groups'
+order."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.urls import NoReverseMatch, reverse
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from .roles import OFFICE_ROLES, STAFF_ROLES, Role, has_role
+from . import registry
+from .registry import CodeTile, MenuEntry, MenuGroup
+from .roles import OFFICE_ROLES, Role, has_role
+
+#: The modules of the menu. Apps may add their own group with `registry.register_menu_groups`.
+GROUPS = (
+    MenuGroup("home", _("首页"), 0),
+    MenuGroup("demands", _("诉求"), 10),
+    MenuGroup("policies", _("政策"), 20),
+    MenuGroup("messages", _("消息"), 30),
+    MenuGroup("enterprises", _("企业"), 40),
+    MenuGroup("organisation", _("组织"), 50),
+    MenuGroup("system", _("系统"), 90),
+)
+
+#: Core's own entries: the home page, the working-day calendar and the API's documentation.
+ENTRIES = (
+    MenuEntry("home", _("首页"), "home", tuple(Role), 0),
+    MenuEntry("system", _("工作日历"), "workdays", tuple(OFFICE_ROLES), 10),
+    MenuEntry("system", _("接口文档"), "api-docs", (Role.ADMIN,), 90),
+)
 
 
-@dataclass(frozen=True)
-class NavItem:
-    label: str | Promise
-    url_name: str
-    roles: tuple[str, ...]
+#: Services the code page announces before their app exists; the app's own tile, registered
+#: under the same key, takes the place of each.
+COMING = (
+    CodeTile("questionnaire", _("问卷"), "", order=30, text=_("填写走访活动的电子问卷")),
+    CodeTile("inspection", _("涉企检查"), "", order=40, text=_("查看入企检查的登记信息，检查须先登记再入企")),
+)
 
 
-NAV_ITEMS: list[NavItem] = [
-    NavItem(_("首页"), "home", tuple(Role)),
-    NavItem(_("我的企业诉求"), "demands:liaison_home", (Role.LIAISON,)),
-    NavItem(_("提诉求"), "demands:create", (Role.ENTERPRISE,)),
-    NavItem(_("部门待办"), "demands:inbox", (Role.DEPARTMENT_HANDLER,)),
-    NavItem(_("诉求调度"), "demands:board", tuple(OFFICE_ROLES)),
-    NavItem(_("遗留问题"), "demands:legacy", (Role.LEADER, *OFFICE_ROLES)),
-    NavItem(_("诉求统计"), "demands:statistics", (Role.LEADER, *OFFICE_ROLES, Role.DEPARTMENT_HANDLER)),
-    NavItem(_("诉求类别"), "demands:categories", tuple(OFFICE_ROLES)),
-    NavItem(_("政策超市"), "policies:list", (*STAFF_ROLES, Role.ENTERPRISE)),
-    NavItem(_("兑现台账"), "policies:ledger", (*STAFF_ROLES, Role.ENTERPRISE)),
-    NavItem(_("消息"), "notifications:inbox", tuple(Role)),
-    NavItem(_("企业"), "enterprises:list", tuple(STAFF_ROLES)),
-    NavItem(_("联企覆盖"), "liaisons:coverage", (Role.LEADER, *OFFICE_ROLES)),
-    NavItem(_("企业导入"), "enterprises:import_start", tuple(OFFICE_ROLES)),
-    NavItem(_("企业标签"), "enterprises:tags", tuple(OFFICE_ROLES)),
-    NavItem(_("组织机构"), "org:jurisdictions", tuple(STAFF_ROLES)),
-    NavItem(_("工作日历"), "workdays", tuple(OFFICE_ROLES)),
-    NavItem(_("用户管理"), "accounts:users", (Role.ADMIN,)),
-    NavItem(_("接口文档"), "api-docs", (Role.ADMIN,)),
-]
+def register() -> None:
+    registry.register_menu_groups(*GROUPS)
+    registry.register_menu(*ENTRIES)
+    registry.register_code_tiles(*COMING)
 
 
 def active_url(urls: list[str], path: str) -> str | None:
@@ -57,14 +60,24 @@ def items_for(user: object, path: str | None = None) -> list[dict[str, object]]:
     """The menu entries a user may open, each with its label, URL and whether it is the
     current page's entry (when the current path is given)."""
     items: list[dict[str, object]] = []
-    for item in NAV_ITEMS:
+    labels = {group.key: group.label for group in registry.menu_groups()}
+    for item in registry.menu_entries():
         if not has_role(user, item.roles):
             continue
         try:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        items.append({"label": item.label, "url": url, "url_name": item.url_name, "active": False})
+        items.append(
+            {
+                "label": item.label,
+                "url": url,
+                "url_name": item.url_name,
+                "group": item.group,
+                "group_label": labels.get(item.group, item.group),
+                "active": False,
+            }
+        )
     if path is not None:
         current = active_url([str(i["url"]) for i in items], path)
         for entry in items:

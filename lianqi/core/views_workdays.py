@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
-from lianqi.accounts.permissions import acting_user
+from lianqi.core.actors import acting_user
 
 from . import actions_workdays, calendar_store, workdays
 from .forms_workdays import DayForm, DeadlineForm, EnterYearForm

@@ -8,8 +8,45 @@ class DemandsConfig(AppConfig):
     verbose_name = _("企业诉求")
 
     def ready(self) -> None:
+        from lianqi.core import registry
         from lianqi.core.calendar_store import calendar_changed
+        from lianqi.core.registry import CodeTile, MenuEntry
+        from lianqi.core.roles import OFFICE_ROLES, Role
 
+        from . import dashboards, urls_code
         from .actions_statistics import mark_counted_days_stale
+        from .api import urls as api_urls
+        from .views_code import open_demands
 
         calendar_changed.connect(mark_counted_days_stale, dispatch_uid="demands_statistics_calendar")
+        office = tuple(OFFICE_ROLES)
+        registry.register_menu(
+            MenuEntry("demands", _("我的企业诉求"), "demands:liaison_home", (Role.LIAISON,), 10),
+            MenuEntry("demands", _("提诉求"), "demands:create", (Role.ENTERPRISE,), 20),
+            MenuEntry("demands", _("部门待办"), "demands:inbox", (Role.DEPARTMENT_HANDLER,), 30),
+            MenuEntry("demands", _("诉求调度"), "demands:board", office, 40),
+            MenuEntry("demands", _("遗留问题"), "demands:legacy", (Role.LEADER, *office), 50),
+            MenuEntry(
+                "demands",
+                _("诉求统计"),
+                "demands:statistics",
+                (Role.LEADER, *office, Role.DEPARTMENT_HANDLER),
+                60,
+            ),
+            MenuEntry("demands", _("诉求类别"), "demands:categories", office, 70),
+        )
+        registry.register_dashboard(*dashboards.PARTS)
+        registry.register_api_routes(*api_urls.ROUTES)
+        registry.register_api_urls("demands", api_urls.urlpatterns)
+        registry.register_code_urls("demands", urls_code.urlpatterns)
+        registry.register_code_tiles(
+            CodeTile(
+                "demand",
+                _("诉求"),
+                "codes:demand_list",
+                order=10,
+                text=_("码上填报诉求，随时查看办理进度，办结后评价"),
+                public=True,
+                count=lambda enterprise: open_demands(enterprise).count(),
+            )
+        )

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
-from lianqi.accounts.permissions import acting_user
+from lianqi.core.actors import acting_user
 from lianqi.core.excel import Column, write_workbook
 from lianqi.core.roles import OFFICE_ROLES, Role, has_role
 from lianqi.core.views import RoleRequiredMixin, xlsx_download

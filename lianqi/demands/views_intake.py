@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from lianqi.accounts.permissions import acting_user
+from lianqi.core.actors import acting_user
 from lianqi.core.roles import OFFICE_ROLES, Role
 from lianqi.core.scoping import get_object_or_404_scoped
 from lianqi.core.search import apply_search

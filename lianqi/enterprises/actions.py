@@ -32,6 +32,7 @@ from .models import (
     mask_phone,
     new_code_token,
 )
+from .signals import announce_change
 
 logger = logging.getLogger("lianqi.enterprises")
 
@@ -83,7 +84,7 @@ def create_enterprise(
         enterprise.tags.set(list(tags))
         if liaison is not None:
             assign_liaison(enterprise=enterprise, staff=liaison, actor=actor, method=AssignmentMethod.CREATED)
-        _rematch_policies(enterprise)
+        announce_change(enterprise.pk, created=True)
     return enterprise
 
 
@@ -110,15 +111,8 @@ def update_enterprise(
         locked.save()
         if tags is not None:
             locked.tags.set(list(tags))
-        _rematch_policies(locked)
+        announce_change(locked.pk)
     return locked
-
-
-def _rematch_policies(enterprise: Enterprise) -> None:
-    # An enterprise's policies follow its data at once (一键智配 and the ledger's matches).
-    from lianqi.policies.tasks import rematch_enterprise_after_commit
-
-    rematch_enterprise_after_commit(enterprise.pk)
 
 
 def rotate_code_token(*, enterprise: Enterprise, actor: User | None) -> Enterprise:
@@ -160,7 +154,7 @@ def save_year_figure(
         figure.save()
         reason = _("新增 %(year)d 年度数据") if created else _("修改 %(year)d 年度数据")
         _note_on_enterprise(locked, actor, reason % {"year": year})
-        _rematch_policies(locked)
+        announce_change(locked.pk)
     return figure
 
 

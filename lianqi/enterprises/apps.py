@@ -6,3 +6,21 @@ class EnterprisesConfig(AppConfig):
     name = "lianqi.enterprises"
     label = "enterprises"
     verbose_name = _("企业")
+
+    def ready(self) -> None:
+        from lianqi.core import registry
+        from lianqi.core.roles import OFFICE_ROLES, STAFF_ROLES
+
+        from . import dashboards, measures
+        from .api import urls as api_urls
+
+        registry.register_menu(
+            registry.MenuEntry("enterprises", _("企业"), "enterprises:list", tuple(STAFF_ROLES), 10),
+            registry.MenuEntry(
+                "enterprises", _("企业导入"), "enterprises:import_start", tuple(OFFICE_ROLES), 30
+            ),
+            registry.MenuEntry("enterprises", _("企业标签"), "enterprises:tags", tuple(OFFICE_ROLES), 40),
+        )
+        registry.register_dashboard(*dashboards.PARTS)
+        registry.register_api_routes(*api_urls.ROUTES)
+        registry.register_measures(*measures.MEASURES)

@@ -1,6 +1,6 @@
 """The page an enterprise's code (营商码) opens, for anyone who scans it, without login: who the
-enterprise's liaison is and how to reach them, and the services later modules add (诉求, 问卷,
-涉企检查). A replaced code and an unknown code each get a plain page that names no enterprise.
+enterprise's liaison is and how to reach them, and the services the apps register on it
+(`lianqi.core.registry.CodeTile`: 诉求, 政策 …). A replaced code and an unknown code each get a plain page that names no enterprise.
 Every page under `/c/<token>/` resolves its token through `CodeTokenMixin`, so they all answer
 a replaced or unknown code the same way."""
 
@@ -13,30 +13,12 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from django.views import View
+
+from lianqi.core import registry
 
 from . import otp
 from .models import Enterprise, RetiredCodeToken, mask_phone
-
-#: What the code page offers; each module that lands fills in its own entry point with the
-#: `codes:` URL it opens (an entry without one shows as "coming soon").
-ENTRY_POINTS: tuple[dict[str, Any], ...] = (
-    {
-        "key": "demand",
-        "title": _("诉求"),
-        "text": _("码上填报诉求，随时查看办理进度，办结后评价"),
-        "url_name": "codes:demand_list",
-    },
-    {
-        "key": "policy",
-        "title": _("政策"),
-        "text": _("一键智配：查看可享受的政策及理由，在线申报"),
-        "url_name": "codes:policy_list",
-    },
-    {"key": "questionnaire", "title": _("问卷"), "text": _("填写走访活动的电子问卷")},
-    {"key": "inspection", "title": _("涉企检查"), "text": _("查看入企检查的登记信息，检查须先登记再入企")},
-)
 
 
 def no_store(response: HttpResponseBase) -> HttpResponseBase:
@@ -91,22 +73,17 @@ class CodeTokenMixin(View):
 
 
 def _entry_points(enterprise: Enterprise) -> list[dict[str, Any]]:
-    # Imported here: the register does not depend on the demands app for anything else.
-    from lianqi.demands.views_code import open_demands
-    from lianqi.policies.choices import MatchVerdict
-
-    counts = {
-        "demand": open_demands(enterprise).count(),
-        "policy": enterprise.policy_matches.filter(verdict=MatchVerdict.ELIGIBLE).count(),
-    }
-    entries = []
-    for item in ENTRY_POINTS:
-        entry = dict(item)
-        if item.get("url_name"):
-            entry["url"] = reverse(item["url_name"], args=[enterprise.code_token])
-            entry["count"] = counts.get(item["key"])
-        entries.append(entry)
-    return entries
+    """The code page's entry points, as the apps registered them (`registry.CodeTile`)."""
+    return [
+        {
+            "key": tile.key,
+            "title": tile.label,
+            "text": tile.text,
+            "url": reverse(tile.url_name, args=[enterprise.code_token]) if tile.url_name else None,
+            "count": tile.count(enterprise) if tile.count is not None and tile.url_name else None,
+        }
+        for tile in registry.code_tiles()
+    ]
 
 
 class PublicCodeView(CodeTokenMixin):

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from lianqi.accounts.models import User
+from lianqi.core.actors import Actor
 from lianqi.core.scoping import path_visible
 
 from .choices import ALLOWED_CHILD_LEVELS
@@ -25,14 +25,14 @@ DEPARTMENT_FIELDS = ("name", "short_name", "order", "industry_prefixes", "is_act
 STAFF_FIELDS = ("name", "department", "position", "tier", "phone", "is_active", "left_on")
 
 
-def _check_scope(actor: User | None, jurisdiction: Jurisdiction, field: str = "jurisdiction") -> None:
+def _check_scope(actor: Actor | None, jurisdiction: Jurisdiction, field: str = "jurisdiction") -> None:
     if actor is not None and not path_visible(actor, jurisdiction.path):
         raise ValidationError({field: _("该辖区不在您的管辖范围内")})
 
 
 def create_jurisdiction(
     *,
-    actor: User | None,
+    actor: Actor | None,
     parent: Jurisdiction,
     code: str,
     name: str,
@@ -75,7 +75,7 @@ def _apply_department_values(department: Department, values: Mapping[str, Any]) 
 
 
 def create_department(
-    *, actor: User | None, jurisdiction: Jurisdiction, values: Mapping[str, Any]
+    *, actor: Actor | None, jurisdiction: Jurisdiction, values: Mapping[str, Any]
 ) -> Department:
     """Add a department to a jurisdiction's administration; `values` holds DEPARTMENT_FIELDS."""
     _check_scope(actor, jurisdiction)
@@ -86,7 +86,9 @@ def create_department(
     return department
 
 
-def update_department(*, department: Department, actor: User | None, values: Mapping[str, Any]) -> Department:
+def update_department(
+    *, department: Department, actor: Actor | None, values: Mapping[str, Any]
+) -> Department:
     """Change a department's name, order, industries or whether it is in use. Its jurisdiction
     does not change: its staff and demands stay where they are."""
     with transaction.atomic():
@@ -116,7 +118,7 @@ def _apply_staff_values(staff: Staff, values: Mapping[str, Any]) -> None:
     staff.full_clean(exclude=["user"])
 
 
-def create_staff(*, actor: User | None, jurisdiction: Jurisdiction, values: Mapping[str, Any]) -> Staff:
+def create_staff(*, actor: Actor | None, jurisdiction: Jurisdiction, values: Mapping[str, Any]) -> Staff:
     """Register a cadre of a jurisdiction; `values` holds STAFF_FIELDS. A login is bound
     separately, from the account pages, because many liaisons never log in."""
     _check_scope(actor, jurisdiction)
@@ -130,7 +132,7 @@ def create_staff(*, actor: User | None, jurisdiction: Jurisdiction, values: Mapp
     return staff
 
 
-def update_staff(*, staff: Staff, actor: User | None, values: Mapping[str, Any]) -> Staff:
+def update_staff(*, staff: Staff, actor: Actor | None, values: Mapping[str, Any]) -> Staff:
     """Change a cadre's details. Marking someone as left does not move their enterprises:
     that is the handover, which records every change of liaison."""
     department = values.get("department")

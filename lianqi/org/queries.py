@@ -138,3 +138,10 @@ def industry_condition(prefixes: Iterable[str], field: str = "industry") -> Q:
         else:
             condition |= Q(**{f"{field}__code__startswith": prefix})
     return condition
+
+
+def own_staff(user: Any) -> Staff | None:
+    """The staff row an account logs in as (with its department), or None when it has none."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Staff.objects.select_related("department").filter(user=user).first()

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
-from lianqi.accounts.permissions import acting_user
+from lianqi.core.actors import acting_user
 from lianqi.core.excel import Column, write_workbook
 from lianqi.core.scoping import get_object_or_404_scoped
 from lianqi.core.views import RoleRequiredMixin, paginate, search_query, url_if_allowed, xlsx_download

@@ -9,3 +9,35 @@ class PoliciesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "lianqi.policies"
     verbose_name = _("政策超市")
+
+    def ready(self) -> None:
+        from lianqi.core import registry
+        from lianqi.core.registry import CodeTile, MenuEntry
+        from lianqi.core.roles import STAFF_ROLES, Role
+        from lianqi.enterprises.signals import enterprise_changed
+
+        from . import urls_code
+        from .api import urls as api_urls
+        from .choices import MatchVerdict
+        from .tasks import rematch_changed_enterprise
+
+        enterprise_changed.connect(rematch_changed_enterprise, dispatch_uid="policies_rematch_enterprise")
+        readers = (*STAFF_ROLES, Role.ENTERPRISE)
+        registry.register_menu(
+            MenuEntry("policies", _("政策超市"), "policies:list", readers, 10),
+            MenuEntry("policies", _("兑现台账"), "policies:ledger", readers, 20),
+        )
+        registry.register_api_routes(*api_urls.ROUTES)
+        registry.register_code_urls("policies", urls_code.urlpatterns)
+        registry.register_code_tiles(
+            CodeTile(
+                "policy",
+                _("政策"),
+                "codes:policy_list",
+                order=20,
+                text=_("一键智配：查看可享受的政策及理由，在线申报"),
+                count=lambda enterprise: enterprise.policy_matches.filter(
+                    verdict=MatchVerdict.ELIGIBLE
+                ).count(),
+            )
+        )

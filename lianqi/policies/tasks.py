@@ -27,9 +27,7 @@ def rematch_policy_task(policy_id: int) -> None:
         actions.rematch_policy(policy=policy)
 
 
-def rematch_enterprise_after_commit(enterprise_id: int) -> None:
-    """Ask for an enterprise's re-matching once the caller's transaction commits: the register
-    calls this whenever an enterprise's data changes, so its matches never lag behind it."""
-    from django.db import transaction
-
-    transaction.on_commit(lambda: rematch_enterprise_task.enqueue(enterprise_id))
+def rematch_changed_enterprise(sender: object, *, enterprise_id: int, **kwargs: object) -> None:
+    """Receiver of the register's `enterprise_changed` (sent on commit): an enterprise's policies
+    follow its data at once (一键智配 and the ledger's matches)."""
+    rematch_enterprise_task.enqueue(enterprise_id)

@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from lianqi.accounts.models import User
-from lianqi.api.serializers import NamedRefSerializer, StrictInputMixin
+from lianqi.core.api.serializers import NamedRefSerializer, StrictInputMixin
 from lianqi.core.roles import Role, role_codes
 from lianqi.org.api.serializers import JurisdictionSerializer
 

@@ -11,8 +11,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from lianqi.api.errors import InvalidCredentials, LockedOut
-from lianqi.api.views import ApiView
+from lianqi.core.api.errors import InvalidCredentials, LockedOut
+from lianqi.core.api.views import ApiView
 
 from .serializers import MeSerializer, TokenRequestSerializer, TokenSerializer
 

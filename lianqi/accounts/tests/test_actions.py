@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from lianqi.accounts import actions
 from lianqi.accounts.models import User
 from lianqi.core.roles import Role
-from lianqi.core.testing.world import World
 from lianqi.org.models import Staff
+from lianqi.testing.world import World
 
 PASSWORD = "Xq8#harbour-lamp"
 

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from lianqi.core.roles import Role
-from lianqi.core.testing.world import PASSWORD, World
+from lianqi.testing.world import PASSWORD, World
 
 ADDRESS_X = "203.0.113.10"
 ADDRESS_Y = "198.51.100.20"

@@ -8,9 +8,9 @@ from django.test import Client
 from django.urls import reverse
 
 from lianqi.core.roles import Role
-from lianqi.core.testing.contracts import ListExportContract, ListPageContract, ObjectPageContract
-from lianqi.core.testing.world import PASSWORD, World
 from lianqi.org.models import Staff
+from lianqi.testing.contracts import ListExportContract, ListPageContract, ObjectPageContract
+from lianqi.testing.world import PASSWORD, World
 
 NEW_PASSWORD = "Xq8#harbour-lamp"
 

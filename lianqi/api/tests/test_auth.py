@@ -10,7 +10,7 @@ from django.conf import settings
 from django.test import Client
 
 from lianqi.core.roles import Role
-from lianqi.core.testing.world import PASSWORD, World
+from lianqi.testing.world import PASSWORD, World
 
 
 def ask_token(client: Client, username: str, password: str) -> Any:

@@ -9,13 +9,13 @@ import pytest
 from django.test import Client
 
 from lianqi.core.roles import Role
-from lianqi.core.testing.contracts import ApiListContract, ApiObjectContract
-from lianqi.core.testing.world import World, credit_code
 from lianqi.enterprises.models import Enterprise, Tag
 from lianqi.liaisons.actions import assign_liaison
 from lianqi.liaisons.models import LiaisonChange
 from lianqi.org.choices import StaffTier
 from lianqi.org.models import Staff
+from lianqi.testing.contracts import ApiListContract, ApiObjectContract
+from lianqi.testing.world import World, credit_code
 
 STAFF = (Role.LEADER, Role.SERVICE_OFFICE, Role.DEPARTMENT_HANDLER, Role.LIAISON, Role.ADMIN)
 EVERY_ROLE = tuple(Role)

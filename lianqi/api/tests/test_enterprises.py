@@ -10,13 +10,13 @@ from typing import Any
 from django.test import Client
 
 from lianqi.core.roles import Role
-from lianqi.core.testing.world import World, credit_code, make_enterprise
 from lianqi.enterprises.choices import EnterpriseKind
 from lianqi.enterprises.models import Contact, Enterprise, Industry, Tag, YearFigure
 from lianqi.liaisons.choices import AssignmentMethod
 from lianqi.liaisons.models import LiaisonChange
 from lianqi.org.choices import StaffTier
 from lianqi.org.models import Staff
+from lianqi.testing.world import World, credit_code, make_enterprise
 
 
 def client_for(user: Any) -> Client:

@@ -11,10 +11,10 @@ import pytest
 from django.test import Client
 
 from lianqi.core.roles import Role
-from lianqi.core.testing.world import World, credit_code
 from lianqi.enterprises import creditcode
 from lianqi.enterprises.models import Enterprise
 from lianqi.liaisons.models import LiaisonChange
+from lianqi.testing.world import World, credit_code
 
 
 def client_for(user: Any, **defaults: Any) -> Client:

@@ -11,7 +11,7 @@ from django.test import Client
 from drf_spectacular.validation import validate_schema
 
 from lianqi.core.roles import Role
-from lianqi.core.testing.world import World
+from lianqi.testing.world import World
 
 PATHS = {
     "/api/v1/auth/token/": {"post"},

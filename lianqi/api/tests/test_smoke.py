@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from lianqi.api.urls import router
 from lianqi.core.roles import Role
-from lianqi.core.testing.world import World
+from lianqi.testing.world import World
 
 
 def test_every_list_endpoint_answers_200(world: World) -> None:

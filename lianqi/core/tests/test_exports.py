@@ -11,8 +11,8 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from lianqi.core.roles import Role
-from lianqi.core.testing.world import World
 from lianqi.org.models import Department
+from lianqi.testing.world import World
 
 EXPORTS = [
     ("/org/staff/export/", ("姓名", "Name")),

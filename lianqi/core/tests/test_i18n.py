@@ -19,9 +19,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from lianqi.core.roles import Role
-from lianqi.core.testing.world import PASSWORD, World, credit_code
 from lianqi.enterprises import creditcode
 from lianqi.enterprises.choices import EnterpriseKind
+from lianqi.testing.world import PASSWORD, World, credit_code
 
 CATALOGUE = Path(settings.BASE_DIR) / "lianqi" / "locale" / "en" / "LC_MESSAGES" / "django.po"
 #: Kept in step with scripts/messages.sh.

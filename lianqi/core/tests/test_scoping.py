@@ -9,9 +9,9 @@ from django.http import Http404
 from lianqi.accounts.models import User
 from lianqi.core.roles import Role
 from lianqi.core.scoping import get_object_or_404_scoped, path_visible, scope_queryset
-from lianqi.core.testing.world import World, make_user
 from lianqi.org.choices import JurisdictionLevel
 from lianqi.org.models import Department, Jurisdiction
+from lianqi.testing.world import World, make_user
 
 
 @pytest.fixture

@@ -15,9 +15,9 @@ from django.urls import reverse
 
 from lianqi.core.navigation import active_url, items_for
 from lianqi.core.roles import Role
-from lianqi.core.testing.contracts import ListPageContract
-from lianqi.core.testing.world import World, make_enterprise
 from lianqi.org.models import Staff
+from lianqi.testing.contracts import ListPageContract
+from lianqi.testing.world import World, make_enterprise
 
 
 def client_for(user: object) -> Client:

@@ -20,8 +20,8 @@ from lianqi.core import actions_workdays, calendar_store, workdays
 from lianqi.core.actions_workdays import DayEntry
 from lianqi.core.models import CalendarSource, CalendarYear, SpecialDay
 from lianqi.core.roles import Role
-from lianqi.core.testing.world import World
 from lianqi.core.workdays import Calendar, add_workdays, is_workday, previous_workday, workdays_between
+from lianqi.testing.world import World
 
 D = dt.date
 UTC = dt.UTC

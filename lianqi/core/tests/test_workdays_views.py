@@ -14,9 +14,9 @@ from django.utils import timezone
 from lianqi.core import calendar_store, workdays
 from lianqi.core.models import CalendarSource, CalendarYear, SpecialDay
 from lianqi.core.roles import Role
-from lianqi.core.testing.browser import PHONE, log_in, new_page, screenshot
-from lianqi.core.testing.contracts import PageContract
-from lianqi.core.testing.world import PASSWORD, World
+from lianqi.testing.browser import PHONE, log_in, new_page, screenshot
+from lianqi.testing.contracts import PageContract
+from lianqi.testing.world import PASSWORD, World
 
 D = dt.date
 LAST_YEAR = workdays.package_years()[-1]

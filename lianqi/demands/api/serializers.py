@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from lianqi.api.serializers import IdField, StrictInputMixin, request_user
 from lianqi.core import workdays
+from lianqi.core.api.serializers import IdField, StrictInputMixin, request_user
 from lianqi.demands import permissions, workflow
 from lianqi.demands.choices import (
     CLOCK_STATES,

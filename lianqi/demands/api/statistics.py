@@ -12,8 +12,8 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from lianqi.api.errors import InvalidQuery
-from lianqi.api.views import ApiView
+from lianqi.core.api.errors import InvalidQuery
+from lianqi.core.api.views import ApiView
 from lianqi.demands import stats
 from lianqi.demands.views_stats import STATS_ROLES, StatisticsForm, compute, statistics_scope
 

@@ -22,8 +22,8 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from lianqi.api.errors import ErrorSerializer, error_body
-from lianqi.api.views import ScopedViewSet
+from lianqi.core.api.errors import ErrorSerializer, error_body
+from lianqi.core.api.views import ScopedViewSet
 from lianqi.core.roles import Role
 from lianqi.core.search import apply_search
 from lianqi.demands import actions, dispatch, permissions, queries, workflow

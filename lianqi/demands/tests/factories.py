@@ -8,9 +8,9 @@ from typing import Any
 
 from lianqi.accounts.models import User
 from lianqi.core.roles import Role
-from lianqi.core.testing.world import Side, World
 from lianqi.core.workdays import SHANGHAI
 from lianqi.org.models import Department, Staff
+from lianqi.testing.world import Side, World
 
 from ..actions_statistics import mark_stale
 from ..choices import Channel, DemandState, Outcome

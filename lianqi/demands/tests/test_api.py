@@ -11,11 +11,11 @@ import pytest
 from django.test import Client
 
 from lianqi.core.roles import Role
-from lianqi.core.testing.contracts import ApiListContract, ApiObjectContract
-from lianqi.core.testing.world import World
 from lianqi.demands import actions
 from lianqi.demands.choices import Channel, DemandState
 from lianqi.demands.models import Demand, DemandEvent
+from lianqi.testing.contracts import ApiListContract, ApiObjectContract
+from lianqi.testing.world import World
 
 from .factories import category, handler, make_demand
 
@@ -431,8 +431,8 @@ def test_the_schema_describes_the_demand_endpoints(db: Any) -> None:
 
 def test_a_liaison_who_raises_a_demand_for_another_liaisons_enterprise_can_follow_it(world: Any) -> None:
     """Found under load: the demand was stored, then reading it back for the answer failed."""
-    from lianqi.core.testing.world import make_enterprise
     from lianqi.org.models import Staff
+    from lianqi.testing.world import make_enterprise
 
     colleague = Staff.objects.create(jurisdiction=world.home.park, name="同事")
     theirs = make_enterprise(world.home.park, "同事联系的电机有限公司", liaison=colleague)

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from django.test import override_settings
 
-from lianqi.core.testing.browser import PHONE as PHONE_SCREEN
-from lianqi.core.testing.browser import new_page, screenshot
-from lianqi.core.testing.world import World
 from lianqi.enterprises.tests.test_otp import PHONE, RecordingSmsSender, last_code
+from lianqi.testing.browser import PHONE as PHONE_SCREEN
+from lianqi.testing.browser import new_page, screenshot
+from lianqi.testing.world import World
 
 from ..models import Demand
 from .factories import category

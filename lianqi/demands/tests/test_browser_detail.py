@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from lianqi.core.roles import Role
-from lianqi.core.testing.browser import log_in, screenshot
-from lianqi.core.testing.world import PASSWORD, World
+from lianqi.testing.browser import log_in, screenshot
+from lianqi.testing.world import PASSWORD, World
 
 from .. import actions
 from ..choices import Channel, DemandState

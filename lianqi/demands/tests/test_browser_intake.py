@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from lianqi.core.roles import Role
-from lianqi.core.testing.browser import PHONE, log_in, new_page, screenshot
-from lianqi.core.testing.world import PASSWORD, World
+from lianqi.testing.browser import PHONE, log_in, new_page, screenshot
+from lianqi.testing.world import PASSWORD, World
 
 from ..choices import DemandState
 from ..models import Demand

@@ -11,10 +11,10 @@ import pytest
 from django.test import override_settings
 
 from lianqi.core.roles import Role
-from lianqi.core.testing.browser import PHONE, log_in, new_page, screenshot
-from lianqi.core.testing.world import PASSWORD, World
 from lianqi.enterprises.tests.test_otp import PHONE as MOBILE
 from lianqi.enterprises.tests.test_otp import RecordingSmsSender, last_code
+from lianqi.testing.browser import PHONE, log_in, new_page, screenshot
+from lianqi.testing.world import PASSWORD, World
 
 from ..choices import DemandState, Outcome
 from ..models import Demand

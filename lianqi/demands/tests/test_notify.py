@@ -13,12 +13,12 @@ from django.test import override_settings
 from django.utils import translation
 
 from lianqi.core.roles import Role
-from lianqi.core.testing.world import make_user
 from lianqi.core.workdays import SHANGHAI
 from lianqi.enterprises.models import Contact
 from lianqi.notifications.models import Channel, Notification, NotificationState
 from lianqi.notifications.tasks import sweep_due
 from lianqi.org.models import Department, Staff
+from lianqi.testing.world import make_user
 
 from .. import actions, notify
 from ..choices import Channel as DemandChannel

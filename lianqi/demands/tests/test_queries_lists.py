@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from lianqi.core.roles import Role
-from lianqi.core.testing.world import World
 from lianqi.core.workdays import SHANGHAI
 from lianqi.org.models import Department
+from lianqi.testing.world import World
 
 from .. import queries
 from ..choices import DemandState

@@ -19,8 +19,8 @@ from django.db import connection, connections
 
 from lianqi.accounts.models import User
 from lianqi.core.roles import Role
-from lianqi.core.testing.world import make_user
 from lianqi.org.models import Department
+from lianqi.testing.world import make_user
 
 from .. import actions
 from ..choices import DemandState, Outcome

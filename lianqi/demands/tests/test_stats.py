@@ -14,12 +14,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from lianqi.core.roles import Role
-from lianqi.core.testing.world import World, make_enterprise
 from lianqi.core.workdays import SHANGHAI
 from lianqi.demands import actions, permissions, stats
 from lianqi.demands.choices import Channel, DemandAction, DemandState, Outcome, RatingSource, Satisfaction
 from lianqi.demands.models import Demand, DemandEvent
 from lianqi.org.models import Department
+from lianqi.testing.world import World, make_enterprise
 
 from .factories import category, handler, make_demand
 

@@ -17,11 +17,11 @@ from lianqi.core import actions_workdays
 from lianqi.core.models import SpecialDay
 from lianqi.core.roles import Role
 from lianqi.core.scoping import scope_queryset
-from lianqi.core.testing.world import World
 from lianqi.demands import actions, actions_statistics, permissions, stats, sweeps
 from lianqi.demands.choices import Channel, DemandState, Outcome, Satisfaction
 from lianqi.demands.models import Demand, StatisticsCell, StatisticsStaleDay
 from lianqi.org.models import Department
+from lianqi.testing.world import World
 
 from .factories import category, handler, make_demand
 from .test_stats import YEAR, demands, t  # noqa: F401 (`demands`: a fixture)

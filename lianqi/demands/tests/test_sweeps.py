@@ -13,9 +13,9 @@ import pytest
 from django.core.management import call_command
 
 from lianqi.core.roles import Role
-from lianqi.core.testing.world import make_user
 from lianqi.core.workdays import SHANGHAI
 from lianqi.notifications.models import Channel, Notification, NotificationState
+from lianqi.testing.world import make_user
 
 from .. import sweeps
 from ..choices import DemandState

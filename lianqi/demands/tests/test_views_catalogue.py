@@ -13,9 +13,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from lianqi.core.roles import Role
-from lianqi.core.testing.contracts import ListExportContract, ListPageContract, PageContract
-from lianqi.core.testing.world import World, build_world
 from lianqi.org.models import Department
+from lianqi.testing.contracts import ListExportContract, ListPageContract, PageContract
+from lianqi.testing.world import World, build_world
 
 from .. import actions, actions_catalogue
 from ..models import Category, CategoryRouting

@@ -15,12 +15,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lianqi.core.roles import Role
-from lianqi.core.testing.world import World
 from lianqi.enterprises import actions as enterprise_actions
 from lianqi.enterprises import otp
 from lianqi.enterprises.models import Enterprise
 from lianqi.enterprises.tests.test_otp import PHONE, last_code
 from lianqi.enterprises.tests.test_otp import sms as sms
+from lianqi.testing.world import World
 
 from ..choices import Channel, DemandAction, DemandState, Outcome, Satisfaction
 from ..models import Demand, DemandEvent

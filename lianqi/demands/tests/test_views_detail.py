@@ -19,9 +19,9 @@ from django.utils import timezone
 
 from lianqi.core import workdays
 from lianqi.core.roles import Role
-from lianqi.core.testing.contracts import ObjectPageContract
-from lianqi.core.testing.world import World, make_enterprise
 from lianqi.org.models import Department
+from lianqi.testing.contracts import ObjectPageContract
+from lianqi.testing.world import World, make_enterprise
 
 from .. import actions, dispatch, workflow
 from ..choices import Channel, DemandState, Outcome, Satisfaction

@@ -11,8 +11,8 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from lianqi.core.roles import Role
-from lianqi.core.testing.contracts import ListPageContract, ObjectPageContract, PageContract
-from lianqi.core.testing.world import World, make_enterprise
+from lianqi.testing.contracts import ListPageContract, ObjectPageContract, PageContract
+from lianqi.testing.world import World, make_enterprise
 
 from ..choices import Channel, DemandState, Outcome
 from ..models import Demand, DemandAttachment

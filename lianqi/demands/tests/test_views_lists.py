@@ -15,10 +15,10 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from lianqi.core.roles import Role
-from lianqi.core.testing.contracts import ListExportContract, ListPageContract, PageContract
-from lianqi.core.testing.world import World, build_world, make_enterprise
 from lianqi.core.workdays import SHANGHAI
 from lianqi.org.models import Department
+from lianqi.testing.contracts import ListExportContract, ListPageContract, PageContract
+from lianqi.testing.world import World, build_world, make_enterprise
 
 from .. import actions
 from ..choices import Channel, DemandState, Outcome

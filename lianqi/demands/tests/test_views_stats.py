@@ -14,13 +14,13 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from lianqi.core.roles import Role
-from lianqi.core.testing.contracts import ApiListContract, ListExportContract, ListPageContract
-from lianqi.core.testing.world import World, make_enterprise
 from lianqi.core.workdays import SHANGHAI
 from lianqi.demands import stats
 from lianqi.demands.choices import DemandState
 from lianqi.demands.models import Demand
 from lianqi.org.models import Department, Staff
+from lianqi.testing.contracts import ApiListContract, ListExportContract, ListPageContract
+from lianqi.testing.world import World, make_enterprise
 
 from .factories import handler, make_demand
 
@@ -217,7 +217,7 @@ def test_api_refuses_unknown_and_bad_parameters(world: World) -> None:
 
 def test_city_user_narrows_to_one_park(world: World) -> None:
     populate(world)
-    from lianqi.core.testing.world import make_user
+    from lianqi.testing.world import make_user
 
     city_leader = make_user("city_leader", Role.LEADER, world.city)
     client = client_for(city_leader)

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 
 from lianqi.accounts.models import User
-from lianqi.core.testing.browser import log_in, screenshot
 from lianqi.demo.builder import DEMO_PASSWORD, build_demo
 from lianqi.enterprises.choices import EnterpriseKind
 from lianqi.enterprises.models import Enterprise
+from lianqi.testing.browser import log_in, screenshot
 
 pytestmark = pytest.mark.browser
 

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from lianqi.api.serializers import CodeField, IdField, StrictInputMixin, request_user
+from lianqi.core.api.serializers import CodeField, IdField, StrictInputMixin, request_user
 from lianqi.enterprises import creditcode
 from lianqi.enterprises.actions import EDITABLE_FIELDS
 from lianqi.enterprises.models import Contact, Enterprise, Industry, Tag, YearFigure

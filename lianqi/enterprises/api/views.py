@@ -19,8 +19,8 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from lianqi.api.filters import StrictOrderingFilter
-from lianqi.api.views import ScopedViewSet
+from lianqi.core.api.filters import StrictOrderingFilter
+from lianqi.core.api.views import ScopedViewSet
 from lianqi.enterprises import actions, permissions
 from lianqi.enterprises.choices import IndustryLevel
 from lianqi.enterprises.filters import EnterpriseFilter

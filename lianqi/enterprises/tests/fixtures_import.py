@@ -14,10 +14,10 @@ from openpyxl import Workbook
 from lianqi.core.excel import XLSX_CONTENT_TYPE, Column
 from lianqi.core.models import Job
 from lianqi.core.roles import Role
-from lianqi.core.testing.world import World
 from lianqi.enterprises import creditcode
 from lianqi.enterprises.columns import ENTERPRISE_COLUMNS
 from lianqi.enterprises.importing import PHASE_VALIDATE, run_validation
+from lianqi.testing.world import World
 
 _serial = itertools.count(1)
 JOB_FILE_NAME = "湘潭高新区企业名录.xlsx"

@@ -9,9 +9,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from lianqi.core.roles import Role
-from lianqi.core.testing.world import World
 from lianqi.enterprises import actions
 from lianqi.enterprises.models import Contact, Enterprise, RetiredCodeToken, YearFigure
+from lianqi.testing.world import World
 
 
 def latest_reason(enterprise: Enterprise) -> tuple[str, object]:

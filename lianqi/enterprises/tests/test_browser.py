@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 
 from lianqi.core.roles import Role
-from lianqi.core.testing.browser import PHONE, log_in, new_page, screenshot
-from lianqi.core.testing.world import PASSWORD, World, make_enterprise
 from lianqi.enterprises.choices import EnterpriseKind
 from lianqi.enterprises.models import Enterprise, Tag
+from lianqi.testing.browser import PHONE, log_in, new_page, screenshot
+from lianqi.testing.world import PASSWORD, World, make_enterprise
 
 pytestmark = pytest.mark.browser
 

@@ -9,10 +9,10 @@ from django.test import Client
 from django.urls import reverse
 
 from lianqi.core.roles import Role
-from lianqi.core.testing.contracts import ObjectPageContract
-from lianqi.core.testing.world import World
 from lianqi.enterprises import actions, permissions, qr
 from lianqi.enterprises.models import Enterprise
+from lianqi.testing.contracts import ObjectPageContract
+from lianqi.testing.world import World
 
 
 class _CodeContract(ObjectPageContract):

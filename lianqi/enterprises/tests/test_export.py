@@ -11,12 +11,12 @@ from openpyxl import load_workbook
 
 from lianqi.core.excel import read_rows
 from lianqi.core.roles import Role
-from lianqi.core.testing.contracts import ListPageContract
-from lianqi.core.testing.world import World, make_enterprise
 from lianqi.enterprises import permissions
 from lianqi.enterprises.choices import EnterpriseKind
 from lianqi.enterprises.columns import ENTERPRISE_COLUMNS
 from lianqi.enterprises.models import Tag
+from lianqi.testing.contracts import ListPageContract
+from lianqi.testing.world import World, make_enterprise
 
 
 def sheet_rows(response: Any) -> list[tuple[Any, ...]]:

@@ -13,8 +13,6 @@ from openpyxl import load_workbook
 
 from lianqi.core.models import Job
 from lianqi.core.roles import Role
-from lianqi.core.testing.contracts import ListPageContract, ObjectPageContract, PageContract
-from lianqi.core.testing.world import World
 from lianqi.enterprises import importing
 from lianqi.enterprises.columns import ENTERPRISE_COLUMNS
 from lianqi.enterprises.models import Enterprise, Tag
@@ -22,6 +20,8 @@ from lianqi.enterprises.permissions import EDIT_ROLES
 from lianqi.liaisons.choices import AssignmentMethod
 from lianqi.liaisons.models import LiaisonChange
 from lianqi.org.models import Staff
+from lianqi.testing.contracts import ListPageContract, ObjectPageContract, PageContract
+from lianqi.testing.world import World
 
 from .fixtures_import import JOB_FILE_NAME, fresh_code, home_job, row, upload, workbook
 

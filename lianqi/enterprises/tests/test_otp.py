@@ -15,11 +15,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import override_settings
 
-from lianqi.core.testing.world import World
 from lianqi.core.workdays import SHANGHAI
 from lianqi.enterprises import actions, otp
 from lianqi.enterprises.models import Enterprise, PhoneCode
 from lianqi.notifications.channels import sms_phone
+from lianqi.testing.world import World
 
 AT = dt.datetime(2025, 3, 3, 9, 30, tzinfo=SHANGHAI)
 PHONE = "13912345678"

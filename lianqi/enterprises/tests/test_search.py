@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from lianqi.core.roles import Role
-from lianqi.core.testing.world import World, make_enterprise
+from lianqi.testing.world import World, make_enterprise
 
 
 def listed(world: World, query: str) -> str:

@@ -11,10 +11,10 @@ from django.test import Client
 from django.urls import reverse
 
 from lianqi.core.roles import Role
-from lianqi.core.testing.contracts import PageContract
-from lianqi.core.testing.world import World, make_enterprise
 from lianqi.enterprises import actions, permissions
 from lianqi.enterprises.models import Enterprise, Tag
+from lianqi.testing.contracts import PageContract
+from lianqi.testing.world import World, make_enterprise
 
 REGISTER = permissions.REGISTER_ROLES
 EDIT = permissions.EDIT_ROLES

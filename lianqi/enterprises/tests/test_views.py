@@ -9,13 +9,13 @@ from django.test import Client
 from django.urls import reverse
 
 from lianqi.core.roles import Role
-from lianqi.core.testing.contracts import ListPageContract, ObjectPageContract, PageContract
-from lianqi.core.testing.world import World, credit_code, make_enterprise
 from lianqi.enterprises import creditcode, permissions
 from lianqi.enterprises.actions import update_enterprise
 from lianqi.enterprises.choices import EnterpriseKind
 from lianqi.enterprises.models import Contact, Enterprise, Industry, Tag, YearFigure
 from lianqi.liaisons.models import LiaisonChange
+from lianqi.testing.contracts import ListPageContract, ObjectPageContract, PageContract
+from lianqi.testing.world import World, credit_code, make_enterprise
 
 REGISTER = permissions.REGISTER_ROLES
 EDIT = permissions.EDIT_ROLES

@@ -6,7 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from lianqi.api.serializers import IdField, NamedRefSerializer, StrictInputMixin, request_user
+from lianqi.core.api.serializers import IdField, NamedRefSerializer, StrictInputMixin, request_user
 from lianqi.liaisons.models import LiaisonChange
 from lianqi.liaisons.permissions import staff_visible
 from lianqi.org.models import Staff

@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import mixins
 
-from lianqi.api.filters import IdFilter, StrictOrderingFilter
-from lianqi.api.views import ScopedViewSet
+from lianqi.core.api.filters import IdFilter, StrictOrderingFilter
+from lianqi.core.api.views import ScopedViewSet
 from lianqi.core.roles import STAFF_ROLES
 from lianqi.liaisons.choices import AssignmentMethod
 from lianqi.liaisons.models import LiaisonChange

@@ -7,10 +7,10 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from lianqi.core.testing.world import Side, ensure_industries, make_enterprise
 from lianqi.enterprises.models import Enterprise, Industry
 from lianqi.org.choices import StaffTier
 from lianqi.org.models import Department, Staff
+from lianqi.testing.world import Side, ensure_industries, make_enterprise
 
 
 def industry(code: str, name: str = "") -> Industry:

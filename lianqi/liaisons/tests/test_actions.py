@@ -10,7 +10,6 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from lianqi.core.roles import Role
-from lianqi.core.testing.world import World
 from lianqi.enterprises.choices import EnterpriseKind, EnterpriseStatus
 from lianqi.enterprises.models import Enterprise
 from lianqi.liaisons import actions, queries
@@ -18,6 +17,7 @@ from lianqi.liaisons.choices import AssignmentMethod
 from lianqi.liaisons.models import LiaisonChange
 from lianqi.org.choices import StaffTier
 from lianqi.org.models import Department, Staff
+from lianqi.testing.world import World
 
 from .helpers import enterprise, industry, staff
 

@@ -7,12 +7,12 @@ from django.core.exceptions import ValidationError
 
 from lianqi.core.models import Job
 from lianqi.core.roles import Role
-from lianqi.core.testing.world import World
 from lianqi.enterprises.models import Enterprise
 from lianqi.liaisons import actions
 from lianqi.liaisons.choices import AssignmentMethod
 from lianqi.liaisons.models import LiaisonChange
 from lianqi.org.models import Staff
+from lianqi.testing.world import World
 
 from .helpers import enterprise, staff, xlsx
 

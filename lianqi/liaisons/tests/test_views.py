@@ -12,14 +12,14 @@ from openpyxl import load_workbook
 from lianqi.core.excel import XLSX_CONTENT_TYPE
 from lianqi.core.models import Job
 from lianqi.core.roles import Role
-from lianqi.core.testing.contracts import ListPageContract, ObjectPageContract, PageContract
-from lianqi.core.testing.world import World
 from lianqi.enterprises.choices import EnterpriseKind
 from lianqi.enterprises.models import Enterprise
 from lianqi.liaisons import actions
 from lianqi.liaisons.choices import AssignmentMethod
 from lianqi.liaisons.models import LiaisonChange
 from lianqi.org.models import Staff
+from lianqi.testing.contracts import ListPageContract, ObjectPageContract, PageContract
+from lianqi.testing.world import World
 
 from .helpers import enterprise, staff, xlsx
 

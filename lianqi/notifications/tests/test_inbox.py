@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lianqi.core.roles import Role
-from lianqi.core.testing.contracts import ObjectPageContract, PageContract
-from lianqi.core.testing.world import World
 from lianqi.notifications import actions
 from lianqi.notifications.models import Channel, Notification
+from lianqi.testing.contracts import ObjectPageContract, PageContract
+from lianqi.testing.world import World
 
 pytestmark = pytest.mark.django_db
 

@@ -19,10 +19,10 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from lianqi.core.testing.world import World, build_world
 from lianqi.demands.choices import Channel
 from lianqi.demands.models import Category, Demand
 from lianqi.open311 import actions
+from lianqi.testing.world import World, build_world
 
 civicbot_open311 = pytest.importorskip("civicbot.open311")
 civicbot_registry = pytest.importorskip("civicbot.registry")

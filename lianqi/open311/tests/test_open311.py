@@ -15,12 +15,12 @@ from django.core.management import call_command
 from django.test import Client
 
 from lianqi.core.roles import Role
-from lianqi.core.testing.world import World, make_enterprise
 from lianqi.demands.choices import Channel, DemandState
 from lianqi.demands.models import Demand, DemandEvent
 from lianqi.demands.tests.factories import AT, category, make_demand
 from lianqi.open311 import actions
 from lianqi.open311.models import Open311Key
+from lianqi.testing.world import World, make_enterprise
 
 BASE = "/open311/v2"
 

@@ -6,11 +6,11 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from lianqi.core.roles import Role
-from lianqi.core.testing.world import World
 from lianqi.org import actions
 from lianqi.org.choices import JurisdictionLevel
 from lianqi.org.models import Department, Jurisdiction, Staff
 from lianqi.org.validators import validate_mobile
+from lianqi.testing.world import World
 
 
 @pytest.mark.parametrize("phone", ["13812345678", "19912345678", "138 1234 5678", "+86 138-1234-5678"])

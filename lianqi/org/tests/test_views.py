@@ -11,10 +11,10 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from lianqi.core.roles import STAFF_ROLES, Role
-from lianqi.core.testing.contracts import ListExportContract, ListPageContract, ObjectPageContract
-from lianqi.core.testing.world import World
 from lianqi.org.choices import JurisdictionLevel, StaffTier
 from lianqi.org.models import Department, Jurisdiction, Staff
+from lianqi.testing.contracts import ListExportContract, ListPageContract, ObjectPageContract
+from lianqi.testing.world import World
 
 READERS = tuple(STAFF_ROLES)
 

@@ -1,14 +1,14 @@
-"""Routes of the policy supermarket API, registered on the one router of `lianqi.api.urls`."""
+"""Routes of the policy supermarket API, put on the one router of `lianqi.api` through the API
+registry (see `lianqi.policies.apps`)."""
 
 from __future__ import annotations
 
-from rest_framework.routers import BaseRouter
+from lianqi.core.registry import ApiRoute
 
 from .views import FulfilmentViewSet, PolicyMatchViewSet, PolicyViewSet
 
-
-def register(router: BaseRouter) -> None:
-    """Put the policy viewsets on the API's router."""
-    router.register("policies", PolicyViewSet, basename="policy")
-    router.register("policy-matches", PolicyMatchViewSet, basename="policy-match")
-    router.register("fulfilments", FulfilmentViewSet, basename="fulfilment")
+ROUTES = (
+    ApiRoute("policies", PolicyViewSet, "policy", order=50),
+    ApiRoute("policy-matches", PolicyMatchViewSet, "policy-match", order=51),
+    ApiRoute("fulfilments", FulfilmentViewSet, "fulfilment", order=52),
+)

@@ -19,8 +19,8 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from lianqi.api.errors import ErrorSerializer, error_body
-from lianqi.api.views import ScopedViewSet
+from lianqi.core.api.errors import ErrorSerializer, error_body
+from lianqi.core.api.views import ScopedViewSet
 from lianqi.core.roles import OFFICE_ROLES, STAFF_ROLES, Role, has_role
 from lianqi.core.scoping import path_visible, scope_queryset
 from lianqi.rules import ENTERPRISE_CATALOGUE, explain, rules_from_data

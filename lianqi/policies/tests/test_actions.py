@@ -12,10 +12,10 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from lianqi.core.roles import Role
-from lianqi.core.testing.world import World, make_enterprise
 from lianqi.core.workdays import SHANGHAI
 from lianqi.enterprises.models import Tag, YearFigure
 from lianqi.org.models import Staff
+from lianqi.testing.world import World, make_enterprise
 
 from .. import actions, queries, workflow
 from ..choices import FulfilmentAction, FulfilmentState, MatchVerdict, PolicyKind, PolicyLevel, VersionState

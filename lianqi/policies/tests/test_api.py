@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lianqi.core.roles import OFFICE_ROLES, STAFF_ROLES, Role
-from lianqi.core.testing.contracts import ApiListContract, ApiObjectContract
-from lianqi.core.testing.world import World
+from lianqi.testing.contracts import ApiListContract, ApiObjectContract
+from lianqi.testing.world import World
 
 from .. import actions
 from ..choices import FulfilmentState, VersionState

@@ -12,10 +12,10 @@ from django.test import override_settings
 from django.utils import timezone
 
 from lianqi.core.roles import Role
-from lianqi.core.testing.browser import PHONE as PHONE_SCREEN
-from lianqi.core.testing.browser import log_in, new_page, screenshot
-from lianqi.core.testing.world import PASSWORD, World
 from lianqi.enterprises.tests.test_otp import PHONE, RecordingSmsSender, last_code
+from lianqi.testing.browser import PHONE as PHONE_SCREEN
+from lianqi.testing.browser import log_in, new_page, screenshot
+from lianqi.testing.world import PASSWORD, World
 
 from ..choices import FulfilmentState
 from ..models import Fulfilment

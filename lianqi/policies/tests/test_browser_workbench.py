@@ -11,9 +11,9 @@ import pytest
 from django.utils import timezone
 
 from lianqi.core.roles import Role
-from lianqi.core.testing.browser import log_in, new_page, screenshot
-from lianqi.core.testing.world import PASSWORD, World
 from lianqi.policies import actions
+from lianqi.testing.browser import log_in, new_page, screenshot
+from lianqi.testing.world import PASSWORD, World
 
 from ..models import Policy
 from .test_actions import revenue

@@ -9,13 +9,13 @@ from django.test import Client
 from django.urls import reverse
 
 from lianqi.core.roles import STAFF_ROLES, Role
-from lianqi.core.testing.contracts import (
+from lianqi.testing.contracts import (
     ListExportContract,
     ListPageContract,
     ObjectPageContract,
     PageContract,
 )
-from lianqi.core.testing.world import World
+from lianqi.testing.world import World
 
 from .. import actions
 from ..models import Policy

@@ -7,9 +7,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from lianqi.core.testing.world import World
 from lianqi.enterprises import otp
 from lianqi.enterprises.models import RetiredCodeToken
+from lianqi.testing.world import World
 
 from ..choices import FulfilmentState
 from ..models import Fulfilment

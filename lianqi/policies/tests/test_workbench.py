@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lianqi.core.roles import OFFICE_ROLES, Role
-from lianqi.core.testing.contracts import ObjectPageContract, PageContract
-from lianqi.core.testing.world import World, make_enterprise
 from lianqi.rules import read_xlsx
+from lianqi.testing.contracts import ObjectPageContract, PageContract
+from lianqi.testing.world import World, make_enterprise
 
 from .. import actions
 from ..choices import VersionState

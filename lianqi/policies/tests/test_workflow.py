@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from lianqi.core.roles import Role
-from lianqi.core.testing.world import World
 from lianqi.org.models import Staff
+from lianqi.testing.world import World
 
 from .. import actions, workflow
 from ..choices import FulfilmentAction as A

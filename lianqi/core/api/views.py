@@ -5,8 +5,8 @@ They settle, once, what each app's endpoints would otherwise each have to rememb
   the app's `visible(user)`, so another jurisdiction's object answers 404;
 - what may be asked: a query parameter that no filter, ordering or pagination understands is a
   400 naming it, rather than being silently ignored (a typo must not return unfiltered data);
-- how it answers: JSON only, errors in one shape (see `lianqi.api.errors`), the error
-  responses documented in the schema (see `lianqi.api.schema`).
+- how it answers: JSON only, errors in one shape (see `lianqi.core.api.errors`), the error
+  responses documented in the schema (see `lianqi.core.api.schema`).
 """
 
 from __future__ import annotations

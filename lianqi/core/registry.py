@@ -1,0 +1,268 @@
+"""Registries: how an app adds itself to the shell without core (or a sibling) importing it.
+
+Each app registers from its own ``AppConfig.ready()``:
+
+- `MenuEntry` — a menu entry in a `MenuGroup`, for the roles that may open it;
+- `DashboardPart` — cards, lists or a chart on a role's home page (parts of one role are merged
+  into one section, in order);
+- `ApiRoute` and `register_api_urls` — its viewsets and extra paths under ``/api/v1/``;
+- `CodeTile` and `register_code_urls` — its entry points on the enterprise's code page (营商码,
+  ``/c/<token>/``) and the pages under it;
+- `EnterpriseSection` — its section of the enterprise's file (一企一档), loaded lazily from the
+  app's own scoped URL;
+- `Measure` — a named figure for a jurisdiction and a period with its definition
+  (``demands.satisfaction_rate``), read by dashboards and, later, assessments.
+
+Registering the same key twice replaces the earlier entry, so a reloaded app does not appear
+twice. Lookups return entries in a stable order (``order``, then registration).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.urls import URLPattern, URLResolver
+from django.utils.functional import Promise
+
+Label = str | Promise
+
+# --- Menu ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MenuGroup:
+    """A module of the menu (诉求, 企业, 政策 …): entries are shown under their group's label."""
+
+    key: str
+    label: Label
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    """One menu entry: shown to a user who holds one of `roles` when `url_name` exists."""
+
+    group: str
+    label: Label
+    url_name: str
+    roles: tuple[str, ...]
+    order: int = 100
+
+
+# --- Home page -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DashboardPart:
+    """Part of a role's home section. `build(user)` returns a `lianqi.core.dashboards.Section`
+    (its title, cards, panels, chart or text are merged into the role's one section) or None
+    when it has nothing to show this user."""
+
+    key: str
+    role: str
+    build: Callable[[Any], Any]
+    order: int = 100
+
+
+# --- API -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ApiRoute:
+    """A viewset on the API router under ``/api/v1/<prefix>/``."""
+
+    prefix: str
+    viewset: Any
+    basename: str
+    order: int = 100
+
+
+# --- The enterprise's code page and file -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CodeTile:
+    """An entry point on the enterprise's code page. `url_name` takes the token as its one
+    argument (an empty one marks a service still to come, shown as 即将开放 until its app
+    registers a tile under the same key); `text` says in a line what it offers, and `count(enterprise)`, when given, how many
+    of its items are under way. A `public` tile opens a page anyone holding the code may use
+    (file a demand, rate); the others open pages that show the enterprise's own data and so ask
+    for its verified phone or account first."""
+
+    key: str
+    label: Label
+    url_name: str
+    order: int = 100
+    text: Label = ""
+    public: bool = False
+    count: Callable[[Any], int] | None = None
+
+
+@dataclass(frozen=True)
+class EnterpriseSection:
+    """A section of the enterprise's file (一企一档): `url_name` takes the enterprise's primary
+    key and answers the section's HTML fragment, scoped like every page (404 for an enterprise
+    the user may not see). Shown to users holding one of `roles`."""
+
+    key: str
+    title: Label
+    url_name: str
+    roles: tuple[str, ...]
+    order: int = 100
+
+
+# --- Measures --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    """A span of days, both ends included."""
+
+    start: dt.date
+    end: dt.date
+
+    @classmethod
+    def year(cls, year: int) -> Period:
+        return cls(dt.date(year, 1, 1), dt.date(year, 12, 31))
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError("a period ends on or after its start")
+
+
+Figure = int | Decimal | None
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A named figure: `compute(jurisdiction_path, period)` counts it over the rows of that
+    jurisdiction (and those below it) in that period. `definition` says in words how, so a page
+    can show it beside the figure; `unit` is "%", "件", "元" … None means there is nothing to
+    divide by."""
+
+    key: str
+    label: Label
+    definition: Label
+    unit: Label
+    compute: Callable[[str, Period], Figure]
+
+
+# --- The registries themselves ---------------------------------------------------------------
+
+
+@dataclass
+class _Registry:
+    groups: dict[str, MenuGroup] = field(default_factory=dict)
+    menu: dict[str, MenuEntry] = field(default_factory=dict)
+    dashboard: dict[str, DashboardPart] = field(default_factory=dict)
+    api_routes: dict[str, ApiRoute] = field(default_factory=dict)
+    api_urls: dict[str, list[URLPattern | URLResolver]] = field(default_factory=dict)
+    code_tiles: dict[str, CodeTile] = field(default_factory=dict)
+    code_urls: dict[str, list[URLPattern | URLResolver]] = field(default_factory=dict)
+    sections: dict[str, EnterpriseSection] = field(default_factory=dict)
+    measures: dict[str, Measure] = field(default_factory=dict)
+
+
+_registry = _Registry()
+
+
+def register_menu_groups(*groups: MenuGroup) -> None:
+    for group in groups:
+        _registry.groups[group.key] = group
+
+
+def register_menu(*entries: MenuEntry) -> None:
+    for entry in entries:
+        _registry.menu[entry.url_name] = entry
+
+
+def register_dashboard(*parts: DashboardPart) -> None:
+    for part in parts:
+        _registry.dashboard[part.key] = part
+
+
+def register_api_routes(*routes: ApiRoute) -> None:
+    for route in routes:
+        _registry.api_routes[route.basename] = route
+
+
+def register_api_urls(app: str, patterns: Sequence[URLPattern | URLResolver]) -> None:
+    """Paths under ``/api/v1/`` that are not viewsets on the router (statistics, nested lists),
+    tried before the router's."""
+    _registry.api_urls[app] = list(patterns)
+
+
+def register_code_tiles(*tiles: CodeTile) -> None:
+    for tile in tiles:
+        _registry.code_tiles[tile.key] = tile
+
+
+def register_code_urls(app: str, patterns: Sequence[URLPattern | URLResolver]) -> None:
+    """Pages under ``/c/`` (each pattern starts with ``<str:token>/``), named in the ``codes``
+    namespace."""
+    _registry.code_urls[app] = list(patterns)
+
+
+def register_enterprise_sections(*sections: EnterpriseSection) -> None:
+    for section in sections:
+        _registry.sections[section.key] = section
+
+
+def register_measures(*measures: Measure) -> None:
+    for measure in measures:
+        _registry.measures[measure.key] = measure
+
+
+def _ordered(items: Sequence[Any]) -> list[Any]:
+    # `sorted` is stable: equal orders keep registration order.
+    return sorted(items, key=lambda item: item.order)
+
+
+def menu_groups() -> list[MenuGroup]:
+    return _ordered(list(_registry.groups.values()))
+
+
+def menu_entries() -> list[MenuEntry]:
+    """Every menu entry, by its group's order and then its own."""
+    group_order = {g.key: g.order for g in _registry.groups.values()}
+    return sorted(_registry.menu.values(), key=lambda e: (group_order.get(e.group, 1000), e.order))
+
+
+def dashboard_parts(role: str) -> list[DashboardPart]:
+    return _ordered([p for p in _registry.dashboard.values() if p.role == role])
+
+
+def api_routes() -> list[ApiRoute]:
+    return _ordered(list(_registry.api_routes.values()))
+
+
+def api_urlpatterns() -> list[URLPattern | URLResolver]:
+    return [pattern for patterns in _registry.api_urls.values() for pattern in patterns]
+
+
+def code_tiles() -> list[CodeTile]:
+    return _ordered(list(_registry.code_tiles.values()))
+
+
+def code_urlpatterns() -> list[URLPattern | URLResolver]:
+    return [pattern for patterns in _registry.code_urls.values() for pattern in patterns]
+
+
+def enterprise_sections() -> list[EnterpriseSection]:
+    return _ordered(list(_registry.sections.values()))
+
+
+def measures() -> list[Measure]:
+    return sorted(_registry.measures.values(), key=lambda m: m.key)
+
+
+def measure(key: str) -> Measure:
+    """The measure registered under `key`; `KeyError` names what exists when it is missing."""
+    try:
+        return _registry.measures[key]
+    except KeyError:
+        raise KeyError(f"no measure {key!r}; registered: {', '.join(sorted(_registry.measures))}") from None

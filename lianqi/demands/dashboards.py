@@ -1,0 +1,109 @@
+"""What the demand loop adds to the home pages: the demands that call for attention now, counted
+on what the user may see, for each role that works on them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lianqi.core.dashboards import Card, Label, Section, link
+from lianqi.core.registry import DashboardPart
+from lianqi.core.roles import Role
+from lianqi.org.queries import own_staff
+
+from . import permissions, queries
+from .choices import OPEN_STATES, DemandState
+
+
+def figures(user: Any) -> dict[str, int]:
+    """Counts of the demands the user may see that call for attention now: open, overdue on
+    the working-day clock, due within a working day, newly received, awaiting signature, and
+    legacy problems still open."""
+    demands = permissions.visible(user)
+    now = timezone.now()
+    open_demands = demands.filter(state__in=OPEN_STATES)
+    return {
+        "open": open_demands.count(),
+        "overdue": queries.overdue(at=now, queryset=demands).count(),
+        "due_soon": queries.due_soon(at=now, queryset=demands).count(),
+        "received": demands.filter(state=DemandState.RECEIVED).count(),
+        "to_sign": demands.filter(state=DemandState.ASSIGNED).count(),
+        "legacy_open": open_demands.filter(is_legacy=True).count(),
+    }
+
+
+LABELS: dict[str, Label] = {
+    "open": _("在办诉求"),
+    "overdue": _("已超期诉求"),
+    "due_soon": _("即将到期诉求"),
+    "received": _("新受理待交办"),
+    "to_sign": _("待签收诉求"),
+    "legacy_open": _("未清零遗留问题"),
+}
+ALARMING = {"overdue", "legacy_open"}
+
+
+def cards(user: Any, keys: tuple[str, ...], target: str) -> list[Card]:
+    counted = figures(user)
+    return [
+        Card(
+            LABELS[key],
+            counted[key],
+            link(target) if key != "legacy_open" else link("demands:legacy"),
+            tone="danger" if key in ALARMING and counted[key] else "",
+        )
+        for key in keys
+    ]
+
+
+def _part(
+    role: str,
+    keys: tuple[str, ...],
+    target: str,
+    *,
+    needs_department: bool = False,
+    needs_staff: bool = False,
+) -> Any:
+    def build(user: Any) -> Section | None:
+        if needs_staff or needs_department:
+            staff = own_staff(user)
+            if staff is None or (needs_department and staff.department_id is None):
+                return None
+        return Section(role=role, title="", cards=cards(user, keys, target))
+
+    return build
+
+
+PARTS = (
+    DashboardPart(
+        "demands.leader",
+        Role.LEADER,
+        _part(Role.LEADER, ("open", "overdue", "legacy_open"), "demands:board"),
+        40,
+    ),
+    DashboardPart(
+        "demands.office",
+        Role.SERVICE_OFFICE,
+        _part(Role.SERVICE_OFFICE, ("received", "overdue", "due_soon"), "demands:board"),
+        30,
+    ),
+    DashboardPart(
+        "demands.handler",
+        Role.DEPARTMENT_HANDLER,
+        _part(
+            Role.DEPARTMENT_HANDLER,
+            ("to_sign", "due_soon", "overdue"),
+            "demands:inbox",
+            needs_department=True,
+        ),
+        30,
+    ),
+    DashboardPart(
+        "demands.liaison",
+        Role.LIAISON,
+        _part(Role.LIAISON, ("open",), "demands:liaison_home", needs_staff=True),
+        20,
+    ),
+)
