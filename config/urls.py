@@ -1,11 +1,20 @@
 from django.conf import settings
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponseRedirect
+from django.templatetags.static import static
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from lianqi.accounts.urls import auth_urlpatterns
 
+
+def favicon(request: HttpRequest) -> HttpResponseRedirect:
+    # Browsers ask for /favicon.ico on pages that name no icon (error pages, files).
+    return HttpResponseRedirect(static("lianqi/favicon.svg"))
+
+
 urlpatterns = [
+    path("favicon.ico", favicon),
     path("", include("lianqi.core.urls")),
     path("accounts/", include(auth_urlpatterns)),
     path("accounts/", include("lianqi.accounts.urls")),

@@ -83,3 +83,23 @@ def items_for(user: object, path: str | None = None) -> list[dict[str, object]]:
         for entry in items:
             entry["active"] = entry["url"] == current
     return items
+
+
+def groups_for(items: list[dict[str, object]]) -> list[dict[str, object]]:
+    """The menu's top level: one entry per module, in order. A module the user has one entry in
+    shows that entry itself; a module with several opens a dropdown of them, labelled with the
+    module's name and marked active when one of its entries is."""
+    groups: list[dict[str, object]] = []
+    for item in items:
+        if groups and groups[-1]["key"] == item["group"]:
+            entries = groups[-1]["items"]
+            assert isinstance(entries, list)
+            entries.append(item)
+        else:
+            groups.append({"key": item["group"], "label": item["group_label"], "items": [item]})
+    for group in groups:
+        entries = group["items"]
+        assert isinstance(entries, list)
+        group["active"] = any(entry["active"] for entry in entries)
+        group["single"] = entries[0] if len(entries) == 1 else None
+    return groups

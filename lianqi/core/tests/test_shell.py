@@ -76,7 +76,7 @@ def test_active_entry_follows_the_section(world: World) -> None:
 
 def test_current_page_is_highlighted(world: World) -> None:
     html = client_for(world.user(Role.ADMIN)).get(reverse("accounts:users")).content.decode()
-    active = re.findall(r'<li class="nav-item active">\s*<a class="nav-link" href="([^"]+)"', html)
+    active = re.findall(r'class="(?:nav-link|dropdown-item active)" href="([^"]+)" aria-current="page"', html)
     assert active == [reverse("accounts:users")]
 
 
@@ -247,3 +247,18 @@ def test_demand_cards_count_what_the_user_may_see(world: World) -> None:
     assert values["已超期诉求"] == 1
     leader = sections(client_for(world.user(Role.LEADER)).get(reverse("home")))[Role.LEADER]
     assert {str(c.label): c.value for c in leader.cards}["在办诉求"] == 3  # type: ignore[attr-defined]
+
+
+def test_every_page_names_its_icon_and_the_browser_s_guess_finds_it(world: World) -> None:
+    html = client_for(world.user(Role.LIAISON)).get(reverse("home")).content.decode()
+    assert 'rel="icon"' in html and "favicon.svg" in html
+    response = Client().get("/favicon.ico")
+    assert response.status_code == 302 and response["Location"].endswith("favicon.svg")
+
+
+def test_modules_with_several_entries_open_as_dropdowns(world: World) -> None:
+    html = client_for(world.user(Role.SERVICE_OFFICE)).get(reverse("home")).content.decode()
+    nav = html.split('data-testid="nav"')[1].split("</ul>")[0]
+    assert re.search(r'data-group="demands">\s*<a class="nav-link dropdown-toggle"', nav)
+    # A module with one entry for this user shows that entry itself.
+    assert re.search(r'data-group="organisation">\s*<a class="nav-link" href="/org/"', nav)
