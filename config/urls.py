@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponseRedirect
-from django.templatetags.static import static
+from django.templatetags.static import static as static_url
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
@@ -10,7 +10,7 @@ from lianqi.accounts.urls import auth_urlpatterns
 
 def favicon(request: HttpRequest) -> HttpResponseRedirect:
     # Browsers ask for /favicon.ico on pages that name no icon (error pages, files).
-    return HttpResponseRedirect(static("lianqi/favicon.svg"))
+    return HttpResponseRedirect(static_url("lianqi/favicon.svg"))
 
 
 urlpatterns = [

@@ -12,7 +12,7 @@ from django.test import Client
 
 from lianqi.core.navigation import items_for
 from lianqi.core.roles import Role
-from lianqi.testing.browser import PHONE, browser, screenshot  # noqa: F401 - the fixture
+from lianqi.testing.browser import PHONE, screenshot
 from lianqi.testing.world import World
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
