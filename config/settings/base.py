@@ -122,6 +122,12 @@ if os.environ.get("DATABASE_URL"):
         DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
             f"-c max_parallel_workers_per_gather={workers}"
         )
+    elif "sqlite" in DATABASES["default"]["ENGINE"]:
+        # However SQLite is named, it runs as the embedded default does: WAL, IMMEDIATE
+        # transactions and a busy timeout, or two concurrent steps answer "database is locked".
+        # dj_database_url gives SQLite a connection age that Django's SQLite backend does not use.
+        DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
 else:
     DATABASES = {
         "default": {
@@ -215,6 +221,7 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
+    "DEFAULT_PARSER_CLASSES": ["lianqi.core.api.parsers.LimitedJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "lianqi.core.api.pagination.StrictPageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "lianqi.core.api.schema.ErrorAwareAutoSchema",

@@ -12,15 +12,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from lianqi.core.workflow import StaleVersion, TransitionNotAllowed
 
 #: The scheme a client should use when it is not authenticated (sessions need no header).
 AUTH_SCHEME = "Token"
@@ -34,6 +37,22 @@ class InvalidQuery(exceptions.ValidationError):
     def __init__(self, fields: dict[str, list[str]], message: str | None = None) -> None:
         super().__init__(fields)
         self.message = message
+
+
+class TooLarge(exceptions.APIException):
+    """A request body over the size the server accepts (`DATA_UPLOAD_MAX_MEMORY_SIZE`)."""
+
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = gettext_lazy("请求体过大")
+    default_code = "too_large"
+
+
+class Conflict(exceptions.APIException):
+    """A workflow step that the row's state does not allow now, or that was based on a version
+    someone else has changed meanwhile: the client reloads and decides again."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
 
 
 class InvalidCredentials(exceptions.APIException):
@@ -88,6 +107,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         )
+    if isinstance(exc, RequestDataTooBig):
+        exc = TooLarge()
+    elif isinstance(exc, TransitionNotAllowed | StaleVersion):
+        # The endpoints answer these themselves with what they know (the allowed actions, the
+        # current version); this is the net under every other place a step can be refused.
+        exc = Conflict(exc.message)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
@@ -120,6 +145,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return response
 
 
+@csrf_exempt
 def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
     """Any URL under /api/v1/ that no endpoint answers: 404 in the error shape, with a hint
     when only the trailing slash is missing."""

@@ -18,7 +18,6 @@ from django.db.models import Model
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.filters import OrderingFilter, SearchFilter
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -30,6 +29,7 @@ from lianqi.core.roles import STAFF_ROLES, has_role
 from lianqi.core.scoping import get_object_or_404_scoped
 
 from .errors import InvalidQuery
+from .parsers import LimitedJSONParser
 from .schema import ErrorAwareAutoSchema
 
 Roles = tuple[str, ...] | None
@@ -66,7 +66,7 @@ class ApiView(APIView):
 
     permission_classes = [RolePermission]
     renderer_classes = [JSONRenderer]
-    parser_classes = [JSONParser]
+    parser_classes = [LimitedJSONParser]
     schema = ErrorAwareAutoSchema()
     # OPTIONS would describe the write serializers without the request's scope; not needed.
     metadata_class = None

@@ -1,0 +1,77 @@
+"""Bad requests an outsider sends on purpose: deep JSON, huge bodies, writes to unknown
+addresses, a refused workflow step — each a 4xx in the error shape, never a 500 or an HTML
+page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client, override_settings
+
+from lianqi.core.roles import Role
+from lianqi.testing.world import World
+
+
+def client_for(user: Any, **defaults: Any) -> Client:
+    client = Client(**defaults)
+    client.force_login(user)
+    return client
+
+
+def error_of(response: Any) -> dict[str, Any]:
+    assert response["Content-Type"].startswith("application/json"), response.content[:200]
+    body = response.json()
+    assert set(body) == {"error"}, body
+    return body["error"]
+
+
+def nested(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+@pytest.mark.parametrize("depth", [33, 500, 1_000, 100_000])
+def test_deeply_nested_json_is_a_400_naming_the_limit(world: World, depth: int) -> None:
+    client = client_for(world.user(Role.SERVICE_OFFICE))
+    response = client.post("/api/v1/enterprises/", nested(depth), content_type="application/json")
+    assert response.status_code == 400
+    error = error_of(response)
+    assert error["code"] == "parse_error"
+    assert "32" in error["message"]
+
+
+def test_the_unauthenticated_token_endpoint_refuses_deep_json_too(db: Any) -> None:
+    body = '{"username": ' + nested(5_000) + "}"
+    response = Client().post("/api/v1/auth/token/", body, content_type="application/json")
+    assert response.status_code == 400
+    assert error_of(response)["code"] == "parse_error"
+
+
+def test_nesting_within_the_limit_is_read_as_usual(world: World) -> None:
+    client = client_for(world.user(Role.SERVICE_OFFICE))
+    # Deep but allowed: the request is refused for its content, not for its shape.
+    response = client.post("/api/v1/enterprises/", '{"name": [[[["x"]]]]}', content_type="application/json")
+    assert response.status_code == 400
+    assert error_of(response)["code"] == "invalid"
+
+
+@override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=1024)
+def test_a_body_over_the_size_limit_is_a_413_in_the_error_shape(world: World) -> None:
+    client = client_for(world.user(Role.SERVICE_OFFICE))
+    body = '{"name": "' + "企" * 2_000 + '"}'
+    response = client.post("/api/v1/enterprises/", body, content_type="application/json")
+    assert response.status_code == 413
+    assert error_of(response)["code"] == "too_large"
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_writes_to_an_unknown_address_get_the_json_404(world: World, method: str) -> None:
+    # With CSRF checks on, as a browser's session would be: the answer is still the JSON 404,
+    # not Django's HTML CSRF page.
+    client = client_for(world.user(Role.SERVICE_OFFICE), enforce_csrf_checks=True)
+    response = getattr(client, method)("/api/v1/no-such-thing/", "{}", content_type="application/json")
+    assert response.status_code == 404
+    assert error_of(response)["code"] == "not_found"
+    anonymous = getattr(Client(enforce_csrf_checks=True), method)("/api/v1/no-such-thing/")
+    assert anonymous.status_code == 404
+    assert error_of(anonymous)["code"] == "not_found"
