@@ -1,6 +1,6 @@
 """The page shell in a real browser: every role's home and two of its inner pages fit a laptop
 (1280 px) and a phone (390 px) in Chinese and in English — no horizontal scrolling, the user
-menu, bell and language switch on screen."""
+menu, bell and language switch on screen, every text at WCAG AA contrast."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from django.test import Client
 
 from lianqi.core.navigation import items_for
 from lianqi.core.roles import Role
+from lianqi.testing.accessibility import contrast_failures
 from lianqi.testing.browser import PHONE, screenshot
 from lianqi.testing.world import World
 
@@ -69,6 +70,7 @@ def test_every_role_s_pages_fit_a_laptop_and_a_phone_in_both_languages(
                     assert _on_screen(page, part), (role, language, name, url, part)
                 if name == "laptop":
                     assert _on_screen(page, "[data-testid=language-switch]"), (role, language, url)
+                    assert contrast_failures(page) == [], (role, language, url)
             if role in (Role.SERVICE_OFFICE, Role.ADMIN):
                 page.goto("/")
                 screenshot(page, f"shell-{role}-{language}-{name}")
