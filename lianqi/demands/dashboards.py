@@ -17,11 +17,15 @@ from . import permissions, queries
 from .choices import OPEN_STATES, DemandState
 
 
-def figures(user: Any) -> dict[str, int]:
+def figures(user: Any, *, liaison: Any = None) -> dict[str, int]:
     """Counts of the demands the user may see that call for attention now: open, overdue on
     the working-day clock, due within a working day, newly received, awaiting signature, and
-    legacy problems still open."""
+    legacy problems still open. With `liaison` (a staff row), only the demands of the
+    enterprises that cadre serves: a park leader who is also a liaison sees his five firms'
+    figures on his liaison card, not the park's."""
     demands = permissions.visible(user)
+    if liaison is not None:
+        demands = demands.filter(enterprise__liaison=liaison)
     now = timezone.now()
     open_demands = demands.filter(state__in=OPEN_STATES)
     return {
@@ -45,8 +49,8 @@ LABELS: dict[str, Label] = {
 ALARMING = {"overdue", "legacy_open"}
 
 
-def cards(user: Any, keys: tuple[str, ...], target: str) -> list[Card]:
-    counted = figures(user)
+def cards(user: Any, keys: tuple[str, ...], target: str, *, liaison: Any = None) -> list[Card]:
+    counted = figures(user, liaison=liaison)
     return [
         Card(
             LABELS[key],
@@ -67,11 +71,13 @@ def _part(
     needs_staff: bool = False,
 ) -> Any:
     def build(user: Any) -> Section | None:
-        if needs_staff or needs_department:
-            staff = own_staff(user)
-            if staff is None or (needs_department and staff.department_id is None):
-                return None
-        return Section(role=role, title="", cards=cards(user, keys, target))
+        staff = own_staff(user) if needs_staff or needs_department else None
+        if (needs_staff or needs_department) and (
+            staff is None or (needs_department and staff.department_id is None)
+        ):
+            return None
+        mine = staff if needs_staff else None
+        return Section(role=role, title="", cards=cards(user, keys, target, liaison=mine))
 
     return build
 

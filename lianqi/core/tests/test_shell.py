@@ -262,3 +262,16 @@ def test_modules_with_several_entries_open_as_dropdowns(world: World) -> None:
     assert re.search(r'data-group="demands">\s*<a class="nav-link dropdown-toggle"', nav)
     # A module with one entry for this user shows that entry itself.
     assert re.search(r'data-group="organisation">\s*<a class="nav-link" href="/org/"', nav)
+
+
+def test_a_liaison_s_demand_card_counts_only_the_enterprises_they_serve(world: World) -> None:
+    from lianqi.demands.choices import DemandState
+    from lianqi.demands.tests.factories import make_demand
+    from lianqi.testing.world import make_enterprise
+
+    make_demand(world, DemandState.RECEIVED)
+    neighbour = make_enterprise(world.home.park, "湘潭邻居机械有限公司")
+    make_demand(world, DemandState.RECEIVED, enterprise=neighbour, liaison=None)
+    make_demand(world, DemandState.RECEIVED, enterprise=neighbour, liaison=None)
+    liaison = sections(client_for(world.user(Role.LIAISON)).get(reverse("home")))[Role.LIAISON]
+    assert {str(c.label): c.value for c in liaison.cards}["在办诉求"] == 1  # type: ignore[attr-defined]
