@@ -8,14 +8,16 @@ build."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from . import registry
-from .registry import DashboardPart
+from .registry import DashboardPart, Period
 from .roles import Role, role_codes
 from .scoping import scope_queryset
 
@@ -29,6 +31,7 @@ class Card:
     url: str | None = None
     hint: Label = ""
     tone: str = ""
+    definition: Label = ""
 
 
 @dataclass
@@ -140,6 +143,58 @@ def _jobs(user: Any) -> Section:
     )
 
 
+#: The leader's headline figures, by measure key, in the order the cards show them; a measure
+#: whose app is not installed is simply left out.
+HEADLINE = (
+    "liaisons.coverage_rate",
+    "demands.received",
+    "demands.satisfaction_rate",
+    "demands.solved_rate",
+    "demands.responded_rate",
+    "demands.on_spot_rate",
+    "demands.overdue",
+    "policies.disbursed_amount",
+)
+
+
+def format_figure(value: Any, unit: Any) -> str:
+    """A measure's figure as a card shows it: "—" when there is nothing to divide by, shares
+    with one decimal, amounts with thousands separators."""
+    if value is None:
+        return "—"
+    if str(unit) == "%":
+        return f"{value:.1f}%"
+    if isinstance(value, Decimal):
+        return f"{value:,.2f}"
+    return f"{value:,}"
+
+
+def headline(user: Any) -> Section | None:
+    """The leader's figures for this year, read from the registered measures over the leader's
+    jurisdiction, each with its definition and a link to the page that computes it."""
+    jurisdiction = getattr(user, "jurisdiction", None)
+    if jurisdiction is None:
+        return None
+    period = Period.year(timezone.localdate().year)
+    cards = []
+    for key in HEADLINE:
+        try:
+            measure = registry.measure(key)
+        except KeyError:
+            continue
+        value = measure.compute(jurisdiction.path, period)
+        cards.append(
+            Card(
+                measure.label,
+                format_figure(value, measure.unit),
+                link(measure.url_name) if measure.url_name else None,
+                hint=_("%(year)s 年") % {"year": period.start.year},
+                definition=measure.definition,
+            )
+        )
+    return Section(role=Role.LEADER, title="", cards=cards) if cards else None
+
+
 def _finance(user: Any) -> Section:
     return Section(
         role=Role.FINANCE,
@@ -152,6 +207,7 @@ def register() -> None:
     registry.register_dashboard(
         DashboardPart("core.jobs", Role.SERVICE_OFFICE, _jobs, order=900),
         DashboardPart("core.finance_welcome", Role.FINANCE, _finance, order=900),
+        DashboardPart("core.headline", Role.LEADER, headline, order=5),
     )
 
 

@@ -142,13 +142,15 @@ class Measure:
     """A named figure: `compute(jurisdiction_path, period)` counts it over the rows of that
     jurisdiction (and those below it) in that period. `definition` says in words how, so a page
     can show it beside the figure; `unit` is "%", "件", "元" … None means there is nothing to
-    divide by."""
+    divide by. `url_name`, when given, names the page (taking no arguments) where the figure is
+    computed and explained, so a card showing it can lead there."""
 
     key: str
     label: Label
     definition: Label
     unit: Label
     compute: Callable[[str, Period], Figure]
+    url_name: str = ""
 
 
 # --- The registries themselves ---------------------------------------------------------------
