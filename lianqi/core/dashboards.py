@@ -84,12 +84,13 @@ TITLES: dict[str, Label] = {
     Role.ADMIN: _("系统管理"),
 }
 
-#: The roles in the order their sections are shown.
+#: The roles in the order their sections are shown: a cadre who is both a liaison and a
+#: department's handler opens on the enterprises they serve, their own work.
 ORDER = (
     Role.LEADER,
     Role.SERVICE_OFFICE,
-    Role.DEPARTMENT_HANDLER,
     Role.LIAISON,
+    Role.DEPARTMENT_HANDLER,
     Role.ENTERPRISE,
     Role.FINANCE,
     Role.ADMIN,

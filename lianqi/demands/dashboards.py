@@ -8,7 +8,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lianqi.core.dashboards import Card, Label, Section, link
+from lianqi.core.dashboards import Card, Label, Panel, Row, Section, link
 from lianqi.core.registry import DashboardPart
 from lianqi.core.roles import Role
 from lianqi.org.queries import own_staff
@@ -62,22 +62,44 @@ def cards(user: Any, keys: tuple[str, ...], target: str, *, liaison: Any = None)
     ]
 
 
-def _part(
-    role: str,
-    keys: tuple[str, ...],
-    target: str,
-    *,
-    needs_department: bool = False,
-    needs_staff: bool = False,
-) -> Any:
+def liaison_demands(user: Any) -> Section | None:
+    """The liaison's own demands: those of the enterprises they serve that are still open,
+    newest first, each leading to its page."""
+    staff = own_staff(user)
+    if staff is None:
+        return None
+    mine = (
+        permissions.visible(user)
+        .filter(enterprise__liaison=staff, state__in=OPEN_STATES)
+        .select_related("enterprise", "category")
+        .order_by("-received_at", "-pk")
+    )
+    rows = [
+        Row(f"{d.enterprise.name} · {d.category.name}", link("demands:detail", d.pk), d.get_state_display())
+        for d in mine[:10]
+    ]
+    return Section(
+        role=Role.LIAISON,
+        title="",
+        cards=cards(user, ("open",), "demands:liaison_home", liaison=staff),
+        panels=[
+            Panel(
+                _("我联系企业的在办诉求"),
+                rows,
+                _("您联系的企业目前没有在办诉求。"),
+                link("demands:liaison_home"),
+            )
+        ],
+    )
+
+
+def _part(role: str, keys: tuple[str, ...], target: str, *, needs_department: bool = False) -> Any:
     def build(user: Any) -> Section | None:
-        staff = own_staff(user) if needs_staff or needs_department else None
-        if (needs_staff or needs_department) and (
-            staff is None or (needs_department and staff.department_id is None)
-        ):
-            return None
-        mine = staff if needs_staff else None
-        return Section(role=role, title="", cards=cards(user, keys, target, liaison=mine))
+        if needs_department:
+            staff = own_staff(user)
+            if staff is None or staff.department_id is None:
+                return None
+        return Section(role=role, title="", cards=cards(user, keys, target))
 
     return build
 
@@ -106,10 +128,5 @@ PARTS = (
         ),
         30,
     ),
-    DashboardPart(
-        "demands.liaison",
-        Role.LIAISON,
-        _part(Role.LIAISON, ("open",), "demands:liaison_home", needs_staff=True),
-        20,
-    ),
+    DashboardPart("demands.liaison", Role.LIAISON, liaison_demands, 20),
 )

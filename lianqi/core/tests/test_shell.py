@@ -275,3 +275,28 @@ def test_a_liaison_s_demand_card_counts_only_the_enterprises_they_serve(world: W
     make_demand(world, DemandState.RECEIVED, enterprise=neighbour, liaison=None)
     liaison = sections(client_for(world.user(Role.LIAISON)).get(reverse("home")))[Role.LIAISON]
     assert {str(c.label): c.value for c in liaison.cards}["在办诉求"] == 1  # type: ignore[attr-defined]
+
+
+def test_a_liaison_s_home_lists_the_open_demands_of_the_enterprises_they_serve(world: World) -> None:
+    from lianqi.demands.choices import DemandState
+    from lianqi.demands.tests.factories import make_demand
+    from lianqi.testing.world import make_enterprise
+
+    mine = make_demand(world, DemandState.SIGNED)
+    make_demand(world, DemandState.CLOSED)
+    neighbour = make_enterprise(world.home.park, "湘潭邻居机械有限公司")
+    make_demand(world, DemandState.RECEIVED, enterprise=neighbour, liaison=None)
+    response = client_for(world.user(Role.LIAISON)).get(reverse("home"))
+    section = sections(response)[Role.LIAISON]
+    panel = next(p for p in section.panels if str(p.title) == "我联系企业的在办诉求")  # type: ignore[attr-defined]
+    assert [row.url for row in panel.rows] == [reverse("demands:detail", args=[mine.pk])]
+
+
+def test_a_cadre_who_is_liaison_and_handler_opens_on_the_enterprises_they_serve(world: World) -> None:
+    from django.contrib.auth.models import Group
+
+    user = world.user(Role.LIAISON)
+    user.groups.add(Group.objects.get(name=Role.DEPARTMENT_HANDLER))
+    response = client_for(user).get(reverse("home"))
+    roles = [section.role for section in response.context["dashboard"]["sections"]]
+    assert roles[:2] == [Role.LIAISON, Role.DEPARTMENT_HANDLER]
