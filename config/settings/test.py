@@ -20,3 +20,8 @@ WHITENOISE_USE_FINDERS = True
 # Background tasks run at once in tests, inside the test's own transaction handling, so a test
 # sees what a task did without a worker.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# Test-only apps: the toy lifecycle the workflow kit is tested on. They have their own
+# migrations (an app without them cannot point at a migrated one, such as the accounts), and
+# they exist in no other settings, so `makemigrations --check` elsewhere never sees them.
+INSTALLED_APPS = [*INSTALLED_APPS, "lianqi.testing.toy"]  # noqa: F405
