@@ -21,7 +21,22 @@ WHITENOISE_USE_FINDERS = True
 # sees what a task did without a worker.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
-# Test-only apps: the toy lifecycle the workflow kit is tested on. They have their own
-# migrations (an app without them cannot point at a migrated one, such as the accounts), and
-# they exist in no other settings, so `makemigrations --check` elsewhere never sees them.
-INSTALLED_APPS = [*INSTALLED_APPS, "lianqi.testing.toy"]  # noqa: F405
+# Test-only apps: the toy lifecycle the workflow kit is tested on, and the sample wing rendered
+# from the app template (`lianqi/app_template/`), which proves that a new wing joins the menu,
+# the home page, the API, the code page, the enterprise's file and the measures through the
+# registries alone. They have their own migrations (an app without them cannot point at a
+# migrated one, such as the accounts) and exist in no other settings, so `makemigrations
+# --check` elsewhere never sees them.
+INSTALLED_APPS = [*INSTALLED_APPS, "lianqi.testing.toy", "lianqi.testing.sample"]  # noqa: F405
+# The sample wing's pages sit under /sample/, as `config/urls.py` places a real wing's.
+ROOT_URLCONF = "lianqi.testing.urls"
+# The schema's own tests describe the product's API: the sample wing's endpoints are left out
+# unless a test asks for them (`LIANQI_SCHEMA_WITH_TEST_WINGS`).
+SPECTACULAR_SETTINGS = {
+    **SPECTACULAR_SETTINGS,  # noqa: F405
+    "PREPROCESSING_HOOKS": ["lianqi.testing.schema.leave_out_test_wings"],
+    "ENUM_NAME_OVERRIDES": {
+        **SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"],  # noqa: F405
+        "SampleStateEnum": "lianqi.testing.sample.choices.SampleState",
+    },
+}
