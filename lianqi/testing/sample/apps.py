@@ -26,6 +26,8 @@ class SampleConfig(AppConfig):
         registry.register_dashboard(*dashboards.PARTS)
         registry.register_api_routes(*api_urls.ROUTES)
         registry.register_code_urls("sample", urls.code_urlpatterns)
+        # A service core announces as coming soon (`core.navigation.COMING`) is registered under
+        # the key it announced, so that this tile takes the announcement's place.
         registry.register_code_tiles(
             CodeTile(
                 "sample",
