@@ -3,6 +3,7 @@ PostgreSQL when DATABASE_URL is set), fast password hashing, files in a throwawa
 
 import tempfile
 from pathlib import Path
+from typing import Any, cast
 
 from .base import *  # noqa: F403
 
@@ -36,7 +37,7 @@ SPECTACULAR_SETTINGS = {
     **SPECTACULAR_SETTINGS,  # noqa: F405
     "PREPROCESSING_HOOKS": ["lianqi.testing.schema.leave_out_test_wings"],
     "ENUM_NAME_OVERRIDES": {
-        **SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"],  # noqa: F405
+        **cast(dict[str, Any], SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]),  # noqa: F405
         "SampleStateEnum": "lianqi.testing.sample.choices.SampleState",
     },
 }
