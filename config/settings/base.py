@@ -49,7 +49,6 @@ INSTALLED_APPS = [
     "csp",
     "simple_history",
     "axes",
-    "rules.apps.AutodiscoverRulesConfig",
     "django_tasks_db",
     "lianqi.core",
     "lianqi.org",
@@ -142,7 +141,6 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
