@@ -22,6 +22,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from lianqi.core import registry
+from lianqi.core.roles import has_role
 from lianqi.core.scoping import get_object_or_404_scoped
 from lianqi.core.views import RoleRequiredMixin, paginate, url_if_allowed, xlsx_download
 from lianqi.org.models import Jurisdiction, Staff
@@ -207,6 +209,16 @@ def history_entries(enterprise: Enterprise, limit: int = 50) -> list[dict[str, A
     return entries
 
 
+def file_sections(user: Any, enterprise: Enterprise) -> list[dict[str, Any]]:
+    """The sections the apps add to the enterprise's file (一企一档) that this user's roles may
+    see, each with the URL its content loads from (lazily, so the page stays fast)."""
+    return [
+        {"key": section.key, "title": section.title, "url": reverse(section.url_name, args=[enterprise.pk])}
+        for section in registry.enterprise_sections()
+        if has_role(user, section.roles)
+    ]
+
+
 def detail_context(request: HttpRequest, enterprise: Enterprise, **forms: Any) -> dict[str, Any]:
     """Everything the detail page shows; `forms` replaces a blank form with a bound one that
     failed, so its errors show next to its fields."""
@@ -228,6 +240,7 @@ def detail_context(request: HttpRequest, enterprise: Enterprise, **forms: Any) -
         figure.form = YearFigureForm.for_figure(figure)  # type: ignore[attr-defined]
     return {
         "enterprise": enterprise,
+        "sections": file_sections(user, enterprise),
         "tags": list(enterprise.tags.order_by("order", "name")),
         "figures": figures,
         "contacts": contacts,
