@@ -75,3 +75,53 @@ def test_writes_to_an_unknown_address_get_the_json_404(world: World, method: str
     anonymous = getattr(Client(enforce_csrf_checks=True), method)("/api/v1/no-such-thing/")
     assert anonymous.status_code == 404
     assert error_of(anonymous)["code"] == "not_found"
+
+
+@pytest.mark.parametrize(
+    ("url", "parameter"),
+    [
+        ("/api/v1/demands/", "enterprise"),
+        ("/api/v1/demands/", "category"),
+        ("/api/v1/fulfilments/", "enterprise"),
+        ("/api/v1/policy-matches/", "policy"),
+        ("/api/v1/policies/", "department"),
+        ("/api/v1/staff/", "department"),
+        ("/api/v1/liaison-changes/", "enterprise"),
+    ],
+)
+@pytest.mark.parametrize(
+    "value", ["9223372036854775808", "-9223372036854775809", "1e30", "1.5", "abc", "NaN"]
+)
+def test_an_id_that_is_no_whole_64_bit_number_is_a_400_naming_the_filter(
+    world: World, url: str, parameter: str, value: str
+) -> None:
+    response = client_for(world.user(Role.SERVICE_OFFICE)).get(url, {parameter: value})
+    assert response.status_code == 400, (url, parameter, value, response.status_code)
+    assert parameter in error_of(response)["fields"]
+
+
+@pytest.mark.parametrize(
+    ("url", "parameter"),
+    [("/api/v1/departments/", "is_active"), ("/api/v1/staff/", "is_active"), ("/api/v1/demands/", "overdue")],
+)
+@pytest.mark.parametrize("value", ["maybe", "2", "yes please"])
+def test_a_boolean_filter_refuses_what_it_cannot_read(
+    world: World, url: str, parameter: str, value: str
+) -> None:
+    response = client_for(world.user(Role.SERVICE_OFFICE)).get(url, {parameter: value})
+    assert response.status_code == 400
+    assert parameter in error_of(response)["fields"]
+
+
+@pytest.mark.parametrize("value", ["true", "false", "1", "0", "True"])
+def test_a_boolean_filter_reads_the_usual_words(world: World, value: str) -> None:
+    response = client_for(world.user(Role.SERVICE_OFFICE)).get("/api/v1/staff/", {"is_active": value})
+    assert response.status_code == 200
+
+
+def test_a_whole_id_in_range_filters_as_before(world: World) -> None:
+    enterprise = world.home.enterprise
+    response = client_for(world.user(Role.SERVICE_OFFICE)).get(
+        "/api/v1/demands/", {"enterprise": enterprise.pk}
+    )
+    assert response.status_code == 200

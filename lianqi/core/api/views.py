@@ -29,6 +29,7 @@ from lianqi.core.roles import STAFF_ROLES, has_role
 from lianqi.core.scoping import get_object_or_404_scoped
 
 from .errors import InvalidQuery
+from .filters import filter_value_errors
 from .parsers import LimitedJSONParser
 from .schema import ErrorAwareAutoSchema
 
@@ -102,6 +103,9 @@ class ApiView(APIView):
                 filterset = backend.get_filterset(request, queryset, self)
                 if filterset is not None:
                     allowed |= filterset_parameters(filterset)
+                    errors = filter_value_errors(filterset)
+                    if errors:
+                        raise InvalidQuery(errors, message=_("查询参数的值有误"))
             elif issubclass(backend_class, OrderingFilter):
                 allowed.add(backend_class.ordering_param)
             elif issubclass(backend_class, SearchFilter):
