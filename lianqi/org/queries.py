@@ -8,8 +8,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
+from lianqi.core import registry
+from lianqi.core.registry import Period
 from lianqi.core.search import normalise_search_text
+
+from .choices import ALLOWED_CHILD_LEVELS
 
 from .models import Department, Jurisdiction, Staff
 from .permissions import departments_visible, jurisdictions_visible, staff_visible
@@ -43,19 +48,27 @@ def _count_by_path(queryset: QuerySet[Any], field: str = "jurisdiction_path") ->
     return dict(rows)
 
 
+def _registered_enterprises(paths: list[str]) -> dict[str, int]:
+    """Enterprises on the register under each path today, when the register is installed."""
+    try:
+        measure = registry.measure("enterprises.registered")
+    except KeyError:
+        return {}
+    today = timezone.localdate()
+    counted = {path: measure.compute(path, Period(today, today)) for path in paths}
+    return {path: int(value or 0) for path, value in counted.items()}
+
+
 def jurisdiction_tree(user: Any) -> list[TreeNode]:
     """The user's subtree in path order, indented from the user's own level, with counts of
-    departments, active staff and enterprises (each including everything below)."""
-    from lianqi.enterprises.permissions import visible as enterprises_visible
-
-    from .choices import ALLOWED_CHILD_LEVELS
-
+    departments, active staff and enterprises (each including everything below). The register
+    lies above the organisation, so its count comes through its registered measure."""
     nodes = list(jurisdictions_visible(user).order_by("path"))
     if not nodes:
         return []
     departments = _subtree_totals(_count_by_path(departments_visible(user).filter(is_active=True)))
     staff = _subtree_totals(_count_by_path(staff_visible(user).filter(is_active=True)))
-    enterprises = _subtree_totals(_count_by_path(enterprises_visible(user)))
+    enterprises = _registered_enterprises([node.path for node in nodes])
     top = min(n.depth for n in nodes)
     return [
         TreeNode(
@@ -63,7 +76,7 @@ def jurisdiction_tree(user: Any) -> list[TreeNode]:
             indent=node.depth - top,
             departments=departments[node.path],
             staff=staff[node.path],
-            enterprises=enterprises[node.path],
+            enterprises=enterprises.get(node.path, 0),
             can_have_children=bool(ALLOWED_CHILD_LEVELS.get(node.level)),
         )
         for node in nodes
