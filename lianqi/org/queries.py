@@ -15,7 +15,6 @@ from lianqi.core.registry import Period
 from lianqi.core.search import normalise_search_text
 
 from .choices import ALLOWED_CHILD_LEVELS
-
 from .models import Department, Jurisdiction, Staff
 from .permissions import departments_visible, jurisdictions_visible, staff_visible
 
