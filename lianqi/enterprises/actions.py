@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
-from lianqi.accounts.models import User
+from lianqi.core.actors import Actor
 from lianqi.core.scoping import path_visible
 from lianqi.org.models import Jurisdiction, Staff
 from lianqi.org.validators import normalise_mobile, validate_mobile
@@ -52,14 +52,14 @@ EDITABLE_FIELDS = (
 )
 
 
-def _check_jurisdiction(actor: User | None, jurisdiction: Jurisdiction) -> None:
+def _check_jurisdiction(actor: Actor | None, jurisdiction: Jurisdiction) -> None:
     if actor is not None and not path_visible(actor, jurisdiction.path):
         raise ValidationError({"jurisdiction": _("不能在您管辖范围以外建档")})
 
 
 def create_enterprise(
     *,
-    actor: User | None,
+    actor: Actor | None,
     credit_code: str,
     jurisdiction: Jurisdiction,
     values: Mapping[str, Any],
@@ -91,7 +91,7 @@ def create_enterprise(
 def update_enterprise(
     *,
     enterprise: Enterprise,
-    actor: User | None,
+    actor: Actor | None,
     values: Mapping[str, Any],
     tags: Iterable[Tag] | None = None,
     jurisdiction: Jurisdiction | None = None,
@@ -115,7 +115,7 @@ def update_enterprise(
     return locked
 
 
-def rotate_code_token(*, enterprise: Enterprise, actor: User | None) -> Enterprise:
+def rotate_code_token(*, enterprise: Enterprise, actor: Actor | None) -> Enterprise:
     """Issue a new code token; the old one keeps answering with a page that says it was
     replaced, so a printed code that was withdrawn is not mistaken for a fake one."""
     with transaction.atomic():
@@ -127,7 +127,7 @@ def rotate_code_token(*, enterprise: Enterprise, actor: User | None) -> Enterpri
     return locked
 
 
-def _note_on_enterprise(enterprise: Enterprise, actor: User | None, reason: str) -> None:
+def _note_on_enterprise(enterprise: Enterprise, actor: Actor | None, reason: str) -> None:
     """Add a row to the enterprise's field history that says what changed beside it (its
     figures, its contacts), so the detail page shows one timeline of who changed what."""
     enterprise._history_user = actor  # type: ignore[attr-defined]
@@ -136,7 +136,7 @@ def _note_on_enterprise(enterprise: Enterprise, actor: User | None, reason: str)
 
 
 def save_year_figure(
-    *, enterprise: Enterprise, actor: User | None, year: int, values: Mapping[str, Any]
+    *, enterprise: Enterprise, actor: Actor | None, year: int, values: Mapping[str, Any]
 ) -> YearFigure:
     """Record or correct one year's figures of an enterprise (one row per year). Earlier
     values stay in the figure's own history."""
@@ -161,7 +161,7 @@ def save_year_figure(
 def save_contact(
     *,
     enterprise: Enterprise,
-    actor: User | None,
+    actor: Actor | None,
     values: Mapping[str, Any],
     contact: Contact | None = None,
 ) -> Contact:
@@ -187,7 +187,7 @@ def save_contact(
     return target
 
 
-def delete_contact(*, contact: Contact, actor: User | None) -> None:
+def delete_contact(*, contact: Contact, actor: Actor | None) -> None:
     """Remove a contact from an enterprise; the removal is noted in the enterprise's history."""
     with transaction.atomic():
         locked = Enterprise.objects.select_for_update().get(pk=contact.enterprise_id)
@@ -225,7 +225,7 @@ def _save_tag(tag: Tag) -> None:
         raise ValidationError({"name": _("已有名为“%(name)s”的标签，不能重复") % {"name": tag.name}}) from exc
 
 
-def create_tag(*, actor: User | None, name: str, description: str = "", order: int = 100) -> Tag:
+def create_tag(*, actor: Actor | None, name: str, description: str = "", order: int = 100) -> Tag:
     """Add a tag to the national vocabulary; every park may then put it on its enterprises."""
     with transaction.atomic():
         tag = Tag(name=_check_tag_name(name), description=description.strip(), order=order)
@@ -233,7 +233,7 @@ def create_tag(*, actor: User | None, name: str, description: str = "", order: i
     return tag
 
 
-def update_tag(*, tag: Tag, actor: User | None, name: str, description: str, order: int) -> Tag:
+def update_tag(*, tag: Tag, actor: Actor | None, name: str, description: str, order: int) -> Tag:
     """Rename a tag or change its description and place in lists. The enterprises carrying it
     keep it: they point at the tag, not at its name."""
     with transaction.atomic():
@@ -245,7 +245,7 @@ def update_tag(*, tag: Tag, actor: User | None, name: str, description: str, ord
     return locked
 
 
-def merge_tags(*, source: Tag, target: Tag, actor: User | None) -> int:
+def merge_tags(*, source: Tag, target: Tag, actor: Actor | None) -> int:
     """Fold `source` into `target` (two names for one thing, say 高企 and 高新技术企业): every
     enterprise carrying the source carries the target instead, in every jurisdiction, and the
     source is removed. Each enterprise touched gets a history row naming the merge and who did
@@ -286,7 +286,7 @@ def merge_tags(*, source: Tag, target: Tag, actor: User | None) -> int:
     return len(enterprises)
 
 
-def delete_tag(*, tag: Tag, actor: User | None) -> None:
+def delete_tag(*, tag: Tag, actor: Actor | None) -> None:
     """Remove a tag nobody uses (a typo, a label never applied). A tag that any enterprise in
     any jurisdiction carries is refused: merging it into another keeps those enterprises
     labelled, deleting would silently strip them."""
