@@ -269,7 +269,7 @@ LOGGING = {
 LIANQI_SITE_URL = os.environ.get("LIANQI_SITE_URL", "")
 # Working days an enterprise has to rate a reply before the office makes a return visit.
 LIANQI_RATING_WINDOW_WORKDAYS = int(os.environ.get("LIANQI_RATING_WINDOW_WORKDAYS", "5"))
-LIANQI_SMS_SENDER = os.environ.get("LIANQI_SMS_SENDER", "lianqi.notifications.channels.LogSmsSender")
+LIANQI_SMS_SENDER = os.environ.get("LIANQI_SMS_SENDER", "lianqi.core.sms.LogSmsSender")
 LIANQI_NOTIFICATION_MAX_ATTEMPTS = int(os.environ.get("LIANQI_NOTIFICATION_MAX_ATTEMPTS", "10"))
 EMAIL_BACKEND = os.environ.get("LIANQI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("LIANQI_EMAIL_HOST", "localhost")

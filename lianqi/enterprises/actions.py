@@ -17,7 +17,9 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
 from lianqi.core.actors import Actor
+from lianqi.core.privacy import mask_phone
 from lianqi.core.scoping import path_visible
+from lianqi.core.sms import SmsMessage, send_sms
 from lianqi.org.models import Jurisdiction, Staff
 from lianqi.org.validators import normalise_mobile, validate_mobile
 
@@ -29,7 +31,6 @@ from .models import (
     RetiredCodeToken,
     Tag,
     YearFigure,
-    mask_phone,
     new_code_token,
 )
 from .signals import announce_change
@@ -356,19 +357,15 @@ def _check_code_limits(*, token: str, phone: str, at: dt.datetime) -> None:
 
 
 def _deliver_code(*, phone: str, code: str) -> None:
-    from lianqi.notifications.channels import sender_for
-    from lianqi.notifications.models import Channel, Notification
-
     minutes = int(otp.CODE_LIFETIME.total_seconds() // 60)
     text = _("【联企】您的验证码为 %(code)s，%(minutes)s分钟内有效，仅用于营商码填报诉求，请勿告诉他人。") % {
         "code": code,
         "minutes": minutes,
     }
-    # An unsaved notification: the sender only reads its fields, and a one-time code must not
-    # sit in the outbox table where it could be read back.
-    message = Notification(channel=Channel.SMS, address=phone, subject=text)
+    # Sent straight through the configured sender, never through the outbox: a one-time code
+    # must not sit in a table where it could be read back.
     try:
-        sender_for(Channel.SMS).send(message)
+        send_sms(SmsMessage(address=phone, subject=text))
     except Exception as exc:  # any gateway failure; the filer can simply ask again
         logger.exception("one-time code to %s not sent", mask_phone(phone))
         raise ValidationError({"phone": _("短信发送失败，请稍后重试")}) from exc

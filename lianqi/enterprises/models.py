@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from lianqi.core.models import ScopedModel, TimeStampedModel
+from lianqi.core.privacy import mask_phone
 from lianqi.core.search import normalise_search_text
 
 from .choices import EnterpriseKind, EnterpriseStatus, IndustryLevel
@@ -185,14 +186,6 @@ class Contact(TimeStampedModel):
     @property
     def masked_phone(self) -> str:
         return mask_phone(self.phone)
-
-
-def mask_phone(phone: str) -> str:
-    """138****5678: enough to recognise a number, not enough to call it."""
-    digits = phone.strip()
-    if len(digits) < 7:
-        return "*" * len(digits)
-    return f"{digits[:3]}****{digits[-4:]}"
 
 
 class RetiredCodeToken(models.Model):

@@ -6,14 +6,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from functools import cache
 from typing import TYPE_CHECKING, Protocol
 
-from django.conf import settings
 from django.core.mail import send_mail
-from django.utils.module_loading import import_string
 
-from lianqi.enterprises.models import mask_phone
+from lianqi.core.sms import DEFAULT_SMS_SENDER, LogSmsSender, Undeliverable, configured_sender, sms_phone
 
 from .models import Channel
 
@@ -22,11 +19,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("lianqi.notifications")
 
-DEFAULT_SMS_SENDER = "lianqi.notifications.channels.LogSmsSender"
-
-
-class Undeliverable(Exception):
-    """The notification can never be delivered as it stands (for instance, no address)."""
+# The SMS sender is configured once for the whole project (`lianqi.core.sms`); its names stay
+# importable from here, where settings and tests have long named them.
+__all__ = ["DEFAULT_SMS_SENDER", "LogSmsSender", "Undeliverable", "sender_for", "sms_phone"]
 
 
 class Sender(Protocol):
@@ -63,34 +58,8 @@ class EmailSender:
         )
 
 
-def sms_phone(notification: Notification) -> str:
-    """The number an SMS goes to: the explicit address, else the recipient's phone."""
-    if notification.address:
-        return notification.address
-    return notification.recipient.phone if notification.recipient else ""
-
-
-class LogSmsSender:
-    """The default SMS sender: writes the message to the log instead of a gateway, with the
-    number masked because logs travel further than the database does. A park plugs in its
-    gateway by pointing `LIANQI_SMS_SENDER` at a class with the same `send()`."""
-
-    def send(self, notification: Notification) -> None:
-        phone = sms_phone(notification)
-        if not phone:
-            raise Undeliverable("no phone number")
-        logger.info("SMS to %s: %s %s", mask_phone(phone), notification.subject, notification.link)
-
-
-@cache
-def _sms_sender(path: str) -> Sender:
-    sender: Sender = import_string(path)()
-    return sender
-
-
 def _configured_sms_sender() -> Sender:
-    # Read on every use so that a changed setting (in tests, or after a reload) takes effect.
-    return _sms_sender(getattr(settings, "LIANQI_SMS_SENDER", DEFAULT_SMS_SENDER))
+    return configured_sender()
 
 
 SENDERS: dict[str, Callable[[], Sender]] = {
