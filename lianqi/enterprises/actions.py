@@ -33,7 +33,7 @@ from .models import (
     YearFigure,
     new_code_token,
 )
-from .signals import announce_change
+from .signals import announce_change, first_liaisons_named
 
 logger = logging.getLogger("lianqi.enterprises")
 
@@ -68,14 +68,13 @@ def create_enterprise(
     liaison: Staff | None = None,
 ) -> Enterprise:
     """Register a new enterprise. `values` holds the fields in EDITABLE_FIELDS. When a liaison
-    is given the enterprise is covered from its first moment, with that recorded."""
-    from lianqi.liaisons.actions import assign_liaison
-    from lianqi.liaisons.choices import AssignmentMethod
-
+    is given the enterprise is covered from its first moment, with that recorded (by the liaison
+    layout, through `first_liaisons_named`, in this transaction)."""
     _check_jurisdiction(actor, jurisdiction)
     enterprise = Enterprise(
         credit_code=creditcode.normalise(credit_code),
         jurisdiction=jurisdiction,
+        liaison=liaison,
         **{k: v for k, v in values.items() if k in EDITABLE_FIELDS},
     )
     enterprise._history_user = actor  # type: ignore[attr-defined]
@@ -84,7 +83,14 @@ def create_enterprise(
         enterprise.save()
         enterprise.tags.set(list(tags))
         if liaison is not None:
-            assign_liaison(enterprise=enterprise, staff=liaison, actor=actor, method=AssignmentMethod.CREATED)
+            first_liaisons_named.send(
+                sender=Enterprise,
+                enterprises=[enterprise],
+                actor=actor,
+                method="created",
+                reason="",
+                at=timezone.now(),
+            )
         announce_change(enterprise.pk, created=True)
     return enterprise
 

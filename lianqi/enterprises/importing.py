@@ -32,7 +32,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -49,6 +49,7 @@ from . import creditcode
 from .choices import EnterpriseKind, EnterpriseStatus
 from .columns import ENTERPRISE_COLUMNS, TAG_SEPARATOR
 from .models import Enterprise, Industry, Tag
+from .signals import answered, first_liaisons_named, liaisons_planned
 from .validators import credit_code_message
 
 logger = logging.getLogger(__name__)
@@ -57,10 +58,6 @@ logger = logging.getLogger(__name__)
 PROGRESS_EVERY = 500
 #: Rows per INSERT / UPDATE statement.
 BATCH_SIZE = 1000
-#: Enterprises per call of `set_liaisons` on SQLite, which loads them with one `IN (...)` list and
-#: refuses lists longer than 32,766 parameters. PostgreSQL takes the whole plan in one call,
-#: since each call costs statements per liaison, not per enterprise.
-SQLITE_LIAISON_BATCH = 30_000
 
 TITLES: dict[str, str] = {c.key: c.title for c in ENTERPRISE_COLUMNS}
 
@@ -538,9 +535,6 @@ def _batches(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
 def write_rows(*, rows: Sequence[PlannedRow], actor: Actor, at: dt.datetime) -> dict[str, int]:
     """Create and update the enterprises of valid `rows`, set their tags and liaisons, all in
     one transaction. Returns counts of what changed."""
-    from lianqi.liaisons.actions import record_initial_liaisons, set_liaisons
-    from lianqi.liaisons.choices import AssignmentMethod
-
     valid = [r for r in rows if not r.errors]
     new_rows = [r for r in valid if r.existing_id is None]
     update_rows = [r for r in valid if r.existing_id is not None]
@@ -581,8 +575,10 @@ def write_rows(*, rows: Sequence[PlannedRow], actor: Actor, at: dt.datetime) -> 
         for row, enterprise in zip(new_rows, created, strict=True):
             if row.tag_ids:
                 tag_plan[enterprise.pk] = row.tag_ids
-        liaison_changes = record_initial_liaisons(
-            enterprises=created, actor=actor, method=AssignmentMethod.EXCEL, reason=reason, at=at
+        liaison_changes = answered(
+            first_liaisons_named.send(
+                sender=Enterprise, enterprises=created, actor=actor, method="excel", reason=reason, at=at
+            )
         )
 
         # Existing enterprises: only rows whose fields change get a history record ("~").
@@ -641,18 +637,18 @@ def write_rows(*, rows: Sequence[PlannedRow], actor: Actor, at: dt.datetime) -> 
         )
         updated.update(pk for pk in retag if pk in existing_ids)
 
-        # Liaisons: through the liaison action, so each change is kept in LiaisonChange.
+        # Liaisons: changed by the liaison layout, so each change is kept in its history.
         staff = Staff.objects.in_bulk(set(liaison_plan.values()))
-        plan_items = sorted(liaison_plan.items())
-        size = SQLITE_LIAISON_BATCH if connection.vendor == "sqlite" else max(1, len(plan_items))
-        for chunk in _batches(plan_items, size):
-            liaison_changes += set_liaisons(
-                plan={pk: staff[staff_id] for pk, staff_id in chunk},
+        liaison_changes += answered(
+            liaisons_planned.send(
+                sender=Enterprise,
+                plan={pk: staff[staff_id] for pk, staff_id in sorted(liaison_plan.items())},
                 actor=actor,
-                method=AssignmentMethod.EXCEL,
+                method="excel",
                 reason=reason,
                 at=at,
             )
+        )
 
     return {
         "created": len(created),

@@ -8,11 +8,11 @@ from collections.abc import Mapping, Sequence
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lianqi.accounts.models import User
+from lianqi.core.actors import Actor
 from lianqi.core.models import Job
 from lianqi.core.scoping import path_visible
 from lianqi.enterprises.models import Enterprise
@@ -34,7 +34,7 @@ def _check_staff_can_serve(staff: Staff, enterprise: Enterprise) -> None:
         raise ValidationError({"liaison": _("%(name)s 不在该企业所在辖区") % {"name": staff.name}})
 
 
-def _check_actor_may_change(actor: User | None, enterprise: Enterprise) -> None:
+def _check_actor_may_change(actor: Actor | None, enterprise: Enterprise) -> None:
     # A user changes liaisons only inside their own jurisdiction; system jobs pass no actor.
     if actor is not None and not path_visible(actor, enterprise.jurisdiction_path):
         raise ValidationError({"enterprise": _("不能调整您管辖范围以外企业的联企干部")})
@@ -45,7 +45,7 @@ def _change(
     staff: Staff,
     *,
     from_staff_id: int | None,
-    actor: User | None,
+    actor: Actor | None,
     method: AssignmentMethod,
     reason: str,
     at: dt.datetime,
@@ -75,7 +75,7 @@ def _locked_staff(staff_ids: set[int]) -> dict[int, Staff]:
 def set_liaisons(
     *,
     plan: Mapping[int, Staff],
-    actor: User | None,
+    actor: Actor | None,
     method: AssignmentMethod,
     reason: str = "",
     at: dt.datetime | None = None,
@@ -124,7 +124,7 @@ def set_liaisons(
 def record_initial_liaisons(
     *,
     enterprises: Sequence[Enterprise],
-    actor: User | None,
+    actor: Actor | None,
     method: AssignmentMethod,
     reason: str = "",
     at: dt.datetime | None = None,
@@ -156,7 +156,7 @@ def assign_liaison(
     *,
     enterprise: Enterprise,
     staff: Staff,
-    actor: User | None,
+    actor: Actor | None,
     method: AssignmentMethod = AssignmentMethod.MANUAL,
     reason: str = "",
 ) -> Enterprise:
@@ -169,7 +169,7 @@ def assign_liaison(
 def assign_by_rules(
     *,
     jurisdiction: Jurisdiction,
-    actor: User | None,
+    actor: Actor | None,
     only_uncovered: bool = True,
     leader_quota: int = rules.DEFAULT_LEADER_QUOTA,
 ) -> int:
@@ -204,7 +204,7 @@ def hand_over_and_deactivate(
     *,
     departing: Staff,
     plan: Mapping[int, Staff],
-    actor: User | None,
+    actor: Actor | None,
     left_on: dt.date,
     reason: str = "",
     reasons: Mapping[int, str] | None = None,
@@ -249,7 +249,7 @@ def hand_over_and_deactivate(
     return count
 
 
-def stage_liaison_import(*, actor: User, source: IO[bytes] | Any, original_name: str) -> Job:
+def stage_liaison_import(*, actor: Actor, source: IO[bytes] | Any, original_name: str) -> Job:
     """Read a liaison spreadsheet and keep what it would do as a job awaiting confirmation:
     the valid rows and every bad row with its reason. Nothing in the layout changes yet."""
     from .importing import parse_liaison_file
@@ -273,7 +273,7 @@ def stage_liaison_import(*, actor: User, source: IO[bytes] | Any, original_name:
         )
 
 
-def apply_liaison_import(*, job: Job, actor: User) -> int:
+def apply_liaison_import(*, job: Job, actor: Actor) -> int:
     """Apply every valid row of a staged liaison import in one transaction (method EXCEL).
     If any row can no longer be applied (a cadre left meanwhile), nothing changes. A job is
     applied once; returns the number of enterprises whose liaison changed."""
@@ -297,3 +297,54 @@ def apply_liaison_import(*, job: Job, actor: User) -> int:
         job.result = {**job.result, "applied": count}
         job.save(update_fields=["status", "finished_at", "result", "updated_at"])
     return count
+
+
+# --- What the register asks of the layout ---------------------------------------------------
+
+#: Enterprises per call of `set_liaisons` on SQLite, which loads them with one `IN (...)` list and
+#: refuses lists longer than 32,766 parameters. PostgreSQL takes the whole plan in one call,
+#: since each call costs statements per liaison, not per enterprise.
+SQLITE_LIAISON_BATCH = 30_000
+
+
+def record_liaisons_named_at_filing(
+    sender: object,
+    *,
+    enterprises: Sequence[Enterprise],
+    actor: Actor | None,
+    method: str,
+    reason: str,
+    at: dt.datetime,
+    **kwargs: object,
+) -> int:
+    """Receiver of the register's `first_liaisons_named`: the first liaison of enterprises just
+    filed with one, recorded in the same transaction."""
+    return record_initial_liaisons(
+        enterprises=enterprises, actor=actor, method=AssignmentMethod(method), reason=reason, at=at
+    )
+
+
+def set_planned_liaisons(
+    sender: object,
+    *,
+    plan: Mapping[int, Staff],
+    actor: Actor | None,
+    method: str,
+    reason: str,
+    at: dt.datetime,
+    **kwargs: object,
+) -> int:
+    """Receiver of the register's `liaisons_planned`: the liaisons an import names for existing
+    enterprises, changed with their history in the import's transaction."""
+    items = sorted(plan.items())
+    size = SQLITE_LIAISON_BATCH if connection.vendor == "sqlite" else max(1, len(items))
+    changed = 0
+    for start in range(0, len(items), size):
+        changed += set_liaisons(
+            plan=dict(items[start : start + size]),
+            actor=actor,
+            method=AssignmentMethod(method),
+            reason=reason,
+            at=at,
+        )
+    return changed

@@ -16,10 +16,9 @@ from lianqi.enterprises.actions import EDITABLE_FIELDS
 from lianqi.enterprises.models import Contact, Enterprise, Industry, Tag, YearFigure
 from lianqi.enterprises.permissions import can_see_contact_phone
 from lianqi.enterprises.validators import validate_credit_code
-from lianqi.liaisons.permissions import staff_visible
 from lianqi.org.api.serializers import JurisdictionBriefSerializer, StaffBriefSerializer
 from lianqi.org.models import Jurisdiction, Staff
-from lianqi.org.permissions import jurisdictions_visible
+from lianqi.org.permissions import jurisdictions_visible, staff_visible
 
 
 class IndustrySerializer(serializers.ModelSerializer):

@@ -2,20 +2,20 @@
 
 Enterprises are read through `lianqi.enterprises.permissions.visible` and filtered by the same
 `EnterpriseFilter` as the list page and the Excel export; every write goes through
-`lianqi.enterprises.actions` (and `lianqi.liaisons.actions` for a change of liaison)."""
+`lianqi.enterprises.actions`. A change of liaison is the liaison layout's endpoint
+(`lianqi.liaisons.api`), at POST /api/v1/enterprises/{id}/assign-liaison/."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, cast
 
 import django_filters
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
-from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -25,9 +25,6 @@ from lianqi.enterprises import actions, permissions
 from lianqi.enterprises.choices import IndustryLevel
 from lianqi.enterprises.filters import EnterpriseFilter
 from lianqi.enterprises.models import Contact, Enterprise, Industry, Tag
-from lianqi.liaisons import permissions as liaison_permissions
-from lianqi.liaisons.actions import assign_liaison
-from lianqi.liaisons.api.serializers import AssignLiaisonSerializer
 
 from .serializers import (
     EnterpriseCreateSerializer,
@@ -38,6 +35,26 @@ from .serializers import (
 )
 
 
+def readable_enterprises(user: Any) -> QuerySet[Enterprise]:
+    """The enterprises a caller may read, with what their answer shows loaded alongside."""
+    return (
+        permissions.visible(user)
+        .select_related("industry", "jurisdiction", "liaison", "liaison__department")
+        .prefetch_related(
+            "tags",
+            "year_figures",
+            Prefetch("contacts", queryset=Contact.objects.select_related("enterprise")),
+        )
+        .order_by("name", "pk")
+    )
+
+
+def read_enterprise(enterprise: Enterprise, *, context: Mapping[str, Any]) -> dict[str, Any]:
+    """An enterprise as the API answers it, read afresh (after a change)."""
+    fresh = readable_enterprises(context["request"].user).get(pk=enterprise.pk)
+    return dict(EnterpriseSerializer(fresh, context=context).data)
+
+
 class EnterpriseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """The enterprise register (企业): staff read, the service office writes."""
 
@@ -46,24 +63,13 @@ class EnterpriseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
     filterset_class = EnterpriseFilter
     read_roles = permissions.REGISTER_ROLES
     write_roles = permissions.EDIT_ROLES
-    action_roles = {"assign_liaison": liaison_permissions.ACT_ROLES}
     http_method_names = ["get", "post", "patch", "head"]
 
     def get_queryset(self) -> QuerySet[Enterprise]:
-        return (
-            permissions.visible(self.request.user)
-            .select_related("industry", "jurisdiction", "liaison", "liaison__department")
-            .prefetch_related(
-                "tags",
-                "year_figures",
-                Prefetch("contacts", queryset=Contact.objects.select_related("enterprise")),
-            )
-            .order_by("name", "pk")
-        )
+        return readable_enterprises(self.request.user)
 
     def _read(self, enterprise: Enterprise) -> dict[str, Any]:
-        fresh = self.get_queryset().get(pk=enterprise.pk)
-        return EnterpriseSerializer(fresh, context=self.get_serializer_context()).data
+        return read_enterprise(enterprise, context=self.get_serializer_context())
 
     @extend_schema(request=EnterpriseCreateSerializer, responses={201: EnterpriseSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -96,29 +102,6 @@ class EnterpriseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
             values=data,
         )
         return Response(self._read(updated))
-
-    @extend_schema(request=AssignLiaisonSerializer, responses={200: EnterpriseSerializer})
-    @action(detail=True, methods=["post"], url_path="assign-liaison", url_name="assign-liaison")
-    def assign_liaison(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        """Make a staff member the enterprise's one liaison; the change is kept in the history
-        (liaison-changes) with the reason and the caller."""
-        enterprise = cast(Enterprise, self.get_object())
-        serializer = AssignLiaisonSerializer(data=request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        try:
-            assign_liaison(
-                enterprise=enterprise,
-                staff=serializer.validated_data["staff"],
-                actor=request.user,  # type: ignore[arg-type]
-                reason=serializer.validated_data["reason"],
-            )
-        except DjangoValidationError as exc:
-            # The action names the field after the model ("liaison"); the request calls it "staff".
-            messages = exc.message_dict if hasattr(exc, "error_dict") else {"staff": exc.messages}
-            raise DjangoValidationError(
-                {("staff" if key == "liaison" else key): value for key, value in messages.items()}
-            ) from exc
-        return Response(self._read(enterprise))
 
 
 class IndustryFilter(django_filters.FilterSet):

@@ -1,24 +1,36 @@
-"""The liaison history (联企干部变更) as an endpoint, scoped like the enterprises it concerns.
-Assigning a liaison is an action on the enterprise: POST /api/v1/enterprises/{id}/assign-liaison/."""
+"""The liaison history (联企干部变更) as an endpoint, scoped like the enterprises it concerns, and
+assigning a liaison, addressed as an action on the enterprise:
+POST /api/v1/enterprises/{id}/assign-liaison/."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins
+from rest_framework.request import Request
+from rest_framework.response import Response
 
+from lianqi.core.actors import acting_user
 from lianqi.core.api.filters import IdFilter, StrictOrderingFilter
-from lianqi.core.api.views import ScopedViewSet
+from lianqi.core.api.views import ApiView, ScopedViewSet
 from lianqi.core.roles import STAFF_ROLES
+from lianqi.core.scoping import get_object_or_404_scoped
+from lianqi.enterprises.api.serializers import EnterpriseSerializer
+from lianqi.enterprises.api.views import read_enterprise
+from lianqi.enterprises.permissions import visible as enterprises_visible
+from lianqi.liaisons import permissions
+from lianqi.liaisons.actions import assign_liaison
 from lianqi.liaisons.choices import AssignmentMethod
 from lianqi.liaisons.models import LiaisonChange
 from lianqi.liaisons.permissions import visible
 
-from .serializers import LiaisonChangeSerializer
+from .serializers import AssignLiaisonSerializer, LiaisonChangeSerializer
 
 
 class LiaisonChangeFilter(django_filters.FilterSet):
@@ -49,3 +61,30 @@ class LiaisonChangeViewSet(mixins.ListModelMixin, ScopedViewSet):
             .select_related("enterprise", "from_staff", "to_staff", "actor")
             .order_by("-at", "-pk")
         )
+
+
+class AssignLiaisonView(ApiView):
+    """Make a staff member the enterprise's one liaison; the change is kept in the history
+    (liaison-changes) with the reason and the caller."""
+
+    write_roles = permissions.ACT_ROLES
+
+    @extend_schema(request=AssignLiaisonSerializer, responses={200: EnterpriseSerializer})
+    def post(self, request: Request, id: int) -> Response:
+        enterprise = get_object_or_404_scoped(enterprises_visible(request.user), pk=id)
+        serializer = AssignLiaisonSerializer(data=request.data, context={"request": request, "view": self})
+        serializer.is_valid(raise_exception=True)
+        try:
+            assign_liaison(
+                enterprise=enterprise,
+                staff=serializer.validated_data["staff"],
+                actor=acting_user(request),
+                reason=serializer.validated_data["reason"],
+            )
+        except DjangoValidationError as exc:
+            # The action names the field after the model ("liaison"); the request calls it "staff".
+            messages = exc.message_dict if hasattr(exc, "error_dict") else {"staff": exc.messages}
+            raise DjangoValidationError(
+                {("staff" if key == "liaison" else key): value for key, value in messages.items()}
+            ) from exc
+        return Response(read_enterprise(enterprise, context={"request": request, "view": self}))
