@@ -11,7 +11,8 @@ Each app registers from its own ``AppConfig.ready()``:
 - `EnterpriseSection` — its section of the enterprise's file (一企一档), loaded lazily from the
   app's own scoped URL;
 - `Measure` — a named figure for a jurisdiction and a period with its definition
-  (``demands.satisfaction_rate``), read by dashboards and, later, assessments.
+  (``demands.satisfaction_rate``), read by dashboards and, later, assessments;
+- `SearchProvider` — what the app finds for the staff's one search box.
 
 Registering the same key twice replaces the earlier entry, so a reloaded app does not appear
 twice. Lookups return entries in a stable order (``order``, then registration).
@@ -153,6 +154,32 @@ class Measure:
     url_name: str = ""
 
 
+# --- Search ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One thing a search found: what it is called, where it opens, a line about it."""
+
+    title: str
+    url: str
+    meta: str = ""
+
+
+@dataclass(frozen=True)
+class SearchProvider:
+    """What an app adds to the staff's one search box: `search(user, q, limit)` answers the
+    user's visible rows matching `q` (at most `limit`); `more_url_name` is the app's own list
+    page, which takes ``?q=`` to show every match."""
+
+    key: str
+    label: Label
+    search: Callable[[Any, str, int], list[SearchHit]]
+    roles: tuple[str, ...]
+    more_url_name: str = ""
+    order: int = 100
+
+
 # --- The registries themselves ---------------------------------------------------------------
 
 
@@ -167,6 +194,7 @@ class _Registry:
     code_urls: dict[str, list[URLPattern | URLResolver]] = field(default_factory=dict)
     sections: dict[str, EnterpriseSection] = field(default_factory=dict)
     measures: dict[str, Measure] = field(default_factory=dict)
+    search: dict[str, SearchProvider] = field(default_factory=dict)
 
 
 _registry = _Registry()
@@ -219,6 +247,11 @@ def register_measures(*measures: Measure) -> None:
         _registry.measures[measure.key] = measure
 
 
+def register_search(*providers: SearchProvider) -> None:
+    for provider in providers:
+        _registry.search[provider.key] = provider
+
+
 def _ordered(items: Sequence[Any]) -> list[Any]:
     # `sorted` is stable: equal orders keep registration order.
     return sorted(items, key=lambda item: item.order)
@@ -256,6 +289,10 @@ def code_urlpatterns() -> list[URLPattern | URLResolver]:
 
 def enterprise_sections() -> list[EnterpriseSection]:
     return _ordered(list(_registry.sections.values()))
+
+
+def search_providers() -> list[SearchProvider]:
+    return _ordered(list(_registry.search.values()))
 
 
 def measures() -> list[Measure]:

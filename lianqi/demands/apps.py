@@ -11,9 +11,9 @@ class DemandsConfig(AppConfig):
         from lianqi.core import registry
         from lianqi.core.calendar_store import calendar_changed
         from lianqi.core.registry import CodeTile, MenuEntry
-        from lianqi.core.roles import OFFICE_ROLES, Role
+        from lianqi.core.roles import OFFICE_ROLES, STAFF_ROLES, Role
 
-        from . import dashboards, urls_code
+        from . import dashboards, search, urls_code
         from .actions_statistics import mark_counted_days_stale
         from .api import urls as api_urls
         from .views_code import open_demands
@@ -36,6 +36,15 @@ class DemandsConfig(AppConfig):
             MenuEntry("demands", _("诉求类别"), "demands:categories", office, 70),
         )
         registry.register_dashboard(*dashboards.PARTS)
+        # The full register with its search, for those who answer for every demand.
+        registry.register_menu(
+            MenuEntry("demands", _("诉求台账"), "demands:list", (Role.LEADER, *office), 45)
+        )
+        registry.register_search(
+            registry.SearchProvider(
+                "demands", _("诉求"), search.find_demands, tuple(STAFF_ROLES), "demands:list", 20
+            )
+        )
         registry.register_api_routes(*api_urls.ROUTES)
         registry.register_api_urls("demands", api_urls.urlpatterns)
         registry.register_code_urls("demands", urls_code.urlpatterns)

@@ -11,7 +11,7 @@ class EnterprisesConfig(AppConfig):
         from lianqi.core import registry
         from lianqi.core.roles import OFFICE_ROLES, STAFF_ROLES
 
-        from . import dashboards, measures
+        from . import dashboards, measures, search
         from .api import urls as api_urls
 
         registry.register_menu(
@@ -24,3 +24,8 @@ class EnterprisesConfig(AppConfig):
         registry.register_dashboard(*dashboards.PARTS)
         registry.register_api_routes(*api_urls.ROUTES)
         registry.register_measures(*measures.MEASURES)
+        registry.register_search(
+            registry.SearchProvider(
+                "enterprises", _("企业"), search.find_enterprises, tuple(STAFF_ROLES), "enterprises:list", 10
+            )
+        )

@@ -16,7 +16,7 @@ class PoliciesConfig(AppConfig):
         from lianqi.core.roles import STAFF_ROLES, Role
         from lianqi.enterprises.signals import enterprise_changed
 
-        from . import urls_code
+        from . import search, urls_code
         from .api import urls as api_urls
         from .choices import MatchVerdict
         from .tasks import rematch_changed_enterprise
@@ -28,6 +28,11 @@ class PoliciesConfig(AppConfig):
             MenuEntry("policies", _("兑现台账"), "policies:ledger", readers, 20),
         )
         registry.register_api_routes(*api_urls.ROUTES)
+        registry.register_search(
+            registry.SearchProvider(
+                "policies", _("政策"), search.find_policies, tuple(STAFF_ROLES), "policies:list", 30
+            )
+        )
         registry.register_code_urls("policies", urls_code.urlpatterns)
         registry.register_code_tiles(
             CodeTile(

@@ -70,6 +70,9 @@ def test_every_role_s_pages_fit_a_laptop_and_a_phone_in_both_languages(
                     assert _on_screen(page, part), (role, language, name, url, part)
                 if name == "laptop":
                     assert _on_screen(page, "[data-testid=language-switch]"), (role, language, url)
+                    # The top bar stays one line: nothing wraps into a second row.
+                    height = page.locator("[data-testid=navbar]").bounding_box()["height"]
+                    assert height <= 64, (role, language, url, height)
                     assert contrast_failures(page) == [], (role, language, url)
             if role in (Role.SERVICE_OFFICE, Role.ADMIN):
                 page.goto("/")
