@@ -1,10 +1,29 @@
+"""The Django admin is for looking, not for changing: rows that have actions are changed only
+through them (the pages, the API, the management commands), where scoping, validation and the
+history are kept. `ReadOnlyAdmin` is the base for every such model's admin."""
+
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from .models import Job
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Browse and search, never add, change or delete."""
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(Job)
-class JobAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class JobAdmin(ReadOnlyAdmin):
     list_display = ("__str__", "kind", "status", "owner", "jurisdiction", "processed", "total", "created_at")
     list_filter = ("kind", "status")
-    readonly_fields = ("created_at", "updated_at", "finished_at")

@@ -1,10 +1,14 @@
+"""Organisation rows in the Django admin, to browse: they change through `lianqi.org.actions`."""
+
 from django.contrib import admin
+
+from lianqi.core.admin import ReadOnlyAdmin
 
 from .models import Department, Jurisdiction, Staff
 
 
 @admin.register(Jurisdiction)
-class JurisdictionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class JurisdictionAdmin(ReadOnlyAdmin):
     list_display = ("name", "code", "level", "path")
     list_filter = ("level",)
     search_fields = ("name", "code")
@@ -12,7 +16,7 @@ class JurisdictionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class DepartmentAdmin(ReadOnlyAdmin):
     list_display = ("name", "jurisdiction", "industry_prefixes", "order", "is_active")
     list_filter = ("is_active",)
     search_fields = ("name", "short_name")
@@ -20,7 +24,7 @@ class DepartmentAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(Staff)
-class StaffAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class StaffAdmin(ReadOnlyAdmin):
     list_display = ("name", "jurisdiction", "department", "tier", "phone", "is_active")
     list_filter = ("tier", "is_active")
     search_fields = ("name", "phone")
