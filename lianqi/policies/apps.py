@@ -16,19 +16,21 @@ class PoliciesConfig(AppConfig):
         from lianqi.core.roles import STAFF_ROLES, Role
         from lianqi.enterprises.signals import enterprise_changed
 
-        from . import urls_code
         from .api import urls as api_urls
         from .choices import MatchVerdict
-        from .tasks import rematch_changed_enterprise
+        from .signals import policy_changed
+        from .tasks import rematch_changed_enterprise, rematch_changed_policy
+        from .urls import code as code_urls
 
         enterprise_changed.connect(rematch_changed_enterprise, dispatch_uid="policies_rematch_enterprise")
+        policy_changed.connect(rematch_changed_policy, dispatch_uid="policies_rematch_policy")
         readers = (*STAFF_ROLES, Role.ENTERPRISE)
         registry.register_menu(
             MenuEntry("policies", _("政策超市"), "policies:list", readers, 10),
             MenuEntry("policies", _("兑现台账"), "policies:ledger", readers, 20),
         )
         registry.register_api_routes(*api_urls.ROUTES)
-        registry.register_code_urls("policies", urls_code.urlpatterns)
+        registry.register_code_urls("policies", code_urls.urlpatterns)
         registry.register_code_tiles(
             CodeTile(
                 "policy",
