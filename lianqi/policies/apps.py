@@ -12,12 +12,14 @@ class PoliciesConfig(AppConfig):
 
     def ready(self) -> None:
         from lianqi.core import registry
-        from lianqi.core.registry import CodeTile, MenuEntry
+        from lianqi.core.registry import CodeTile, EnterpriseSection, MenuEntry
         from lianqi.core.roles import STAFF_ROLES, Role
         from lianqi.enterprises.signals import enterprise_changed
 
+        from . import measures
         from .api import urls as api_urls
         from .choices import MatchVerdict
+        from .permissions import LEDGER_STAFF, MATCH_READERS
         from .signals import policy_changed
         from .tasks import rematch_changed_enterprise, rematch_changed_policy
         from .urls import code as code_urls
@@ -43,3 +45,12 @@ class PoliciesConfig(AppConfig):
                 ).count(),
             )
         )
+        registry.register_enterprise_sections(
+            EnterpriseSection(
+                "policies.matches", _("政策匹配"), "policies:enterprise_matches", MATCH_READERS, order=40
+            ),
+            EnterpriseSection(
+                "policies.benefits", _("政策兑现"), "policies:enterprise_benefits", LEDGER_STAFF, order=41
+            ),
+        )
+        registry.register_measures(*measures.MEASURES)

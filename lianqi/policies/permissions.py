@@ -10,9 +10,15 @@ from django.db.models import Q, QuerySet
 
 from lianqi.core.roles import STAFF_ROLES, Role, has_role
 from lianqi.core.scoping import get_object_or_404_scoped, scope_paths, scope_queryset
+from lianqi.enterprises import permissions as enterprises
 from lianqi.enterprises.models import Enterprise
 
 from .models import Fulfilment, FulfilmentMaterial, Policy, PolicyMatch, PolicyVersion
+
+#: Who reads the stored matches of the enterprises in their jurisdiction.
+MATCH_READERS = tuple(STAFF_ROLES)
+#: Staff who follow ledger entries (a liaison sees an enterprise's matches, not its money).
+LEDGER_STAFF = (Role.LEADER, Role.SERVICE_OFFICE, Role.DEPARTMENT_HANDLER, Role.ADMIN)
 
 
 def ancestor_paths(path: str) -> list[str]:
@@ -65,7 +71,7 @@ def matches_visible(user: Any) -> QuerySet[PolicyMatch]:
     """Stored matches: staff those of the enterprises in their jurisdiction, an enterprise
     user its own."""
     queryset = PolicyMatch.objects.all()
-    if has_role(user, STAFF_ROLES):
+    if has_role(user, MATCH_READERS):
         return scope_queryset(queryset, user)
     enterprise_id = getattr(user, "enterprise_id", None)
     if has_role(user, (Role.ENTERPRISE,)) and enterprise_id is not None:
@@ -121,3 +127,8 @@ def access_match(user: Any, pk: Any) -> PolicyMatch:
 def access_policy_for_enterprise(enterprise: Enterprise, pk: Any) -> Policy:
     """A policy over the enterprise's jurisdiction, for the pages under its code."""
     return get_object_or_404_scoped(policies_for_enterprise(enterprise), pk=pk)
+
+
+def access_enterprise(user: Any, pk: Any) -> Enterprise:
+    """An enterprise whose file the user opens, as the register scopes it."""
+    return get_object_or_404_scoped(enterprises.visible(user), pk=pk)

@@ -6,16 +6,17 @@ Every function that depends on "now" takes the day or time."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils.translation import gettext as _
 
 from lianqi.core import workdays
+from lianqi.core.registry import Period
 from lianqi.core.search import apply_search
 from lianqi.enterprises.choices import EnterpriseStatus
 from lianqi.enterprises.models import Enterprise
@@ -43,7 +44,7 @@ from lianqi.rules import (
 )
 from lianqi.rules.model import walk
 
-from .choices import FulfilmentState, MatchVerdict, VersionState
+from .choices import FulfilmentAction, FulfilmentState, MatchVerdict, VersionState
 from .models import Fulfilment, FulfilmentEvent, FulfilmentMaterial, Policy, PolicyMatch, PolicyVersion
 from .permissions import policies_for_enterprise
 from .subjects import enterprise_record, enterprise_records
@@ -373,35 +374,91 @@ def has_applied(entries: QuerySet[Fulfilment]) -> bool:
     return entries.exclude(state__in=(FulfilmentState.MATCHED, FulfilmentState.NOTIFIED)).exists()
 
 
+def _ledger_figures() -> dict[str, Any]:
+    """The ledger's figures over a set of entries, each defined here once: the ledger page's
+    totals, an enterprise's benefits and the registered measures (`measures.py`) all read
+    them. Amounts are 万元, as the ledger stores them."""
+    disbursed = Q(state=FulfilmentState.DISBURSED)
+    return {
+        "entries": Count("pk"),
+        "approved": Sum("approved_amount"),
+        "disbursed": Sum("disbursed_amount"),
+        "disbursed_count": Count("pk", filter=disbursed),
+        "enterprises_benefited": Count("enterprise", filter=disbursed, distinct=True),
+    }
+
+
+#: The figures the ledger's summary shows per policy, department or year.
+TOTAL_FIGURES = ("entries", "approved", "disbursed", "disbursed_count")
+
+
+def _figures(row: Mapping[str, Any], names: Sequence[str]) -> dict[str, Any]:
+    # A sum over no rows is NULL; the ledger shows it as zero.
+    return {
+        name: (row[name] or Decimal("0")) if name in ("approved", "disbursed") else row[name]
+        for name in names
+    }
+
+
 def ledger_totals(queryset: QuerySet[Fulfilment], *, by: str) -> list[dict[str, Any]]:
     """Counts and amounts by `by` ("policy", "department" or "period"): entries, approved and
     disbursed amounts, disbursed count — for the ledger's summary and its export."""
     field_name = {"policy": "policy__title", "department": "policy__department__name", "period": "period"}[by]
+    figures = _ledger_figures()
     rows = (
         queryset.order_by()
         .values(field_name)
-        .annotate(
-            entries=Count("pk"),
-            approved=Sum("approved_amount"),
-            disbursed=Sum("disbursed_amount"),
-            disbursed_count=Count("pk", filter=_state(FulfilmentState.DISBURSED)),
-        )
+        .annotate(**{name: figures[name] for name in TOTAL_FIGURES})
         .order_by(field_name)
     )
-    return [
-        {
-            "key": row[field_name],
-            "entries": row["entries"],
-            "approved": row["approved"] or Decimal("0"),
-            "disbursed": row["disbursed"] or Decimal("0"),
-            "disbursed_count": row["disbursed_count"],
-        }
-        for row in rows
-    ]
+    return [{"key": row[field_name], **_figures(row, TOTAL_FIGURES)} for row in rows]
 
 
-def _state(state: str) -> Any:
-    return Q(state=state)
+def ledger_figures(queryset: QuerySet[Fulfilment]) -> dict[str, Any]:
+    """Every figure of `_ledger_figures` over the whole of `queryset` (one row)."""
+    figures = _ledger_figures()
+    return _figures(queryset.order_by().aggregate(**figures), list(figures))
+
+
+def ledger_in(jurisdiction_path: str, period: Period) -> QuerySet[Fulfilment]:
+    """The ledger entries of a jurisdiction (and those below it) whose 兑现年度 falls within
+    the years `period` covers: the rows the ledger page shows when filtered by that year."""
+    return Fulfilment.objects.filter(
+        jurisdiction_path__startswith=jurisdiction_path,
+        period__gte=period.start.year,
+        period__lte=period.end.year,
+    )
+
+
+def overdue_count(jurisdiction_path: str, period: Period, *, at: dt.datetime) -> int:
+    """How many of those entries are in an administration step past its deadline at `at`."""
+    return overdue_fulfilments(ledger_in(jurisdiction_path, period), at=at).count()
+
+
+# --- An enterprise's file ------------------------------------------------------------------
+
+
+def matches_of(matches: QuerySet[PolicyMatch], enterprise: Enterprise) -> QuerySet[PolicyMatch]:
+    """The enterprise's current matches (of `matches`, those the user may see): the policies
+    it fits first, then those it may fit, each with the policy and the computed amount."""
+    return matches.filter(enterprise=enterprise).select_related("policy").order_by("verdict", "policy__code")
+
+
+def benefits_of(entries: QuerySet[Fulfilment], enterprise: Enterprise) -> QuerySet[Fulfilment]:
+    """The enterprise's ledger entries (of `entries`, those the user may see), the latest
+    year first, each with when it applied (`applied_at`) and was approved (`approved_at`),
+    read from its history."""
+    events = FulfilmentEvent.objects.filter(fulfilment=OuterRef("pk")).order_by("-at", "-pk")
+    approvals = (FulfilmentAction.APPROVE, FulfilmentAction.APPROVE_WITHOUT_APPLICATION)
+    return (
+        entries.filter(enterprise=enterprise)
+        .select_related("policy")
+        .annotate(
+            applied_at=Subquery(events.filter(action=FulfilmentAction.APPLY).values("at")[:1]),
+            approved_at=Subquery(events.filter(action__in=approvals).values("at")[:1]),
+        )
+        .order_by("-period", "policy__code")
+    )
 
 
 def _in_force(day: dt.date) -> Q:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from ..views import ledger, shelf, workbench
+from ..views import enterprise, ledger, shelf, workbench
 
 app_name = "policies"
 
@@ -29,6 +29,14 @@ urlpatterns = [
         "ledger/<int:pk>/materials/<int:material_pk>/",
         ledger.MaterialDownloadView.as_view(),
         name="material",
+    ),
+    path(
+        "enterprise/<int:pk>/matches/", enterprise.EnterpriseMatchesView.as_view(), name="enterprise_matches"
+    ),
+    path(
+        "enterprise/<int:pk>/benefits/",
+        enterprise.EnterpriseBenefitsView.as_view(),
+        name="enterprise_benefits",
     ),
     path("ledger/<int:pk>/<str:action>/", ledger.FulfilmentStepView.as_view(), name="fulfilment_step"),
 ]
