@@ -16,9 +16,8 @@ class PoliciesConfig(AppConfig):
         from lianqi.core.roles import STAFF_ROLES, Role
         from lianqi.enterprises.signals import enterprise_changed
 
-        from . import measures
+        from . import measures, queries
         from .api import urls as api_urls
-        from .choices import MatchVerdict
         from .permissions import LEDGER_STAFF, MATCH_READERS
         from .signals import policy_changed
         from .tasks import rematch_changed_enterprise, rematch_changed_policy
@@ -40,9 +39,7 @@ class PoliciesConfig(AppConfig):
                 "codes:policy_list",
                 order=20,
                 text=_("一键智配：查看可享受的政策及理由，在线申报"),
-                count=lambda enterprise: enterprise.policy_matches.filter(
-                    verdict=MatchVerdict.ELIGIBLE
-                ).count(),
+                count=queries.eligible_count,
             )
         )
         registry.register_enterprise_sections(

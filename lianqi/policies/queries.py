@@ -195,6 +195,12 @@ class PoliciesForEnterprise:
     near_misses: list[tuple[Policy, NearMiss]] = field(default_factory=list)
 
 
+def eligible_count(enterprise: Enterprise) -> int:
+    """How many policies the enterprise fits, as stored by the last re-matching (its code
+    page's tile)."""
+    return enterprise.policy_matches.filter(verdict=MatchVerdict.ELIGIBLE).count()
+
+
 def policies_for(enterprise: Enterprise, *, day: dt.date) -> PoliciesForEnterprise:
     """Match one enterprise against every policy in force over its jurisdiction on `day`,
     live (milliseconds), with the explanation of each verdict and the near misses."""

@@ -10,8 +10,6 @@ itself (an enterprise user of that enterprise, or ``actor=None, enterprise=…``
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.conf import settings
 from django.utils.translation import gettext_lazy
 
@@ -19,13 +17,11 @@ from lianqi.core.actors import Actor
 from lianqi.core.roles import Role, has_role
 from lianqi.core.scoping import path_visible
 from lianqi.core.workflow import Transition, Workflow, transition
+from lianqi.enterprises.models import Enterprise
 
 from .choices import FulfilmentAction as A
 from .choices import FulfilmentState as S
 from .models import Fulfilment, FulfilmentEvent
-
-if TYPE_CHECKING:
-    from lianqi.enterprises.models import Enterprise
 
 OFFICE = Role.SERVICE_OFFICE.value
 LEADER = Role.LEADER.value
@@ -122,7 +118,9 @@ WORKFLOW: Workflow[Fulfilment] = Workflow(
     actions=A,
     event_model=FulfilmentEvent,
     subject_field="fulfilment",
-    lock_related=("policy",),
+    # The policy names the department that may act; the jurisdiction is read by every save
+    # (the row's stored path), so both come with the locked row instead of a query each.
+    lock_related=("policy", "jurisdiction"),
 )
 
 

@@ -20,6 +20,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -484,7 +485,7 @@ def open_entries(
             period=period, policy_id__in={p for p, _e in pairs}, enterprise_id__in={e for _p, e in pairs}
         ).values_list("policy_id", "enterprise_id")
     )
-    enterprises = Enterprise.objects.select_related("jurisdiction", "liaison__user").in_bulk(
+    enterprises = Enterprise.objects.select_related("jurisdiction").in_bulk(
         {e for _p, e in pairs}
     )
     due_on = _step_due(FulfilmentState.MATCHED, at)
@@ -536,7 +537,6 @@ def open_entries(
 
 def _tell(
     entry: Fulfilment,
-    enterprise: Enterprise,
     step: str,
     subject: str,
     body: str,
@@ -548,10 +548,10 @@ def _tell(
     """Queue a message about a ledger entry (in this transaction; delivered after commit): in
     the app to the enterprise's account users (and its liaison), and by SMS to the phone the
     application gave. Once per step, entry and recipient."""
-    recipients = list(User.objects.filter(enterprise=enterprise, is_active=True))
-    liaison_user = getattr(enterprise.liaison, "user", None) if liaison and enterprise.liaison_id else None
-    if liaison_user is not None and liaison_user.is_active:
-        recipients.append(liaison_user)
+    accounts = Q(enterprise_id=entry.enterprise_id)
+    if liaison:
+        accounts |= Q(staff__enterprises=entry.enterprise_id)
+    recipients = User.objects.filter(accounts, is_active=True).distinct().order_by("pk")
     link = reverse("policies:detail", args=[entry.policy_id])
     for user in recipients:
         queue_notification(
@@ -583,7 +583,7 @@ def _tell_about_match(entry: Fulfilment, enterprise: Enterprise, at: dt.datetime
     body = (
         _("无需申报，审核通过后直接兑现。") if entry.no_application else _("可在政策超市查看条件并在线申报。")
     )
-    _tell(entry, enterprise, "match", subject, body, at, liaison=True)
+    _tell(entry, "match", subject, body, at, liaison=True)
 
 
 #: What the enterprise is told after each of the administration's decisions.
@@ -617,5 +617,4 @@ def _tell_step(entry: Fulfilment, action: str, at: dt.datetime) -> None:
         liaison, sms = False, True
     else:
         return
-    enterprise = Enterprise.objects.select_related("liaison__user").get(pk=entry.enterprise_id)
-    _tell(entry, enterprise, str(action), subject, body, at, liaison=liaison, sms=sms)
+    _tell(entry, str(action), subject, body, at, liaison=liaison, sms=sms)
