@@ -10,9 +10,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from lianqi.core.models import AppendOnlyModel, ScopedModel, TimeStampedModel, UploadedDocument
+from lianqi.core.models import ScopedModel, TimeStampedModel, UploadedDocument
 from lianqi.core.search import normalise_search_text
 from lianqi.core.uploads import stored_name
+from lianqi.core.workflow import WorkflowEvent
 
 from .choices import FulfilmentState, MatchVerdict, PolicyKind, PolicyLevel, VersionState
 
@@ -211,35 +212,24 @@ class Fulfilment(ScopedModel):
         return f"{self.policy} · {self.enterprise} · {self.period}"
 
 
-class FulfilmentEvent(AppendOnlyModel):
-    """One step of a ledger entry: who, when, from which state to which, with what note and
-    amount. Never edited or deleted."""
+class FulfilmentEvent(WorkflowEvent):
+    """One step of a ledger entry (`lianqi.core.workflow.WorkflowEvent`): who, when, from which
+    state to which, with what note, and the amount and deadline the step set. Never edited or
+    deleted."""
 
     fulfilment = models.ForeignKey(
         Fulfilment, on_delete=models.PROTECT, related_name="events", verbose_name=_("兑现台账")
     )
-    jurisdiction_path = models.CharField(_("辖区路径"), max_length=255, db_index=True, editable=False)
-    action = models.CharField(_("操作"), max_length=40)
+    # The states with their labels (the history shows them); the rest is the kit's row.
     from_state = models.CharField(_("原状态"), max_length=20, choices=FulfilmentState.choices, blank=True)
     to_state = models.CharField(_("新状态"), max_length=20, choices=FulfilmentState.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("操作人"),
-    )
     by_enterprise = models.BooleanField(_("企业操作"), default=False)
     amount = models.DecimalField(_("金额（万元）"), max_digits=14, decimal_places=2, null=True, blank=True)
     due_on = models.DateField(_("办理期限"), null=True, blank=True)
-    note = models.TextField(_("说明"), blank=True)
-    at = models.DateTimeField(_("时间"), db_index=True)
 
-    class Meta:
+    class Meta(WorkflowEvent.Meta):
         verbose_name = _("兑现记录")
         verbose_name_plural = _("兑现记录")
-        ordering = ["at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.fulfilment_id}: {self.action} {self.from_state} → {self.to_state}"

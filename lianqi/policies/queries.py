@@ -1,18 +1,22 @@
-"""Reads of the policy supermarket: an enterprise's policies with reasons (一键智配), the
-sandbox that compares a draft with the rule in force, and the ledger's totals and overdue
-steps. Every function that depends on "now" takes the day or time."""
+"""Reads of the policy supermarket: a policy's rule checked and the version in force, the
+engine compiled over enterprises, an enterprise's policies with reasons (一键智配), the sandbox
+that compares a draft with the rule in force, and the ledger's lists, totals and overdue steps.
+Every function that depends on "now" takes the day or time."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.utils.translation import gettext as _
 
 from lianqi.core import workdays
+from lianqi.core.registry import Period
 from lianqi.core.search import apply_search
 from lianqi.enterprises.choices import EnterpriseStatus
 from lianqi.enterprises.models import Enterprise
@@ -25,20 +29,149 @@ from lianqi.rules import (
     Explanation,
     NearMiss,
     Not,
+    RuleError,
+    RuleSet,
     Verdict,
     build_table,
     describe,
     describe_benefit,
     explain,
+    load_json,
+    load_yaml,
+    read_xlsx,
     rules_from_data,
+    rules_to_data,
 )
 from lianqi.rules.model import walk
 
-from .actions import combined_ruleset, parse_policy_rule, version_on, versions_on
-from .choices import FulfilmentState, MatchVerdict, VersionState
-from .models import Fulfilment, Policy, PolicyMatch, PolicyVersion
+from .choices import FulfilmentAction, FulfilmentState, MatchVerdict, VersionState
+from .models import Fulfilment, FulfilmentEvent, FulfilmentMaterial, Policy, PolicyMatch, PolicyVersion
 from .permissions import policies_for_enterprise
 from .subjects import enterprise_record, enterprise_records
+
+# --- Rules and versions ----------------------------------------------------------------------
+
+
+def parse_policy_rule(policy: Policy, data: Mapping[str, Any]) -> RuleSet:
+    """The rule file data of one version, checked: it parses and validates (every fault
+    listed under ``rule`` with its location), holds exactly one rule, and that rule carries
+    the policy's code."""
+    try:
+        ruleset = rules_from_data(dict(data), ENTERPRISE_CATALOGUE)
+    except RuleError as error:
+        raise ValidationError({"rule": [str(issue) for issue in error.issues]}) from error
+    if len(ruleset.rules) != 1:
+        raise ValidationError({"rule": _("一个政策版本须恰好包含一条规则")})
+    if ruleset.rules[0].code != policy.code:
+        raise ValidationError(
+            {
+                "rule": _("规则编号“%(code)s”须与政策编号“%(policy)s”一致")
+                % {
+                    "code": ruleset.rules[0].code,
+                    "policy": policy.code,
+                }
+            }
+        )
+    return ruleset
+
+
+def read_rule_file(policy: Policy, *, name: str, content: bytes) -> RuleSet:
+    """A rule file (JSON, YAML or the rule spreadsheet) for one policy, refused whole with the
+    line (or sheet and row) and field of every fault."""
+    suffix = name.lower().rsplit(".", 1)[-1] if "." in name else ""
+    try:
+        if suffix == "xlsx":
+            ruleset = read_xlsx(content, ENTERPRISE_CATALOGUE)
+        elif suffix in ("yaml", "yml"):
+            ruleset = load_yaml(content.decode("utf-8"), ENTERPRISE_CATALOGUE)
+        elif suffix == "json":
+            ruleset = load_json(content.decode("utf-8"), ENTERPRISE_CATALOGUE)
+        else:
+            raise ValidationError({"file": _("请上传 .json、.yaml 或 .xlsx 文件")})
+    except UnicodeDecodeError as error:
+        raise ValidationError({"file": _("文件不是 UTF-8 编码的文本")}) from error
+    except RuleError as error:
+        raise ValidationError({"file": [str(issue) for issue in error.issues]}) from error
+    return parse_policy_rule(policy, rules_to_data(ruleset))
+
+
+def versions_on(policies: list[Policy], day: dt.date) -> list[PolicyVersion]:
+    """The version in force on `day` of each of `policies` that has one, in one query (an
+    enterprise's re-matching reads every policy over it)."""
+    found: dict[int, PolicyVersion] = {}
+    candidates = (
+        PolicyVersion.objects.filter(
+            policy__in=[p.pk for p in policies], state=VersionState.PUBLISHED, valid_from__lte=day
+        )
+        .exclude(valid_to__lt=day)
+        .select_related("policy")
+        .order_by("policy_id", "-valid_from")
+    )
+    for version in candidates:
+        found.setdefault(version.policy_id, version)
+    return [found[p.pk] for p in policies if p.pk in found]
+
+
+def version_on(policy: Policy, day: dt.date) -> PolicyVersion | None:
+    """The published version of `policy` in force on `day`."""
+    return (
+        policy.versions.filter(state=VersionState.PUBLISHED, valid_from__lte=day)
+        .exclude(valid_to__lt=day)
+        .order_by("-valid_from")
+        .first()
+    )
+
+
+def latest_draft(policy: Policy) -> PolicyVersion | None:
+    """The policy's newest draft, if one is being written."""
+    return policy.versions.filter(state=VersionState.DRAFT).order_by("-number").first()
+
+
+def version_numbered(policy: Policy, number: int) -> PolicyVersion | None:
+    """The policy's version with this number."""
+    return policy.versions.filter(number=number).first()
+
+
+def shown_version(policy: Policy, day: dt.date) -> PolicyVersion | None:
+    """The version a rule file or page shows by default: the one in force on `day`, else the
+    latest."""
+    return version_on(policy, day) or policy.versions.order_by("-number").first()
+
+
+def versions_of(policy: Policy) -> QuerySet[PolicyVersion]:
+    """Every version of the policy, newest first."""
+    return policy.versions.order_by("-number")
+
+
+def combined_ruleset(versions: list[PolicyVersion]) -> RuleSet:
+    """The rules of several versions as one rule set for the engine. A parameter defined by
+    more than one policy is taken from the first (policies of one park share their thresholds)."""
+    parameters: dict[str, Any] = {}
+    for version in versions:
+        for parameter in version.rule.get("parameters", []):
+            parameters.setdefault(parameter["name"], parameter)
+    return rules_from_data(
+        {
+            "version": 1,
+            "parameters": list(parameters.values()),
+            "rules": [rule for version in versions for rule in version.rule["rules"]],
+        },
+        ENTERPRISE_CATALOGUE,
+    )
+
+
+def engine_for(versions: list[PolicyVersion], records: list[dict[str, Any]], day: dt.date) -> Engine | None:
+    """The engine compiled for the rules of `versions` over the enterprise `records` on `day`
+    (None when there is nothing to match)."""
+    if not versions or not records:
+        return None
+    ruleset = combined_ruleset(versions)
+    return Engine.compile(
+        ruleset, build_table(records, ENTERPRISE_CATALOGUE), as_of=day, parameters=ruleset.parameters
+    )
+
+
+# --- An enterprise's policies and the sandbox ----------------------------------------------
 
 
 @dataclass
@@ -60,6 +193,12 @@ class PoliciesForEnterprise:
     eligible: list[PolicyFit] = field(default_factory=list)
     unknown: list[PolicyFit] = field(default_factory=list)
     near_misses: list[tuple[Policy, NearMiss]] = field(default_factory=list)
+
+
+def eligible_count(enterprise: Enterprise) -> int:
+    """How many policies the enterprise fits, as stored by the last re-matching (its code
+    page's tile)."""
+    return enterprise.policy_matches.filter(verdict=MatchVerdict.ELIGIBLE).count()
 
 
 def policies_for(enterprise: Enterprise, *, day: dt.date) -> PoliciesForEnterprise:
@@ -92,6 +231,26 @@ def policies_for(enterprise: Enterprise, *, day: dt.date) -> PoliciesForEnterpri
         (result.eligible if verdict is Verdict.ELIGIBLE else result.unknown).append(fit)
     result.near_misses = [(policies[miss.rule], miss) for miss in engine.near_misses(0)]
     return result
+
+
+def policy_fit(
+    enterprise: Enterprise, policy: Policy, *, day: dt.date
+) -> tuple[PolicyFit | None, NearMiss | None]:
+    """How one policy fits the enterprise on `day`: its fit (eligible or may be) with the
+    reasons, or the near miss naming the condition it fails by a little (or neither)."""
+    found = policies_for(enterprise, day=day)
+    fit = next((f for f in found.eligible + found.unknown if f.policy.pk == policy.pk), None)
+    miss = next((m for p, m in found.near_misses if p.pk == policy.pk), None)
+    return fit, miss
+
+
+def explain_match(match: PolicyMatch, *, day: dt.date) -> Explanation:
+    """Why a stored match holds on `day`: its version's rule over the enterprise's record,
+    condition by condition."""
+    ruleset = rules_from_data(match.version.rule, ENTERPRISE_CATALOGUE)
+    return explain(
+        ruleset.rules[0], enterprise_record(match.enterprise), as_of=day, parameters=ruleset.parameters
+    )
 
 
 @dataclass
@@ -154,6 +313,11 @@ def sandbox(policy: Policy, rule: Mapping[str, Any], *, day: dt.date) -> Sandbox
     )
 
 
+def enterprise_names(ids: list[int]) -> dict[int, str]:
+    """Enterprise names by primary key (the sandbox names who enters and who leaves)."""
+    return dict(Enterprise.objects.filter(pk__in=ids).values_list("pk", "name"))
+
+
 #: Ledger states whose step belongs to the administration (a deadline runs).
 ADMINISTRATION_STATES = (
     FulfilmentState.MATCHED,
@@ -174,35 +338,133 @@ def awaiting_notice(entries: QuerySet[Fulfilment], *, policy: Policy, period: in
     return entries.filter(policy=policy, period=period, state=FulfilmentState.MATCHED)
 
 
+def is_overdue(entry: Fulfilment, *, at: dt.datetime) -> bool:
+    """Whether the entry's administration step is past its deadline at `at`."""
+    return overdue_fulfilments(Fulfilment.objects.filter(pk=entry.pk), at=at).exists()
+
+
+def awaiting_approval(entries: QuerySet[Fulfilment], *, policy: Policy) -> QuerySet[Fulfilment]:
+    """A 免申即享 policy's beneficiaries (of `entries`) not yet approved: what its beneficiaries
+    page approves in one go (`actions.approve_beneficiaries`)."""
+    return entries.filter(
+        policy=policy, state__in=(FulfilmentState.MATCHED, FulfilmentState.NOTIFIED)
+    ).select_related("enterprise")
+
+
+def history_of(entry: Fulfilment) -> QuerySet[FulfilmentEvent]:
+    """The entry's steps in order, with who took them."""
+    return entry.events.select_related("actor")
+
+
+def materials_of(entry: Fulfilment) -> QuerySet[FulfilmentMaterial]:
+    """The documents the entry's application carries."""
+    return entry.materials.all()
+
+
+def narrowed_to(policies: QuerySet[Policy], pk: int) -> Policy | None:
+    """The policy a list is narrowed to, if it is among `policies` (else the narrowing is
+    ignored)."""
+    return policies.filter(pk=pk).first()
+
+
+def entries_of(enterprise: Enterprise, *, policy: Policy | None = None) -> QuerySet[Fulfilment]:
+    """An enterprise's ledger entries (of one policy, when given), the latest year first."""
+    entries = Fulfilment.objects.filter(enterprise=enterprise)
+    if policy is not None:
+        entries = entries.filter(policy=policy)
+    return entries.order_by("-period")
+
+
+def has_applied(entries: QuerySet[Fulfilment]) -> bool:
+    """Whether any of `entries` went past the match and the notice (an application is in)."""
+    return entries.exclude(state__in=(FulfilmentState.MATCHED, FulfilmentState.NOTIFIED)).exists()
+
+
+def _ledger_figures() -> dict[str, Any]:
+    """The ledger's figures over a set of entries, each defined here once: the ledger page's
+    totals, an enterprise's benefits and the registered measures (`measures.py`) all read
+    them. Amounts are 万元, as the ledger stores them."""
+    disbursed = Q(state=FulfilmentState.DISBURSED)
+    return {
+        "entries": Count("pk"),
+        "approved": Sum("approved_amount"),
+        "disbursed": Sum("disbursed_amount"),
+        "disbursed_count": Count("pk", filter=disbursed),
+        "enterprises_benefited": Count("enterprise", filter=disbursed, distinct=True),
+    }
+
+
+#: The figures the ledger's summary shows per policy, department or year.
+TOTAL_FIGURES = ("entries", "approved", "disbursed", "disbursed_count")
+
+
+def _figures(row: Mapping[str, Any], names: Sequence[str]) -> dict[str, Any]:
+    # A sum over no rows is NULL; the ledger shows it as zero.
+    return {
+        name: (row[name] or Decimal("0")) if name in ("approved", "disbursed") else row[name]
+        for name in names
+    }
+
+
 def ledger_totals(queryset: QuerySet[Fulfilment], *, by: str) -> list[dict[str, Any]]:
     """Counts and amounts by `by` ("policy", "department" or "period"): entries, approved and
     disbursed amounts, disbursed count — for the ledger's summary and its export."""
     field_name = {"policy": "policy__title", "department": "policy__department__name", "period": "period"}[by]
+    figures = _ledger_figures()
     rows = (
         queryset.order_by()
         .values(field_name)
-        .annotate(
-            entries=Count("pk"),
-            approved=Sum("approved_amount"),
-            disbursed=Sum("disbursed_amount"),
-            disbursed_count=Count("pk", filter=_state(FulfilmentState.DISBURSED)),
-        )
+        .annotate(**{name: figures[name] for name in TOTAL_FIGURES})
         .order_by(field_name)
     )
-    return [
-        {
-            "key": row[field_name],
-            "entries": row["entries"],
-            "approved": row["approved"] or Decimal("0"),
-            "disbursed": row["disbursed"] or Decimal("0"),
-            "disbursed_count": row["disbursed_count"],
-        }
-        for row in rows
-    ]
+    return [{"key": row[field_name], **_figures(row, TOTAL_FIGURES)} for row in rows]
 
 
-def _state(state: str) -> Any:
-    return Q(state=state)
+def ledger_figures(queryset: QuerySet[Fulfilment]) -> dict[str, Any]:
+    """Every figure of `_ledger_figures` over the whole of `queryset` (one row)."""
+    figures = _ledger_figures()
+    return _figures(queryset.order_by().aggregate(**figures), list(figures))
+
+
+def ledger_in(jurisdiction_path: str, period: Period) -> QuerySet[Fulfilment]:
+    """The ledger entries of a jurisdiction (and those below it) whose 兑现年度 falls within
+    the years `period` covers: the rows the ledger page shows when filtered by that year."""
+    return Fulfilment.objects.filter(
+        jurisdiction_path__startswith=jurisdiction_path,
+        period__gte=period.start.year,
+        period__lte=period.end.year,
+    )
+
+
+def overdue_count(jurisdiction_path: str, period: Period, *, at: dt.datetime) -> int:
+    """How many of those entries are in an administration step past its deadline at `at`."""
+    return overdue_fulfilments(ledger_in(jurisdiction_path, period), at=at).count()
+
+
+# --- An enterprise's file ------------------------------------------------------------------
+
+
+def matches_of(matches: QuerySet[PolicyMatch], enterprise: Enterprise) -> QuerySet[PolicyMatch]:
+    """The enterprise's current matches (of `matches`, those the user may see): the policies
+    it fits first, then those it may fit, each with the policy and the computed amount."""
+    return matches.filter(enterprise=enterprise).select_related("policy").order_by("verdict", "policy__code")
+
+
+def benefits_of(entries: QuerySet[Fulfilment], enterprise: Enterprise) -> QuerySet[Fulfilment]:
+    """The enterprise's ledger entries (of `entries`, those the user may see), the latest
+    year first, each with when it applied (`applied_at`) and was approved (`approved_at`),
+    read from its history."""
+    events = FulfilmentEvent.objects.filter(fulfilment=OuterRef("pk")).order_by("-at", "-pk")
+    approvals = (FulfilmentAction.APPROVE, FulfilmentAction.APPROVE_WITHOUT_APPLICATION)
+    return (
+        entries.filter(enterprise=enterprise)
+        .select_related("policy")
+        .annotate(
+            applied_at=Subquery(events.filter(action=FulfilmentAction.APPLY).values("at")[:1]),
+            approved_at=Subquery(events.filter(action__in=approvals).values("at")[:1]),
+        )
+        .order_by("-period", "policy__code")
+    )
 
 
 def _in_force(day: dt.date) -> Q:

@@ -7,7 +7,7 @@ from django_tasks import task
 
 from lianqi.enterprises.models import Enterprise
 
-from . import actions
+from .actions.matching import rematch_enterprise, rematch_policy
 from .models import Policy
 
 
@@ -16,7 +16,7 @@ def rematch_enterprise_task(enterprise_id: int) -> None:
     """One enterprise against every policy in force over it (its data changed)."""
     enterprise = Enterprise.objects.filter(pk=enterprise_id).first()
     if enterprise is not None:
-        actions.rematch_enterprise(enterprise=enterprise)
+        rematch_enterprise(enterprise=enterprise)
 
 
 @task()
@@ -24,10 +24,16 @@ def rematch_policy_task(policy_id: int) -> None:
     """Every enterprise under a policy against its version in force (the policy changed)."""
     policy = Policy.objects.filter(pk=policy_id).first()
     if policy is not None:
-        actions.rematch_policy(policy=policy)
+        rematch_policy(policy=policy)
 
 
 def rematch_changed_enterprise(sender: object, *, enterprise_id: int, **kwargs: object) -> None:
     """Receiver of the register's `enterprise_changed` (sent on commit): an enterprise's policies
     follow its data at once (一键智配 and the ledger's matches)."""
     rematch_enterprise_task.enqueue(enterprise_id)
+
+
+def rematch_changed_policy(sender: object, *, policy_id: int, **kwargs: object) -> None:
+    """Receiver of `signals.policy_changed` (sent on commit): a published version or a policy
+    put on or taken off the shelf re-matches its enterprises in the background."""
+    rematch_policy_task.enqueue(policy_id)

@@ -1,29 +1,27 @@
-"""The fulfilment ledger (承诺兑现) as one table: (state, action) → next state, who may, and how
-many working days the administration then has for its next step.
+"""The fulfilment ledger (承诺兑现) as one table on the workflow kit (`lianqi.core.workflow`):
+(state, action) → next state, who may, what it needs, and how many working days the
+administration then has for its next step. Each step is taken by its own typed action in
+`actions.ledger`.
 
 Who acts, for one ledger entry: the service office or a leader of its jurisdiction; the
 policy's department (a handler whose staff row is in `policy.department`); the enterprise
-itself (an enterprise user of that enterprise, or ``user=None, enterprise=…`` through its code).
+itself (an enterprise user of that enterprise, or ``actor=None, enterprise=…`` through its code).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
-
 from django.conf import settings
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from lianqi.core.actors import Actor
 from lianqi.core.roles import Role, has_role
 from lianqi.core.scoping import path_visible
+from lianqi.core.workflow import Transition, Workflow, transition
+from lianqi.enterprises.models import Enterprise
 
 from .choices import FulfilmentAction as A
 from .choices import FulfilmentState as S
-
-if TYPE_CHECKING:
-    from lianqi.enterprises.models import Enterprise
-
-    from .models import Fulfilment
+from .models import Fulfilment, FulfilmentEvent
 
 OFFICE = Role.SERVICE_OFFICE.value
 LEADER = Role.LEADER.value
@@ -42,6 +40,7 @@ STEP_WORKDAYS: dict[str, int] = {
 
 
 def step_workdays(state: str) -> int | None:
+    """Working days for the step that follows `state` (None: no deadline runs)."""
     configured = getattr(settings, "LIANQI_FULFILMENT_WORKDAYS", {})
     return configured.get(state, STEP_WORKDAYS.get(state))
 
@@ -54,64 +53,35 @@ def _needs_application(entry: Fulfilment) -> bool:
     return not entry.no_application
 
 
-@dataclass(frozen=True)
-class Transition:
-    """Where a step leads, who may take it, what it needs, and an optional guard."""
-
-    next_state: S
-    roles: frozenset[str]
-    needs: tuple[str, ...] = ()
-    guard: Any = None
-
-    def applies(self, entry: Fulfilment) -> bool:
-        return self.guard is None or bool(self.guard(entry))
-
-
-def _t(next_state: S, *roles: str, needs: tuple[str, ...] = (), guard: Any = None) -> Transition:
-    return Transition(next_state, frozenset(roles), needs, guard)
-
-
-TRANSITIONS: dict[tuple[S, A], Transition] = {
-    (S.MATCHED, A.NOTIFY): _t(S.NOTIFIED, OFFICE, DEPARTMENT),
+TRANSITIONS: dict[tuple[str, str], Transition] = {
+    (S.MATCHED, A.NOTIFY): transition(S.NOTIFIED, OFFICE, DEPARTMENT),
     # An enterprise that finds the policy itself need not wait to be told.
-    (S.MATCHED, A.APPLY): _t(S.APPLIED, ENTERPRISE, OFFICE, needs=("text",), guard=_needs_application),
-    (S.NOTIFIED, A.APPLY): _t(S.APPLIED, ENTERPRISE, OFFICE, needs=("text",), guard=_needs_application),
-    (S.APPLIED, A.REVIEW): _t(S.REVIEWED, DEPARTMENT, OFFICE, needs=("note",)),
-    (S.REVIEWED, A.APPROVE): _t(S.APPROVED, OFFICE, LEADER, needs=("amount",)),
+    (S.MATCHED, A.APPLY): transition(
+        S.APPLIED, ENTERPRISE, OFFICE, needs=("text",), guard=_needs_application
+    ),
+    (S.NOTIFIED, A.APPLY): transition(
+        S.APPLIED, ENTERPRISE, OFFICE, needs=("text",), guard=_needs_application
+    ),
+    (S.APPLIED, A.REVIEW): transition(S.REVIEWED, DEPARTMENT, OFFICE, needs=("note",)),
+    (S.REVIEWED, A.APPROVE): transition(S.APPROVED, OFFICE, LEADER, needs=("amount",)),
     # 免申即享: beneficiaries listed by the platform are approved without an application.
-    (S.MATCHED, A.APPROVE_WITHOUT_APPLICATION): _t(
+    (S.MATCHED, A.APPROVE_WITHOUT_APPLICATION): transition(
         S.APPROVED, OFFICE, LEADER, needs=("amount",), guard=_no_application
     ),
-    (S.NOTIFIED, A.APPROVE_WITHOUT_APPLICATION): _t(
+    (S.NOTIFIED, A.APPROVE_WITHOUT_APPLICATION): transition(
         S.APPROVED, OFFICE, LEADER, needs=("amount",), guard=_no_application
     ),
-    (S.APPROVED, A.DISBURSE): _t(
+    (S.APPROVED, A.DISBURSE): transition(
         S.DISBURSED, OFFICE, DEPARTMENT, needs=("amount", "disbursed_on", "voucher")
     ),
-    (S.APPLIED, A.REJECT): _t(S.REJECTED, DEPARTMENT, OFFICE, needs=("reason",)),
-    (S.REVIEWED, A.REJECT): _t(S.REJECTED, OFFICE, LEADER, needs=("reason",)),
+    (S.APPLIED, A.REJECT): transition(S.REJECTED, DEPARTMENT, OFFICE, needs=("reason",)),
+    (S.REVIEWED, A.REJECT): transition(S.REJECTED, OFFICE, LEADER, needs=("reason",)),
 }
 
 
-class TransitionNotAllowed(Exception):
-    """A ledger step this actor may not take now; names the steps that are allowed."""
-
-    def __init__(self, entry: Fulfilment, action: str, allowed: list[A]) -> None:
-        self.allowed = allowed
-        names = "、".join(str(a.label) for a in allowed) or _("无")
-        try:
-            label = str(A(action).label)
-        except ValueError:
-            label = action
-        self.message = _("兑现事项当前为“%(state)s”，不能执行“%(action)s”。可执行的操作：%(allowed)s") % {
-            "state": entry.get_state_display(),
-            "action": label,
-            "allowed": names,
-        }
-        super().__init__(self.message)
-
-
-def roles_for(entry: Fulfilment, user: Any, *, enterprise: Enterprise | None = None) -> frozenset[str]:
+def roles_for(
+    entry: Fulfilment, user: Actor | None, *, enterprise: Enterprise | None = None
+) -> frozenset[str]:
     """The ledger roles `user` (or the enterprise through its code) holds for this entry."""
     if user is None:
         if enterprise is not None and enterprise.pk == entry.enterprise_id:
@@ -139,18 +109,23 @@ def roles_for(entry: Fulfilment, user: Any, *, enterprise: Enterprise | None = N
     return frozenset(roles)
 
 
-def allowed_actions(entry: Fulfilment, user: Any, *, enterprise: Enterprise | None = None) -> list[A]:
-    roles = roles_for(entry, user, enterprise=enterprise)
-    return [
-        action
-        for (state, action), transition in TRANSITIONS.items()
-        if state == entry.state and roles & transition.roles and transition.applies(entry)
-    ]
+WORKFLOW: Workflow[Fulfilment] = Workflow(
+    model=Fulfilment,
+    table=TRANSITIONS,
+    roles_for=roles_for,
+    noun=gettext_lazy("兑现事项"),
+    states=S,
+    actions=A,
+    event_model=FulfilmentEvent,
+    subject_field="fulfilment",
+    # The policy names the department that may act; the jurisdiction is read by every save
+    # (the row's stored path), so both come with the locked row instead of a query each.
+    lock_related=("policy", "jurisdiction"),
+)
 
 
-def check(entry: Fulfilment, action: str, user: Any, *, enterprise: Enterprise | None = None) -> Transition:
-    transition = TRANSITIONS.get((S(entry.state), A(action))) if action in A.values else None
-    roles = roles_for(entry, user, enterprise=enterprise)
-    if transition is None or not roles & transition.roles or not transition.applies(entry):
-        raise TransitionNotAllowed(entry, action, allowed_actions(entry, user, enterprise=enterprise))
-    return transition
+def needs(entry: Fulfilment, action: str) -> tuple[str, ...]:
+    """The input the step `action` needs from the entry's current state (none when the table
+    has no such step): what its form asks for."""
+    step = TRANSITIONS.get((str(entry.state), str(action)))
+    return step.needs if step is not None else ()

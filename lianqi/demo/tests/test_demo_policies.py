@@ -13,10 +13,9 @@ import pytest
 from django.db import transaction
 
 from lianqi.demo.builder import DemoSummary, build_demo, ensure_reference_data
-from lianqi.policies.actions import version_on
 from lianqi.policies.choices import FulfilmentState, PolicyLevel
 from lianqi.policies.models import Fulfilment, Policy
-from lianqi.policies.queries import overdue_fulfilments
+from lianqi.policies.queries import overdue_fulfilments, version_on
 
 TODAY = dt.date(2026, 11, 20)
 

@@ -8,7 +8,7 @@ from typing import Any, cast
 
 import django_filters
 from django.db.models import QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -19,17 +19,25 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from lianqi.core.actors import Actor, acting_user
 from lianqi.core.api.errors import ErrorSerializer, error_body
 from lianqi.core.api.views import ScopedViewSet
-from lianqi.core.roles import OFFICE_ROLES, STAFF_ROLES, Role, has_role
-from lianqi.core.scoping import path_visible, scope_queryset
-from lianqi.rules import ENTERPRISE_CATALOGUE, explain, rules_from_data
+from lianqi.core.roles import OFFICE_ROLES, STAFF_ROLES, Role
+from lianqi.core.search import apply_search
+from lianqi.core.workflow import StaleVersion, TransitionNotAllowed
 
-from .. import actions, queries, workflow
+from .. import actions, queries
 from ..choices import FulfilmentAction, FulfilmentState, MatchVerdict, PolicyKind, PolicyLevel
 from ..models import Fulfilment, Policy, PolicyMatch
-from ..permissions import fulfilments_visible, policies_visible
-from ..subjects import enterprise_record
+from ..permissions import (
+    access_fulfilment,
+    access_match,
+    access_policy,
+    access_version,
+    fulfilments_visible,
+    matches_visible,
+    policies_visible,
+)
 from .serializers import (
     ApplicationSerializer,
     ExplanationSerializer,
@@ -47,6 +55,11 @@ READERS = (*STAFF_ROLES, Role.ENTERPRISE)
 EDITORS = tuple(OFFICE_ROLES)
 
 
+def _actor(request: Request) -> Actor:
+    # DRF's request carries the authenticated account (session or token) as Django's does.
+    return acting_user(cast(HttpRequest, request))
+
+
 class PolicyFilter(django_filters.FilterSet):
     level = django_filters.ChoiceFilter(label=_("政策层级"), choices=PolicyLevel.choices)
     kind = django_filters.ChoiceFilter(label=_("政策类型"), choices=PolicyKind.choices)
@@ -59,8 +72,6 @@ class PolicyFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def search(self, queryset: QuerySet[Policy], name: str, value: str) -> QuerySet[Policy]:
-        from lianqi.core.search import apply_search
-
         return apply_search(queryset, value)
 
 
@@ -82,10 +93,15 @@ class PolicyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
             .order_by("code")
         )
 
+    def get_object(self) -> Policy:
+        policy = access_policy(self.request.user, self.kwargs["pk"])
+        self.check_object_permissions(self.request, policy)
+        return policy
+
     def _editable(self) -> Policy:
-        policy = cast(Policy, self.get_object())
-        if not path_visible(self.request.user, policy.jurisdiction_path):
-            raise Http404  # a higher level's policy is read here, not rewritten
+        # A higher level's policy is read here, not rewritten.
+        policy = access_policy(self.request.user, self.kwargs["pk"], to_change=True)
+        self.check_object_permissions(self.request, policy)
         return policy
 
     @extend_schema(
@@ -95,16 +111,16 @@ class PolicyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
     @action(detail=True, methods=["get"], url_path="rule", url_name="rule")
     def rule(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """A version's rule file data (docs/rules.md): `?version=` or the version in force."""
-        policy = cast(Policy, self.get_object())
         number = request.query_params.get("version", "")
         if number:
             if not number.isdigit():
                 raise Http404
-            version = policy.versions.filter(number=int(number)).first()
+            version = access_version(request.user, kwargs["pk"], int(number))
         else:
-            version = actions.version_on(policy, timezone.localdate())
-        if version is None:
-            raise Http404
+            found = queries.version_on(self.get_object(), timezone.localdate())
+            if found is None:
+                raise Http404
+            version = found
         return Response(version.rule)
 
     def allowed_query_parameters(self, request: Request) -> set[str]:
@@ -120,7 +136,7 @@ class PolicyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         serializer.is_valid(raise_exception=True)
         draft = actions.save_policy_draft(
             policy=policy,
-            actor=request.user,
+            actor=_actor(request),
             rule=serializer.validated_data["rule"],
             valid_from=serializer.validated_data["valid_from"],
             valid_to=serializer.validated_data.get("valid_to"),
@@ -150,11 +166,8 @@ class PolicyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
     @action(detail=True, methods=["post"], url_path=r"versions/(?P<number>\d+)/publish", url_name="publish")
     def publish(self, request: Request, *args: Any, number: str = "", **kwargs: Any) -> Response:
         """Publish a draft; refused (400) when its test cases fail or its dates overlap."""
-        policy = self._editable()
-        version = policy.versions.filter(number=int(number)).first()
-        if version is None:
-            raise Http404
-        published = actions.publish_policy_version(version=version, actor=request.user)
+        version = access_version(request.user, kwargs["pk"], int(number), to_change=True)
+        published = actions.publish_policy_version(version=version, actor=_actor(request))
         return Response(PolicyVersionSerializer(published).data)
 
 
@@ -178,28 +191,23 @@ class PolicyMatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scope
     read_roles = READERS
 
     def get_queryset(self) -> QuerySet[PolicyMatch]:
-        queryset = PolicyMatch.objects.select_related("policy", "enterprise", "version").order_by("pk")
-        user = self.request.user
-        if has_role(user, STAFF_ROLES):
-            return scope_queryset(queryset, user)
-        enterprise_id = getattr(user, "enterprise_id", None)
-        if has_role(user, (Role.ENTERPRISE,)) and enterprise_id is not None:
-            return queryset.filter(enterprise_id=int(enterprise_id))
-        return queryset.none()
+        return (
+            matches_visible(self.request.user)
+            .select_related("policy", "enterprise", "version")
+            .order_by("pk")
+        )
+
+    def get_object(self) -> PolicyMatch:
+        match = access_match(self.request.user, self.kwargs["pk"])
+        self.check_object_permissions(self.request, match)
+        return match
 
     @extend_schema(responses={200: ExplanationSerializer})
     @action(detail=True, methods=["get"], url_path="explanation", url_name="explanation")
     def explanation(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Why the enterprise fits (or may fit) the policy today: ✓ / ✗ / ? per condition with
         the value used, its year and its source."""
-        match = cast(PolicyMatch, self.get_object())
-        ruleset = rules_from_data(match.version.rule, ENTERPRISE_CATALOGUE)
-        result = explain(
-            ruleset.rules[0],
-            enterprise_record(match.enterprise),
-            as_of=timezone.localdate(),
-            parameters=ruleset.parameters,
-        )
+        result = queries.explain_match(self.get_object(), day=timezone.localdate())
         return Response({"verdict": result.verdict.value, "amount": result.amount, "lines": result.lines()})
 
 
@@ -231,6 +239,11 @@ class FulfilmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
             .order_by("-period", "pk")
         )
 
+    def get_object(self) -> Fulfilment:
+        entry = access_fulfilment(self.request.user, self.kwargs["pk"])
+        self.check_object_permissions(self.request, entry)
+        return entry
+
     @extend_schema(
         request=StepSerializer,
         parameters=[
@@ -242,22 +255,25 @@ class FulfilmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
     def step(self, request: Request, *args: Any, name: str = "", **kwargs: Any) -> Response:
         """Take one ledger step with the version last read: 409 when stale or not allowed (with
         the allowed steps), 400 with field errors for bad input."""
-        entry = cast(Fulfilment, self.get_object())
-        if name not in FulfilmentAction.values:
+        entry = self.get_object()
+        if name not in actions.STEP_ACTIONS:
             raise Http404
         serializer = StepSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         expected = data.pop("expected_version")
         try:
-            updated = actions.take_fulfilment_step(
-                entry=entry, action=name, actor=request.user, expected_version=expected, data=data
+            updated = actions.STEP_ACTIONS[name](
+                fulfilment=entry,
+                actor=_actor(request),
+                expected_version=expected,
+                **actions.step_input(name, data),
             )
-        except actions.StaleFulfilment as exc:
+        except StaleVersion as exc:
             body = error_body("stale", exc.message)
             body["error"]["current_version"] = exc.current_version
             return Response(body, status=status.HTTP_409_CONFLICT)
-        except workflow.TransitionNotAllowed as exc:
+        except TransitionNotAllowed as exc:
             body = error_body("not_allowed", exc.message)
             body["error"]["allowed_actions"] = [{"code": a.value, "label": str(a.label)} for a in exc.allowed]
             return Response(body, status=status.HTTP_409_CONFLICT)
@@ -267,7 +283,7 @@ class FulfilmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
     @action(detail=False, methods=["post"], url_path="applications", url_name="applications")
     def applications(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """An enterprise account applies online for a policy it fits or may fit."""
-        user = request.user
+        user = _actor(request)
         enterprise = getattr(user, "enterprise", None)
         if enterprise is None:
             body = error_body("permission_denied", str(_("只有企业账号可以在线申报")))

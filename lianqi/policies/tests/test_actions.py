@@ -13,11 +13,12 @@ from django.core.exceptions import ValidationError
 
 from lianqi.core.roles import Role
 from lianqi.core.workdays import SHANGHAI
+from lianqi.core.workflow import StaleVersion, TransitionNotAllowed
 from lianqi.enterprises.models import Tag, YearFigure
 from lianqi.org.models import Staff
 from lianqi.testing.world import World, make_enterprise
 
-from .. import actions, queries, workflow
+from .. import actions, queries
 from ..choices import FulfilmentAction, FulfilmentState, MatchVerdict, PolicyKind, PolicyLevel, VersionState
 from ..models import Fulfilment, FulfilmentEvent, Policy, PolicyMatch
 
@@ -171,8 +172,8 @@ def test_a_later_version_closes_the_earlier_one(world: World) -> None:
     actions.publish_policy_version(version=draft, actor=world.user(Role.SERVICE_OFFICE), at=AT)
     first.refresh_from_db()
     assert first.valid_to == dt.date(2025, 12, 31)
-    assert actions.version_on(policy, dt.date(2025, 12, 31)) == first
-    assert actions.version_on(policy, dt.date(2026, 1, 1)) == draft
+    assert queries.version_on(policy, dt.date(2025, 12, 31)) == first
+    assert queries.version_on(policy, dt.date(2026, 1, 1)) == draft
 
 
 def test_no_application_policies_may_not_rest_on_self_reported_facts(world: World) -> None:
@@ -207,57 +208,42 @@ def _handler(world: World) -> Any:
 def test_the_ledger_follows_an_application_to_the_payment(world: World) -> None:
     entry = _entry(world)
     office = world.user(Role.SERVICE_OFFICE)
-    step = actions.take_fulfilment_step
-    entry = step(
-        entry=entry,
-        action=FulfilmentAction.NOTIFY,
-        actor=office,
-        expected_version=entry.version,
-        data={},
-        at=AT,
-    )
-    entry = step(
-        entry=entry,
-        action=FulfilmentAction.APPLY,
+    entry = actions.notify_fulfilment(fulfilment=entry, actor=office, expected_version=entry.version, at=AT)
+    entry = actions.apply_for_fulfilment(
+        fulfilment=entry,
         actor=None,
         enterprise=world.home.enterprise,
         expected_version=entry.version,
-        data={"text": "申请培育奖励", "name": "王会计", "phone": "13800000009"},
+        text="申请培育奖励",
+        name="王会计",
+        phone="13800000009",
         at=AT,
     )
     assert entry.due_on == dt.date(2025, 7, 14)  # ten working days to review
-    entry = step(
-        entry=entry,
-        action=FulfilmentAction.REVIEW,
-        actor=_handler(world),
-        expected_version=entry.version,
-        data={"note": "材料齐全"},
-        at=AT,
+    entry = actions.review_fulfilment(
+        fulfilment=entry, actor=_handler(world), expected_version=entry.version, note="材料齐全", at=AT
     )
-    entry = step(
-        entry=entry,
-        action=FulfilmentAction.APPROVE,
-        actor=office,
-        expected_version=entry.version,
-        data={"amount": "10"},
-        at=AT,
+    entry = actions.approve_fulfilment(
+        fulfilment=entry, actor=office, expected_version=entry.version, amount=Decimal("10"), at=AT
     )
     with pytest.raises(ValidationError) as error:
-        step(
-            entry=entry,
-            action=FulfilmentAction.DISBURSE,
+        actions.disburse_fulfilment(
+            fulfilment=entry,
             actor=office,
             expected_version=entry.version,
-            data={"amount": "12", "disbursed_on": dt.date(2025, 6, 30), "voucher": "PZ-001"},
+            amount=Decimal("12"),
+            disbursed_on=dt.date(2025, 6, 30),
+            voucher="PZ-001",
             at=AT,
         )
     assert "10.00" in error.value.message_dict["amount"][0]
-    entry = step(
-        entry=entry,
-        action=FulfilmentAction.DISBURSE,
+    entry = actions.disburse_fulfilment(
+        fulfilment=entry,
         actor=office,
         expected_version=entry.version,
-        data={"amount": "10", "disbursed_on": dt.date(2025, 6, 30), "voucher": "PZ-001"},
+        amount=Decimal("10"),
+        disbursed_on=dt.date(2025, 6, 30),
+        voucher="PZ-001",
         at=AT,
     )
     assert entry.state == FulfilmentState.DISBURSED and entry.disbursed_amount == Decimal("10.00")
@@ -288,47 +274,40 @@ def test_the_ledger_follows_an_application_to_the_payment(world: World) -> None:
 
 def test_a_stale_or_disallowed_step_is_refused(world: World) -> None:
     entry = _entry(world)
-    with pytest.raises(actions.StaleFulfilment):
-        actions.take_fulfilment_step(
-            entry=entry,
-            action=FulfilmentAction.NOTIFY,
+    with pytest.raises(StaleVersion):
+        actions.notify_fulfilment(
+            fulfilment=entry,
             actor=world.user(Role.SERVICE_OFFICE),
             expected_version=entry.version + 1,
-            data={},
         )
-    with pytest.raises(workflow.TransitionNotAllowed) as error:
-        actions.take_fulfilment_step(
-            entry=entry,
-            action=FulfilmentAction.DISBURSE,
+    with pytest.raises(TransitionNotAllowed) as error:
+        actions.disburse_fulfilment(
+            fulfilment=entry,
             actor=world.user(Role.SERVICE_OFFICE),
             expected_version=entry.version,
-            data={},
         )
     assert FulfilmentAction.NOTIFY in error.value.allowed
-    with pytest.raises(workflow.TransitionNotAllowed):
-        actions.take_fulfilment_step(
-            entry=entry,
-            action=FulfilmentAction.NOTIFY,
+    with pytest.raises(TransitionNotAllowed):
+        actions.notify_fulfilment(
+            fulfilment=entry,
             actor=world.other_user(Role.SERVICE_OFFICE),
             expected_version=entry.version,
-            data={},
         )
 
 
 def test_no_application_beneficiaries_are_approved_without_applying(world: World) -> None:
     entry = _entry(world, no_application=True)
     assert entry.no_application
-    with pytest.raises(workflow.TransitionNotAllowed):
-        actions.take_fulfilment_step(
-            entry=entry,
-            action=FulfilmentAction.APPLY,
+    with pytest.raises(TransitionNotAllowed):
+        actions.apply_for_fulfilment(
+            fulfilment=entry,
             actor=None,
             enterprise=world.home.enterprise,
             expected_version=entry.version,
-            data={"text": "申请"},
+            text="申请",
         )
-    approved, refused = actions.approve_without_application(
-        entries=[entry], actor=world.user(Role.LEADER), at=AT
+    approved, refused = actions.approve_beneficiaries(
+        fulfilments=[entry], actor=world.user(Role.LEADER), at=AT
     )
     assert refused == [] and approved[0].state == FulfilmentState.APPROVED
     assert approved[0].approved_amount == Decimal("10.00")

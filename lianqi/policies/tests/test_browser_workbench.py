@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from lianqi.core.roles import Role
-from lianqi.policies import actions
+from lianqi.policies import queries
 from lianqi.testing.browser import log_in, new_page, screenshot
 from lianqi.testing.world import PASSWORD, World
 
@@ -64,7 +64,7 @@ def test_the_office_writes_sandboxes_and_publishes_a_policy(
     expect(page.locator(".alert-success")).to_contain_text("已发布第 1 版")
     expect(page.locator("[data-testid=policy-conditions]")).to_contain_text("营业收入 ≥ 2000 万元")
     policy = Policy.objects.get(code="XT-2026-088")
-    assert actions.version_on(policy, timezone.localdate()) is not None
+    assert queries.version_on(policy, timezone.localdate()) is not None
 
     enterprise = new_page(browser, live_server.url)
     log_in(enterprise, world.user(Role.ENTERPRISE).username, PASSWORD, "/policies/for-me/")

@@ -212,7 +212,7 @@ def test_the_enterprise_is_told_of_approval_and_payment(world: World) -> None:
     from lianqi.notifications.models import Notification
 
     entry = home_entry(world, no_application=True)
-    actions.approve_without_application(entries=[entry], actor=world.user(Role.LEADER))
+    actions.approve_beneficiaries(fulfilments=[entry], actor=world.user(Role.LEADER))
     told = Notification.objects.filter(
         recipient=world.user(Role.ENTERPRISE), subject__contains=entry.policy.title
     )

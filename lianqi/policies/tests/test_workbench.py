@@ -17,7 +17,7 @@ from lianqi.rules import read_xlsx
 from lianqi.testing.contracts import ObjectPageContract, PageContract
 from lianqi.testing.world import World, make_enterprise
 
-from .. import actions
+from .. import actions, queries
 from ..choices import VersionState
 from ..models import Policy, PolicyMatch
 from .test_actions import make_policy, revenue, rule
@@ -198,7 +198,7 @@ def test_the_sandbox_names_who_enters_and_publishing_matches(world: World) -> No
     client = _client(world)
     url = reverse("policies:workbench", args=[policy.pk])
     client.post(url, workbench_post(intent="publish"))
-    assert actions.version_on(policy, timezone.localdate()) is not None
+    assert queries.version_on(policy, timezone.localdate()) is not None
     response = client.post(
         url, {**workbench_post(threshold="1500", intent="sandbox"), "version-valid_from": "2025-06-30"}
     )

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from lianqi.core.roles import Role
+from lianqi.core.workflow import TransitionNotAllowed
 from lianqi.org.models import Staff
 from lianqi.testing.world import World
 
@@ -79,14 +80,13 @@ def test_table(world: World, state: S, action: A, role: str, no_application: boo
     actor, enterprise = _actor(world, role)
     transition = workflow.TRANSITIONS.get((state, action))
     allowed = transition is not None and role in transition.roles and transition.applies(entry)
-    assert (action in workflow.allowed_actions(entry, actor, enterprise=enterprise)) == allowed
-    step = lambda: actions.take_fulfilment_step(  # noqa: E731
-        entry=entry,
-        action=action,
+    assert (action in workflow.WORKFLOW.allowed_actions(entry, actor, enterprise=enterprise)) == allowed
+    step = lambda: actions.STEP_ACTIONS[action](  # noqa: E731
+        fulfilment=entry,
         actor=actor,
         enterprise=enterprise,
         expected_version=1,
-        data=DATA[action],
+        **DATA[action],
         at=AT,
     )
     if allowed:
@@ -96,7 +96,7 @@ def test_table(world: World, state: S, action: A, role: str, no_application: boo
         # The next step's working-day clock runs exactly when the administration owes it.
         assert (result.due_on is not None) == (workflow.step_workdays(result.state) is not None)
     else:
-        with pytest.raises(workflow.TransitionNotAllowed):
+        with pytest.raises(TransitionNotAllowed):
             step()
         entry.refresh_from_db()
         assert entry.state == state and entry.version == 1
@@ -112,4 +112,4 @@ def test_the_other_parks_office_may_take_no_step(world: World) -> None:
         policy_version=version,
         period=2025,
     )
-    assert workflow.allowed_actions(entry, world.other_user(Role.SERVICE_OFFICE)) == []
+    assert workflow.WORKFLOW.allowed_actions(entry, world.other_user(Role.SERVICE_OFFICE)) == []

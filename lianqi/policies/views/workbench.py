@@ -15,11 +15,9 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from lianqi.core.actors import acting_user
+from lianqi.core.forms import add_action_errors
 from lianqi.core.roles import OFFICE_ROLES
-from lianqi.core.scoping import get_object_or_404_scoped, scope_queryset
 from lianqi.core.views import RoleRequiredMixin
-from lianqi.enterprises.models import Enterprise
-from lianqi.org.forms import add_errors
 from lianqi.org.permissions import departments_visible
 from lianqi.rules import (
     ENTERPRISE_CATALOGUE,
@@ -37,9 +35,8 @@ from lianqi.rules import (
 )
 from lianqi.rules.formats import SHEET_NODES, SHEET_PARAMETERS, SHEET_RULES, SHEET_TESTS
 
-from . import actions, queries
-from .choices import VersionState
-from .forms_workbench import (
+from .. import actions, queries
+from ..forms.workbench import (
     BenefitForm,
     ConditionFormSet,
     ParameterFormSet,
@@ -51,8 +48,8 @@ from .forms_workbench import (
     rows_from_tables,
     tables_from_forms,
 )
-from .models import Policy, PolicyVersion
-from .permissions import policies_visible
+from ..models import Policy, PolicyVersion
+from ..permissions import access_policy, access_version
 
 WORKBENCH_ROLES = tuple(OFFICE_ROLES)
 
@@ -60,7 +57,7 @@ WORKBENCH_ROLES = tuple(OFFICE_ROLES)
 def _editable(request: HttpRequest, pk: int) -> Policy:
     # Only policies issued inside the user's jurisdiction are edited there; a city's policy is
     # read, not rewritten, by a park.
-    return get_object_or_404_scoped(scope_queryset(policies_visible(request.user), request.user), pk=pk)
+    return access_policy(request.user, pk, to_change=True)
 
 
 class PolicyCreateView(RoleRequiredMixin, View):
@@ -83,7 +80,7 @@ class PolicyCreateView(RoleRequiredMixin, View):
                     actor=acting_user(request), jurisdiction=jurisdiction, **form.cleaned_data
                 )
             except ValidationError as error:
-                add_errors(form, error)
+                add_action_errors(form, error)
             else:
                 messages.success(request, _("已创建政策，请编写申报条件"))
                 return redirect("policies:workbench", pk=policy.pk)
@@ -104,7 +101,8 @@ class PolicyUpdateView(RoleRequiredMixin, View):
         policy = _editable(request, pk)
         form = PolicyForm(
             request.POST,
-            instance=Policy.objects.get(pk=policy.pk),
+            # A second copy: the form writes into its instance while validating.
+            instance=_editable(request, pk),
             departments=departments_visible(request.user),
         )
         if form.is_valid():
@@ -112,7 +110,7 @@ class PolicyUpdateView(RoleRequiredMixin, View):
             try:
                 actions.update_policy(policy=policy, actor=acting_user(request), **data)
             except ValidationError as error:
-                add_errors(form, error)
+                add_action_errors(form, error)
             else:
                 messages.success(request, _("已保存"))
                 return redirect("policies:detail", pk=policy.pk)
@@ -122,12 +120,8 @@ class PolicyUpdateView(RoleRequiredMixin, View):
 def _starting_rule(policy: Policy) -> tuple[RuleSet | None, PolicyVersion | None]:
     """What the workbench opens with: the latest draft, else the version in force, else the
     latest version, else nothing (a blank tree)."""
-    draft = policy.versions.filter(state=VersionState.DRAFT).order_by("-number").first()
-    base = (
-        draft
-        or actions.version_on(policy, timezone.localdate())
-        or policy.versions.order_by("-number").first()
-    )
+    draft = queries.latest_draft(policy)
+    base = draft or queries.shown_version(policy, timezone.localdate())
     if base is None:
         return None, None
     return rules_from_data(base.rule, ENTERPRISE_CATALOGUE), draft
@@ -153,7 +147,7 @@ class WorkbenchView(RoleRequiredMixin, View):
         ruleset, draft = _starting_rule(policy)
         tables = rows_from_tables(rules_to_tables(ruleset)) if ruleset is not None else _blank_tables(policy)
         rule_row = tables[SHEET_RULES][0] if tables[SHEET_RULES] else {}
-        current = actions.version_on(policy, timezone.localdate())
+        current = queries.version_on(policy, timezone.localdate())
         version_initial = {
             "valid_from": draft.valid_from if draft else timezone.localdate(),
             "valid_to": draft.valid_to if draft else None,
@@ -223,7 +217,7 @@ class WorkbenchView(RoleRequiredMixin, View):
                 draft=context["draft"],
             )
         except ValidationError as error:
-            add_errors(context["version_form"], error)
+            add_action_errors(context["version_form"], error)
             context["rule_errors"] = error.message_dict.get("rule", [])
             return render(request, "policies/workbench.html", context, status=400)
         context["draft"] = draft
@@ -232,7 +226,7 @@ class WorkbenchView(RoleRequiredMixin, View):
         if intent == "sandbox":
             context["sandbox"] = queries.sandbox(policy, draft.rule, day=version_data["valid_from"])
             ids = context["sandbox"].entering[:50] + context["sandbox"].leaving[:50]
-            names = dict(Enterprise.objects.filter(pk__in=ids).values_list("pk", "name"))
+            names = queries.enterprise_names(ids)
             context["entering_names"] = [names[i] for i in context["sandbox"].entering[:50] if i in names]
             context["leaving_names"] = [names[i] for i in context["sandbox"].leaving[:50] if i in names]
         elif intent == "publish":
@@ -282,8 +276,8 @@ class RuleImportView(RoleRequiredMixin, View):
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                ruleset = actions.read_rule_file(policy, name=upload.name, content=upload.read())
-                draft = policy.versions.filter(state=VersionState.DRAFT).order_by("-number").first()
+                ruleset = queries.read_rule_file(policy, name=upload.name, content=upload.read())
+                draft = queries.latest_draft(policy)
                 actions.save_policy_draft(
                     policy=policy,
                     actor=acting_user(request),
@@ -294,7 +288,7 @@ class RuleImportView(RoleRequiredMixin, View):
                     draft=draft,
                 )
             except ValidationError as error:
-                add_errors(form, error)
+                add_action_errors(form, error)
             else:
                 messages.success(request, _("已导入规则文件，请检查后保存或发布"))
                 return redirect("policies:workbench", pk=policy.pk)
@@ -311,15 +305,14 @@ class RuleExportView(RoleRequiredMixin, View):
     allowed_roles = WORKBENCH_ROLES
 
     def get(self, request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-        policy = get_object_or_404_scoped(policies_visible(request.user), pk=pk)
         number = request.GET.get("version", "")
+        version: PolicyVersion | None
         if number.isdigit():
-            version = policy.versions.filter(number=int(number)).first()
+            version = access_version(request.user, pk, int(number))
+            policy = version.policy
         else:
-            version = (
-                actions.version_on(policy, timezone.localdate())
-                or policy.versions.order_by("-number").first()
-            )
+            policy = access_policy(request.user, pk)
+            version = queries.shown_version(policy, timezone.localdate())
         if version is None:
             raise Http404
         ruleset = rules_from_data(version.rule, ENTERPRISE_CATALOGUE)

@@ -13,14 +13,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lianqi.core.scoping import get_object_or_404_scoped
+from lianqi.core.forms import add_action_errors
+from lianqi.core.workflow import StaleVersion, TransitionNotAllowed
 from lianqi.enterprises.views_code import CodeTokenMixin
-from lianqi.org.forms import add_errors
 
-from . import actions, queries, workflow
-from .forms import FulfilmentStepForm
-from .models import Fulfilment, Policy
-from .permissions import policies_for_enterprise
+from .. import actions, queries
+from ..forms.ledger import FulfilmentStepForm
+from ..models import Policy
+from ..permissions import access_policy_for_enterprise
 
 
 class CodePoliciesView(CodeTokenMixin):
@@ -35,17 +35,13 @@ class CodePolicyView(CodeTokenMixin):
     """`/c/<token>/policies/<pk>/`: one policy in plain Chinese, why the enterprise fits it,
     its ledger entries for the policy, and the application form (confirmed phone first)."""
 
-    def _policy(self, pk: int) -> Policy:
-        return get_object_or_404_scoped(policies_for_enterprise(self.enterprise), pk=pk)
-
     def _context(self, policy: Policy, form: FulfilmentStepForm | None = None) -> dict[str, Any]:
         day = timezone.localdate()
-        version = actions.version_on(policy, day)
+        version = queries.version_on(policy, day)
         outline, benefit = queries.rule_outline(version, day=day) if version is not None else ([], "")
-        found = queries.policies_for(self.enterprise, day=day)
-        fit = next((f for f in found.eligible + found.unknown if f.policy.pk == policy.pk), None)
-        entries = Fulfilment.objects.filter(policy=policy, enterprise=self.enterprise).order_by("-period")
-        applied = entries.exclude(state__in=("matched", "notified")).exists()
+        fit, _miss = queries.policy_fit(self.enterprise, policy, day=day)
+        entries = queries.entries_of(self.enterprise, policy=policy)
+        applied = queries.has_applied(entries)
         can_apply = fit is not None and policy.needs_application and not policy.no_application and not applied
         return {
             **self.base_context(),
@@ -59,10 +55,14 @@ class CodePolicyView(CodeTokenMixin):
         }
 
     def get(self, request: HttpRequest, token: str, pk: int) -> HttpResponse:
-        return render(request, "policies/code_detail.html", self._context(self._policy(pk)))
+        return render(
+            request,
+            "policies/code_detail.html",
+            self._context(access_policy_for_enterprise(self.enterprise, pk)),
+        )
 
     def post(self, request: HttpRequest, token: str, pk: int) -> HttpResponse:
-        policy = self._policy(pk)
+        policy = access_policy_for_enterprise(self.enterprise, pk)
         contact = self.contact()
         if contact is None:
             messages.error(request, _("请先验证手机号"))
@@ -82,8 +82,8 @@ class CodePolicyView(CodeTokenMixin):
                     phone=contact.phone,
                 )
             except ValidationError as error:
-                add_errors(form, error)
-            except (workflow.TransitionNotAllowed, actions.StaleFulfilment) as error:
+                add_action_errors(form, error)
+            except (TransitionNotAllowed, StaleVersion) as error:
                 form.add_error(None, error.message)
             else:
                 messages.success(request, _("申报已提交，请留意审核进度"))

@@ -1,5 +1,5 @@
-"""Policy supermarket pages: browse and search, a policy with its conditions in plain Chinese,
-and an enterprise's own policies with reasons (一键智配)."""
+"""The shelf (政策超市): browse and search, the filtered shelf as a workbook, a policy with its
+conditions in plain Chinese, and an enterprise's own policies with reasons (一键智配)."""
 
 from __future__ import annotations
 
@@ -13,16 +13,19 @@ from django.views import View
 
 from lianqi.core.excel import Column, write_workbook
 from lianqi.core.roles import STAFF_ROLES, Role, has_role
-from lianqi.core.scoping import get_object_or_404_scoped, path_visible, scope_queryset
+from lianqi.core.scoping import path_visible
 from lianqi.core.views import RoleRequiredMixin, paginate, url_if_allowed, xlsx_download
-from lianqi.enterprises.models import Enterprise
 from lianqi.org.permissions import departments_visible
 
-from . import queries
-from .actions import version_on
-from .forms import PolicyFilterForm
-from .models import PolicyMatch
-from .permissions import fulfilments_visible, policies_visible
+from .. import queries
+from ..forms.shelf import PolicyFilterForm
+from ..permissions import (
+    access_policy,
+    fulfilments_visible,
+    matches_visible,
+    own_enterprise,
+    policies_visible,
+)
 
 READ_ROLES = (*STAFF_ROLES, Role.ENTERPRISE)
 
@@ -109,27 +112,25 @@ class PolicyDetailView(RoleRequiredMixin, View):
     allowed_roles = READ_ROLES
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        policy = get_object_or_404_scoped(policies_visible(request.user).select_related("department"), pk=pk)
+        policy = access_policy(request.user, pk)
         day = timezone.localdate()
-        version = version_on(policy, day)
+        version = queries.version_on(policy, day)
         outline, benefit = queries.rule_outline(version, day=day) if version is not None else ([], "")
+        staff = has_role(request.user, STAFF_ROLES)
         context: dict[str, Any] = {
             "policy": policy,
             "version": version,
             "outline": outline,
             "benefit": benefit,
-            "versions": policy.versions.order_by("-number") if has_role(request.user, STAFF_ROLES) else [],
+            "versions": queries.versions_of(policy) if staff else [],
         }
-        if has_role(request.user, STAFF_ROLES):
-            context["counts"] = queries.match_counts(
-                policy, scope_queryset(PolicyMatch.objects.all(), request.user)
-            )
-        enterprise = _own_enterprise(request.user)
+        if staff:
+            context["counts"] = queries.match_counts(policy, matches_visible(request.user))
+        enterprise = own_enterprise(request.user)
         if enterprise is not None:
-            found = queries.policies_for(enterprise, day=day)
-            fit = next((f for f in found.eligible + found.unknown if f.policy.pk == policy.pk), None)
+            fit, miss = queries.policy_fit(enterprise, policy, day=day)
             context["fit"] = fit
-            context["miss"] = next((m for p, m in found.near_misses if p.pk == policy.pk), None)
+            context["miss"] = miss
             context["can_apply"] = (
                 fit is not None
                 and version is not None
@@ -141,19 +142,13 @@ class PolicyDetailView(RoleRequiredMixin, View):
         if policy.no_application:
             context["beneficiaries_url"] = url_if_allowed(request.user, "policies:beneficiaries", policy.pk)
         ledger_url = url_if_allowed(request.user, "policies:ledger")
-        if ledger_url and has_role(request.user, STAFF_ROLES):
+        if ledger_url and staff:
             context["ledger_url"] = f"{ledger_url}?policy={policy.pk}"
         if has_role(request.user, NOTIFY_ROLES):
             context["to_notify"] = queries.awaiting_notice(
                 fulfilments_visible(request.user), policy=policy, period=day.year
             ).count()
         return render(request, "policies/detail.html", context)
-
-
-def _own_enterprise(user: Any) -> Enterprise | None:
-    if has_role(user, (Role.ENTERPRISE,)) and getattr(user, "enterprise_id", None):
-        return Enterprise.objects.select_related("jurisdiction").get(pk=user.enterprise_id)
-    return None
 
 
 class PoliciesForMeView(RoleRequiredMixin, View):
@@ -164,7 +159,7 @@ class PoliciesForMeView(RoleRequiredMixin, View):
     allowed_roles = (Role.ENTERPRISE,)
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        enterprise = _own_enterprise(request.user)
+        enterprise = own_enterprise(request.user)
         if enterprise is None:
             raise Http404
         found = queries.policies_for(enterprise, day=timezone.localdate())

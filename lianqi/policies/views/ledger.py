@@ -9,24 +9,32 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from lianqi.core.actors import acting_user
 from lianqi.core.excel import Column, write_workbook
+from lianqi.core.forms import add_action_errors
 from lianqi.core.roles import OFFICE_ROLES, STAFF_ROLES, Role
-from lianqi.core.scoping import get_object_or_404_scoped
 from lianqi.core.views import RoleRequiredMixin, paginate, url_if_allowed, xlsx_download
-from lianqi.org.forms import add_errors
+from lianqi.core.workflow import StaleVersion, TransitionNotAllowed
 
-from . import actions, queries, workflow
-from .choices import FulfilmentAction, FulfilmentState
-from .forms import FulfilmentStepForm, LedgerFilterForm
-from .models import Fulfilment
-from .permissions import fulfilments_visible, policies_visible
-from .views import NOTIFY_ROLES, _own_enterprise
+from .. import actions, queries, workflow
+from ..choices import FulfilmentAction
+from ..forms.ledger import FulfilmentStepForm, LedgerFilterForm
+from ..models import Fulfilment
+from ..permissions import (
+    access_fulfilment,
+    access_material,
+    access_policy,
+    fulfilments_visible,
+    own_enterprise,
+    policies_visible,
+)
+from .shelf import NOTIFY_ROLES
 
 LEDGER_ROLES = (*STAFF_ROLES, Role.ENTERPRISE)
 TOTALS = (
@@ -74,7 +82,7 @@ class LedgerView(RoleRequiredMixin, View):
 def _policy_filter(request: HttpRequest, form: LedgerFilterForm) -> dict[str, Any] | None:
     """The policy the ledger is narrowed to, with the link that lifts the narrowing."""
     pk = form.filters().get("policy")
-    policy = policies_visible(request.user).filter(pk=pk).first() if pk else None
+    policy = queries.narrowed_to(policies_visible(request.user), pk) if pk else None
     if policy is None:
         return None
     query = request.GET.copy()
@@ -134,19 +142,24 @@ class LedgerExportView(RoleRequiredMixin, View):
         return xlsx_download(content, f"{_('兑现台账')}-{stamp}.xlsx")
 
 
-def _entry(request: HttpRequest, pk: int) -> Fulfilment:
-    return get_object_or_404_scoped(
-        fulfilments_visible(request.user).select_related("policy", "policy__department", "enterprise"), pk=pk
-    )
-
-
 def _step_form(entry: Fulfilment, action: str, data: Any = None) -> FulfilmentStepForm:
-    transition = workflow.TRANSITIONS.get((FulfilmentState(entry.state), FulfilmentAction(action)))
-    needs = transition.needs if transition is not None else ()
     initial_amount = entry.approved_amount or entry.promised_amount
     return FulfilmentStepForm(
-        data, needs=needs, initial_amount=initial_amount, initial={"expected_version": entry.version}
+        data,
+        needs=workflow.needs(entry, action),
+        initial_amount=initial_amount,
+        initial={"expected_version": entry.version},
     )
+
+
+def _fulfilment_page(entry: Fulfilment, steps: list[Any]) -> dict[str, Any]:
+    return {
+        "entry": entry,
+        "materials": queries.materials_of(entry),
+        "events": queries.history_of(entry),
+        "steps": steps,
+        "overdue": queries.is_overdue(entry, at=timezone.now()),
+    }
 
 
 class FulfilmentDetailView(RoleRequiredMixin, View):
@@ -155,18 +168,10 @@ class FulfilmentDetailView(RoleRequiredMixin, View):
     allowed_roles = LEDGER_ROLES
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        entry = _entry(request, pk)
-        allowed = workflow.allowed_actions(entry, request.user)
-        context = {
-            "entry": entry,
-            "materials": entry.materials.all(),
-            "events": entry.events.select_related("actor"),
-            "steps": [(action, action.label, _step_form(entry, action)) for action in allowed],
-            "overdue": queries.overdue_fulfilments(
-                Fulfilment.objects.filter(pk=entry.pk), at=timezone.now()
-            ).exists(),
-        }
-        return render(request, "policies/fulfilment.html", context)
+        entry = access_fulfilment(request.user, pk)
+        allowed = workflow.WORKFLOW.allowed_actions(entry, acting_user(request))
+        steps = [(action, action.label, _step_form(entry, action)) for action in allowed]
+        return render(request, "policies/fulfilment.html", _fulfilment_page(entry, steps))
 
 
 class FulfilmentStepView(RoleRequiredMixin, View):
@@ -176,37 +181,30 @@ class FulfilmentStepView(RoleRequiredMixin, View):
     allowed_roles = LEDGER_ROLES
 
     def post(self, request: HttpRequest, pk: int, action: str) -> HttpResponse:
-        entry = _entry(request, pk)
-        if action not in FulfilmentAction.values:
+        entry = access_fulfilment(request.user, pk)
+        if action not in actions.STEP_ACTIONS:
             raise Http404
+        actor = acting_user(request)
         form = _step_form(entry, action, request.POST)
         if form.is_valid():
-            data = {k: v for k, v in form.cleaned_data.items() if k != "expected_version"}
             try:
-                actions.take_fulfilment_step(
-                    entry=entry,
-                    action=action,
-                    actor=request.user,
+                actions.STEP_ACTIONS[action](
+                    fulfilment=entry,
+                    actor=actor,
                     expected_version=form.cleaned_data["expected_version"],
-                    data=data,
+                    **actions.step_input(action, form.cleaned_data),
                 )
             except ValidationError as error:
-                add_errors(form, error)
-            except (workflow.TransitionNotAllowed, actions.StaleFulfilment) as error:
+                add_action_errors(form, error)
+            except (TransitionNotAllowed, StaleVersion) as error:
                 messages.error(request, error.message)
                 return redirect("policies:fulfilment", pk=entry.pk)
             else:
                 messages.success(request, _("已%(step)s") % {"step": FulfilmentAction(action).label})
                 return redirect("policies:fulfilment", pk=entry.pk)
-        allowed = workflow.allowed_actions(entry, request.user)
+        allowed = workflow.WORKFLOW.allowed_actions(entry, actor)
         steps = [(a, a.label, form if a == action else _step_form(entry, a)) for a in allowed]
-        context = {
-            "entry": entry,
-            "events": entry.events.select_related("actor"),
-            "steps": steps,
-            "overdue": False,
-        }
-        return render(request, "policies/fulfilment.html", context, status=400)
+        return render(request, "policies/fulfilment.html", _fulfilment_page(entry, steps), status=400)
 
 
 class BeneficiariesView(RoleRequiredMixin, View):
@@ -216,14 +214,10 @@ class BeneficiariesView(RoleRequiredMixin, View):
     allowed_roles = (Role.LEADER, *OFFICE_ROLES)
 
     def _context(self, request: HttpRequest, pk: int) -> dict[str, Any]:
-        policy = get_object_or_404_scoped(policies_visible(request.user), pk=pk)
+        policy = access_policy(request.user, pk)
         if not policy.no_application:
             raise Http404
-        waiting = (
-            fulfilments_visible(request.user)
-            .filter(policy=policy, state__in=(FulfilmentState.MATCHED, FulfilmentState.NOTIFIED))
-            .select_related("enterprise")
-        )
+        waiting = queries.awaiting_approval(fulfilments_visible(request.user), policy=policy)
         return {"policy": policy, "waiting": waiting}
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -236,7 +230,7 @@ class BeneficiariesView(RoleRequiredMixin, View):
         if not entries:
             messages.error(request, _("请至少选择一家企业"))
             return render(request, "policies/beneficiaries.html", context, status=400)
-        approved, refused = actions.approve_without_application(entries=entries, actor=request.user)
+        approved, refused = actions.approve_beneficiaries(fulfilments=entries, actor=acting_user(request))
         messages.success(request, _("已批准 %(n)d 家企业") % {"n": len(approved)})
         for entry, reason in refused:
             messages.warning(request, f"{entry.enterprise.name}：{reason}")
@@ -250,9 +244,9 @@ class PolicyNotifyMatchedView(RoleRequiredMixin, View):
     allowed_roles = NOTIFY_ROLES
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        policy = get_object_or_404_scoped(policies_visible(request.user), pk=pk)
+        policy = access_policy(request.user, pk)
         told = actions.notify_matched_entries(
-            policy=policy, actor=request.user, period=timezone.localdate().year
+            policy=policy, actor=acting_user(request), period=timezone.localdate().year
         )
         if told:
             messages.success(request, _("已告知 %(n)d 家企业") % {"n": told})
@@ -266,17 +260,14 @@ class PolicyApplyView(RoleRequiredMixin, View):
 
     allowed_roles = (Role.ENTERPRISE,)
 
-    def _policy(self, request: HttpRequest, pk: int) -> Any:
-        return get_object_or_404_scoped(policies_visible(request.user), pk=pk)
-
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        policy = self._policy(request, pk)
+        policy = access_policy(request.user, pk)
         form = FulfilmentStepForm(needs=("text",), versioned=False, materials=True)
         return render(request, "policies/apply.html", {"policy": policy, "form": form})
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        policy = self._policy(request, pk)
-        enterprise = _own_enterprise(request.user)
+        policy = access_policy(request.user, pk)
+        enterprise = own_enterprise(request.user)
         if enterprise is None:
             raise Http404
         form = FulfilmentStepForm(
@@ -287,15 +278,15 @@ class PolicyApplyView(RoleRequiredMixin, View):
                 entry = actions.apply_for_policy(
                     policy=policy,
                     enterprise=enterprise,
-                    actor=request.user,
+                    actor=acting_user(request),
                     text=form.cleaned_data["text"],
                     materials=form.cleaned_data.get("materials", []),
                     name=form.cleaned_data.get("name", ""),
                     phone=form.cleaned_data.get("phone", ""),
                 )
             except ValidationError as error:
-                add_errors(form, error)
-            except (workflow.TransitionNotAllowed, actions.StaleFulfilment) as error:
+                add_action_errors(form, error)
+            except (TransitionNotAllowed, StaleVersion) as error:
                 form.add_error(None, error.message)
             else:
                 messages.success(request, _("申报已提交，请留意审核进度"))
@@ -309,6 +300,5 @@ class MaterialDownloadView(RoleRequiredMixin, View):
     allowed_roles = LEDGER_ROLES
 
     def get(self, request: HttpRequest, pk: int, material_pk: int) -> FileResponse:
-        entry = _entry(request, pk)
-        material = get_object_or_404(entry.materials.all(), pk=material_pk)
+        material = access_material(request.user, pk, material_pk)
         return FileResponse(material.file.open("rb"), as_attachment=True, filename=material.name)

@@ -3,7 +3,7 @@ namespace and added to the code page through the registry."""
 
 from django.urls import path
 
-from . import views_code as policies
+from ..views import code as policies
 
 urlpatterns: list = [
     path("<str:token>/policies/", policies.CodePoliciesView.as_view(), name="policy_list"),

@@ -23,7 +23,7 @@ from lianqi.rules.formats import (
     SHEETS,
 )
 
-from .models import Policy
+from ..models import Policy
 
 YEAR_CHOICES = [("", "—"), ("Y", _("本年度")), *[(f"Y-{n}", _("%(n)s 年前") % {"n": n}) for n in range(1, 6)]]
 OP_CHOICES = [
