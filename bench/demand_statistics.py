@@ -216,15 +216,15 @@ WHERE jurisdiction_path LIKE %(path)s AND received_at >= %(start)s AND received_
 def build_cells() -> float | None:
     """Build the day cells of demands written by SQL (not through the actions), once; returns
     the seconds it took, or None when they were already built."""
-    from lianqi.demands import actions_statistics
+    from lianqi.demands import statistics
     from lianqi.demands.models import StatisticsCell, StatisticsStaleDay
 
     if StatisticsCell.objects.exists() and not StatisticsStaleDay.objects.exists():
         return None
     started = time.perf_counter()
     if not StatisticsStaleDay.objects.exists():
-        actions_statistics.mark_all_stale()
-    actions_statistics.refresh_statistics()
+        statistics.mark_all_stale()
+    statistics.refresh()
     return time.perf_counter() - started
 
 
@@ -240,9 +240,9 @@ def main() -> None:
     from django.db import connection
     from django.utils import timezone
 
-    from lianqi.demands import actions_statistics, permissions, stats
+    from lianqi.demands import permissions
+    from lianqi.demands import statistics as stats
     from lianqi.demands.models import Demand
-    from lianqi.demands.views_stats import compute, statistics_scope
 
     call_command("migrate", verbosity=0)
     leader = generate(args.demands)
@@ -263,9 +263,9 @@ def main() -> None:
     def page(group_by: str) -> stats.Statistics:
         """What the statistics page computes for the park's leader: refresh the stale days of
         the scope, then add up the cells (headline, the table and the months)."""
-        scope = statistics_scope(leader, {"period": period, "group_by": group_by})
+        scope = stats.statistics_scope(leader, {"period": period, "group_by": group_by})
         assert scope.cells is not None
-        return compute(scope, timezone.now())
+        return stats.statistics_for(scope, at=timezone.now())
 
     def ours() -> dict[str, float]:
         timings = {}
@@ -276,7 +276,7 @@ def main() -> None:
         assert len(result.months) == 12
         ours.headline = result  # type: ignore[attr-defined]
         # A step on a demand of the year marks its day; the next page read recounts that day.
-        actions_statistics.mark_stale(stepped)
+        stats.mark_stale(stepped)
         started = time.perf_counter()
         page("department")
         timings["page, by department, after a step"] = (time.perf_counter() - started) * 1000

@@ -3,6 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 
 class DemandsConfig(AppConfig):
+    """Enterprise demands (诉求, M3). The app adds itself to the shell through core's registries:
+    its menu entries, its home-page parts, its API routes, its tile and pages on the
+    enterprise's code page, its section of the enterprise's file and its measures."""
+
     name = "lianqi.demands"
     label = "demands"
     verbose_name = _("企业诉求")
@@ -10,13 +14,14 @@ class DemandsConfig(AppConfig):
     def ready(self) -> None:
         from lianqi.core import registry
         from lianqi.core.calendar_store import calendar_changed
-        from lianqi.core.registry import CodeTile, MenuEntry
+        from lianqi.core.registry import CodeTile, EnterpriseSection, MenuEntry
         from lianqi.core.roles import OFFICE_ROLES, STAFF_ROLES, Role
 
-        from . import dashboards, search, urls_code
-        from .actions_statistics import mark_counted_days_stale
+        from . import dashboards, measures, queries, search
         from .api import urls as api_urls
-        from .views_code import open_demands
+        from .permissions import STAFF_READERS
+        from .statistics import mark_counted_days_stale
+        from .urls import code as code_urls
 
         calendar_changed.connect(mark_counted_days_stale, dispatch_uid="demands_statistics_calendar")
         office = tuple(OFFICE_ROLES)
@@ -47,7 +52,7 @@ class DemandsConfig(AppConfig):
         )
         registry.register_api_routes(*api_urls.ROUTES)
         registry.register_api_urls("demands", api_urls.urlpatterns)
-        registry.register_code_urls("demands", urls_code.urlpatterns)
+        registry.register_code_urls("demands", code_urls.urlpatterns)
         registry.register_code_tiles(
             CodeTile(
                 "demand",
@@ -56,6 +61,12 @@ class DemandsConfig(AppConfig):
                 order=10,
                 text=_("码上填报诉求，随时查看办理进度，办结后评价"),
                 public=True,
-                count=lambda enterprise: open_demands(enterprise).count(),
+                count=lambda enterprise: queries.open_demands(enterprise).count(),
             )
         )
+        registry.register_enterprise_sections(
+            EnterpriseSection(
+                "demands", _("诉求"), "demands:enterprise_section", roles=STAFF_READERS, order=30
+            )
+        )
+        registry.register_measures(*measures.MEASURES)

@@ -70,7 +70,7 @@ class Venue(models.TextChoices):
 
 
 class DemandAction(models.TextChoices):
-    """Every step a user can take on a demand; the keys of `workflow.TRANSITIONS`."""
+    """Every step a user can take on a demand; the actions of `workflow.TABLE`."""
 
     SOLVE_ON_SPOT = "solve_on_spot", _("当即解决")
     ASSIGN = "assign", _("交办")

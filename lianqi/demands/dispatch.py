@@ -8,11 +8,13 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from lianqi.core.actors import Actor
 from lianqi.enterprises.models import Enterprise
 
-from . import actions, workflow
+from . import actions
 from .choices import DemandAction as A
 from .models import Demand
+from .workflow import WORKFLOW
 
 Step = Callable[..., Demand]
 
@@ -94,7 +96,7 @@ def perform(
     *,
     demand: Demand,
     action: str,
-    actor: Any,
+    actor: Actor | None,
     expected_version: int,
     data: Mapping[str, Any],
     enterprise: Enterprise | None = None,
@@ -103,10 +105,10 @@ def perform(
     """Take `action` on `demand` with `data` (keys as in the table's `needs`: note, reason,
     department, co_departments, workdays, outcome, contacted, solved, satisfaction, venue,
     meeting, meeting_on, owner, into). A step the actor may not take raises
-    `workflow.TransitionNotAllowed` before any input is looked at, so the answer names the
+    `TransitionNotAllowed` before any input is looked at, so the answer names the
     allowed steps rather than a missing field. Rating steps are chosen by the answers: RATE and
     RATE_REDO (RETURN_VISIT and RETURN_VISIT_REDO) lead to the same call."""
-    workflow.check(demand, action, actor, enterprise=enterprise)
+    WORKFLOW.check(demand, action, actor, enterprise=enterprise)
     step = STEPS[A(action)]
     return step(
         demand=demand,

@@ -1,23 +1,27 @@
 """One FilterSet for every demand list (the register, the department inbox, the office board,
 legacy problems) and their Excel exports, so a filter means the same thing on each page and in
-its file. A filter with a bad value is dropped with a message by the view, never a 500."""
+its file. A filter with a bad value is dropped with a message by the view, never a 500. The
+deadline conditions (overdue, due soon) are written here once, for the filter, the lists' tabs
+and `queries`."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 import django_filters
 from django.contrib.postgres.fields import ArrayField
 from django.db import connections
-from django.db.models import F, Func, QuerySet, TextField
+from django.db.models import F, Func, Q, QuerySet, TextField
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lianqi.core import calendar_store, workdays
 from lianqi.core.search import apply_search, search_terms
-from lianqi.core.workdays import SHANGHAI
+from lianqi.core.workdays import SHANGHAI, shanghai_date
 
-from .choices import OPEN_STATES, Channel, DemandState
+from .choices import CLOCK_STATES, OPEN_STATES, Channel, DemandState
 from .models import Category, Demand
 
 # Bounded so that a mangled link is a form error, not a database overflow.
@@ -28,6 +32,20 @@ def start_of_day(day: dt.date) -> dt.datetime:
     """Midnight at the start of a Shanghai calendar day: a date range on `received_at` means
     the park's days, whatever the server's zone."""
     return dt.datetime(day.year, day.month, day.day, tzinfo=SHANGHAI)
+
+
+def overdue_condition(*, at: dt.datetime, states: Sequence[str] = CLOCK_STATES) -> Q:
+    """Overdue, as a condition: a department still owes a reply and its deadline (the end of
+    `due_on`, Shanghai time) has passed at `at`."""
+    return Q(state__in=states, due_on__lt=shanghai_date(at))
+
+
+def due_soon_condition(*, at: dt.datetime, states: Sequence[str] = CLOCK_STATES) -> Q:
+    """Due soon, as a condition: still owed a reply and due today or on the next working day
+    (from one working day before the deadline until it passes)."""
+    today = shanghai_date(at)
+    horizon = workdays.next_workday(today, calendar_store.get_calendar()).day
+    return Q(state__in=states, due_on__gte=today, due_on__lte=horizon)
 
 
 class DemandFilter(django_filters.FilterSet):
@@ -99,11 +117,7 @@ class DemandFilter(django_filters.FilterSet):
         return queryset.filter(received_at__lt=start_of_day(value + dt.timedelta(days=1)))
 
     def filter_overdue(self, queryset: QuerySet[Demand], name: str, value: bool | None) -> QuerySet[Demand]:
-        if not value:
-            return queryset
-        from .queries import overdue  # queries imports this module
-
-        return overdue(at=self.at, queryset=queryset)
+        return queryset.filter(overdue_condition(at=self.at)) if value else queryset
 
     def filter_legacy(self, queryset: QuerySet[Demand], name: str, value: bool | None) -> QuerySet[Demand]:
         return queryset.filter(is_legacy=True) if value else queryset

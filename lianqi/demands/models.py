@@ -3,13 +3,16 @@ demand itself and its append-only event history. Writes go through `actions.py`.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from lianqi.core.models import AppendOnlyModel, ScopedModel, TimeStampedModel, UploadedDocument
+from lianqi.core.models import ScopedModel, TimeStampedModel, UploadedDocument
 from lianqi.core.search import normalise_search_text
 from lianqi.core.uploads import stored_name
+from lianqi.core.workflow import WorkflowEvent
 
 from .choices import OPEN_STATES, Channel, DemandState, Outcome, RatingSource, Satisfaction, Venue
 
@@ -251,27 +254,19 @@ class DemandAttachment(UploadedDocument):
         return self.name
 
 
-class DemandEvent(AppendOnlyModel):
-    """One step of a demand's history: who did what, from which state to which, with which
-    department and deadline. Rows are never edited or deleted; the demand's record is these
-    rows in order."""
+class DemandEvent(WorkflowEvent):
+    """One step of a demand's history (`WorkflowEvent`): who did what, from which state to
+    which, and the demand's lead department, deadline and version as the step left them. Rows
+    are never edited or deleted; the demand's record is these rows in order."""
 
     demand = models.ForeignKey(
         Demand, on_delete=models.PROTECT, related_name="events", verbose_name=_("诉求")
     )
-    jurisdiction_path = models.CharField(_("辖区路径"), max_length=255, db_index=True, editable=False)
+    # The kit's columns, as this lifecycle has always stored them: actions are at most 30
+    # characters, and the states carry their labels for pages and the API.
     action = models.CharField(_("操作"), max_length=30)
     from_state = models.CharField(_("原状态"), max_length=20, choices=DemandState.choices, blank=True)
     to_state = models.CharField(_("新状态"), max_length=20, choices=DemandState.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("操作人"),
-    )
-    by_enterprise = models.BooleanField(_("企业通过营商码操作"), default=False)
     department = models.ForeignKey(
         "org.Department",
         on_delete=models.PROTECT,
@@ -281,17 +276,24 @@ class DemandEvent(AppendOnlyModel):
         verbose_name=_("部门"),
     )
     due_on = models.DateField(_("答复期限"), null=True, blank=True)
-    note = models.TextField(_("说明"), blank=True)
     version = models.PositiveIntegerField(_("版本"))
-    at = models.DateTimeField(_("时间"), db_index=True)
 
-    class Meta:
+    class Meta(WorkflowEvent.Meta):
         verbose_name = _("诉求办理记录")
         verbose_name_plural = _("诉求办理记录")
-        ordering = ["at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.demand_id}: {self.action} {self.from_state} → {self.to_state}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The workflow kit writes its own columns; the demand's lead department, deadline and
+        # version are taken from the demand as the step (or the intake, or a file) left it,
+        # so every writer records them alike. The statistics judge signing on time by them.
+        if self.pk is None and self.version is None:
+            self.department_id = self.demand.lead_department_id
+            self.due_on = self.demand.due_on
+            self.version = self.demand.version
+        super().save(*args, **kwargs)
 
 
 class StatisticsDimension(models.TextChoices):
@@ -307,9 +309,9 @@ class StatisticsDimension(models.TextChoices):
 class StatisticsCell(models.Model):
     """The additive statistics counts of the demands one jurisdiction received on one day,
     in total or for one department, liaison or category (`key` is its id; empty for a demand
-    without one). Derived data: `actions.refresh_statistics` rewrites a day's cells from the
+    without one). Derived data: `statistics.refresh` rewrites a day's cells from the
     demands and their events, so a year's figures add up a few thousand cells instead of
-    reading a million demands. The count columns are `stats.Counts`' fields, one for one."""
+    reading a million demands. The count columns are `statistics.Counts`' fields, one for one."""
 
     jurisdiction = models.ForeignKey(
         "org.Jurisdiction", on_delete=models.CASCADE, related_name="+", verbose_name=_("辖区")
@@ -355,7 +357,7 @@ class StatisticsCell(models.Model):
 class StatisticsStaleDay(models.Model):
     """A mark that the statistics cells of the demands one jurisdiction received on one day
     are out of date: every demand step writes one in its own transaction, so no change is
-    missed; `actions.refresh_statistics` recomputes the marked days and deletes the marks it
+    missed; `statistics.refresh` recomputes the marked days and deletes the marks it
     read. Marks repeat (one per step), which keeps writing them free of conflicts."""
 
     jurisdiction = models.ForeignKey(

@@ -1,5 +1,7 @@
-"""Reads that matter for demands: deadlines, legacy problems and how demands ended. Every
-function that depends on "now" takes it as `at`."""
+"""Reads that matter for demands: deadlines, legacy problems and how demands ended, the lists
+and their tabs, a demand's history, what the intake, the catalogue, the code pages and the
+enterprise's file show, and the options of the pickers. Every function that depends on "now"
+takes it as `at`."""
 
 from __future__ import annotations
 
@@ -9,15 +11,28 @@ from dataclasses import dataclass
 from typing import Any
 
 import rjieba
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from lianqi.core import calendar_store, workdays
+from lianqi.core.scoping import path_visible, scope_queryset
+from lianqi.core.search import apply_search
+from lianqi.enterprises import permissions as enterprise_permissions
+from lianqi.enterprises.models import Enterprise
+from lianqi.org.models import Department, Jurisdiction, Staff
 
 from . import permissions
-from .choices import CLOCK_STATES, OPEN_STATES, DemandState, Outcome
-from .filters import DemandFilter
-from .models import Demand
+from .choices import OPEN_STATES, DemandState, Outcome
+from .filters import DemandFilter, due_soon_condition, overdue_condition
+from .models import (
+    DEFAULT_DEADLINE_WORKDAYS,
+    Category,
+    CategoryRouting,
+    Demand,
+    DemandAttachment,
+    DemandEvent,
+)
+from .statistics import Period, filter_demands
 
 
 def visible(user: Any) -> QuerySet[Demand]:
@@ -28,16 +43,23 @@ def overdue(*, at: dt.datetime, queryset: QuerySet[Demand] | None = None) -> Que
     """Demands a department still owes a reply on whose deadline (the end of `due_on`, Shanghai
     time) has passed at `at`."""
     qs = Demand.objects.all() if queryset is None else queryset
-    return qs.filter(state__in=CLOCK_STATES, due_on__lt=workdays.shanghai_date(at))
+    return qs.filter(overdue_condition(at=at))
 
 
 def due_soon(*, at: dt.datetime, queryset: QuerySet[Demand] | None = None) -> QuerySet[Demand]:
     """Open demands due today or on the next working day: from one working day before the
     deadline until it passes."""
     qs = Demand.objects.all() if queryset is None else queryset
-    today = workdays.shanghai_date(at)
-    horizon = workdays.next_workday(today, calendar_store.get_calendar()).day
-    return qs.filter(state__in=CLOCK_STATES, due_on__gte=today, due_on__lte=horizon)
+    return qs.filter(due_soon_condition(at=at))
+
+
+def overdue_count(jurisdiction_path: str, period: Period, *, at: dt.datetime) -> int:
+    """How many demands received in `period` in the jurisdiction at `jurisdiction_path` (and
+    below) are overdue at `at` (the measure ``demands.overdue``)."""
+    received = filter_demands(
+        Demand.objects.filter(jurisdiction_path__startswith=jurisdiction_path), period=period
+    )
+    return overdue(at=at, queryset=received).count()
 
 
 def legacy_problems(queryset: QuerySet[Demand] | None = None) -> QuerySet[Demand]:
@@ -124,7 +146,7 @@ DEPARTMENT_STATES = (DemandState.ASSIGNED, DemandState.SIGNED, DemandState.HANDL
 
 #: What a list row shows, fetched with the row rather than one query per row.
 LIST_RELATED = ("enterprise", "category", "lead_department", "liaison")
-#: What a list row shows (`views_lists.rows_html`): a page reads only these columns of its
+#: What a list row shows (`views.lists.rows_html`): a page reads only these columns of its
 #: fifty demands and their related rows.
 ROW_FIELDS = (
     "state",
@@ -162,22 +184,6 @@ class Tab:
     condition: Q
 
 
-def _today(at: dt.datetime) -> dt.date:
-    return workdays.shanghai_date(at)
-
-
-def overdue_condition(*, at: dt.datetime, states: Sequence[str] = CLOCK_STATES) -> Q:
-    """`overdue` as a condition: due before today (Shanghai) and still owed a reply."""
-    return Q(state__in=states, due_on__lt=_today(at))
-
-
-def due_soon_condition(*, at: dt.datetime, states: Sequence[str] = CLOCK_STATES) -> Q:
-    """`due_soon` as a condition: due today or on the next working day."""
-    today = _today(at)
-    horizon = workdays.next_workday(today, calendar_store.get_calendar()).day
-    return Q(state__in=states, due_on__gte=today, due_on__lte=horizon)
-
-
 def return_visit_cutoff(
     *, at: dt.datetime, rating_window_workdays: int = RATING_WINDOW_WORKDAYS
 ) -> dt.datetime:
@@ -186,7 +192,7 @@ def return_visit_cutoff(
     from today. Equivalent to `awaiting_return_visit`'s per-row count (working days in
     (replied day, today] >= window), but one indexed comparison instead of a Python loop."""
     cal = calendar_store.get_calendar()
-    day = _today(at)
+    day = workdays.shanghai_date(at)
     if not workdays.is_workday(day, cal):
         day = workdays.previous_workday(day, cal).day
     for _step in range(rating_window_workdays - 1):
@@ -232,9 +238,6 @@ def department_demands(department_id: int, *, user: Any) -> DepartmentDemands:
     gives a demand to a department of its own jurisdiction tree (`actions._check_department`),
     so checking the department's place once is equivalent, and it lets PostgreSQL count the
     rows from the index without reading them."""
-    from lianqi.core.scoping import path_visible
-    from lianqi.org.models import Department
-
     path = Department.objects.filter(pk=department_id).values_list("jurisdiction_path", flat=True).first()
     if path is None or not path_visible(user, path):
         nothing = Demand.objects.none()
@@ -367,3 +370,192 @@ def legacy_progress(queryset: QuerySet[Demand]) -> dict[str, Any]:
 def _percent(part: int, whole: int) -> float:
     # A park with no legacy problem has cleared them all.
     return round(100.0 * part / whole, 1) if whole else 100.0
+
+
+# --- Routing and the pickers' options --------------------------------------------------------
+
+
+def default_routing(demand: Demand) -> tuple[Department | None, int]:
+    """The lead department and deadline the jurisdiction configured for the demand's category
+    (the nearest jurisdiction up the tree wins), or no department and the category's default."""
+    routings = CategoryRouting.objects.filter(category_id=demand.category_id).select_related("department")
+    best = None
+    for routing in routings:
+        if demand.jurisdiction_path.startswith(routing.jurisdiction_path) and (
+            best is None or len(routing.jurisdiction_path) > len(best.jurisdiction_path)
+        ):
+            best = routing
+    if best is None:
+        return None, demand.category.deadline_workdays or DEFAULT_DEADLINE_WORKDAYS
+    return best.department, best.deadline_workdays or demand.category.deadline_workdays
+
+
+def departments_for(user: Any) -> QuerySet[Department]:
+    """The active departments of the user's jurisdiction, the ones a demand may go to (the
+    board's bulk assignment, the lists' and the statistics' department filter)."""
+    return scope_queryset(Department.objects.filter(is_active=True), user).order_by("order", "name")
+
+
+def _paths_up(path: str) -> list[str]:
+    """The paths of a jurisdiction and of every one above it: `a/b/` → `a/`, `a/b/`."""
+    parts = path.strip("/").split("/")
+    return ["".join(f"{p}/" for p in parts[: i + 1]) for i in range(len(parts))]
+
+
+def departments_for_demand(demand: Demand, user: Any) -> QuerySet[Department]:
+    """Active departments that may lead or co-handle the demand: those of its jurisdiction or
+    of one above it (the rule the actions enforce), within what the user may see."""
+    queryset = Department.objects.filter(
+        jurisdiction_path__in=_paths_up(demand.jurisdiction_path), is_active=True
+    )
+    return scope_queryset(queryset, user).order_by("-jurisdiction_path", "order", "name")
+
+
+def owners_for_demand(demand: Demand, user: Any) -> QuerySet[Staff]:
+    """Active staff who may own an escalation of the demand (same rule as departments)."""
+    queryset = Staff.objects.filter(
+        jurisdiction_path__in=_paths_up(demand.jurisdiction_path), is_active=True
+    ).select_related("department")
+    return scope_queryset(queryset, user).order_by("department__order", "name")
+
+
+def staff_for(user: Any) -> QuerySet[Staff]:
+    """The active staff of the user's jurisdiction, by name (the lists' liaison filter)."""
+    return scope_queryset(Staff.objects.filter(is_active=True), user).order_by("name")
+
+
+def category_choices() -> list[tuple[int, str]]:
+    """Every category of the catalogue as (id, name), in list order (the filters' options)."""
+    return list(Category.objects.order_by("order", "name").values_list("pk", "name"))
+
+
+def category_or_none(pk: str) -> Category | None:
+    """The category `pk` (a query string's text), or None when it names none."""
+    return Category.objects.filter(pk=pk).first() if pk.isdigit() else None
+
+
+def merge_target(user: Any, demand: Demand, pk: int) -> Demand | None:
+    """Demand `pk`, if `demand` may be merged into it: one the user may see, of the same
+    enterprise, still open, not `demand` itself."""
+    return (
+        permissions.visible(user)
+        .filter(pk=pk, enterprise_id=demand.enterprise_id, state__in=OPEN_STATES)
+        .exclude(pk=demand.pk)
+        .first()
+    )
+
+
+# --- One demand: its page and its history ----------------------------------------------------
+
+
+def history(demand: Demand) -> list[DemandEvent]:
+    """The demand's events, oldest first, with who acted and for which department."""
+    return list(
+        demand.events.select_related("actor", "department", "actor__staff__department").order_by("at", "pk")
+    )
+
+
+def attachments_of(demand: Demand) -> list[DemandAttachment]:
+    """The demand's files, oldest first, with who uploaded them."""
+    return list(demand.attachments.select_related("uploaded_by"))
+
+
+def co_departments_of(demand: Demand) -> list[Department]:
+    return list(demand.co_departments.order_by("order", "name"))
+
+
+def merged_into_it(demand: Demand) -> list[Demand]:
+    """The duplicates merged into `demand`, in the order they came."""
+    return list(demand.merged_demands.select_related("category").order_by("pk"))
+
+
+# --- Intake ----------------------------------------------------------------------------------
+
+#: How many enterprises the office's picker lists at once; the search narrows the rest.
+PICKER_SIZE = 30
+#: How many of "my recent demands" the liaison's phone view shows.
+RECENT_SIZE = 20
+
+
+def intake_picker(user: Any, query: str) -> list[Enterprise]:
+    """The office picker's options for a search text: the jurisdiction's enterprises (those it
+    may file for) whose name, credit code or address match, a screenful at a time."""
+    enterprises = permissions.intake_enterprises(user, permissions.IntakeMode.OFFICE)
+    if query:
+        enterprises = apply_search(enterprises, query)
+    return list(enterprises.order_by("name")[:PICKER_SIZE])
+
+
+def liaison_enterprises(user: Any, staff: Staff, query: str = "") -> QuerySet[Enterprise]:
+    """The enterprises a liaison serves, each with its count of open demands, the busiest
+    first (searched by `query`)."""
+    enterprises = (
+        enterprise_permissions.visible(user)
+        .filter(liaison=staff)
+        .annotate(open_count=Count("demands", filter=Q(demands__state__in=OPEN_STATES)))
+        .order_by("-open_count", "name")
+    )
+    return apply_search(enterprises, query) if query else enterprises
+
+
+def liaison_recent(user: Any, staff: Staff) -> list[Demand]:
+    """The demands a liaison recently took in or that concern their enterprises, newest first."""
+    return list(
+        permissions.visible(user)
+        .filter(Q(raised_by=user) | Q(enterprise__liaison=staff))
+        .select_related("enterprise", "category")
+        .order_by("-received_at", "-pk")[:RECENT_SIZE]
+    )
+
+
+# --- The catalogue ---------------------------------------------------------------------------
+
+
+def catalogue_rows(user: Any) -> list[tuple[Category, CategoryRouting | None]]:
+    """Every category, in list order, with the routing the user's own jurisdiction set for it
+    (None where it set none)."""
+    jurisdiction_id = getattr(user, "jurisdiction_id", None)
+    routings = (
+        {
+            r.category_id: r
+            for r in CategoryRouting.objects.filter(jurisdiction_id=jurisdiction_id).select_related(
+                "department"
+            )
+        }
+        if jurisdiction_id is not None
+        else {}
+    )
+    return [(c, routings.get(c.pk)) for c in Category.objects.order_by("order", "name")]
+
+
+def routing_of(category: Category, jurisdiction: Jurisdiction) -> CategoryRouting | None:
+    """The jurisdiction's own routing of `category`, if it set one."""
+    return CategoryRouting.objects.filter(category=category, jurisdiction=jurisdiction).first()
+
+
+# --- An enterprise's demands (its code pages, its file) --------------------------------------
+
+
+def enterprise_demands(enterprise: Enterprise) -> QuerySet[Demand]:
+    """Every demand of the enterprise, newest first, with what its code pages show."""
+    return Demand.objects.filter(enterprise=enterprise).select_related("category", "lead_department")
+
+
+def open_demands(enterprise: Enterprise) -> QuerySet[Demand]:
+    """The enterprise's demands that are not closed yet (the count on its code page)."""
+    return Demand.objects.filter(enterprise=enterprise, state__in=OPEN_STATES)
+
+
+def enterprise_section_rows(user: Any, enterprise: Enterprise) -> QuerySet[Demand]:
+    """The enterprise's demands the user may see, for its file (一企一档): open ones first, then
+    the closed ones, each group newest first."""
+    closed_last = Case(
+        When(state=DemandState.CLOSED, then=Value(1)), default=Value(0), output_field=IntegerField()
+    )
+    return (
+        permissions.visible(user)
+        .filter(enterprise=enterprise)
+        .select_related("category")
+        .annotate(closed_last=closed_last)
+        .order_by("closed_last", "-received_at", "-pk")
+    )

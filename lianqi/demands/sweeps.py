@@ -28,8 +28,7 @@ from django.utils.translation import gettext as _
 
 from lianqi.core import calendar_store, workdays
 
-from . import notify, queries
-from .actions_statistics import refresh_statistics
+from . import notify, queries, statistics
 from .choices import DemandState
 from .models import Demand
 
@@ -136,7 +135,7 @@ def statistics_days(*, at: dt.datetime) -> int:
     """Recompute the statistics' day cells that demand steps marked stale (the statistics
     page refreshes its own scope before reading; this keeps the rest current). The cells
     always count what is stored now, whatever `at` the other sweeps are run for."""
-    return refresh_statistics(at=max(at, timezone.now()))
+    return statistics.refresh(at=max(at, timezone.now()))
 
 
 SWEEPS = (deadline_warnings, overdue_reminders, return_visits, statistics_days)

@@ -1,10 +1,12 @@
-"""The demand lifecycle as one table: (state, action) → next state, who may, what is needed.
+"""The demand lifecycle as one table on core's workflow kit: (state, action) → next state, who
+may, what is needed.
 
-Buttons, API actions, documentation and tests are drawn from `TRANSITIONS`, so the rules are
-written once. `check` is what every action calls; `allowed_actions` is what pages show.
+Buttons, API actions, documentation and tests are drawn from `TABLE`, so the rules are
+written once. `WORKFLOW.check` is what every step calls (through `take_step`);
+`WORKFLOW.allowed_actions` is what pages and the API offer.
 
 Who acts: a logged-in user, or an enterprise acting through its code without an account
-(营商码). The latter is written as ``user=None, enterprise=<the enterprise>``; an enterprise
+(营商码). The latter is written as ``actor=None, enterprise=<the enterprise>``; an enterprise
 user with an account is recognised by its role and `user.enterprise`. A user holds a workflow
 role *for one demand* only when it applies to that demand:
 
@@ -16,22 +18,20 @@ role *for one demand* only when it applies to that demand:
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import Any, cast
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from lianqi.core.actors import Actor
 from lianqi.core.roles import Role, has_role
 from lianqi.core.scoping import path_visible
+from lianqi.core.workflow import Transition, Workflow, WorkflowEvent, transition
 
+from . import notify, statistics
 from .choices import DemandAction as A
 from .choices import DemandState as S
-
-if TYPE_CHECKING:
-    from lianqi.enterprises.models import Enterprise
-
-    from .models import Demand
+from .models import Demand, DemandEvent
 
 LIAISON = Role.LIAISON.value
 HANDLER = Role.DEPARTMENT_HANDLER.value
@@ -51,122 +51,84 @@ def _no_extension_pending(demand: Demand) -> bool:
     return demand.extension_workdays is None
 
 
-@dataclass(frozen=True)
-class Transition:
-    """Where an action leads, who may take it, what input it needs, and an optional condition
-    on the demand (a pending extension request) beyond its state."""
-
-    next_state: S
-    roles: frozenset[str]
-    needs: tuple[str, ...] = ()
-    guard: Callable[[Demand], bool] | None = None
-
-    def applies(self, demand: Demand) -> bool:
-        return self.guard is None or self.guard(demand)
-
-
-def _t(
-    next_state: S, *roles: str, needs: tuple[str, ...] = (), guard: Callable[[Demand], bool] | None = None
-) -> Transition:
-    return Transition(next_state, frozenset(roles), needs, guard)
-
-
 _OFFICE = (OFFICE, LEADER)
 _HANDLING = (S.ASSIGNED, S.SIGNED, S.HANDLING)
 
-TRANSITIONS: dict[tuple[S, A], Transition] = {
-    (S.RECEIVED, A.SOLVE_ON_SPOT): _t(S.CLOSED, LIAISON, OFFICE, needs=("note",)),
-    (S.RECEIVED, A.ASSIGN): _t(S.ASSIGNED, *_OFFICE, needs=("department", "workdays")),
-    (S.RECEIVED, A.CLOSE): _t(S.CLOSED, OFFICE, needs=("outcome", "note")),
-    (S.ASSIGNED, A.SIGN): _t(S.SIGNED, HANDLER),
-    (S.ASSIGNED, A.SEND_BACK): _t(S.SENT_BACK, HANDLER, needs=("reason",)),
-    (S.SIGNED, A.START): _t(S.HANDLING, HANDLER),
-    (S.SIGNED, A.SEND_BACK): _t(S.SENT_BACK, HANDLER, needs=("reason",)),
-    (S.SENT_BACK, A.REROUTE): _t(S.ASSIGNED, OFFICE, needs=("department",)),
-    (S.SENT_BACK, A.CLOSE): _t(S.CLOSED, OFFICE, needs=("outcome", "note")),
-    (S.REPLIED, A.RATE): _t(S.CLOSED, ENTERPRISE, needs=("contacted", "solved", "satisfaction")),
-    (S.REPLIED, A.RATE_REDO): _t(S.ASSIGNED, ENTERPRISE, needs=("contacted", "solved", "satisfaction")),
-    (S.REPLIED, A.RETURN_VISIT): _t(S.CLOSED, OFFICE, needs=("contacted", "solved", "satisfaction")),
-    (S.REPLIED, A.RETURN_VISIT_REDO): _t(S.ASSIGNED, OFFICE, needs=("contacted", "solved", "satisfaction")),
-    (S.ESCALATED, A.DECIDE_REASSIGN): _t(S.ASSIGNED, *_OFFICE, needs=("department", "workdays", "note")),
-    (S.ESCALATED, A.DECIDE_CLOSE): _t(S.CLOSED, *_OFFICE, needs=("outcome", "note")),
+TABLE: dict[tuple[S, A], Transition] = {
+    (S.RECEIVED, A.SOLVE_ON_SPOT): transition(S.CLOSED, LIAISON, OFFICE, needs=("note",)),
+    (S.RECEIVED, A.ASSIGN): transition(S.ASSIGNED, *_OFFICE, needs=("department", "workdays")),
+    (S.RECEIVED, A.CLOSE): transition(S.CLOSED, OFFICE, needs=("outcome", "note")),
+    (S.ASSIGNED, A.SIGN): transition(S.SIGNED, HANDLER),
+    (S.ASSIGNED, A.SEND_BACK): transition(S.SENT_BACK, HANDLER, needs=("reason",)),
+    (S.SIGNED, A.START): transition(S.HANDLING, HANDLER),
+    (S.SIGNED, A.SEND_BACK): transition(S.SENT_BACK, HANDLER, needs=("reason",)),
+    (S.SENT_BACK, A.REROUTE): transition(S.ASSIGNED, OFFICE, needs=("department",)),
+    (S.SENT_BACK, A.CLOSE): transition(S.CLOSED, OFFICE, needs=("outcome", "note")),
+    (S.REPLIED, A.RATE): transition(S.CLOSED, ENTERPRISE, needs=("contacted", "solved", "satisfaction")),
+    (S.REPLIED, A.RATE_REDO): transition(
+        S.ASSIGNED, ENTERPRISE, needs=("contacted", "solved", "satisfaction")
+    ),
+    (S.REPLIED, A.RETURN_VISIT): transition(S.CLOSED, OFFICE, needs=("contacted", "solved", "satisfaction")),
+    (S.REPLIED, A.RETURN_VISIT_REDO): transition(
+        S.ASSIGNED, OFFICE, needs=("contacted", "solved", "satisfaction")
+    ),
+    (S.ESCALATED, A.DECIDE_REASSIGN): transition(
+        S.ASSIGNED, *_OFFICE, needs=("department", "workdays", "note")
+    ),
+    (S.ESCALATED, A.DECIDE_CLOSE): transition(S.CLOSED, *_OFFICE, needs=("outcome", "note")),
 }
 
 for _state in (S.SIGNED, S.HANDLING):
-    TRANSITIONS[(_state, A.REPLY)] = _t(S.REPLIED, HANDLER, needs=("outcome", "note"))
-    TRANSITIONS[(_state, A.REQUEST_EXTENSION)] = _t(
+    TABLE[(_state, A.REPLY)] = transition(S.REPLIED, HANDLER, needs=("outcome", "note"))
+    TABLE[(_state, A.REQUEST_EXTENSION)] = transition(
         _state, HANDLER, needs=("workdays", "reason"), guard=_no_extension_pending
     )
-    TRANSITIONS[(_state, A.APPROVE_EXTENSION)] = _t(_state, *_OFFICE, guard=_extension_pending)
-    TRANSITIONS[(_state, A.REJECT_EXTENSION)] = _t(_state, *_OFFICE, guard=_extension_pending)
+    TABLE[(_state, A.APPROVE_EXTENSION)] = transition(_state, *_OFFICE, guard=_extension_pending)
+    TABLE[(_state, A.REJECT_EXTENSION)] = transition(_state, *_OFFICE, guard=_extension_pending)
 
 for _state in (S.RECEIVED, *_HANDLING, S.SENT_BACK):
-    TRANSITIONS[(_state, A.ESCALATE)] = _t(
+    TABLE[(_state, A.ESCALATE)] = transition(
         S.ESCALATED, *_OFFICE, needs=("venue", "meeting", "meeting_on", "owner")
     )
 
 for _state in (S.RECEIVED, *_HANDLING, S.SENT_BACK, S.ESCALATED):
-    TRANSITIONS[(_state, A.WITHDRAW)] = _t(S.CLOSED, ENTERPRISE, LIAISON, OFFICE, needs=("note",))
+    TABLE[(_state, A.WITHDRAW)] = transition(S.CLOSED, ENTERPRISE, LIAISON, OFFICE, needs=("note",))
 
 for _state in (S.RECEIVED, *_HANDLING, S.SENT_BACK, S.ESCALATED):
     # A duplicate closes into the demand it repeats; both keep their histories.
-    TRANSITIONS[(_state, A.MERGE)] = _t(S.CLOSED, OFFICE, needs=("into", "note"))
+    TABLE[(_state, A.MERGE)] = transition(S.CLOSED, OFFICE, needs=("into", "note"))
 
 for _state in (*_HANDLING, S.SENT_BACK, S.ESCALATED, S.REPLIED):
     # Supervision and reminders leave the state alone; they only write an event.
-    TRANSITIONS[(_state, A.SUPERVISE)] = _t(_state, *_OFFICE, needs=("note",))
+    TABLE[(_state, A.SUPERVISE)] = transition(_state, *_OFFICE, needs=("note",))
 for _state in _HANDLING:
-    TRANSITIONS[(_state, A.REMIND)] = _t(_state, *_OFFICE)
+    TABLE[(_state, A.REMIND)] = transition(_state, *_OFFICE)
 
 
-class TransitionNotAllowed(Exception):
-    """An action that the table does not allow for this demand and this actor. Carries the
-    actions that are allowed, so the message can say what may be done instead."""
-
-    def __init__(self, demand: Demand, action: str, allowed: list[A]) -> None:
-        self.state = demand.state
-        self.action = action
-        self.allowed = allowed
-        names = "、".join(str(a.label) for a in allowed) or _("无")
-        self.message = _("诉求当前为“%(state)s”，不能执行“%(action)s”。可执行的操作：%(allowed)s") % {
-            "state": demand.get_state_display(),
-            "action": _label(action),
-            "allowed": names,
-        }
-        super().__init__(self.message)
-
-
-def _label(action: str) -> str:
-    try:
-        return str(A(action).label)
-    except ValueError:
-        return action
-
-
-def roles_for(demand: Demand, user: Any, *, enterprise: Enterprise | None = None) -> frozenset[str]:
-    """The workflow roles `user` (or, with ``user=None``, `enterprise` through its code) holds
+def roles_for(demand: Demand, actor: Actor | None, *, enterprise: Any = None) -> frozenset[str]:
+    """The workflow roles `actor` (or, with ``actor=None``, `enterprise` through its code) holds
     for this demand (see the module docstring)."""
-    if user is None:
+    if actor is None:
         if enterprise is not None and enterprise.pk == demand.enterprise_id:
             return frozenset({ENTERPRISE})
         return frozenset()
-    if not getattr(user, "is_authenticated", False):
+    if not getattr(actor, "is_authenticated", False):
         return frozenset()
     roles: set[str] = set()
-    if has_role(user, (Role.ENTERPRISE,)) and getattr(user, "enterprise_id", None) == demand.enterprise_id:
+    if has_role(actor, (Role.ENTERPRISE,)) and getattr(actor, "enterprise_id", None) == demand.enterprise_id:
         roles.add(ENTERPRISE)
-    if not path_visible(user, demand.jurisdiction_path):
+    if not path_visible(actor, demand.jurisdiction_path):
         return frozenset(roles)
-    if has_role(user, (Role.SERVICE_OFFICE,)):
+    if has_role(actor, (Role.SERVICE_OFFICE,)):
         roles.add(OFFICE)
-    if has_role(user, (Role.LEADER,)):
+    if has_role(actor, (Role.LEADER,)):
         roles.add(LEADER)
-    staff = getattr(user, "staff", None)
+    staff = getattr(actor, "staff", None)
     if staff is not None:
-        if has_role(user, (Role.LIAISON,)) and demand.enterprise.liaison_id == staff.pk:
+        if has_role(actor, (Role.LIAISON,)) and demand.enterprise.liaison_id == staff.pk:
             roles.add(LIAISON)
         if (
-            has_role(user, (Role.DEPARTMENT_HANDLER,))
+            has_role(actor, (Role.DEPARTMENT_HANDLER,))
             and demand.lead_department_id is not None
             and staff.department_id == demand.lead_department_id
         ):
@@ -174,20 +136,27 @@ def roles_for(demand: Demand, user: Any, *, enterprise: Enterprise | None = None
     return frozenset(roles)
 
 
-def allowed_actions(demand: Demand, user: Any, *, enterprise: Enterprise | None = None) -> list[A]:
-    """The actions this actor may take on the demand now, in the table's order."""
-    roles = roles_for(demand, user, enterprise=enterprise)
-    return [
-        action
-        for (state, action), transition in TRANSITIONS.items()
-        if state == demand.state and roles & transition.roles and transition.applies(demand)
-    ]
+def recorded(event: WorkflowEvent) -> None:
+    """What every event of a demand implies, in the step's own transaction: its notifications
+    are queued (the outbox delivers them after commit, so a failing channel never undoes the
+    step) and the statistics of the day the demand was received are marked stale."""
+    assert isinstance(event, DemandEvent)
+    notify.event_recorded(event)
+    statistics.mark_stale(event.demand)
 
 
-def check(demand: Demand, action: str, user: Any, *, enterprise: Enterprise | None = None) -> Transition:
-    """The transition for `action`, or `TransitionNotAllowed` listing what is allowed."""
-    transition = TRANSITIONS.get((S(demand.state), A(action))) if action in A.values else None
-    roles = roles_for(demand, user, enterprise=enterprise)
-    if transition is None or not roles & transition.roles or not transition.applies(demand):
-        raise TransitionNotAllowed(demand, action, allowed_actions(demand, user, enterprise=enterprise))
-    return transition
+WORKFLOW: Workflow[Demand] = Workflow(
+    model=Demand,
+    # The kit reads the table by plain strings; its keys are this lifecycle's choices.
+    table=cast(Mapping[tuple[str, str], Transition], TABLE),
+    roles_for=roles_for,
+    noun=gettext_lazy("诉求"),
+    states=S,
+    actions=A,
+    event_model=DemandEvent,
+    subject_field="demand",
+    # Not `last_actor`: on PostgreSQL a joined row is read before the lock wait, so the loser
+    # of a race would be told the wrong colleague's name.
+    lock_related=("enterprise",),
+    recorded=recorded,
+)

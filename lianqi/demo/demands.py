@@ -38,8 +38,7 @@ from django.db.models import Prefetch
 from lianqi.accounts.models import User
 from lianqi.core import calendar_store, workdays
 from lianqi.core.roles import Role
-from lianqi.demands import actions, notify
-from lianqi.demands.actions_statistics import refresh_statistics
+from lianqi.demands import actions, notify, statistics
 from lianqi.demands.choices import Channel, DemandState, Outcome, Satisfaction, Venue
 from lianqi.demands.models import Category, CategoryRouting, Demand, DemandEvent
 from lianqi.enterprises.choices import EnterpriseKind, EnterpriseStatus
@@ -1120,7 +1119,7 @@ class DemandBuilder:
             self.half_year()
             self.new_demands()
         # Count the statistics' day cells now rather than on the first visit to the page.
-        refresh_statistics()
+        statistics.refresh()
         self.count()
         self.figures.seconds = time.monotonic() - started
         return self.figures

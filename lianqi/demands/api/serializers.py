@@ -13,7 +13,7 @@ from rest_framework import serializers
 
 from lianqi.core import workdays
 from lianqi.core.api.serializers import IdField, StrictInputMixin, request_user
-from lianqi.demands import permissions, workflow
+from lianqi.demands import permissions
 from lianqi.demands.choices import (
     CLOCK_STATES,
     DemandAction,
@@ -22,6 +22,7 @@ from lianqi.demands.choices import (
     Venue,
 )
 from lianqi.demands.models import Category, Demand, DemandEvent
+from lianqi.demands.workflow import WORKFLOW
 from lianqi.enterprises import permissions as enterprise_permissions
 from lianqi.enterprises.models import Enterprise
 from lianqi.org.api.serializers import DepartmentBriefSerializer
@@ -62,8 +63,8 @@ class AllowedActionSerializer(serializers.Serializer):
 def allowed_action_rows(demand: Demand, user: Any) -> list[dict[str, Any]]:
     """The steps `user` may take on `demand`, as the API shows them."""
     rows = []
-    for action in workflow.allowed_actions(demand, user):
-        transition = workflow.TRANSITIONS[(demand.state, action)]  # type: ignore[index]
+    for action in WORKFLOW.allowed_actions(demand, user):
+        transition = WORKFLOW.table[(demand.state, action)]
         rows.append({"code": action.value, "label": str(action.label), "needs": list(transition.needs)})
     return rows
 

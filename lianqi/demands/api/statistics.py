@@ -1,5 +1,5 @@
 """The demand statistics as JSON: the same figures, definitions and filters as the statistics
-page (`lianqi.demands.views_stats`), computed by `lianqi.demands.stats`."""
+page, read and computed by `lianqi.demands.statistics`."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from rest_framework.response import Response
 
 from lianqi.core.api.errors import InvalidQuery
 from lianqi.core.api.views import ApiView
-from lianqi.demands import stats
-from lianqi.demands.views_stats import STATS_ROLES, StatisticsForm, compute, statistics_scope
+from lianqi.demands import statistics
+from lianqi.demands.statistics import STATS_ROLES, StatisticsForm
 
 
 class DefinitionSerializer(serializers.Serializer):
@@ -76,7 +76,7 @@ PARAMETERS = [
     OpenApiParameter("department", OpenApiTypes.INT, description="牵头部门 id（部门经办人只能看本部门）"),
     OpenApiParameter("category", OpenApiTypes.INT, description="诉求类别 id"),
     OpenApiParameter(
-        "group_by", OpenApiTypes.STR, enum=list(stats.GROUPS), description="分组；不填只给合计与月度"
+        "group_by", OpenApiTypes.STR, enum=list(statistics.GROUPS), description="分组；不填只给合计与月度"
     ),
 ]
 
@@ -99,8 +99,8 @@ class DemandStatisticsView(ApiView):
         form = StatisticsForm(request.query_params, user=request.user, at=at)
         if not form.is_valid():
             raise InvalidQuery({name: [str(e) for e in errors] for name, errors in form.errors.items()})
-        scope = statistics_scope(request.user, form.cleaned_data, default_group=None)
-        result = compute(scope, at)
+        scope = statistics.statistics_scope(request.user, form.cleaned_data, default_group=None)
+        result = statistics.statistics_for(scope, at=at)
         body: dict[str, Any] = {
             "at": at,
             "period": {"first": scope.period.first, "last": scope.period.last},
@@ -113,7 +113,7 @@ class DemandStatisticsView(ApiView):
                     "kind": d.kind,
                     "unit": str(d.unit),
                 }
-                for d in stats.DEFINITIONS.values()
+                for d in statistics.DEFINITIONS.values()
             ],
             "total": result.total.as_dict(),
             "rows": [row.as_dict() for row in result.rows],

@@ -1,16 +1,16 @@
 """Endpoints for demands (诉求) and their category catalogue.
 
-Demands are read through `lianqi.demands.permissions.visible`, so another park's demand answers
-404. A new demand goes through `actions.submit_demand` (channel `api`); every step of the
-lifecycle through `dispatch.perform`, so the API takes exactly the steps the pages take, with
-the same checks and the same history."""
+Demands are listed through `lianqi.demands.permissions.visible` and loaded one by one through
+`access_demand`, so another park's demand answers 404. A new demand goes through
+`actions.submit_demand` (channel `api`); every step of the lifecycle through `dispatch.perform`,
+so the API takes exactly the steps the pages take, with the same checks and the same history."""
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 import django_filters
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -22,13 +22,16 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from lianqi.core.actors import acting_user
 from lianqi.core.api.errors import ErrorSerializer, error_body
 from lianqi.core.api.views import ScopedViewSet
 from lianqi.core.roles import Role
 from lianqi.core.search import apply_search
-from lianqi.demands import actions, dispatch, permissions, queries, workflow
+from lianqi.core.workflow import StaleVersion, TransitionNotAllowed
+from lianqi.demands import actions, dispatch, permissions, queries
 from lianqi.demands.choices import Channel, DemandAction, DemandState
 from lianqi.demands.models import Category, Demand, DemandEvent
+from lianqi.demands.workflow import WORKFLOW
 
 from .serializers import (
     ActionInputSerializer,
@@ -93,15 +96,26 @@ class DemandViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
     http_method_names = ["get", "post", "head"]
 
     def get_queryset(self) -> QuerySet[Demand]:
-        queryset = permissions.visible(self.request.user).select_related(
-            "enterprise", "category", "lead_department", "last_actor"
+        return (
+            permissions.visible(self.request.user)
+            .select_related("enterprise", "category", "lead_department", "last_actor")
+            .order_by("-received_at", "-pk")
         )
-        if self.action != "list":
-            events = DemandEvent.objects.select_related("actor", "department").order_by("at", "pk")
-            queryset = queryset.select_related("enterprise__liaison").prefetch_related(
-                "co_departments", Prefetch("events", queryset=events)
-            )
-        return queryset.order_by("-received_at", "-pk")
+
+    def get_object(self) -> Demand:
+        """The demand of the URL through `access_demand` (404 for a missing and a forbidden one
+        alike), with what its detail shows."""
+        demand = permissions.access_demand(self.request.user, self.kwargs["pk"])
+        self.check_object_permissions(self.request, demand)
+        return self._with_history(demand)
+
+    @staticmethod
+    def _with_history(demand: Demand) -> Demand:
+        events = DemandEvent.objects.select_related("actor", "department").order_by("at", "pk")
+        prefetch_related_objects(
+            [demand], "enterprise__liaison", "co_departments", Prefetch("events", queryset=events)
+        )
+        return demand
 
     def get_serializer_class(self) -> type[DemandSerializer]:
         return DemandSerializer if self.action == "list" else DemandDetailSerializer
@@ -110,7 +124,7 @@ class DemandViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         return {**super().get_serializer_context(), "now": timezone.now()}
 
     def _read(self, demand: Demand) -> dict[str, Any]:
-        fresh = self.get_queryset().get(pk=demand.pk)
+        fresh = self._with_history(permissions.access_demand(self.request.user, demand.pk))
         return DemandDetailSerializer(fresh, context=self.get_serializer_context()).data
 
     @extend_schema(request=DemandCreateSerializer, responses={201: DemandDetailSerializer})
@@ -124,7 +138,7 @@ class DemandViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
             category=data["category"],
             channel=Channel.API,
             description=data["description"],
-            actor=request.user,
+            actor=acting_user(request),
             contact_name=data["contact_name"],
             contact_phone=data["contact_phone"],
         )
@@ -134,7 +148,7 @@ class DemandViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
     @action(detail=True, methods=["get"], url_path="events", url_name="events")
     def events(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """The demand's history, oldest first."""
-        demand = cast(Demand, self.get_object())
+        demand = self.get_object()
         return Response(DemandEventSerializer(demand.events.all(), many=True).data)
 
     @extend_schema(
@@ -165,7 +179,7 @@ class DemandViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         `expected_version`: if someone changed the demand since, the answer is 409 `stale` with
         who changed it and where it stands; a step the caller may not take now is 409
         `not_allowed` with the steps it may take; missing or bad input is 400 with field errors."""
-        demand = cast(Demand, self.get_object())
+        demand = self.get_object()
         if name not in DemandAction.values:
             raise Http404
         # The version first: a caller looking at an old page should learn that it is old
@@ -173,10 +187,11 @@ class DemandViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         version = ExpectedVersionSerializer(data=request.data)
         version.is_valid(raise_exception=True)
         if version.validated_data["expected_version"] != demand.version:
-            return self._stale(actions.StaleDemand(demand))
+            return self._stale(StaleVersion(WORKFLOW, demand))
+        actor = acting_user(request)
         try:
-            transition = workflow.check(demand, name, request.user)
-        except workflow.TransitionNotAllowed as exc:
+            transition = WORKFLOW.check(demand, name, actor)
+        except TransitionNotAllowed as exc:
             return self._not_allowed(exc)
         serializer = ActionInputSerializer(
             data=request.data, context=self.get_serializer_context(), needs=transition.needs
@@ -186,21 +201,21 @@ class DemandViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         expected_version = data.pop("expected_version")
         try:
             updated = dispatch.perform(
-                demand=demand, action=name, actor=request.user, expected_version=expected_version, data=data
+                demand=demand, action=name, actor=actor, expected_version=expected_version, data=data
             )
-        except actions.StaleDemand as exc:
+        except StaleVersion as exc:
             return self._stale(exc)
-        except workflow.TransitionNotAllowed as exc:
+        except TransitionNotAllowed as exc:
             return self._not_allowed(exc)
         return Response(self._read(updated))
 
-    def _not_allowed(self, exc: workflow.TransitionNotAllowed) -> Response:
+    def _not_allowed(self, exc: TransitionNotAllowed) -> Response:
         body = error_body("not_allowed", exc.message)
         body["error"]["state"] = str(exc.state)
         body["error"]["allowed_actions"] = [{"code": a.value, "label": str(a.label)} for a in exc.allowed]
         return Response(body, status=status.HTTP_409_CONFLICT)
 
-    def _stale(self, exc: actions.StaleDemand) -> Response:
+    def _stale(self, exc: StaleVersion) -> Response:
         body = error_body("stale", exc.message)
         body["error"]["current_version"] = exc.current_version
         body["error"]["state"] = str(exc.state)

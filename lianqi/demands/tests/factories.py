@@ -12,9 +12,9 @@ from lianqi.core.workdays import SHANGHAI
 from lianqi.org.models import Department, Staff
 from lianqi.testing.world import Side, World
 
-from ..actions_statistics import mark_stale
 from ..choices import Channel, DemandState, Outcome
 from ..models import Category, Demand
+from ..statistics import mark_stale
 
 AT = dt.datetime(2025, 3, 3, 9, 30, tzinfo=SHANGHAI)
 

@@ -13,9 +13,10 @@ from lianqi.core import calendar_store, workdays
 from lianqi.core.models import CalendarYear
 from lianqi.core.roles import Role
 from lianqi.core.workdays import SHANGHAI
+from lianqi.core.workflow import StaleVersion, TransitionNotAllowed
 from lianqi.org.models import Department, Staff
 
-from .. import actions, permissions, queries, workflow
+from .. import actions, permissions, queries
 from ..choices import Channel, DemandState, Outcome, Satisfaction, Venue
 from ..models import Demand, DemandEvent
 from .factories import category, handler
@@ -270,7 +271,7 @@ def test_stale_version_is_refused_naming_who_changed_it(world: Any) -> None:
     demand = submit(world)
     seen = demand.version
     assign(world, demand, at(2025, 3, 3))
-    with pytest.raises(actions.StaleDemand) as stale:
+    with pytest.raises(StaleVersion) as stale:
         actions.close_demand(
             demand=demand,
             actor=world.user(Role.SERVICE_OFFICE),
@@ -304,7 +305,7 @@ def test_handler_of_another_department_is_refused(world: Any) -> None:
     demand = assign(world, submit(world), at(2025, 3, 3))
     other_department = Department.objects.create(jurisdiction=world.home.park, name="人社局")
     outsider = handler(world.home, other_department)
-    with pytest.raises(workflow.TransitionNotAllowed) as refused:
+    with pytest.raises(TransitionNotAllowed) as refused:
         actions.sign_demand(demand=demand, actor=outsider, expected_version=demand.version)
     assert refused.value.allowed == []
     assert demand not in permissions.visible(outsider)
@@ -313,7 +314,7 @@ def test_handler_of_another_department_is_refused(world: Any) -> None:
 def test_user_of_the_other_park_is_refused(world: Any) -> None:
     demand = submit(world)
     for role in (Role.SERVICE_OFFICE, Role.LEADER):
-        with pytest.raises(workflow.TransitionNotAllowed):
+        with pytest.raises(TransitionNotAllowed):
             actions.assign_demand(
                 demand=demand,
                 actor=world.other_user(role),

@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 
+from lianqi.core.workflow import TransitionNotAllowed
+
 from .. import actions, dispatch, workflow
 from ..choices import Channel, DemandState, Outcome, Satisfaction, Venue
 from ..choices import DemandAction as A
@@ -42,12 +44,12 @@ def _data(world: Any, action: A) -> dict[str, Any]:
     }.get(action, {"note": "说明"})
 
 
-CASES = sorted({(s, a) for (s, a) in workflow.TRANSITIONS}, key=str)
+CASES = sorted({(s, a) for (s, a) in workflow.TABLE}, key=str)
 
 
 @pytest.mark.parametrize(("state", "action"), CASES)
 def test_every_step_can_be_taken_by_name(world: Any, state: DemandState, action: A) -> None:
-    transition = workflow.TRANSITIONS[(state, action)]
+    transition = workflow.TABLE[(state, action)]
     role = sorted(transition.roles)[0]
     setup = {"extension_workdays": 2} if action in (A.APPROVE_EXTENSION, A.REJECT_EXTENSION) else {}
     demand = make_demand(world, state, **setup)
@@ -69,7 +71,7 @@ def test_every_step_can_be_taken_by_name(world: Any, state: DemandState, action:
 
 def test_a_refused_step_names_the_allowed_ones_before_checking_input(world: Any) -> None:
     demand = make_demand(world, DemandState.RECEIVED)
-    with pytest.raises(workflow.TransitionNotAllowed) as error:
+    with pytest.raises(TransitionNotAllowed) as error:
         dispatch.perform(
             demand=demand, action=A.SIGN, actor=world.user("liaison"), expected_version=1, data={}
         )

@@ -1,6 +1,6 @@
 """Two people acting on the same demand at the same moment, on PostgreSQL: each loaded the same
 version, both press their button together. Exactly one step goes through; the other is refused
-with `StaleDemand`, told who changed the demand and where it stands now, and nothing of the
+with `StaleVersion`, told who changed the demand and where it stands now, and nothing of the
 loser is written (no lost update).
 
 Real concurrency needs real row locks and a connection per thread, so this runs on PostgreSQL
@@ -19,6 +19,7 @@ from django.db import connection, connections
 
 from lianqi.accounts.models import User
 from lianqi.core.roles import Role
+from lianqi.core.workflow import StaleVersion
 from lianqi.org.models import Department
 from lianqi.testing.world import make_user
 
@@ -52,7 +53,7 @@ class Outcomes:
     """What each contender's thread ended with."""
 
     won: list[str] = field(default_factory=list)
-    stale: dict[str, actions.StaleDemand] = field(default_factory=dict)
+    stale: dict[str, StaleVersion] = field(default_factory=dict)
     errors: list[BaseException] = field(default_factory=list)
 
 
@@ -70,7 +71,7 @@ def race(demand_pk: int, contenders: dict[str, Step]) -> Outcomes:
             step(loaded)
             with lock:
                 outcomes.won.append(name)
-        except actions.StaleDemand as exc:
+        except StaleVersion as exc:
             with lock:
                 outcomes.stale[name] = exc
         except BaseException as exc:  # surfaced by the assertions below

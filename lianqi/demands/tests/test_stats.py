@@ -15,7 +15,8 @@ from django.test.utils import CaptureQueriesContext
 
 from lianqi.core.roles import Role
 from lianqi.core.workdays import SHANGHAI
-from lianqi.demands import actions, permissions, stats
+from lianqi.demands import actions, permissions
+from lianqi.demands import statistics as stats
 from lianqi.demands.choices import Channel, DemandAction, DemandState, Outcome, RatingSource, Satisfaction
 from lianqi.demands.models import Demand, DemandEvent
 from lianqi.org.models import Department

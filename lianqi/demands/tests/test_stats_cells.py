@@ -17,7 +17,8 @@ from lianqi.core import actions_workdays
 from lianqi.core.models import SpecialDay
 from lianqi.core.roles import Role
 from lianqi.core.scoping import scope_queryset
-from lianqi.demands import actions, actions_statistics, permissions, stats, sweeps
+from lianqi.demands import actions, permissions, sweeps
+from lianqi.demands import statistics as stats
 from lianqi.demands.choices import Channel, DemandState, Outcome, Satisfaction
 from lianqi.demands.models import Demand, StatisticsCell, StatisticsStaleDay
 from lianqi.org.models import Department
@@ -35,7 +36,7 @@ def live(user: Any, group_by: str | None, at: dt.datetime) -> stats.Statistics:
 
 
 def from_cells(user: Any, group_by: str | None, at: dt.datetime) -> stats.Statistics:
-    actions_statistics.refresh_statistics(at=at)
+    stats.refresh(at=at)
     cells = stats.filter_by_day(scope_queryset(StatisticsCell.objects.all(), user), period=YEAR)
     return stats.statistics_from_cells(cells, period=YEAR, group_by=group_by, at=at)
 
@@ -199,10 +200,10 @@ def test_a_mark_written_during_a_refresh_survives_it(world: World) -> None:
     newest = marks.get().pk
     make_demand(world, DemandState.RECEIVED, received_at=t(3, 3))  # a step while refreshing
     # What a refresh that started before the second step would do: take the marks it saw.
-    assert actions_statistics.refresh_statistics(marks=marks.filter(pk__lte=newest)) == 1
+    assert stats.refresh(marks=marks.filter(pk__lte=newest)) == 1
     assert marks.count() == 1
     assert StatisticsCell.objects.get(dimension="total").received == 2
-    actions_statistics.refresh_statistics()
+    stats.refresh()
     assert not marks.exists()
 
 
@@ -211,13 +212,13 @@ def test_rebuilding_every_day(world: World) -> None:
     StatisticsCell.objects.all().delete()
     StatisticsStaleDay.objects.all().delete()
     days = Demand.objects.values("jurisdiction_id", "received_at__date").distinct().count()
-    assert actions_statistics.mark_all_stale() >= days - 1  # dates in UTC may split one Shanghai day
+    assert stats.mark_all_stale() >= days - 1  # dates in UTC may split one Shanghai day
     assert_same_everywhere(world)
 
 
 def test_a_page_read_with_nothing_stale_writes_nothing(world: World, client: Any) -> None:
     make_demand(world, DemandState.RECEIVED, received_at=t(3, 3))
-    actions_statistics.refresh_statistics()
+    stats.refresh()
     client.force_login(world.user(Role.LEADER))
     before = list(StatisticsCell.objects.values_list("pk", flat=True))
     assert client.get(reverse("demands:statistics"), {"year": "2025"}).status_code == 200
@@ -232,7 +233,7 @@ def test_the_rebuild_command_recounts_every_day(world: World) -> None:
 
     make_demand(world, DemandState.RECEIVED, received_at=t(3, 3))
     make_demand(world, DemandState.RECEIVED, received_at=t(3, 4))
-    actions_statistics.refresh_statistics()
+    stats.refresh()
     StatisticsCell.objects.filter(received_on=dt.date(2025, 3, 4)).delete()  # drifted
     out = StringIO()
     call_command("rebuild_statistics", stdout=out)

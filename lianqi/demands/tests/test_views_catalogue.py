@@ -17,7 +17,7 @@ from lianqi.org.models import Department
 from lianqi.testing.contracts import ListExportContract, ListPageContract, PageContract
 from lianqi.testing.world import World, build_world
 
-from .. import actions, actions_catalogue
+from .. import actions, queries
 from ..models import Category, CategoryRouting
 from .factories import category, make_demand
 
@@ -191,7 +191,7 @@ def test_office_sets_the_routing_and_new_demands_follow_it(world: World) -> None
         world.home.department,
         3,
     )
-    assert actions.default_routing(make_demand(world)) == (world.home.department, 3)
+    assert queries.default_routing(make_demand(world)) == (world.home.department, 3)
     # Changing it edits the same row; emptying the department removes it.
     client.post(url, {"department": world.home.department.pk, "deadline_workdays": ""})
     assert CategoryRouting.objects.get().deadline_workdays is None
@@ -227,7 +227,7 @@ def test_routing_deadline_out_of_range_is_a_field_error(world: World) -> None:
 def test_set_routing_refuses_another_parks_department_and_jurisdiction(world: World) -> None:
     office = world.user(Role.SERVICE_OFFICE)
     with pytest.raises(ValidationError) as error:
-        actions_catalogue.set_routing(
+        actions.set_routing(
             category=category(),
             jurisdiction=world.home.park,
             department=world.other.department,
@@ -236,7 +236,7 @@ def test_set_routing_refuses_another_parks_department_and_jurisdiction(world: Wo
         )
     assert "department" in error.value.message_dict
     with pytest.raises(PermissionDenied):
-        actions_catalogue.set_routing(
+        actions.set_routing(
             category=category(),
             jurisdiction=world.other.park,
             department=world.other.department,
@@ -246,7 +246,7 @@ def test_set_routing_refuses_another_parks_department_and_jurisdiction(world: Wo
     world.home.department.is_active = False
     world.home.department.save()
     with pytest.raises(ValidationError):
-        actions_catalogue.set_routing(
+        actions.set_routing(
             category=category(),
             jurisdiction=world.home.park,
             department=world.home.department,
@@ -259,7 +259,7 @@ def test_set_routing_refuses_another_parks_department_and_jurisdiction(world: Wo
 def test_only_the_administrator_changes_the_shared_catalogue(world: World) -> None:
     for role in (Role.LIAISON, Role.SERVICE_OFFICE):
         with pytest.raises(PermissionDenied):
-            actions_catalogue.create_category(actor=world.user(role), name="新类别", deadline_workdays=5)
+            actions.create_category(actor=world.user(role), name="新类别", deadline_workdays=5)
     assert not Category.objects.filter(name="新类别").exists()
     page = client_for(world.user(Role.SERVICE_OFFICE)).get(reverse("demands:categories")).content.decode()
     assert reverse("demands:category_create") not in page  # the office sets routing only

@@ -204,7 +204,7 @@ def test_buttons_are_the_allowed_actions_with_one_return_visit(world: World) -> 
     html = client_for(office).get(detail_url(demand)).content.decode()
     buttons = re.findall(r'data-action="([a-z_]+)">', html.split('data-testid="action-buttons"')[1])
     assert buttons == ["return_visit", "supervise"]
-    assert set(workflow.allowed_actions(demand, office)) == {
+    assert set(workflow.WORKFLOW.allowed_actions(demand, office)) == {
         A.RETURN_VISIT,
         A.RETURN_VISIT_REDO,
         A.SUPERVISE,
@@ -503,7 +503,7 @@ def test_public_timeline_hides_staff_names(world: World) -> None:
 def test_the_lifecycle_document_lists_every_step_of_the_table() -> None:
     text = (Path(settings.BASE_DIR) / "docs" / "demands.md").read_text(encoding="utf-8")
     rows = set(re.findall(r"^\| `(\w+)` \| `(\w+)` \| `(\w+)` \|", text, flags=re.M))
-    table = {(s.value, a.value, t.next_state.value) for (s, a), t in workflow.TRANSITIONS.items()}
+    table = {(s.value, a.value, str(t.next_state)) for (s, a), t in workflow.TABLE.items()}
     assert rows == table
 
 
@@ -544,9 +544,9 @@ def _form_data(world: World, action: A) -> dict[str, Any]:
     return steps.get(action, {"note": "说明"})
 
 
-@pytest.mark.parametrize(("state", "action"), sorted(workflow.TRANSITIONS, key=str))
+@pytest.mark.parametrize(("state", "action"), sorted(workflow.TABLE, key=str))
 def test_every_step_can_be_taken_through_its_form(world: World, state: DemandState, action: A) -> None:
-    transition = workflow.TRANSITIONS[(state, action)]
+    transition = workflow.TABLE[(state, action)]
     role = sorted(transition.roles)[0]
     user = handler(world.home) if role == workflow.HANDLER else world.user(role)
     setup = {"extension_workdays": 2} if action in (A.APPROVE_EXTENSION, A.REJECT_EXTENSION) else {}

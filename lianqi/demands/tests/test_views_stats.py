@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from lianqi.core.roles import Role
 from lianqi.core.workdays import SHANGHAI
-from lianqi.demands import stats
+from lianqi.demands import statistics as stats
 from lianqi.demands.choices import DemandState
 from lianqi.demands.models import Demand
 from lianqi.org.models import Department, Staff

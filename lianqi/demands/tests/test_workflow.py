@@ -1,6 +1,6 @@
 """Every (state, action, role) of the lifecycle table: allowed steps succeed through their
 action, refused ones raise `TransitionNotAllowed` naming what is allowed. The cases are drawn
-from `workflow.TRANSITIONS`, so a new row is tested as soon as it is written."""
+from `workflow.TABLE`, so a new row is tested as soon as it is written."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from lianqi.core.roles import Role
+from lianqi.core.workflow import TransitionNotAllowed
 
 from .. import actions, workflow
 from ..choices import DemandAction as A
@@ -82,7 +83,7 @@ def _setup(state: S, action: A) -> dict[str, Any]:
 def _expected_allowed(demand: Demand, role: str) -> list[A]:
     return [
         a
-        for (s, a), t in workflow.TRANSITIONS.items()
+        for (s, a), t in workflow.TABLE.items()
         if s == demand.state and role in t.roles and t.applies(demand)
     ]
 
@@ -91,17 +92,17 @@ CASES = [(state, action, role) for state in S for action in A for role in workfl
 
 
 def test_every_action_has_a_way_to_be_taken(world: Any) -> None:
-    assert {a for (_s, a) in workflow.TRANSITIONS} == set(_perform(world))
+    assert {a for (_s, a) in workflow.TABLE} == set(_perform(world))
 
 
 @pytest.mark.parametrize(("state", "action", "role"), CASES)
 def test_table(world: Any, state: S, action: A, role: str) -> None:
     demand = make_demand(world, state, **_setup(state, action))
     actor = actor_for(world, role)
-    transition = workflow.TRANSITIONS.get((state, action))
+    transition = workflow.TABLE.get((state, action))
     perform = _perform(world)
     if transition is not None and role in transition.roles:
-        assert action in workflow.allowed_actions(demand, actor)
+        assert action in workflow.WORKFLOW.allowed_actions(demand, actor)
         result = perform[action](demand, actor)
         assert result.state == transition.next_state
         assert result.version == demand.version + 1
@@ -116,11 +117,11 @@ def test_table(world: Any, state: S, action: A, role: str) -> None:
         return
     expected = _expected_allowed(demand, role)
     assert action not in expected
-    with pytest.raises(workflow.TransitionNotAllowed) as refused:
+    with pytest.raises(TransitionNotAllowed) as refused:
         if action in perform:
             perform[action](demand, actor)
         else:
-            workflow.check(demand, action, actor)
+            workflow.WORKFLOW.check(demand, action, actor)
     assert refused.value.allowed == expected
     demand.refresh_from_db()
     assert demand.state == state
@@ -129,8 +130,11 @@ def test_table(world: Any, state: S, action: A, role: str) -> None:
 
 def test_enterprise_without_account_acts_through_its_code(world: Any) -> None:
     demand = make_demand(world, S.REPLIED)
-    assert workflow.allowed_actions(demand, None, enterprise=world.home.enterprise) == [A.RATE, A.RATE_REDO]
-    assert workflow.allowed_actions(demand, None, enterprise=world.other.enterprise) == []
+    assert workflow.WORKFLOW.allowed_actions(demand, None, enterprise=world.home.enterprise) == [
+        A.RATE,
+        A.RATE_REDO,
+    ]
+    assert workflow.WORKFLOW.allowed_actions(demand, None, enterprise=world.other.enterprise) == []
     closed = actions.rate_demand(
         demand=demand,
         actor=None,
@@ -147,7 +151,7 @@ def test_enterprise_without_account_acts_through_its_code(world: Any) -> None:
 
 def test_refusal_message_names_the_allowed_actions(world: Any) -> None:
     demand = make_demand(world, S.ASSIGNED)
-    with pytest.raises(workflow.TransitionNotAllowed) as refused:
-        workflow.check(demand, A.REPLY, actor_for(world, Role.DEPARTMENT_HANDLER))
+    with pytest.raises(TransitionNotAllowed) as refused:
+        workflow.WORKFLOW.check(demand, A.REPLY, actor_for(world, Role.DEPARTMENT_HANDLER))
     assert refused.value.allowed == [A.SIGN, A.SEND_BACK]
     assert "签收" in refused.value.message and "退回" in refused.value.message

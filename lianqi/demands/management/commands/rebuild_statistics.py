@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from lianqi.demands.actions_statistics import mark_all_stale, refresh_statistics
+from lianqi.demands.statistics import mark_all_stale, refresh
 
 
 class Command(BaseCommand):
@@ -17,7 +17,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.perf_counter()
         marked = mark_all_stale()
-        days = refresh_statistics()
+        days = refresh()
         self.stdout.write(
             f"marked {marked} day(s), recounted {days} day(s) in {time.perf_counter() - started:.1f} s"
         )

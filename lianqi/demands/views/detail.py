@@ -1,7 +1,8 @@
 """A demand's own page: its summary, the timeline of every step, its files, and the buttons of
 the steps the user may take now; the form of each step; file download and upload. Views stay
-thin: steps go through `dispatch.perform`, files through `actions.add_attachments`, and the
-demand is loaded only through `permissions.visible`, so anyone else gets 404."""
+thin: steps go through `dispatch.perform`, files through `actions.add_attachments`, reads come
+from `queries`, and the demand is loaded only through `permissions.access_demand`, so anyone
+else gets 404."""
 
 from __future__ import annotations
 
@@ -15,35 +16,22 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
+from lianqi.core.actors import acting_user
+from lianqi.core.forms import add_action_errors
 from lianqi.core.roles import STAFF_ROLES, Role
-from lianqi.core.scoping import get_object_or_404_scoped
 from lianqi.core.views import RoleRequiredMixin, url_if_allowed
+from lianqi.core.workflow import StaleVersion, TransitionNotAllowed
 
-from . import actions, dispatch, permissions, workflow
-from .choices import DemandAction as A
-from .forms_actions import AttachmentForm, DemandActionForm, apply_errors, form_action
-from .models import Demand
+from .. import actions, dispatch, queries
+from ..choices import DemandAction as A
+from ..forms.steps import AttachmentForm, DemandActionForm, form_action
+from ..models import Demand
+from ..permissions import access_attachment, access_demand
+from ..workflow import WORKFLOW
 
 #: Everyone who may have a demand in view: staff (scoped by `permissions.visible`) and
 #: enterprise users with an account (their own demands only).
 DETAIL_ROLES: tuple[str, ...] = (*STAFF_ROLES, Role.ENTERPRISE)
-
-
-def load_demand(request: HttpRequest, pk: Any) -> Demand:
-    """The demand if the user may see it; 404 for a missing one and a forbidden one alike."""
-    return get_object_or_404_scoped(
-        permissions.visible(request.user).select_related(
-            "enterprise",
-            "category",
-            "liaison",
-            "lead_department",
-            "escalation_owner",
-            "merged_into",
-            "merged_into__category",
-            "last_actor",
-        ),
-        pk=pk,
-    )
 
 
 def action_links(demand: Demand, user: Any) -> list[dict[str, Any]]:
@@ -51,7 +39,7 @@ def action_links(demand: Demand, user: Any) -> list[dict[str, Any]]:
     rating's form), in the table's order."""
     links: list[dict[str, Any]] = []
     seen: set[A] = set()
-    for step in workflow.allowed_actions(demand, user):
+    for step in WORKFLOW.allowed_actions(demand, user):
         shown = form_action(step)
         if shown in seen:
             continue
@@ -68,21 +56,17 @@ def action_links(demand: Demand, user: Any) -> list[dict[str, Any]]:
 
 def detail_context(request: HttpRequest, demand: Demand, **extra: Any) -> dict[str, Any]:
     """Everything the page shows; `extra` replaces a blank upload form with one that failed."""
-    user = request.user
+    user = acting_user(request)
     context: dict[str, Any] = {
         "demand": demand,
-        "co_departments": list(demand.co_departments.order_by("order", "name")),
-        "merged_demands": list(demand.merged_demands.select_related("category").order_by("pk")),
-        "events": list(
-            demand.events.select_related("actor", "department", "actor__staff__department").order_by(
-                "at", "pk"
-            )
-        ),
-        "attachments": list(demand.attachments.select_related("uploaded_by")),
+        "co_departments": queries.co_departments_of(demand),
+        "merged_demands": queries.merged_into_it(demand),
+        "events": queries.history(demand),
+        "attachments": queries.attachments_of(demand),
         "action_links": action_links(demand, user),
         "enterprise_url": url_if_allowed(user, "enterprises:detail", demand.enterprise_id),
         # Whoever holds a role on the demand may add files (the action checks the same).
-        "can_attach": bool(workflow.roles_for(demand, user)),
+        "can_attach": bool(WORKFLOW.roles_for(demand, user)),
         "attach_form": AttachmentForm(),
     }
     context.update(extra)
@@ -95,14 +79,18 @@ class DemandDetailView(RoleRequiredMixin, View):
     allowed_roles = DETAIL_ROLES
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        demand = load_demand(request, pk)
+        demand = access_demand(request.user, pk)
         return render(request, "demands/detail.html", detail_context(request, demand))
 
 
 def refused(request: HttpRequest, demand: Demand, message: str) -> HttpResponse:
     """The answer to a step that may not be taken (or does not exist): 409 with what may be
     done instead, as links, so a stale button or a typed address never ends in an error page."""
-    context = {"demand": demand, "message": message, "action_links": action_links(demand, request.user)}
+    context = {
+        "demand": demand,
+        "message": message,
+        "action_links": action_links(demand, acting_user(request)),
+    }
     return render(request, "demands/action_refused.html", context, status=409)
 
 
@@ -117,8 +105,8 @@ class DemandActView(RoleRequiredMixin, View):
         if action not in A.values:
             return refused(request, demand, _("没有名为“%(action)s”的操作") % {"action": action})
         try:
-            workflow.check(demand, action, request.user)
-        except workflow.TransitionNotAllowed as error:
+            WORKFLOW.check(demand, action, acting_user(request))
+        except TransitionNotAllowed as error:
             return refused(request, demand, error.message)
         return None
 
@@ -139,41 +127,41 @@ class DemandActView(RoleRequiredMixin, View):
         return render(request, "demands/action.html", context, status=status)
 
     def get(self, request: HttpRequest, pk: int, action: str) -> HttpResponse:
-        demand = load_demand(request, pk)
+        demand = access_demand(request.user, pk)
         refusal = self._check(request, demand, action)
         if refusal is not None:
             return refusal
-        form = DemandActionForm(demand=demand, action=action, user=request.user)
+        form = DemandActionForm(demand=demand, action=action, user=acting_user(request))
         return self._render(request, demand, form)
 
     def post(self, request: HttpRequest, pk: int, action: str) -> HttpResponse:
-        demand = load_demand(request, pk)
+        demand = access_demand(request.user, pk)
         refusal = self._check(request, demand, action)
         if refusal is not None:
             return refusal
-        form = DemandActionForm(request.POST, demand=demand, action=action, user=request.user)
+        form = DemandActionForm(request.POST, demand=demand, action=action, user=acting_user(request))
         if not form.is_valid():
             return self._render(request, demand, form, status=400)
         try:
             demand = dispatch.perform(
                 demand=demand,
                 action=action,
-                actor=request.user,
+                actor=acting_user(request),
                 expected_version=form.cleaned_data["expected_version"],
                 data=form.step_data(),
             )
-        except workflow.TransitionNotAllowed as error:
+        except TransitionNotAllowed as error:
             return refused(request, demand, error.message)
-        except actions.StaleDemand as error:
+        except StaleVersion as error:
             # Show the demand as it stands now and keep what was typed; the refreshed version
             # lets the user send it again once they have seen the colleague's change.
-            current = load_demand(request, pk)
+            current = access_demand(request.user, pk)
             data = request.POST.copy()
             data["expected_version"] = str(error.current_version)
-            form = DemandActionForm(data, demand=current, action=action, user=request.user)
+            form = DemandActionForm(data, demand=current, action=action, user=acting_user(request))
             return self._render(request, current, form, status=409, stale=error.message)
         except ValidationError as error:
-            apply_errors(form, error)
+            add_action_errors(form, error)
             return self._render(request, demand, form, status=400)
         messages.success(
             request,
@@ -190,8 +178,7 @@ class DemandAttachmentView(RoleRequiredMixin, View):
     allowed_roles = DETAIL_ROLES
 
     def get(self, request: HttpRequest, pk: int, aid: int) -> FileResponse:
-        demand = load_demand(request, pk)
-        attachment = get_object_or_404_scoped(demand.attachments.all(), pk=aid)
+        attachment = access_attachment(request.user, pk, aid)
         try:
             handle = attachment.file.open("rb")
         except (FileNotFoundError, ValueError) as exc:
@@ -206,15 +193,15 @@ class DemandAttachView(RoleRequiredMixin, View):
     allowed_roles = DETAIL_ROLES
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        demand = load_demand(request, pk)
+        demand = access_demand(request.user, pk)
         form = AttachmentForm(request.POST, request.FILES)
         if form.is_valid():
             try:
                 stored = actions.add_attachments(
-                    demand=demand, uploads=form.cleaned_data["attachments"], actor=request.user
+                    demand=demand, uploads=form.cleaned_data["attachments"], actor=acting_user(request)
                 )
             except ValidationError as error:
-                apply_errors(form, error)
+                add_action_errors(form, error)
             else:
                 messages.success(request, _("已上传 %(count)s 个附件") % {"count": len(stored)})
                 return HttpResponseRedirect(reverse("demands:detail", args=[demand.pk]) + "#attachments")

@@ -14,8 +14,8 @@ from lianqi.core.uploads import allowed_suffixes
 from lianqi.enterprises import otp
 from lianqi.org.forms import MobileField
 
-from .choices import Satisfaction
-from .models import Category
+from ..choices import Satisfaction
+from ..models import Category
 
 
 def _attachments_field(**kwargs: Any) -> MultipleFileField:

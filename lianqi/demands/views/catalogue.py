@@ -8,38 +8,22 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
 from lianqi.core.actors import acting_user
 from lianqi.core.excel import Column, write_workbook
+from lianqi.core.forms import add_action_errors
 from lianqi.core.roles import OFFICE_ROLES, Role, has_role
 from lianqi.core.views import RoleRequiredMixin, xlsx_download
-from lianqi.org.forms import add_errors
 from lianqi.org.models import Jurisdiction
 
-from . import actions_catalogue
-from .forms_catalogue import CategoryForm, RoutingForm
-from .models import Category, CategoryRouting
-
-
-def catalogue_rows(user: Any) -> list[tuple[Category, CategoryRouting | None]]:
-    """Every category, in list order, with the routing the user's own jurisdiction set for it
-    (None where it set none)."""
-    jurisdiction_id = getattr(user, "jurisdiction_id", None)
-    routings = (
-        {
-            r.category_id: r
-            for r in CategoryRouting.objects.filter(jurisdiction_id=jurisdiction_id).select_related(
-                "department"
-            )
-        }
-        if jurisdiction_id is not None
-        else {}
-    )
-    return [(c, routings.get(c.pk)) for c in Category.objects.order_by("order", "name")]
+from .. import actions, queries
+from ..forms.catalogue import CategoryForm, RoutingForm
+from ..models import Category, CategoryRouting
+from ..permissions import access_category
 
 
 class CatalogueView(RoleRequiredMixin, View):
@@ -54,7 +38,7 @@ class CategoryListView(CatalogueView):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         context = {
-            "rows": catalogue_rows(request.user),
+            "rows": queries.catalogue_rows(request.user),
             "can_edit_catalogue": has_role(request.user, (Role.ADMIN,)),
             "jurisdiction": getattr(request.user, "jurisdiction", None),
         }
@@ -83,7 +67,7 @@ class CategoryExportView(CatalogueView):
                 r.department.name if r else "",
                 r.deadline_workdays if r and r.deadline_workdays else "",
             )
-            for c, r in catalogue_rows(request.user)
+            for c, r in queries.catalogue_rows(request.user)
         )
         content = write_workbook(columns, rows, sheet_title=_("诉求类别"))
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
@@ -102,9 +86,9 @@ class CategoryCreateView(CatalogueView):
         form = CategoryForm(request.POST)
         if form.is_valid():
             try:
-                category = actions_catalogue.create_category(actor=acting_user(request), **form.cleaned_data)
+                category = actions.create_category(actor=acting_user(request), **form.cleaned_data)
             except ValidationError as exc:
-                add_errors(form, exc)
+                add_action_errors(form, exc)
             else:
                 messages.success(request, _("已添加诉求类别：%(name)s") % {"name": category.name})
                 return redirect("demands:categories")
@@ -118,7 +102,7 @@ class CategoryUpdateView(CatalogueView):
     allowed_roles = (Role.ADMIN,)
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        category = get_object_or_404(Category, pk=pk)
+        category = access_category(request.user, pk)
         form = CategoryForm(
             initial={
                 "name": category.name,
@@ -130,15 +114,13 @@ class CategoryUpdateView(CatalogueView):
         return render(request, "demands/catalogue_form.html", {"form": form, "category": category})
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        category = get_object_or_404(Category, pk=pk)
+        category = access_category(request.user, pk)
         form = CategoryForm(request.POST)
         if form.is_valid():
             try:
-                actions_catalogue.update_category(
-                    category=category, actor=acting_user(request), **form.cleaned_data
-                )
+                actions.update_category(category=category, actor=acting_user(request), **form.cleaned_data)
             except ValidationError as exc:
-                add_errors(form, exc)
+                add_action_errors(form, exc)
             else:
                 messages.success(request, _("诉求类别已保存"))
                 return redirect("demands:categories")
@@ -149,12 +131,12 @@ class RoutingUpdateView(CatalogueView):
     """Set the user's jurisdiction's default lead department and deadline for a category."""
 
     def _load(self, request: HttpRequest, pk: int) -> tuple[Category, Jurisdiction, CategoryRouting | None]:
-        category = get_object_or_404(Category, pk=pk)
+        category = access_category(request.user, pk)
         jurisdiction = getattr(request.user, "jurisdiction", None)
         if jurisdiction is None:
             # An account above every jurisdiction has no routing of its own to set.
             raise Http404
-        routing = CategoryRouting.objects.filter(category=category, jurisdiction=jurisdiction).first()
+        routing = queries.routing_of(category, jurisdiction)
         return category, jurisdiction, routing
 
     def _render(
@@ -178,7 +160,7 @@ class RoutingUpdateView(CatalogueView):
         form = RoutingForm(request.POST, jurisdiction=jurisdiction)
         if form.is_valid():
             try:
-                actions_catalogue.set_routing(
+                actions.set_routing(
                     category=category,
                     jurisdiction=jurisdiction,
                     department=form.cleaned_data["department"],
@@ -186,7 +168,7 @@ class RoutingUpdateView(CatalogueView):
                     actor=acting_user(request),
                 )
             except ValidationError as exc:
-                add_errors(form, exc)
+                add_action_errors(form, exc)
             else:
                 messages.success(request, _("“%(name)s”的分办规则已保存") % {"name": category.name})
                 return redirect("demands:categories")

@@ -1,11 +1,11 @@
 """Every write to the demand statistics' day cells (`StatisticsCell`), which are derived data.
 
-Every demand step marks the day its demand was received as stale (`mark_stale`, called by
-the step's own transaction), so a change is never missed and marking costs one small insert.
-`refresh_statistics` recomputes the marked days from the demands and their events with the
-same counting code the live statistics use (`stats.day_cells`) and deletes the marks it read;
-the statistics page calls it for its own scope before reading, so the figures are always
-current, and the periodic sweep drains the rest. Two refreshes of the same marks queue on
+Every demand event marks the day its demand was received as stale (`mark_stale`, called by
+the workflow's `recorded` hook in the step's own transaction), so a change is never missed and
+marking costs one small insert. `refresh` recomputes the marked days from the demands and
+their events with the same counting code the live statistics use (`figures.day_cells`) and
+deletes the marks it read; the statistics page calls it for its own scope before reading, so
+the figures are always current, and the periodic sweep drains the rest. Two refreshes of the same marks queue on
 the marks' row locks; a mark written while a refresh runs survives it and is taken by the
 next one. See `docs/decisions/0004-statistics-day-cells.md`."""
 
@@ -23,8 +23,8 @@ from django.utils import timezone
 from lianqi.core import workdays
 from lianqi.core.workdays import SHANGHAI
 
-from . import stats
-from .models import Demand, StatisticsCell, StatisticsDimension, StatisticsStaleDay
+from ..models import Demand, StatisticsCell, StatisticsDimension, StatisticsStaleDay
+from . import figures
 
 #: How many marks one refresh transaction takes at most (a rebuild is many such batches).
 BATCH_MARKS = 400
@@ -72,9 +72,7 @@ def _mark(days: Iterable[tuple[int, str, dt.date]]) -> int:
     return len(marks)
 
 
-def refresh_statistics(
-    *, marks: QuerySet[StatisticsStaleDay] | None = None, at: dt.datetime | None = None
-) -> int:
+def refresh(*, marks: QuerySet[StatisticsStaleDay] | None = None, at: dt.datetime | None = None) -> int:
     """Recompute the cells of the stale days among `marks` (every mark when None), in
     batches of `BATCH_MARKS` marks, each one transaction; returns the days recomputed."""
     at = at or timezone.now()
@@ -122,7 +120,7 @@ def _rewrite_cells(jurisdiction_id: int, path: str, days: set[dt.date], at: dt.d
             received_at__gte=_midnight(first), received_at__lt=_midnight(last + dt.timedelta(days=1))
         )
     demands = Demand.objects.filter(received, jurisdiction_id=jurisdiction_id)
-    cells = stats.day_cells(demands, at=at)
+    cells = figures.day_cells(demands, at=at)
     StatisticsCell.objects.filter(jurisdiction_id=jurisdiction_id, received_on__in=days).delete()
     StatisticsCell.objects.bulk_create(
         (

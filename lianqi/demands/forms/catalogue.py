@@ -1,5 +1,5 @@
 """Forms of the category catalogue. They only parse input; the ranges and the uniqueness of a
-name are checked by `actions_catalogue`, and shown next to the field."""
+name are checked by `actions.catalogue`, and shown next to the field."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from lianqi.core.forms import StyledForm
 from lianqi.org.models import Department, Jurisdiction
 
-from .actions_catalogue import MAX_DEADLINE, MAX_ORDER, MIN_DEADLINE, NAME_LENGTH
+from ..actions.catalogue import MAX_DEADLINE, MAX_ORDER, MIN_DEADLINE, NAME_LENGTH
 
 _INTEGER = {"invalid": _("请输入整数")}
 

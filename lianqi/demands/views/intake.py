@@ -1,6 +1,7 @@
 """How demands come in (M3, intake): the liaison's phone view of their enterprises and recent
 demands, and the one intake form used by liaisons, the service office and enterprise users,
-with the likely duplicates shown before anything is submitted."""
+with the likely duplicates shown before anything is submitted. Who may file for which
+enterprise is `permissions`' business, the reads are `queries`'."""
 
 from __future__ import annotations
 
@@ -8,25 +9,29 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
 from lianqi.core.actors import acting_user
+from lianqi.core.forms import add_action_errors
 from lianqi.core.roles import OFFICE_ROLES, Role
-from lianqi.core.scoping import get_object_or_404_scoped
-from lianqi.core.search import apply_search
 from lianqi.core.views import RoleRequiredMixin, search_query
-from lianqi.enterprises import permissions as enterprise_permissions
-from lianqi.enterprises.choices import EnterpriseStatus
+from lianqi.core.workflow import TransitionNotAllowed
 from lianqi.enterprises.models import Enterprise
 
-from . import actions, permissions, queries, workflow
-from .choices import OPEN_STATES, DemandState
-from .forms_intake import PICKER_SIZE, DemandIntakeForm, IntakeMode, add_action_errors, intake_mode
-from .models import Category, Demand
+from .. import actions, queries
+from ..choices import DemandState
+from ..forms.intake import DemandIntakeForm
+from ..models import Demand
+from ..permissions import (
+    IntakeMode,
+    access_intake_enterprise,
+    intake_enterprises,
+    intake_mode,
+)
 
 #: Tabler badge colour of each state, so a liaison sees at a glance what is still open.
 STATE_BADGES = {
@@ -39,22 +44,7 @@ STATE_BADGES = {
     DemandState.ESCALATED: "bg-purple-lt",
     DemandState.CLOSED: "bg-green-lt",
 }
-#: How many of "my recent demands" the phone view shows.
-RECENT_SIZE = 20
 INTAKE_ROLES = (Role.LIAISON, *OFFICE_ROLES, Role.ENTERPRISE)
-
-
-def intake_enterprises(user: Any, mode: str | None) -> QuerySet[Enterprise]:
-    """The enterprises a user may file a demand for: the office's whole jurisdiction (those
-    still in the park), a liaison's own enterprises, an enterprise user's own enterprise."""
-    visible = enterprise_permissions.visible(user)
-    if mode == IntakeMode.OFFICE:
-        return visible.filter(status=EnterpriseStatus.ACTIVE)
-    if mode == IntakeMode.LIAISON:
-        return visible.filter(liaison=user.staff)
-    if mode == IntakeMode.ENTERPRISE:
-        return visible
-    return Enterprise.objects.none()
 
 
 def with_badges(demands: Any) -> list[Demand]:
@@ -72,26 +62,14 @@ class LiaisonHomeView(RoleRequiredMixin, View):
     allowed_roles = (Role.LIAISON,)
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        user = request.user
+        user = acting_user(request)
         staff = getattr(user, "staff", None)
         query = search_query(request)
         enterprises: QuerySet[Enterprise] = Enterprise.objects.none()
         recent: list[Demand] = []
         if staff is not None:
-            enterprises = (
-                enterprise_permissions.visible(user)
-                .filter(liaison=staff)
-                .annotate(open_count=Count("demands", filter=Q(demands__state__in=OPEN_STATES)))
-                .order_by("-open_count", "name")
-            )
-            if query:
-                enterprises = apply_search(enterprises, query)
-            recent = with_badges(
-                permissions.visible(user)
-                .filter(Q(raised_by=user) | Q(enterprise__liaison=staff))
-                .select_related("enterprise", "category")
-                .order_by("-received_at", "-pk")[:RECENT_SIZE]
-            )
+            enterprises = queries.liaison_enterprises(user, staff, query)
+            recent = with_badges(queries.liaison_recent(user, staff))
         context = {"staff": staff, "enterprises": enterprises, "recent": recent, "q": query}
         return render(request, "demands/liaison_home.html", context)
 
@@ -130,7 +108,7 @@ class DemandCreateView(RoleRequiredMixin, View):
         chosen = request.GET.get("enterprise")
         if chosen:
             # Another park's (or another liaison's) enterprise is not even acknowledged.
-            initial["enterprise"] = get_object_or_404_scoped(enterprises, pk=chosen)
+            initial["enterprise"] = access_intake_enterprise(request.user, chosen)
         elif mode == IntakeMode.ENTERPRISE:
             initial["enterprise"] = enterprises.first()
         form = DemandIntakeForm(mode=mode, enterprises=enterprises, initial=initial)
@@ -162,7 +140,7 @@ class DemandCreateView(RoleRequiredMixin, View):
         except ValidationError as exc:
             add_action_errors(form, exc, {"note": "solved_on_spot_note"})
             return self._render(request, form, enterprise=enterprise)
-        except workflow.TransitionNotAllowed as exc:
+        except TransitionNotAllowed as exc:
             form.add_error("solved_on_spot" if "solved_on_spot" in form.fields else None, exc.message)
             return self._render(request, form, enterprise=enterprise)
         if demand.state == DemandState.CLOSED:
@@ -181,13 +159,11 @@ class DuplicatesView(RoleRequiredMixin, View):
     allowed_roles = INTAKE_ROLES
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        enterprises = intake_enterprises(request.user, intake_mode(request.user))
         duplicates: list[Any] = []
         enterprise_pk = request.GET.get("enterprise", "")
         if enterprise_pk:
-            enterprise = get_object_or_404_scoped(enterprises, pk=enterprise_pk)
-            category_pk = request.GET.get("category", "")
-            category = Category.objects.filter(pk=category_pk).first() if category_pk.isdigit() else None
+            enterprise = access_intake_enterprise(request.user, enterprise_pk)
+            category = queries.category_or_none(request.GET.get("category", ""))
             description = request.GET.get("description", "").replace("\x00", "").strip()
             if category is not None and description:
                 duplicates = queries.likely_duplicates(
@@ -203,9 +179,6 @@ class EnterpriseOptionsView(RoleRequiredMixin, View):
     allowed_roles = OFFICE_ROLES
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        enterprises = intake_enterprises(request.user, IntakeMode.OFFICE)
         query = search_query(request, "enterprise_q")
-        if query:
-            enterprises = apply_search(enterprises, query)
-        options = list(enterprises.order_by("name")[:PICKER_SIZE])
+        options = queries.intake_picker(request.user, query)
         return render(request, "demands/intake_enterprise_options.html", {"options": options, "q": query})

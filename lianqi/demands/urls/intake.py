@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from . import views_catalogue, views_intake
+from ..views import catalogue as views_catalogue
+from ..views import intake as views_intake
 
 urlpatterns: list[URLPattern] = [
     path("mine/", views_intake.LiaisonHomeView.as_view(), name="liaison_home"),

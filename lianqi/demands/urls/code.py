@@ -3,7 +3,7 @@ namespace and added to the code page through the registry."""
 
 from django.urls import path
 
-from . import views_code as demands
+from ..views import code as demands
 
 urlpatterns: list = [
     path("<str:token>/demands/", demands.CodeDemandListView.as_view(), name="demand_list"),

@@ -1,49 +1,25 @@
-"""Forms of demand intake: who may file for which enterprise through which channel is decided
-here from the user's roles; the action `submit_demand` decides everything else."""
+"""The form of demand intake: who may file for which enterprise is decided by
+`permissions.intake_mode` and `intake_enterprises`, the channel here from the mode; the action
+`submit_demand` decides everything else."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from lianqi.core.forms import MultipleFileField, StyledForm
-from lianqi.core.roles import OFFICE_ROLES, Role, has_role
 from lianqi.enterprises.models import Enterprise
-from lianqi.org.forms import add_errors
 
-from .choices import Channel
-from .models import Category
-
-#: How many enterprises the office's picker lists at once; the search narrows the rest.
-PICKER_SIZE = 30
+from ..choices import Channel
+from ..models import Category
+from ..permissions import IntakeMode
+from ..queries import PICKER_SIZE
 
 #: Channels through which the service office registers a demand it received.
 OFFICE_CHANNELS = (Channel.HOTLINE, Channel.ROUNDTABLE, Channel.DISPATCH_MEETING, Channel.LETTER)
-
-
-class IntakeMode:
-    """Who is filing: decides the channel, the enterprises offered and whether the demand may
-    be recorded as solved on the spot."""
-
-    OFFICE = "office"
-    LIAISON = "liaison"
-    ENTERPRISE = "enterprise"
-
-
-def intake_mode(user: Any) -> str | None:
-    """The intake mode of a user, the widest first (an office user who is also a liaison files
-    as the office), or None for a user who does not file demands."""
-    if has_role(user, OFFICE_ROLES):
-        return IntakeMode.OFFICE
-    if has_role(user, (Role.LIAISON,)) and getattr(user, "staff", None) is not None:
-        return IntakeMode.LIAISON
-    if has_role(user, (Role.ENTERPRISE,)) and getattr(user, "enterprise_id", None):
-        return IntakeMode.ENTERPRISE
-    return None
 
 
 class EnterpriseChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
@@ -133,11 +109,3 @@ class DemandIntakeForm(StyledForm):
         else:
             cleaned["solved_on_spot_note"] = ""
         return cleaned
-
-
-def add_action_errors(form: forms.BaseForm, exc: ValidationError, renames: dict[str, str]) -> None:
-    """Show an action's ValidationError next to the form's field, renaming the action's keys
-    where they differ from the form's (the action's `note` is this form's 解决办法)."""
-    if hasattr(exc, "error_dict"):
-        exc = ValidationError({renames.get(key, key): errors for key, errors in exc.error_dict.items()})
-    add_errors(form, exc)

@@ -25,16 +25,16 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from lianqi.core import workdays
+from lianqi.core.actors import acting_user
 from lianqi.core.roles import OFFICE_ROLES, Role, has_role
-from lianqi.core.scoping import scope_queryset
 from lianqi.core.views import RoleRequiredMixin, paginate, xlsx_download
+from lianqi.core.workflow import StaleVersion, TransitionNotAllowed
 from lianqi.enterprises.views import options_html
-from lianqi.org.models import Staff
 
-from . import actions, exporting, permissions, queries, workflow
-from .choices import CLOCK_STATES, Channel, DemandState
-from .forms_lists import BulkAssignForm, departments_for
-from .models import Category, Demand
+from .. import actions, exporting, permissions, queries
+from ..choices import CLOCK_STATES, Channel, DemandState
+from ..forms.lists import BulkAssignForm
+from ..models import Demand
 
 #: Who may open the office board and the legacy page.
 BOARD_ROLES = (Role.LEADER, *OFFICE_ROLES)
@@ -190,17 +190,16 @@ class DemandListMixin(RoleRequiredMixin):
     def filter_options(self, request: HttpRequest) -> dict[str, Any]:
         get = request.GET.get
         user = request.user
-        staff = scope_queryset(Staff.objects.filter(is_active=True), user).order_by("name")
         return {
             "state_options": options_html(DemandState.choices, get("state")),
-            "category_options": options_html(
-                Category.objects.order_by("order", "name").values_list("pk", "name"), get("category")
-            ),
+            "category_options": options_html(queries.category_choices(), get("category")),
             "department_options": options_html(
-                departments_for(user).values_list("pk", "name"), get("department")
+                queries.departments_for(user).values_list("pk", "name"), get("department")
             ),
             "channel_options": options_html(Channel.choices, get("channel")),
-            "liaison_options": options_html(staff.values_list("pk", "name"), get("liaison")),
+            "liaison_options": options_html(
+                queries.staff_for(user).values_list("pk", "name"), get("liaison")
+            ),
             "show_department_filter": self.show_department_filter,
         }
 
@@ -474,12 +473,7 @@ class DemandBulkAssignView(RoleRequiredMixin, View):
         department = form.cleaned_data.get("department")
         limit = form.cleaned_data.get("workdays_limit")
         use_default = form.cleaned_data.get("use_default")
-        found = {
-            d.pk: d
-            for d in permissions.visible(request.user)
-            .filter(pk__in=ids)
-            .select_related("category", "enterprise", "last_actor")
-        }
+        found = permissions.access_demands(request.user, ids)
         outcome = BulkOutcome()
         for pk in ids:
             demand = found.get(pk)
@@ -492,7 +486,7 @@ class DemandBulkAssignView(RoleRequiredMixin, View):
                 continue
             target, n = department, limit
             if use_default:
-                target, n = actions.default_routing(demand)
+                target, n = queries.default_routing(demand)
                 if target is None:
                     outcome.failed.append(
                         (demand, _("类别“%(category)s”未配置默认牵头部门") % {"category": demand.category})
@@ -502,15 +496,13 @@ class DemandBulkAssignView(RoleRequiredMixin, View):
             try:
                 assigned = actions.assign_demand(
                     demand=demand,
-                    actor=request.user,
+                    actor=acting_user(request),
                     expected_version=version,
                     department=target,
                     workdays_limit=n,
                     note=_("批量交办"),
                 )
-            except actions.StaleDemand as exc:
-                outcome.failed.append((demand, exc.message))
-            except workflow.TransitionNotAllowed as exc:
+            except (StaleVersion, TransitionNotAllowed) as exc:
                 outcome.failed.append((demand, exc.message))
             except ValidationError as exc:
                 outcome.failed.append((demand, _message(exc)))

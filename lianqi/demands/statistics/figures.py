@@ -1,9 +1,9 @@
-"""Demand statistics (诉求统计, M3): the figures a leader and the service office judge the closed
-loop by, for a period, by department, liaison, category or month.
+"""The figures of the demand statistics (诉求统计, M3): what a leader and the service office judge
+the closed loop by, for a period, by department, liaison, category or month.
 
 Two ways to the same figures: `compute_statistics` counts them from the demands and their
 events (below), at any moment; `statistics_from_cells` adds up the stored day cells that
-`day_cells` counts with the same queries (kept current by `actions_statistics`), which is what
+`day_cells` counts with the same queries (kept current by `cells`), which is what
 a whole jurisdiction's page reads — a year over a million demands in tens of milliseconds.
 See `docs/decisions/0004-statistics-day-cells.md`.
 
@@ -40,14 +40,16 @@ from django.db import connections, transaction
 from django.db.models import Count, F, Func, IntegerField, Min, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.db.models.lookups import GreaterThanOrEqual
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from lianqi.core import calendar_store, workdays
 from lianqi.core.workdays import SHANGHAI
+from lianqi.org.models import Department, Staff
 
-from .choices import DemandAction, Satisfaction
-from .models import Demand, StatisticsCell, StatisticsDimension
+from ..choices import DemandAction, Satisfaction
+from ..models import Category, Demand, StatisticsCell, StatisticsDimension
 
 #: The groupings a table can be drawn by.
 GROUPS: tuple[str, ...] = ("department", "liaison", "category", "month")
@@ -594,7 +596,7 @@ CELL_EVENT_KEYS = {**CELL_KEYS, StatisticsDimension.DEPARTMENT: "events__departm
 
 def day_cells(demands: QuerySet[Demand], *, at: dt.datetime) -> dict[tuple[dt.date, str, Any], Counts]:
     """The counts of `demands` by the day received (Shanghai), in total and by each
-    dimension: the cells `actions_statistics.refresh_statistics` stores. The same two grouped
+    dimension: the cells `cells.refresh` stores. The same two grouped
     queries as `compute_statistics`, grouped by all three keys at once."""
     first = demands.order_by().aggregate(first=Min("received_at"))["first"]
     if first is None:
@@ -688,10 +690,6 @@ def _assemble(
 
 
 def _labels(group_by: str, keys: list[Any]) -> dict[Any, str]:
-    from lianqi.org.models import Department, Staff
-
-    from .models import Category
-
     if group_by == "month":
         return {k: f"{k.year}-{k.month:02d}" for k in keys}
     model: Any = {"department": Department, "liaison": Staff, "category": Category}[group_by]
@@ -790,12 +788,12 @@ def definitions_markdown() -> str:
     lines = [
         "# 诉求统计口径 (Demand statistics: definitions)",
         "",
-        "Generated from `lianqi/demands/stats.py` `DEFINITIONS` (the page, the API and the Excel",
-        "export print the same text); `lianqi/demands/tests/test_stats.py` fails when this file",
-        "differs. Regenerate with:",
+        "Generated from `lianqi/demands/statistics/figures.py` `DEFINITIONS` (the page, the API and",
+        "the Excel export print the same text); `lianqi/demands/tests/test_stats.py` fails when this",
+        "file differs. Regenerate with:",
         "",
         "```",
-        '.venv/bin/python manage.py shell -c "from lianqi.demands.stats import definitions_markdown;'
+        '.venv/bin/python manage.py shell -c "from lianqi.demands.statistics import definitions_markdown;'
         " open('docs/statistics.md', 'w').write(definitions_markdown())\"",
         "```",
         "",
@@ -805,8 +803,6 @@ def definitions_markdown() -> str:
         "| key | 名称 | 口径 |",
         "|---|---|---|",
     ]
-    from django.utils import translation
-
     with translation.override("zh-hans"):
         for definition in DEFINITIONS.values():
             lines.append(f"| `{definition.key}` | {definition.name} | {definition.definition} |")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from . import views_lists as views
+from ..views import lists as views
 
 urlpatterns: list[URLPattern] = [
     path("", views.DemandListView.as_view(), name="list"),

@@ -14,28 +14,26 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lianqi.core.forms import add_action_errors
+from lianqi.core.workflow import StaleVersion, TransitionNotAllowed
 from lianqi.enterprises import actions as enterprise_actions
 from lianqi.enterprises import otp
-from lianqi.enterprises.models import Enterprise, mask_phone
+from lianqi.enterprises.models import mask_phone
 from lianqi.enterprises.views_code import CodeTokenMixin
 
-from . import actions, dispatch, queries, workflow
-from .choices import OPEN_STATES, Channel, DemandAction, DemandState
-from .forms_code import AttachForm, DemandCodeForm, PhoneCodeForm, RatingForm, WithdrawForm
-from .models import Demand, DemandEvent
-
-
-def open_demands(enterprise: Enterprise) -> QuerySet[Demand]:
-    """The enterprise's demands that are not closed yet (the count on its code page)."""
-    return Demand.objects.filter(enterprise=enterprise, state__in=OPEN_STATES)
-
+from .. import actions, dispatch, queries
+from ..choices import Channel, DemandAction, DemandState
+from ..forms.code import AttachForm, DemandCodeForm, PhoneCodeForm, RatingForm, WithdrawForm
+from ..models import Demand, DemandEvent
+from ..permissions import access_enterprise_demand
+from ..workflow import WORKFLOW
 
 #: The five stages an enterprise follows, and the stage each state belongs to.
 STAGES = (
@@ -76,20 +74,11 @@ def public_events(demand: Demand) -> list[DemandEvent]:
     """The history as the enterprise may read it, for the shared timeline in its public mode
     (which names departments, never staff): staff-only notes are blanked on these in-memory
     rows, which are never saved."""
-    events = list(demand.events.select_related("department", "actor__staff__department").order_by("at", "pk"))
+    events = queries.history(demand)
     for event in events:
         if not (event.by_enterprise or event.action in _PUBLIC_NOTES):
             event.note = ""
     return events
-
-
-def _form_errors(form: Form, exc: ValidationError) -> None:
-    """Put an action's field-keyed errors next to the form's fields (the rest above it)."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 class _CodeDemandMixin(CodeTokenMixin):
@@ -97,10 +86,10 @@ class _CodeDemandMixin(CodeTokenMixin):
     demands (another enterprise's demand answers 404)."""
 
     def demands(self) -> QuerySet[Demand]:
-        return Demand.objects.filter(enterprise=self.enterprise).select_related("category", "lead_department")
+        return queries.enterprise_demands(self.enterprise)
 
     def demand(self, pk: int) -> Demand:
-        return get_object_or_404(self.demands(), pk=pk)
+        return access_enterprise_demand(self.enterprise, pk)
 
 
 class CodeDemandListView(_CodeDemandMixin):
@@ -146,7 +135,7 @@ class CodePhoneConfirmView(_CodeDemandMixin):
                     enterprise=self.enterprise, name=data["name"], phone=data["phone"]
                 )
             except ValidationError as exc:
-                _form_errors(form, exc)
+                add_action_errors(form, exc)
                 return self.show(form)
             return self.show(form, sent_to=mask_phone(data["phone"]))
         try:
@@ -154,7 +143,7 @@ class CodePhoneConfirmView(_CodeDemandMixin):
                 enterprise=self.enterprise, phone=data["phone"], code=data["code"]
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_action_errors(form, exc)
             return self.show(form, sent_to=mask_phone(data["phone"]))
         otp.remember(request.session, token=self.token, name=data["name"], phone=row.phone, at=timezone.now())
         messages.success(request, _("手机号已验证"))
@@ -204,7 +193,7 @@ class CodeDemandCreateView(_CodeDemandMixin):
                 attachments=data["attachments"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_action_errors(form, exc)
             return self.show(form)
         return redirect("codes:demand_submitted", token=self.token, pk=demand.pk)
 
@@ -226,7 +215,7 @@ class CodeDemandDetailView(_CodeDemandMixin):
         return self.show(self.demand(pk))
 
     def show(self, demand: Demand, *, status: int = 200, **forms: Form) -> HttpResponse:
-        allowed = workflow.allowed_actions(demand, None, enterprise=self.enterprise)
+        allowed = WORKFLOW.allowed_actions(demand, None, enterprise=self.enterprise)
         context = {
             **self.base_context(),
             "demand": demand,
@@ -273,11 +262,11 @@ class _CodeDemandStepView(CodeDemandDetailView):
             return self.show(demand, status=400, **{self.form_name: form})
         try:
             self.take(demand, form, contact)
-        except (actions.StaleDemand, workflow.TransitionNotAllowed) as exc:
+        except (StaleVersion, TransitionNotAllowed) as exc:
             messages.error(request, exc.message)
             return redirect(detail)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_action_errors(form, exc)
             return self.show(demand, status=400, **{self.form_name: form})
         messages.success(request, self.done_message)
         return redirect(detail)

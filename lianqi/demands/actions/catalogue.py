@@ -11,12 +11,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from lianqi.accounts.models import User
+from lianqi.core.actors import Actor
 from lianqi.core.roles import OFFICE_ROLES, Role, has_role
 from lianqi.core.scoping import path_visible
 from lianqi.org.models import Department, Jurisdiction
 
-from .models import Category, CategoryRouting
+from ..models import Category, CategoryRouting
 
 #: A reply deadline, in working days, that a category or a routing may set.
 MIN_DEADLINE, MAX_DEADLINE = 1, 60
@@ -25,14 +25,14 @@ MAX_ORDER = 32767
 NAME_LENGTH = Category._meta.get_field("name").max_length or 40
 
 
-def _check_office(actor: User | None) -> None:
+def _check_office(actor: Actor | None) -> None:
     # A jurisdiction's routing decides where its demands go: its service office and the
     # administrator set it (None is a management command).
     if actor is not None and not has_role(actor, OFFICE_ROLES):
         raise PermissionDenied(_("只有营商办或管理员可以维护诉求类别"))
 
 
-def _check_administrator(actor: User | None) -> None:
+def _check_administrator(actor: Actor | None) -> None:
     # The catalogue itself is shared by every jurisdiction: one park's office renaming a
     # category would rename it for all, so only the administrator changes it.
     if actor is not None and not has_role(actor, (Role.ADMIN,)):
@@ -85,7 +85,7 @@ def _save_unique(category: Category, name: str) -> Category:
 
 
 def create_category(
-    *, actor: User | None, name: str, deadline_workdays: int, order: int = 100, is_active: bool = True
+    *, actor: Actor | None, name: str, deadline_workdays: int, order: int = 100, is_active: bool = True
 ) -> Category:
     """Add a category to the shared catalogue, with its default reply deadline (1–60 working
     days) and its position in the lists. Names are unique."""
@@ -97,7 +97,7 @@ def create_category(
 
 
 def update_category(
-    *, category: Category, actor: User | None, name: str, deadline_workdays: int, order: int, is_active: bool
+    *, category: Category, actor: Actor | None, name: str, deadline_workdays: int, order: int, is_active: bool
 ) -> Category:
     """Rename a category, change its default deadline, its position, or switch it off. A
     switched-off category is no longer offered for new demands; existing demands keep it."""
@@ -120,7 +120,7 @@ def set_routing(
     jurisdiction: Jurisdiction,
     department: Department | None,
     deadline_workdays: int | None,
-    actor: User | None,
+    actor: Actor | None,
 ) -> CategoryRouting | None:
     """Set which department of `jurisdiction` leads on demands of `category` by default, and
     optionally the jurisdiction's own reply deadline for it (else the category's). Without a

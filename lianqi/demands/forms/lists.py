@@ -6,18 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from lianqi.core import workdays
 from lianqi.core.forms import StyledForm
-from lianqi.core.scoping import scope_queryset
 from lianqi.org.models import Department
 
-
-def departments_for(user: Any) -> QuerySet[Department]:
-    """The active departments of the user's jurisdiction, the ones a demand may go to."""
-    return scope_queryset(Department.objects.filter(is_active=True), user).order_by("order", "name")
+from ..queries import departments_for
 
 
 class BulkAssignForm(StyledForm):

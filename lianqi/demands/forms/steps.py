@@ -1,27 +1,25 @@
 """The form of any step of a demand's lifecycle, built from the step's `needs` in
-`workflow.TRANSITIONS`: one class for every step, so a new step or a new need shows on the page
-without a new form. Its `cleaned_data` is what `dispatch.perform` takes."""
+`workflow.TABLE`: one class for every step, so a new step or a new need shows on the page
+without a new form. Its `cleaned_data` is what `dispatch.perform` takes. And the form that
+adds files to a demand."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lianqi.core import workdays
 from lianqi.core.forms import MultipleFileField, StyledForm
-from lianqi.core.scoping import scope_queryset
 from lianqi.core.uploads import allowed_suffixes, max_bytes
-from lianqi.org.models import Department, Staff
 
-from . import actions, permissions, queries, workflow
-from .choices import OPEN_STATES, Outcome, Satisfaction, Venue
-from .choices import DemandAction as A
-from .models import Demand
+from .. import queries
+from ..choices import DemandAction as A
+from ..choices import Outcome, Satisfaction, Venue
+from ..models import Demand
+from ..workflow import TABLE
 
 #: Steps that take the same form as another: the answers, not the button, decide whether a
 #: rating closes the demand or sends it back (`dispatch.perform` picks either), so the page
@@ -64,25 +62,6 @@ def form_action(action: str) -> A:
     """The step whose form serves `action` (a redo rating shares the rating's form)."""
     step = A(action)
     return ALIASES.get(step, step)
-
-
-def departments_for(demand: Demand, user: Any) -> QuerySet[Department]:
-    """Active departments that may lead or co-handle the demand: those of its jurisdiction or
-    of one above it (the rule `actions` enforces), within what the user may see."""
-    parts = demand.jurisdiction_path.strip("/").split("/")
-    prefixes = ["".join(f"{p}/" for p in parts[: i + 1]) for i in range(len(parts))]
-    queryset = Department.objects.filter(jurisdiction_path__in=prefixes, is_active=True)
-    return scope_queryset(queryset, user).order_by("-jurisdiction_path", "order", "name")
-
-
-def owners_for(demand: Demand, user: Any) -> QuerySet[Staff]:
-    """Active staff who may own an escalation of the demand (same rule as departments)."""
-    parts = demand.jurisdiction_path.strip("/").split("/")
-    prefixes = ["".join(f"{p}/" for p in parts[: i + 1]) for i in range(len(parts))]
-    queryset = Staff.objects.filter(jurisdiction_path__in=prefixes, is_active=True).select_related(
-        "department"
-    )
-    return scope_queryset(queryset, user).order_by("department__order", "name")
 
 
 class CheckboxList(forms.CheckboxSelectMultiple):
@@ -144,7 +123,7 @@ class DemandActionForm(StyledForm):
     def _needs(self) -> tuple[str, ...]:
         # Not allowed in this state (the view answers 409 before showing such a form, but the
         # page after a stale write may still show it): any state's needs for the step will do.
-        matching = [(s, t) for (s, step), t in workflow.TRANSITIONS.items() if step == self.action]
+        matching = [(s, t) for (s, step), t in TABLE.items() if step == self.action]
         for state, transition in matching:
             if state == self.demand.state:
                 return transition.needs
@@ -168,7 +147,7 @@ class DemandActionForm(StyledForm):
         )
 
     def _add_department(self) -> None:
-        departments = departments_for(self.demand, self.user)
+        departments = queries.departments_for_demand(self.demand, self.user)
         self._extra["department"] = forms.ModelChoiceField(
             label=gettext_lazy("牵头部门"),
             queryset=departments,
@@ -183,7 +162,7 @@ class DemandActionForm(StyledForm):
                 help_text=gettext_lazy("可不选；与牵头部门相同的会被忽略"),
             )
         if self.action == A.ASSIGN:
-            department, limit = actions.default_routing(self.demand)
+            department, limit = queries.default_routing(self.demand)
             if department is not None:
                 self._initial.setdefault("department", department.pk)
             self._initial.setdefault("workdays", limit)
@@ -250,7 +229,7 @@ class DemandActionForm(StyledForm):
     def _add_owner(self) -> None:
         self._extra["owner"] = StaffChoiceField(
             label=gettext_lazy("协调责任人"),
-            queryset=owners_for(self.demand, self.user),
+            queryset=queries.owners_for_demand(self.demand, self.user),
             empty_label=gettext_lazy("请选择责任人"),
         )
 
@@ -297,12 +276,7 @@ class DemandActionForm(StyledForm):
                 self.add_error("into", _("请选择保留的诉求，或填写其编号"))
             return None
         # Looked up among what the user may see, for the same enterprise, still open.
-        found = (
-            permissions.visible(self.user)
-            .filter(pk=number, enterprise_id=self.demand.enterprise_id, state__in=OPEN_STATES)
-            .exclude(pk=self.demand.pk)
-            .first()
-        )
+        found = queries.merge_target(self.user, self.demand, number)
         if found is None:
             self.add_error(
                 "into_pk", _("未找到本企业仍在办理、编号为 %(number)s 的其他诉求") % {"number": number}
@@ -315,18 +289,6 @@ class DemandActionForm(StyledForm):
         if "co_departments" in data:
             data["co_departments"] = list(data["co_departments"])
         return data
-
-
-def apply_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show an action's refusal next to the field it names (or above the form)."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            target = field if field in form.fields else None
-            for message in messages:
-                form.add_error(target, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 class AttachmentForm(StyledForm):

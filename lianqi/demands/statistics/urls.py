@@ -1,0 +1,12 @@
+"""The demand statistics page and its Excel export."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, path
+
+from . import views
+
+urlpatterns: list[URLPattern] = [
+    path("statistics/", views.StatisticsView.as_view(), name="statistics"),
+    path("statistics/export/", views.StatisticsExportView.as_view(), name="statistics_export"),
+]
