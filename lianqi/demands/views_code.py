@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from lianqi.enterprises import actions as enterprise_actions
 from lianqi.enterprises import otp
 from lianqi.enterprises.models import Enterprise, mask_phone
-from lianqi.enterprises.views_code import CodeTokenMixin
+from lianqi.enterprises.views.code import CodeTokenMixin
 
 from . import actions, dispatch, queries, workflow
 from .choices import OPEN_STATES, Channel, DemandAction, DemandState

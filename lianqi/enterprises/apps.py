@@ -11,7 +11,7 @@ class EnterprisesConfig(AppConfig):
         from lianqi.core import registry
         from lianqi.core.roles import OFFICE_ROLES, STAFF_ROLES
 
-        from . import dashboards, measures
+        from . import dashboards, measures, permissions, signals, tasks
         from .api import urls as api_urls
 
         registry.register_menu(
@@ -24,3 +24,21 @@ class EnterprisesConfig(AppConfig):
         registry.register_dashboard(*dashboards.PARTS)
         registry.register_api_routes(*api_urls.ROUTES)
         registry.register_measures(*measures.MEASURES)
+        registry.register_enterprise_sections(
+            registry.EnterpriseSection(
+                "enterprises.figures",
+                _("年度数据（万元）"),
+                "enterprises:figures_section",
+                permissions.REGISTER_ROLES,
+                order=20,
+            ),
+            registry.EnterpriseSection(
+                "enterprises.contacts",
+                _("企业联系人"),
+                "enterprises:contacts_section",
+                permissions.REGISTER_ROLES,
+                order=30,
+            ),
+        )
+        # The import's actions ask for their steps on commit; the tasks put them on the queue.
+        signals.import_requested.connect(tasks.queue_import_step, dispatch_uid="enterprises_import_step")

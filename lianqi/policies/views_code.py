@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lianqi.core.scoping import get_object_or_404_scoped
-from lianqi.enterprises.views_code import CodeTokenMixin
+from lianqi.enterprises.views.code import CodeTokenMixin
 from lianqi.org.forms import add_errors
 
 from . import actions, queries, workflow
