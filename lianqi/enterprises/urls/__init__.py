@@ -18,7 +18,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<int:pk>/contacts/", register.ContactSaveView.as_view(), name="contact_add"),
     path("<int:pk>/contacts/<int:contact_pk>/", register.ContactSaveView.as_view(), name="contact_edit"),
     path(
-        "<int:pk>/contacts/<int:contact_pk>/delete/", register.ContactDeleteView.as_view(), name="contact_delete"
+        "<int:pk>/contacts/<int:contact_pk>/delete/",
+        register.ContactDeleteView.as_view(),
+        name="contact_delete",
     ),
     path("<int:pk>/sections/figures/", file.FiguresSectionView.as_view(), name="figures_section"),
     path("<int:pk>/sections/contacts/", file.ContactsSectionView.as_view(), name="contacts_section"),
