@@ -27,8 +27,9 @@ from simple_history.utils import bulk_create_with_history
 
 from lianqi.accounts.models import User
 from lianqi.core.roles import Role
+from lianqi.enterprises.actions.industries import load_industries
 from lianqi.enterprises.choices import EnterpriseKind, EnterpriseStatus
-from lianqi.enterprises.industries import SHIPPED_FILE, load_industries, read_rows
+from lianqi.enterprises.industries import SHIPPED_FILE, read_rows
 from lianqi.enterprises.models import Contact, Enterprise, Industry, Tag, YearFigure
 from lianqi.liaisons.actions import assign_by_rules
 from lianqi.org.choices import JurisdictionLevel, StaffTier

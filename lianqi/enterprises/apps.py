@@ -11,7 +11,7 @@ class EnterprisesConfig(AppConfig):
         from lianqi.core import registry
         from lianqi.core.roles import OFFICE_ROLES, STAFF_ROLES
 
-        from . import dashboards, measures, search
+        from . import dashboards, measures, permissions, search, signals, tasks
         from .api import urls as api_urls
 
         registry.register_menu(
@@ -29,3 +29,21 @@ class EnterprisesConfig(AppConfig):
                 "enterprises", _("企业"), search.find_enterprises, tuple(STAFF_ROLES), "enterprises:list", 10
             )
         )
+        registry.register_enterprise_sections(
+            registry.EnterpriseSection(
+                "enterprises.figures",
+                _("年度数据（万元）"),
+                "enterprises:figures_section",
+                permissions.REGISTER_ROLES,
+                order=20,
+            ),
+            registry.EnterpriseSection(
+                "enterprises.contacts",
+                _("企业联系人"),
+                "enterprises:contacts_section",
+                permissions.REGISTER_ROLES,
+                order=30,
+            ),
+        )
+        # The import's actions ask for their steps on commit; the tasks put them on the queue.
+        signals.import_requested.connect(tasks.queue_import_step, dispatch_uid="enterprises_import_step")

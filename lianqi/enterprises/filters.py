@@ -8,6 +8,7 @@ from typing import Any
 
 import django_filters
 from django.contrib.postgres.fields import ArrayField
+from django.db import connections
 from django.db.models import F, Func, QuerySet, TextField
 from django.utils.translation import gettext_lazy as _
 
@@ -18,8 +19,6 @@ from .models import Enterprise, Tag
 
 
 def _vendor(queryset: QuerySet[Enterprise]) -> str:
-    from django.db import connections
-
     return connections[queryset.db].vendor
 
 

@@ -1,4 +1,6 @@
-"""Who may see and change enterprises."""
+"""Who may see and change enterprises, and the loaders pages and endpoints use: each
+`access_*` answers 404 both for a row that does not exist and for one the user may not see, so
+nobody learns that a row exists elsewhere."""
 
 from __future__ import annotations
 
@@ -6,10 +8,11 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from lianqi.core.models import Job
 from lianqi.core.roles import OFFICE_ROLES, STAFF_ROLES, Role, has_role
-from lianqi.core.scoping import scope_queryset
+from lianqi.core.scoping import get_object_or_404_scoped, scope_queryset
 
-from .models import Contact, Enterprise
+from .models import Contact, Enterprise, Tag
 
 #: Roles that browse the register (the enterprise's own user sees only itself, elsewhere).
 REGISTER_ROLES = tuple(STAFF_ROLES)
@@ -43,3 +46,41 @@ def can_see_contact_phone(user: Any, contact: Contact) -> bool:
     if staff is not None and contact.enterprise.liaison_id == staff.pk:
         return True
     return getattr(user, "enterprise_id", None) == contact.enterprise_id
+
+
+def import_jobs_visible(user: Any) -> QuerySet[Job]:
+    """The enterprise imports of the user's jurisdiction and those below it, for the roles that
+    import."""
+    if not has_role(user, EDIT_ROLES):
+        return Job.objects.none()
+    return scope_queryset(
+        Job.objects.filter(kind=Job.Kind.ENTERPRISE_IMPORT).select_related("owner", "jurisdiction"),
+        user,
+        field="jurisdiction__path",
+    )
+
+
+def access_enterprise(user: Any, pk: Any) -> Enterprise:
+    """The enterprise `pk`, with what its pages show beside it, if the user may see it."""
+    return get_object_or_404_scoped(
+        visible(user).select_related("industry", "jurisdiction", "liaison", "liaison__department"), pk=pk
+    )
+
+
+def access_contact(user: Any, enterprise: Enterprise, pk: Any) -> Contact:
+    """A contact of `enterprise` (already loaded through `access_enterprise`): another
+    enterprise's contact is a 404 here, even one the user may see elsewhere."""
+    return get_object_or_404_scoped(Contact.objects.filter(enterprise=enterprise), pk=pk)
+
+
+def access_tag(user: Any, pk: Any) -> Tag:
+    """A tag of the vocabulary. Tags belong to no jurisdiction: every user of the register may
+    load any of them (the pages that change them check the role)."""
+    if not has_role(user, REGISTER_ROLES):
+        return get_object_or_404_scoped(Tag.objects.none(), pk=pk)
+    return get_object_or_404_scoped(Tag.objects.all(), pk=pk)
+
+
+def access_import_job(user: Any, pk: Any) -> Job:
+    """An enterprise import of the user's jurisdiction (or one below it)."""
+    return get_object_or_404_scoped(import_jobs_visible(user), pk=pk)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from lianqi.org.models import Staff
+
 from . import creditcode
 
 
@@ -32,3 +34,15 @@ def validate_credit_code(value: str) -> None:
     message = credit_code_message(value)
     if message:
         raise ValidationError(message, code="credit_code")
+
+
+def validate_liaison(staff: Staff, jurisdiction_path: str) -> None:
+    """An enterprise's liaison is a cadre on duty whose jurisdiction lies on the enterprise's
+    line (above it, at it or below it). The register checks it when it files or imports an
+    enterprise with a liaison, the liaison layout whenever it assigns one."""
+    if not staff.is_active:
+        raise ValidationError({"liaison": _("%(name)s 已离岗，不能担任联企干部") % {"name": staff.name}})
+    if not jurisdiction_path.startswith(staff.jurisdiction_path) and not staff.jurisdiction_path.startswith(
+        jurisdiction_path
+    ):
+        raise ValidationError({"liaison": _("%(name)s 不在该企业所在辖区") % {"name": staff.name}})

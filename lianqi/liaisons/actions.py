@@ -1,5 +1,8 @@
 """Every write to the liaison layout. Each action runs in one transaction, locks the rows it
-changes and writes one `LiaisonChange` per enterprise whose liaison changes."""
+changes and writes one `LiaisonChange` per enterprise whose liaison changes. When the register
+itself sets a liaison (filing an enterprise with one, an Excel import of the register), it tells
+the layout through `lianqi.enterprises.signals.liaisons_set`, and `record_register_liaisons`
+keeps the history of it in the register's transaction."""
 
 from __future__ import annotations
 
@@ -8,30 +11,25 @@ from collections.abc import Mapping, Sequence
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lianqi.core.actors import Actor
 from lianqi.core.models import Job
 from lianqi.core.scoping import path_visible
+from lianqi.enterprises import signals as register
 from lianqi.enterprises.models import Enterprise
+from lianqi.enterprises.validators import validate_liaison
 from lianqi.org.models import Jurisdiction, Staff
 
 from . import rules
 from .choices import AssignmentMethod
+from .importing import parse_liaison_file
 from .models import LiaisonChange
+from .queries import rules_layout
 
 REASON_LENGTH = LiaisonChange._meta.get_field("reason").max_length or 200
-
-
-def _check_staff_can_serve(staff: Staff, enterprise: Enterprise) -> None:
-    if not staff.is_active:
-        raise ValidationError({"liaison": _("%(name)s 已离岗，不能担任联企干部") % {"name": staff.name}})
-    if not enterprise.jurisdiction_path.startswith(
-        staff.jurisdiction_path
-    ) and not staff.jurisdiction_path.startswith(enterprise.jurisdiction_path):
-        raise ValidationError({"liaison": _("%(name)s 不在该企业所在辖区") % {"name": staff.name}})
 
 
 def _check_actor_may_change(actor: Actor | None, enterprise: Enterprise) -> None:
@@ -52,7 +50,7 @@ def _change(
 ) -> LiaisonChange:
     """Check that `actor` may give `enterprise` to `staff` and build the history row for it."""
     _check_actor_may_change(actor, enterprise)
-    _check_staff_can_serve(staff, enterprise)
+    validate_liaison(staff, enterprise.jurisdiction_path)
     return LiaisonChange(
         enterprise=enterprise,
         jurisdiction_path=enterprise.jurisdiction_path,
@@ -121,37 +119,6 @@ def set_liaisons(
     return len(changed)
 
 
-def record_initial_liaisons(
-    *,
-    enterprises: Sequence[Enterprise],
-    actor: Actor | None,
-    method: AssignmentMethod,
-    reason: str = "",
-    at: dt.datetime | None = None,
-) -> int:
-    """Record the first liaison of enterprises that were just created with `liaison_id` already
-    set (bulk imports and the demo): the same checks and `LiaisonChange` rows as
-    `set_liaisons`, without updating the freshly inserted rows a second time. Call it inside
-    the transaction that created them, so a refused liaison undoes the creation too."""
-    at = at or timezone.now()
-    with transaction.atomic():
-        staff = _locked_staff({e.liaison_id for e in enterprises if e.liaison_id is not None})
-        changes = []
-        for enterprise in enterprises:
-            if enterprise.liaison_id is None:
-                continue
-            member = staff.get(enterprise.liaison_id)
-            if member is None:
-                raise ValidationError({"liaison": _("指定的联企干部不存在")})
-            changes.append(
-                _change(
-                    enterprise, member, from_staff_id=None, actor=actor, method=method, reason=reason, at=at
-                )
-            )
-        LiaisonChange.objects.bulk_create(changes, batch_size=1000)
-    return len(changes)
-
-
 def assign_liaison(
     *,
     enterprise: Enterprise,
@@ -178,8 +145,6 @@ def assign_by_rules(
     unclaimed to the general pool, balancing load. With `only_uncovered` only enterprises
     without a liaison on duty are touched. Each change records the rule's reason. Returns the
     number of enterprises whose liaison changed."""
-    from .queries import rules_layout
-
     with transaction.atomic():
         # Lock the jurisdiction's enterprises first so the plan is made on what will be written.
         list(
@@ -252,8 +217,6 @@ def hand_over_and_deactivate(
 def stage_liaison_import(*, actor: Actor, source: IO[bytes] | Any, original_name: str) -> Job:
     """Read a liaison spreadsheet and keep what it would do as a job awaiting confirmation:
     the valid rows and every bad row with its reason. Nothing in the layout changes yet."""
-    from .importing import parse_liaison_file
-
     jurisdiction = getattr(actor, "jurisdiction", None)
     if jurisdiction is None:
         raise ValidationError({"file": _("您的账号没有所属辖区，不能导入")})
@@ -299,52 +262,53 @@ def apply_liaison_import(*, job: Job, actor: Actor) -> int:
     return count
 
 
-# --- What the register asks of the layout ---------------------------------------------------
+# --- What the register tells the layout -----------------------------------------------------
 
-#: Enterprises per call of `set_liaisons` on SQLite, which loads them with one `IN (...)` list and
-#: refuses lists longer than 32,766 parameters. PostgreSQL takes the whole plan in one call,
-#: since each call costs statements per liaison, not per enterprise.
-SQLITE_LIAISON_BATCH = 30_000
+#: The register's words for how it set a liaison, in the layout's terms.
+REGISTER_METHODS = {register.CREATED: AssignmentMethod.CREATED, register.IMPORTED: AssignmentMethod.EXCEL}
 
 
-def record_liaisons_named_at_filing(
-    sender: object,
+def record_register_liaisons(
     *,
-    enterprises: Sequence[Enterprise],
+    changes: Sequence[register.LiaisonSet],
     actor: Actor | None,
-    method: str,
-    reason: str,
+    method: AssignmentMethod,
+    reason: str = "",
     at: dt.datetime,
-    **kwargs: object,
 ) -> int:
-    """Receiver of the register's `first_liaisons_named`: the first liaison of enterprises just
-    filed with one, recorded in the same transaction."""
-    return record_initial_liaisons(
-        enterprises=enterprises, actor=actor, method=AssignmentMethod(method), reason=reason, at=at
+    """Keep in the history the liaisons the register itself set (it checked that each cadre may
+    serve, and holds the rows locked): one `LiaisonChange` each. Runs in the register's
+    transaction, so that a failure here undoes its write too. Returns the number recorded."""
+    LiaisonChange.objects.bulk_create(
+        [
+            LiaisonChange(
+                enterprise_id=change.enterprise_id,
+                jurisdiction_path=change.jurisdiction_path,
+                from_staff_id=change.previous_id,
+                to_staff_id=change.staff_id,
+                method=method,
+                reason=reason[:REASON_LENGTH],
+                actor=actor,
+                at=at,
+            )
+            for change in changes
+        ],
+        batch_size=1000,
     )
+    return len(changes)
 
 
-def set_planned_liaisons(
+def on_liaisons_set(
     sender: object,
     *,
-    plan: Mapping[int, Staff],
+    changes: Sequence[register.LiaisonSet],
     actor: Actor | None,
     method: str,
     reason: str,
     at: dt.datetime,
     **kwargs: object,
-) -> int:
-    """Receiver of the register's `liaisons_planned`: the liaisons an import names for existing
-    enterprises, changed with their history in the import's transaction."""
-    items = sorted(plan.items())
-    size = SQLITE_LIAISON_BATCH if connection.vendor == "sqlite" else max(1, len(items))
-    changed = 0
-    for start in range(0, len(items), size):
-        changed += set_liaisons(
-            plan=dict(items[start : start + size]),
-            actor=actor,
-            method=AssignmentMethod(method),
-            reason=reason,
-            at=at,
-        )
-    return changed
+) -> None:
+    """Receiver of the register's `liaisons_set` (connected in `apps.py`)."""
+    record_register_liaisons(
+        changes=changes, actor=actor, method=REGISTER_METHODS[method], reason=reason, at=at
+    )

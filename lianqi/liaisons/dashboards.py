@@ -14,12 +14,11 @@ from lianqi.core.roles import Role
 from lianqi.enterprises.dashboards import enterprise_rows
 
 from .permissions import visible
-from .queries import active_enterprises, uncovered
+from .queries import active_enterprises, coverage_of, uncovered
 
 
 def leader_coverage(user: Any) -> Section:
-    total = active_enterprises(user).count()
-    missing = uncovered(user).count()
+    total, missing = coverage_of(active_enterprises(user))
     return Section(
         role=Role.LEADER,
         title="",

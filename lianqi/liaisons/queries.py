@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import statistics
+from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +35,11 @@ LOAD_SORTS = {
 DEFAULT_LOAD_SORT = "-load"
 
 
+def coverage_rate(covered: int, total: int) -> float:
+    """Coverage in percent, to one decimal; an empty register counts as fully covered."""
+    return 100.0 if total == 0 else round(covered * 100 / total, 1)
+
+
 @dataclass(frozen=True)
 class CoverageSummary:
     """How many active enterprises a user's scope has and how many have a liaison on duty."""
@@ -46,7 +53,7 @@ class CoverageSummary:
     @property
     def rate(self) -> float:
         """Coverage in percent; an empty register counts as fully covered."""
-        return 100.0 if self.total == 0 else round(self.covered * 100 / self.total, 1)
+        return coverage_rate(self.covered, self.total)
 
 
 @dataclass(frozen=True)
@@ -64,11 +71,22 @@ def active_enterprises(user: Any) -> QuerySet[Enterprise]:
     return enterprises_visible(user).filter(status=EnterpriseStatus.ACTIVE)
 
 
+def active_under(jurisdiction_path: str) -> QuerySet[Enterprise]:
+    """The active enterprises of a jurisdiction and those below it (for the measures)."""
+    return Enterprise.objects.filter(
+        jurisdiction_path__startswith=jurisdiction_path, status=EnterpriseStatus.ACTIVE
+    )
+
+
+def without_liaison_on_duty(enterprises: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
+    """Those of `enterprises` without a liaison on duty: none at all, or one who has left."""
+    return enterprises.filter(Q(liaison__isnull=True) | Q(liaison__is_active=False))
+
+
 def uncovered(user: Any) -> QuerySet[Enterprise]:
     """Active enterprises without a liaison on duty: none at all, or one who has left."""
     return (
-        active_enterprises(user)
-        .filter(Q(liaison__isnull=True) | Q(liaison__is_active=False))
+        without_liaison_on_duty(active_enterprises(user))
         .select_related("industry", "liaison")
         .order_by("name", "pk")
     )
@@ -86,10 +104,15 @@ def left_staff_holding(user: Any) -> QuerySet[Staff]:
     )
 
 
+def coverage_of(active: QuerySet[Enterprise]) -> tuple[int, int]:
+    """(how many, how many without a liaison on duty) of `active` enterprises: the one count
+    behind the coverage page, the home page's card and the measures."""
+    return active.count(), without_liaison_on_duty(active).count()
+
+
 def coverage_summary(user: Any) -> CoverageSummary:
     active = active_enterprises(user)
-    total = active.count()
-    missing = uncovered(user).count()
+    total, missing = coverage_of(active)
     liaisons = active.filter(liaison__is_active=True).values("liaison").distinct().count()
     return CoverageSummary(
         total=total,
@@ -132,6 +155,24 @@ def load_distribution(user: Any) -> list[tuple[int, int]]:
         load: int = staff.load  # type: ignore[attr-defined]
         counts[load] = counts.get(load, 0) + 1
     return sorted(counts.items())
+
+
+def held_by(staff: Staff) -> QuerySet[Enterprise]:
+    """The enterprises a staff member serves as liaison, by name."""
+    return Enterprise.objects.filter(liaison=staff).select_related("industry").order_by("name", "pk")
+
+
+def template_rows(user: Any) -> Iterator[tuple[str, str, str, str]]:
+    """The rows of the liaison import's template: each active enterprise the user may see with
+    its current liaison (credit code, name, liaison's name and phone)."""
+    enterprises = active_enterprises(user).select_related("liaison").order_by("name", "pk")
+    for e in enterprises.iterator():
+        yield (
+            e.credit_code,
+            e.name,
+            e.liaison.name if e.liaison else "",
+            e.liaison.phone if e.liaison else "",
+        )
 
 
 def history_for(enterprise: Enterprise) -> QuerySet[LiaisonChange]:
@@ -247,6 +288,50 @@ def rules_layout(
     return inputs, layout
 
 
+#: How many of the rules' decisions the preview lists one by one.
+RULES_SAMPLE_SIZE = 50
+
+
+def rules_preview(jurisdiction: Jurisdiction, **options: Any) -> dict[str, Any]:
+    """What the rules page shows before anything is applied: each staff member's load before
+    and after with how many they would take (most added first), a sample of the decisions with
+    their reasons, the count per rule, and the enterprises nobody can take."""
+    inputs, layout = rules_layout(jurisdiction, **options)
+    staff = {s.id: s for s in inputs.staff}
+    enterprises = {e.id: e for e in inputs.enterprises}
+    added = Counter(d.staff_id for d in layout.decisions.values())
+    by_rule = Counter(d.rule for d in layout.decisions.values())
+    db_staff = Staff.objects.in_bulk(list(staff))
+    rows: list[dict[str, Any]] = sorted(
+        (
+            {
+                "staff": db_staff[sid],
+                "before": layout.loads.get(sid, 0) - added.get(sid, 0),
+                "added": added.get(sid, 0),
+                "after": layout.loads.get(sid, 0),
+            }
+            for sid in staff
+            if sid in db_staff
+        ),
+        key=lambda r: (-r["added"], -r["after"], r["staff"].name, r["staff"].pk),
+    )
+    sample = [
+        {"enterprise": enterprises[eid], "staff": staff[d.staff_id], "decision": d}
+        for eid, d in list(layout.decisions.items())[:RULES_SAMPLE_SIZE]
+    ]
+    return {
+        "rows": rows,
+        "sample": sample,
+        "total": len(layout.decisions),
+        "by_rule": {
+            "leader": by_rule.get("leader", 0),
+            "department": by_rule.get("department", 0),
+            "pool": by_rule.get("pool", 0),
+        },
+        "unassigned": [enterprises[eid] for eid in layout.unassigned],
+    }
+
+
 @dataclass
 class HandoverPool:
     """Whom a departing member's enterprises may be spread over, and what the pool is called."""
@@ -285,3 +370,27 @@ def handover_spread(departing: Staff) -> tuple[HandoverPool, rules.Layout]:
         pool_name=pool.name,
     )
     return pool, layout
+
+
+def handover_plan(departing: Staff, *, successor: Staff | None = None) -> tuple[list[dict[str, Any]], int]:
+    """Who would take each enterprise a departing member serves: all of them to `successor`
+    when one is named, else spread over the member's pool by load. Returns the plan (enterprise,
+    staff, reason per row) and how many enterprises nobody in the pool can take (then the plan
+    is empty)."""
+    held = list(held_by(departing))
+    if successor is not None:
+        reason = _("全部移交给 %(name)s") % {"name": successor.name}
+        return [{"enterprise": e, "staff": successor, "reason": reason} for e in held], 0
+    pool, layout = handover_spread(departing)
+    if layout.unassigned:
+        return [], len(layout.unassigned)
+    by_id = {s.pk: s for s in pool.candidates}
+    plan = [
+        {
+            "enterprise": e,
+            "staff": by_id[layout.decisions[e.pk].staff_id],
+            "reason": layout.decisions[e.pk].reason,
+        }
+        for e in held
+    ]
+    return plan, 0

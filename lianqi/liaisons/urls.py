@@ -8,6 +8,11 @@ urlpatterns = [
     path("", views.CoverageView.as_view(), name="coverage"),
     path("export/", views.CoverageExportView.as_view(), name="coverage_export"),
     path("enterprise/<int:pk>/assign/", views.AssignView.as_view(), name="assign"),
+    path(
+        "enterprise/<int:pk>/section/",
+        views.EnterpriseLiaisonSectionView.as_view(),
+        name="enterprise_section",
+    ),
     path("bulk/", views.BulkAssignView.as_view(), name="bulk"),
     path("import/", views.ImportView.as_view(), name="import"),
     path("import/template/", views.ImportTemplateView.as_view(), name="import_template"),

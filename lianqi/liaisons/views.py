@@ -4,14 +4,12 @@ writes go through `actions`."""
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,10 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
+from lianqi.core.actors import acting_user
 from lianqi.core.excel import Column, write_workbook
-from lianqi.core.scoping import get_object_or_404_scoped
-from lianqi.core.views import RoleRequiredMixin, paginate, xlsx_download
-from lianqi.enterprises.choices import EnterpriseStatus
+from lianqi.core.forms import add_action_errors
+from lianqi.core.views import RoleRequiredMixin, paginate, url_if_allowed, xlsx_download
 from lianqi.enterprises.models import Enterprise
 from lianqi.enterprises.permissions import visible as enterprises_visible
 from lianqi.enterprises.queries import enterprise_list
@@ -32,7 +30,16 @@ from . import actions, queries
 from .choices import AssignmentMethod
 from .forms import AssignForm, BulkAssignForm, HandoverForm, ImportForm, RulesForm
 from .importing import LIAISON_COLUMNS
-from .permissions import ACT_ROLES, VIEW_ROLES, can_act, import_jobs_visible, staff_visible
+from .permissions import (
+    ACT_ROLES,
+    HISTORY_ROLES,
+    VIEW_ROLES,
+    access_enterprise,
+    access_import_job,
+    access_staff,
+    can_act,
+    import_jobs_visible,
+)
 
 #: Filter parameters of the enterprise list that the bulk page carries from GET to POST.
 BULK_FILTER_PARAMS = (
@@ -46,13 +53,10 @@ BULK_FILTER_PARAMS = (
     "uncovered",
     "sort",
 )
-RULES_SAMPLE_SIZE = 50
 
 
-def _action_error(form: Form, error: ValidationError, field: str | None = None) -> None:
-    """Show an action's refusal on the form: next to `field` when given, else above the form."""
-    for message in error.messages:
-        form.add_error(field, message)
+#: Where an assignment's refusal shows on the assignment forms: next to the cadre chosen.
+ON_STAFF = {"liaison": "staff", "enterprise": "staff", "plan": "staff"}
 
 
 # --- Coverage ---------------------------------------------------------------------------------
@@ -132,6 +136,25 @@ class CoverageExportView(RoleRequiredMixin, View):
         return xlsx_download(content, f"liaison-load-{stamp}.xlsx")
 
 
+# --- On the enterprise's file -------------------------------------------------------------------
+
+
+class EnterpriseLiaisonSectionView(RoleRequiredMixin, View):
+    """The enterprise's liaison and every change of it (section ``liaisons.history`` of the
+    enterprise's file), with the way to change it for those who may."""
+
+    allowed_roles = HISTORY_ROLES
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        enterprise = access_enterprise(request.user, pk)
+        context = {
+            "enterprise": enterprise,
+            "liaison_changes": queries.history_for(enterprise),
+            "assign_url": url_if_allowed(request.user, "liaisons:assign", enterprise.pk),
+        }
+        return render(request, "liaisons/enterprise_section.html", context)
+
+
 # --- By hand ------------------------------------------------------------------------------------
 
 
@@ -139,12 +162,6 @@ class AssignView(RoleRequiredMixin, View):
     """Choose the liaison of one enterprise by hand, with a reason; shows its history."""
 
     allowed_roles = ACT_ROLES
-
-    def enterprise(self, request: HttpRequest, pk: int) -> Enterprise:
-        return get_object_or_404_scoped(
-            enterprises_visible(request.user).select_related("liaison", "liaison__department", "industry"),
-            pk=pk,
-        )
 
     def render_page(self, request: HttpRequest, enterprise: Enterprise, form: AssignForm) -> HttpResponse:
         context = {
@@ -155,12 +172,12 @@ class AssignView(RoleRequiredMixin, View):
         return render(request, "liaisons/assign.html", context)
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        enterprise = self.enterprise(request, pk)
+        enterprise = access_enterprise(request.user, pk)
         form = AssignForm(user=request.user, initial={"staff": enterprise.liaison_id})
         return self.render_page(request, enterprise, form)
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        enterprise = self.enterprise(request, pk)
+        enterprise = access_enterprise(request.user, pk)
         form = AssignForm(request.POST, user=request.user)
         if form.is_valid():
             staff = form.cleaned_data["staff"]
@@ -171,12 +188,12 @@ class AssignView(RoleRequiredMixin, View):
                 actions.assign_liaison(
                     enterprise=enterprise,
                     staff=staff,
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=acting_user(request),
                     method=AssignmentMethod.MANUAL,
                     reason=form.cleaned_data["reason"],
                 )
             except ValidationError as error:
-                _action_error(form, error, "staff")
+                add_action_errors(form, error, ON_STAFF)
             else:
                 messages.success(
                     request,
@@ -243,12 +260,12 @@ class BulkAssignView(RoleRequiredMixin, View):
             try:
                 changed = actions.set_liaisons(
                     plan=plan,
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=acting_user(request),
                     method=AssignmentMethod.BULK,
                     reason=form.cleaned_data["reason"],
                 )
             except ValidationError as error:
-                _action_error(form, error, "staff")
+                add_action_errors(form, error, ON_STAFF)
             else:
                 messages.success(
                     request,
@@ -282,12 +299,12 @@ class ImportView(RoleRequiredMixin, View):
             upload = form.cleaned_data["file"]
             try:
                 job = actions.stage_liaison_import(
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=acting_user(request),
                     source=upload,
                     original_name=upload.name,
                 )
             except ValidationError as error:
-                _action_error(form, error, "file")
+                add_action_errors(form, error)
             else:
                 if job.error:
                     form.add_error("file", job.error)
@@ -302,7 +319,7 @@ class ImportPreviewView(RoleRequiredMixin, View):
     allowed_roles = ACT_ROLES
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        job = get_object_or_404_scoped(import_jobs_visible(request.user).select_related("owner"), pk=pk)
+        job = access_import_job(request.user, pk)
         valid = job.result.get("valid", [])
         context = {
             "job": job,
@@ -315,9 +332,9 @@ class ImportPreviewView(RoleRequiredMixin, View):
         return render(request, "liaisons/import_preview.html", context)
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        job = get_object_or_404_scoped(import_jobs_visible(request.user), pk=pk)
+        job = access_import_job(request.user, pk)
         try:
-            changed = actions.apply_liaison_import(job=job, actor=request.user)  # type: ignore[arg-type]
+            changed = actions.apply_liaison_import(job=job, actor=acting_user(request))
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
@@ -339,22 +356,7 @@ class ImportTemplateView(RoleRequiredMixin, View):
     )
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        enterprises = (
-            enterprises_visible(request.user)
-            .filter(status=EnterpriseStatus.ACTIVE)
-            .select_related("liaison")
-            .order_by("name", "pk")
-        )
-        rows = (
-            (
-                e.credit_code,
-                e.name,
-                e.liaison.name if e.liaison else "",
-                e.liaison.phone if e.liaison else "",
-            )
-            for e in enterprises.iterator()
-        )
-        content = write_workbook(self.columns, rows, sheet_title=_("联企干部"))
+        content = write_workbook(self.columns, queries.template_rows(request.user), sheet_title=_("联企干部"))
         return xlsx_download(content, "liaison-import-template.xlsx")
 
 
@@ -378,42 +380,7 @@ class RulesView(RoleRequiredMixin, View):
         options = {"only_uncovered": True, "leader_quota": RulesForm.base_fields["leader_quota"].initial}
         if form.is_bound and form.is_valid():
             options = form.cleaned_data
-        inputs, layout = queries.rules_layout(jurisdiction, **options)
-        staff = {s.id: s for s in inputs.staff}
-        enterprises = {e.id: e for e in inputs.enterprises}
-        added = Counter(d.staff_id for d in layout.decisions.values())
-        by_rule = Counter(d.rule for d in layout.decisions.values())
-        db_staff = Staff.objects.in_bulk(list(staff))
-        rows: list[dict[str, Any]] = sorted(
-            (
-                {
-                    "staff": db_staff[sid],
-                    "before": layout.loads.get(sid, 0) - added.get(sid, 0),
-                    "added": added.get(sid, 0),
-                    "after": layout.loads.get(sid, 0),
-                }
-                for sid in staff
-                if sid in db_staff
-            ),
-            key=lambda r: (-r["added"], -r["after"], r["staff"].name, r["staff"].pk),
-        )
-        sample = [
-            {"enterprise": enterprises[eid], "staff": staff[d.staff_id], "decision": d}
-            for eid, d in list(layout.decisions.items())[:RULES_SAMPLE_SIZE]
-        ]
-        context = {
-            "form": form,
-            "options": options,
-            "rows": rows,
-            "sample": sample,
-            "total": len(layout.decisions),
-            "by_rule": {
-                "leader": by_rule.get("leader", 0),
-                "department": by_rule.get("department", 0),
-                "pool": by_rule.get("pool", 0),
-            },
-            "unassigned": [enterprises[eid] for eid in layout.unassigned],
-        }
+        context = {"form": form, "options": options, **queries.rules_preview(jurisdiction, **options)}
         return render(request, "liaisons/rules.html", context)
 
     def post(self, request: HttpRequest) -> HttpResponse:
@@ -425,7 +392,7 @@ class RulesView(RoleRequiredMixin, View):
         try:
             changed = actions.assign_by_rules(
                 jurisdiction=jurisdiction,
-                actor=request.user,  # type: ignore[arg-type]
+                actor=acting_user(request),
                 only_uncovered=form.cleaned_data["only_uncovered"],
                 leader_quota=form.cleaned_data["leader_quota"],
             )
@@ -446,14 +413,6 @@ class HandoverView(RoleRequiredMixin, View):
 
     allowed_roles = ACT_ROLES
 
-    def departing(self, request: HttpRequest, pk: int) -> Staff:
-        return get_object_or_404_scoped(
-            staff_visible(request.user).select_related("department", "jurisdiction"), pk=pk
-        )
-
-    def held(self, departing: Staff) -> QuerySet[Enterprise]:
-        return Enterprise.objects.filter(liaison=departing).select_related("industry").order_by("name", "pk")
-
     def render_page(
         self,
         request: HttpRequest,
@@ -464,17 +423,17 @@ class HandoverView(RoleRequiredMixin, View):
         context = {
             "departing": departing,
             "form": form,
-            "held": self.held(departing),
+            "held": queries.held_by(departing),
             "plan": plan,
         }
         return render(request, "liaisons/handover.html", context)
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        departing = self.departing(request, pk)
+        departing = access_staff(request.user, pk)
         return self.render_page(request, departing, HandoverForm(user=request.user, departing=departing))
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        departing = self.departing(request, pk)
+        departing = access_staff(request.user, pk)
         form = HandoverForm(request.POST, user=request.user, departing=departing)
         if not form.is_valid():
             return self.render_page(request, departing, form)
@@ -483,30 +442,17 @@ class HandoverView(RoleRequiredMixin, View):
         return self.preview(request, departing, form)
 
     def preview(self, request: HttpRequest, departing: Staff, form: HandoverForm) -> HttpResponse:
-        held = list(self.held(departing))
-        plan: list[dict[str, Any]] = []
+        successor = None
         if form.cleaned_data["mode"] == HandoverForm.MODE_ONE:
             successor = form.cleaned_data["successor"]
-            reason = _("全部移交给 %(name)s") % {"name": successor.name}
-            plan = [{"enterprise": e, "staff": successor, "reason": reason} for e in held]
-        else:
-            pool, layout = queries.handover_spread(departing)
-            if layout.unassigned:
-                form.add_error(
-                    "mode",
-                    _("有 %(n)d 家企业在本部门找不到可以接替的在岗干部，请改为全部移交给一名干部")
-                    % {"n": len(layout.unassigned)},
-                )
-                return self.render_page(request, departing, form)
-            by_id = {s.pk: s for s in pool.candidates}
-            plan = [
-                {
-                    "enterprise": e,
-                    "staff": by_id[layout.decisions[e.pk].staff_id],
-                    "reason": layout.decisions[e.pk].reason,
-                }
-                for e in held
-            ]
+        plan, unassigned = queries.handover_plan(departing, successor=successor)
+        if unassigned:
+            form.add_error(
+                "mode",
+                _("有 %(n)d 家企业在本部门找不到可以接替的在岗干部，请改为全部移交给一名干部")
+                % {"n": unassigned},
+            )
+            return self.render_page(request, departing, form)
         return self.render_page(request, departing, form, plan=plan)
 
     def confirm(self, request: HttpRequest, departing: Staff, form: HandoverForm) -> HttpResponse:
@@ -533,12 +479,12 @@ class HandoverView(RoleRequiredMixin, View):
             changed = actions.hand_over_and_deactivate(
                 departing=departing,
                 plan={eid: choices[sid] for eid, sid in wanted.items()},
-                actor=request.user,  # type: ignore[arg-type]
+                actor=acting_user(request),
                 left_on=form.cleaned_data["left_on"],
                 reason=f"{mode_note}：{note}" if note else mode_note,
             )
         except ValidationError as error:
-            _action_error(form, error)
+            add_action_errors(form, error)
             return self.render_page(request, departing, form)
         messages.success(
             request,

@@ -2,7 +2,8 @@
 
 `queue_notification` is called inside a workflow's transaction: it only inserts the row and
 asks for delivery once that transaction commits, so a rolled-back workflow sends nothing and a
-failing channel can never roll back the workflow. `deliver` makes one attempt and, on failure,
+failing channel can never roll back the workflow (the delivery is queued by the tasks, on
+`signals.notification_queued`). `deliver` makes one attempt and, on failure,
 schedules the next one with exponential backoff; the periodic sweep picks up whatever is due,
 which is also how messages left behind by a killed worker get sent."""
 
@@ -16,10 +17,11 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from lianqi.accounts.models import User
+from lianqi.core.actors import Actor
 
 from .channels import Undeliverable, sender_for
 from .models import Channel, Notification, NotificationState
+from .signals import notification_queued
 
 logger = logging.getLogger("lianqi.notifications")
 
@@ -50,7 +52,7 @@ def queue_notification(
     *,
     channel: Channel | str,
     subject: str,
-    recipient: User | None = None,
+    recipient: Actor | None = None,
     address: str = "",
     body: str = "",
     link: str = "",
@@ -86,19 +88,10 @@ def queue_notification(
         if not dedupe_key:
             raise
         return Notification.objects.get(dedupe_key=dedupe_key)
-    transaction.on_commit(lambda: enqueue_delivery(notification.pk), robust=True)
+    transaction.on_commit(
+        lambda: notification_queued.send(sender=Notification, notification_id=notification.pk), robust=True
+    )
     return notification
-
-
-def enqueue_delivery(notification_id: int) -> None:
-    """Hand one notification to the task queue. If the queue is unavailable the row simply
-    stays due and the sweep sends it, so this never raises."""
-    from .tasks import deliver_notification  # tasks imports this module
-
-    try:
-        deliver_notification.enqueue(notification_id)
-    except Exception:
-        logger.exception("could not enqueue notification %s; the sweep will deliver it", notification_id)
 
 
 def deliver(notification_id: int, *, at: dt.datetime) -> Notification | None:
@@ -161,7 +154,7 @@ def _schedule_retry(notification: Notification, error: str, *, at: dt.datetime) 
     )
 
 
-def mark_read(*, notification: Notification, user: User, at: dt.datetime) -> Notification:
+def mark_read(*, notification: Notification, user: Actor, at: dt.datetime) -> Notification:
     """Mark an in-app message as read by its recipient. Another user's message is not found,
     so nobody learns it exists; reading twice keeps the first time."""
     with transaction.atomic():
@@ -174,7 +167,7 @@ def mark_read(*, notification: Notification, user: User, at: dt.datetime) -> Not
     return notification
 
 
-def mark_all_read(*, user: User, at: dt.datetime) -> int:
+def mark_all_read(*, user: Actor, at: dt.datetime) -> int:
     """Mark every unread in-app message of `user` as read; returns how many."""
     with transaction.atomic():
         return Notification.objects.filter(

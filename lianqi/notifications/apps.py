@@ -11,6 +11,10 @@ class NotificationsConfig(AppConfig):
         from lianqi.core import registry
         from lianqi.core.roles import Role
 
+        from . import signals, tasks
+
         registry.register_menu(
             registry.MenuEntry("messages", _("消息"), "notifications:inbox", tuple(Role), 10)
         )
+        # A queued notification is delivered by a task once its transaction commits.
+        signals.notification_queued.connect(tasks.enqueue_delivery, dispatch_uid="notifications_delivery")

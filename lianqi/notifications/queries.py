@@ -6,24 +6,23 @@ import datetime as dt
 
 from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
 
-from lianqi.accounts.models import User
+from lianqi.core.actors import Actor
 
-from .models import Channel, Notification, NotificationState
+from .models import Notification, NotificationState
+from .permissions import visible
 
 
-def inbox_for(user: User) -> QuerySet[Notification]:
+def inbox_for(user: Actor) -> QuerySet[Notification]:
     """The in-app messages delivered to `user`, newest first; nobody else's."""
-    return Notification.objects.filter(
-        recipient=user, channel=Channel.IN_APP, state=NotificationState.SENT
-    ).order_by("-sent_at", "-pk")
+    return visible(user).order_by("-sent_at", "-pk")
 
 
-def unread_for(user: User) -> QuerySet[Notification]:
+def unread_for(user: Actor) -> QuerySet[Notification]:
     """The in-app messages of `user` not read yet, newest first."""
     return inbox_for(user).filter(read_at__isnull=True)
 
 
-def inbox_page_for(user: User) -> QuerySet[Notification]:
+def inbox_page_for(user: Actor) -> QuerySet[Notification]:
     """The inbox as the page lists it: unread messages first, then the read ones, each group
     newest first."""
     unread_first = Case(

@@ -8,12 +8,15 @@ retries are the outbox's own (`next_attempt_at`), and `sweep_due` — run from c
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from django.utils import timezone
 from django_tasks import task
 
 from . import actions
 from .models import Notification
+
+logger = logging.getLogger("lianqi.notifications")
 
 SWEEP_BATCH = 500
 
@@ -22,6 +25,16 @@ SWEEP_BATCH = 500
 def deliver_notification(notification_id: int) -> None:
     """Make one delivery attempt for a notification that has just been queued."""
     actions.deliver(notification_id, at=timezone.now())
+
+
+def enqueue_delivery(sender: object, *, notification_id: int, **kwargs: object) -> None:
+    """Receiver of `signals.notification_queued` (sent on commit): hand the notification to the
+    task queue. If the queue is unavailable the row simply stays due and the sweep sends it, so
+    this never raises."""
+    try:
+        deliver_notification.enqueue(notification_id)
+    except Exception:
+        logger.exception("could not enqueue notification %s; the sweep will deliver it", notification_id)
 
 
 def sweep_due(*, at: dt.datetime, limit: int = SWEEP_BATCH) -> int:

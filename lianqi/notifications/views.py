@@ -1,5 +1,5 @@
 """The user's inbox of in-app messages. Every user with an account has one and sees only their
-own: a message is loaded through `queries.inbox_for(request.user)`, so another user's message
+own: a message is loaded through `permissions.access_notification`, so another user's message
 is a 404, exactly like one that does not exist."""
 
 from __future__ import annotations
@@ -7,23 +7,26 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 
+from lianqi.core.actors import acting_user
 from lianqi.core.views import paginate
 
 from . import actions, queries
+from .permissions import access_notification
 
 
 class InboxView(LoginRequiredMixin, View):
     """The user's messages, unread first, with the way to the demand each one is about."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        context = paginate(request, queries.inbox_page_for(request.user), default_size=30)  # type: ignore[arg-type]
-        context["unread_count"] = queries.unread_for(request.user).count()  # type: ignore[arg-type]
+        user = acting_user(request)
+        context = paginate(request, queries.inbox_page_for(user), default_size=30)
+        context["unread_count"] = queries.unread_for(user).count()
         context["query_string"] = ""
         return render(request, "notifications/inbox.html", context)
 
@@ -32,8 +35,8 @@ class NotificationReadView(LoginRequiredMixin, View):
     """Mark one message read; with `open` in the form, go on to what it is about."""
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        notification = get_object_or_404(queries.inbox_for(request.user), pk=pk)  # type: ignore[arg-type]
-        actions.mark_read(notification=notification, user=request.user, at=timezone.now())  # type: ignore[arg-type]
+        notification = access_notification(request.user, pk)
+        actions.mark_read(notification=notification, user=acting_user(request), at=timezone.now())
         link = notification.link
         if "open" in request.POST and link and _is_local(request, link):
             return HttpResponseRedirect(link)
@@ -44,7 +47,7 @@ class NotificationReadAllView(LoginRequiredMixin, View):
     """Mark every unread message of the user read."""
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        count = actions.mark_all_read(user=request.user, at=timezone.now())  # type: ignore[arg-type]
+        count = actions.mark_all_read(user=acting_user(request), at=timezone.now())
         if count:
             messages.success(request, _("已将 %(count)s 条消息标为已读") % {"count": count})
         return redirect("notifications:inbox")

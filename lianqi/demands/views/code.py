@@ -26,7 +26,7 @@ from lianqi.core.workflow import StaleVersion, TransitionNotAllowed
 from lianqi.enterprises import actions as enterprise_actions
 from lianqi.enterprises import otp
 from lianqi.enterprises.models import mask_phone
-from lianqi.enterprises.views_code import CodeTokenMixin
+from lianqi.enterprises.views.code import CodeTokenMixin
 
 from .. import actions, dispatch, queries
 from ..choices import Channel, DemandAction, DemandState

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any, cast
 
 import django_filters
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
@@ -19,12 +19,13 @@ from rest_framework import mixins, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from lianqi.core.actors import acting_user
 from lianqi.core.api.filters import StrictOrderingFilter
 from lianqi.core.api.views import ScopedViewSet
-from lianqi.enterprises import actions, permissions
+from lianqi.enterprises import actions, permissions, queries
 from lianqi.enterprises.choices import IndustryLevel
 from lianqi.enterprises.filters import EnterpriseFilter
-from lianqi.enterprises.models import Contact, Enterprise, Industry, Tag
+from lianqi.enterprises.models import Enterprise, Industry, Tag
 
 from .serializers import (
     EnterpriseCreateSerializer,
@@ -35,23 +36,9 @@ from .serializers import (
 )
 
 
-def readable_enterprises(user: Any) -> QuerySet[Enterprise]:
-    """The enterprises a caller may read, with what their answer shows loaded alongside."""
-    return (
-        permissions.visible(user)
-        .select_related("industry", "jurisdiction", "liaison", "liaison__department")
-        .prefetch_related(
-            "tags",
-            "year_figures",
-            Prefetch("contacts", queryset=Contact.objects.select_related("enterprise")),
-        )
-        .order_by("name", "pk")
-    )
-
-
 def read_enterprise(enterprise: Enterprise, *, context: Mapping[str, Any]) -> dict[str, Any]:
     """An enterprise as the API answers it, read afresh (after a change)."""
-    fresh = readable_enterprises(context["request"].user).get(pk=enterprise.pk)
+    fresh = queries.enterprises_in_full(context["request"].user).get(pk=enterprise.pk)
     return dict(EnterpriseSerializer(fresh, context=context).data)
 
 
@@ -66,7 +53,7 @@ class EnterpriseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
     http_method_names = ["get", "post", "patch", "head"]
 
     def get_queryset(self) -> QuerySet[Enterprise]:
-        return readable_enterprises(self.request.user)
+        return queries.enterprises_in_full(self.request.user)
 
     def _read(self, enterprise: Enterprise) -> dict[str, Any]:
         return read_enterprise(enterprise, context=self.get_serializer_context())
@@ -77,7 +64,7 @@ class EnterpriseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         enterprise = actions.create_enterprise(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=acting_user(request),
             credit_code=data.pop("credit_code"),
             jurisdiction=data.pop("jurisdiction"),
             tags=data.pop("tags", []),
@@ -96,7 +83,7 @@ class EnterpriseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
         data = dict(serializer.validated_data)
         updated = actions.update_enterprise(
             enterprise=enterprise,
-            actor=request.user,  # type: ignore[arg-type]
+            actor=acting_user(request),
             tags=data.pop("tags", None),
             jurisdiction=data.pop("jurisdiction", None),
             values=data,

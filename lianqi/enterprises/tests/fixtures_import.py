@@ -15,8 +15,9 @@ from lianqi.core.excel import XLSX_CONTENT_TYPE, Column
 from lianqi.core.models import Job
 from lianqi.core.roles import Role
 from lianqi.enterprises import creditcode
+from lianqi.enterprises.actions.importing import run_validation
 from lianqi.enterprises.columns import ENTERPRISE_COLUMNS
-from lianqi.enterprises.importing import PHASE_VALIDATE, run_validation
+from lianqi.enterprises.importing import PHASE_VALIDATE
 from lianqi.testing.world import World
 
 _serial = itertools.count(1)

@@ -340,7 +340,7 @@ def test_a_failure_in_the_middle_of_commit_writes_nothing(
     def explode(**kwargs: Any) -> int:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("lianqi.liaisons.actions.set_liaisons", explode)
+    monkeypatch.setattr("lianqi.liaisons.actions.record_register_liaisons", explode)
     commit(client, job, importing.MODE_ALL, django_capture_on_commit_callbacks)
     assert job.status == Job.Status.FAILED
     assert "未写入任何数据" in job.error

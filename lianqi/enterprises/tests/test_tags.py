@@ -11,7 +11,8 @@ from django.test import Client
 from django.urls import reverse
 
 from lianqi.core.roles import Role
-from lianqi.enterprises import actions, permissions
+from lianqi.enterprises import permissions
+from lianqi.enterprises.actions import tags as actions
 from lianqi.enterprises.models import Enterprise, Tag
 from lianqi.testing.contracts import PageContract
 from lianqi.testing.world import World, make_enterprise

@@ -20,15 +20,13 @@ from lianqi.core.actors import acting_user
 from lianqi.core.api.filters import IdFilter, StrictOrderingFilter
 from lianqi.core.api.views import ApiView, ScopedViewSet
 from lianqi.core.roles import STAFF_ROLES
-from lianqi.core.scoping import get_object_or_404_scoped
 from lianqi.enterprises.api.serializers import EnterpriseSerializer
 from lianqi.enterprises.api.views import read_enterprise
-from lianqi.enterprises.permissions import visible as enterprises_visible
 from lianqi.liaisons import permissions
 from lianqi.liaisons.actions import assign_liaison
 from lianqi.liaisons.choices import AssignmentMethod
 from lianqi.liaisons.models import LiaisonChange
-from lianqi.liaisons.permissions import visible
+from lianqi.liaisons.permissions import access_enterprise, visible
 
 from .serializers import AssignLiaisonSerializer, LiaisonChangeSerializer
 
@@ -71,7 +69,7 @@ class AssignLiaisonView(ApiView):
 
     @extend_schema(request=AssignLiaisonSerializer, responses={200: EnterpriseSerializer})
     def post(self, request: Request, id: int) -> Response:
-        enterprise = get_object_or_404_scoped(enterprises_visible(request.user), pk=id)
+        enterprise = access_enterprise(request.user, id)
         serializer = AssignLiaisonSerializer(data=request.data, context={"request": request, "view": self})
         serializer.is_valid(raise_exception=True)
         try:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from lianqi.core.forms import add_action_errors
 from lianqi.core.workflow import StaleVersion, TransitionNotAllowed
-from lianqi.enterprises.views_code import CodeTokenMixin
+from lianqi.enterprises.views.code import CodeTokenMixin
 
 from .. import actions, queries
 from ..forms.ledger import FulfilmentStepForm

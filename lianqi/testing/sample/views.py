@@ -20,7 +20,7 @@ from lianqi.core.forms import add_action_errors
 from lianqi.core.views import RoleRequiredMixin, paginate
 from lianqi.core.workflow import StaleVersion, TransitionNotAllowed
 from lianqi.enterprises.models import Enterprise
-from lianqi.enterprises.views_code import CodeTokenMixin
+from lianqi.enterprises.views.code import CodeTokenMixin
 
 from . import actions, queries
 from .choices import SampleAction

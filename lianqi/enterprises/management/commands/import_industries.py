@@ -7,7 +7,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from lianqi.enterprises.industries import IndustryFileError, load_industries, read_rows
+from lianqi.enterprises.actions.industries import load_industries
+from lianqi.enterprises.industries import IndustryFileError, read_rows
 from lianqi.enterprises.models import Industry
 
 

@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from lianqi.core.excel import HeaderError, read_rows
 from lianqi.core.forms import StyledForm
 
-from .columns import ENTERPRISE_COLUMNS
-from .importing import MODE_ALL, MODE_VALID, header_message
+from ..columns import ENTERPRISE_COLUMNS
+from ..importing import MODE_ALL, MODE_VALID, header_message
 
 
 class ImportUploadForm(StyledForm):

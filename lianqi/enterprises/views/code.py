@@ -16,9 +16,11 @@ from django.utils import timezone
 from django.views import View
 
 from lianqi.core import registry
+from lianqi.core.privacy import mask_phone
 
-from . import otp
-from .models import Enterprise, RetiredCodeToken, mask_phone
+from .. import otp
+from ..models import Enterprise
+from ..queries import enterprise_by_token, token_retired
 
 
 def no_store(response: HttpResponseBase) -> HttpResponseBase:
@@ -39,13 +41,9 @@ class CodeTokenMixin(View):
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         token = kwargs["token"]
-        enterprise = (
-            Enterprise.objects.select_related("liaison", "liaison__department")
-            .filter(code_token=token)
-            .first()
-        )
+        enterprise = enterprise_by_token(token)
         if enterprise is None:
-            if RetiredCodeToken.objects.filter(token=token).exists():
+            if token_retired(token):
                 return no_store(render(request, "enterprises/code_replaced.html", status=410))
             return no_store(render(request, "enterprises/code_unknown.html", status=404))
         self.enterprise = enterprise

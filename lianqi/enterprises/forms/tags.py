@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lianqi.core.forms import StyledForm, StyledModelForm
 
-from .models import Tag
+from ..models import Tag
 
 
 class TagForm(StyledModelForm):

@@ -1,5 +1,5 @@
 """Pages of the enterprise import: upload, preview with progress, commit, template, job list.
-Views stay thin: the work is in `importing` and runs as background tasks."""
+Views stay thin: the work is in the import's actions and runs as background tasks."""
 
 from __future__ import annotations
 
@@ -13,13 +13,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
+from lianqi.core.actors import acting_user
 from lianqi.core.models import Job
-from lianqi.core.scoping import get_object_or_404_scoped
 from lianqi.core.views import RoleRequiredMixin, paginate, xlsx_download
 
-from . import importing
-from .forms_import import ImportCommitForm, ImportUploadForm
-from .permissions import EDIT_ROLES
+from .. import actions, importing
+from ..forms.importing import ImportCommitForm, ImportUploadForm
+from ..permissions import EDIT_ROLES, access_import_job, import_jobs_visible
 
 ERRORS_PER_PAGE = 100
 RUNNING = {Job.Status.QUEUED, Job.Status.RUNNING}
@@ -37,7 +37,7 @@ class ImportStartView(RoleRequiredMixin, View):
         form = ImportUploadForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                job = importing.start_import(actor=request.user, upload=form.cleaned_data["file"])  # type: ignore[arg-type]
+                job = actions.start_import(actor=acting_user(request), upload=form.cleaned_data["file"])
             except ValidationError as exc:
                 form.add_error("file", exc.messages)
             else:
@@ -45,7 +45,7 @@ class ImportStartView(RoleRequiredMixin, View):
         return self._render(request, form)
 
     def _render(self, request: HttpRequest, form: ImportUploadForm) -> HttpResponse:
-        recent = importing.import_jobs_visible(request.user)[:5]
+        recent = import_jobs_visible(request.user)[:5]
         return render(request, "enterprises/import_start.html", {"form": form, "recent": recent})
 
 
@@ -56,7 +56,7 @@ class ImportPreviewView(RoleRequiredMixin, View):
     allowed_roles = EDIT_ROLES
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        job = get_object_or_404_scoped(importing.import_jobs_visible(request.user), pk=pk)
+        job = access_import_job(request.user, pk)
         running = job.status in RUNNING
         context: dict[str, Any] = {
             "job": job,
@@ -91,13 +91,13 @@ class ImportCommitView(RoleRequiredMixin, View):
     allowed_roles = EDIT_ROLES
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        job = get_object_or_404_scoped(importing.import_jobs_visible(request.user), pk=pk)
+        job = access_import_job(request.user, pk)
         form = ImportCommitForm(request.POST)
         if not form.is_valid():
             messages.error(request, _("请选择导入方式"))
             return redirect("enterprises:import_preview", pk=job.pk)
         try:
-            importing.request_commit(job=job, actor=request.user, mode=form.cleaned_data["mode"])  # type: ignore[arg-type]
+            actions.request_commit(job=job, actor=acting_user(request), mode=form.cleaned_data["mode"])
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
         return redirect("enterprises:import_preview", pk=job.pk)
@@ -109,7 +109,7 @@ class ImportTemplateView(RoleRequiredMixin, View):
     allowed_roles = EDIT_ROLES
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        content = importing.template_workbook(user=request.user)  # type: ignore[arg-type]
+        content = importing.template_workbook(user=acting_user(request))
         return xlsx_download(content, _("企业导入模板") + ".xlsx")
 
 
@@ -119,7 +119,5 @@ class ImportJobListView(RoleRequiredMixin, View):
     allowed_roles = EDIT_ROLES
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        context = paginate(
-            request, importing.import_jobs_visible(request.user).order_by("-created_at", "-pk")
-        )
+        context = paginate(request, import_jobs_visible(request.user).order_by("-created_at", "-pk"))
         return render(request, "enterprises/import_jobs.html", context)

@@ -1,5 +1,5 @@
-"""Forms of the enterprise register pages. They only check and convert what was typed; the
-writes go through `lianqi.enterprises.actions`."""
+"""Forms of the register's own pages: an enterprise's fields, a year's figures, a contact. They
+only check and convert what was typed; the writes go through `lianqi.enterprises.actions`."""
 
 from __future__ import annotations
 
@@ -14,11 +14,11 @@ from lianqi.core.forms import StyledForm, StyledFormMixin
 from lianqi.core.scoping import scope_paths
 from lianqi.org.models import Jurisdiction, Staff
 
-from . import creditcode
-from .actions import EDITABLE_FIELDS
-from .choices import EnterpriseKind, EnterpriseStatus
-from .models import Contact, Enterprise, Industry, Tag, YearFigure
-from .validators import credit_code_message
+from .. import creditcode
+from ..actions import CONTACT_FIELDS, EDITABLE_FIELDS, YEAR_FIGURE_FIELDS
+from ..choices import EnterpriseKind, EnterpriseStatus
+from ..models import Contact, Enterprise, Industry, Tag, YearFigure
+from ..validators import credit_code_message
 
 #: "C3831", "3831", "38 电气机械…" and "C" are all ways a clerk writes an industry.
 _INDUSTRY_INPUT = re.compile(r"^\s*([A-Za-z]?)(\d{0,4})(?!\d)")
@@ -180,13 +180,11 @@ class YearFigureForm(StyledForm):
 
     @classmethod
     def for_figure(cls, figure: YearFigure, **kwargs: Any) -> YearFigureForm:
-        initial = {
-            name: getattr(figure, name) for name in ("year", "output_value", "revenue", "tax", "rd_spending")
-        }
+        initial = {name: getattr(figure, name) for name in ("year", *YEAR_FIGURE_FIELDS)}
         return cls(initial=initial, auto_id=f"id_year{figure.year}_%s", **kwargs)
 
     def values(self) -> dict[str, Any]:
-        return {key: self.cleaned_data[key] for key in ("output_value", "revenue", "tax", "rd_spending")}
+        return {key: self.cleaned_data[key] for key in YEAR_FIGURE_FIELDS}
 
 
 _PHONE = re.compile(r"^[0-9+\-() ]{5,20}$")
@@ -202,7 +200,7 @@ class ContactForm(StyledForm):
 
     @classmethod
     def for_contact(cls, contact: Contact, **kwargs: Any) -> ContactForm:
-        initial = {name: getattr(contact, name) for name in ("name", "title", "phone", "is_primary")}
+        initial = {name: getattr(contact, name) for name in CONTACT_FIELDS}
         return cls(initial=initial, auto_id=f"id_contact{contact.pk}_%s", **kwargs)
 
     def clean_phone(self) -> str:

@@ -4,49 +4,22 @@ one. Tags are national reference data shared by every park; only the counts are 
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from lianqi.core.scoping import get_object_or_404_scoped
+from lianqi.core.actors import acting_user
+from lianqi.core.forms import add_action_errors
 from lianqi.core.views import RoleRequiredMixin, paginate
 
-from . import actions, permissions
-from .forms_tags import TagForm, TagMergeForm
-from .models import Enterprise, Tag
-
-
-def tag_counts(user: Any) -> dict[int, int]:
-    """For each tag, how many enterprises the user may see carry it (one grouped query)."""
-    through = Enterprise.tags.through
-    rows = (
-        through.objects.filter(enterprise_id__in=permissions.visible(user).values("pk"))
-        .values("tag_id")
-        .annotate(n=Count("enterprise_id"))
-    )
-    return {row["tag_id"]: row["n"] for row in rows}
-
-
-def _tag(pk: Any) -> Tag:
-    # Tags belong to no jurisdiction: any staff user may load any of them.
-    return get_object_or_404_scoped(Tag.objects.all(), pk=pk)
-
-
-def _apply_errors(form: Any, error: ValidationError) -> None:
-    """Put an action's validation errors on the form's matching fields (or on the form)."""
-    if hasattr(error, "error_dict"):
-        for field, found in error.message_dict.items():
-            for message in found:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
+from .. import actions, permissions
+from ..forms.tags import TagForm, TagMergeForm
+from ..models import Tag
+from ..permissions import access_tag
+from ..queries import tag_counts, tag_in_use, tags_in_order
 
 
 class TagListView(RoleRequiredMixin, View):
@@ -56,7 +29,7 @@ class TagListView(RoleRequiredMixin, View):
     allowed_roles = permissions.REGISTER_ROLES
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        context = paginate(request, Tag.objects.all())
+        context = paginate(request, tags_in_order())
         counts = tag_counts(request.user)
         rows = [{"tag": tag, "count": counts.get(tag.pk, 0)} for tag in context["object_list"]]
         context.update(rows=rows, can_edit=permissions.can_edit(request.user))
@@ -76,13 +49,13 @@ class TagCreateView(RoleRequiredMixin, View):
         if form.is_valid():
             try:
                 tag = actions.create_tag(
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=acting_user(request),
                     name=form.cleaned_data["name"],
                     description=form.cleaned_data["description"],
                     order=form.cleaned_data["order"],
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                add_action_errors(form, error)
             else:
                 messages.success(request, _("已新增标签：%(name)s") % {"name": tag.name})
                 return redirect("enterprises:tags")
@@ -98,24 +71,24 @@ class TagEditView(RoleRequiredMixin, View):
     allowed_roles = permissions.EDIT_ROLES
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        tag = _tag(pk)
+        tag = access_tag(request.user, pk)
         return self._render(request, tag, TagForm(instance=tag))
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        tag = _tag(pk)
+        tag = access_tag(request.user, pk)
         # Bound to a copy, so a refused name does not show in the heading as if saved.
-        form = TagForm(request.POST, instance=_tag(pk))
+        form = TagForm(request.POST, instance=access_tag(request.user, pk))
         if form.is_valid():
             try:
                 saved = actions.update_tag(
                     tag=tag,
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=acting_user(request),
                     name=form.cleaned_data["name"],
                     description=form.cleaned_data["description"],
                     order=form.cleaned_data["order"],
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                add_action_errors(form, error)
             else:
                 messages.success(request, _("已保存标签：%(name)s") % {"name": saved.name})
                 return redirect("enterprises:tags")
@@ -132,18 +105,18 @@ class TagMergeView(RoleRequiredMixin, View):
     allowed_roles = permissions.EDIT_ROLES
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        tag = _tag(pk)
+        tag = access_tag(request.user, pk)
         return self._render(request, tag, TagMergeForm(source=tag))
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        tag = _tag(pk)
+        tag = access_tag(request.user, pk)
         form = TagMergeForm(request.POST, source=tag)
         if form.is_valid():
             target = form.cleaned_data["target"]
             try:
-                moved = actions.merge_tags(source=tag, target=target, actor=request.user)  # type: ignore[arg-type]
+                moved = actions.merge_tags(source=tag, target=target, actor=acting_user(request))
             except ValidationError as error:
-                _apply_errors(form, error)
+                add_action_errors(form, error)
             else:
                 messages.success(
                     request,
@@ -164,13 +137,13 @@ class TagDeleteView(RoleRequiredMixin, View):
     allowed_roles = permissions.EDIT_ROLES
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        tag = _tag(pk)
-        return self._render(request, tag, in_use=Enterprise.objects.filter(tags=tag).exists())
+        tag = access_tag(request.user, pk)
+        return self._render(request, tag, in_use=tag_in_use(tag))
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        tag = _tag(pk)
+        tag = access_tag(request.user, pk)
         try:
-            actions.delete_tag(tag=tag, actor=request.user)  # type: ignore[arg-type]
+            actions.delete_tag(tag=tag, actor=acting_user(request))
         except ValidationError as error:
             return self._render(request, tag, in_use=True, error=" ".join(error.messages), status=409)
         messages.success(request, _("已删除标签：%(name)s") % {"name": tag.name})
