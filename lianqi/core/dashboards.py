@@ -144,16 +144,15 @@ def _jobs(user: Any) -> Section:
     )
 
 
-#: The leader's headline figures, by measure key, in the order the cards show them; a measure
-#: whose app is not installed is simply left out.
+#: The leader's headline figures for the year, by measure key, in the order the cards show them
+#: (coverage and what is overdue now have their own cards); a measure whose app is not installed
+#: is simply left out.
 HEADLINE = (
-    "liaisons.coverage_rate",
     "demands.received",
     "demands.satisfaction_rate",
     "demands.solved_rate",
     "demands.responded_rate",
     "demands.on_spot_rate",
-    "demands.overdue",
     "policies.disbursed_amount",
 )
 
@@ -165,9 +164,8 @@ def format_figure(value: Any, unit: Any) -> str:
         return "—"
     if str(unit) == "%":
         return f"{value:.1f}%"
-    if isinstance(value, Decimal):
-        return f"{value:,.2f}"
-    return f"{value:,}"
+    number = f"{value:,.2f}" if isinstance(value, Decimal) else f"{value:,}"
+    return f"{number} {unit}" if unit else number
 
 
 def headline(user: Any) -> Section | None:

@@ -300,3 +300,26 @@ def test_a_cadre_who_is_liaison_and_handler_opens_on_the_enterprises_they_serve(
     response = client_for(user).get(reverse("home"))
     roles = [section.role for section in response.context["dashboard"]["sections"]]
     assert roles[:2] == [Role.LIAISON, Role.DEPARTMENT_HANDLER]
+
+
+def test_the_leader_s_home_opens_with_the_year_s_headline_from_the_measures(world: World) -> None:
+    from django.utils import timezone
+
+    from lianqi.core import registry
+    from lianqi.core.dashboards import HEADLINE, format_figure
+    from lianqi.demands.choices import DemandState
+    from lianqi.demands.tests.factories import make_demand
+
+    make_demand(world, DemandState.RECEIVED, received_at=timezone.now())
+    leader = world.user(Role.LEADER)
+    section = sections(client_for(leader).get(reverse("home")))[Role.LEADER]
+    cards = {str(c.label): c for c in section.cards}  # type: ignore[attr-defined]
+    period = registry.Period.year(timezone.localdate().year)
+    for key in HEADLINE:
+        measure = registry.measure(key)
+        card = cards[str(measure.label)]
+        assert card.value == format_figure(measure.compute(world.home.park.path, period), measure.unit)
+        assert card.definition == measure.definition and card.url
+    assert cards[str(registry.measure("demands.received").label)].value == "1 件"
+    # The headline comes first, before the park's make-up.
+    assert str(section.cards[0].label) == str(registry.measure(HEADLINE[0]).label)  # type: ignore[attr-defined]
