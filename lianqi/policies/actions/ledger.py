@@ -485,9 +485,7 @@ def open_entries(
             period=period, policy_id__in={p for p, _e in pairs}, enterprise_id__in={e for _p, e in pairs}
         ).values_list("policy_id", "enterprise_id")
     )
-    enterprises = Enterprise.objects.select_related("jurisdiction").in_bulk(
-        {e for _p, e in pairs}
-    )
+    enterprises = Enterprise.objects.select_related("jurisdiction").in_bulk({e for _p, e in pairs})
     due_on = _step_due(FulfilmentState.MATCHED, at)
     entries: list[Fulfilment] = []
     for policy_id, enterprise_id in pairs:
