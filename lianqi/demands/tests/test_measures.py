@@ -87,6 +87,13 @@ def populate(world: World) -> None:
     )
 
 
+def leader_path(world: World) -> str:
+    """The path of the leader's jurisdiction: the scope of their statistics page."""
+    jurisdiction = world.user(Role.LEADER).jurisdiction
+    assert jurisdiction is not None
+    return jurisdiction.path
+
+
 def leader_client(world: World) -> Client:
     client = Client()
     client.force_login(world.user(Role.LEADER))
@@ -109,7 +116,7 @@ def test_a_figure_equals_the_statistics_pages(world: World, key: str, figure: st
     response = leader_client(world).get(reverse("demands:statistics"), {"year": str(YEAR)})
     shown = {definition.key: value for definition, value in response.context["headline"]}
     measure = registry.measure(key)
-    computed = measure.compute(world.user(Role.LEADER).jurisdiction.path, Period.year(YEAR))
+    computed = measure.compute(leader_path(world), Period.year(YEAR))
     assert computed == shown[figure].value
     assert computed is not None
     # The definition and the name are the page's own.
@@ -121,7 +128,7 @@ def test_a_figure_equals_the_statistics_pages(world: World, key: str, figure: st
 
 def test_the_figures_are_the_parks_and_the_periods(world: World) -> None:
     populate(world)
-    path = world.user(Role.LEADER).jurisdiction.path
+    path = leader_path(world)
     received = registry.measure("demands.received")
     assert received.compute(path, Period.year(YEAR)) == 9
     assert received.compute(path, Period.year(YEAR - 1)) == 1
@@ -133,7 +140,7 @@ def test_the_figures_are_the_parks_and_the_periods(world: World) -> None:
 
 def test_overdue_equals_the_boards_overdue_tab(world: World) -> None:
     populate(world)
-    path = world.user(Role.LEADER).jurisdiction.path
+    path = leader_path(world)
     # The board counts every open demand; the year's measure those received in the year.
     board = leader_client(world).get(reverse("demands:board"))
     last_year = registry.measure("demands.overdue").compute(path, Period.year(YEAR - 1))
