@@ -76,9 +76,8 @@ def access_contact(user: Any, enterprise: Enterprise, pk: Any) -> Contact:
 def access_tag(user: Any, pk: Any) -> Tag:
     """A tag of the vocabulary. Tags belong to no jurisdiction: every user of the register may
     load any of them (the pages that change them check the role)."""
-    if not has_role(user, REGISTER_ROLES):
-        return get_object_or_404_scoped(Tag.objects.none(), pk=pk)
-    return get_object_or_404_scoped(Tag.objects.all(), pk=pk)
+    tags = Tag.objects.all() if has_role(user, REGISTER_ROLES) else Tag.objects.none()
+    return get_object_or_404_scoped(tags, pk=pk)
 
 
 def access_import_job(user: Any, pk: Any) -> Job:

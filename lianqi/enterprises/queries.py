@@ -109,7 +109,7 @@ def history_entries(enterprise: Enterprise, limit: int = 50) -> list[dict[str, A
     """The enterprise's field history, newest first: who, when, and each field's old and new
     value (from django-simple-history's `diff_against`)."""
     records = list(
-        enterprise.history.select_related("history_user").order_by("-history_date", "-history_id")[  # type: ignore[attr-defined]
+        enterprise.history.select_related("history_user").order_by("-history_date", "-history_id")[
             : limit + 1
         ]
     )

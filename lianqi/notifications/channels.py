@@ -6,16 +6,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from django.core.mail import send_mail
 
 from lianqi.core.sms import DEFAULT_SMS_SENDER, LogSmsSender, Undeliverable, configured_sender, sms_phone
 
-from .models import Channel
-
-if TYPE_CHECKING:
-    from .models import Notification
+from .models import Channel, Notification
 
 logger = logging.getLogger("lianqi.notifications")
 

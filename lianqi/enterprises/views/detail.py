@@ -17,13 +17,13 @@ from .file import file_sections
 
 
 def detail_page(
-    request: HttpRequest, enterprise: Enterprise, *, status: int = 200, **drawn: Any
+    request: HttpRequest, enterprise: Enterprise, *, status: int = 200, **refused: Any
 ) -> HttpResponse:
-    """The file page. `drawn` hands a refused form back to the section it belongs to, so its
+    """The file page. `refused` hands a refused form back to the section it belongs to, so its
     errors show next to its fields (see `file.file_sections`)."""
     context = {
         "enterprise": enterprise,
-        "sections": file_sections(request, enterprise, **drawn),
+        "sections": file_sections(request, enterprise, **refused),
         "tags": queries.tags_of(enterprise),
         "history": queries.history_entries(enterprise),
         "public_url": qr.public_url(request, enterprise),

@@ -41,12 +41,12 @@ CONTACTS_TEMPLATE = "enterprises/sections/contacts.html"
 
 
 def figures_context(
-    request: HttpRequest, enterprise: Enterprise, drawn: Mapping[str, Any] | None = None
+    request: HttpRequest, enterprise: Enterprise, refused: Mapping[str, Any] | None = None
 ) -> dict[str, Any]:
     """What the figures section shows: each year with its correction form, and the form for a
-    new year. `drawn` may carry a refused ``year_form`` (its errors and values show) and
+    new year. `refused` may carry a ``year_form`` that was refused (its errors and values show) and
     ``open_form``."""
-    drawn = drawn or {}
+    refused = refused or {}
     figures = queries.figures_of(enterprise)
     for figure in figures:
         figure.form = YearFigureForm.for_figure(figure)  # type: ignore[attr-defined]
@@ -54,20 +54,20 @@ def figures_context(
         "enterprise": enterprise,
         "figures": figures,
         "can_edit": permissions.can_edit(request.user),
-        "year_form": drawn.get("year_form") or YearFigureForm(auto_id="id_newyear_%s"),
-        "open_form": drawn.get("open_form", ""),
+        "year_form": refused.get("year_form") or YearFigureForm(auto_id="id_newyear_%s"),
+        "open_form": refused.get("open_form", ""),
     }
 
 
 def contacts_context(
-    request: HttpRequest, enterprise: Enterprise, drawn: Mapping[str, Any] | None = None
+    request: HttpRequest, enterprise: Enterprise, refused: Mapping[str, Any] | None = None
 ) -> dict[str, Any]:
     """What the contacts section shows: each contact (its number masked for a user who may not
-    see it) with its edit form, and the form for a new contact. `drawn` may carry a refused
+    see it) with its edit form, and the form for a new contact. `refused` may carry a refused
     form, which comes back open with its errors: ``contact_form`` for a new contact,
     ``contact_edit`` (contact id, form) for one being changed, and ``open_form``."""
-    drawn = drawn or {}
-    edited = drawn.get("contact_edit")
+    refused = refused or {}
+    edited = refused.get("contact_edit")
     contacts = queries.contacts_of(request.user, enterprise)
     for contact in contacts:
         if edited is not None and edited[0] == contact.pk:
@@ -78,8 +78,8 @@ def contacts_context(
         "enterprise": enterprise,
         "contacts": contacts,
         "can_edit": permissions.can_edit(request.user),
-        "contact_form": drawn.get("contact_form") or ContactForm(auto_id="id_newcontact_%s"),
-        "open_form": drawn.get("open_form", ""),
+        "contact_form": refused.get("contact_form") or ContactForm(auto_id="id_newcontact_%s"),
+        "open_form": refused.get("open_form", ""),
     }
 
 
@@ -106,9 +106,9 @@ def _fragment_of(request: HttpRequest, url: str) -> SafeString | None:
     return mark_safe(response.content.decode())
 
 
-def file_sections(request: HttpRequest, enterprise: Enterprise, **drawn: Any) -> list[dict[str, Any]]:
+def file_sections(request: HttpRequest, enterprise: Enterprise, **refused: Any) -> list[dict[str, Any]]:
     """The file's sections this user's roles may see, in order: key, title, the URL its fragment
-    loads from, and `html` for a section drawn with the page (None: htmx loads it). `drawn`
+    loads from, and `html` for a section drawn with the page (None: htmx loads it). `refused`
     passes refused forms on to the register's own sections (see `figures_context`,
     `contacts_context`)."""
     sections = []
@@ -117,11 +117,14 @@ def file_sections(request: HttpRequest, enterprise: Enterprise, **drawn: Any) ->
             continue
         url = reverse(section.url_name, args=[enterprise.pk])
         html: SafeString | None = None
-        if section.key in OWN_SECTIONS:
-            template, build = OWN_SECTIONS[section.key]
-            html = mark_safe(render_to_string(template, build(request, enterprise, drawn), request=request))
-        elif section.key in DRAWN_WITH_THE_PAGE:
-            html = _fragment_of(request, url)
+        if section.key in DRAWN_WITH_THE_PAGE:
+            if section.key in OWN_SECTIONS:
+                template, build = OWN_SECTIONS[section.key]
+                html = mark_safe(
+                    render_to_string(template, build(request, enterprise, refused), request=request)
+                )
+            else:
+                html = _fragment_of(request, url)
         sections.append({"key": section.key, "title": section.title, "url": url, "html": html})
     return sections
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from lianqi.core.actors import acting_user
+from lianqi.core.forms import add_action_errors
 from lianqi.core.models import Job
 from lianqi.core.views import RoleRequiredMixin, paginate, xlsx_download
 
@@ -39,7 +40,7 @@ class ImportStartView(RoleRequiredMixin, View):
             try:
                 job = actions.start_import(actor=acting_user(request), upload=form.cleaned_data["file"])
             except ValidationError as exc:
-                form.add_error("file", exc.messages)
+                add_action_errors(form, exc)
             else:
                 return redirect("enterprises:import_preview", pk=job.pk)
         return self._render(request, form)
