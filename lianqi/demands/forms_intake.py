@@ -11,9 +11,9 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from lianqi.core.forms import MultipleFileField, StyledForm
+from lianqi.core.forms import add_action_errors as add_errors
 from lianqi.core.roles import OFFICE_ROLES, Role, has_role
 from lianqi.enterprises.models import Enterprise
-from lianqi.org.forms import add_errors
 
 from .choices import Channel
 from .models import Category

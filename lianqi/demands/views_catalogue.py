@@ -15,9 +15,9 @@ from django.views import View
 
 from lianqi.core.actors import acting_user
 from lianqi.core.excel import Column, write_workbook
+from lianqi.core.forms import add_action_errors as add_errors
 from lianqi.core.roles import OFFICE_ROLES, Role, has_role
 from lianqi.core.views import RoleRequiredMixin, xlsx_download
-from lianqi.org.forms import add_errors
 from lianqi.org.models import Jurisdiction
 
 from . import actions_catalogue

@@ -13,9 +13,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lianqi.core.forms import add_action_errors as add_errors
 from lianqi.core.scoping import get_object_or_404_scoped
 from lianqi.enterprises.views_code import CodeTokenMixin
-from lianqi.org.forms import add_errors
 
 from . import actions, queries, workflow
 from .forms import FulfilmentStepForm

@@ -16,10 +16,10 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from lianqi.core.excel import Column, write_workbook
+from lianqi.core.forms import add_action_errors as add_errors
 from lianqi.core.roles import OFFICE_ROLES, STAFF_ROLES, Role
 from lianqi.core.scoping import get_object_or_404_scoped
 from lianqi.core.views import RoleRequiredMixin, paginate, url_if_allowed, xlsx_download
-from lianqi.org.forms import add_errors
 
 from . import actions, queries, workflow
 from .choices import FulfilmentAction, FulfilmentState

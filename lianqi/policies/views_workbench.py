@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from lianqi.core.actors import acting_user
+from lianqi.core.forms import add_action_errors as add_errors
 from lianqi.core.roles import OFFICE_ROLES
 from lianqi.core.scoping import get_object_or_404_scoped, scope_queryset
 from lianqi.core.views import RoleRequiredMixin
 from lianqi.enterprises.models import Enterprise
-from lianqi.org.forms import add_errors
 from lianqi.org.permissions import departments_visible
 from lianqi.rules import (
     ENTERPRISE_CATALOGUE,
