@@ -13,7 +13,9 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
 
+from lianqi.core.actors import Actor
 from lianqi.core.roles import STAFF_ROLES, Role
 from lianqi.core.scoping import path_visible
 from lianqi.enterprises.models import Enterprise
@@ -56,7 +58,7 @@ def _check_phone(phone: str) -> str:
 
 def _resolve_binding(
     *,
-    actor: User | None,
+    actor: Actor | None,
     user: User | None,
     roles: list[str],
     jurisdiction: Jurisdiction | None,
@@ -110,7 +112,7 @@ def _set_roles(user: User, roles: list[str]) -> None:
     user._lianqi_roles = None  # type: ignore[attr-defined]
 
 
-def bind_user(*, user: User, actor: User | None, staff: Staff | None, enterprise: Enterprise | None) -> User:
+def bind_user(*, user: User, actor: Actor | None, staff: Staff | None, enterprise: Enterprise | None) -> User:
     """Bind an account to the staff member it logs in as and to the enterprise it acts for
     (either may be None to unbind). A staff member has at most one account."""
     with transaction.atomic():
@@ -144,7 +146,7 @@ def bind_user(*, user: User, actor: User | None, staff: Staff | None, enterprise
 
 def create_user(
     *,
-    actor: User | None,
+    actor: Actor | None,
     username: str,
     display_name: str,
     roles: Iterable[str],
@@ -185,7 +187,7 @@ def create_user(
 def update_user(
     *,
     user: User,
-    actor: User | None,
+    actor: Actor | None,
     display_name: str,
     roles: Iterable[str],
     jurisdiction: Jurisdiction | None = None,
@@ -222,7 +224,7 @@ def update_user(
     return locked
 
 
-def set_user_active(*, user: User, actor: User | None, active: bool) -> User:
+def set_user_active(*, user: User, actor: Actor | None, active: bool) -> User:
     """Deactivate an account (it can no longer log in; its history stays) or reactivate it."""
     if not active and actor is not None and actor.pk == user.pk:
         raise ValidationError(_("不能停用自己的账号"))
@@ -235,7 +237,7 @@ def set_user_active(*, user: User, actor: User | None, active: bool) -> User:
     return locked
 
 
-def set_password(*, user: User, actor: User | None, password: str) -> User:
+def set_password(*, user: User, actor: Actor | None, password: str) -> User:
     """Give an account a new password (the administrator's reset). Changing the password ends
     the account's other sessions, because Django ties each session to the password hash."""
     with transaction.atomic():
@@ -247,7 +249,14 @@ def set_password(*, user: User, actor: User | None, password: str) -> User:
     return locked
 
 
-def unlock_user(*, user: User, actor: User | None) -> int:
+def api_token(*, user: User) -> str:
+    """The account's API token (``Authorization: Token …``), made the first time it is asked
+    for and the same afterwards, so every client of one account shares it."""
+    token, _created = Token.objects.get_or_create(user=user)
+    return str(token.key)
+
+
+def unlock_user(*, user: User, actor: Actor | None) -> int:
     """Lift a login lockout of an account from every address; returns how many locked
     (username, address) records were removed."""
     with transaction.atomic():

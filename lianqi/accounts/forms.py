@@ -19,8 +19,10 @@ from lianqi.org.forms import JurisdictionChoiceField, MobileField, PreparedForm
 from lianqi.org.models import Jurisdiction, Staff
 from lianqi.org.permissions import jurisdictions_visible
 from lianqi.org.permissions import visible as staff_visible
+from lianqi.org.queries import own_staff
 
 from .models import User
+from .queries import username_taken
 
 
 class LoginForm(StyledFormMixin, AuthenticationForm):
@@ -98,7 +100,7 @@ class UserForm(PreparedForm):
 
     def __init__(self, *args: Any, admin: Any, instance: User | None = None, **kwargs: Any) -> None:
         if instance is not None:
-            bound_staff = Staff.objects.filter(user=instance).first()
+            bound_staff = own_staff(instance)
             kwargs.setdefault(
                 "initial",
                 {
@@ -132,7 +134,7 @@ class UserForm(PreparedForm):
 
     def clean_username(self) -> str:
         username = self.cleaned_data["username"].strip()
-        if User.objects.filter(username__iexact=username).exists():
+        if username_taken(username):
             raise forms.ValidationError(_("用户名“%(username)s”已被使用"), params={"username": username})
         return username
 

@@ -1,4 +1,6 @@
-"""Who may administer accounts: the administrator, for the accounts of their own subtree."""
+"""Who may administer accounts: the administrator, for the accounts of their own subtree. The
+account pages load one account only through `access_user`, which answers 404 both for an
+account that does not exist and for one outside the administrator's subtree."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from lianqi.core.roles import Role, has_role
-from lianqi.core.scoping import scope_queryset
+from lianqi.core.scoping import get_object_or_404_scoped, scope_queryset
 
 from .models import User
 
@@ -20,3 +22,8 @@ def visible(user: Any) -> QuerySet[User]:
     if not has_role(user, ADMIN_ROLES):
         return User.objects.none()
     return scope_queryset(User.objects.all(), user, field="jurisdiction__path")
+
+
+def access_user(user: Any, pk: Any) -> User:
+    """An account the administrator may see and change, with its jurisdiction and enterprise."""
+    return get_object_or_404_scoped(visible(user).select_related("jurisdiction", "enterprise"), pk=pk)

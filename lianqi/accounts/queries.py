@@ -28,6 +28,12 @@ def user_list(admin: Any, *, query: str = "", role: str = "", active: bool | Non
     return queryset.order_by("jurisdiction__path", "username").distinct()
 
 
+def username_taken(username: str) -> bool:
+    """Whether a login name is in use by any account, in any letter case: names are global,
+    so this is deliberately not scoped."""
+    return User.objects.filter(username__iexact=username).exists()
+
+
 def locked_attempts(usernames: Any = None) -> QuerySet[AccessAttempt]:
     """The (username, address) pairs that have reached the failure limit and are locked out
     until the cool-off ends or an administrator unlocks them."""

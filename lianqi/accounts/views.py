@@ -16,15 +16,14 @@ from django.views import View
 
 from lianqi.core.actors import acting_user
 from lianqi.core.excel import Column, write_workbook
+from lianqi.core.forms import add_action_errors
 from lianqi.core.roles import Role
-from lianqi.core.scoping import get_object_or_404_scoped
 from lianqi.core.views import RoleRequiredMixin, paginate, search_query, xlsx_download
-from lianqi.org.forms import add_errors
 
 from . import actions, queries
 from .forms import LoginForm, SetPasswordForm, StyledPasswordChangeForm, UserForm
 from .models import User
-from .permissions import ADMIN_ROLES, visible
+from .permissions import ADMIN_ROLES, access_user
 
 ROLE_LABELS = dict(Role.choices)
 
@@ -47,11 +46,6 @@ class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
 
 class AdminView(RoleRequiredMixin, View):
     allowed_roles = ADMIN_ROLES
-
-    def target(self, request: HttpRequest, pk: int) -> User:
-        return get_object_or_404_scoped(
-            visible(request.user).select_related("jurisdiction", "enterprise"), pk=pk
-        )
 
 
 def _user_filters(request: HttpRequest) -> dict[str, Any]:
@@ -135,7 +129,7 @@ class UserCreateView(AdminView):
             try:
                 user = actions.create_user(actor=acting_user(request), **form.action_values())
             except ValidationError as exc:
-                add_errors(form, exc)
+                add_action_errors(form, exc)
             else:
                 messages.success(request, _("已创建账号：%(username)s") % {"username": user.username})
                 return redirect("accounts:users")
@@ -152,18 +146,18 @@ class UserUpdateView(AdminView):
         }
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        user = self.target(request, pk)
+        user = access_user(request.user, pk)
         form = UserForm(admin=request.user, instance=user)
         return render(request, "accounts/user_form.html", self._context(request, user, form))
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        user = self.target(request, pk)
+        user = access_user(request.user, pk)
         form = UserForm(request.POST, admin=request.user, instance=user)
         if form.is_valid():
             try:
                 actions.update_user(user=user, actor=acting_user(request), **form.action_values())
             except ValidationError as exc:
-                add_errors(form, exc)
+                add_action_errors(form, exc)
             else:
                 messages.success(request, _("账号已保存"))
                 return redirect("accounts:users")
@@ -176,7 +170,7 @@ class UserActiveView(AdminView):
     active = False
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        user = self.target(request, pk)
+        user = access_user(request.user, pk)
         try:
             actions.set_user_active(user=user, actor=acting_user(request), active=self.active)
         except ValidationError as exc:
@@ -191,13 +185,13 @@ class UserActiveView(AdminView):
 
 class UserPasswordView(AdminView):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        user = self.target(request, pk)
+        user = access_user(request.user, pk)
         return render(
             request, "accounts/user_password.html", {"form": SetPasswordForm(user=user), "target": user}
         )
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        user = self.target(request, pk)
+        user = access_user(request.user, pk)
         form = SetPasswordForm(request.POST, user=user)
         if form.is_valid():
             try:
@@ -205,7 +199,7 @@ class UserPasswordView(AdminView):
                     user=user, actor=acting_user(request), password=form.cleaned_data["password"]
                 )
             except ValidationError as exc:
-                add_errors(form, exc)
+                add_action_errors(form, exc)
             else:
                 messages.success(request, _("已为 %(username)s 设置新密码") % {"username": user.username})
                 return redirect("accounts:user_edit", pk=user.pk)
@@ -216,7 +210,7 @@ class UserUnlockView(AdminView):
     """POST only: lift a login lockout."""
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        user = self.target(request, pk)
+        user = access_user(request.user, pk)
         removed = actions.unlock_user(user=user, actor=acting_user(request))
         if removed:
             messages.success(request, _("已解除 %(username)s 的登录锁定") % {"username": user.username})

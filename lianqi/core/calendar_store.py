@@ -21,6 +21,7 @@ from django.dispatch import Signal
 
 from . import workdays
 from .models import CalendarYear, SpecialDay
+from .roles import OFFICE_ROLES, has_role
 
 #: Sent inside the transaction that changed the holiday table, so that figures derived from
 #: working days (the demand statistics' stored cells) can be marked stale in the same commit.
@@ -87,8 +88,6 @@ def years_missing(*, at: dt.date, lookahead_days: int = LOOKAHEAD_DAYS) -> list[
 def warning_context(*, at: dt.date, user: Any = None) -> dict[str, Any]:
     """The context `core/workdays_warning.html` reads: the missing years, and whether the user
     may open the calendar page to fix it."""
-    from .roles import OFFICE_ROLES, has_role
-
     return {
         "workdays_missing_years": years_missing(at=at),
         "workdays_can_manage": user is not None and has_role(user, OFFICE_ROLES),

@@ -40,6 +40,8 @@ from dataclasses import dataclass, field
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+import chinese_calendar
+
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 ONE_DAY = dt.timedelta(days=1)
 #: A deadline further than this many working days away is a typing mistake, not a plan; the
@@ -288,16 +290,12 @@ class PackageDay:
 
 def package_years() -> range:
     """The years the installed ``chinese-calendar`` package has arrangements for."""
-    import chinese_calendar
-
     years = [d.year for d in chinese_calendar.holidays]
     return range(min(years), max(years) + 1)
 
 
 def package_days(year: int) -> list[PackageDay]:
     """The package's special days of one year, with Chinese names (春节, 国庆节 …)."""
-    import chinese_calendar
-
     chinese = {h.value: h.chinese for h in chinese_calendar.Holiday}
     rows = [
         PackageDay(day, "holiday", chinese.get(name, name))

@@ -11,8 +11,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.decorators import method_decorator
@@ -22,12 +21,11 @@ from django.views.decorators.csrf import csrf_exempt
 
 from lianqi.core.workdays import SHANGHAI
 from lianqi.demands.actions import submit_demand
-from lianqi.demands.choices import Channel, DemandState
-from lianqi.demands.models import Category, Demand
+from lianqi.demands.choices import Channel
 from lianqi.enterprises import creditcode
 from lianqi.enterprises.models import Enterprise
 
-from . import actions, permissions, renderers
+from . import actions, permissions, queries, renderers
 from .models import Open311Key
 
 #: The longest window `requests` answers for, and the default one (the specification's 90 days).
@@ -124,10 +122,6 @@ class Open311View(View):
     def respond(self, data: Any, *, root: str, item: str | None, status: int = 200) -> HttpResponse:
         return renderers.respond(self.fmt, data, root=root, item=item, status=status)
 
-    def requests(self) -> QuerySet[Demand]:
-        assert self.key is not None
-        return permissions.visible(self.key).select_related("category", "lead_department", "enterprise")
-
 
 class ServiceListView(Open311View):
     """GET services: the demand categories in use."""
@@ -135,9 +129,7 @@ class ServiceListView(Open311View):
     needs_key = False
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        rows = [
-            renderers.service(c) for c in Category.objects.filter(is_active=True).order_by("order", "name")
-        ]
+        rows = [renderers.service(c) for c in queries.services()]
         return self.respond(rows, root="services", item="service")
 
 
@@ -147,7 +139,7 @@ class ServiceDefinitionView(Open311View):
     needs_key = False
 
     def get(self, request: HttpRequest, code: str) -> HttpResponse:
-        category = Category.objects.filter(pk=int(code), is_active=True).first() if len(code) < 10 else None
+        category = queries.service(code)
         if category is None:
             raise Open311Error(404, _("没有这个服务：%(code)s") % {"code": code})
         return self.respond(renderers.service_definition(category), root="service_definition", item=None)
@@ -160,33 +152,33 @@ class RequestsView(Open311View):
     http_method_names = ["get", "head", "post"]
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        queryset = self.requests()
+        assert self.key is not None
         params = request.GET
         if params.get("service_request_id"):
             # The specification: a list of ids overrides every other filter.
-            queryset = queryset.filter(pk__in=_ids(params["service_request_id"], "service_request_id"))
+            found = queries.requests_by_id(self.key, _ids(params["service_request_id"], "service_request_id"))
         else:
-            queryset = self._filter(queryset, params)
-        rows = [renderers.service_request(d) for d in queryset.order_by("-received_at", "-pk")[:MAX_RESULTS]]
+            found = queries.requests_matching(self.key, **self._filters(params))
+        rows = [renderers.service_request(d) for d in queries.newest(found, MAX_RESULTS)]
         return self.respond(rows, root="service_requests", item="request")
 
-    def _filter(self, queryset: QuerySet[Demand], params: Any) -> QuerySet[Demand]:
+    def _filters(self, params: Any) -> dict[str, Any]:
+        """The list's filters as `queries.requests_matching` takes them; a bad one is a 400."""
+        filters: dict[str, Any] = {}
         if params.get("service_code"):
-            queryset = queryset.filter(category_id__in=_ids(params["service_code"], "service_code"))
+            filters["service_codes"] = _ids(params["service_code"], "service_code")
         if params.get("status"):
             statuses = {s.strip() for s in params["status"].split(",") if s.strip()}
             if not statuses or statuses - {"open", "closed"}:
                 raise Open311Error(400, _("status 只能是 open 或 closed"))
-            if statuses == {"open"}:
-                queryset = queryset.exclude(state=DemandState.CLOSED)
-            elif statuses == {"closed"}:
-                queryset = queryset.filter(state=DemandState.CLOSED)
+            if len(statuses) == 1:
+                filters["closed"] = statuses == {"closed"}
         start, end = self._window(params)
         if end < start:
             raise Open311Error(400, _("end_date 不能早于 start_date"))
         if end - start > MAX_WINDOW:
             raise Open311Error(400, _("start_date 与 end_date 相隔不能超过 90 天"))
-        return queryset.filter(received_at__gte=start, received_at__lte=end)
+        return {**filters, "start": start, "end": end}
 
     @staticmethod
     def _window(params: Any) -> tuple[dt.datetime, dt.datetime]:
@@ -203,11 +195,7 @@ class RequestsView(Open311View):
         assert self.key is not None
         data = request.POST
         code = (data.get("service_code") or "").strip()
-        category = (
-            Category.objects.filter(pk=int(code), is_active=True).first()
-            if code.isdigit() and len(code) < 10
-            else None
-        )
+        category = queries.service(code)
         if category is None:
             raise Open311Error(400, _("service_code 无效：%(code)s") % {"code": code})
         enterprise = self._enterprise(data)
@@ -254,9 +242,7 @@ class RequestsView(Open311View):
             raise Open311Error(
                 400, _("请在 attribute[credit_code] 或 account_id 中填写企业的统一社会信用代码")
             )
-        enterprise = Enterprise.objects.filter(
-            credit_code=code, jurisdiction_path__startswith=self.key.jurisdiction.path
-        ).first()
+        enterprise = queries.enterprise_in_scope(self.key, code)
         if enterprise is None:
             raise Open311Error(400, _("本辖区没有统一社会信用代码为 %(code)s 的企业") % {"code": code})
         return enterprise
@@ -266,9 +252,11 @@ class RequestView(Open311View):
     """GET requests/{id}: one demand, as a list of one (as the specification has it)."""
 
     def get(self, request: HttpRequest, pk: str) -> HttpResponse:
-        demand = self.requests().filter(pk=int(pk)).first() if len(pk) < 19 else None
-        if demand is None:
-            raise Open311Error(404, _("没有这个诉求：%(id)s") % {"id": pk})
+        assert self.key is not None
+        try:
+            demand = permissions.access_service_request(self.key, pk)
+        except Http404:
+            raise Open311Error(404, _("没有这个诉求：%(id)s") % {"id": pk}) from None
         return self.respond([renderers.service_request(demand)], root="service_requests", item="request")
 
 

@@ -17,6 +17,7 @@ from lianqi.core.scoping import path_visible
 
 from .choices import ALLOWED_CHILD_LEVELS
 from .models import Department, Jurisdiction, Staff
+from .queries import jurisdiction_code_taken
 from .validators import normalise_mobile, parse_industry_prefixes, validate_mobile
 
 log = logging.getLogger(__name__)
@@ -50,7 +51,7 @@ def create_jurisdiction(
     with transaction.atomic():
         # Lock the parent so that its path cannot change while the child copies it.
         parent = Jurisdiction.objects.select_for_update().get(pk=parent.pk)
-        if Jurisdiction.objects.filter(code=code).exists():
+        if jurisdiction_code_taken(code):
             raise ValidationError({"code": _("行政区划代码 %(code)s 已存在") % {"code": code}})
         child = Jurisdiction(
             parent=parent, code=code, name=name.strip(), short_name=short_name.strip(), level=level

@@ -11,7 +11,7 @@ class OrgConfig(AppConfig):
         from lianqi.core import registry
         from lianqi.core.roles import STAFF_ROLES
 
-        from . import dashboards
+        from . import dashboards, measures
         from .api import urls as api_urls
 
         registry.register_menu(
@@ -19,3 +19,4 @@ class OrgConfig(AppConfig):
         )
         registry.register_dashboard(*dashboards.PARTS)
         registry.register_api_routes(*api_urls.ROUTES)
+        registry.register_measures(*measures.MEASURES)

@@ -12,7 +12,7 @@ from lianqi.core.registry import DashboardPart
 from lianqi.core.roles import Role
 
 from .permissions import departments_visible, staff_visible
-from .queries import department_staff, own_staff
+from .queries import department_staff, departments_in_use, own_staff, staff_in_post
 
 
 def leader_figures(user: Any) -> Section:
@@ -20,10 +20,8 @@ def leader_figures(user: Any) -> Section:
         role=Role.LEADER,
         title="",
         cards=[
-            Card(_("在岗干部"), staff_visible(user).filter(is_active=True).count(), link("org:staff")),
-            Card(
-                _("部门"), departments_visible(user).filter(is_active=True).count(), link("org:departments")
-            ),
+            Card(_("在岗干部"), staff_in_post(staff_visible(user)).count(), link("org:staff")),
+            Card(_("部门"), departments_in_use(departments_visible(user)).count(), link("org:departments")),
         ],
     )
 

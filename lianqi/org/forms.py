@@ -13,25 +13,13 @@ from lianqi.core.forms import StyledFormMixin
 from .choices import ALLOWED_CHILD_LEVELS, JurisdictionLevel, StaffTier
 from .models import Department, Jurisdiction, Staff
 from .permissions import jurisdictions_visible
-from .queries import assignable_departments
+from .queries import assignable_departments, jurisdiction_code_taken
 from .validators import (
     normalise_mobile,
     validate_industry_prefixes,
     validate_jurisdiction_code,
     validate_mobile,
 )
-
-
-def add_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Show an action's ValidationError on the form: next to its field where the form has one,
-    above the form otherwise."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            target = field if field in form.fields else None
-            for error in errors:
-                form.add_error(target, error)
-    else:
-        form.add_error(None, exc)
 
 
 class _PreparedForm(forms.Form):
@@ -91,7 +79,7 @@ class JurisdictionCreateForm(PreparedForm):
 
     def clean_code(self) -> str:
         code = self.cleaned_data["code"].strip()
-        if Jurisdiction.objects.filter(code=code).exists():
+        if jurisdiction_code_taken(code):
             raise ValidationError(_("行政区划代码 %(code)s 已存在"), params={"code": code})
         return code
 

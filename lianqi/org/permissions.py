@@ -1,5 +1,7 @@
 """Who may see and change the organisation: every staff role reads its own subtree, only the
-administrator writes."""
+administrator writes. Pages and endpoints load one jurisdiction, department or staff member
+only through the `access_*` loaders, which answer 404 both for a row that does not exist and
+for one outside the user's subtree, so nobody learns that a row exists elsewhere."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from lianqi.core.roles import STAFF_ROLES, Role, has_role
-from lianqi.core.scoping import scope_queryset
+from lianqi.core.scoping import get_object_or_404_scoped, scope_queryset
 
 from .models import Department, Jurisdiction, Staff
 
@@ -24,6 +26,7 @@ def jurisdictions_visible(user: Any) -> QuerySet[Jurisdiction]:
 
 
 def departments_visible(user: Any) -> QuerySet[Department]:
+    """The departments of the user's subtree."""
     if not has_role(user, READ_ROLES):
         return Department.objects.none()
     return scope_queryset(Department.objects.all(), user)
@@ -41,3 +44,26 @@ staff_visible = visible
 
 def can_edit(user: Any) -> bool:
     return has_role(user, WRITE_ROLES)
+
+
+# --- Loaders: 404 for missing and forbidden alike -----------------------------------------
+
+
+def access_jurisdiction(user: Any, pk: Any) -> Jurisdiction:
+    """A jurisdiction of the user's subtree, by its primary key."""
+    return get_object_or_404_scoped(jurisdictions_visible(user).select_related("parent"), pk=pk)
+
+
+def access_jurisdiction_by_code(user: Any, code: Any) -> Jurisdiction:
+    """A jurisdiction of the user's subtree, by its division code (the API's lookup)."""
+    return get_object_or_404_scoped(jurisdictions_visible(user).select_related("parent"), code=code)
+
+
+def access_department(user: Any, pk: Any) -> Department:
+    """A department of the user's subtree, with its jurisdiction."""
+    return get_object_or_404_scoped(departments_visible(user).select_related("jurisdiction"), pk=pk)
+
+
+def access_staff(user: Any, pk: Any) -> Staff:
+    """A staff member of the user's subtree, with their department, jurisdiction and login."""
+    return get_object_or_404_scoped(visible(user).select_related("department", "jurisdiction", "user"), pk=pk)

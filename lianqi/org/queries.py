@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -42,6 +43,43 @@ def _subtree_totals(counts: Mapping[str, int]) -> Counter[str]:
     return totals
 
 
+def end_of_day(day: dt.date) -> dt.datetime:
+    """The first moment after `day`, in the project's time zone (Asia/Shanghai)."""
+    return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+
+
+def staff_in_post(staff: QuerySet[Staff], *, on: dt.date | None = None) -> QuerySet[Staff]:
+    """The staff among `staff` in post (在岗): not marked as having left. With `on`, as the
+    register stands for the end of that day: registered by then, and still in post or recorded
+    as leaving after it. The leader's card, the tree and the measure `org.active_staff` all
+    count these."""
+    if on is None:
+        return staff.filter(is_active=True)
+    return staff.filter(created_at__lt=end_of_day(on)).filter(Q(is_active=True) | Q(left_on__gt=on))
+
+
+def departments_in_use(
+    departments: QuerySet[Department], *, on: dt.date | None = None
+) -> QuerySet[Department]:
+    """The departments among `departments` in use (启用); with `on`, only those set up by the
+    end of that day. The leader's card, the tree and the measure `org.departments` count these."""
+    departments = departments.filter(is_active=True)
+    if on is not None:
+        departments = departments.filter(created_at__lt=end_of_day(on))
+    return departments
+
+
+def staff_under(jurisdiction_path: str) -> QuerySet[Staff]:
+    """Every staff row of a jurisdiction and those below it, unscoped: for measures, which are
+    asked about a jurisdiction rather than by a user."""
+    return Staff.objects.filter(jurisdiction_path__startswith=jurisdiction_path)
+
+
+def departments_under(jurisdiction_path: str) -> QuerySet[Department]:
+    """Every department of a jurisdiction and those below it, unscoped (for measures)."""
+    return Department.objects.filter(jurisdiction_path__startswith=jurisdiction_path)
+
+
 def _count_by_path(queryset: QuerySet[Any], field: str = "jurisdiction_path") -> dict[str, int]:
     rows = queryset.order_by().values(field).annotate(n=Count("pk")).values_list(field, "n")
     return dict(rows)
@@ -65,8 +103,8 @@ def jurisdiction_tree(user: Any) -> list[TreeNode]:
     nodes = list(jurisdictions_visible(user).order_by("path"))
     if not nodes:
         return []
-    departments = _subtree_totals(_count_by_path(departments_visible(user).filter(is_active=True)))
-    staff = _subtree_totals(_count_by_path(staff_visible(user).filter(is_active=True)))
+    departments = _subtree_totals(_count_by_path(departments_in_use(departments_visible(user))))
+    staff = _subtree_totals(_count_by_path(staff_in_post(staff_visible(user))))
     enterprises = _registered_enterprises([node.path for node in nodes])
     top = min(n.depth for n in nodes)
     return [
@@ -82,13 +120,24 @@ def jurisdiction_tree(user: Any) -> list[TreeNode]:
     ]
 
 
+def jurisdiction_list(user: Any) -> QuerySet[Jurisdiction]:
+    """The user's subtree in path order, each with its parent (the API's list)."""
+    return jurisdictions_visible(user).select_related("parent").order_by("path")
+
+
+def jurisdiction_code_taken(code: str) -> bool:
+    """Whether a division code is already in the tree, anywhere in the country: codes are
+    unique nationwide, so this is deliberately not scoped."""
+    return Jurisdiction.objects.filter(code=code).exists()
+
+
 def department_list(user: Any, *, query: str = "") -> QuerySet[Department]:
     """Departments in scope with the number of active staff in each."""
     queryset = (
         departments_visible(user)
         .select_related("jurisdiction")
         .annotate(staff_count=Count("staff", filter=Q(staff__is_active=True)))
-        .order_by("jurisdiction_path", "order", "name")
+        .order_by("jurisdiction_path", "order", "name", "pk")
     )
     if query:
         queryset = queryset.filter(Q(name__icontains=query) | Q(short_name__icontains=query))
@@ -134,7 +183,13 @@ def _prefixes(path: str) -> list[str]:
 
 
 def department_staff(department: Department) -> QuerySet[Staff]:
-    return department.staff.filter(is_active=True).annotate(enterprise_count=Count("enterprises"))
+    """A department's staff in post, each with the number of enterprises they serve."""
+    return staff_in_post(department.staff.all()).annotate(enterprise_count=Count("enterprises"))
+
+
+def staff_enterprise_count(staff: Staff) -> int:
+    """How many enterprises a staff member serves as their liaison."""
+    return staff.enterprises.count()
 
 
 def industry_condition(prefixes: Iterable[str], field: str = "industry") -> Q:

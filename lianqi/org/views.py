@@ -15,14 +15,19 @@ from django.views import View
 
 from lianqi.core.actors import acting_user
 from lianqi.core.excel import Column, write_workbook
-from lianqi.core.scoping import get_object_or_404_scoped
+from lianqi.core.forms import add_action_errors
 from lianqi.core.views import RoleRequiredMixin, paginate, search_query, url_if_allowed, xlsx_download
 
 from . import actions, queries
-from .forms import DepartmentForm, JurisdictionCreateForm, StaffFilterForm, StaffForm, add_errors
-from .models import Department, Jurisdiction, Staff
-from .permissions import READ_ROLES, WRITE_ROLES, can_edit, departments_visible, jurisdictions_visible
-from .permissions import visible as staff_visible
+from .forms import DepartmentForm, JurisdictionCreateForm, StaffFilterForm, StaffForm
+from .permissions import (
+    READ_ROLES,
+    WRITE_ROLES,
+    access_department,
+    access_jurisdiction,
+    access_staff,
+    can_edit,
+)
 
 
 class OrgView(RoleRequiredMixin, View):
@@ -55,16 +60,13 @@ class JurisdictionCreateView(OrgView):
     allowed_roles = WRITE_ROLES
     section = "jurisdictions"
 
-    def _parent(self, request: HttpRequest, pk: int) -> Jurisdiction:
-        return get_object_or_404_scoped(jurisdictions_visible(request.user), pk=pk)
-
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        parent = self._parent(request, pk)
+        parent = access_jurisdiction(request.user, pk)
         form = JurisdictionCreateForm(parent=parent)
         return self.render(request, "jurisdiction_form.html", {"form": form, "parent": parent})
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        parent = self._parent(request, pk)
+        parent = access_jurisdiction(request.user, pk)
         form = JurisdictionCreateForm(request.POST, parent=parent)
         if form.is_valid():
             try:
@@ -72,7 +74,7 @@ class JurisdictionCreateView(OrgView):
                     actor=acting_user(request), parent=parent, **form.cleaned_data
                 )
             except ValidationError as exc:
-                add_errors(form, exc)
+                add_action_errors(form, exc)
             else:
                 messages.success(request, _("已添加辖区：%(name)s") % {"name": child.name})
                 return redirect("org:jurisdictions")
@@ -144,7 +146,7 @@ class DepartmentCreateView(OrgView):
                     actor=acting_user(request), jurisdiction=jurisdiction, values=values
                 )
             except ValidationError as exc:
-                add_errors(form, exc)
+                add_action_errors(form, exc)
             else:
                 messages.success(request, _("已添加部门：%(name)s") % {"name": department.name})
                 return redirect("org:departments")
@@ -155,18 +157,13 @@ class DepartmentUpdateView(OrgView):
     allowed_roles = WRITE_ROLES
     section = "departments"
 
-    def _department(self, request: HttpRequest, pk: int) -> Department:
-        return get_object_or_404_scoped(
-            departments_visible(request.user).select_related("jurisdiction"), pk=pk
-        )
-
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        department = self._department(request, pk)
+        department = access_department(request.user, pk)
         form = DepartmentForm(user=request.user, instance=department)
         return self.render(request, "department_form.html", {"form": form, "department": department})
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        department = self._department(request, pk)
+        department = access_department(request.user, pk)
         form = DepartmentForm(request.POST, user=request.user, instance=department)
         if form.is_valid():
             try:
@@ -174,7 +171,7 @@ class DepartmentUpdateView(OrgView):
                     department=department, actor=acting_user(request), values=form.cleaned_data
                 )
             except ValidationError as exc:
-                add_errors(form, exc)
+                add_action_errors(form, exc)
             else:
                 messages.success(request, _("部门已保存"))
                 return redirect("org:departments")
@@ -240,12 +237,10 @@ class StaffDetailView(OrgView):
     section = "staff"
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        staff = get_object_or_404_scoped(
-            staff_visible(request.user).select_related("department", "jurisdiction", "user"), pk=pk
-        )
+        staff = access_staff(request.user, pk)
         context = {
             "staff": staff,
-            "enterprise_count": staff.enterprises.count(),
+            "enterprise_count": queries.staff_enterprise_count(staff),
             "handover_url": url_if_allowed(request.user, "liaisons:handover", staff.pk),
         }
         return self.render(request, "staff_detail.html", context)
@@ -271,7 +266,7 @@ class StaffCreateView(OrgView):
                     actor=acting_user(request), jurisdiction=jurisdiction, values=values
                 )
             except ValidationError as exc:
-                add_errors(form, exc)
+                add_action_errors(form, exc)
             else:
                 messages.success(request, _("已添加干部：%(name)s") % {"name": staff.name})
                 return redirect("org:staff_detail", pk=staff.pk)
@@ -282,22 +277,19 @@ class StaffUpdateView(OrgView):
     allowed_roles = WRITE_ROLES
     section = "staff"
 
-    def _staff(self, request: HttpRequest, pk: int) -> Staff:
-        return get_object_or_404_scoped(staff_visible(request.user).select_related("jurisdiction"), pk=pk)
-
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        staff = self._staff(request, pk)
+        staff = access_staff(request.user, pk)
         form = StaffForm(user=request.user, instance=staff)
         return self.render(request, "staff_form.html", {"form": form, "staff": staff})
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        staff = self._staff(request, pk)
+        staff = access_staff(request.user, pk)
         form = StaffForm(request.POST, user=request.user, instance=staff)
         if form.is_valid():
             try:
                 actions.update_staff(staff=staff, actor=acting_user(request), values=form.cleaned_data)
             except ValidationError as exc:
-                add_errors(form, exc)
+                add_action_errors(form, exc)
             else:
                 messages.success(request, _("干部信息已保存"))
                 return redirect("org:staff_detail", pk=staff.pk)

@@ -6,11 +6,11 @@ from typing import Any
 
 from django.contrib.auth import authenticate, user_logged_in
 from drf_spectacular.utils import extend_schema
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from lianqi.accounts.actions import api_token
 from lianqi.core.api.errors import InvalidCredentials, LockedOut
 from lianqi.core.api.views import ApiView
 
@@ -47,8 +47,7 @@ class TokenView(ApiView):
             raise InvalidCredentials
         # Counts as a login: axes resets the failure count and last_login is updated.
         user_logged_in.send(sender=user.__class__, request=request, user=user)
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response(TokenSerializer({"token": token.key}).data)
+        return Response(TokenSerializer({"token": api_token(user=user)}).data)
 
 
 class MeView(ApiView):

@@ -16,8 +16,8 @@ from django.core.management import CommandError, call_command
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lianqi.core import actions_workdays, calendar_store, workdays
-from lianqi.core.actions_workdays import DayEntry
+from lianqi.core import actions, calendar_store, workdays
+from lianqi.core.actions import DayEntry
 from lianqi.core.models import CalendarSource, CalendarYear, SpecialDay
 from lianqi.core.roles import Role
 from lianqi.core.workdays import Calendar, add_workdays, is_workday, previous_workday, workdays_between
@@ -260,8 +260,8 @@ class TestLoadHolidays:
 
     def test_keeps_manual_rows_unless_overwrite(self, db: None, world: World) -> None:
         admin = world.user(Role.ADMIN)
-        actions_workdays.set_day(day=D(2025, 12, 31), kind="holiday", name="园区调休", actor=admin)
-        actions_workdays.set_day(day=D(2025, 10, 1), kind="holiday", name="国庆（更正）", actor=admin)
+        actions.set_day(day=D(2025, 12, 31), kind="holiday", name="园区调休", actor=admin)
+        actions.set_day(day=D(2025, 10, 1), kind="holiday", name="国庆（更正）", actor=admin)
         output = self.run("--year", "2025")
         assert "2 manual kept" in output
         assert SpecialDay.objects.get(day=D(2025, 12, 31)).source == CalendarSource.MANUAL
@@ -302,7 +302,7 @@ class TestEnterYear:
         admin = world.user(Role.ADMIN)
         before = add_workdays(D(NEW_YEAR - 1, 12, 31), 1, calendar_store.get_calendar())
         assert before.fallback_years == {NEW_YEAR}
-        actions_workdays.enter_year(year=NEW_YEAR, days=new_year_entries(), actor=admin, note="国办发明电")
+        actions.enter_year(year=NEW_YEAR, days=new_year_entries(), actor=admin, note="国办发明电")
         after = add_workdays(D(NEW_YEAR - 1, 12, 31), 1, calendar_store.get_calendar())
         assert after.fallback_years == frozenset()
         # New Year's Day and the 2nd are now off: the first working day is the next Mon–Fri.
@@ -317,7 +317,7 @@ class TestEnterYear:
     def test_a_bad_day_saves_nothing(self, world: World) -> None:
         days = [*new_year_entries(), DayEntry(D(NEW_YEAR + 1, 1, 1), "holiday", "元旦")]
         with pytest.raises(ValidationError) as caught:
-            actions_workdays.enter_year(year=NEW_YEAR, days=days, actor=world.user(Role.ADMIN))
+            actions.enter_year(year=NEW_YEAR, days=days, actor=world.user(Role.ADMIN))
         assert str(NEW_YEAR + 1) in str(caught.value)
         assert not CalendarYear.objects.filter(year=NEW_YEAR).exists()
         assert not SpecialDay.objects.filter(day__year=NEW_YEAR).exists()
@@ -325,10 +325,10 @@ class TestEnterYear:
     def test_an_entered_year_is_replaced_only_on_request(self, world: World) -> None:
         admin = world.user(Role.ADMIN)
         with pytest.raises(ValidationError) as caught:
-            actions_workdays.enter_year(year=2025, days=[DayEntry(D(2025, 1, 1), "holiday")], actor=admin)
+            actions.enter_year(year=2025, days=[DayEntry(D(2025, 1, 1), "holiday")], actor=admin)
         assert "year" in caught.value.message_dict
         assert SpecialDay.objects.filter(day__year=2025).count() > 1
-        actions_workdays.enter_year(
+        actions.enter_year(
             year=2025, days=[DayEntry(D(2025, 1, 1), "holiday", "元旦")], actor=admin, replace=True
         )
         assert list(SpecialDay.objects.filter(day__year=2025).values_list("day", flat=True)) == [
@@ -337,26 +337,24 @@ class TestEnterYear:
 
     def test_only_the_administrator_edits(self, world: World) -> None:
         with pytest.raises(PermissionDenied):
-            actions_workdays.enter_year(
-                year=NEW_YEAR, days=new_year_entries(), actor=world.user(Role.SERVICE_OFFICE)
-            )
+            actions.enter_year(year=NEW_YEAR, days=new_year_entries(), actor=world.user(Role.SERVICE_OFFICE))
         with pytest.raises(PermissionDenied):
-            actions_workdays.set_day(day=D(2025, 3, 3), kind="holiday", actor=world.user(Role.SERVICE_OFFICE))
+            actions.set_day(day=D(2025, 3, 3), kind="holiday", actor=world.user(Role.SERVICE_OFFICE))
         assert not SpecialDay.objects.filter(day=D(2025, 3, 3)).exists()
 
 
 class TestSetAndRemoveDay:
     def test_a_swapped_workday_must_be_a_weekend_day(self, world: World) -> None:
         with pytest.raises(ValidationError, match="周一"):
-            actions_workdays.set_day(day=D(2025, 3, 3), kind="workday", actor=world.user(Role.ADMIN))
+            actions.set_day(day=D(2025, 3, 3), kind="workday", actor=world.user(Role.ADMIN))
 
     def test_a_year_not_entered_is_refused(self, world: World) -> None:
         with pytest.raises(ValidationError, match="尚未录入"):
-            actions_workdays.set_day(day=D(BEYOND, 3, 3), kind="holiday", actor=world.user(Role.ADMIN))
+            actions.set_day(day=D(BEYOND, 3, 3), kind="holiday", actor=world.user(Role.ADMIN))
 
     def test_removing_an_unknown_day_is_refused(self, world: World) -> None:
         with pytest.raises(ValidationError):
-            actions_workdays.remove_day(day=D(2025, 3, 3), actor=world.user(Role.ADMIN))
+            actions.remove_day(day=D(2025, 3, 3), actor=world.user(Role.ADMIN))
 
 
 class TestCache:
@@ -364,9 +362,9 @@ class TestCache:
         admin = world.user(Role.ADMIN)
         friday = D(2025, 3, 7)
         assert add_workdays(friday, 1, calendar_store.get_calendar()).day == D(2025, 3, 10)
-        actions_workdays.set_day(day=D(2025, 3, 10), kind="holiday", name="园区停电", actor=admin)
+        actions.set_day(day=D(2025, 3, 10), kind="holiday", name="园区停电", actor=admin)
         assert add_workdays(friday, 1, calendar_store.get_calendar()).day == D(2025, 3, 11)
-        actions_workdays.remove_day(day=D(2025, 3, 10), actor=admin)
+        actions.remove_day(day=D(2025, 3, 10), actor=admin)
         assert add_workdays(friday, 1, calendar_store.get_calendar()).day == D(2025, 3, 10)
 
     def test_a_change_made_elsewhere_is_seen(self, db: None) -> None:
@@ -383,7 +381,7 @@ class TestYearsMissing:
         assert calendar_store.years_missing(at=mid) == []
         assert calendar_store.years_missing(at=D(LAST_YEAR, 11, 1)) == [LAST_YEAR + 1]
         assert calendar_store.years_missing(at=D(LAST_YEAR + 1, 3, 1)) == [LAST_YEAR + 1]
-        actions_workdays.enter_year(year=NEW_YEAR, days=new_year_entries(), actor=world.user(Role.ADMIN))
+        actions.enter_year(year=NEW_YEAR, days=new_year_entries(), actor=world.user(Role.ADMIN))
         assert calendar_store.years_missing(at=D(LAST_YEAR, 11, 1)) == []
         assert calendar_store.years_missing(at=D(LAST_YEAR + 1, 12, 1)) == [LAST_YEAR + 2]
 

@@ -327,10 +327,10 @@ def test_the_menu_shows_the_calendar_to_the_office_only(world: World) -> None:
 def test_the_calendar_on_a_phone(browser: Any, live_server: Any, world: World) -> None:
     from playwright.sync_api import expect
 
-    from lianqi.core import actions_workdays
+    from lianqi.core import actions
 
     # A transactional test may have emptied the table before this one: make sure it is there.
-    actions_workdays.load_package(years=[2025])
+    actions.load_package(years=[2025])
     admin = world.user(Role.ADMIN)
     page = new_page(browser, live_server.url, PHONE)
     log_in(page, admin.username, PASSWORD, "/workdays/2025/")

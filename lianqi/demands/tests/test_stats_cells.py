@@ -13,7 +13,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from lianqi.core import actions_workdays
+from lianqi.core import actions as actions_workdays
 from lianqi.core.models import SpecialDay
 from lianqi.core.roles import Role
 from lianqi.core.scoping import scope_queryset

@@ -1,12 +1,13 @@
-"""Endpoints for the jurisdiction tree, departments and staff: the same roles and the same
-scoping (`lianqi.org.permissions`) as the organisation pages."""
+"""Endpoints for the jurisdiction tree, departments and staff: the same roles, the same reads
+(`lianqi.org.queries`) and the same loaders (`lianqi.org.permissions.access_*`) as the
+organisation pages."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import django_filters
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import mixins
@@ -15,7 +16,13 @@ from lianqi.core.api.filters import IdFilter, StrictOrderingFilter
 from lianqi.core.api.views import ScopedViewSet
 from lianqi.org.choices import JurisdictionLevel, StaffTier
 from lianqi.org.models import Department, Jurisdiction, Staff
-from lianqi.org.permissions import READ_ROLES, departments_visible, jurisdictions_visible, visible
+from lianqi.org.permissions import (
+    READ_ROLES,
+    access_department,
+    access_jurisdiction_by_code,
+    access_staff,
+)
+from lianqi.org.queries import department_list, jurisdiction_list, staff_enterprise_count, staff_list
 
 from .serializers import DepartmentSerializer, JurisdictionSerializer, StaffSerializer
 
@@ -55,7 +62,12 @@ class JurisdictionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scop
     read_roles = READ_ROLES
 
     def get_queryset(self) -> QuerySet[Jurisdiction]:
-        return jurisdictions_visible(self.request.user).select_related("parent").order_by("path")
+        return jurisdiction_list(self.request.user)
+
+    def get_object(self) -> Jurisdiction:
+        jurisdiction = access_jurisdiction_by_code(self.request.user, self.kwargs["code"])
+        self.check_object_permissions(self.request, jurisdiction)
+        return jurisdiction
 
 
 class DepartmentFilter(django_filters.FilterSet):
@@ -84,11 +96,12 @@ class DepartmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
     read_roles = READ_ROLES
 
     def get_queryset(self) -> QuerySet[Department]:
-        return (
-            departments_visible(self.request.user)
-            .select_related("jurisdiction")
-            .order_by("jurisdiction_path", "order", "name", "pk")
-        )
+        return department_list(self.request.user)
+
+    def get_object(self) -> Department:
+        department = access_department(self.request.user, self.kwargs["pk"])
+        self.check_object_permissions(self.request, department)
+        return department
 
 
 class StaffFilter(django_filters.FilterSet):
@@ -121,9 +134,11 @@ class StaffViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewS
     read_roles = READ_ROLES
 
     def get_queryset(self) -> QuerySet[Staff]:
-        return (
-            visible(self.request.user)
-            .select_related("department", "jurisdiction")
-            .annotate(enterprise_count=Count("enterprises"))
-            .order_by("jurisdiction_path", "department__order", "name", "pk")
-        )
+        return staff_list(self.request.user)
+
+    def get_object(self) -> Staff:
+        staff = access_staff(self.request.user, self.kwargs["pk"])
+        self.check_object_permissions(self.request, staff)
+        # The list annotates the count; the one row loaded here counts it the same way.
+        staff.enterprise_count = staff_enterprise_count(staff)  # type: ignore[attr-defined]
+        return staff

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from lianqi.core import actions_workdays
+from lianqi.core import actions
 
 
 class Command(BaseCommand):
@@ -25,7 +25,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            report = actions_workdays.load_package(years=options["year"], overwrite=options["overwrite"])
+            report = actions.load_package(years=options["year"], overwrite=options["overwrite"])
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from exc
         first, last = report.years[0], report.years[-1]

@@ -37,7 +37,7 @@ class Command(BaseCommand):
                 raise CommandError(f"no enterprise with credit code {code}")
         try:
             key, raw = actions.create_key(
-                name=options["name"], jurisdiction=jurisdiction, enterprise=enterprise
+                name=options["name"], jurisdiction=jurisdiction, enterprise=enterprise, actor=None
             )
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from exc

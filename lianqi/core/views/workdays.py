@@ -15,25 +15,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
+from lianqi.core import actions, calendar_store, workdays
 from lianqi.core.actors import acting_user
-
-from . import actions_workdays, calendar_store, workdays
-from .forms_workdays import DayForm, DeadlineForm, EnterYearForm
-from .roles import OFFICE_ROLES, Role, has_role
-from .views import RoleRequiredMixin, paginate
+from lianqi.core.forms import add_action_errors
+from lianqi.core.forms.workdays import DayForm, DeadlineForm, EnterYearForm
+from lianqi.core.roles import OFFICE_ROLES, Role, has_role
+from lianqi.core.views import RoleRequiredMixin, paginate
 
 READ_ROLES = tuple(OFFICE_ROLES)
 WRITE_ROLES = (Role.ADMIN,)
-
-
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    """An action's ValidationError next to the form's field when it has one, above it otherwise."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            for error in errors:
-                form.add_error(name if name in form.fields else None, error)
-    else:
-        form.add_error(None, exc)
 
 
 class WorkdaysView(RoleRequiredMixin, View):
@@ -68,7 +58,7 @@ class WorkdayYearListView(WorkdaysView):
 
 
 def _year_or_404(year: int) -> int:
-    if not actions_workdays.MIN_YEAR <= year <= actions_workdays.MAX_YEAR:
+    if not actions.MIN_YEAR <= year <= actions.MAX_YEAR:
         raise Http404
     return year
 
@@ -88,8 +78,8 @@ class WorkdayYearView(WorkdaysView):
             "months": calendar_store.month_grid(year, calendar, today=timezone.localdate()),
             "days": calendar_store.special_days(year),
             "form": form,
-            "previous_year": year - 1 if year > actions_workdays.MIN_YEAR else None,
-            "next_year": year + 1 if year < actions_workdays.MAX_YEAR else None,
+            "previous_year": year - 1 if year > actions.MIN_YEAR else None,
+            "next_year": year + 1 if year < actions.MAX_YEAR else None,
         }
         return self.render(request, "workdays_year.html", context, status=status)
 
@@ -107,14 +97,14 @@ class WorkdayDaySetView(WorkdayYearView):
         form = DayForm(request.POST, year=year)
         if form.is_valid():
             try:
-                row = actions_workdays.set_day(
+                row = actions.set_day(
                     day=form.cleaned_data["day"],
                     kind=form.cleaned_data["kind"],
                     name=form.cleaned_data["name"],
                     actor=acting_user(request),
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_action_errors(form, exc)
             else:
                 messages.success(request, _("已保存：%(day)s") % {"day": row})
                 return redirect("workdays_year", year=year)
@@ -135,7 +125,7 @@ class WorkdayDayRemoveView(WorkdaysView):
         if parsed.year != year:
             raise Http404
         try:
-            actions_workdays.remove_day(day=parsed, actor=acting_user(request))
+            actions.remove_day(day=parsed, actor=acting_user(request))
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
         else:
@@ -162,7 +152,7 @@ class WorkdayYearEnterView(WorkdaysView):
         form = EnterYearForm(request.POST)
         if form.is_valid():
             try:
-                entered = actions_workdays.enter_year(
+                entered = actions.enter_year(
                     year=form.cleaned_data["year"],
                     days=form.cleaned_data["days"],
                     note=form.cleaned_data["note"],
@@ -170,7 +160,7 @@ class WorkdayYearEnterView(WorkdaysView):
                     actor=acting_user(request),
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_action_errors(form, exc)
             else:
                 messages.success(
                     request,

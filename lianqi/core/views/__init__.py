@@ -1,4 +1,6 @@
-"""Generic view pieces every app uses: role checks, scoped loading, list pagination."""
+"""Generic view pieces every app uses: role checks, list pagination, the search box's text,
+Excel downloads and links only to pages the user may open. Core's own pages live beside them,
+one module per subject: `home`, `search`, `workdays`."""
 
 from __future__ import annotations
 
@@ -12,8 +14,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import resolve, reverse
 from django.utils.http import content_disposition_header
 
-from .excel import XLSX_CONTENT_TYPE
-from .roles import STAFF_ROLES, has_role
+from lianqi.core.excel import XLSX_CONTENT_TYPE
+from lianqi.core.roles import STAFF_ROLES, has_role
 
 MAX_PAGE_SIZE = 200
 

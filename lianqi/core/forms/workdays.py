@@ -12,9 +12,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .actions_workdays import MAX_YEAR, MIN_YEAR, NOTE_LENGTH, DayEntry, entry_problems
-from .forms import StyledForm
-from .models import SpecialDay
+from lianqi.core.actions import MAX_YEAR, MIN_YEAR, NOTE_LENGTH, DayEntry, entry_problems
+from lianqi.core.forms import StyledForm
+from lianqi.core.models import SpecialDay
 
 #: Words accepted for each kind at the end of a line: the notice itself says 休 / 班.
 KIND_WORDS = {

@@ -12,9 +12,9 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.views import View
 
-from . import registry
-from .roles import STAFF_ROLES, has_role
-from .views import RoleRequiredMixin, search_query
+from lianqi.core import registry
+from lianqi.core.roles import STAFF_ROLES, has_role
+from lianqi.core.views import RoleRequiredMixin, search_query
 
 #: Hits shown per kind; the kind's own list shows the rest.
 HITS_PER_KIND = 8

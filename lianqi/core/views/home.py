@@ -8,12 +8,14 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.utils import timezone
 from django.views.generic import TemplateView
 
-from .calendar_store import warning_context
-from .dashboards import dashboard_for
-from .roles import STAFF_ROLES, has_role
+from lianqi.core.calendar_store import warning_context
+from lianqi.core.dashboards import dashboard_for
+from lianqi.core.roles import STAFF_ROLES, has_role
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
+    """`/`: the dashboard of every role the user holds."""
+
     template_name = "core/home.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

@@ -1,5 +1,7 @@
 """Form helpers: Tabler classes on every widget and an `is-invalid` mark on fields with errors,
-so that each error shows next to its field and what the user typed stays in the form."""
+so that each error shows next to its field and what the user typed stays in the form; and
+`add_action_errors`, which puts an action's refusal on a form. The calendar's forms are in
+`workdays`."""
 
 from __future__ import annotations
 

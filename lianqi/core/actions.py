@@ -1,6 +1,6 @@
-"""Every write to the working-day calendar. Each action runs in one transaction, locks the year
-it changes and drops the cached calendar once the change is committed, so the next deadline
-computed anywhere uses the new table."""
+"""Every write of core: the working-day calendar, the holiday table every deadline is counted
+on. Each action runs in one transaction, locks the year it changes and drops the cached calendar
+once the change is committed, so the next deadline computed anywhere uses the new table."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from chinese_calendar import __version__ as package_version
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -231,8 +232,6 @@ def load_package(
 
 
 def _load_package_year(year: int, overwrite: bool, actor: Actor | None, report: LoadReport) -> None:
-    from chinese_calendar import __version__ as package_version
-
     calendar_year = CalendarYear.objects.select_for_update().filter(year=year).first()
     if calendar_year is None:
         CalendarYear.objects.create(
