@@ -249,10 +249,13 @@ def set_password(*, user: User, actor: Actor | None, password: str) -> User:
     return locked
 
 
-def api_token(*, user: User) -> str:
+def api_token(*, user: User, actor: Actor | None) -> str:
     """The account's API token (``Authorization: Token …``), made the first time it is asked
-    for and the same afterwards, so every client of one account shares it."""
-    token, _created = Token.objects.get_or_create(user=user)
+    for and the same afterwards, so every client of one account shares it. The account asks
+    for its own token, having just proved its password, so `actor` is normally `user`."""
+    token, created = Token.objects.get_or_create(user=user)
+    if created:
+        log.info("API token of %s issued to %s", user.username, actor)
     return str(token.key)
 
 

@@ -47,7 +47,7 @@ class TokenView(ApiView):
             raise InvalidCredentials
         # Counts as a login: axes resets the failure count and last_login is updated.
         user_logged_in.send(sender=user.__class__, request=request, user=user)
-        return Response(TokenSerializer({"token": api_token(user=user)}).data)
+        return Response(TokenSerializer({"token": api_token(user=user, actor=user)}).data)
 
 
 class MeView(ApiView):
