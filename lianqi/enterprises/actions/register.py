@@ -65,7 +65,9 @@ def create_enterprise(
     with transaction.atomic():
         if liaison is not None:
             # Locked, so that a cadre marked as left meanwhile does not take the enterprise.
-            liaison = Staff.objects.select_for_update().filter(pk=liaison.pk).first()
+            # (Ordered by key alone: the default order joins the nullable department, which
+            # PostgreSQL refuses to lock.)
+            liaison = Staff.objects.select_for_update().filter(pk=liaison.pk).order_by("pk").first()
             if liaison is None:
                 raise ValidationError({"liaison": _("指定的联企干部不存在")})
             validate_liaison(liaison, jurisdiction.path)
