@@ -168,7 +168,7 @@ def run_import(path: Path, actor: object, rows: int) -> None:
 
     from lianqi.core.excel import read_rows
     from lianqi.core.models import Job
-    from lianqi.enterprises import importing
+    from lianqi.enterprises import actions, importing
     from lianqi.enterprises.columns import ENTERPRISE_COLUMNS
     from lianqi.enterprises.models import Enterprise
     from lianqi.liaisons.models import LiaisonChange
@@ -183,14 +183,14 @@ def run_import(path: Path, actor: object, rows: int) -> None:
     with path.open("rb") as handle:
         upload = UploadedFile(handle, name=path.name, size=path.stat().st_size)
         began, cpu = time.perf_counter(), time.process_time()
-        job = importing.start_import(actor=actor, upload=upload)  # type: ignore[arg-type]
+        job = actions.start_import(actor=actor, upload=upload)  # type: ignore[arg-type]
         validation, validation_cpu = time.perf_counter() - began, time.process_time() - cpu
     job.refresh_from_db()
     if job.status != Job.Status.READY or job.result["counts"]["bad"]:
         refuse(f"validation did not pass: {job.status} {job.error} {job.result.get('errors', [])[:5]}")
 
     began, cpu = time.perf_counter(), time.process_time()
-    importing.request_commit(job=job, actor=actor, mode=importing.MODE_ALL)  # type: ignore[arg-type]
+    actions.request_commit(job=job, actor=actor, mode=importing.MODE_ALL)  # type: ignore[arg-type]
     commit, commit_cpu = time.perf_counter() - began, time.process_time() - cpu
     job.refresh_from_db()
     if job.status != Job.Status.DONE:
