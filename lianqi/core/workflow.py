@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -41,6 +42,7 @@ __all__ = [
     "TransitionNotAllowed",
     "Workflow",
     "WorkflowEvent",
+    "required_text",
     "take_step",
     "transition",
 ]
@@ -322,6 +324,15 @@ def take_step(
         for effect in step.effects:
             transaction.on_commit(effect)
     return locked
+
+
+def required_text(value: str, field_name: str, message: str) -> str:
+    """`value` stripped, or a `ValidationError` naming `field_name` when nothing is left: the
+    check every step makes of the note, reason or text it needs."""
+    text = (value or "").strip()
+    if not text:
+        raise ValidationError({field_name: message})
+    return text
 
 
 def walk_table(workflow: Workflow[Any], roles: Iterable[str]) -> list[tuple[str, str, str, bool]]:

@@ -17,12 +17,13 @@ from django.utils.translation import gettext as _
 from lianqi.core.actors import Actor
 from lianqi.core.scoping import path_visible
 from lianqi.core.uploads import check_upload, store_upload
+from lianqi.core.workflow import required_text
 from lianqi.enterprises.models import Enterprise
 
 from ..choices import Channel, DemandState
 from ..models import Category, Demand, DemandAttachment
 from ..workflow import WORKFLOW
-from .lifecycle import required, solve_demand_on_spot
+from .lifecycle import solve_demand_on_spot
 
 #: Event actions that are not transitions of the table (they start or annotate a history).
 SUBMIT = "submit"
@@ -52,7 +53,7 @@ def submit_demand(
     None when the enterprise files through its code; `contact_name` and `contact_phone` then
     say who filed it (the phone confirmed by a one-time code before this is called)."""
     at = at or timezone.now()
-    description = required(description, "description", _("请填写诉求内容"))
+    description = required_text(description, "description", _("请填写诉求内容"))
     if actor is None and not contact_phone:
         raise ValidationError({"contact_phone": _("请填写并验证联系电话")})
     _check_uploads(attachments, already=0)

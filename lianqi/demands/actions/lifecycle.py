@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from lianqi.core import calendar_store, workdays
 from lianqi.core.actors import Actor
-from lianqi.core.workflow import Step, take_step
+from lianqi.core.workflow import Step, required_text, take_step
 from lianqi.enterprises.models import Enterprise
 from lianqi.org.models import Department, Staff
 
@@ -33,14 +33,6 @@ Change = Callable[[Step[Demand]], None]
 
 
 # --- Helpers ---------------------------------------------------------------------------------
-
-
-def required(value: str, field: str, message: str) -> str:
-    """`value` without surrounding blanks, or a `ValidationError` on `field` when empty."""
-    value = (value or "").strip()
-    if not value:
-        raise ValidationError({field: message})
-    return value
 
 
 def _due(start: dt.datetime, n: int) -> workdays.DayResult:
@@ -104,7 +96,7 @@ def solve_demand_on_spot(
     *, demand: Demand, actor: Actor | None, expected_version: int, note: str, at: dt.datetime | None = None
 ) -> Demand:
     """The liaison solved it on the spot (当即解决); `note` says what was done."""
-    note = required(note, "note", _("请说明当即解决的办法"))
+    note = required_text(note, "note", _("请说明当即解决的办法"))
 
     def change(step: Step[Demand]) -> None:
         step.row.outcome = Outcome.SOLVED
@@ -174,7 +166,7 @@ def send_back_demand(
 ) -> Demand:
     """The department sends back a wrongly routed demand. The deadline stays: the clock that
     started at assignment keeps running while the office re-routes."""
-    reason = required(reason, "reason", _("请填写退回理由"))
+    reason = required_text(reason, "reason", _("请填写退回理由"))
 
     def change(step: Step[Demand]) -> None:
         step.row.send_back_reason = reason[:200]
@@ -211,7 +203,7 @@ def request_extension(
     at: dt.datetime | None = None,
 ) -> Demand:
     """The department asks for more working days; the office or a leader decides."""
-    reason = required(reason, "reason", _("请填写延期理由"))
+    reason = required_text(reason, "reason", _("请填写延期理由"))
 
     def change(step: Step[Demand]) -> None:
         _check_workdays(workdays_limit)
@@ -256,7 +248,7 @@ def reply_demand(
     at: dt.datetime | None = None,
 ) -> Demand:
     """The lead department replies with what it did and how the demand stands."""
-    note = required(note, "note", _("请填写答复内容"))
+    note = required_text(note, "note", _("请填写答复内容"))
     if outcome not in Outcome.values or outcome in (Outcome.WITHDRAWN, Outcome.DUPLICATE):
         raise ValidationError({"outcome": _("请选择办理结果")})
 
@@ -326,7 +318,7 @@ def escalate_demand(
 ) -> Demand:
     """Take the demand to a roundtable, a dispatch meeting or an expert consultation; the
     latter marks it a legacy problem (遗留问题)."""
-    meeting = required(meeting, "meeting", _("请填写会议名称"))
+    meeting = required_text(meeting, "meeting", _("请填写会议名称"))
     if venue not in Venue.values:
         raise ValidationError({"venue": _("请选择提级协调方式")})
 
@@ -360,7 +352,7 @@ def decide_escalation(
 ) -> Demand:
     """Record the meeting's decision: either re-assign (`department` and `workdays_limit`, a
     new deadline) or close with an `outcome`."""
-    note = required(note, "note", _("请填写协调结论"))
+    note = required_text(note, "note", _("请填写协调结论"))
     if (department is None) == (outcome is None):
         raise ValidationError({"outcome": _("请选择重新交办部门或办结结果（二选一）")})
     if department is not None:
@@ -402,7 +394,7 @@ def close_demand(
     at: dt.datetime | None = None,
 ) -> Demand:
     """The office closes a demand that needs no department (a duplicate, not our remit …)."""
-    note = required(note, "note", _("请填写办结说明"))
+    note = required_text(note, "note", _("请填写办结说明"))
     return _close(demand, DemandAction.CLOSE, actor, expected_version, outcome, note, at)
 
 
@@ -416,7 +408,7 @@ def withdraw_demand(
     at: dt.datetime | None = None,
 ) -> Demand:
     """The enterprise withdraws its demand (itself, or through its liaison or the office)."""
-    note = required(note, "note", _("请填写撤回原因"))
+    note = required_text(note, "note", _("请填写撤回原因"))
     return _close(
         demand, DemandAction.WITHDRAW, actor, expected_version, Outcome.WITHDRAWN, note, at, enterprise
     )
@@ -426,7 +418,7 @@ def supervise_demand(
     *, demand: Demand, actor: Actor | None, expected_version: int, note: str, at: dt.datetime | None = None
 ) -> Demand:
     """Supervision (督办): the office or a leader puts the demand under watch, with a note."""
-    note = required(note, "note", _("请填写督办意见"))
+    note = required_text(note, "note", _("请填写督办意见"))
 
     def change(step: Step[Demand]) -> None:
         step.row.supervised_at = step.row.supervised_at or step.at
@@ -459,7 +451,7 @@ def merge_demands(
     to the demand it repeats and closes with the outcome "duplicate"; `into` records that a
     duplicate was merged into it. Both rows are locked, in id order so that two merges never
     deadlock."""
-    note = required(note, "note", _("请填写合并说明"))
+    note = required_text(note, "note", _("请填写合并说明"))
     if into.pk == demand.pk:
         raise ValidationError({"into": _("不能与自身合并")})
     at = at or timezone.now()

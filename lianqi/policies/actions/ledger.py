@@ -30,7 +30,7 @@ from lianqi.accounts.models import User
 from lianqi.core import calendar_store, workdays
 from lianqi.core.actors import Actor
 from lianqi.core.uploads import check_upload, store_upload
-from lianqi.core.workflow import StaleVersion, Step, TransitionNotAllowed, take_step
+from lianqi.core.workflow import StaleVersion, Step, TransitionNotAllowed, required_text, take_step
 from lianqi.enterprises.models import Enterprise
 from lianqi.notifications.actions import queue_notification
 from lianqi.notifications.models import Channel
@@ -67,13 +67,6 @@ def _positive_amount(value: Decimal | str | None, field_name: str = "amount") ->
     if not amount.is_finite() or amount <= 0:
         raise ValidationError({field_name: _("金额须大于 0")})
     return amount.quantize(Decimal("0.01"))
-
-
-def _required(value: str, field_name: str, message: str) -> str:
-    text = (value or "").strip()
-    if not text:
-        raise ValidationError({field_name: message})
-    return text
 
 
 def _step_due(state: str, at: dt.datetime) -> dt.date | None:
@@ -170,7 +163,7 @@ def apply_for_fulfilment(
 
     def change(step: Step[Fulfilment]) -> None:
         entry = step.row
-        entry.application_text = step.note = _required(text, "text", _("请填写申报说明"))
+        entry.application_text = step.note = required_text(text, "text", _("请填写申报说明"))
         entry.applicant_name = name[:40]
         entry.applicant_phone = phone[:20]
 
@@ -198,7 +191,7 @@ def review_fulfilment(
     opinion (`note`)."""
 
     def change(step: Step[Fulfilment]) -> None:
-        step.note = _required(note, "note", _("请填写审核意见"))
+        step.note = required_text(note, "note", _("请填写审核意见"))
 
     return _take(
         A.REVIEW,
@@ -284,7 +277,7 @@ def disburse_fulfilment(
             raise ValidationError({"disbursed_on": _("请填写兑付日期")})
         if disbursed_on > workdays.shanghai_date(step.at):
             raise ValidationError({"disbursed_on": _("兑付日期不能晚于今天")})
-        entry.voucher_number = _required(voucher, "voucher", _("请填写凭证号"))[:60]
+        entry.voucher_number = required_text(voucher, "voucher", _("请填写凭证号"))[:60]
         entry.disbursed_amount = step.event["amount"] = paid
         entry.disbursed_on = disbursed_on
 
@@ -312,7 +305,7 @@ def reject_fulfilment(
     """不予通过: an application is turned down, with the reason the enterprise is told."""
 
     def change(step: Step[Fulfilment]) -> None:
-        step.note = _required(reason, "reason", _("请填写不予通过的理由"))
+        step.note = required_text(reason, "reason", _("请填写不予通过的理由"))
         step.row.reject_reason = step.note[:200]
 
     return _take(

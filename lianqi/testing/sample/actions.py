@@ -17,19 +17,12 @@ from django.utils.translation import gettext as _
 
 from lianqi.core.actors import Actor
 from lianqi.core.scoping import path_visible
-from lianqi.core.workflow import Step, take_step
+from lianqi.core.workflow import Step, required_text, take_step
 from lianqi.enterprises.models import Enterprise
 
 from .choices import SampleAction
 from .models import Sample
 from .workflow import workflow
-
-
-def _required(value: str, field: str, message: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ValidationError({field: message})
-    return value
 
 
 def create_sample(
@@ -38,7 +31,7 @@ def create_sample(
     """Register a new item of `enterprise`, as a draft in the enterprise's jurisdiction, with
     the first event of its history. Only for an enterprise inside the actor's jurisdiction."""
     at = at or timezone.now()
-    title = _required(title, "title", _("请填写标题"))
+    title = required_text(title, "title", _("请填写标题"))
     if not path_visible(actor, enterprise.jurisdiction_path):
         raise ValidationError({"enterprise": _("不能为您管辖范围以外的企业登记事项")})
     with transaction.atomic():
@@ -105,7 +98,7 @@ def return_sample(
     """Send a submitted item back to its draft, saying why (the reason is the event's note)."""
 
     def change(step: Step[Sample]) -> None:
-        step.note = _required(note, "note", _("请填写退回理由"))
+        step.note = required_text(note, "note", _("请填写退回理由"))
 
     return take_step(
         workflow,
@@ -131,7 +124,7 @@ def close_sample(
     """Close an approved item with how it ended."""
 
     def change(step: Step[Sample]) -> None:
-        step.row.outcome = _required(outcome, "outcome", _("请填写办理结果"))
+        step.row.outcome = required_text(outcome, "outcome", _("请填写办理结果"))
         step.note = step.row.outcome
 
     return take_step(
