@@ -159,13 +159,13 @@ HEADLINE = (
 
 def format_figure(value: Any, unit: Any) -> str:
     """A measure's figure as a card shows it: "—" when there is nothing to divide by, shares
-    with one decimal, amounts with thousands separators."""
+    with one decimal, amounts with thousands separators (the unit goes on the card's second
+    line, so a long unit never cuts the figure)."""
     if value is None:
         return "—"
     if str(unit) == "%":
         return f"{value:.1f}%"
-    number = f"{value:,.2f}" if isinstance(value, Decimal) else f"{value:,}"
-    return f"{number} {unit}" if unit else number
+    return f"{value:,.2f}" if isinstance(value, Decimal) else f"{value:,}"
 
 
 def headline(user: Any) -> Section | None:
@@ -187,7 +187,8 @@ def headline(user: Any) -> Section | None:
                 measure.label,
                 format_figure(value, measure.unit),
                 link(measure.url_name) if measure.url_name else None,
-                hint=_("%(year)s 年") % {"year": period.start.year},
+                hint=_("%(year)s 年") % {"year": period.start.year}
+                + (f" · {measure.unit}" if measure.unit and str(measure.unit) != "%" else ""),
                 definition=measure.definition,
             )
         )

@@ -320,6 +320,7 @@ def test_the_leader_s_home_opens_with_the_year_s_headline_from_the_measures(worl
         card = cards[str(measure.label)]
         assert card.value == format_figure(measure.compute(world.home.park.path, period), measure.unit)
         assert card.definition == measure.definition and card.url
-    assert cards[str(registry.measure("demands.received").label)].value == "1 件"
+    received = cards[str(registry.measure("demands.received").label)]
+    assert received.value == "1" and str(received.hint).endswith(" · 件")
     # The headline comes first, before the park's make-up.
     assert str(section.cards[0].label) == str(registry.measure(HEADLINE[0]).label)  # type: ignore[attr-defined]
