@@ -7,10 +7,15 @@ Plain substring matching keeps credit codes and addresses searchable by any frag
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
+from urllib.parse import urlencode
 
 import rjieba
 from django.db.models import Model, QuerySet
+from django.urls import NoReverseMatch, reverse
+
+from . import registry
+from .roles import has_role
 
 M = TypeVar("M", bound=Model)
 
@@ -37,3 +42,31 @@ def apply_search(queryset: QuerySet[M], query: str, field: str = "search_text") 
     for term in search_terms(query):
         queryset = queryset.filter(**{f"{field}__contains": term})
     return queryset
+
+
+#: Hits shown per kind; the kind's own list shows the rest.
+HITS_PER_KIND = 8
+
+
+def search_everything(user: Any, q: str) -> list[dict[str, Any]]:
+    """Each provider the user may use, with its first hits and a link to all of them."""
+    groups = []
+    for provider in registry.search_providers():
+        if not has_role(user, provider.roles):
+            continue
+        hits = provider.search(user, q, HITS_PER_KIND + 1)
+        try:
+            more = (
+                f"{reverse(provider.more_url_name)}?{urlencode({'q': q})}" if provider.more_url_name else None
+            )
+        except NoReverseMatch:
+            more = None
+        groups.append(
+            {
+                "key": provider.key,
+                "label": provider.label,
+                "hits": hits[:HITS_PER_KIND],
+                "more_url": more if len(hits) > HITS_PER_KIND else None,
+            }
+        )
+    return groups
