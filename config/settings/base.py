@@ -158,6 +158,7 @@ AUTH_PASSWORD_VALIDATORS = [
 AXES_FAILURE_LIMIT = int(os.environ.get("LIANQI_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("LIANQI_LOGIN_COOLOFF_HOURS", "0.5"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "lianqi.core.http.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
@@ -270,6 +271,14 @@ LIANQI_SITE_URL = os.environ.get("LIANQI_SITE_URL", "")
 # Working days an enterprise has to rate a reply before the office makes a return visit.
 LIANQI_RATING_WINDOW_WORKDAYS = int(os.environ.get("LIANQI_RATING_WINDOW_WORKDAYS", "5"))
 LIANQI_SMS_SENDER = os.environ.get("LIANQI_SMS_SENDER", "lianqi.core.sms.LogSmsSender")
+# For `lianqi.core.sms.HttpGatewaySmsSender` (see that module for other gateways).
+LIANQI_SMS_GATEWAY_URL = os.environ.get("LIANQI_SMS_GATEWAY_URL", "")
+LIANQI_SMS_GATEWAY_KEY_ID = os.environ.get("LIANQI_SMS_GATEWAY_KEY_ID", "")
+LIANQI_SMS_GATEWAY_KEY_SECRET = os.environ.get("LIANQI_SMS_GATEWAY_KEY_SECRET", "")
+LIANQI_SMS_GATEWAY_SIGN_NAME = os.environ.get("LIANQI_SMS_GATEWAY_SIGN_NAME", "")
+# How many reverse proxies (nginx …) stand in front of the app: the client's address is read
+# that many entries from the right of X-Forwarded-For (`lianqi.core.http.client_address`).
+LIANQI_PROXY_COUNT = int(os.environ.get("LIANQI_PROXY_COUNT", "0"))
 LIANQI_NOTIFICATION_MAX_ATTEMPTS = int(os.environ.get("LIANQI_NOTIFICATION_MAX_ATTEMPTS", "10"))
 EMAIL_BACKEND = os.environ.get("LIANQI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("LIANQI_EMAIL_HOST", "localhost")

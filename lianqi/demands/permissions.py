@@ -92,10 +92,13 @@ def access_attachment(user: Any, demand_pk: Any, pk: Any) -> DemandAttachment:
     return get_object_or_404_scoped(demand.attachments.all(), pk=pk)
 
 
-def access_enterprise_demand(enterprise: Enterprise, pk: Any) -> Demand:
+def access_enterprise_demand(enterprise: Enterprise, pk: Any, *, filed_from: str | None = None) -> Demand:
     """The demand `pk` of `enterprise`, for the pages under its code (营商码): another
-    enterprise's demand answers 404 like a missing one."""
+    enterprise's demand, and with `filed_from` one not filed from that phone, answers 404 like
+    a missing one."""
     queryset = Demand.objects.filter(enterprise=enterprise).select_related("category", "lead_department")
+    if filed_from is not None:
+        queryset = queryset.filter(contact_phone=filed_from)
     return get_object_or_404_scoped(queryset, pk=pk)
 
 

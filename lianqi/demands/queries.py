@@ -120,13 +120,22 @@ def similarity(a: str, b: str) -> float:
 
 
 def likely_duplicates(
-    *, enterprise_id: int, category_id: int, description: str, exclude_pk: int | None = None, limit: int = 5
+    *,
+    enterprise_id: int,
+    category_id: int,
+    description: str,
+    exclude_pk: int | None = None,
+    filed_from: str | None = None,
+    limit: int = 5,
 ) -> list[tuple[Demand, float]]:
     """Open demands of the same enterprise and category whose text is alike, most alike
-    first: shown before a new demand is submitted, and offered when the office merges."""
+    first: shown before a new demand is submitted (only those filed from `filed_from` when
+    given: a filer sees no one else's), and offered when the office merges."""
     candidates = Demand.objects.filter(
         enterprise_id=enterprise_id, category_id=category_id, state__in=OPEN_STATES
     ).select_related("category", "lead_department")
+    if filed_from is not None:
+        candidates = candidates.filter(contact_phone=filed_from)
     if exclude_pk is not None:
         candidates = candidates.exclude(pk=exclude_pk)
     scored = [(d, similarity(description, d.description)) for d in candidates[:200]]
@@ -536,9 +545,12 @@ def routing_of(category: Category, jurisdiction: Jurisdiction) -> CategoryRoutin
 # --- An enterprise's demands (its code pages, its file) --------------------------------------
 
 
-def enterprise_demands(enterprise: Enterprise) -> QuerySet[Demand]:
-    """Every demand of the enterprise, newest first, with what its code pages show."""
-    return Demand.objects.filter(enterprise=enterprise).select_related("category", "lead_department")
+def enterprise_demands(enterprise: Enterprise, *, filed_from: str | None = None) -> QuerySet[Demand]:
+    """Every demand of the enterprise, newest first, with what its code pages show; with
+    `filed_from`, only those filed from that phone (what someone who confirmed a phone the
+    enterprise did not register may follow)."""
+    demands = Demand.objects.filter(enterprise=enterprise).select_related("category", "lead_department")
+    return demands if filed_from is None else demands.filter(contact_phone=filed_from)
 
 
 def open_demands(enterprise: Enterprise) -> QuerySet[Demand]:

@@ -219,7 +219,7 @@ class PhoneCode(models.Model):
     code, where there is no account: confirming the code shows the filer holds that phone. Only
     a keyed hash of the code is stored, so a database dump reveals no live code; `attempts`
     counts wrong guesses, and rows stay after use so that resends can be throttled per phone
-    and per code token."""
+    and code token and per client address (`client_address`)."""
 
     enterprise = models.ForeignKey(
         Enterprise, on_delete=models.CASCADE, related_name="phone_codes", verbose_name=_("企业")
@@ -233,6 +233,7 @@ class PhoneCode(models.Model):
     expires_at = models.DateTimeField(_("失效时间"))
     attempts = models.PositiveSmallIntegerField(_("错误次数"), default=0)
     confirmed_at = models.DateTimeField(_("验证时间"), null=True, blank=True)
+    client_address = models.GenericIPAddressField(_("请求地址"), null=True, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("短信验证码")

@@ -16,12 +16,17 @@ CODE_DIGITS = 6
 CODE_LIFETIME = dt.timedelta(minutes=10)
 #: Wrong guesses after which a code is dead (a new one must be requested).
 MAX_ATTEMPTS = 5
-#: The least time between two codes to the same phone.
+#: The least time between the first two codes to one phone under one code; each further code
+#: waits twice as long as the one before (60 s, 2 min, 4 min, 8 min).
 RESEND_INTERVAL = dt.timedelta(seconds=60)
-#: At most this many codes per phone, and per code token, in any rolling hour: one phone
-#: cannot be bombarded, and one leaked QR code cannot be used to send SMS without end.
-MAX_PER_PHONE_PER_HOUR = 5
-MAX_PER_TOKEN_PER_HOUR = 10
+#: Limits in any rolling hour. Per (code token, phone): a stranger holding the printed code can
+#: only delay codes to a number they typed, never block the enterprise's own phones. Per phone
+#: over every code: one phone cannot be bombarded through many codes. Per client address: one
+#: machine cannot send SMS without end. There is no limit per code token, which a stranger
+#: could use up to lock the enterprise out; its logged-in users need no code at all.
+MAX_PER_TOKEN_PHONE_PER_HOUR = 5
+MAX_PER_PHONE_PER_HOUR = 8
+MAX_PER_ADDRESS_PER_HOUR = 20
 #: How long the browser stays confirmed after a correct code.
 CONFIRMATION_LIFETIME = dt.timedelta(hours=2)
 
@@ -32,6 +37,12 @@ SESSION_KEY = "lianqi_code_phones"
 def new_code() -> str:
     """A random code of `CODE_DIGITS` digits (leading zeros kept)."""
     return f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
+
+
+def resend_wait(codes_sent: int) -> dt.timedelta:
+    """How long after the last code the next may be sent, when `codes_sent` codes went to the
+    same phone under the same code in the past hour (backoff doubling from `RESEND_INTERVAL`)."""
+    return RESEND_INTERVAL * 2 ** max(codes_sent - 1, 0)
 
 
 def new_salt() -> str:
@@ -50,17 +61,28 @@ def code_matches(salt: str, code_hash: str, code: str) -> bool:
 
 @dataclass(frozen=True)
 class ConfirmedPhone:
-    """Who the browser confirmed for one code token, and until when."""
+    """Who the browser confirmed for one code token, and until when. `registered` is whether the
+    phone is one the enterprise registered with the park (which opens its own data to this
+    browser); any other confirmed phone may file and follow what it filed."""
 
     name: str
     phone: str
     until: dt.datetime
+    registered: bool = False
 
 
-def remember(session: Any, *, token: str, name: str, phone: str, at: dt.datetime) -> None:
-    """Mark in the browser session that `phone` was confirmed for `token` at `at`."""
+def remember(
+    session: Any, *, token: str, name: str, phone: str, at: dt.datetime, registered: bool = False
+) -> None:
+    """Mark in the browser session that `phone` was confirmed for `token` at `at`. The session
+    is Django's signed, server-side one, so the browser cannot forge the mark."""
     confirmed = dict(session.get(SESSION_KEY) or {})
-    confirmed[token] = {"name": name, "phone": phone, "until": (at + CONFIRMATION_LIFETIME).isoformat()}
+    confirmed[token] = {
+        "name": name,
+        "phone": phone,
+        "until": (at + CONFIRMATION_LIFETIME).isoformat(),
+        "registered": bool(registered),
+    }
     session[SESSION_KEY] = confirmed
 
 
@@ -75,7 +97,12 @@ def confirmed_phone(session: Any, *, token: str, at: dt.datetime) -> ConfirmedPh
         return None
     if until <= at:
         return None
-    return ConfirmedPhone(name=entry.get("name", ""), phone=entry.get("phone", ""), until=until)
+    return ConfirmedPhone(
+        name=entry.get("name", ""),
+        phone=entry.get("phone", ""),
+        until=until,
+        registered=bool(entry.get("registered")),
+    )
 
 
 def forget(session: Any, *, token: str) -> None:

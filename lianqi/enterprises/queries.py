@@ -8,6 +8,7 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from lianqi.org.models import Jurisdiction, Staff
+from lianqi.org.validators import normalise_mobile
 
 from .filters import EnterpriseFilter
 from .models import Contact, Enterprise, RetiredCodeToken, Tag, YearFigure
@@ -50,6 +51,18 @@ def enterprise_by_token(token: str) -> Enterprise | None:
 def token_retired(token: str) -> bool:
     """Whether `token` is a code that was replaced (its page says so rather than "unknown")."""
     return RetiredCodeToken.objects.filter(token=token).exists()
+
+
+def is_registered_phone(enterprise: Enterprise, phone: str) -> bool:
+    """Whether `phone` is one the enterprise registered with the park: a contact's mobile or
+    the mobile on one of its users' active accounts. Confirming such a phone by SMS opens the
+    enterprise's own data on its code pages."""
+    phone = normalise_mobile(phone)
+    if not phone:
+        return False
+    contacts = Contact.objects.filter(enterprise=enterprise).exclude(phone="").values_list("phone", flat=True)
+    users = enterprise.users.filter(is_active=True).exclude(phone="").values_list("phone", flat=True)
+    return any(normalise_mobile(known) == phone for known in [*contacts, *users])
 
 
 def tags_in_order() -> QuerySet[Tag]:

@@ -20,6 +20,8 @@ def _prod_manage(tmp_path: Path, *args: str, **extra: str) -> subprocess.Complet
             "DATABASE_URL": "postgres://lianqi:secret@127.0.0.1:5432/lianqi",
             "LIANQI_ALLOWED_HOSTS": "lianqi.example.cn",
             "LIANQI_VAR_DIR": str(tmp_path),
+            "LIANQI_SMS_SENDER": "lianqi.core.sms.HttpGatewaySmsSender",
+            "LIANQI_SMS_GATEWAY_URL": "https://sms.example.cn/send",
             **extra,
         }
     )
@@ -61,3 +63,13 @@ def test_production_settings_refuse_the_development_key(tmp_path: Path) -> None:
     result = _check_deploy(tmp_path, LIANQI_SECRET_KEY="insecure-development-key-change-me")
     assert result.returncode != 0
     assert "LIANQI_SECRET_KEY" in result.stderr
+
+
+def test_production_settings_refuse_an_sms_sender_that_only_logs(tmp_path: Path) -> None:
+    result = _check_deploy(tmp_path, LIANQI_SMS_SENDER="lianqi.core.sms.LogSmsSender")
+    assert result.returncode != 0
+    assert "LIANQI_SMS_SENDER" in result.stderr
+    allowed = _check_deploy(
+        tmp_path, LIANQI_SMS_SENDER="lianqi.core.sms.LogSmsSender", LIANQI_SMS_ALLOW_LOG="1"
+    )
+    assert allowed.returncode == 0, allowed.stdout + allowed.stderr

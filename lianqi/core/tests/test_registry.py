@@ -113,11 +113,16 @@ def test_the_code_page_shows_the_wing_s_tile_and_opens_its_page(world: World) ->
     tile = re.search(r'<a [^>]*href="([^"]+)" data-entry="sample">(.*?)</a>', html, re.S)
     assert tile is not None
     assert tile.group(1) == f"/c/{token}/sample/" == reverse("codes:sample_list", args=[token])
-    assert "1 件办理中" in tile.group(2)
+    assert "件办理中" not in tile.group(2)  # counts are the enterprise's business
     # The tile's page shows the enterprise's own items: whoever holds the code confirms its phone.
     response = Client().get(tile.group(1))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("codes:confirm_phone", args=[token]))
+    # The enterprise's own user sees the count and the page.
+    member = Client()
+    member.force_login(world.user(Role.ENTERPRISE))
+    assert "1 件办理中" in member.get(f"/c/{token}/").content.decode()
+    assert member.get(tile.group(1)).status_code == 200
 
 
 # --- The enterprise's file --------------------------------------------------------------------

@@ -1,5 +1,6 @@
-"""Forms of the enterprise's demand pages under its code (营商码): confirming a phone with a
-one-time code, filing a demand, rating a reply, withdrawing, adding files."""
+"""Forms of the enterprise's demand pages under its code (营商码): filing a demand, rating a
+reply, withdrawing, adding files (confirming the phone is the code page's own,
+`lianqi.enterprises.forms.code`)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,6 @@ from django.utils.translation import gettext_lazy as _
 
 from lianqi.core.forms import MultipleFileField, StyledForm
 from lianqi.core.uploads import allowed_suffixes
-from lianqi.enterprises import otp
-from lianqi.org.forms import MobileField
 
 from ..choices import Satisfaction
 from ..models import Category
@@ -24,22 +23,6 @@ def _attachments_field(**kwargs: Any) -> MultipleFileField:
         help_text=_("可选多个文件，支持：%(types)s") % {"types": allowed_suffixes()},
         **kwargs,
     )
-
-
-class PhoneCodeForm(StyledForm):
-    """Name and mobile of the person filing, and the code sent to that mobile. The same form
-    serves both steps: asking for a code (name and phone) and entering it."""
-
-    name = forms.CharField(label=_("联系人姓名"), max_length=40)
-    phone = MobileField(label=_("手机号"))
-    code = forms.CharField(label=_("短信验证码"), max_length=otp.CODE_DIGITS, required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["name"].widget.attrs["autocomplete"] = "name"
-        self.fields["code"].widget.attrs.update(
-            {"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": r"\d*"}
-        )
 
 
 class DemandCodeForm(StyledForm):

@@ -96,19 +96,19 @@ def test_a_demand_goes_round_the_loop_on_phones(browser: Any, live_server: Any, 
     expect(department.locator("[data-testid=demand-state]")).to_have_text("已答复")
     screenshot(department, "loop-department-replied-phone")
 
-    # The enterprise rates the reply through its code, after confirming a phone number.
+    # The enterprise rates the reply through its code, after confirming its registered phone.
     RecordingSmsSender.outbox.clear()
+    world.home.enterprise.contacts.create(name="王经理", title="总经理", phone=MOBILE)
     enterprise = _phone(browser, live_server)
     with override_settings(LIANQI_SMS_SENDER="lianqi.enterprises.tests.test_otp.RecordingSmsSender"):
         enterprise.goto(f"/c/{world.home.enterprise.code_token}/demands/{demand.pk}/")
-        expect(enterprise.locator("[data-testid=reply]")).to_contain_text("本周五完成接电")
-        enterprise.click("#rate a.btn")
-        expect(enterprise).to_have_url(re.compile(r"/demands/confirm/"))
+        expect(enterprise).to_have_url(re.compile(r"/confirm/"))
         enterprise.fill("#id_name", "王经理")
         enterprise.fill("#id_phone", MOBILE)
         enterprise.click("[data-testid=send-code]")
         enterprise.fill("#id_code", last_code())
         enterprise.click("[data-testid=verify-code]")
+        expect(enterprise.locator("[data-testid=reply]")).to_contain_text("本周五完成接电")
         form = enterprise.locator("[data-testid=rating-form]")
         form.locator("[data-field=contacted] input[value='1']").check()
         form.locator("[data-field=solved] input[value='1']").check()

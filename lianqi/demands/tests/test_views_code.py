@@ -1,7 +1,9 @@
 """The enterprise's demand pages under its code (营商码), without an account: every page
 answers a replaced code with 410 and an unknown one with 404; another enterprise's demand is
-404; reading needs only the code, every write a phone confirmed by a one-time code; filing,
-rating, withdrawing and adding files go through the demand actions as the enterprise."""
+404; every page needs a confirmed phone — the enterprise's registered phones see all its
+demands, any other phone only what it filed —, and the code page itself counts nothing for a
+stranger; filing, rating, withdrawing and adding files go through the demand actions as the
+enterprise."""
 
 from __future__ import annotations
 
@@ -33,11 +35,16 @@ def url(name: str, enterprise: Enterprise, *args: Any, token: str | None = None)
     return reverse(f"codes:{name}", args=[token or enterprise.code_token, *args])
 
 
-def confirmed_client(enterprise: Enterprise, name: str = "张经理", phone: str = PHONE) -> Client:
-    """A browser whose session already holds a confirmed phone for the enterprise's code."""
+def confirmed_client(
+    enterprise: Enterprise, name: str = "张经理", phone: str = PHONE, *, registered: bool = True
+) -> Client:
+    """A browser whose session already holds a confirmed phone for the enterprise's code: one
+    the enterprise registered unless `registered` is false."""
     client = Client()
     session = client.session
-    otp.remember(session, token=enterprise.code_token, name=name, phone=phone, at=timezone.now())
+    otp.remember(
+        session, token=enterprise.code_token, name=name, phone=phone, at=timezone.now(), registered=registered
+    )
     session.save()
     return client
 
@@ -99,7 +106,7 @@ def test_another_enterprises_demand_is_404_under_this_code(world: World) -> None
 # --- The code page and the list --------------------------------------------------------------
 
 
-def test_code_page_links_to_the_demands_with_the_open_count(world: World) -> None:
+def test_code_page_links_to_the_demands_and_counts_them_for_the_enterprise_only(world: World) -> None:
     enterprise = world.home.enterprise
     make_demand(world, DemandState.ASSIGNED)
     make_demand(world, DemandState.REPLIED)
@@ -107,15 +114,20 @@ def test_code_page_links_to_the_demands_with_the_open_count(world: World) -> Non
     make_demand(world, DemandState.ASSIGNED, enterprise=world.other.enterprise)
     page = text(Client().get(url("public", enterprise)))
     assert f'href="{url("demand_list", enterprise)}"' in page
-    assert "2 件办理中" in page
+    assert "件办理中" not in page  # how many demands are open is not for the factory gate
+    assert "2 件办理中" in text(confirmed_client(enterprise).get(url("public", enterprise)))
+    assert "件办理中" not in text(
+        confirmed_client(enterprise, registered=False).get(url("public", enterprise))
+    )
 
 
 def test_a_replied_demand_asks_for_a_rating_in_the_list(world: World) -> None:
     enterprise = world.home.enterprise
     make_demand(world, DemandState.ASSIGNED)
-    assert "已答复，请评价" not in text(Client().get(url("demand_list", enterprise)))
+    client = confirmed_client(enterprise)
+    assert "已答复，请评价" not in text(client.get(url("demand_list", enterprise)))
     make_demand(world, DemandState.REPLIED)
-    assert "已答复，请评价" in text(Client().get(url("demand_list", enterprise)))
+    assert "已答复，请评价" in text(client.get(url("demand_list", enterprise)))
 
 
 def test_list_shows_the_enterprises_demands_newest_first_without_staff(world: World) -> None:
@@ -129,7 +141,7 @@ def test_list_shows_the_enterprises_demands_newest_first_without_staff(world: Wo
         contact_phone="13700001111",
     )
     make_demand(world, enterprise=world.other.enterprise, description="别家的诉求")
-    response = Client().get(url("demand_list", enterprise))
+    response = confirmed_client(enterprise).get(url("demand_list", enterprise))
     page = text(response)
     assert response.status_code == 200
     assert page.index("招工困难需要对接") < page.index("厂区道路积水")
@@ -137,6 +149,56 @@ def test_list_shows_the_enterprises_demands_newest_first_without_staff(world: Wo
     assert "已交办" in page and world.home.department.name in page and "2025-03-10" in page
     assert "13700001111" not in page and "13800000001" not in page
     assert world.user(Role.SERVICE_OFFICE).display_name not in page
+
+
+def test_a_phone_the_enterprise_did_not_register_follows_only_what_it_filed(world: World) -> None:
+    enterprise = world.home.enterprise
+    own = make_demand(world, description="厂区道路积水需要疏通", contact_phone=PHONE)
+    others = make_demand(world, description="希望协调办理厂房产权证", contact_phone="13700001111")
+    client = confirmed_client(enterprise, registered=False)
+    listed = text(client.get(url("demand_list", enterprise)))
+    assert "厂区道路积水需要疏通" in listed and "希望协调办理厂房产权证" not in listed
+    assert client.get(url("demand_detail", enterprise, own.pk)).status_code == 200
+    assert client.get(url("demand_detail", enterprise, others.pk)).status_code == 404
+    assert _rate(client, enterprise, others).status_code == 404
+    # Filing shows likely duplicates among its own demands only (the enterprise sees them all).
+    data = {"category": others.category_id, "description": others.description}
+    shown = confirmed_client(enterprise).post(url("demand_new", enterprise), data)
+    assert 'data-testid="submit-anyway"' in text(shown) and f"#{others.pk}" in text(shown)
+    filed = client.post(url("demand_new", enterprise), data)
+    assert filed.status_code == 302  # nothing to show: filed at once
+
+
+def test_the_enterprises_logged_in_user_needs_no_code(world: World) -> None:
+    enterprise = world.home.enterprise
+    make_demand(world, description="厂区道路积水", contact_phone="13700001111")
+    client = Client()
+    client.force_login(world.user(Role.ENTERPRISE))
+    assert world.user(Role.ENTERPRISE).enterprise_id == enterprise.pk
+    assert "厂区道路积水" in text(client.get(url("demand_list", enterprise)))
+    # … but only for its own enterprise's code.
+    response = client.get(url("demand_list", world.other.enterprise))
+    assert (
+        response.status_code == 302 and url("confirm_phone", world.other.enterprise) in response["Location"]
+    )
+
+
+def test_confirming_a_registered_phone_opens_the_enterprises_demands(world: World, sms: Any) -> None:
+    enterprise = world.home.enterprise
+    enterprise.contacts.create(name="李经理", phone="137 0000 2222")
+    make_demand(world, description="财务部提交的诉求", contact_phone="13700001111")
+    client = Client()
+    wanted = url("demand_list", enterprise)
+    first = client.get(wanted)
+    assert first.status_code == 302 and url("confirm_phone", enterprise) in first["Location"]
+    confirm = first["Location"]
+    client.post(confirm, {"step": "send", "name": "李经理", "phone": "13700002222"})
+    done = client.post(
+        confirm,
+        {"step": "verify", "name": "李经理", "phone": "13700002222", "code": last_code("13700002222")},
+    )
+    assert done.status_code == 302 and done["Location"] == wanted
+    assert "财务部提交的诉求" in text(client.get(wanted))
 
 
 # --- Confirming a phone ----------------------------------------------------------------------
@@ -172,7 +234,7 @@ def test_confirmation_never_redirects_outside_this_code(world: World) -> None:
     enterprise = world.home.enterprise
     view = Client().get(url("confirm_phone", enterprise), {"next": "https://evil.example/"})
     assert 'value="https://evil.example/"' not in text(view)
-    assert f'value="{url("demand_new", enterprise)}"' in text(view)
+    assert f'value="{url("public", enterprise)}"' in text(view)
 
 
 # --- Filing ----------------------------------------------------------------------------------
@@ -207,7 +269,7 @@ def test_filing_with_a_confirmed_phone_creates_the_demand_as_the_enterprise(worl
     assert attachment.by_enterprise and attachment.name == "现场照片.pdf"
     done = text(client.get(response["Location"]))
     assert f"#{demand.pk}" in done and url("demand_detail", enterprise, demand.pk) in done
-    listed = text(Client().get(url("demand_list", enterprise)))
+    listed = text(client.get(url("demand_list", enterprise)))
     assert "希望协调办理厂房产权证" in listed
 
 
@@ -290,15 +352,11 @@ def _rate(client: Client, enterprise: Enterprise, demand: Demand, **answers: Any
 def test_detail_shows_progress_and_reply_but_no_staff_names(world: World) -> None:
     enterprise = world.home.enterprise
     demand = _replied(world)
-    page = text(Client().get(url("demand_detail", enterprise, demand.pk)))
+    page = text(confirmed_client(enterprise).get(url("demand_detail", enterprise, demand.pk)))
     assert "已协调银行" in page and world.home.department.name in page
     assert "李经办" not in page and world.user(Role.SERVICE_OFFICE).display_name not in page
     assert "内部督办意见" not in page
-    # Without a confirmed phone the rating form is replaced by the way to confirm one.
-    assert 'data-testid="rating-form"' not in page and "验证手机号后评价" in page
-    assert 'data-testid="rating-form"' in text(
-        confirmed_client(enterprise).get(url("demand_detail", enterprise, demand.pk))
-    )
+    assert 'data-testid="rating-form"' in page
 
 
 def test_rating_satisfied_closes_the_demand(world: World) -> None:

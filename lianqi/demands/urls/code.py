@@ -7,7 +7,6 @@ from ..views import code as demands
 
 urlpatterns: list = [
     path("<str:token>/demands/", demands.CodeDemandListView.as_view(), name="demand_list"),
-    path("<str:token>/demands/confirm/", demands.CodePhoneConfirmView.as_view(), name="confirm_phone"),
     path("<str:token>/demands/new/", demands.CodeDemandCreateView.as_view(), name="demand_new"),
     path("<str:token>/demands/<int:pk>/", demands.CodeDemandDetailView.as_view(), name="demand_detail"),
     path(

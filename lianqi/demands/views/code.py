@@ -1,13 +1,13 @@
 """The enterprise's own demand pages under its code (营商码), without an account: its demands
 and their progress, filing a new one, following one, rating the reply, withdrawing, adding
-files. Reading needs only the code; every write needs a phone confirmed by a one-time code in
-this browser session (`lianqi.enterprises.otp`), and is taken as the enterprise
-(``actor=None, enterprise=…``). Nothing here shows a staff member's name or phone."""
+files. Every page needs a phone confirmed by a one-time code in this browser session (or a
+logged-in user of the enterprise): the enterprise's registered phones see all its demands,
+any other confirmed phone only those filed from it (`CodeAccess.FILER`). Steps are taken as the
+enterprise (``actor=None, enterprise=…``). Nothing here shows a staff member's name or phone."""
 
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -16,21 +16,15 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lianqi.core.forms import add_action_errors
 from lianqi.core.workflow import StaleVersion, TransitionNotAllowed
-from lianqi.enterprises import actions as enterprise_actions
-from lianqi.enterprises import otp
-from lianqi.enterprises.models import mask_phone
-from lianqi.enterprises.views.code import CodeTokenMixin
+from lianqi.enterprises.views.code import CodeAccess, CodeTokenMixin, CodeViewer
 
 from .. import actions, dispatch, queries
 from ..choices import Channel, DemandAction, DemandState
-from ..forms.code import AttachForm, DemandCodeForm, PhoneCodeForm, RatingForm, WithdrawForm
+from ..forms.code import AttachForm, DemandCodeForm, RatingForm, WithdrawForm
 from ..models import Demand, DemandEvent
 from ..permissions import access_enterprise_demand
 from ..workflow import WORKFLOW
@@ -82,14 +76,26 @@ def public_events(demand: Demand) -> list[DemandEvent]:
 
 
 class _CodeDemandMixin(CodeTokenMixin):
-    """The enterprise behind the token, the phone this browser confirmed for it, and its
-    demands (another enterprise's demand answers 404)."""
+    """The enterprise behind the token, who this browser is for it, and the demands they may
+    follow: all of the enterprise's for a member, those filed from the confirmed phone for
+    anyone else (another's demand answers 404)."""
+
+    access = CodeAccess.FILER
+
+    def viewer(self) -> CodeViewer:
+        viewer = self.contact()
+        assert viewer is not None  # `CodeAccess.FILER` let no one else in
+        return viewer
+
+    def filed_from(self) -> str | None:
+        viewer = self.viewer()
+        return None if viewer.member else viewer.phone
 
     def demands(self) -> QuerySet[Demand]:
-        return queries.enterprise_demands(self.enterprise)
+        return queries.enterprise_demands(self.enterprise, filed_from=self.filed_from())
 
     def demand(self, pk: int) -> Demand:
-        return access_enterprise_demand(self.enterprise, pk)
+        return access_enterprise_demand(self.enterprise, pk, filed_from=self.filed_from())
 
 
 class CodeDemandListView(_CodeDemandMixin):
@@ -106,50 +112,6 @@ class CodeDemandListView(_CodeDemandMixin):
         return render(request, "demands/code_list.html", context)
 
 
-class CodePhoneConfirmView(_CodeDemandMixin):
-    """`/c/<token>/demands/confirm/`: the filer's name and mobile, a one-time code sent to it,
-    then back to where they were going (`next`, only within this code's pages)."""
-
-    def next_url(self) -> str:
-        target = self.request.POST.get("next") or self.request.GET.get("next") or ""
-        prefix = reverse("codes:public", args=[self.token])
-        if target.startswith(prefix) and url_has_allowed_host_and_scheme(target, allowed_hosts=None):
-            return target
-        return reverse("codes:demand_new", args=[self.token])
-
-    def show(self, form: PhoneCodeForm, *, sent_to: str = "") -> HttpResponse:
-        context = {**self.base_context(), "form": form, "next": self.next_url(), "sent_to": sent_to}
-        return render(self.request, "demands/code_confirm.html", context)
-
-    def get(self, request: HttpRequest, token: str) -> HttpResponse:
-        return self.show(PhoneCodeForm())
-
-    def post(self, request: HttpRequest, token: str) -> HttpResponse:
-        form = PhoneCodeForm(request.POST)
-        if not form.is_valid():
-            return self.show(form)
-        data = form.cleaned_data
-        if request.POST.get("step") == "send":
-            try:
-                enterprise_actions.send_phone_code(
-                    enterprise=self.enterprise, name=data["name"], phone=data["phone"]
-                )
-            except ValidationError as exc:
-                add_action_errors(form, exc)
-                return self.show(form)
-            return self.show(form, sent_to=mask_phone(data["phone"]))
-        try:
-            row = enterprise_actions.verify_phone_code(
-                enterprise=self.enterprise, phone=data["phone"], code=data["code"]
-            )
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-            return self.show(form, sent_to=mask_phone(data["phone"]))
-        otp.remember(request.session, token=self.token, name=data["name"], phone=row.phone, at=timezone.now())
-        messages.success(request, _("手机号已验证"))
-        return redirect(self.next_url())
-
-
 class CodeDemandCreateView(_CodeDemandMixin):
     """`/c/<token>/demands/new/`: category, description and files; likely duplicates of an
     open demand are shown first and must be confirmed with “仍然提交”."""
@@ -158,15 +120,10 @@ class CodeDemandCreateView(_CodeDemandMixin):
         return render(self.request, "demands/code_new.html", {**self.base_context(), "form": form, **extra})
 
     def get(self, request: HttpRequest, token: str) -> HttpResponse:
-        if self.contact() is None:
-            return self.to_confirm(request.path)
         return self.show(DemandCodeForm())
 
     def post(self, request: HttpRequest, token: str) -> HttpResponse:
-        contact = self.contact()
-        if contact is None:
-            messages.error(request, _("请先验证手机号"))
-            return self.to_confirm(request.path)
+        contact = self.viewer()
         form = DemandCodeForm(request.POST, request.FILES)
         if not form.is_valid():
             return self.show(form)
@@ -176,6 +133,7 @@ class CodeDemandCreateView(_CodeDemandMixin):
                 enterprise_id=self.enterprise.pk,
                 category_id=data["category"].pk,
                 description=data["description"],
+                filed_from=self.filed_from(),
             )
             if duplicates:
                 return self.show(
@@ -229,7 +187,6 @@ class CodeDemandDetailView(_CodeDemandMixin):
             "rating_form": forms.get("rating_form") or RatingForm(initial={"version": demand.version}),
             "withdraw_form": forms.get("withdraw_form") or WithdrawForm(initial={"version": demand.version}),
             "attach_form": forms.get("attach_form") or AttachForm(),
-            "confirm_url": f"{reverse('codes:confirm_phone', args=[self.token])}?{urlencode({'next': self.request.path})}",
         }
         return render(self.request, "demands/code_detail.html", context, status=status)
 
@@ -247,16 +204,13 @@ class _CodeDemandStepView(CodeDemandDetailView):
     def get(self, request: HttpRequest, token: str, pk: int) -> HttpResponse:
         return redirect("codes:demand_detail", token=self.token, pk=pk)
 
-    def take(self, demand: Demand, form: Form, contact: otp.ConfirmedPhone) -> None:
+    def take(self, demand: Demand, form: Form, contact: CodeViewer) -> None:
         raise NotImplementedError
 
     def post(self, request: HttpRequest, token: str, pk: int) -> HttpResponseBase:
         demand = self.demand(pk)
         detail = reverse("codes:demand_detail", args=[self.token, demand.pk])
-        contact = self.contact()
-        if contact is None:
-            messages.error(request, _("请先验证手机号"))
-            return self.to_confirm(detail)
+        contact = self.viewer()
         form = self.form_class(request.POST, request.FILES)
         if not form.is_valid():
             return self.show(demand, status=400, **{self.form_name: form})
@@ -279,7 +233,7 @@ class CodeDemandRateView(_CodeDemandStepView):
     form_name = "rating_form"
     done_message = gettext_lazy("感谢评价")
 
-    def take(self, demand: Demand, form: Form, contact: otp.ConfirmedPhone) -> None:
+    def take(self, demand: Demand, form: Form, contact: CodeViewer) -> None:
         data = form.cleaned_data
         dispatch.perform(
             demand=demand,
@@ -303,7 +257,7 @@ class CodeDemandWithdrawView(_CodeDemandStepView):
     form_name = "withdraw_form"
     done_message = gettext_lazy("诉求已撤回")
 
-    def take(self, demand: Demand, form: Form, contact: otp.ConfirmedPhone) -> None:
+    def take(self, demand: Demand, form: Form, contact: CodeViewer) -> None:
         dispatch.perform(
             demand=demand,
             action=DemandAction.WITHDRAW,
@@ -321,7 +275,7 @@ class CodeDemandAttachView(_CodeDemandStepView):
     form_name = "attach_form"
     done_message = gettext_lazy("附件已上传")
 
-    def take(self, demand: Demand, form: Form, contact: otp.ConfirmedPhone) -> None:
+    def take(self, demand: Demand, form: Form, contact: CodeViewer) -> None:
         actions.add_attachments(
             demand=demand, uploads=form.cleaned_data["attachments"], actor=None, enterprise=self.enterprise
         )

@@ -37,10 +37,16 @@ def rotate_code_token(*, enterprise: Enterprise, actor: Actor | None) -> Enterpr
 
 
 def send_phone_code(
-    *, enterprise: Enterprise, name: str, phone: str, at: dt.datetime | None = None
+    *,
+    enterprise: Enterprise,
+    name: str,
+    phone: str,
+    client_address: str = "",
+    at: dt.datetime | None = None,
 ) -> PhoneCode:
     """Send a one-time code to `phone` for someone filing through `enterprise`'s code (no
-    account), after checking the number and the resend limits (`otp`). The code goes out at
+    account), after checking the number and the resend limits (`otp`: per code and phone with
+    backoff, per phone, per `client_address`). The code goes out at
     once through the configured SMS sender, not the notification outbox: the filer is waiting
     for it. Only its hash is stored. A sender that fails undoes the row, so a code that never
     arrived neither counts against the limits nor can be guessed."""
@@ -57,7 +63,7 @@ def send_phone_code(
         # Locking the enterprise serialises its requests, so two quick clicks cannot both pass
         # the limits below.
         locked = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
-        _check_code_limits(token=locked.code_token, phone=phone, at=at)
+        _check_code_limits(token=locked.code_token, phone=phone, client_address=client_address, at=at)
         code = otp.new_code()
         salt = otp.new_salt()
         row = PhoneCode.objects.create(
@@ -69,21 +75,33 @@ def send_phone_code(
             code_hash=otp.hash_code(salt, code),
             created_at=at,
             expires_at=at + otp.CODE_LIFETIME,
+            client_address=client_address or None,
         )
         _deliver_code(phone=phone, code=code)
     return row
 
 
-def _check_code_limits(*, token: str, phone: str, at: dt.datetime) -> None:
+def _check_code_limits(*, token: str, phone: str, client_address: str, at: dt.datetime) -> None:
     hour = PhoneCode.objects.filter(created_at__gt=at - dt.timedelta(hours=1))
-    last = hour.filter(phone=phone).order_by("-created_at").first()
-    if last is not None and at - last.created_at < otp.RESEND_INTERVAL:
-        wait = math.ceil((otp.RESEND_INTERVAL - (at - last.created_at)).total_seconds())
-        raise ValidationError({"phone": _("验证码已发送，请%(seconds)s秒后再重新获取") % {"seconds": wait}})
-    if hour.filter(phone=phone).count() >= otp.MAX_PER_PHONE_PER_HOUR:
+    here = hour.filter(token=token, phone=phone)
+    sent = here.count()
+    last = here.order_by("-created_at").first()
+    if last is not None:
+        wait = otp.resend_wait(sent) - (at - last.created_at)
+        if wait > dt.timedelta(0):
+            raise ValidationError(
+                {
+                    "phone": _("验证码已发送，请%(seconds)s秒后再重新获取")
+                    % {"seconds": math.ceil(wait.total_seconds())}
+                }
+            )
+    if (
+        sent >= otp.MAX_PER_TOKEN_PHONE_PER_HOUR
+        or hour.filter(phone=phone).count() >= otp.MAX_PER_PHONE_PER_HOUR
+    ):
         raise ValidationError({"phone": _("该手机号获取验证码次数过多，请一小时后再试")})
-    if hour.filter(token=token).count() >= otp.MAX_PER_TOKEN_PER_HOUR:
-        raise ValidationError({"phone": _("本企业获取验证码过于频繁，请稍后再试")})
+    if client_address and hour.filter(client_address=client_address).count() >= otp.MAX_PER_ADDRESS_PER_HOUR:
+        raise ValidationError({"phone": _("当前网络获取验证码过于频繁，请一小时后再试")})
 
 
 def _deliver_code(*, phone: str, code: str) -> None:
@@ -95,9 +113,10 @@ def _deliver_code(*, phone: str, code: str) -> None:
     # Sent straight through the configured sender, never through the outbox: a one-time code
     # must not sit in a table where it could be read back.
     try:
-        send_sms(SmsMessage(address=phone, subject=text))
+        send_sms(SmsMessage(address=phone, subject=text, secret=code))
     except Exception as exc:  # any gateway failure; the filer can simply ask again
-        logger.exception("one-time code to %s not sent", mask_phone(phone))
+        # The exception's class only: a gateway's message might quote the text, code and all.
+        logger.error("one-time code to %s not sent: %s", mask_phone(phone), type(exc).__name__)
         raise ValidationError({"phone": _("短信发送失败，请稍后重试")}) from exc
 
 

@@ -1,7 +1,8 @@
-"""The one-time code that confirms the phone of someone filing through an enterprise's code:
-only a keyed hash is stored, codes expire, wrong guesses are limited, resends are throttled
-per phone and per code token, and the code reaches the SMS sender at once. Time is passed
-explicitly throughout."""
+"""The one-time code that confirms the phone of someone using an enterprise's code: only a keyed
+hash is stored, codes expire, wrong guesses are limited, resends back off per code and phone
+and are limited per phone and per client address (never per code, which a stranger could use
+up), the code reaches the SMS sender at once and never a log. Time is passed explicitly
+throughout."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import override_settings
 
+from lianqi.core.sms import ScreenSmsSender
 from lianqi.core.workdays import SHANGHAI
 from lianqi.enterprises import actions, otp
 from lianqi.enterprises.models import Enterprise, PhoneCode
@@ -83,16 +85,32 @@ def test_the_code_is_sent_at_once_and_only_its_hash_is_stored(world: World, sms:
     assert not otp.code_matches(row.salt, row.code_hash, f"{(int(code) + 1) % 10**6:06d}")
 
 
-def test_the_log_sender_masks_the_number_but_keeps_the_code_readable(
-    world: World, caplog: pytest.LogCaptureFixture
-) -> None:
-    caplog.set_level(logging.INFO, logger="lianqi.notifications")
-    with override_settings(LIANQI_SMS_SENDER="lianqi.notifications.channels.LogSmsSender"):
+class LeakyBrokenSmsSender:
+    """A gateway that fails and quotes the message it was given in its error."""
+
+    def send(self, notification: Any) -> None:
+        raise ConnectionError(f"gateway refused: {notification.subject}")
+
+
+def test_no_code_reaches_a_log_in_clear(world: World, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    with override_settings(LIANQI_SMS_SENDER="lianqi.core.sms.ScreenSmsSender"):
         send(world.home.enterprise, AT)
-    [record] = [r for r in caplog.records if r.name == "lianqi.notifications"]
-    text = record.getMessage()
-    assert "139****5678" in text and PHONE not in text
-    assert re.search(r"验证码为 \d{6}", text)
+        text = ScreenSmsSender.last_text(PHONE)
+    code = re.search(r"验证码为 (\d{6})", text)
+    assert code is not None, text
+    logged = caplog.text
+    assert "139****5678" in logged and PHONE not in logged
+    assert "验证码为 ******" in logged and code.group(1) not in logged
+    # A failing gateway that quotes the text in its error does not carry the code into the log.
+    caplog.clear()
+    with (
+        override_settings(LIANQI_SMS_SENDER=f"{__name__}.LeakyBrokenSmsSender"),
+        pytest.raises(ValidationError),
+    ):
+        send(world.home.enterprise, AT + dt.timedelta(minutes=5), phone="13812345678")
+    assert "138****5678" in caplog.text and "ConnectionError" in caplog.text
+    assert "验证码为" not in caplog.text
 
 
 def test_a_bad_number_or_a_missing_name_is_refused_before_anything_is_sent(world: World, sms: Any) -> None:
@@ -170,29 +188,73 @@ def test_resend_waits_sixty_seconds_and_the_new_code_replaces_the_old(world: Wor
     assert verify(enterprise, second, AT + dt.timedelta(seconds=80)).confirmed_at is not None
 
 
-def test_at_most_five_codes_per_phone_in_an_hour(world: World, sms: Any) -> None:
+def test_each_resend_waits_twice_as_long_and_five_codes_per_code_and_phone_in_an_hour(
+    world: World, sms: Any
+) -> None:
     enterprise = world.home.enterprise
-    for i in range(otp.MAX_PER_PHONE_PER_HOUR):
-        send(enterprise, AT + dt.timedelta(minutes=2 * i))
+    at = AT
+    for wait in (60, 120, 240, 480):
+        send(enterprise, at)
+        with pytest.raises(ValidationError) as exc:
+            send(enterprise, at + dt.timedelta(seconds=wait - 1))
+        assert "请1秒后再重新获取" in error_of(exc, "phone")
+        at += dt.timedelta(seconds=wait)
+    send(enterprise, at)  # the fifth, 15 minutes in
     with pytest.raises(ValidationError) as exc:
-        send(enterprise, AT + dt.timedelta(minutes=30))
+        send(enterprise, at + dt.timedelta(minutes=30))
     assert "该手机号获取验证码次数过多" in error_of(exc, "phone")
-    # The limit follows the phone to another enterprise's code too.
-    with pytest.raises(ValidationError):
-        send(world.other.enterprise, AT + dt.timedelta(minutes=31))
-    send(enterprise, AT + dt.timedelta(minutes=60, seconds=1))  # the first has left the hour
-    assert len(sms.outbox) == otp.MAX_PER_PHONE_PER_HOUR + 1
+    assert len(sms.outbox) == otp.MAX_PER_TOKEN_PHONE_PER_HOUR
+    send(enterprise, AT + dt.timedelta(hours=1, minutes=16))  # the first three have left the hour
+    assert len(sms.outbox) == otp.MAX_PER_TOKEN_PHONE_PER_HOUR + 1
 
 
-def test_at_most_ten_codes_per_code_token_in_an_hour(world: World, sms: Any) -> None:
-    enterprise = world.home.enterprise
-    for i in range(otp.MAX_PER_TOKEN_PER_HOUR):
-        send(enterprise, AT + dt.timedelta(minutes=i), phone=f"1390000{i:04d}")
+def test_one_phone_gets_at_most_eight_codes_an_hour_through_every_code(world: World, sms: Any) -> None:
+    home, other = world.home.enterprise, world.other.enterprise
+    for step in range(otp.MAX_PER_PHONE_PER_HOUR):  # alternately through two codes
+        send(home if step % 2 == 0 else other, AT + dt.timedelta(minutes=5 * step))
     with pytest.raises(ValidationError) as exc:
-        send(enterprise, AT + dt.timedelta(minutes=20), phone="13700000000")
-    assert "本企业获取验证码过于频繁" in error_of(exc, "phone")
-    # Another enterprise's code is not affected.
-    send(world.other.enterprise, AT + dt.timedelta(minutes=20), phone="13700000000")
+        send(home, AT + dt.timedelta(minutes=50))
+    assert "该手机号获取验证码次数过多" in error_of(exc, "phone")
+    assert len(sms.outbox) == otp.MAX_PER_PHONE_PER_HOUR
+
+
+def test_one_address_gets_at_most_twenty_codes_an_hour(world: World, sms: Any) -> None:
+    enterprise = world.home.enterprise
+    for i in range(otp.MAX_PER_ADDRESS_PER_HOUR):
+        actions.send_phone_code(
+            enterprise=enterprise, name="张三", phone=f"1390000{i:04d}", client_address="203.0.113.7", at=AT
+        )
+    with pytest.raises(ValidationError) as exc:
+        actions.send_phone_code(
+            enterprise=enterprise, name="张三", phone="13700000000", client_address="203.0.113.7", at=AT
+        )
+    assert "当前网络获取验证码过于频繁" in error_of(exc, "phone")
+    # The enterprise's own people, on another network, are not held up.
+    actions.send_phone_code(
+        enterprise=enterprise, name="李经理", phone="13700000000", client_address="198.51.100.9", at=AT
+    )
+
+
+def test_a_stranger_with_the_printed_code_cannot_lock_the_enterprise_out(world: World, sms: Any) -> None:
+    enterprise = world.home.enterprise
+    # Forty requests for forty made-up numbers from forty addresses, within one hour …
+    for i in range(40):
+        actions.send_phone_code(
+            enterprise=enterprise,
+            name="陌生人",
+            phone=f"1370000{i:04d}",
+            client_address=f"203.0.113.{i + 1}",
+            at=AT + dt.timedelta(seconds=i),
+        )
+    # … and the enterprise's own contact still gets a code at once.
+    actions.send_phone_code(
+        enterprise=enterprise,
+        name="李经理",
+        phone=PHONE,
+        client_address="198.51.100.9",
+        at=AT + dt.timedelta(minutes=1),
+    )
+    assert sms.outbox[-1][0] == PHONE
 
 
 def test_a_failing_gateway_leaves_no_code_behind(world: World) -> None:

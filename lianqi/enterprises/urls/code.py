@@ -6,11 +6,12 @@ from django.urls import URLPattern, URLResolver, path
 
 from lianqi.core import registry
 
-from ..views.code import PublicCodeView
+from ..views.code import CodePhoneConfirmView, PublicCodeView
 
 app_name = "codes"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("<str:token>/", PublicCodeView.as_view(), name="public"),
+    path("<str:token>/confirm/", CodePhoneConfirmView.as_view(), name="confirm_phone"),
     *registry.code_urlpatterns(),
 ]

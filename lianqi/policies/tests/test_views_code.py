@@ -1,5 +1,6 @@
-"""Policies through the enterprise's code: what the enterprise sees without an account, and an
-application that needs the phone confirmed first."""
+"""Policies through the enterprise's code: which policies an enterprise fits tells its figures,
+so only the enterprise itself (a registered phone confirmed by SMS, or its logged-in user) sees
+them and applies; whoever merely holds the code is sent to confirm a phone."""
 
 from __future__ import annotations
 
@@ -17,10 +18,19 @@ from .test_actions import make_policy
 from .test_api import TITLE, policy_in_force
 
 
+def member(token: str, phone: str = "13900005678") -> Client:
+    """A browser that confirmed one of the enterprise's registered phones."""
+    client = Client()
+    session = client.session
+    otp.remember(session, token=token, name="王会计", phone=phone, at=timezone.now(), registered=True)
+    session.save()
+    return client
+
+
 def test_the_code_page_lists_the_policies_it_fits_with_reasons(world: World) -> None:
     policy_in_force(world)
     token = world.home.enterprise.code_token
-    html = Client().get(reverse("codes:policy_list", args=[token])).content.decode()
+    html = member(token).get(reverse("codes:policy_list", args=[token])).content.decode()
     eligible = html.split('data-testid="eligible-policies"')[1].split('data-testid="unknown-policies"')[0]
     assert TITLE in eligible and "2600 万元，来源：统计年报" in eligible
     public = Client().get(reverse("codes:public", args=[token])).content.decode()
@@ -34,8 +44,31 @@ def test_unknown_and_replaced_codes_and_other_parks_policies(world: World) -> No
     assert Client().get(reverse("codes:policy_list", args=["old-token"])).status_code == 410
     elsewhere = make_policy(world, code="JK-2025-001", title="经开区政策", jurisdiction=world.other.park)
     token = world.home.enterprise.code_token
-    assert Client().get(reverse("codes:policy_detail", args=[token, elsewhere.pk])).status_code == 404
-    assert Client().get(reverse("codes:policy_detail", args=[token, policy.pk])).status_code == 200
+    assert member(token).get(reverse("codes:policy_detail", args=[token, elsewhere.pk])).status_code == 404
+    assert member(token).get(reverse("codes:policy_detail", args=[token, policy.pk])).status_code == 200
+
+
+def test_the_enterprises_policies_are_not_shown_to_whoever_holds_the_code(world: World) -> None:
+    policy = policy_in_force(world)
+    token = world.home.enterprise.code_token
+    for url in (
+        reverse("codes:policy_list", args=[token]),
+        reverse("codes:policy_detail", args=[token, policy.pk]),
+    ):
+        for client in (Client(), _filer(token)):
+            response = client.get(url)
+            assert response.status_code == 302, url
+            assert response["Location"].startswith(reverse("codes:confirm_phone", args=[token]))
+            assert TITLE not in response.content.decode()
+
+
+def _filer(token: str) -> Client:
+    """A browser that confirmed a phone the enterprise did not register."""
+    client = Client()
+    session = client.session
+    otp.remember(session, token=token, name="路人", phone="13700009999", at=timezone.now())
+    session.save()
+    return client
 
 
 def test_applying_through_the_code_needs_a_confirmed_phone(world: World) -> None:
@@ -49,7 +82,7 @@ def test_applying_through_the_code_needs_a_confirmed_phone(world: World) -> None
     )
     assert Fulfilment.objects.get(policy=policy).state == FulfilmentState.MATCHED
     session = client.session
-    otp.remember(session, token=token, name="王会计", phone="13900005678", at=timezone.now())
+    otp.remember(session, token=token, name="王会计", phone="13900005678", at=timezone.now(), registered=True)
     session.save()
     response = client.post(url, {"text": "申请培育奖励"})
     assert response.status_code == 302
