@@ -119,12 +119,6 @@ def tags_editable(user: Any) -> QuerySet[Tag]:
     return scoped
 
 
-def access_tag(user: Any, pk: Any) -> Tag:
-    """A tag the user sees (`tags_visible`), for the roles that browse the register."""
-    tags = tags_visible(user) if has_role(user, REGISTER_ROLES) else Tag.objects.none()
-    return get_object_or_404_scoped(tags.select_related("jurisdiction"), pk=pk)
-
-
 def access_tag_to_change(user: Any, pk: Any) -> Tag:
     """A tag the user may change (`tags_editable`). Another park's tag, the city's tag for a
     park's office and a national tag for anyone but an administrator all answer 404."""
