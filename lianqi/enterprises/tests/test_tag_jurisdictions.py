@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 from django.urls import reverse
 
@@ -494,3 +495,58 @@ def test_the_migration_assigns_existing_tags(world: World) -> None:
         "没人用": (None, ""),
     }
     assert unused.enterprises.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_runs_on_existing_data() -> None:
+    """Back to the global vocabulary, some tags as they were, then forward through both
+    migrations: on whichever database the suite runs (CI runs SQLite and PostgreSQL)."""
+    before, after = ("enterprises", "0005_phone_codes"), ("enterprises", "0007_tags_by_jurisdiction")
+    executor = MigrationExecutor(connection)
+    latest = executor.loader.graph.leaf_nodes()
+    executor.migrate([before])
+    try:
+        old = executor.loader.project_state([before]).apps
+        place = old.get_model("org", "Jurisdiction")
+
+        def node(code: str, level: str, parent: Any = None) -> Any:
+            path = f"{parent.path if parent else ''}{code}/"
+            return place.objects.create(
+                code=code, name=code, level=level, parent=parent, path=path, depth=path.count("/") - 1
+            )
+
+        province = node("430000", "province")
+        city = node("430300", "city", province)
+        home, other = node("430371", "park", city), node("430372", "park", city)
+        industry = old.get_model("enterprises", "Industry").objects.get(code="38")  # shipped
+        firm = old.get_model("enterprises", "Enterprise")
+        Old = old.get_model("enterprises", "Tag")
+        carriers = {}
+        for park in (home, other):
+            carriers[park.code] = firm.objects.create(
+                credit_code=credit_code(),
+                name=f"{park.code}示范企业",
+                kind="above_size",
+                industry=industry,
+                jurisdiction=park,
+                jurisdiction_path=park.path,
+            )
+        Old.objects.create(name="专精特新").enterprises.add(*carriers.values())
+        Old.objects.create(name="亩均效益A类企业").enterprises.add(carriers["430371"])
+        Old.objects.create(name="两园共用").enterprises.add(*carriers.values())
+        Old.objects.create(name="没人用")
+
+        executor = MigrationExecutor(connection)
+        executor.migrate([after])
+        new = executor.loader.project_state([after]).apps.get_model("enterprises", "Tag")
+        homes = dict(new.objects.values_list("name", "jurisdiction_path"))
+        assert homes == {
+            "专精特新": "",
+            "亩均效益A类企业": "430000/430300/430371/",
+            "两园共用": "430000/430300/",
+            "没人用": "",
+        }
+        assert new.objects.get(name="两园共用").jurisdiction_id == city.pk
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(latest)
