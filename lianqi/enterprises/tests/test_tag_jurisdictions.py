@@ -30,7 +30,7 @@ from lianqi.org.models import Jurisdiction
 from lianqi.testing.contracts import ApiListContract, ApiObjectContract
 from lianqi.testing.world import World, credit_code, make_enterprise, make_user
 
-migration = importlib.import_module("lianqi.enterprises.migrations.0007_tags_by_jurisdiction")
+migration = importlib.import_module("lianqi.enterprises.migrations.0008_tags_by_jurisdiction")
 
 ALL_ROLES = tuple(Role)
 
@@ -501,7 +501,7 @@ def test_the_migration_assigns_existing_tags(world: World) -> None:
 def test_the_migration_runs_on_existing_data() -> None:
     """Back to the global vocabulary, some tags as they were, then forward through both
     migrations: on whichever database the suite runs (CI runs SQLite and PostgreSQL)."""
-    before, after = ("enterprises", "0005_phone_codes"), ("enterprises", "0007_tags_by_jurisdiction")
+    before, after = ("enterprises", "0006_phone_code_address"), ("enterprises", "0008_tags_by_jurisdiction")
     executor = MigrationExecutor(connection)
     latest = executor.loader.graph.leaf_nodes()
     executor.migrate([before])

@@ -117,7 +117,7 @@ def assign_jurisdictions(apps: Any, schema_editor: Any) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("enterprises", "0006_tag_jurisdiction"),
+        ("enterprises", "0007_tag_jurisdiction"),
         ("org", "0001_initial"),
     ]
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('enterprises', '0005_phone_codes'),
+        ('enterprises', '0006_phone_code_address'),
         ('org', '0001_initial'),
     ]
 
