@@ -28,6 +28,7 @@ from simple_history.utils import bulk_create_with_history
 from lianqi.accounts.models import User
 from lianqi.core.roles import Role
 from lianqi.enterprises.actions.industries import load_industries
+from lianqi.enterprises.actions.tags import create_tag
 from lianqi.enterprises.choices import EnterpriseKind, EnterpriseStatus
 from lianqi.enterprises.industries import SHIPPED_FILE, read_rows
 from lianqi.enterprises.models import Contact, Enterprise, Industry, Tag, YearFigure
@@ -168,7 +169,7 @@ def wipe_database() -> None:
 
 
 def ensure_reference_data() -> bool:
-    """Role groups, the industry table and the tag vocabulary. Loads the full GB/T 4754 table
+    """Role groups, the industry table and the national tags. Loads the full GB/T 4754 table
     from the shared data folder when it is there (in place, through the same loader as
     `manage.py import_industries`). Returns whether four-level classes are available."""
     for role in Role:
@@ -179,7 +180,9 @@ def ensure_reference_data() -> bool:
     if full_table.exists() and not Industry.objects.filter(level=4).exists():
         load_industries(read_rows(full_table), Industry)
     for order, (name, description) in enumerate(catalogue.TAGS, start=1):
-        Tag.objects.get_or_create(name=name, defaults={"description": description, "order": order * 10})
+        Tag.objects.get_or_create(
+            name=name, jurisdiction=None, defaults={"description": description, "order": order * 10}
+        )
     return Industry.objects.filter(level=4).exists()
 
 
@@ -295,7 +298,10 @@ class _Builder:
         self.used_phones: set[str] = set()
         self.used_people: set[str] = set()
         self.industries = self._industry_lookup()
-        self.tags = {t.name: t for t in Tag.objects.all()}
+        #: The tags every park draws from by name: the national ones, then the city's.
+        self.tags = {t.name: t for t in Tag.objects.filter(jurisdiction__isnull=True)}
+        #: Each park's own tags with the odds of drawing them, by park code.
+        self.park_tags: dict[str, list[tuple[Tag, float]]] = {}
         self.actor: User | None = None
 
     # --- reference data -------------------------------------------------------------------
@@ -339,6 +345,11 @@ class _Builder:
         )
         admin.groups.add(Group.objects.get(name=Role.ADMIN))
         self.actor = admin
+        for order, (name, description) in enumerate(catalogue.CITY_TAGS, start=1):
+            tag = create_tag(
+                actor=admin, name=name, jurisdiction=city, description=description, order=order * 10
+            )
+            self.tags[tag.name] = tag
 
         parks = [self._park(city, spec) for spec in (catalogue.MAIN_PARK, *catalogue.OTHER_PARKS)]
         for park in parks:
@@ -376,6 +387,15 @@ class _Builder:
                 code=code, name=name, short_name=name, level=JurisdictionLevel.TOWNSHIP, parent=jurisdiction
             )
             for code, name in spec.townships
+        ]
+        self.park_tags[spec.code] = [
+            (
+                create_tag(
+                    actor=self.actor, name=name, jurisdiction=jurisdiction, description=text, order=order * 10
+                ),
+                odds,
+            )
+            for order, (name, text, odds) in enumerate(spec.tags, start=1)
         ]
         departments = self._departments(jurisdiction, spec)
         staff = self._staff(rng, jurisdiction, spec, departments)
@@ -458,6 +478,12 @@ class _Builder:
         for kind in (K.ABOVE_SIZE, K.BELOW_SIZE, K.PROJECT, K.SHOP, K.INDIVIDUAL):
             for _ in range(_scaled(spec.kinds[kind], self.scale)):
                 made.append(self._draw(rng, kind, park, townships, spec))
+        # The park's own tags from a generator of their own, so that adding one leaves every
+        # other draw of the park as it was.
+        tag_rng = random.Random(f"{self.seed}:{spec.code}:tags")
+        for drawn in made:
+            if drawn.enterprise.kind in (K.ABOVE_SIZE, K.BELOW_SIZE):
+                drawn.tags += [tag for tag, odds in self.park_tags[spec.code] if tag_rng.random() < odds]
         objs = [d.enterprise for d in made]
         for obj in objs:
             obj.fill_derived_fields()  # bulk_create skips Enterprise.save()

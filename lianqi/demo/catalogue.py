@@ -34,6 +34,9 @@ class ParkSpec:
     #: Departments: all 27 for the main park, a compact set for the others.
     departments: tuple[str, ...]
     townships: tuple[tuple[str, str], ...] = ()
+    #: The park's own tags: (name, description, odds for each of its firms above or below
+    #: designated size). Only this park sees them; a sibling may use the same name for its own.
+    tags: tuple[tuple[str, str, float], ...] = ()
 
 
 K = EnterpriseKind
@@ -177,7 +180,7 @@ INDIVIDUAL_TRADES: tuple[TradeLine, ...] = (
     TradeLine("5221", "粮油店", 1),
 )
 
-#: The managed tag vocabulary: (name, description).
+#: The national tags (全国通用): titles that mean the same in every park. (name, description).
 TAGS: tuple[tuple[str, str], ...] = (
     ("规上工业", "规模以上工业企业（年主营业务收入2000万元及以上）"),
     ("高新技术企业", "经认定的国家高新技术企业"),
@@ -186,10 +189,14 @@ TAGS: tuple[tuple[str, str], ...] = (
     ("小巨人", "国家级专精特新“小巨人”企业"),
     ("创新型中小企业", "工信部门认定的创新型中小企业"),
     ("企业技术中心", "省级及以上企业技术中心"),
-    ("瞪羚企业", "高成长性科技企业"),
     ("外贸企业", "有进出口实绩的企业"),
     ("上市企业", "境内外上市公司及其子公司"),
-    ("链主企业", "产业链链主企业"),
+)
+
+#: The city's tags: titles the city awards, seen by each of its parks. (name, description).
+CITY_TAGS: tuple[tuple[str, str], ...] = (
+    ("瞪羚企业", "湘潭市认定的高成长性科技企业"),
+    ("链主企业", "湘潭市产业链链主企业"),
 )
 
 MAIN_PARK = ParkSpec(
@@ -214,6 +221,10 @@ MAIN_PARK = ParkSpec(
     staff=(10, 60, 430),
     departments=tuple(d[0] for d in DEPARTMENTS),
     townships=(("430371001", "双马街道"), ("430371002", "板塘街道"), ("430371003", "宝塔街道")),
+    tags=(
+        ("亩均效益A类企业", "高新区亩均效益综合评价A类", 0.15),
+        ("智能制造示范企业", "高新区认定的智能制造示范车间、示范企业", 0.08),
+    ),
 )
 
 OTHER_PARKS: tuple[ParkSpec, ...] = (
@@ -227,6 +238,10 @@ OTHER_PARKS: tuple[ParkSpec, ...] = (
         profile={"3612": 3, "3670": 2, "3581": 3, "3584": 3, "3586": 2},
         staff=(3, 10, 30),
         departments=COMPACT_DEPARTMENTS,
+        tags=(
+            ("亩均效益A类企业", "经开区亩均效益综合评价A类", 0.12),
+            ("汽车零部件配套企业", "为经开区整车企业配套的零部件企业", 0.2),
+        ),
     ),
     ParkSpec(
         code="430373",
@@ -238,6 +253,7 @@ OTHER_PARKS: tuple[ParkSpec, ...] = (
         profile={"3823": 4, "3859": 6, "3491": 2, "3612": 0, "3415": 0},
         staff=(3, 10, 30),
         departments=COMPACT_DEPARTMENTS,
+        tags=(("本地采购奖励企业", "采购本地战略性产业企业产品、享受3%奖励的企业", 0.1),),
     ),
 )
 

@@ -16,6 +16,7 @@ from lianqi.core.search import apply_search, search_terms
 
 from .choices import EnterpriseKind, EnterpriseStatus
 from .models import Enterprise, Tag
+from .permissions import tags_visible
 
 
 def _vendor(queryset: QuerySet[Enterprise]) -> str:
@@ -54,7 +55,7 @@ class EnterpriseFilter(django_filters.FilterSet):
     )
     industry = django_filters.CharFilter(label=_("行业代码前缀"), method="filter_industry")
     tag = django_filters.ModelChoiceFilter(
-        label=_("标签"), queryset=Tag.objects.all(), method="filter_tag", empty_label=_("全部")
+        label=_("标签"), queryset=Tag.objects.none(), method="filter_tag", empty_label=_("全部")
     )
     jurisdiction = django_filters.CharFilter(label=_("辖区代码"), method="filter_jurisdiction")
     # Bounded so that a mangled link is a form error, not a database overflow.
@@ -74,6 +75,14 @@ class EnterpriseFilter(django_filters.FilterSet):
     class Meta:
         model = Enterprise
         fields: list[str] = []
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if user is None and self.request is not None:
+            user = self.request.user
+        # Only the tags the user sees: another park's tag is "not a valid choice", as if it did
+        # not exist, rather than an empty list that confirms it does.
+        self.filters["tag"].queryset = tags_visible(user)
 
     def filter_search(self, queryset: QuerySet[Enterprise], name: str, value: str) -> QuerySet[Enterprise]:
         queryset = apply_search(queryset, value)

@@ -36,6 +36,7 @@ from . import creditcode
 from .choices import EnterpriseKind, EnterpriseStatus
 from .columns import ENTERPRISE_COLUMNS, TAG_SEPARATOR
 from .models import Enterprise, Industry, Tag
+from .permissions import tags_visible
 from .validators import credit_code_message
 
 logger = logging.getLogger(__name__)
@@ -101,6 +102,8 @@ class PlannedRow:
     place: _Place | None = None
     #: Tag ids to set; None when the file has no tag column (tags stay as they are).
     tag_ids: list[int] | None = None
+    #: The tag names of the row, settled into `tag_ids` once its jurisdiction is known.
+    tag_names: list[str] | None = None
     liaison: _Person | None = None
     existing_id: int | None = None
     #: (column key, message) pairs; a row with any is not imported.
@@ -185,7 +188,11 @@ class RowChecker:
         home = getattr(user, "jurisdiction", None)
         self.home = self.places.get(home.code) if home is not None else None
         self.industries = set(Industry.objects.values_list("code", flat=True))
-        self.tags = dict(Tag.objects.values_list("name", "pk"))
+        # Name → (id, jurisdiction path) of every tag the user sees: one name may belong to two
+        # parks below a city user, so which one a row means depends on the row's jurisdiction.
+        self.tags: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        for pk, name, path in tags_visible(user).values_list("pk", "name", "jurisdiction_path"):
+            self.tags[name].append((pk, path))
         self.staff_by_name: dict[str, list[_Person]] = defaultdict(list)
         for pk, name, phone, path in scope_queryset(Staff.objects.filter(is_active=True), user).values_list(
             "pk", "name", "phone", "jurisdiction_path"
@@ -350,7 +357,48 @@ class RowChecker:
         if unknown:
             row.fail("tags", _("标签不存在：%(names)s") % {"names": TAG_SEPARATOR.join(unknown)})
             return
-        row.tag_ids = sorted({self.tags[n] for n in names})
+        row.tag_names = names
+
+    def _check_kept_tags(self, moved: dict[int, PlannedRow]) -> None:
+        """An enterprise the file moves to another jurisdiction without a tag column keeps its
+        tags; refuse the move when one of them does not fit the new jurisdiction."""
+        through = Enterprise.tags.through
+        ids = list(moved)
+        for start in range(0, len(ids), BATCH_SIZE):
+            kept = through.objects.filter(enterprise_id__in=ids[start : start + BATCH_SIZE])
+            foreign: dict[int, list[str]] = defaultdict(list)
+            for pk, name, home in kept.values_list("enterprise_id", "tag__name", "tag__jurisdiction_path"):
+                place = moved[pk].place
+                if place is not None and home and not place.path.startswith(home):
+                    foreign[pk].append(name)
+            for pk, names in foreign.items():
+                moved[pk].fail(
+                    "jurisdiction",
+                    _("企业带有不适用于新辖区的标签：%(names)s；请在标签列中重新填写")
+                    % {"names": TAG_SEPARATOR.join(sorted(names))},
+                )
+
+    def _settle_tags(self, row: PlannedRow) -> None:
+        """The row's tag names as the ids of the tags its jurisdiction may carry
+        (`Tag.applies_to`): a national tag or one of its jurisdiction or above."""
+        if row.tag_names is None or row.place is None:
+            return
+        path = row.place.path
+        ids: set[int] = set()
+        foreign: list[str] = []
+        for name in row.tag_names:
+            fitting = [pk for pk, home in self.tags[name] if path.startswith(home)]
+            if fitting:
+                ids.add(fitting[0])
+            elif name not in foreign:
+                foreign.append(name)
+        if foreign:
+            row.fail(
+                "tags",
+                _("以下标签不适用于企业所在辖区：%(names)s") % {"names": TAG_SEPARATOR.join(foreign)},
+            )
+        else:
+            row.tag_ids = sorted(ids)
 
     def _liaison(self, row: PlannedRow, name_value: Any, phone_value: Any) -> None:
         name, phone = _text(name_value), _digits(_text(phone_value))
@@ -385,6 +433,7 @@ class RowChecker:
         """Match rows to existing enterprises, refuse codes registered outside the user's scope
         without naming them, and settle each row's jurisdiction and liaison."""
         coded = [r for r in rows if r.credit_code]
+        moved: dict[int, PlannedRow] = {}
         for start in range(0, len(coded), BATCH_SIZE):
             chunk = coded[start : start + BATCH_SIZE]
             existing = {
@@ -404,6 +453,9 @@ class RowChecker:
                 row.existing_id = pk
                 if row.place is None:
                     row.place = current  # an empty jurisdiction cell keeps it where it is
+                elif row.place.path != current.path and row.tag_names is None:
+                    moved[pk] = row
+        self._check_kept_tags(moved)
         for row in rows:
             if row.existing_id is None and row.place is None:
                 if self.home is None:
@@ -414,6 +466,7 @@ class RowChecker:
                 staff, target = row.liaison.path, row.place.path
                 if not (target.startswith(staff) or staff.startswith(target)):
                     row.fail("liaison_name", _("该干部不在企业所在辖区，不能担任联企干部"))
+            self._settle_tags(row)
 
 
 Records = list[tuple[int, dict[str, Any]]]
@@ -512,7 +565,7 @@ def header_message(error: HeaderError) -> str:
 def template_workbook(*, user: Actor) -> bytes:
     """An empty import file: the header and one example row that shows each column's form."""
     jurisdiction = getattr(user, "jurisdiction", None)
-    tags = list(Tag.objects.values_list("name", flat=True)[:2])
+    tags = list(Tag.objects.filter(jurisdiction__isnull=True).values_list("name", flat=True)[:2])
     example = {
         "credit_code": creditcode.complete("91430300MA4L00001"),
         "name": _("湘潭示例电气有限公司"),

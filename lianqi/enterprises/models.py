@@ -46,19 +46,63 @@ class Industry(models.Model):
 
 
 class Tag(models.Model):
-    """A label from the managed vocabulary (专精特新, 小巨人, 高新技术企业 …)."""
+    """A label of a jurisdiction's vocabulary (专精特新, 小巨人, 链主企业 …). A tag without a
+    jurisdiction is national (全国通用): every park sees it, only an administrator changes it. A
+    tag of a jurisdiction is seen by that jurisdiction, the ones below it and the ones above it
+    (the city's tags by its parks, a park's tags by the city), never by a sibling; only there may
+    it be put on an enterprise, renamed, merged or deleted (`permissions.tags_visible`,
+    `can_change_tag`, `applies_to`). A name is used once along a line of the tree, so a
+    park never sees two tags of one name; the database holds the part it can check (one name per
+    jurisdiction, one per national vocabulary), the actions the rest."""
 
-    name = models.CharField(_("标签"), max_length=40, unique=True)
+    name = models.CharField(_("标签"), max_length=40)
     description = models.CharField(_("说明"), max_length=200, blank=True)
     order = models.PositiveSmallIntegerField(_("排序"), default=100)
+    jurisdiction = models.ForeignKey(
+        "org.Jurisdiction",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("所属辖区"),
+    )
+    #: The jurisdiction's path, "" for a national tag: visibility is then prefix tests on one
+    #: indexed column, as for every scoped row.
+    jurisdiction_path = models.CharField(
+        _("辖区路径"), max_length=255, blank=True, default="", db_index=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("企业标签")
         verbose_name_plural = _("企业标签")
         ordering = ["order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["jurisdiction", "name"], name="tag_unique_name_per_jurisdiction"),
+            models.UniqueConstraint(
+                fields=["name"],
+                condition=models.Q(jurisdiction__isnull=True),
+                name="tag_unique_national_name",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.jurisdiction_path = self.jurisdiction.path if self.jurisdiction is not None else ""
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "jurisdiction" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "jurisdiction_path"}
+        super().save(*args, **kwargs)
+
+    @property
+    def is_national(self) -> bool:
+        return self.jurisdiction_id is None
+
+    def applies_to(self, jurisdiction_path: str) -> bool:
+        """Whether an enterprise of `jurisdiction_path` may carry this tag: a national tag, or one
+        of that jurisdiction or of a jurisdiction above it."""
+        return self.is_national or jurisdiction_path.startswith(self.jurisdiction_path)
 
 
 def new_code_token() -> str:

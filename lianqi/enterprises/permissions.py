@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from lianqi.core.models import Job
 from lianqi.core.roles import OFFICE_ROLES, STAFF_ROLES, Role, has_role
-from lianqi.core.scoping import get_object_or_404_scoped, scope_queryset
+from lianqi.core.scoping import get_object_or_404_scoped, path_visible, scope_paths, scope_queryset
 
 from .models import Contact, Enterprise, Tag
 
@@ -73,11 +73,56 @@ def access_contact(user: Any, enterprise: Enterprise, pk: Any) -> Contact:
     return get_object_or_404_scoped(Contact.objects.filter(enterprise=enterprise), pk=pk)
 
 
-def access_tag(user: Any, pk: Any) -> Tag:
-    """A tag of the vocabulary. Tags belong to no jurisdiction: every user of the register may
-    load any of them (the pages that change them check the role)."""
-    tags = Tag.objects.all() if has_role(user, REGISTER_ROLES) else Tag.objects.none()
-    return get_object_or_404_scoped(tags, pk=pk)
+def line_paths(path: str) -> list[str]:
+    """The paths of a jurisdiction and of every jurisdiction above it, root first."""
+    codes = path.strip("/").split("/") if path else []
+    return ["".join(f"{code}/" for code in codes[:i]) for i in range(1, len(codes) + 1)]
+
+
+def tags_above(path: str) -> Q:
+    """The tags a jurisdiction sees from its own line: national ones, its own, and those of the
+    jurisdictions above it. These are the tags its enterprises may carry."""
+    return Q(jurisdiction__isnull=True) | Q(jurisdiction_path__in=line_paths(path))
+
+
+def tags_visible(user: Any) -> QuerySet[Tag]:
+    """The tags a user sees in lists, filters, pickers and the API: the national ones, those of
+    their jurisdiction and of the jurisdictions above it (a park sees its city's), and those below
+    it (a city sees its parks', as it sees their enterprises). A sibling park's tags, never."""
+    paths = scope_paths(user)
+    if paths is None:
+        return Tag.objects.all()
+    condition = Q(jurisdiction__isnull=True)
+    for path in paths:
+        condition |= tags_above(path) | Q(jurisdiction_path__startswith=path)
+    return Tag.objects.filter(condition)
+
+
+def can_change_tag(user: Any, tag: Tag) -> bool:
+    """Whether the user may rename, merge away or delete `tag`: the office of the tag's own
+    jurisdiction or of one above it (within their scope, as for any row); a national tag only an
+    administrator, since renaming it renames it for every park."""
+    if not has_role(user, EDIT_ROLES):
+        return False
+    if tag.is_national:
+        return has_role(user, (Role.ADMIN,))
+    return path_visible(user, tag.jurisdiction_path)
+
+
+def tags_editable(user: Any) -> QuerySet[Tag]:
+    """The tags `can_change_tag` admits, as a queryset."""
+    if not has_role(user, EDIT_ROLES):
+        return Tag.objects.none()
+    scoped = scope_queryset(Tag.objects.filter(jurisdiction__isnull=False), user)
+    if has_role(user, (Role.ADMIN,)):
+        return scoped | Tag.objects.filter(jurisdiction__isnull=True)
+    return scoped
+
+
+def access_tag_to_change(user: Any, pk: Any) -> Tag:
+    """A tag the user may change (`tags_editable`). Another park's tag, the city's tag for a
+    park's office and a national tag for anyone but an administrator all answer 404."""
+    return get_object_or_404_scoped(tags_editable(user).select_related("jurisdiction"), pk=pk)
 
 
 def access_import_job(user: Any, pk: Any) -> Job:

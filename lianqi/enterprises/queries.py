@@ -12,13 +12,13 @@ from lianqi.org.validators import normalise_mobile
 
 from .filters import EnterpriseFilter
 from .models import Contact, Enterprise, RetiredCodeToken, Tag, YearFigure
-from .permissions import can_see_contact_phone, visible
+from .permissions import can_see_contact_phone, tags_above, tags_visible, visible
 
 
 def enterprise_list(user: Any, params: Any) -> tuple[EnterpriseFilter, QuerySet[Enterprise]]:
     """The enterprises a user may see, filtered, searched and sorted by `params`."""
     base = visible(user).select_related("industry", "liaison", "liaison__department")
-    filterset = EnterpriseFilter(params, queryset=base)
+    filterset = EnterpriseFilter(params, queryset=base, user=user)
     queryset = filterset.qs if filterset.is_valid() else base.none()
     if not params.get("sort"):
         queryset = queryset.order_by("name", "pk")
@@ -65,9 +65,35 @@ def is_registered_phone(enterprise: Enterprise, phone: str) -> bool:
     return any(normalise_mobile(known) == phone for known in [*contacts, *users])
 
 
-def tags_in_order() -> QuerySet[Tag]:
-    """The tag vocabulary as lists show it."""
-    return Tag.objects.order_by("order", "name")
+def tags_in_order(user: Any) -> QuerySet[Tag]:
+    """The tags a user sees (`permissions.tags_visible`), as lists show them: national ones
+    first, then from the top of the tree down, each vocabulary in its own order."""
+    return (
+        tags_visible(user).select_related("jurisdiction").order_by("jurisdiction_path", "order", "name", "pk")
+    )
+
+
+def tag_label(tag: Tag, user: Any) -> str:
+    """A tag's name in a picker, with its jurisdiction's name when that is not the user's own
+    and the tag is not national: a city sees two parks' tags of one name apart."""
+    own = getattr(user, "jurisdiction_id", None)
+    if tag.jurisdiction is None or tag.jurisdiction_id == own:
+        return tag.name
+    return f"{tag.name}（{tag.jurisdiction.short_name or tag.jurisdiction.name}）"
+
+
+def tag_choices(user: Any) -> list[tuple[int, str]]:
+    """(pk, label) of every tag the user sees, for filter selects."""
+    return [(tag.pk, tag_label(tag, user)) for tag in tags_in_order(user)]
+
+
+def merge_targets(user: Any, source: Tag) -> QuerySet[Tag]:
+    """The tags `source` may be merged into (`actions.tags.check_merge_target`) that the user
+    sees: national ones, and for a tag of a jurisdiction those of that jurisdiction and above."""
+    targets = tags_in_order(user).exclude(pk=source.pk)
+    if source.is_national:
+        return targets.filter(jurisdiction__isnull=True)
+    return targets.filter(tags_above(source.jurisdiction_path))
 
 
 def tags_of(enterprise: Enterprise) -> list[Tag]:

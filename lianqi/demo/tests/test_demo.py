@@ -85,6 +85,23 @@ def test_every_credit_code_is_valid_and_unique(small: DemoSummary) -> None:
         assert code[2:6] == "4303", code
 
 
+def test_tags_live_in_their_jurisdictions(small: DemoSummary) -> None:
+    national = {name for name, _ in catalogue.TAGS}
+    assert set(Tag.objects.filter(jurisdiction__isnull=True).values_list("name", flat=True)) == national
+    city = Tag.objects.filter(jurisdiction__code=catalogue.CITY[0])
+    assert set(city.values_list("name", flat=True)) == {name for name, _ in catalogue.CITY_TAGS}
+    for spec in (catalogue.MAIN_PARK, *catalogue.OTHER_PARKS):
+        own = Tag.objects.filter(jurisdiction__code=spec.code).values_list("name", flat=True)
+        assert set(own) == {name for name, _text, _odds in spec.tags}, spec.short_name
+    # Two parks each keep a tag of one name, neither seeing the other's.
+    assert Tag.objects.filter(name="亩均效益A类企业").count() == 2
+    for enterprise in Enterprise.objects.prefetch_related("tags"):
+        for tag in enterprise.tags.all():
+            assert tag.applies_to(enterprise.jurisdiction_path), (enterprise.name, tag.name)
+    assert main_park_enterprises().filter(tags__jurisdiction__code=catalogue.MAIN_PARK.code).exists()
+    assert main_park_enterprises().filter(tags__jurisdiction__code=catalogue.CITY[0]).exists()
+
+
 def test_every_active_enterprise_is_covered_with_history(small: DemoSummary) -> None:
     active = Enterprise.objects.filter(status=EnterpriseStatus.ACTIVE)
     assert active.exists()

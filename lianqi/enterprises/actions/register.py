@@ -42,6 +42,16 @@ def _check_jurisdiction(actor: Actor | None, jurisdiction: Jurisdiction) -> None
         raise ValidationError({"jurisdiction": _("不能在您管辖范围以外建档")})
 
 
+def _check_tags(tags: Iterable[Tag], jurisdiction_path: str, field: str = "tags") -> None:
+    """Refuse tags an enterprise of `jurisdiction_path` may not carry (`Tag.applies_to`): another
+    park's, or one of a jurisdiction below the enterprise's."""
+    foreign = sorted({t.name for t in tags if not t.applies_to(jurisdiction_path)})
+    if foreign:
+        raise ValidationError(
+            {field: _("以下标签不适用于企业所在辖区：%(names)s") % {"names": "、".join(foreign)}}
+        )
+
+
 def create_enterprise(
     *,
     actor: Actor | None,
@@ -53,8 +63,11 @@ def create_enterprise(
 ) -> Enterprise:
     """Register a new enterprise. `values` holds the fields in EDITABLE_FIELDS. When a liaison
     is given the enterprise is covered from its first moment: the register sets it and tells the
-    liaison layout (`signals.liaisons_set`), which records it in this same transaction."""
+    liaison layout (`signals.liaisons_set`), which records it in this same transaction. Its tags
+    must be ones its jurisdiction may carry (`Tag.applies_to`)."""
     _check_jurisdiction(actor, jurisdiction)
+    tags = list(tags)
+    _check_tags(tags, jurisdiction.path)
     enterprise = Enterprise(
         credit_code=creditcode.normalise(credit_code),
         jurisdiction=jurisdiction,
@@ -73,7 +86,7 @@ def create_enterprise(
             validate_liaison(liaison, jurisdiction.path)
             enterprise.liaison = liaison
         enterprise.save()
-        enterprise.tags.set(list(tags))
+        enterprise.tags.set(tags)
         if liaison is not None:
             announce_liaisons_set(
                 [LiaisonSet(enterprise.pk, enterprise.jurisdiction_path, None, liaison.pk)],
@@ -95,7 +108,8 @@ def update_enterprise(
     jurisdiction: Jurisdiction | None = None,
 ) -> Enterprise:
     """Change an enterprise's fields (not its credit code, not its liaison: those have their
-    own actions). Locks the row so two editors cannot silently overwrite each other."""
+    own actions). Locks the row so two editors cannot silently overwrite each other. Its tags,
+    given or kept, must be ones its jurisdiction may carry."""
     with transaction.atomic():
         locked = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
         for name, value in values.items():
@@ -106,9 +120,16 @@ def update_enterprise(
             locked.jurisdiction = jurisdiction
         locked._history_user = actor  # type: ignore[attr-defined]
         locked.full_clean()
+        path = locked.jurisdiction.path
+        if tags is not None:
+            tags = list(tags)
+            _check_tags(tags, path)
+        elif jurisdiction is not None:
+            # Moved without saying which tags it keeps: those of its old park must not follow.
+            _check_tags(locked.tags.all(), path, field="jurisdiction")
         locked.save()
         if tags is not None:
-            locked.tags.set(list(tags))
+            locked.tags.set(tags)
         announce_change(locked.pk)
     return locked
 

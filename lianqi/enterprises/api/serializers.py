@@ -14,7 +14,7 @@ from lianqi.core.api.serializers import CodeField, IdField, StrictInputMixin, re
 from lianqi.enterprises import creditcode
 from lianqi.enterprises.actions import EDITABLE_FIELDS
 from lianqi.enterprises.models import Contact, Enterprise, Industry, Tag, YearFigure
-from lianqi.enterprises.permissions import can_see_contact_phone
+from lianqi.enterprises.permissions import can_see_contact_phone, tags_visible
 from lianqi.enterprises.validators import validate_credit_code
 from lianqi.org.api.serializers import JurisdictionBriefSerializer, StaffBriefSerializer
 from lianqi.org.models import Jurisdiction, Staff
@@ -107,7 +107,12 @@ class EnterpriseUpdateSerializer(StrictInputMixin, serializers.ModelSerializer):
     """The fields `update_enterprise` changes. The credit code and the liaison are not among
     them: a code is the enterprise's identity, a liaison changes through assign-liaison."""
 
-    tags = IdField(many=True, queryset=Tag.objects.all(), required=False)
+    tags = IdField(
+        many=True,
+        queryset=Tag.objects.none(),
+        required=False,
+        help_text="标签 id；只能是全国通用标签或企业所在辖区及其上级辖区的标签",
+    )
     industry = CodeField(slug_field="code", queryset=Industry.objects.all(), help_text="GB/T 4754 行业代码")
     jurisdiction = CodeField(
         slug_field="code",
@@ -125,6 +130,9 @@ class EnterpriseUpdateSerializer(StrictInputMixin, serializers.ModelSerializer):
         user = request_user(self)
         jurisdiction_field = self.fields["jurisdiction"]
         jurisdiction_field.queryset = jurisdictions_visible(user)  # type: ignore[attr-defined]
+        # A tag the user does not see is "not found"; one that does not fit the enterprise's
+        # jurisdiction is refused by the action, next to this field.
+        self.fields["tags"].child_relation.queryset = tags_visible(user)  # type: ignore[attr-defined]
 
 
 class EnterpriseCreateSerializer(EnterpriseUpdateSerializer):

@@ -125,7 +125,8 @@ class IndustryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
 
 
 class TagViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
-    """The managed vocabulary of enterprise tags (专精特新, 高新技术企业 …), shared by all parks."""
+    """The enterprise tags a user sees (专精特新, 高新技术企业 …): the national ones and those of
+    their jurisdiction, the ones above it and the ones below it; another park's tag is a 404."""
 
     serializer_class = TagSerializer
     filter_backends = [DjangoFilterBackend, StrictOrderingFilter]
@@ -134,4 +135,4 @@ class TagViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet
     read_roles = None
 
     def get_queryset(self) -> QuerySet[Tag]:
-        return Tag.objects.order_by("order", "name")
+        return permissions.tags_visible(self.request.user).order_by("order", "name", "pk")

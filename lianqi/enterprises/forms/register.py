@@ -18,7 +18,9 @@ from .. import creditcode
 from ..actions import CONTACT_FIELDS, EDITABLE_FIELDS, YEAR_FIGURE_FIELDS
 from ..choices import EnterpriseKind, EnterpriseStatus
 from ..models import Contact, Enterprise, Industry, Tag, YearFigure
+from ..queries import tags_in_order
 from ..validators import credit_code_message
+from .tags import TagMultipleChoiceField
 
 #: "C3831", "3831", "38 电气机械…" and "C" are all ways a clerk writes an industry.
 _INDUSTRY_INPUT = re.compile(r"^\s*([A-Za-z]?)(\d{0,4})(?!\d)")
@@ -107,8 +109,13 @@ class _EnterpriseFields(forms.Form):
         label=_("注册资本（万元）"), max_digits=14, decimal_places=2, min_value=0, required=False
     )
     employees = forms.IntegerField(label=_("从业人数"), min_value=0, required=False)
-    tags = forms.ModelMultipleChoiceField(
-        label=_("标签"), queryset=Tag.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+    tags = TagMultipleChoiceField(
+        label=_("标签"),
+        queryset=Tag.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("全国通用标签和本辖区、上级辖区的标签；其他园区的标签不能选用"),
+        error_messages={"invalid_choice": _("所选标签不存在或不在您的管辖范围内")},
     )
     liaison = forms.ModelChoiceField(
         label=_("联企干部"),
@@ -136,6 +143,12 @@ class _EnterpriseFields(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["jurisdiction"].queryset = jurisdictions_for(user)  # type: ignore[attr-defined]
         self.fields["liaison"].queryset = staff_for(user)  # type: ignore[attr-defined]
+        # The tags the user sees; whether they fit the enterprise's jurisdiction is the action's
+        # check (`Tag.applies_to`), whose message lands next to this field.
+        tags = self.fields["tags"]
+        assert isinstance(tags, TagMultipleChoiceField)
+        tags.queryset = tags_in_order(user)
+        tags.user = user
         if instance is not None:
             # The identity and the liaison have their own pages and actions.
             del self.fields["credit_code"]

@@ -82,3 +82,26 @@ def test_the_list_works_without_javascript(browser: Any, live_server: Any, world
     page.click("#enterprise-filter button[type=submit]")
     expect(page.locator("[data-testid=empty]")).to_be_visible()
     expect(page).to_have_url(re.compile(r"q=%E6%B2%A1"))
+
+
+def test_a_parks_office_sees_its_tags_beside_the_citys_and_national_ones(
+    page: Any, browser: Any, live_server: Any, world: World
+) -> None:
+    from playwright.sync_api import expect
+
+    Tag.objects.create(name="专精特新")
+    Tag.objects.create(name="链主企业", jurisdiction=world.city)
+    own = Tag.objects.create(name="亩均效益A类企业", jurisdiction=world.home.park)
+    Tag.objects.create(name="汽车零部件配套企业", jurisdiction=world.other.park)
+    log_in(page, world.user(Role.SERVICE_OFFICE).username, PASSWORD, "/enterprises/tags/")
+    rows = page.locator("[data-testid=tags] tbody tr")
+    expect(rows).to_have_count(3)
+    expect(page.locator("[data-testid=tags]")).not_to_contain_text("汽车零部件配套企业")
+    expect(page.locator(f"tr[data-tag='{own.pk}'] [data-testid=tag-jurisdiction]")).to_have_text("湘潭高新区")
+    expect(page.locator("a", has_text="编辑")).to_have_count(1)
+    screenshot(page, "tag-list-desktop")
+
+    phone = new_page(browser, live_server.url, PHONE)
+    log_in(phone, world.user(Role.SERVICE_OFFICE).username, PASSWORD, "/enterprises/tags/new/")
+    expect(phone.locator("#id_jurisdiction")).to_contain_text("湘潭高新区")
+    screenshot(phone, "tag-create-phone")

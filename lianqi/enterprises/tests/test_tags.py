@@ -1,5 +1,6 @@
 """The tag vocabulary pages: a contract per page, then what the office sees and does — counts
-limited to its own jurisdiction, duplicate names refused, merge and delete."""
+limited to its own jurisdiction, duplicate names refused, merge and delete. What belongs to
+which jurisdiction is in `test_tag_jurisdictions.py`."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from lianqi.core.roles import Role
 from lianqi.enterprises import permissions
 from lianqi.enterprises.actions import tags as actions
 from lianqi.enterprises.models import Enterprise, Tag
-from lianqi.testing.contracts import PageContract
+from lianqi.org.models import Jurisdiction
+from lianqi.testing.contracts import ListPageContract, ObjectPageContract, PageContract
 from lianqi.testing.world import World, make_enterprise
 
 REGISTER = permissions.REGISTER_ROLES
@@ -28,19 +30,28 @@ def client_for(user: Any) -> Client:
     return client
 
 
-def tag(name: str, **extra: Any) -> Tag:
-    return Tag.objects.create(name=name, **extra)
+def tag(name: str, jurisdiction: Jurisdiction | None = None, **extra: Any) -> Tag:
+    """A tag of `jurisdiction`'s vocabulary; national without one."""
+    return Tag.objects.create(name=name, jurisdiction=jurisdiction, **extra)
+
+
+def home_tag(world: World, name: str) -> Tag:
+    return Tag.objects.get_or_create(name=name, jurisdiction=world.home.park)[0]
 
 
 # --- Contracts, one per page -----------------------------------------------------------------
 
 
-class TestTagListContract(PageContract):
+class TestTagListContract(ListPageContract):
     allowed_roles = REGISTER
     denied_role = Role.ENTERPRISE
 
     def url(self, world: World) -> str:
+        home_tag(world, "亩均效益A类企业")
         return reverse("enterprises:tags")
+
+    def marker(self, world: World) -> str:
+        return "亩均效益A类企业"
 
 
 class TestTagCreateContract(PageContract):
@@ -61,31 +72,54 @@ class TestTagCreatePostContract(PageContract):
         return reverse("enterprises:tag_create")
 
     def data(self, world: World) -> dict[str, Any]:
-        return {"name": "专精特新", "description": "", "order": 10}
+        return {"name": "专精特新", "description": "", "order": 10, "jurisdiction": world.home.park.pk}
 
 
-class TestTagEditContract(PageContract):
+class TestTagEditContract(ObjectPageContract):
     allowed_roles = EDIT
     denied_role = Role.DEPARTMENT_HANDLER
 
     def url(self, world: World) -> str:
-        return reverse("enterprises:tag_edit", args=[Tag.objects.get_or_create(name="小巨人")[0].pk])
+        return reverse("enterprises:tag_edit", args=[home_tag(world, "小巨人").pk])
 
 
-class TestTagMergeContract(PageContract):
+class TestTagEditPostContract(ObjectPageContract):
+    method = "post"
+    allowed_roles = EDIT
+    denied_role = Role.LIAISON
+    ok_statuses = (302,)
+
+    def url(self, world: World) -> str:
+        return reverse("enterprises:tag_edit", args=[home_tag(world, "小巨人").pk])
+
+    def data(self, world: World) -> dict[str, Any]:
+        return {"name": "小巨人", "description": "改过", "order": 5}
+
+
+class TestTagMergeContract(ObjectPageContract):
     allowed_roles = EDIT
     denied_role = Role.LEADER
 
     def url(self, world: World) -> str:
-        return reverse("enterprises:tag_merge", args=[Tag.objects.get_or_create(name="高企")[0].pk])
+        return reverse("enterprises:tag_merge", args=[home_tag(world, "高企").pk])
 
 
-class TestTagDeleteContract(PageContract):
+class TestTagDeleteContract(ObjectPageContract):
     allowed_roles = EDIT
     denied_role = Role.FINANCE
 
     def url(self, world: World) -> str:
-        return reverse("enterprises:tag_delete", args=[Tag.objects.get_or_create(name="待删")[0].pk])
+        return reverse("enterprises:tag_delete", args=[home_tag(world, "待删").pk])
+
+
+class TestTagDeletePostContract(ObjectPageContract):
+    method = "post"
+    allowed_roles = (Role.SERVICE_OFFICE,)
+    denied_role = Role.LEADER
+    ok_statuses = (302,)
+
+    def url(self, world: World) -> str:
+        return reverse("enterprises:tag_delete", args=[home_tag(world, "待删").pk])
 
 
 # --- The list ----------------------------------------------------------------------------------
@@ -118,7 +152,7 @@ def test_count_link_opens_the_register_filtered_by_that_tag(world: World) -> Non
 
 
 def test_read_only_roles_see_the_list_without_write_buttons(world: World) -> None:
-    label = tag("高新技术企业")
+    label = tag("亩均效益A类企业", world.home.park)
     for role in READ_ONLY:
         body = client_for(world.user(role)).get(reverse("enterprises:tags")).content.decode()
         assert label.name in body
@@ -142,19 +176,26 @@ def test_office_creates_a_tag(world: World) -> None:
     client = client_for(world.user(Role.SERVICE_OFFICE))
     response = client.post(
         reverse("enterprises:tag_create"),
-        {"name": "  科技型中小企业 ", "description": "省科技厅入库", "order": 5},
+        {
+            "name": "  科技型中小企业 ",
+            "description": "省科技厅入库",
+            "order": 5,
+            "jurisdiction": world.home.park.pk,
+        },
     )
     assert response.status_code == 302
     created = Tag.objects.get(name="科技型中小企业")
     assert (created.description, created.order) == ("省科技厅入库", 5)
+    assert (created.jurisdiction, created.jurisdiction_path) == (world.home.park, world.home.park.path)
 
 
 @pytest.mark.parametrize("typed", ["专精特新", "  专精特新  "])
 def test_duplicate_name_is_refused_next_to_the_field(world: World, typed: str) -> None:
-    tag("专精特新")
+    tag("专精特新", world.home.park)
     client = client_for(world.user(Role.ADMIN))
     response = client.post(
-        reverse("enterprises:tag_create"), {"name": typed, "description": "我写的说明", "order": 7}
+        reverse("enterprises:tag_create"),
+        {"name": typed, "description": "我写的说明", "order": 7, "jurisdiction": world.home.park.pk},
     )
     assert response.status_code == 200
     body = response.content.decode()
@@ -167,14 +208,14 @@ def test_duplicate_name_is_refused_next_to_the_field(world: World, typed: str) -
 def test_duplicate_name_ignores_letter_case(world: World) -> None:
     tag("ABC")
     with pytest.raises(ValidationError) as caught:
-        actions.create_tag(actor=None, name="abc")
+        actions.create_tag(actor=None, name="abc", jurisdiction=None)
     assert "name" in caught.value.message_dict
     assert Tag.objects.count() == 1
 
 
 def test_renaming_onto_another_tags_name_is_refused(world: World) -> None:
-    tag("小巨人")
-    renamed = tag("小巨人企业")
+    tag("小巨人", world.home.park)
+    renamed = tag("小巨人企业", world.home.park)
     client = client_for(world.user(Role.SERVICE_OFFICE))
     response = client.post(
         reverse("enterprises:tag_edit", args=[renamed.pk]), {"name": "小巨人", "description": "", "order": 1}
@@ -186,7 +227,7 @@ def test_renaming_onto_another_tags_name_is_refused(world: World) -> None:
 
 
 def test_edit_keeps_the_tag_on_its_enterprises(world: World) -> None:
-    label = tag("高企")
+    label = tag("高企", world.home.park)
     world.home.enterprise.tags.add(label)
     client = client_for(world.user(Role.SERVICE_OFFICE))
     response = client.post(
@@ -215,7 +256,8 @@ def test_merge_moves_every_jurisdictions_enterprises_and_removes_the_source(worl
     world.other.enterprise.tags.add(source)
     untouched = make_enterprise(world.home.park, "无关企业")
 
-    client = client_for(world.user(Role.SERVICE_OFFICE))
+    # National tags, which only an administrator merges.
+    client = client_for(world.user(Role.ADMIN))
     response = client.post(reverse("enterprises:tag_merge", args=[source.pk]), {"target": target.pk})
 
     assert response.status_code == 302
@@ -227,7 +269,7 @@ def test_merge_moves_every_jurisdictions_enterprises_and_removes_the_source(worl
     note = world.other.enterprise.history.order_by("-history_id").first()
     assert note is not None
     assert note.history_change_reason == "标签“高企”并入“高新技术企业”"
-    assert note.history_user == world.user(Role.SERVICE_OFFICE)
+    assert note.history_user == world.user(Role.ADMIN)
     assert not untouched.history.filter(history_change_reason__contains="并入").exists()
 
 
@@ -250,7 +292,7 @@ def test_merge_is_all_or_nothing(world: World, monkeypatch: pytest.MonkeyPatch) 
 
 
 def test_merge_into_itself_is_not_offered_nor_accepted(world: World) -> None:
-    source = tag("高企")
+    source = tag("高企", world.home.park)
     client = client_for(world.user(Role.SERVICE_OFFICE))
     response = client.post(reverse("enterprises:tag_merge", args=[source.pk]), {"target": source.pk})
     assert response.status_code == 200
@@ -263,9 +305,7 @@ def test_merge_into_itself_is_not_offered_nor_accepted(world: World) -> None:
 def test_merge_page_counts_only_the_users_jurisdiction(world: World) -> None:
     source = tag("高企")
     world.other.enterprise.tags.add(source)
-    response = client_for(world.user(Role.SERVICE_OFFICE)).get(
-        reverse("enterprises:tag_merge", args=[source.pk])
-    )
+    response = client_for(world.user(Role.ADMIN)).get(reverse("enterprises:tag_merge", args=[source.pk]))
     assert response.context["count"] == 0
 
 
@@ -283,7 +323,7 @@ def test_unused_tag_is_deleted(world: World) -> None:
 def test_tag_used_in_another_jurisdiction_is_not_deleted(world: World) -> None:
     label = tag("专精特新")
     world.other.enterprise.tags.add(label)
-    client = client_for(world.user(Role.SERVICE_OFFICE))
+    client = client_for(world.user(Role.ADMIN))
 
     page = client.get(reverse("enterprises:tag_delete", args=[label.pk])).content.decode()
     assert reverse("enterprises:tag_merge", args=[label.pk]) in page

@@ -23,7 +23,7 @@ from ..choices import EnterpriseKind, EnterpriseStatus
 from ..filters import EnterpriseFilter
 from ..forms import jurisdictions_for, staff_for
 from ..models import Enterprise
-from ..queries import enterprise_list, tags_in_order
+from ..queries import enterprise_list, tag_choices, tags_in_order
 
 SORT_LABELS = {
     "name": gettext_lazy("名称 ↑"),
@@ -87,7 +87,7 @@ class EnterpriseListView(RoleRequiredMixin, View):
         _filterset, queryset, problems = filtered_enterprises(request)
         context = paginate(request, queryset)
         rows = list(context["object_list"])
-        prefetch_related_objects(rows, Prefetch("tags", queryset=tags_in_order()))
+        prefetch_related_objects(rows, Prefetch("tags", queryset=tags_in_order(request.user)))
         context.update(
             rows=rows,
             problems=problems,
@@ -105,7 +105,7 @@ class EnterpriseListView(RoleRequiredMixin, View):
             context.update(
                 kind_options=options_html(EnterpriseKind.choices, get("kind")),
                 status_options=options_html(EnterpriseStatus.choices, get("status")),
-                tag_options=options_html(tags_in_order().values_list("pk", "name"), get("tag")),
+                tag_options=options_html(tag_choices(request.user), get("tag")),
                 jurisdiction_options=options_html(jurisdictions, get("jurisdiction")),
                 liaison_options=options_html(staff, get("liaison")),
                 sort_options=options_html(SORT_LABELS.items(), get("sort")),

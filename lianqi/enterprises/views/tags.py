@@ -1,6 +1,8 @@
-"""Pages of the tag vocabulary (企业标签): the list with how many enterprises of the user's
-jurisdiction carry each tag, create and edit, merge one tag into another, and delete an unused
-one. Tags are national reference data shared by every park; only the counts are scoped."""
+"""Pages of the tag vocabularies (企业标签): the list of the tags a user sees with how many
+enterprises of their jurisdiction carry each, create and edit, merge one tag into another, and
+delete an unused one. A user sees national tags and those of their line of the tree
+(`permissions.tags_visible`); a tag they may not change (another park's, the city's for a park,
+a national one for anyone but an administrator) answers 404 on the pages that change it."""
 
 from __future__ import annotations
 
@@ -18,39 +20,45 @@ from lianqi.core.views import RoleRequiredMixin, paginate
 from .. import actions, permissions
 from ..forms.tags import TagForm, TagMergeForm
 from ..models import Tag
-from ..permissions import access_tag
+from ..permissions import access_tag_to_change, can_change_tag
 from ..queries import tag_counts, tag_in_use, tags_in_order
 
 
 class TagListView(RoleRequiredMixin, View):
-    """Every tag, in list order, with the number of enterprises in the user's jurisdiction
-    that carry it, each count linking to the register filtered by that tag."""
+    """Every tag the user sees, national ones first, with the vocabulary it belongs to and the
+    number of enterprises in the user's jurisdiction that carry it, each count linking to the
+    register filtered by that tag; buttons only on the tags the user may change."""
 
     allowed_roles = permissions.REGISTER_ROLES
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        context = paginate(request, tags_in_order())
-        counts = tag_counts(request.user)
-        rows = [{"tag": tag, "count": counts.get(tag.pk, 0)} for tag in context["object_list"]]
-        context.update(rows=rows, can_edit=permissions.can_edit(request.user))
+        user = request.user
+        context = paginate(request, tags_in_order(user))
+        counts = tag_counts(user)
+        rows = [
+            {"tag": tag, "count": counts.get(tag.pk, 0), "can_change": can_change_tag(user, tag)}
+            for tag in context["object_list"]
+        ]
+        context.update(rows=rows, can_edit=permissions.can_edit(user))
         return render(request, "enterprises/tag_list.html", context)
 
 
 class TagCreateView(RoleRequiredMixin, View):
-    """Add a tag to the vocabulary."""
+    """Add a tag to the user's own vocabulary, or (an administrator) to the national one."""
 
     allowed_roles = permissions.EDIT_ROLES
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        return self._render(request, TagForm())
+        return self._render(request, TagForm(user=request.user, creating=True))
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        form = TagForm(request.POST)
+        form = TagForm(request.POST, user=request.user, creating=True)
         if form.is_valid():
             try:
                 tag = actions.create_tag(
                     actor=acting_user(request),
                     name=form.cleaned_data["name"],
+                    jurisdiction=form.chosen_jurisdiction(),
                     description=form.cleaned_data["description"],
                     order=form.cleaned_data["order"],
                 )
@@ -71,13 +79,14 @@ class TagEditView(RoleRequiredMixin, View):
     allowed_roles = permissions.EDIT_ROLES
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        tag = access_tag(request.user, pk)
-        return self._render(request, tag, TagForm(instance=tag))
+        tag = access_tag_to_change(request.user, pk)
+        return self._render(request, tag, TagForm(instance=tag, user=request.user, creating=False))
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        tag = access_tag(request.user, pk)
+        tag = access_tag_to_change(request.user, pk)
         # Bound to a copy, so a refused name does not show in the heading as if saved.
-        form = TagForm(request.POST, instance=access_tag(request.user, pk))
+        copy = access_tag_to_change(request.user, pk)
+        form = TagForm(request.POST, instance=copy, user=request.user, creating=False)
         if form.is_valid():
             try:
                 saved = actions.update_tag(
@@ -99,18 +108,18 @@ class TagEditView(RoleRequiredMixin, View):
 
 
 class TagMergeView(RoleRequiredMixin, View):
-    """Merge a tag into another: its enterprises, in every jurisdiction, take the other tag,
-    and it is removed."""
+    """Merge a tag into another its enterprises may carry (a national tag, or one of its own
+    jurisdiction or above): they take the other tag, and it is removed."""
 
     allowed_roles = permissions.EDIT_ROLES
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        tag = access_tag(request.user, pk)
-        return self._render(request, tag, TagMergeForm(source=tag))
+        tag = access_tag_to_change(request.user, pk)
+        return self._render(request, tag, TagMergeForm(source=tag, user=request.user))
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        tag = access_tag(request.user, pk)
-        form = TagMergeForm(request.POST, source=tag)
+        tag = access_tag_to_change(request.user, pk)
+        form = TagMergeForm(request.POST, source=tag, user=request.user)
         if form.is_valid():
             target = form.cleaned_data["target"]
             try:
@@ -137,11 +146,11 @@ class TagDeleteView(RoleRequiredMixin, View):
     allowed_roles = permissions.EDIT_ROLES
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        tag = access_tag(request.user, pk)
+        tag = access_tag_to_change(request.user, pk)
         return self._render(request, tag, in_use=tag_in_use(tag))
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        tag = access_tag(request.user, pk)
+        tag = access_tag_to_change(request.user, pk)
         try:
             actions.delete_tag(tag=tag, actor=acting_user(request))
         except ValidationError as error:
