@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "lianqi.notifications",
     "lianqi.open311",
     "lianqi.policies",
+    "lianqi.visits",
     "lianqi.demo",
 ]
 
