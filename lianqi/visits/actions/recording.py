@@ -39,9 +39,10 @@ ANSWER_FIELD = "answer_%s"
 MAX_FILES_PER_QUESTION = 9
 
 
-def raised_key(item: Raised) -> str:
-    """How the form names one raised demand (its detail and its on-the-spot solution)."""
-    return f"{item.question}:{item.answer}"
+def raised_key(question: str, answer: str) -> str:
+    """How one raised demand is named (its detail and its on-the-spot solution): the question's
+    key and the answer that raised it."""
+    return f"{question}:{answer}"
 
 
 def _channel(actor: Actor, enterprise: Enterprise) -> str | None:
@@ -208,10 +209,14 @@ def record_visit(
                 category=categories[item.category],
                 channel=Channel.LIAISON if channel == VisitChannel.LIAISON else Channel.ENTERPRISE_CODE,
                 description=_description(
-                    item, (details or {}).get(raised_key(item), ""), campaign, checked_in.date(), who
+                    item,
+                    (details or {}).get(raised_key(item.question, item.answer), ""),
+                    campaign,
+                    checked_in.date(),
+                    who,
                 ),
                 actor=actor,
-                solved_on_spot_note=(solved or {}).get(raised_key(item), "")
+                solved_on_spot_note=(solved or {}).get(raised_key(item.question, item.answer), "")
                 if channel == VisitChannel.LIAISON
                 else "",
                 at=at,
