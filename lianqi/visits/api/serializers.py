@@ -76,7 +76,7 @@ class CampaignCreateSerializer(StrictInputMixin, serializers.Serializer):  # typ
             self.fields[name].child_relation.queryset = scope_queryset(model.objects.all(), user)  # type: ignore[attr-defined]
 
 
-class StepSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class CampaignStepSerializer(serializers.Serializer):  # type: ignore[type-arg]
     """One step of a campaign: the version read last."""
 
     expected_version = serializers.IntegerField(min_value=1)

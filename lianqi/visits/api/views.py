@@ -33,7 +33,7 @@ from .serializers import (
     QuestionnaireSaveSerializer,
     QuestionnaireSerializer,
     QuestionnaireVersionSerializer,
-    StepSerializer,
+    CampaignStepSerializer,
     VisitCreateSerializer,
     VisitSerializer,
 )
@@ -70,7 +70,7 @@ class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
         return Response(CampaignSerializer(campaign).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        request=StepSerializer,
+        request=CampaignStepSerializer,
         parameters=[
             OpenApiParameter("name", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(actions.STEPS))
         ],
@@ -84,7 +84,7 @@ class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
         take = actions.STEPS.get(name)
         if take is None:
             raise Http404
-        serializer = StepSerializer(data=request.data)
+        serializer = CampaignStepSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         take(
             campaign=campaign,
