@@ -29,11 +29,11 @@ from ..permissions import BUILDERS, READERS, RECORDERS, visible_campaigns, visib
 from .serializers import (
     CampaignCreateSerializer,
     CampaignSerializer,
+    CampaignStepSerializer,
     CoverageSerializer,
     QuestionnaireSaveSerializer,
     QuestionnaireSerializer,
     QuestionnaireVersionSerializer,
-    CampaignStepSerializer,
     VisitCreateSerializer,
     VisitSerializer,
 )
