@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "lianqi.notifications",
     "lianqi.open311",
     "lianqi.policies",
+    "lianqi.visits",
     "lianqi.demo",
 ]
 
@@ -243,6 +244,11 @@ SPECTACULAR_SETTINGS = {
         "EnterpriseKindEnum": "lianqi.enterprises.choices.EnterpriseKind",
         "PolicyKindEnum": "lianqi.policies.choices.PolicyKind",
         "FigureKindEnum": ["count", "rate", "average"],
+        # The demands' channel keeps its name now that visits have a channel of their own.
+        "ChannelEnum": "lianqi.demands.choices.Channel",
+        "CampaignStateEnum": "lianqi.visits.choices.CampaignState",
+        "CampaignScopeKindEnum": "lianqi.visits.choices.ScopeKind",
+        "VisitChannelEnum": "lianqi.visits.choices.VisitChannel",
     },
 }
 

@@ -50,6 +50,15 @@ PATHS = {
     "/api/v1/fulfilments/{id}/": {"get"},
     "/api/v1/fulfilments/{id}/steps/{name}/": {"post"},
     "/api/v1/fulfilments/applications/": {"post"},
+    "/api/v1/visit-campaigns/": {"get", "post"},
+    "/api/v1/visit-campaigns/{id}/": {"get"},
+    "/api/v1/visit-campaigns/{id}/coverage/": {"get"},
+    "/api/v1/visit-campaigns/{id}/steps/{name}/": {"post"},
+    "/api/v1/questionnaires/": {"get", "post"},
+    "/api/v1/questionnaires/{id}/": {"get"},
+    "/api/v1/questionnaires/{id}/save/": {"post"},
+    "/api/v1/visits/": {"get", "post"},
+    "/api/v1/visits/{id}/": {"get"},
 }
 ERROR_REF = "#/components/schemas/Error"
 

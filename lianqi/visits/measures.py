@@ -1,0 +1,29 @@
+"""The named figures of visits (`lianqi.core.registry.Measure`), each with its definition in
+words: dashboards and, later, assessments read them by key."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from lianqi.core.registry import Measure
+
+from . import queries
+
+MEASURES = (
+    Measure(
+        key="visits.visits",
+        label=_("走访次数"),
+        definition=_("统计期内签到的走访记录条数（含企业自行填写的电子问卷），含下级辖区"),
+        unit=_("次"),
+        compute=queries.visits_count,
+        url_name="visits:campaign_list",
+    ),
+    Measure(
+        key="visits.raised_demands",
+        label=_("走访提出诉求数"),
+        definition=_("统计期内签到的走访中，由问卷答案提出的诉求件数（含当即解决的），含下级辖区"),
+        unit=_("件"),
+        compute=queries.raised_count,
+        url_name="visits:campaign_list",
+    ),
+)

@@ -1,0 +1,205 @@
+"""Every read of visits that matters: the enterprises a campaign sets out to visit, the lists
+and the coverage figures of the pages, an enterprise's visits, and the measures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from lianqi.core.registry import Period
+from lianqi.demands.choices import DemandState
+from lianqi.enterprises.choices import EnterpriseStatus
+from lianqi.enterprises.models import Enterprise
+
+from .choices import CampaignState, ScopeKind
+from .models import Campaign, RaisedDemand, Visit
+from .permissions import recordable_enterprises, visible_campaigns, visible_visits
+
+
+def campaign_targets(campaign: Campaign) -> QuerySet[Enterprise]:
+    """The enterprises `campaign` sets out to visit: those in the park (not moved out or closed)
+    inside its jurisdiction that its scope selects."""
+    enterprises = Enterprise.objects.filter(
+        jurisdiction_path__startswith=campaign.jurisdiction_path, status=EnterpriseStatus.ACTIVE
+    )
+    kind, value = campaign.scope_kind, campaign.scope_value
+    if kind == ScopeKind.KIND:
+        return enterprises.filter(kind=value)
+    if kind == ScopeKind.INDUSTRY:
+        # A section is a letter (C 制造业); below it the codes are digits (38, 383, 3831).
+        if value.isalpha():
+            return enterprises.filter(industry__section=value.upper())
+        return enterprises.filter(industry_id__startswith=value)
+    if kind == ScopeKind.TAG:
+        return enterprises.filter(tags__name=value).distinct()
+    if kind == ScopeKind.LIST:
+        return enterprises.filter(pk__in=campaign.enterprises.values("pk"))
+    return enterprises
+
+
+# --- Lists -----------------------------------------------------------------------------------
+
+
+def campaign_list(user: Any, state: str = "") -> QuerySet[Campaign]:
+    """The campaigns a user may see, the latest first, with how many visits each collected."""
+    campaigns = visible_campaigns(user).select_related("jurisdiction").annotate(forms=Count("visits"))
+    if state in CampaignState.values:
+        campaigns = campaigns.filter(state=state)
+    return campaigns.order_by("-starts_on", "-pk")
+
+
+def visit_list(user: Any, campaign: Campaign | None = None) -> QuerySet[Visit]:
+    """The visits a user may see (of one campaign, when given), the latest first."""
+    visits = visible_visits(user).select_related("enterprise", "campaign", "liaison")
+    if campaign is not None:
+        visits = visits.filter(campaign=campaign)
+    return visits.order_by("-checked_in_at", "-pk")
+
+
+def for_enterprise(user: Any, enterprise: Enterprise) -> QuerySet[Visit]:
+    """The visits of one enterprise the user may see (its section of the enterprise's file)."""
+    return visit_list(user).filter(enterprise=enterprise).annotate(raised_count=Count("raised"))
+
+
+def open_campaigns_for(user: Any) -> QuerySet[Campaign]:
+    """The open campaigns the user may record visits in, the nearest deadline first."""
+    return visible_campaigns(user).filter(state=CampaignState.OPEN).order_by("ends_on", "pk")
+
+
+def visit_plan(user: Any, campaign: Campaign | None) -> list[Enterprise]:
+    """The enterprises a user may record a visit of, for the phone form's picker: in a
+    campaign, those it targets, not yet visited in it first (each marked `visited`); without
+    one, all of them by name."""
+    enterprises = recordable_enterprises(user)
+    if campaign is None:
+        return list(enterprises.order_by("name", "pk"))
+    visited = Visit.objects.filter(campaign=campaign, enterprise=OuterRef("pk"))
+    targets = enterprises.filter(pk__in=campaign_targets(campaign).values("pk"))
+    return list(targets.annotate(visited=Exists(visited)).order_by("visited", "name", "pk"))
+
+
+# --- Coverage --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    """Targets and visited enterprises of one liaison or department (or of the whole campaign)."""
+
+    label: str
+    targets: int
+    visited: int
+
+    @property
+    def not_visited(self) -> int:
+        return self.targets - self.visited
+
+    @property
+    def rate(self) -> Decimal:
+        """Visited as a percentage of the targets, to one decimal place (0 without targets)."""
+        if not self.targets:
+            return Decimal("0.0")
+        return (Decimal(self.visited) * 100 / self.targets).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class CategoryRow:
+    """The demands a campaign's answers raised in one category, and how far they got."""
+
+    category: str
+    raised: int
+    solved_on_spot: int
+    closed: int
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """A campaign's coverage: the whole, by liaison and by department; the forms collected by
+    channel; the demands raised by category."""
+
+    total: CoverageRow
+    by_liaison: list[CoverageRow]
+    by_department: list[CoverageRow]
+    forms: dict[str, int]
+    demands: list[CategoryRow]
+
+    @property
+    def forms_total(self) -> int:
+        return sum(self.forms.values())
+
+    @property
+    def demands_total(self) -> int:
+        return sum(row.raised for row in self.demands)
+
+
+def _rows(targets: QuerySet[Enterprise], visited: Any, field: str, nobody: str) -> list[CoverageRow]:
+    grouped = (
+        targets.values(field)
+        .annotate(n=Count("pk", distinct=True), seen=Count("pk", distinct=True, filter=Q(pk__in=visited)))
+        .order_by(field)
+    )
+    rows = [CoverageRow(row[field] or nobody, row["n"], row["seen"]) for row in grouped]
+    # The furthest behind first: they are who the office reminds.
+    return sorted(rows, key=lambda row: (row.rate, row.label))
+
+
+def coverage(campaign: Campaign) -> Coverage:
+    """The coverage of `campaign` (which the caller loaded through `access_campaign`): its
+    targets visited or not, by liaison (the enterprise's current liaison) and by that liaison's
+    department, the forms collected, and the demands raised by category."""
+    targets = campaign_targets(campaign)
+    visits = Visit.objects.filter(campaign=campaign)
+    visited = visits.values("enterprise_id")
+    total = targets.aggregate(
+        n=Count("pk", distinct=True), seen=Count("pk", distinct=True, filter=Q(pk__in=visited))
+    )
+    forms = {row["channel"]: row["n"] for row in visits.values("channel").annotate(n=Count("pk")).order_by()}
+    demands = (
+        RaisedDemand.objects.filter(visit__campaign=campaign)
+        .values("demand__category__name")
+        .annotate(
+            n=Count("pk"),
+            on_spot=Count("pk", filter=Q(demand__solved_on_spot=True)),
+            closed=Count("pk", filter=Q(demand__state=DemandState.CLOSED)),
+        )
+        .order_by("-n", "demand__category__name")
+    )
+    return Coverage(
+        total=CoverageRow(campaign.title, total["n"], total["seen"]),
+        by_liaison=_rows(targets, visited, "liaison__name", _("未分配联企干部")),
+        by_department=_rows(targets, visited, "liaison__department__name", _("未分配部门")),
+        forms=forms,
+        demands=[
+            CategoryRow(row["demand__category__name"], row["n"], row["on_spot"], row["closed"])
+            for row in demands
+        ],
+    )
+
+
+# --- Home page and measures ------------------------------------------------------------------
+
+
+def open_count(user: Any) -> int:
+    """How many campaigns the user may see are open (the home page's card)."""
+    return visible_campaigns(user).filter(state=CampaignState.OPEN).count()
+
+
+def visits_count(jurisdiction_path: str, period: Period) -> int:
+    """Visits checked in during `period` in a jurisdiction and those below it (a measure)."""
+    return Visit.objects.filter(
+        jurisdiction_path__startswith=jurisdiction_path,
+        checked_in_at__date__gte=period.start,
+        checked_in_at__date__lte=period.end,
+    ).count()
+
+
+def raised_count(jurisdiction_path: str, period: Period) -> int:
+    """Demands raised by the answers of visits checked in during `period` (a measure)."""
+    return RaisedDemand.objects.filter(
+        visit__jurisdiction_path__startswith=jurisdiction_path,
+        visit__checked_in_at__date__gte=period.start,
+        visit__checked_in_at__date__lte=period.end,
+    ).count()

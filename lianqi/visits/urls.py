@@ -1,0 +1,23 @@
+"""The addresses of the visits' pages (`config/urls.py` puts them under ``/visits/``)."""
+
+from django.urls import path
+
+from .views import campaigns, questionnaires, recording
+
+app_name = "visits"
+
+urlpatterns = [
+    path("", campaigns.CampaignListView.as_view(), name="campaign_list"),
+    path("campaigns/new/", campaigns.CampaignCreateView.as_view(), name="campaign_create"),
+    path("campaigns/<int:pk>/", campaigns.CampaignDetailView.as_view(), name="campaign_detail"),
+    path("campaigns/<int:pk>/<str:action>/", campaigns.CampaignStepView.as_view(), name="campaign_step"),
+    path("questionnaires/", questionnaires.QuestionnaireListView.as_view(), name="questionnaire_list"),
+    path("questionnaires/new/", questionnaires.QuestionnaireEditView.as_view(), name="questionnaire_create"),
+    path(
+        "questionnaires/<int:pk>/", questionnaires.QuestionnaireEditView.as_view(), name="questionnaire_edit"
+    ),
+    path("new/", recording.VisitCreateView.as_view(), name="visit_create"),
+    path("<int:pk>/", recording.VisitDetailView.as_view(), name="visit_detail"),
+    path("<int:pk>/files/<int:fid>/", recording.VisitFileView.as_view(), name="visit_file"),
+    path("enterprises/<int:pk>/", recording.VisitEnterpriseSectionView.as_view(), name="enterprise_section"),
+]
