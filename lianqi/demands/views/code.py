@@ -22,10 +22,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lianqi.core.forms import add_action_errors
+from lianqi.core.privacy import mask_phone
 from lianqi.core.workflow import StaleVersion, TransitionNotAllowed
 from lianqi.enterprises import actions as enterprise_actions
 from lianqi.enterprises import otp
-from lianqi.enterprises.models import mask_phone
 from lianqi.enterprises.views.code import CodeTokenMixin
 
 from .. import actions, dispatch, queries
