@@ -2,7 +2,7 @@
 
 Reading maps the header row to known columns by their Chinese (or English) titles and reports
 missing or unknown headers; writing streams rows with a bold, frozen header. A column whose
-personal data was masked for the user who exported it says so in its header (`MASKED_MARK`), and
+personal data was masked for the user who exported it says so in its header (`MASKED_TITLE`), and
 reading such a file back ignores that column's cells: a masked number is not data."""
 
 from __future__ import annotations
@@ -17,22 +17,22 @@ from django.utils.translation import gettext_noop, override
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
-#: Appended to the header of a column whose values were masked for the user who exported it.
-MASKED_MARK = gettext_noop("（已脱敏）")
+#: The header of a column whose values were masked for the user who exported it.
+MASKED_TITLE = gettext_noop("%(title)s（已脱敏）")
 
 
 def masked_title(title: str) -> str:
     """A column's header marked as masked, in the current language."""
-    return f"{title}{_(MASKED_MARK)}"
+    return _(MASKED_TITLE) % {"title": title}
 
 
 def unmarked(header: str) -> tuple[str, bool]:
     """A header without its masked mark (in Chinese or English, whichever language wrote the
     file), and whether it carried one."""
     with override("en"):
-        english = _(MASKED_MARK)
-    for mark in (MASKED_MARK, english):
-        if mark and header.endswith(mark):
+        english = _(MASKED_TITLE) % {"title": ""}
+    for mark in (MASKED_TITLE % {"title": ""}, english):
+        if mark.strip() and header.endswith(mark):
             return header[: -len(mark)].strip(), True
     return header, False
 

