@@ -190,6 +190,11 @@ def test_the_enterprise_sees_its_own_people_and_its_liaison_but_no_other_cadre(
     assert not can_see_contact_phone(world.other_user(Role.ENTERPRISE), world.home.enterprise.contacts.get())
 
 
+def test_the_enterprises_home_page_shows_its_liaisons_work_phone(world: World, people: People) -> None:
+    home = client_for(world.user(Role.ENTERPRISE)).get("/").content.decode()
+    assert f"tel:{LIAISON_PHONE}" in home
+
+
 def test_the_code_page_shows_the_liaison_to_whoever_holds_the_code(world: World, people: People) -> None:
     page = Client().get(f"/c/{world.home.enterprise.code_token}/").content.decode()
     assert f"tel:{LIAISON_PHONE}" in page
