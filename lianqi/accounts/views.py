@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from lianqi.core.actors import acting_user
-from lianqi.core.excel import Column, write_workbook
+from lianqi.core.excel import Column
 from lianqi.core.forms import add_action_errors
 from lianqi.core.roles import Role
-from lianqi.core.views import RoleRequiredMixin, paginate, search_query, xlsx_download
+from lianqi.core.views import RoleRequiredMixin, export_xlsx, paginate, search_query
 
 from . import actions, queries
 from .forms import LoginForm, SetPasswordForm, StyledPasswordChangeForm, UserForm
@@ -111,9 +111,7 @@ class UserExportView(AdminView):
             )
             for u in queries.user_list(request.user, **_user_filters(request))
         )
-        content = write_workbook(columns, rows, sheet_title=_("用户"))
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        return xlsx_download(content, f"{_('用户')}-{stamp}.xlsx")
+        return export_xlsx(request, export="accounts.users", title=_("用户"), columns=columns, rows=rows)
 
 
 class UserCreateView(AdminView):

@@ -1,6 +1,7 @@
 """Every write of core: the working-day calendar, the holiday table every deadline is counted
-on. Each action runs in one transaction, locks the year it changes and drops the cached calendar
-once the change is committed, so the next deadline computed anywhere uses the new table."""
+on, and the export log. Each calendar action runs in one transaction, locks the year it changes
+and drops the cached calendar once the change is committed, so the next deadline computed
+anywhere uses the new table."""
 
 from __future__ import annotations
 
@@ -16,8 +17,8 @@ from django.utils.translation import gettext_lazy
 
 from . import calendar_store, workdays
 from .actors import Actor
-from .models import CalendarSource, CalendarYear, SpecialDay
-from .roles import Role, has_role
+from .models import CalendarSource, CalendarYear, ExportRecord, SpecialDay
+from .roles import Role, has_role, role_codes
 
 NAME_LENGTH = SpecialDay._meta.get_field("name").max_length or 60
 NOTE_LENGTH = CalendarYear._meta.get_field("note").max_length or 200
@@ -276,3 +277,36 @@ def _load_package_year(year: int, overwrite: bool, actor: Actor | None, report: 
             )
             existing.save()
             report.updated += 1
+
+
+# --- The export log ----------------------------------------------------------------------------
+
+
+def record_export(
+    *,
+    actor: Actor,
+    export: str,
+    title: str,
+    query: str,
+    rows: int,
+    masked_columns: Sequence[str] = (),
+    at: dt.datetime,
+) -> ExportRecord:
+    """Write down that `actor` took an Excel file out: which `export` (a stable key such as
+    ``org.staff``) under which `title`, the filter `query` string, the number of data `rows`
+    and the titles of the columns masked for them. Appends one row; nothing changes it later."""
+    jurisdiction = getattr(actor, "jurisdiction", None)
+    with transaction.atomic():
+        return ExportRecord.objects.create(
+            at=at,
+            user=actor,
+            username=actor.username,
+            roles=",".join(sorted(role_codes(actor))),
+            jurisdiction=jurisdiction,
+            jurisdiction_path=jurisdiction.path if jurisdiction is not None else "",
+            export=export[:60],
+            title=title[:100],
+            query=query,
+            rows=rows,
+            masked_columns=list(masked_columns),
+        )

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import Job
+from .models import ExportRecord, Job
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -27,3 +27,12 @@ class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 class JobAdmin(ReadOnlyAdmin):
     list_display = ("__str__", "kind", "status", "owner", "jurisdiction", "processed", "total", "created_at")
     list_filter = ("kind", "status")
+
+
+@admin.register(ExportRecord)
+class ExportRecordAdmin(ReadOnlyAdmin):
+    """The export log, append-only: read here, written only by the download every export takes."""
+
+    list_display = ("at", "username", "title", "rows", "jurisdiction", "roles")
+    list_filter = ("export",)
+    search_fields = ("username", "title", "query")

@@ -1,17 +1,40 @@
 """Reading and writing the Excel files a government office exchanges (.xlsx via openpyxl).
 
 Reading maps the header row to known columns by their Chinese (or English) titles and reports
-missing or unknown headers; writing streams rows with a bold, frozen header."""
+missing or unknown headers; writing streams rows with a bold, frozen header. A column whose
+personal data was masked for the user who exported it says so in its header (`MASKED_TITLE`), and
+reading such a file back ignores that column's cells: a masked number is not data."""
 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, override
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
+
+#: The header of a column whose values were masked for the user who exported it.
+MASKED_TITLE = gettext_noop("%(title)s（已脱敏）")
+
+
+def masked_title(title: str) -> str:
+    """A column's header marked as masked, in the current language."""
+    return _(MASKED_TITLE) % {"title": title}
+
+
+def unmarked(header: str) -> tuple[str, bool]:
+    """A header without its masked mark (in Chinese or English, whichever language wrote the
+    file), and whether it carried one."""
+    with override("en"):
+        english = _(MASKED_TITLE) % {"title": ""}
+    for mark in (MASKED_TITLE % {"title": ""}, english):
+        if mark.strip() and header.endswith(mark):
+            return header[: -len(mark)].strip(), True
+    return header, False
 
 
 @dataclass(frozen=True)
@@ -55,14 +78,18 @@ def read_rows(
         raise HeaderError([c.title for c in columns if c.required], []) from None
     mapping: dict[int, str] = {}
     unknown: list[str] = []
-    for index, title in enumerate(header):
-        if not title:
+    masked: set[int] = set()
+    for index, raw_title in enumerate(header):
+        if not raw_title:
             continue
+        title, was_masked = unmarked(raw_title)
         column = next((c for c in columns if c.matches(title)), None)
         if column is None:
-            unknown.append(title)
+            unknown.append(raw_title)
         else:
             mapping[index] = column.key
+            if was_masked:
+                masked.add(index)
     missing = [c.title for c in columns if c.required and c.key not in mapping.values()]
     if missing or unknown:
         raise HeaderError(missing, unknown)
@@ -73,7 +100,10 @@ def read_rows(
 
     def iterate() -> Iterator[tuple[int, dict[str, Any]]]:
         for number, values in enumerate(rows, start=2):
-            record = {key: _clean(values[i]) if i < len(values) else None for i, key in mapping.items()}
+            record = {
+                key: _clean(values[i]) if i < len(values) and i not in masked else None
+                for i, key in mapping.items()
+            }
             if any(v is not None for v in record.values()):
                 yield number, record
         workbook.close()
@@ -82,10 +112,14 @@ def read_rows(
 
 
 def write_workbook(
-    columns: Sequence[Column], rows: Iterable[Sequence[Any]], sheet_title: str = "Sheet1"
+    columns: Sequence[Column],
+    rows: Iterable[Sequence[Any]],
+    sheet_title: str = "Sheet1",
+    masked: Collection[str] = (),
 ) -> bytes:
     """An .xlsx file with a header of column titles and the given rows (write-only mode, so a
-    100,000-row export does not hold every cell object in memory)."""
+    100,000-row export does not hold every cell object in memory). The columns whose keys are
+    in `masked` say in their header that their values are masked (`masked_title`)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=sheet_title[:31])
     sheet.freeze_panes = "A2"
@@ -94,7 +128,8 @@ def write_workbook(
 
     header = []
     for column in columns:
-        cell = WriteOnlyCell(sheet, value=column.title)
+        title = masked_title(column.title) if column.key in masked else column.title
+        cell = WriteOnlyCell(sheet, value=title)
         cell.font = bold
         header.append(cell)
     sheet.append(header)

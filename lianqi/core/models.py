@@ -1,4 +1,5 @@
-"""Base models every domain app builds on: jurisdiction scoping and long-running jobs."""
+"""Base models every domain app builds on: jurisdiction scoping and long-running jobs, the
+working-day calendar, and the log of every Excel export."""
 
 from __future__ import annotations
 
@@ -144,6 +145,48 @@ class Job(TimeStampedModel):
         if not self.total:
             return 100 if self.status in {self.Status.READY, self.Status.DONE} else 0
         return min(100, round(self.processed * 100 / self.total))
+
+
+# --- The export log ----------------------------------------------------------------------------
+
+
+class ExportRecord(AppendOnlyModel):
+    """One Excel file someone took out of Lianqi: who, when, which export, under which filter,
+    how many rows and which columns were masked for them. Written by the one download every
+    export goes through (`lianqi.core.views.xlsx_download`, through the action
+    `record_export`), never changed or deleted, so that a leaked file can be traced to the
+    person who took it. Scoped by the exporter's jurisdiction; administrators read it."""
+
+    at = models.DateTimeField(_("导出时间"), db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("导出人")
+    )
+    # Copies, so the record says what was true when the file left even after the account
+    # is renamed or its roles change.
+    username = models.CharField(_("用户名"), max_length=150)
+    roles = models.CharField(_("角色"), max_length=200, blank=True)
+    jurisdiction = models.ForeignKey(
+        "org.Jurisdiction",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("辖区"),
+    )
+    jurisdiction_path = models.CharField(_("辖区路径"), max_length=255, db_index=True, blank=True)
+    export = models.CharField(_("导出项"), max_length=60, db_index=True)
+    title = models.CharField(_("名称"), max_length=100)
+    query = models.TextField(_("筛选条件"), blank=True)
+    rows = models.PositiveIntegerField(_("行数"))
+    masked_columns = models.JSONField(_("脱敏列"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("导出记录")
+        verbose_name_plural = _("导出记录")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.title} @ {self.at:%Y-%m-%d %H:%M}"
 
 
 # --- The working-day calendar ----------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from . import registry
+from .exportlog import LOG_ROLES
 from .registry import CodeTile, MenuEntry, MenuGroup
 from .roles import OFFICE_ROLES, Role, has_role
 
@@ -24,10 +25,12 @@ GROUPS = (
     MenuGroup("system", _("系统"), 90),
 )
 
-#: Core's own entries: the home page, the working-day calendar and the API's documentation.
+#: Core's own entries: the home page, the working-day calendar, the export log and the API's
+#: documentation.
 ENTRIES = (
     MenuEntry("home", _("首页"), "home", tuple(Role), 0),
     MenuEntry("system", _("工作日历"), "workdays", tuple(OFFICE_ROLES), 10),
+    MenuEntry("system", _("导出记录"), "export_log", LOG_ROLES, 80),
     MenuEntry("system", _("接口文档"), "api-docs", (Role.ADMIN,), 90),
 )
 

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lianqi.core.excel import Column, write_workbook
+from lianqi.core.excel import Column
 
 from .models import Demand
 
@@ -64,7 +64,3 @@ def export_rows(queryset: QuerySet[Demand]) -> Iterator[list[Any]]:
             yes if d.is_legacy else no,
             _moment(d.supervised_at),
         ]
-
-
-def export_workbook(queryset: QuerySet[Demand], title: str) -> bytes:
-    return write_workbook(demand_columns(), export_rows(queryset), sheet_title=title)

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from lianqi.core.privacy import Holder, PhonePolicy, Tie
 from lianqi.core.roles import OFFICE_ROLES, STAFF_ROLES, Role, has_role
 from lianqi.core.scoping import get_object_or_404_scoped, scope_queryset
 from lianqi.enterprises import permissions as enterprises
@@ -66,6 +67,41 @@ def visible(user: Any) -> QuerySet[Demand]:
     if has_role(user, (Role.ENTERPRISE,)) and getattr(user, "enterprise_id", None):
         return queryset.filter(enterprise_id=user.enterprise_id)
     return queryset.none()
+
+
+def filer_ties(user: Any, demand: Demand) -> tuple[Tie, ...]:
+    """How `user` is tied to the person who filed `demand`, for `core.privacy.sees_full_phone`:
+    their enterprise (`OWN_ENTERPRISE`), its liaison or whoever took the demand in (`SERVES`), a
+    handler of the department leading or co-handling it (`HANDLES`)."""
+    ties: list[Tie] = []
+    if getattr(user, "enterprise_id", None) == demand.enterprise_id:
+        ties.append(Tie.OWN_ENTERPRISE)
+    staff = getattr(user, "staff", None) if has_role(user, STAFF_ROLES) else None
+    if staff is not None:
+        if staff.pk in (demand.liaison_id, demand.enterprise.liaison_id) or (
+            demand.raised_by_id is not None and demand.raised_by_id == user.pk
+        ):
+            ties.append(Tie.SERVES)
+        department = staff.department_id
+        if (
+            department is not None
+            and has_role(user, (Role.DEPARTMENT_HANDLER,))
+            and (
+                demand.lead_department_id == department
+                or demand.co_departments.filter(pk=department).exists()
+            )
+        ):
+            ties.append(Tie.HANDLES)
+    return tuple(ties)
+
+
+def filer_phone(user: Any, demand: Demand) -> str:
+    """The phone the filer of `demand` left, as `user` may see it (`core.privacy`)."""
+    if not demand.contact_phone:
+        return ""
+    policy = PhonePolicy(user, Holder.CONTACT)
+    ties = () if policy.whole else filer_ties(user, demand)
+    return policy.show(demand.contact_phone, ties, path=demand.jurisdiction_path)
 
 
 def access_demand(user: Any, pk: Any) -> Demand:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from lianqi.core.dashboards import Card, Panel, Row, Section, link
 from lianqi.core.registry import DashboardPart
 from lianqi.core.roles import Role
+from lianqi.org.permissions import staff_phone
 from lianqi.org.queries import industry_condition, own_staff
 
 from .choices import EnterpriseKind, EnterpriseStatus
@@ -112,12 +113,14 @@ def own_enterprise(user: Any) -> Section:
         Card(_("主体类型"), enterprise.get_kind_display(), hint=enterprise.industry.name),
     ]
     if liaison is not None and liaison.is_active:
+        # Its liaison's work phone is the enterprise's to see (`core.privacy`, `OUR_LIAISON`).
+        phone = staff_phone(user, liaison)
         cards.append(
             Card(
                 _("联企干部"),
                 liaison.name,
-                f"tel:{liaison.phone}" if liaison.phone else None,
-                hint=liaison.phone,
+                f"tel:{liaison.phone}" if phone and phone == liaison.phone else None,
+                hint=phone,
             )
         )
     else:

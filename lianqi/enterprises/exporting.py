@@ -1,5 +1,7 @@
 """Writing the enterprise register to Excel in the columns import reads (`ENTERPRISE_COLUMNS`),
-so an exported file can be corrected and imported back."""
+so an exported file can be corrected and imported back. The liaison's phone follows the one rule
+of `core.privacy`: a user who may not see every cadre's number gets it masked (but their own),
+the column says so in its header, and importing the file back ignores that column."""
 
 from __future__ import annotations
 
@@ -7,9 +9,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
-from django.utils.translation import gettext as _
 
-from lianqi.core.excel import write_workbook
+from lianqi.core.privacy import PhonePolicy
+from lianqi.org.permissions import staff_phone, staff_phones
 
 from .columns import ENTERPRISE_COLUMNS, TAG_SEPARATOR
 from .models import Enterprise, Tag
@@ -18,7 +20,7 @@ from .models import Enterprise, Tag
 CHUNK_SIZE = 2000
 
 
-def _value(enterprise: Enterprise, key: str) -> Any:
+def _value(enterprise: Enterprise, key: str, user: Any, phones: PhonePolicy) -> Any:
     liaison = enterprise.liaison
     if key == "kind":
         return enterprise.get_kind_display()
@@ -33,20 +35,22 @@ def _value(enterprise: Enterprise, key: str) -> Any:
     if key == "liaison_name":
         return liaison.name if liaison else None
     if key == "liaison_phone":
-        return liaison.phone if liaison else None
+        return (staff_phone(user, liaison, phones) or None) if liaison else None
     value = getattr(enterprise, key)
     return value if value not in ("",) else None
 
 
-def export_rows(queryset: QuerySet[Enterprise]) -> Iterator[list[Any]]:
-    """One row per enterprise, cells in the order of `ENTERPRISE_COLUMNS`."""
+def masked_columns(user: Any) -> set[str]:
+    """The keys of the columns masked for `user` (marked so in the header)."""
+    return {"liaison_phone"} if staff_phones(user).masks_column else set()
+
+
+def export_rows(queryset: QuerySet[Enterprise], user: Any) -> Iterator[list[Any]]:
+    """One row per enterprise, cells in the order of `ENTERPRISE_COLUMNS`, as `user` may see them."""
     queryset = queryset.select_related("jurisdiction", "liaison").prefetch_related(
         Prefetch("tags", queryset=Tag.objects.order_by("order", "name"))
     )
     keys = [column.key for column in ENTERPRISE_COLUMNS]
+    phones = staff_phones(user)
     for enterprise in queryset.iterator(chunk_size=CHUNK_SIZE):
-        yield [_value(enterprise, key) for key in keys]
-
-
-def export_workbook(queryset: QuerySet[Enterprise]) -> bytes:
-    return write_workbook(ENTERPRISE_COLUMNS, export_rows(queryset), sheet_title=_("企业名录"))
+        yield [_value(enterprise, key, user, phones) for key in keys]

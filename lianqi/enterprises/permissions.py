@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from lianqi.core.models import Job
+from lianqi.core.privacy import Holder, Tie, sees_full_phone
 from lianqi.core.roles import OFFICE_ROLES, STAFF_ROLES, Role, has_role
 from lianqi.core.scoping import get_object_or_404_scoped, path_visible, scope_paths, scope_queryset
 
@@ -18,8 +19,6 @@ from .models import Contact, Enterprise, Tag
 REGISTER_ROLES = tuple(STAFF_ROLES)
 #: Roles that create, edit and import enterprises, and rotate their codes.
 EDIT_ROLES = tuple(OFFICE_ROLES)
-#: Roles that see contacts' full phone numbers; others see them masked.
-PHONE_ROLES = (Role.LEADER, Role.SERVICE_OFFICE, Role.ADMIN)
 
 
 def visible(user: Any) -> QuerySet[Enterprise]:
@@ -37,15 +36,26 @@ def can_edit(user: Any) -> bool:
     return has_role(user, EDIT_ROLES)
 
 
+def contact_ties(user: Any, enterprise: Enterprise) -> tuple[Tie, ...]:
+    """How `user` is tied to the people of `enterprise`, for `core.privacy.sees_full_phone`:
+    its own account (`OWN_ENTERPRISE`), or its liaison (`SERVES`)."""
+    ties: list[Tie] = []
+    if getattr(user, "enterprise_id", None) == enterprise.pk:
+        ties.append(Tie.OWN_ENTERPRISE)
+    staff = getattr(user, "staff", None) if getattr(user, "is_authenticated", False) else None
+    if staff is not None and enterprise.liaison_id == staff.pk:
+        ties.append(Tie.SERVES)
+    return tuple(ties)
+
+
 def can_see_contact_phone(user: Any, contact: Contact) -> bool:
-    """Leaders and the office see every number; a liaison sees the numbers of the enterprises
-    they serve; an enterprise user sees its own; everyone else sees them masked."""
-    if has_role(user, PHONE_ROLES):
-        return True
-    staff = getattr(user, "staff", None)
-    if staff is not None and contact.enterprise.liaison_id == staff.pk:
-        return True
-    return getattr(user, "enterprise_id", None) == contact.enterprise_id
+    """Whether `user` sees a contact's number in full: the one rule of `core.privacy` (the
+    leader, the office and the administrator of its jurisdiction, its liaison, the enterprise
+    itself), with the ties the register knows."""
+    enterprise = contact.enterprise
+    return sees_full_phone(
+        user, Holder.CONTACT, contact_ties(user, enterprise), path=enterprise.jurisdiction_path
+    )
 
 
 def import_jobs_visible(user: Any) -> QuerySet[Job]:

@@ -11,11 +11,13 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from lianqi.core.privacy import PhonePolicy
 from lianqi.enterprises.choices import EnterpriseStatus
 from lianqi.enterprises.models import Enterprise
 from lianqi.enterprises.permissions import visible as enterprises_visible
 from lianqi.org.choices import StaffTier
 from lianqi.org.models import Department, Jurisdiction, Staff
+from lianqi.org.permissions import staff_phone
 
 from . import rules
 from .models import LiaisonChange
@@ -162,16 +164,17 @@ def held_by(staff: Staff) -> QuerySet[Enterprise]:
     return Enterprise.objects.filter(liaison=staff).select_related("industry").order_by("name", "pk")
 
 
-def template_rows(user: Any) -> Iterator[tuple[str, str, str, str]]:
+def template_rows(user: Any, phones: PhonePolicy) -> Iterator[tuple[str, str, str, str]]:
     """The rows of the liaison import's template: each active enterprise the user may see with
-    its current liaison (credit code, name, liaison's name and phone)."""
+    its current liaison (credit code, name, liaison's name and phone, the phone as `phones`
+    lets the user see it)."""
     enterprises = active_enterprises(user).select_related("liaison").order_by("name", "pk")
     for e in enterprises.iterator():
         yield (
             e.credit_code,
             e.name,
             e.liaison.name if e.liaison else "",
-            e.liaison.phone if e.liaison else "",
+            staff_phone(user, e.liaison, phones) if e.liaison else "",
         )
 
 

@@ -18,13 +18,14 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from lianqi.core.actors import acting_user
-from lianqi.core.excel import Column, write_workbook
+from lianqi.core.excel import Column
 from lianqi.core.forms import add_action_errors
-from lianqi.core.views import RoleRequiredMixin, paginate, url_if_allowed, xlsx_download
+from lianqi.core.views import RoleRequiredMixin, export_xlsx, paginate, url_if_allowed
 from lianqi.enterprises.models import Enterprise
 from lianqi.enterprises.permissions import visible as enterprises_visible
 from lianqi.enterprises.queries import enterprise_list
 from lianqi.org.models import Staff
+from lianqi.org.permissions import staff_phone, staff_phones
 
 from . import actions, queries
 from .choices import AssignmentMethod
@@ -118,10 +119,11 @@ class CoverageExportView(RoleRequiredMixin, View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         stats = queries.load_stats(request.user)
+        phones = staff_phones(request.user)
         rows = (
             (
                 s.name,
-                s.phone,
+                staff_phone(request.user, s, phones),
                 s.department.name if s.department else "",
                 s.get_tier_display(),
                 _("在岗") if s.is_active else _("已离岗"),
@@ -131,9 +133,15 @@ class CoverageExportView(RoleRequiredMixin, View):
             )
             for s in queries.load_per_liaison(request.user, request.GET.get("sort"))
         )
-        content = write_workbook(self.columns(), rows, sheet_title=_("联企干部负载"))
-        stamp = timezone.localdate().strftime("%Y%m%d")
-        return xlsx_download(content, f"liaison-load-{stamp}.xlsx")
+        return export_xlsx(
+            request,
+            export="liaisons.load",
+            title=_("联企干部负载"),
+            columns=self.columns(),
+            rows=rows,
+            masked={"phone"} if phones.masks_column else (),
+            filename=f"liaison-load-{timezone.localdate():%Y%m%d}.xlsx",
+        )
 
 
 # --- On the enterprise's file -------------------------------------------------------------------
@@ -147,8 +155,10 @@ class EnterpriseLiaisonSectionView(RoleRequiredMixin, View):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         enterprise = access_enterprise(request.user, pk)
+        liaison = enterprise.liaison
         context = {
             "enterprise": enterprise,
+            "liaison_phone": staff_phone(request.user, liaison) if liaison else "",
             "liaison_changes": queries.history_for(enterprise),
             "assign_url": url_if_allowed(request.user, "liaisons:assign", enterprise.pk),
         }
@@ -356,8 +366,16 @@ class ImportTemplateView(RoleRequiredMixin, View):
     )
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        content = write_workbook(self.columns, queries.template_rows(request.user), sheet_title=_("联企干部"))
-        return xlsx_download(content, "liaison-import-template.xlsx")
+        phones = staff_phones(request.user)
+        return export_xlsx(
+            request,
+            export="liaisons.import_template",
+            title=_("联企干部"),
+            columns=self.columns,
+            rows=queries.template_rows(request.user, phones),
+            masked={LIAISON_COLUMNS[2].key} if phones.masks_column else (),
+            filename="liaison-import-template.xlsx",
+        )
 
 
 # --- By rules -----------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from lianqi.core.privacy import Holder, PhonePolicy, Tie
 from lianqi.core.roles import STAFF_ROLES, Role, has_role
 from lianqi.core.scoping import get_object_or_404_scoped, scope_queryset
 
@@ -44,6 +45,31 @@ staff_visible = visible
 
 def can_edit(user: Any) -> bool:
     return has_role(user, WRITE_ROLES)
+
+
+# --- Phones: the one rule of `core.privacy`, with the ties only the organisation knows --------
+
+
+def staff_ties(user: Any, staff: Staff) -> tuple[Tie, ...]:
+    """How `user` is tied to a cadre, for `core.privacy.sees_full_phone`: it is their own record
+    (`SELF`), or they are the liaison of the user's enterprise (`OUR_LIAISON`)."""
+    ties: list[Tie] = []
+    if staff.user_id is not None and staff.user_id == getattr(user, "pk", None):
+        ties.append(Tie.SELF)
+    if getattr(user, "enterprise_id", None) and getattr(user.enterprise, "liaison_id", None) == staff.pk:
+        ties.append(Tie.OUR_LIAISON)
+    return tuple(ties)
+
+
+def staff_phones(user: Any) -> PhonePolicy:
+    """The rule for cadres' phones, for one user (ask it once per list or export)."""
+    return PhonePolicy(user, Holder.STAFF)
+
+
+def staff_phone(user: Any, staff: Staff, policy: PhonePolicy | None = None) -> str:
+    """A cadre's phone as `user` may see it: in full or masked (empty when there is none)."""
+    policy = policy or staff_phones(user)
+    return policy.show(staff.phone, staff_ties(user, staff), path=staff.jurisdiction_path)
 
 
 # --- Loaders: 404 for missing and forbidden alike -----------------------------------------

@@ -17,7 +17,7 @@ from lianqi.core.search import normalise_search_text
 
 from .choices import ALLOWED_CHILD_LEVELS
 from .models import Department, Jurisdiction, Staff
-from .permissions import departments_visible, jurisdictions_visible, staff_visible
+from .permissions import departments_visible, jurisdictions_visible, staff_phones, staff_visible
 
 
 @dataclass
@@ -153,10 +153,16 @@ def staff_list(
     active: bool | None = None,
 ) -> QuerySet[Staff]:
     """Staff in scope, searched by name or phone and filtered by department, tier and whether
-    they are in post, each with the number of enterprises they serve."""
+    they are in post, each with the number of enterprises they serve. Only a user who sees
+    every cadre's number in full searches by phone: for the others a search by digits would
+    tell the masked numbers one guess at a time."""
     queryset = staff_visible(user).select_related("department", "jurisdiction", "user")
+    by_phone = staff_phones(user).whole
     for term in normalise_search_text(query).split():
-        queryset = queryset.filter(Q(name__icontains=term) | Q(phone__contains=term))
+        matches = Q(name__icontains=term)
+        if by_phone:
+            matches |= Q(phone__contains=term)
+        queryset = queryset.filter(matches)
     if department is not None:
         queryset = queryset.filter(department=department)
     if tier:

@@ -9,14 +9,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
 from lianqi.core.actors import acting_user
-from lianqi.core.excel import Column, write_workbook
+from lianqi.core.excel import Column
 from lianqi.core.forms import add_action_errors
-from lianqi.core.views import RoleRequiredMixin, paginate, search_query, url_if_allowed, xlsx_download
+from lianqi.core.views import RoleRequiredMixin, export_xlsx, paginate, search_query, url_if_allowed
 
 from . import actions, queries
 from .forms import DepartmentForm, JurisdictionCreateForm, StaffFilterForm, StaffForm
@@ -27,6 +26,8 @@ from .permissions import (
     access_jurisdiction,
     access_staff,
     can_edit,
+    staff_phone,
+    staff_phones,
 )
 
 
@@ -121,9 +122,7 @@ class DepartmentExportView(OrgView):
             )
             for d in queries.department_list(request.user, query=search_query(request))
         )
-        content = write_workbook(columns, rows, sheet_title=_("部门"))
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        return xlsx_download(content, f"{_('部门')}-{stamp}.xlsx")
+        return export_xlsx(request, export="org.departments", title=_("部门"), columns=columns, rows=rows)
 
 
 class DepartmentCreateView(OrgView):
@@ -203,17 +202,23 @@ class StaffListView(OrgView):
         queryset = queries.staff_list(request.user, **filter_form.filters())
         context = paginate(request, queryset)
         context["filter_form"] = filter_form
+        phones = staff_phones(request.user)
+        for staff in context["object_list"]:
+            staff.phone_display = staff_phone(request.user, staff, phones)
         return self.render(request, "staff_list.html", context)
 
 
 class StaffExportView(OrgView):
-    """The filtered staff list as an Excel file, the form offices exchange."""
+    """The filtered staff list as an Excel file, the form offices exchange. Phones follow the
+    one rule of `core.privacy`: masked (and the column marked so) for all but the roles that
+    see every cadre's number, each cadre still seeing their own."""
 
     section = "staff"
 
     def get(self, request: HttpRequest) -> HttpResponse:
         filter_form = StaffFilterForm(request.GET or None, user=request.user)
         queryset = queries.staff_list(request.user, **filter_form.filters())
+        phones = staff_phones(request.user)
         yes, no = _("是"), _("否")
         rows = (
             (
@@ -222,15 +227,20 @@ class StaffExportView(OrgView):
                 s.department.name if s.department else "",
                 s.position,
                 s.get_tier_display(),
-                s.phone,
+                staff_phone(request.user, s, phones),
                 yes if s.is_active else no,
                 s.enterprise_count,  # type: ignore[attr-defined]
             )
             for s in queryset.iterator(chunk_size=1000)
         )
-        content = write_workbook(staff_columns(), rows, sheet_title=_("干部名册"))
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        return xlsx_download(content, f"{_('干部名册')}-{stamp}.xlsx")
+        return export_xlsx(
+            request,
+            export="org.staff",
+            title=_("干部名册"),
+            columns=staff_columns(),
+            rows=rows,
+            masked={"phone"} if phones.masks_column else (),
+        )
 
 
 class StaffDetailView(OrgView):
@@ -240,6 +250,7 @@ class StaffDetailView(OrgView):
         staff = access_staff(request.user, pk)
         context = {
             "staff": staff,
+            "phone": staff_phone(request.user, staff),
             "enterprise_count": queries.staff_enterprise_count(staff),
             "handover_url": url_if_allowed(request.user, "liaisons:handover", staff.pk),
         }

@@ -1,9 +1,10 @@
 """Generic view pieces every app uses: role checks, list pagination, the search box's text,
 Excel downloads and links only to pages the user may open. Core's own pages live beside them,
-one module per subject: `home`, `search`, `workdays`."""
+one module per subject: `home`, `search`, `workdays`, `exportlog`."""
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -12,9 +13,12 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import resolve, reverse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 
-from lianqi.core.excel import XLSX_CONTENT_TYPE
+from lianqi.core.actions import record_export
+from lianqi.core.actors import acting_user
+from lianqi.core.excel import XLSX_CONTENT_TYPE, Column, write_workbook
 from lianqi.core.roles import STAFF_ROLES, has_role
 
 MAX_PAGE_SIZE = 200
@@ -64,11 +68,75 @@ def search_query(request: HttpRequest, name: str = "q") -> str:
     return request.GET.get(name, "").replace("\x00", "").strip()
 
 
-def xlsx_download(content: bytes, filename: str) -> HttpResponse:
-    """An .xlsx file as a download; the name may be Chinese (RFC 6266 encoding)."""
+def xlsx_download(
+    request: HttpRequest,
+    content: bytes,
+    filename: str,
+    *,
+    export: str,
+    title: str,
+    rows: int,
+    masked: Sequence[str] = (),
+) -> HttpResponse:
+    """An .xlsx file as a download (the name may be Chinese: RFC 6266 encoding), written down
+    in the export log first (`core.actions.record_export`): who took `export` (a stable key
+    such as ``org.staff``) under which filter, how many `rows`, which columns were `masked`
+    (their titles). Every Excel file Lianqi hands out leaves through here; most exports call
+    `export_xlsx`, which also writes the workbook."""
+    record_export(
+        actor=acting_user(request),
+        export=export,
+        title=title,
+        query=request.GET.urlencode(),
+        rows=rows,
+        masked_columns=masked,
+        at=timezone.now(),
+    )
     response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
     return response
+
+
+class _Counted(Iterator[Sequence[Any]]):
+    """The rows of an export, counted as the workbook reads them (they are streamed, so the
+    count is known only at the end)."""
+
+    def __init__(self, rows: Iterable[Sequence[Any]]) -> None:
+        self._rows = iter(rows)
+        self.count = 0
+
+    def __next__(self) -> Sequence[Any]:
+        row = next(self._rows)
+        self.count += 1
+        return row
+
+
+def export_xlsx(
+    request: HttpRequest,
+    *,
+    export: str,
+    title: str,
+    columns: Sequence[Column],
+    rows: Iterable[Sequence[Any]],
+    masked: Collection[str] = (),
+    filename: str | None = None,
+) -> HttpResponse:
+    """A list as an Excel download: one sheet named `title`, its header marking the columns
+    whose keys are in `masked` (values masked for this user, `core.privacy`), named
+    ``<title>-<time>.xlsx`` unless `filename` is given, and written down in the export log."""
+    counted = _Counted(rows)
+    content = write_workbook(columns, counted, sheet_title=title, masked=masked)
+    if filename is None:
+        filename = f"{title}-{timezone.localtime():%Y%m%d-%H%M}.xlsx"
+    return xlsx_download(
+        request,
+        content,
+        filename,
+        export=export,
+        title=title,
+        rows=counted.count,
+        masked=[column.title for column in columns if column.key in masked],
+    )
 
 
 def url_if_allowed(user: Any, name: str, *args: Any) -> str | None:

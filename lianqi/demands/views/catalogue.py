@@ -9,15 +9,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
 from lianqi.core.actors import acting_user
-from lianqi.core.excel import Column, write_workbook
+from lianqi.core.excel import Column
 from lianqi.core.forms import add_action_errors
 from lianqi.core.roles import OFFICE_ROLES, Role, has_role
-from lianqi.core.views import RoleRequiredMixin, xlsx_download
+from lianqi.core.views import RoleRequiredMixin, export_xlsx
 from lianqi.org.models import Jurisdiction
 
 from .. import actions, queries
@@ -69,9 +68,9 @@ class CategoryExportView(CatalogueView):
             )
             for c, r in queries.catalogue_rows(request.user)
         )
-        content = write_workbook(columns, rows, sheet_title=_("诉求类别"))
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        return xlsx_download(content, f"{_('诉求类别')}-{stamp}.xlsx")
+        return export_xlsx(
+            request, export="demands.categories", title=_("诉求类别"), columns=columns, rows=rows
+        )
 
 
 class CategoryCreateView(CatalogueView):

@@ -26,7 +26,7 @@ from .. import actions, dispatch, queries
 from ..choices import DemandAction as A
 from ..forms.steps import AttachmentForm, DemandActionForm, form_action
 from ..models import Demand
-from ..permissions import access_attachment, access_demand
+from ..permissions import access_attachment, access_demand, filer_phone
 from ..workflow import WORKFLOW
 
 #: Everyone who may have a demand in view: staff (scoped by `permissions.visible`) and
@@ -59,6 +59,7 @@ def detail_context(request: HttpRequest, demand: Demand, **extra: Any) -> dict[s
     user = acting_user(request)
     context: dict[str, Any] = {
         "demand": demand,
+        "contact_phone": filer_phone(user, demand),
         "co_departments": queries.co_departments_of(demand),
         "merged_demands": queries.merged_into_it(demand),
         "events": queries.history(demand),
@@ -115,6 +116,7 @@ class DemandActView(RoleRequiredMixin, View):
     ) -> HttpResponse:
         context = {
             "demand": demand,
+            "contact_phone": filer_phone(request.user, demand),
             "form": form,
             "action": form.action,
             "action_label": form.action.label,

@@ -36,7 +36,7 @@ from django.views import View
 from lianqi.core import registry
 from lianqi.core.forms import add_action_errors
 from lianqi.core.http import client_address
-from lianqi.core.privacy import mask_phone
+from lianqi.core.privacy import Holder, PhonePolicy, Tie, mask_phone
 from lianqi.core.sms import shown_on_screen
 
 from .. import actions, otp
@@ -137,7 +137,10 @@ class CodeTokenMixin(View):
             "enterprise": self.enterprise,
             "token": self.token,
             "contact": contact,
-            "contact_phone": mask_phone(contact.phone) if contact else "",
+            # Shown on a page anyone holding the code may open: the rule for the public.
+            "contact_phone": PhonePolicy(self.request.user, Holder.CONTACT).show(contact.phone)
+            if contact
+            else "",
         }
 
 
@@ -163,9 +166,14 @@ class PublicCodeView(CodeTokenMixin):
     access = CodeAccess.PUBLIC
 
     def get(self, request: HttpRequest, token: str) -> HttpResponse:
+        liaison = self.enterprise.liaison
+        # Whoever holds the code speaks for the enterprise, and the plate is printed so that
+        # they can call their liaison: the rule shows them the liaison's work phone.
+        phones = PhonePolicy(request.user, Holder.STAFF)
         context = {
             **self.base_context(),
-            "liaison": self.enterprise.liaison,
+            "liaison": liaison,
+            "liaison_phone": phones.show(liaison.phone, (Tie.OUR_LIAISON,)) if liaison else "",
             "entry_points": _entry_points(self.enterprise, member=self.is_member()),
         }
         return render(request, "enterprises/code_public.html", context)

@@ -111,7 +111,10 @@ class ImportTemplateView(RoleRequiredMixin, View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         content = importing.template_workbook(user=acting_user(request))
-        return xlsx_download(content, _("企业导入模板") + ".xlsx")
+        title = _("企业导入模板")
+        return xlsx_download(
+            request, content, f"{title}.xlsx", export="enterprises.import_template", title=title, rows=1
+        )
 
 
 class ImportJobListView(RoleRequiredMixin, View):

@@ -9,17 +9,17 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from lianqi.core.views import RoleRequiredMixin, paginate, xlsx_download
+from lianqi.core.views import RoleRequiredMixin, export_xlsx, paginate
 
 from .. import exporting, permissions
 from ..choices import EnterpriseKind, EnterpriseStatus
+from ..columns import ENTERPRISE_COLUMNS
 from ..filters import EnterpriseFilter
 from ..forms import jurisdictions_for, staff_for
 from ..models import Enterprise
@@ -122,6 +122,11 @@ class EnterpriseExportView(RoleRequiredMixin, View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         _filterset, queryset, _problems = filtered_enterprises(request)
-        content = exporting.export_workbook(queryset)
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        return xlsx_download(content, f"{_('企业名录')}-{stamp}.xlsx")
+        return export_xlsx(
+            request,
+            export="enterprises.register",
+            title=_("企业名录"),
+            columns=ENTERPRISE_COLUMNS,
+            rows=exporting.export_rows(queryset, request.user),
+            masked=exporting.masked_columns(request.user),
+        )

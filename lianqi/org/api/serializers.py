@@ -4,7 +4,20 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from lianqi.core.api.serializers import request_user
 from lianqi.org.models import Department, Jurisdiction, Staff
+from lianqi.org.permissions import staff_phone
+
+PHONE_HELP = "按角色脱敏（core.privacy）：无权查看完整号码者看到掩码，如 138****5678"
+
+
+class StaffPhoneMixin(serializers.Serializer):  # type: ignore[type-arg]
+    """A cadre's phone as the caller may see it: the same rule as the pages and the exports."""
+
+    phone = serializers.SerializerMethodField(help_text=PHONE_HELP)
+
+    def get_phone(self, obj: Staff) -> str:
+        return staff_phone(request_user(self), obj)
 
 
 class JurisdictionBriefSerializer(serializers.ModelSerializer):
@@ -41,7 +54,7 @@ class DepartmentSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "short_name", "order", "industry_prefixes", "is_active", "jurisdiction"]
 
 
-class StaffBriefSerializer(serializers.ModelSerializer):
+class StaffBriefSerializer(StaffPhoneMixin, serializers.ModelSerializer):
     department = serializers.CharField(
         source="department.name", read_only=True, allow_null=True, default=None
     )
@@ -51,7 +64,7 @@ class StaffBriefSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "department", "phone"]
 
 
-class StaffSerializer(serializers.ModelSerializer):
+class StaffSerializer(StaffPhoneMixin, serializers.ModelSerializer):
     department = DepartmentBriefSerializer(read_only=True, allow_null=True)
     jurisdiction = JurisdictionBriefSerializer(read_only=True)
     tier_display = serializers.CharField(source="get_tier_display", read_only=True)

@@ -16,10 +16,10 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from lianqi.core.actors import acting_user
-from lianqi.core.excel import Column, write_workbook
+from lianqi.core.excel import Column
 from lianqi.core.forms import add_action_errors
 from lianqi.core.roles import OFFICE_ROLES, STAFF_ROLES, Role
-from lianqi.core.views import RoleRequiredMixin, paginate, url_if_allowed, xlsx_download
+from lianqi.core.views import RoleRequiredMixin, export_xlsx, paginate, url_if_allowed
 from lianqi.core.workflow import StaleVersion, TransitionNotAllowed
 
 from .. import actions, queries, workflow
@@ -137,9 +137,10 @@ class LedgerExportView(RoleRequiredMixin, View):
             )
             for f in queryset.iterator(chunk_size=1000)
         )
-        content = write_workbook(ledger_columns(), rows, sheet_title=_("兑现台账"))
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        return xlsx_download(content, f"{_('兑现台账')}-{stamp}.xlsx")
+        # The applicant's phone is not a column of the ledger: nothing to mask.
+        return export_xlsx(
+            request, export="policies.ledger", title=_("兑现台账"), columns=ledger_columns(), rows=rows
+        )
 
 
 def _step_form(entry: Fulfilment, action: str, data: Any = None) -> FulfilmentStepForm:

@@ -11,10 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
-from lianqi.core.excel import Column, write_workbook
+from lianqi.core.excel import Column
 from lianqi.core.roles import STAFF_ROLES, Role, has_role
 from lianqi.core.scoping import path_visible
-from lianqi.core.views import RoleRequiredMixin, paginate, url_if_allowed, xlsx_download
+from lianqi.core.views import RoleRequiredMixin, export_xlsx, paginate, url_if_allowed
 from lianqi.org.permissions import departments_visible
 
 from .. import queries
@@ -96,9 +96,9 @@ class PolicyExportView(RoleRequiredMixin, View):
             )
             for p in queryset
         )
-        content = write_workbook(policy_columns(), rows, sheet_title=_("政策清单"))
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        return xlsx_download(content, f"{_('政策清单')}-{stamp}.xlsx")
+        return export_xlsx(
+            request, export="policies.shelf", title=_("政策清单"), columns=policy_columns(), rows=rows
+        )
 
 
 #: Who may tell matched enterprises of a policy (the ledger's `notify` step).
