@@ -11,6 +11,7 @@ class Channel(models.TextChoices):
 
     LIAISON = "liaison", _("联企干部走访")
     ENTERPRISE_CODE = "enterprise_code", _("企业码上填报")
+    ENTERPRISE_ACCOUNT = "enterprise_account", _("企业账号提交")
     HOTLINE = "hotline", _("12345热线")
     ROUNDTABLE = "roundtable", _("企业接待日圆桌会")
     DISPATCH_MEETING = "dispatch_meeting", _("重点项目调度会")

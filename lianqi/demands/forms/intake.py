@@ -94,9 +94,7 @@ class DemandIntakeForm(StyledForm):
         if self.mode == IntakeMode.LIAISON:
             return Channel.LIAISON
         if self.mode == IntakeMode.ENTERPRISE:
-            # An enterprise user with an account files for itself, which is what 企业码上填报
-            # records; the choices have no separate channel for an account.
-            return Channel.ENTERPRISE_CODE
+            return Channel.ENTERPRISE_ACCOUNT
         return str(self.cleaned_data["channel"])
 
     def clean(self) -> dict[str, Any]:

@@ -36,17 +36,20 @@ def action_label(code: str) -> str:
 
 @register.simple_tag
 def event_actor(event: DemandEvent | Any, public: bool = False) -> str:
-    """Who took a step. The enterprise acting through its code has no account; on the public
-    code page staff are shown by their department only, never by name."""
+    """Who took a step: staff by name and department ("胡强波（营商办）"), an enterprise's user by
+    the enterprise and their name, the enterprise acting through its code as such. On the
+    public code page staff are shown by their department only, never by name."""
     if getattr(event, "by_enterprise", False) or getattr(event, "actor", None) is None:
         return _("企业（营商码）")
     user = event.actor
-    if getattr(user, "enterprise_id", None) and getattr(user, "staff", None) is None:
-        return _("企业") if public else str(user)
-    if not public:
-        return str(user)
     staff = getattr(user, "staff", None)
+    if getattr(user, "enterprise_id", None) and staff is None:
+        return _("企业") if public else f"{user.enterprise}（{user}）"
     department = getattr(staff, "department", None) if staff is not None else None
+    if not public:
+        return (
+            f"{user}（{department.short_name or department.name}）" if department is not None else str(user)
+        )
     return str(department) if department is not None else _("园区工作人员")
 
 

@@ -183,6 +183,26 @@ def test_the_enterprises_logged_in_user_needs_no_code(world: World) -> None:
     )
 
 
+def test_the_enterprises_account_has_its_own_demands_and_files_without_sms(world: World) -> None:
+    user = world.user(Role.ENTERPRISE)
+    user.display_name = "王会计"
+    user.save()
+    enterprise = world.home.enterprise
+    client = Client()
+    client.force_login(user)
+    mine = client.get(reverse("demands:liaison_home"))
+    assert mine.status_code == 302 and mine["Location"] == url("demand_list", enterprise)
+    response = _new(client, enterprise)
+    demand = Demand.objects.get()
+    assert response["Location"] == url("demand_submitted", enterprise, demand.pk)
+    assert demand.channel == Channel.ENTERPRISE_ACCOUNT and demand.raised_by == user
+    # Staff read who filed it: the enterprise and the person, not a login name.
+    office = Client()
+    office.force_login(world.user(Role.SERVICE_OFFICE))
+    page = text(office.get(reverse("demands:detail", args=[demand.pk])))
+    assert f"{enterprise.name}（王会计）" in page and "企业账号提交" in page
+
+
 def test_confirming_a_registered_phone_opens_the_enterprises_demands(world: World, sms: Any) -> None:
     enterprise = world.home.enterprise
     enterprise.contacts.create(name="李经理", phone="137 0000 2222")

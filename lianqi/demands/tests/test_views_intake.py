@@ -304,7 +304,7 @@ def test_enterprise_user_files_for_its_own_enterprise_only(world: World) -> None
     # Ticking 当即解决 is not the enterprise's to do: the field is ignored, the demand stays open.
     client.post(reverse("demands:create"), intake(world, solved_on_spot="on", solved_on_spot_note="x"))
     demand = Demand.objects.get()
-    assert demand.channel == Channel.ENTERPRISE_CODE and demand.state == DemandState.RECEIVED
+    assert demand.channel == Channel.ENTERPRISE_ACCOUNT and demand.state == DemandState.RECEIVED
     assert demand.raised_by == world.user(Role.ENTERPRISE)
 
 

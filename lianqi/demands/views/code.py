@@ -143,9 +143,9 @@ class CodeDemandCreateView(_CodeDemandMixin):
             demand = actions.submit_demand(
                 enterprise=self.enterprise,
                 category=data["category"],
-                channel=Channel.ENTERPRISE_CODE,
+                channel=Channel.ENTERPRISE_ACCOUNT if contact.account else Channel.ENTERPRISE_CODE,
                 description=data["description"],
-                actor=None,
+                actor=contact.account,
                 contact_name=contact.name,
                 contact_phone=contact.phone,
                 attachments=data["attachments"],

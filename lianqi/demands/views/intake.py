@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
@@ -56,13 +56,18 @@ def with_badges(demands: Any) -> list[Demand]:
 
 
 class LiaisonHomeView(RoleRequiredMixin, View):
-    """The liaison's phone view (我的企业诉求): the enterprises they serve, each with its open
-    demands and a button to raise one, and below them the demands they recently dealt with."""
+    """`/demands/mine/`. For a liaison, the phone view (我的企业诉求): the enterprises they serve,
+    each with its open demands and a button to raise one, and below them the demands they
+    recently dealt with. For an enterprise's user, its own demands (我的诉求): the pages under
+    the enterprise's code, where the account is proof enough and no SMS code is asked."""
 
-    allowed_roles = (Role.LIAISON,)
+    allowed_roles = (Role.LIAISON, Role.ENTERPRISE)
 
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: HttpRequest) -> HttpResponseBase:
         user = acting_user(request)
+        enterprise = getattr(user, "enterprise", None)
+        if getattr(user, "staff", None) is None and enterprise is not None:
+            return redirect("codes:demand_list", token=enterprise.code_token)
         staff = getattr(user, "staff", None)
         query = search_query(request)
         enterprises: QuerySet[Enterprise] = Enterprise.objects.none()

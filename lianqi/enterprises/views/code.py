@@ -55,12 +55,14 @@ class CodeAccess(enum.Enum):
 
 @dataclass(frozen=True)
 class CodeViewer:
-    """Who is using the code in this browser: their name and phone, and whether they are the
-    enterprise itself (`member`) or someone who only confirmed a phone to file."""
+    """Who is using the code in this browser: their name and phone, whether they are the
+    enterprise itself (`member`) or someone who only confirmed a phone to file, and the
+    enterprise's user `account` when they are logged in (steps are then taken as that user)."""
 
     name: str
     phone: str
     member: bool
+    account: Any = None
 
 
 def no_store(response: HttpResponseBase) -> HttpResponseBase:
@@ -114,7 +116,9 @@ class CodeTokenMixin(View):
         confirmed with a one-time code if still fresh, else nobody."""
         user = self.request.user
         if user.is_authenticated and getattr(user, "enterprise_id", None) == self.enterprise.pk:
-            return CodeViewer(name=str(user), phone=getattr(user, "phone", "") or "", member=True)
+            return CodeViewer(
+                name=str(user), phone=getattr(user, "phone", "") or "", member=True, account=user
+            )
         confirmed = otp.confirmed_phone(self.request.session, token=self.token, at=timezone.now())
         if confirmed is None:
             return None
