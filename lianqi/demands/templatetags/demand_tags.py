@@ -41,7 +41,7 @@ def event_actor(event: DemandEvent | Any, public: bool = False) -> str:
     public code page staff are shown by their department only, never by name."""
     if getattr(event, "by_enterprise", False) or getattr(event, "actor", None) is None:
         return _("企业（营商码）")
-    user = event.actor
+    user: Any = event.actor
     staff = getattr(user, "staff", None)
     if getattr(user, "enterprise_id", None) and staff is None:
         return _("企业") if public else f"{user.enterprise}（{user}）"
