@@ -27,7 +27,7 @@ class DemandsConfig(AppConfig):
         office = tuple(OFFICE_ROLES)
         registry.register_menu(
             MenuEntry("demands", _("我的企业诉求"), "demands:liaison_home", (Role.LIAISON,), 10),
-            MenuEntry("demands", _("我的诉求"), "demands:liaison_home", (Role.ENTERPRISE,), 15),
+            MenuEntry("demands", _("我的诉求"), "demands:enterprise_demands", (Role.ENTERPRISE,), 15),
             MenuEntry("demands", _("提诉求"), "demands:create", (Role.ENTERPRISE,), 20),
             MenuEntry("demands", _("部门待办"), "demands:inbox", (Role.DEPARTMENT_HANDLER,), 30),
             MenuEntry("demands", _("诉求调度"), "demands:board", office, 40),

@@ -10,6 +10,8 @@ from ..views import intake as views_intake
 
 urlpatterns: list[URLPattern] = [
     path("mine/", views_intake.LiaisonHomeView.as_view(), name="liaison_home"),
+    # The same address under the enterprise's name for it: the menu keys its entries by name.
+    path("mine/", views_intake.LiaisonHomeView.as_view(), name="enterprise_demands"),
     path("new/", views_intake.DemandCreateView.as_view(), name="create"),
     path("new/duplicates/", views_intake.DuplicatesView.as_view(), name="duplicates"),
     path("new/enterprises/", views_intake.EnterpriseOptionsView.as_view(), name="intake_enterprises"),
