@@ -615,3 +615,14 @@ def test_list_rows_link_to_nothing_broken_for_another_enterprise(world: World) -
     demand = make_demand(world, DemandState.RECEIVED, enterprise=bare, liaison=None)
     content = client_for(world.user(Role.SERVICE_OFFICE)).get(reverse("demands:list")).content.decode()
     assert demand.pk in _row_pks(content)
+
+
+def test_a_board_search_offers_the_register_for_closed_demands(world: World) -> None:
+    make_demand(world, DemandState.CLOSED, description="光伏屋顶并网手续")
+    client = client_for(world.user(Role.SERVICE_OFFICE))
+    board = client.get(reverse("demands:board"), {"q": "光伏"}).content.decode()
+    assert "光伏屋顶并网手续" not in board  # the board holds open work only …
+    link = reverse("demands:list") + "?q=%E5%85%89%E4%BC%8F"
+    assert f'href="{link}"' in board and "含已办结" in board
+    assert "光伏屋顶并网手续" in client.get(link).content.decode()  # … the register finds it
+    assert 'data-testid="search-closed"' not in client.get(reverse("demands:board")).content.decode()

@@ -9,6 +9,7 @@ import datetime as dt
 import html
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.db.models import F, Q, QuerySet
@@ -27,7 +28,7 @@ from django.views import View
 from lianqi.core import workdays
 from lianqi.core.actors import acting_user
 from lianqi.core.roles import OFFICE_ROLES, Role, has_role
-from lianqi.core.views import RoleRequiredMixin, export_xlsx, paginate
+from lianqi.core.views import RoleRequiredMixin, export_xlsx, paginate, search_query
 from lianqi.core.workflow import StaleVersion, TransitionNotAllowed
 from lianqi.enterprises.views import options_html
 
@@ -425,6 +426,11 @@ class DemandBoardView(DemandListMixin, View):
             context["return_visit_cutoff"] = cutoff
         if state.tab == "received" and has_role(request.user, ASSIGN_ROLES):
             context["bulk_form"] = BulkAssignForm(user=request.user, choices=[])
+        query = search_query(request)
+        if query:
+            # The board holds open work only; closed demands are found in the register.
+            context["register_search_url"] = f"{reverse('demands:list')}?{urlencode({'q': query})}"
+            context["register_search_q"] = query
         return context
 
     def get(self, request: HttpRequest) -> HttpResponse:
