@@ -5,7 +5,7 @@ from __future__ import annotations
 import statistics
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -60,13 +60,16 @@ class CoverageSummary:
 
 @dataclass(frozen=True)
 class LoadStats:
-    """The median load of active staff and the load above which one counts as overloaded."""
+    """The median load of active staff and the load above which one counts as overloaded, over
+    all and per tier: a park leader's five firms are measured against other leaders, whom the
+    layout gives five each, not against the many cadres who hold one or two."""
 
     median: float
     threshold: float
+    tier_thresholds: dict[str, float] = field(default_factory=dict)
 
-    def overloaded(self, load: int) -> bool:
-        return load > self.threshold
+    def overloaded(self, load: int, tier: str | None = None) -> bool:
+        return load > self.tier_thresholds.get(tier or "", self.threshold)
 
 
 def active_enterprises(user: Any) -> QuerySet[Enterprise]:
@@ -142,12 +145,25 @@ def load_per_liaison(user: Any, sort: str | None = None) -> QuerySet[Staff]:
 
 
 def load_stats(user: Any) -> LoadStats:
-    """Overloaded means more than twice the median load of the active staff (and at least more
-    than two enterprises, so that a park with few firms does not flag everyone holding one)."""
+    """Overloaded means more than twice the median load of the active staff of the same tier
+    (and at least more than two enterprises, so that a park with few firms does not flag
+    everyone holding one)."""
     active = load_per_liaison(user).filter(is_active=True).order_by()
-    loads: list[int] = [staff.load for staff in active]  # type: ignore[attr-defined]
+    loads: list[int] = []
+    by_tier: dict[str, list[int]] = {}
+    for staff in active:
+        loads.append(staff.load)  # type: ignore[attr-defined]
+        by_tier.setdefault(staff.tier, []).append(staff.load)  # type: ignore[attr-defined]
+
+    def threshold(values: list[int]) -> float:
+        return max(2 * float(statistics.median(values)), 2.0) if values else 2.0
+
     median = float(statistics.median(loads)) if loads else 0.0
-    return LoadStats(median=median, threshold=max(2 * median, 2.0))
+    return LoadStats(
+        median=median,
+        threshold=threshold(loads),
+        tier_thresholds={tier: threshold(values) for tier, values in by_tier.items()},
+    )
 
 
 def load_distribution(user: Any) -> list[tuple[int, int]]:

@@ -77,7 +77,7 @@ class CoverageView(RoleRequiredMixin, View):
         loads = list(queries.load_per_liaison(user, sort))
         overloaded_count = 0
         for staff in loads:
-            flag = staff.is_active and stats.overloaded(staff.load)  # type: ignore[attr-defined]
+            flag = staff.is_active and stats.overloaded(staff.load, staff.tier)  # type: ignore[attr-defined]
             staff.overloaded = flag  # type: ignore[attr-defined]
             overloaded_count += int(flag)
         distribution = queries.load_distribution(user)
@@ -129,7 +129,7 @@ class CoverageExportView(RoleRequiredMixin, View):
                 _("在岗") if s.is_active else _("已离岗"),
                 s.load,  # type: ignore[attr-defined]
                 s.held,  # type: ignore[attr-defined]
-                _("是") if s.is_active and stats.overloaded(s.load) else "",  # type: ignore[attr-defined]
+                _("是") if s.is_active and stats.overloaded(s.load, s.tier) else "",  # type: ignore[attr-defined]
             )
             for s in queries.load_per_liaison(request.user, request.GET.get("sort"))
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 from django.test import Client
@@ -17,6 +18,7 @@ from lianqi.enterprises.models import Enterprise
 from lianqi.liaisons import actions
 from lianqi.liaisons.choices import AssignmentMethod
 from lianqi.liaisons.models import LiaisonChange
+from lianqi.org.choices import StaffTier
 from lianqi.org.models import Staff
 from lianqi.testing.contracts import ListPageContract, ObjectPageContract, PageContract
 from lianqi.testing.world import World
@@ -455,3 +457,21 @@ def test_handover_requires_a_successor_when_giving_all_to_one(world: World) -> N
     )
     assert response.status_code == 200
     assert "请选择接替的干部" in response.content.decode()
+
+
+def test_a_leader_holding_what_the_layout_gives_leaders_is_not_overloaded(world: World) -> None:
+    home = world.home
+    # Cadres hold one firm each; the park's leaders five each, as their tier's rule gives them.
+    for i in range(6):
+        enterprise(home, f"普通企业{i}", liaison=staff(home, f"干部{i}"))
+    leaders = [staff(home, f"领导{i}", tier=StaffTier.LEADER) for i in range(3)]
+    for leader in leaders:
+        for i in range(5):
+            enterprise(home, f"{leader.name}联系企业{i}", liaison=leader)
+    busiest = staff(home, "领导超载", tier=StaffTier.LEADER)
+    for i in range(12):
+        enterprise(home, f"超载企业{i}", liaison=busiest)
+
+    page = client_for(world.user(Role.SERVICE_OFFICE)).get(reverse("liaisons:coverage")).content.decode()
+    flagged = re.findall(r'data-overloaded="1"[^>]*>.*?</tr>', page, re.S)
+    assert len(flagged) == 1 and "领导超载" in flagged[0]
