@@ -196,9 +196,11 @@ def headline(user: Any) -> Section | None:
 
 
 def _finance(user: Any) -> Section:
+    """A financial institution's user is greeted as its institution, not by its login name."""
+    institution = getattr(user, "institution", "") or str(user)
     return Section(
         role=Role.FINANCE,
-        title="",
+        title=institution,
         text=_("欢迎使用联企。金融超市（发布产品、受理融资申请）即将上线。"),
     )
 

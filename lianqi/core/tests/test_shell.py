@@ -193,9 +193,12 @@ def test_enterprise_user_sees_card_and_liaison(world: World) -> None:
     assert world.home.liaison_staff.phone in html
 
 
-def test_finance_user_is_welcomed(world: World) -> None:
-    html = client_for(world.user(Role.FINANCE)).get(reverse("home")).content.decode()
-    assert "金融超市" in html
+def test_finance_user_is_welcomed_as_its_institution(world: World) -> None:
+    user = world.user(Role.FINANCE)
+    user.institution = "湘潭农村商业银行"
+    user.save()
+    html = client_for(user).get(reverse("home")).content.decode()
+    assert "金融超市" in html and "湘潭农村商业银行" in html
 
 
 def test_admin_sees_users_and_lockouts(world: World) -> None:
