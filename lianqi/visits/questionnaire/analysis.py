@@ -1,0 +1,231 @@
+"""Per-question statistics of a campaign's forms, in one pass over their answers: how often
+each option was picked (single and multiple choice, yes/no, each row of a rating matrix), a
+summary of the numbers (count, min, max, mean, median, exact decimals), the range of the dates,
+and how many texts and files were given.
+
+The forms of one campaign may have been given on several versions of its questionnaire:
+questions are matched by their key across the versions, listed in the order of the newest
+version that has them, and each says on which versions it was asked (`versions`), so a page can
+say when a question exists only in some of them. A question whose type changed between versions
+is counted by the newest type; answers that do not fit it are skipped, not guessed at."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from .definition import Question, Questionnaire, QuestionType, yes_no
+
+#: Means and medians are shown to two decimal places.
+CENTS = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One option and how many forms picked it, with its share of the forms that answered."""
+
+    label: str
+    count: int
+    share: Decimal  # percent, one decimal place
+
+
+@dataclass(frozen=True)
+class NumberSummary:
+    count: int
+    minimum: Decimal
+    maximum: Decimal
+    mean: Decimal
+    median: Decimal
+    unit: str
+
+
+@dataclass
+class QuestionStats:
+    """What the forms answered to one question (matched by key across versions)."""
+
+    question: Question
+    versions: tuple[int, ...]
+    in_all_versions: bool
+    answered: int = 0
+    bars: list[Bar] = field(default_factory=list)
+    matrix: list[tuple[str, list[Bar]]] = field(default_factory=list)
+    numbers: NumberSummary | None = None
+    first_date: dt.date | None = None
+    last_date: dt.date | None = None
+
+    @property
+    def key(self) -> str:
+        return self.question.key
+
+    @property
+    def type(self) -> str:
+        return self.question.type
+
+
+@dataclass
+class Analysis:
+    """The statistics of all questions, and how many forms were read."""
+
+    forms: int
+    questions: list[QuestionStats]
+    versions: tuple[int, ...]
+
+
+def _share(count: int, whole: int) -> Decimal:
+    if not whole:
+        return Decimal("0.0")
+    return (Decimal(count) * 100 / whole).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def _bars(options: Iterable[str], counts: Counter[str], whole: int) -> list[Bar]:
+    """The options in their order, then any other answer given (an option of an older version)."""
+    labels = list(options)
+    labels += sorted(label for label in counts if label not in labels)
+    return [Bar(label, counts[label], _share(counts[label], whole)) for label in labels]
+
+
+def _decimal(value: Any) -> Decimal | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
+def _median(ordered: list[Decimal]) -> Decimal:
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def _summary(numbers: list[Decimal], unit: str) -> NumberSummary | None:
+    if not numbers:
+        return None
+    numbers.sort()
+    return NumberSummary(
+        count=len(numbers),
+        minimum=numbers[0],
+        maximum=numbers[-1],
+        mean=(sum(numbers, Decimal(0)) / len(numbers)).quantize(CENTS, ROUND_HALF_UP),
+        median=_median(numbers).quantize(CENTS, ROUND_HALF_UP),
+        unit=unit,
+    )
+
+
+class _Tally:
+    """The running counts of one question while the forms are read."""
+
+    def __init__(self, question: Question) -> None:
+        self.question = question
+        self.answered = 0
+        self.counts: Counter[str] = Counter()
+        self.cells: dict[str, Counter[str]] = {}
+        self.numbers: list[Decimal] = []
+        self.dates: list[str] = []
+
+    def add(self, value: Any) -> None:
+        kind = self.question.type
+        if value is None or value == "" or value == [] or value == {}:
+            return
+        if kind in (QuestionType.SINGLE, QuestionType.TEXT, QuestionType.FILE):
+            self.answered += 1
+            if kind == QuestionType.SINGLE:
+                self.counts[str(value)] += 1
+        elif kind == QuestionType.YES_NO:
+            word = yes_no(value)
+            if word is not None:
+                self.answered += 1
+                self.counts[word] += 1
+        elif kind == QuestionType.MULTIPLE:
+            if isinstance(value, list):
+                self.answered += 1
+                self.counts.update({str(v) for v in value})
+        elif kind == QuestionType.NUMBER:
+            number = _decimal(value)
+            if number is not None:
+                self.answered += 1
+                self.numbers.append(number)
+        elif kind == QuestionType.DATE:
+            if isinstance(value, str) and len(value) == 10:
+                self.answered += 1
+                self.dates.append(value)
+        elif kind == QuestionType.MATRIX and isinstance(value, Mapping):
+            self.answered += 1
+            for row, column in value.items():
+                self.cells.setdefault(str(row), Counter())[str(column)] += 1
+
+    def finish(self, versions: tuple[int, ...], all_versions: tuple[int, ...]) -> QuestionStats:
+        question = self.question
+        stats = QuestionStats(
+            question=question,
+            versions=versions,
+            in_all_versions=versions == all_versions,
+            answered=self.answered,
+        )
+        if question.type in (QuestionType.SINGLE, QuestionType.MULTIPLE, QuestionType.YES_NO):
+            stats.bars = _bars(question.choices, self.counts, self.answered)
+        elif question.type == QuestionType.MATRIX:
+            rows = list(question.rows) + sorted(r for r in self.cells if r not in question.rows)
+            stats.matrix = [
+                (
+                    row,
+                    _bars(
+                        question.columns,
+                        self.cells.get(row, Counter()),
+                        sum(self.cells.get(row, {}).values()),
+                    ),
+                )
+                for row in rows
+            ]
+        elif question.type == QuestionType.NUMBER:
+            stats.numbers = _summary(self.numbers, question.unit)
+        elif question.type == QuestionType.DATE and self.dates:
+            # ISO dates sort as strings; only the two ends are parsed.
+            valid = sorted(self.dates)
+            stats.first_date, stats.last_date = _date(valid[0]), _date(valid[-1])
+        return stats
+
+
+def _date(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def analyse(
+    versions: Mapping[int, Questionnaire], forms: Iterable[tuple[int | None, Mapping[str, Any]]]
+) -> Analysis:
+    """The statistics of `forms` — (version number, answers) pairs — over the questionnaire
+    `versions` (by number) they were given on. A form of an unknown version counts toward the
+    questions of the newest version that share its keys."""
+    numbers = tuple(sorted(versions))
+    questions: dict[str, Question] = {}
+    asked: dict[str, list[int]] = {}
+    # The newest version first, so its wording and order win; older-only questions follow.
+    for number in reversed(numbers):
+        for question in versions[number].questions():
+            if not question.key:
+                continue
+            questions.setdefault(question.key, question)
+            asked.setdefault(question.key, []).append(number)
+    tallies = {key: _Tally(question) for key, question in questions.items()}
+    count = 0
+    for _version, answers in forms:
+        count += 1
+        for key, value in answers.items():
+            tally = tallies.get(key)
+            if tally is not None:
+                tally.add(value)
+    return Analysis(
+        forms=count,
+        questions=[tally.finish(tuple(sorted(asked[key])), numbers) for key, tally in tallies.items()],
+        versions=numbers,
+    )
