@@ -4,6 +4,7 @@ and the coverage figures of the pages, an enterprise's visits, and the measures.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -22,7 +23,7 @@ from .choices import CampaignState, ScopeKind
 from .models import Campaign, QuestionnaireVersion, RaisedDemand, Visit
 from .permissions import recordable_enterprises, visible_campaigns, visible_visits
 from .questionnaire import Questionnaire, parse
-from .questionnaire.analysis import Analysis, analyse
+from .questionnaire.analysis import Analysis, AnswerColumn, analyse, answer_columns, merged
 
 
 def campaign_targets(campaign: Campaign) -> QuerySet[Enterprise]:
@@ -289,3 +290,32 @@ def liaisons_behind(campaign: Campaign, today: dt.date) -> list[BehindRow]:
     rows = [BehindRow(person, *counts[person.pk], expected) for person in staff]
     behind = [row for row in rows if row.rate < expected]
     return sorted(behind, key=lambda row: (row.rate, row.staff.name, row.staff.pk))
+
+
+def export_columns(campaign: Campaign) -> list[AnswerColumn]:
+    """The answer columns of `campaign`'s forms: every question of every version its forms used,
+    matched by key (a matrix one column per row)."""
+    questions, _asked = merged(campaign_versions(campaign))
+    return answer_columns(questions.values())
+
+
+def export_forms(campaign: Campaign) -> Iterator[tuple[Any, ...]]:
+    """`campaign`'s forms for the export, in the order they were checked in: the enterprise,
+    the liaison with their phone, user and jurisdiction (for the phone rule), the check-in
+    time, the channel and the answers — read as plain values, in chunks."""
+    return (
+        Visit.objects.filter(campaign=campaign)
+        .order_by("checked_in_at", "pk")
+        .values_list(
+            "enterprise__name",
+            "enterprise__credit_code",
+            "liaison__name",
+            "liaison__phone",
+            "liaison__user_id",
+            "liaison__jurisdiction_path",
+            "checked_in_at",
+            "channel",
+            "answers",
+        )
+        .iterator(chunk_size=2000)
+    )

@@ -200,6 +200,20 @@ def _date(value: str) -> dt.date | None:
         return None
 
 
+def merged(versions: Mapping[int, Questionnaire]) -> tuple[dict[str, Question], dict[str, list[int]]]:
+    """The questions of all `versions` matched by key — in the newest version's order and
+    wording, then those only older versions asked — and on which versions each was asked."""
+    questions: dict[str, Question] = {}
+    asked: dict[str, list[int]] = {}
+    for number in sorted(versions, reverse=True):
+        for question in versions[number].questions():
+            if not question.key:
+                continue
+            questions.setdefault(question.key, question)
+            asked.setdefault(question.key, []).append(number)
+    return questions, asked
+
+
 def analyse(
     versions: Mapping[int, Questionnaire], forms: Iterable[tuple[int | None, Mapping[str, Any]]]
 ) -> Analysis:
@@ -207,15 +221,7 @@ def analyse(
     `versions` (by number) they were given on. A form of an unknown version counts toward the
     questions of the newest version that share its keys."""
     numbers = tuple(sorted(versions))
-    questions: dict[str, Question] = {}
-    asked: dict[str, list[int]] = {}
-    # The newest version first, so its wording and order win; older-only questions follow.
-    for number in reversed(numbers):
-        for question in versions[number].questions():
-            if not question.key:
-                continue
-            questions.setdefault(question.key, question)
-            asked.setdefault(question.key, []).append(number)
+    questions, asked = merged(versions)
     tallies = {key: _Tally(question) for key, question in questions.items()}
     count = 0
     for _version, answers in forms:
@@ -229,3 +235,57 @@ def analyse(
         questions=[tally.finish(tuple(sorted(asked[key])), numbers) for key, tally in tallies.items()],
         versions=numbers,
     )
+
+
+# --- One row per form ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AnswerColumn:
+    """One column of the forms' table: a question, or one row of a rating matrix."""
+
+    key: str
+    title: str
+    question: Question
+    row: str | None = None
+
+
+def answer_columns(questions: Iterable[Question]) -> list[AnswerColumn]:
+    """The answer columns of a table with one row per form: one per question, and one per row
+    for a rating matrix (titled "question: row")."""
+    columns: list[AnswerColumn] = []
+    for question in questions:
+        if question.type == QuestionType.MATRIX:
+            columns += [
+                AnswerColumn(f"{question.key}.{row}", f"{question.text}：{row}", question, row)
+                for row in question.rows
+            ]
+        else:
+            columns.append(AnswerColumn(question.key, question.text, question))
+    return columns
+
+
+def answer_cells(
+    columns: Iterable[AnswerColumn],
+    answers: Mapping[str, Any],
+    yes_no_labels: tuple[str, str] = ("yes", "no"),
+) -> list[Any]:
+    """A form's answers under `columns`: multiple choices and files joined with "、", yes/no as
+    the labels given, numbers as exact decimals, nothing (None) where the form gave no answer."""
+    cells: list[Any] = []
+    for column in columns:
+        value = answers.get(column.question.key)
+        kind = column.question.type
+        if column.row is not None:
+            value = value.get(column.row) if isinstance(value, Mapping) else None
+        elif kind in (QuestionType.MULTIPLE, QuestionType.FILE) and isinstance(value, list):
+            value = "、".join(str(v) for v in value)
+        elif kind == QuestionType.YES_NO:
+            word = yes_no(value)
+            value = None if word is None else yes_no_labels[0 if word == "yes" else 1]
+        elif kind == QuestionType.NUMBER:
+            value = _decimal(value) if value not in (None, "") else None
+        elif isinstance(value, list | Mapping):
+            value = str(value)
+        cells.append(None if value == "" else value)
+    return cells

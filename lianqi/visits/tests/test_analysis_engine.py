@@ -126,3 +126,34 @@ def test_an_answer_that_does_not_fit_its_question_is_skipped() -> None:
     found = by_key([(2, {"needs": "资金", "since": "soon", "amount": True, "finance": "maybe"})])
     assert (found["needs"].answered, found["since"].answered) == (0, 0)
     assert (found["amount"].numbers, found["finance"].answered) == (None, 0)
+
+
+def test_a_form_becomes_one_row_with_a_column_per_question_and_matrix_row() -> None:
+    from ..questionnaire.analysis import answer_cells, answer_columns
+
+    columns = answer_columns(VERSIONS[2].questions())
+    assert [c.title for c in columns] == [
+        "经营状况如何",
+        "困难",
+        "融资需求",
+        "金额",
+        "成立日期",
+        "满意度：服务",
+        "满意度：效率",
+    ]
+    answers = {
+        "state": "良好",
+        "needs": ["资金", "用工"],
+        "finance": "yes",
+        "amount": "12.50",
+        "rating": {"效率": "满意"},
+    }
+    assert answer_cells(columns, answers, ("是", "否")) == [
+        "良好",
+        "资金、用工",
+        "是",
+        Decimal("12.50"),
+        None,
+        None,
+        "满意",
+    ]
