@@ -159,9 +159,6 @@ def coverage(campaign: Campaign) -> Coverage:
     targets = campaign_targets(campaign)
     visits = Visit.objects.filter(campaign=campaign)
     visited = visits.values("enterprise_id")
-    total = targets.aggregate(
-        n=Count("pk", distinct=True), seen=Count("pk", distinct=True, filter=Q(pk__in=visited))
-    )
     forms = {row["channel"]: row["n"] for row in visits.values("channel").annotate(n=Count("pk")).order_by()}
     demands = (
         RaisedDemand.objects.filter(visit__campaign=campaign)
@@ -174,7 +171,7 @@ def coverage(campaign: Campaign) -> Coverage:
         .order_by("-n", "demand__category__name")
     )
     return Coverage(
-        total=CoverageRow(campaign.title, total["n"], total["seen"]),
+        total=coverage_total(campaign),
         by_liaison=_rows(targets, visited, "liaison__name", _("未分配联企干部")),
         by_department=_rows(targets, visited, "liaison__department__name", _("未分配部门")),
         forms=forms,
@@ -319,3 +316,31 @@ def export_forms(campaign: Campaign) -> Iterator[tuple[Any, ...]]:
         )
         .iterator(chunk_size=2000)
     )
+
+
+def coverage_rate(jurisdiction_path: str, period: Period) -> Decimal | None:
+    """The visited share of the target enterprises of the published campaigns of a
+    jurisdiction (and those below it) running at some time in `period`, as a percentage to one
+    decimal place: every campaign's visited targets added up over all their targets (a
+    measure). None when no such campaign has a target."""
+    campaigns = Campaign.objects.filter(
+        jurisdiction_path__startswith=jurisdiction_path,
+        state__in=(CampaignState.OPEN, CampaignState.CLOSED),
+        starts_on__lte=period.end,
+        ends_on__gte=period.start,
+    )
+    targets = visited = 0
+    for campaign in campaigns:
+        total = coverage_total(campaign)
+        targets += total.targets
+        visited += total.visited
+    return CoverageRow("", targets, visited).rate if targets else None
+
+
+def coverage_total(campaign: Campaign) -> CoverageRow:
+    """How many of `campaign`'s targets there are and how many of them were visited."""
+    visited = Visit.objects.filter(campaign=campaign).values("enterprise_id")
+    total = campaign_targets(campaign).aggregate(
+        n=Count("pk", distinct=True), seen=Count("pk", distinct=True, filter=Q(pk__in=visited))
+    )
+    return CoverageRow(campaign.title, total["n"], total["seen"])

@@ -150,3 +150,21 @@ def test_liaisons_behind_the_period_s_pace_are_listed_and_reminded_once_a_day(wo
     assert not Notification.objects.exclude(recipient=world.user(Role.LIAISON)).exists()
     # The leader sees who is behind; the other park's office cannot remind them.
     assert client_for(world.other_user(Role.SERVICE_OFFICE)).post(remind).status_code == 404
+
+
+def test_the_coverage_rate_measure_adds_up_the_published_campaigns_of_the_period(world: World) -> None:
+    from lianqi.core.registry import Period, measure
+
+    park = world.home.park
+    make_enterprise(park, "湘潭二号机械有限公司")
+    spring = make_campaign(world, starts_on=dt.date(2025, 3, 1), ends_on=dt.date(2025, 3, 31))
+    autumn = make_campaign(world, starts_on=dt.date(2025, 9, 1), ends_on=dt.date(2025, 9, 30))
+    make_campaign(world, CampaignState.DRAFT, starts_on=dt.date(2025, 3, 1), ends_on=dt.date(2025, 3, 31))
+    visit(world, spring, world.home.enterprise)
+    visit(world, spring, world.home.enterprise)  # the same enterprise again counts once
+    rate = measure("visits.coverage_rate")
+    assert rate.compute(park.path, Period(dt.date(2025, 3, 1), dt.date(2025, 3, 31))) == Decimal("50.0")
+    visit(world, autumn, world.home.enterprise)
+    assert rate.compute(park.path, Period.year(2025)) == Decimal("50.0")  # 2 of 4 targets
+    assert rate.compute(world.other.park.path, Period.year(2025)) is None
+    assert rate.compute(park.path, Period.year(2024)) is None
