@@ -26,4 +26,15 @@ MEASURES = (
         compute=queries.raised_count,
         url_name="visits:campaign_list",
     ),
+    Measure(
+        key="visits.coverage_rate",
+        label=_("走访覆盖率"),
+        definition=_(
+            "统计期内进行过的已发布走访活动中，已走访的目标企业数之和除以目标企业数之和"
+            "（目标企业：活动范围内在园企业），含下级辖区"
+        ),
+        unit="%",
+        compute=queries.coverage_rate,
+        url_name="visits:campaign_list",
+    ),
 )

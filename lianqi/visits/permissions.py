@@ -25,6 +25,8 @@ MANAGERS = (Role.SERVICE_OFFICE, Role.LEADER, Role.ADMIN)
 BUILDERS = OFFICE_ROLES
 #: Roles that open the campaigns' pages: the managers, the liaisons and departments taking part.
 READERS = (*MANAGERS, Role.LIAISON, Role.DEPARTMENT_HANDLER)
+#: Roles that open a campaign's analysis and exports: the managers and the departments taking part.
+ANALYSTS = (*MANAGERS, Role.DEPARTMENT_HANDLER)
 #: Roles that record visits on the phone form.
 RECORDERS = (Role.LIAISON, *OFFICE_ROLES)
 #: Liaisons and departments see a campaign once it is published.

@@ -3,21 +3,27 @@ and the coverage figures of the pages, an enterprise's visits, and the measures.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.fields.json import KeyTextTransform
 from django.utils.translation import gettext as _
 
 from lianqi.core.registry import Period
 from lianqi.demands.choices import DemandState
 from lianqi.enterprises.choices import EnterpriseStatus
 from lianqi.enterprises.models import Enterprise
+from lianqi.org.models import Staff
 
 from .choices import CampaignState, ScopeKind
-from .models import Campaign, RaisedDemand, Visit
+from .models import Campaign, QuestionnaireVersion, RaisedDemand, Visit
 from .permissions import recordable_enterprises, visible_campaigns, visible_visits
+from .questionnaire import Questionnaire, parse
+from .questionnaire.analysis import Analysis, AnswerColumn, analyse, answer_columns, merged
 
 
 def campaign_targets(campaign: Campaign) -> QuerySet[Enterprise]:
@@ -153,9 +159,6 @@ def coverage(campaign: Campaign) -> Coverage:
     targets = campaign_targets(campaign)
     visits = Visit.objects.filter(campaign=campaign)
     visited = visits.values("enterprise_id")
-    total = targets.aggregate(
-        n=Count("pk", distinct=True), seen=Count("pk", distinct=True, filter=Q(pk__in=visited))
-    )
     forms = {row["channel"]: row["n"] for row in visits.values("channel").annotate(n=Count("pk")).order_by()}
     demands = (
         RaisedDemand.objects.filter(visit__campaign=campaign)
@@ -168,7 +171,7 @@ def coverage(campaign: Campaign) -> Coverage:
         .order_by("-n", "demand__category__name")
     )
     return Coverage(
-        total=CoverageRow(campaign.title, total["n"], total["seen"]),
+        total=coverage_total(campaign),
         by_liaison=_rows(targets, visited, "liaison__name", _("未分配联企干部")),
         by_department=_rows(targets, visited, "liaison__department__name", _("未分配部门")),
         forms=forms,
@@ -203,3 +206,141 @@ def raised_count(jurisdiction_path: str, period: Period) -> int:
         visit__checked_in_at__date__gte=period.start,
         visit__checked_in_at__date__lte=period.end,
     ).count()
+
+
+# --- Analysis --------------------------------------------------------------------------------
+
+
+def campaign_versions(campaign: Campaign) -> dict[int, Questionnaire]:
+    """The questionnaire versions a campaign's forms were given on (and the one it pins), each
+    read by the engine, by version number."""
+    used = Visit.objects.filter(campaign=campaign).values("questionnaire_version_id").distinct()
+    versions = QuestionnaireVersion.objects.filter(
+        Q(pk__in=used) | Q(pk=campaign.questionnaire_version_id)
+    ).values_list("number", "definition")
+    return {number: parse(definition) for number, definition in versions}
+
+
+def campaign_analysis(campaign: Campaign) -> Analysis:
+    """Per-question statistics of `campaign`'s forms (loaded through `access_campaign`), read
+    in one pass over their answers (the engine's `analysis.analyse`)."""
+    forms = (
+        Visit.objects.filter(campaign=campaign)
+        .order_by()
+        .values_list("questionnaire_version__number", "answers")
+        .iterator(chunk_size=2000)
+    )
+    return analyse(campaign_versions(campaign), forms)
+
+
+def text_answers(campaign: Campaign, key: str, search: str = "") -> QuerySet[Visit]:
+    """The forms of `campaign` that answered question `key` (a text question), with the
+    answer as `text`, the latest first; `search` keeps those whose answer contains it."""
+    visits = Visit.objects.filter(campaign=campaign).exclude(**{f"answers__{key}__isnull": True})
+    visits = visits.exclude(**{f"answers__{key}": ""})
+    if search:
+        visits = visits.filter(**{f"answers__{key}__icontains": search})
+    return (
+        visits.select_related("enterprise", "liaison")
+        .annotate(text=KeyTextTransform(key, "answers"))
+        .order_by("-checked_in_at", "-pk")
+    )
+
+
+@dataclass(frozen=True)
+class BehindRow:
+    """A liaison whose enterprises in a campaign are visited less than the campaign's target
+    asks for at this point of its period."""
+
+    staff: Staff
+    targets: int
+    visited: int
+    expected: Decimal
+
+    @property
+    def rate(self) -> Decimal:
+        return CoverageRow("", self.targets, self.visited).rate
+
+
+def expected_rate(campaign: Campaign, today: dt.date) -> Decimal:
+    """The coverage the campaign should have reached by `today`: its target spread evenly over
+    its period (the whole target on its last day and after), to one decimal place."""
+    days = (campaign.ends_on - campaign.starts_on).days + 1
+    elapsed = min(max((today - campaign.starts_on).days + 1, 0), days)
+    return (Decimal(campaign.target_coverage) * elapsed / days).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def liaisons_behind(campaign: Campaign, today: dt.date) -> list[BehindRow]:
+    """The liaisons of `campaign`'s target enterprises whose coverage is below
+    `expected_rate` on `today`, the furthest behind first."""
+    expected = expected_rate(campaign, today)
+    visited = Visit.objects.filter(campaign=campaign).values("enterprise_id")
+    grouped = (
+        campaign_targets(campaign)
+        .filter(liaison__isnull=False)
+        .values("liaison_id")
+        .annotate(n=Count("pk", distinct=True), seen=Count("pk", distinct=True, filter=Q(pk__in=visited)))
+        .order_by()
+    )
+    counts = {row["liaison_id"]: (row["n"], row["seen"]) for row in grouped}
+    staff = Staff.objects.filter(pk__in=counts).select_related("user", "department")
+    rows = [BehindRow(person, *counts[person.pk], expected) for person in staff]
+    behind = [row for row in rows if row.rate < expected]
+    return sorted(behind, key=lambda row: (row.rate, row.staff.name, row.staff.pk))
+
+
+def export_columns(campaign: Campaign) -> list[AnswerColumn]:
+    """The answer columns of `campaign`'s forms: every question of every version its forms used,
+    matched by key (a matrix one column per row)."""
+    questions, _asked = merged(campaign_versions(campaign))
+    return answer_columns(questions.values())
+
+
+def export_forms(campaign: Campaign) -> Iterator[tuple[Any, ...]]:
+    """`campaign`'s forms for the export, in the order they were checked in: the enterprise,
+    the liaison with their phone, user and jurisdiction (for the phone rule), the check-in
+    time, the channel and the answers — read as plain values, in chunks."""
+    return (
+        Visit.objects.filter(campaign=campaign)
+        .order_by("checked_in_at", "pk")
+        .values_list(
+            "enterprise__name",
+            "enterprise__credit_code",
+            "liaison__name",
+            "liaison__phone",
+            "liaison__user_id",
+            "liaison__jurisdiction_path",
+            "checked_in_at",
+            "channel",
+            "answers",
+        )
+        .iterator(chunk_size=2000)
+    )
+
+
+def coverage_rate(jurisdiction_path: str, period: Period) -> Decimal | None:
+    """The visited share of the target enterprises of the published campaigns of a
+    jurisdiction (and those below it) running at some time in `period`, as a percentage to one
+    decimal place: every campaign's visited targets added up over all their targets (a
+    measure). None when no such campaign has a target."""
+    campaigns = Campaign.objects.filter(
+        jurisdiction_path__startswith=jurisdiction_path,
+        state__in=(CampaignState.OPEN, CampaignState.CLOSED),
+        starts_on__lte=period.end,
+        ends_on__gte=period.start,
+    )
+    targets = visited = 0
+    for campaign in campaigns:
+        total = coverage_total(campaign)
+        targets += total.targets
+        visited += total.visited
+    return CoverageRow("", targets, visited).rate if targets else None
+
+
+def coverage_total(campaign: Campaign) -> CoverageRow:
+    """How many of `campaign`'s targets there are and how many of them were visited."""
+    visited = Visit.objects.filter(campaign=campaign).values("enterprise_id")
+    total = campaign_targets(campaign).aggregate(
+        n=Count("pk", distinct=True), seen=Count("pk", distinct=True, filter=Q(pk__in=visited))
+    )
+    return CoverageRow(campaign.title, total["n"], total["seen"])

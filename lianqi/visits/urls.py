@@ -1,6 +1,6 @@
 """The addresses of the visits' pages (`config/urls.py` puts them under ``/visits/``)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from .views import campaigns, questionnaires, recording
 
@@ -10,6 +10,8 @@ urlpatterns = [
     path("", campaigns.CampaignListView.as_view(), name="campaign_list"),
     path("campaigns/new/", campaigns.CampaignCreateView.as_view(), name="campaign_create"),
     path("campaigns/<int:pk>/", campaigns.CampaignDetailView.as_view(), name="campaign_detail"),
+    # Before the steps, whose one free segment would take "analysis".
+    path("campaigns/<int:pk>/analysis/", include("lianqi.visits.analysis_urls")),
     path("campaigns/<int:pk>/<str:action>/", campaigns.CampaignStepView.as_view(), name="campaign_step"),
     path("questionnaires/", questionnaires.QuestionnaireListView.as_view(), name="questionnaire_list"),
     path("questionnaires/new/", questionnaires.QuestionnaireEditView.as_view(), name="questionnaire_create"),
