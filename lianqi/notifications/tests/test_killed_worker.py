@@ -23,11 +23,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from django.test import override_settings
 
 from lianqi.notifications import actions
 from lianqi.notifications.models import Channel, Notification, NotificationState
+from lianqi.testing.processes import database_url_for_processes, process_env
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -75,23 +76,6 @@ def borrowed_redis_database() -> Iterator[str]:
         client.delete(lease)
 
 
-def worker_database_url(tmp_path: Path) -> str:
-    """The test database as a worker process can open it. SQLite's test database lives in
-    memory, so it is copied to a file (the worker then opens it with the project's options: WAL,
-    IMMEDIATE, busy timeout); PostgreSQL's is the one pytest-django created (`test_<name>`,
-    with the xdist worker's suffix), named by the test connection itself."""
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        path = tmp_path / "worker.sqlite3"
-        connection.ensure_connection()
-        target = sqlite3.connect(path)
-        connection.connection.backup(target)
-        target.close()
-        return f"sqlite:///{path}"
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 def states(url: str) -> dict[int, tuple[str, int]]:
     """Each notification's state and attempts as the workers left them."""
     if url.startswith("sqlite:///"):
@@ -108,17 +92,14 @@ class Workers:
         self.started = tmp_path / "started.txt"
         self.delivered = tmp_path / "delivered.txt"
         self.log = tmp_path / "workers.log"
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("LIANQI_", "DJANGO_", "DATABASE_"))}
-        env.update(
-            {
-                "DJANGO_SETTINGS_MODULE": "config.settings.base",
-                "DATABASE_URL": database_url,
-                "LIANQI_VAR_DIR": str(tmp_path / "var"),
-                "LIANQI_SMS_SENDER": "lianqi.notifications.tests.slow_sender.SlowFileSmsSender",
-                "LIANQI_TEST_STARTED_FILE": str(self.started),
-                "LIANQI_TEST_DELIVERED_FILE": str(self.delivered),
-                "LIANQI_LOG_LEVEL": "WARNING",
-            }
+        env = process_env(
+            tmp_path,
+            database_url,
+            "config.settings.base",
+            LIANQI_SMS_SENDER="lianqi.notifications.tests.slow_sender.SlowFileSmsSender",
+            LIANQI_TEST_STARTED_FILE=str(self.started),
+            LIANQI_TEST_DELIVERED_FILE=str(self.delivered),
+            LIANQI_LOG_LEVEL="WARNING",
         )
         if redis_url:
             env["LIANQI_REDIS_URL"] = redis_url
@@ -204,7 +185,7 @@ def assert_each_delivered_once(workers: Workers, url: str, ids: list[int], in_fl
 def test_killed_db_worker_loses_no_message_and_sends_none_twice(world: Any, tmp_path: Path) -> None:
     with override_settings(TASKS=DATABASE_TASKS):
         ids = queue_messages()
-    url = worker_database_url(tmp_path)
+    url = database_url_for_processes(tmp_path)
     workers = Workers(tmp_path, url)
 
     first = workers.start(
@@ -221,7 +202,7 @@ def test_killed_rq_worker_loses_no_message_and_sends_none_twice(world: Any, tmp_
     with borrowed_redis_database() as redis_url:
         with override_settings(TASKS=RQ_TASKS, RQ_QUEUES={"default": {"URL": redis_url}}):
             ids = queue_messages()
-        url = worker_database_url(tmp_path)
+        url = database_url_for_processes(tmp_path)
         workers = Workers(tmp_path, url, redis_url)
         rqworker = ("rqworker", "default", "--job-class", "django_tasks_rq.backend.Job")
 
