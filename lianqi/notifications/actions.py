@@ -1,7 +1,8 @@
 """Every write to the notification outbox.
 
-`queue_notification` is called inside a workflow's transaction: it only inserts the row and
-asks for delivery once that transaction commits, so a rolled-back workflow sends nothing and a
+`queue_notification` is called inside a workflow's transaction: it only inserts the row (an
+in-app message as already delivered: the row is the message) and asks for delivery once that
+transaction commits, so a rolled-back workflow sends nothing and a
 failing channel can never roll back the workflow (the delivery is queued by the tasks, on
 `signals.notification_queued`). `deliver` makes one attempt and, on failure,
 schedules the next one with exponential backoff; the periodic sweep picks up whatever is due,
