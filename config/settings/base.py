@@ -257,10 +257,24 @@ SPECTACULAR_SETTINGS = {
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
 # --- Background work ------------------------------------------------------------------------
-# Background work goes through the database (django-tasks-db): a request stores a task and
+# Background work goes through the database (django-tasks-db) by default: a request stores a task and
 # returns; `manage.py db_worker` runs it (`lianqi demo` starts one itself; docs/operations.md has
 # the systemd unit). The test settings use the immediate backend.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Scaled out (several app servers), the queue moves to Redis: `LIANQI_REDIS_URL` switches the
+# backend to RQ (django-tasks-rq), whose workers are `manage.py rqworker default`. Every task is
+# idempotent and the notification outbox's sweep delivers whatever a dead worker left, so neither
+# backend has to recover a killed task by itself (docs/operations.md).
+LIANQI_REDIS_URL = os.environ.get("LIANQI_REDIS_URL", "")
+if LIANQI_REDIS_URL:
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {
+        "default": {
+            "URL": LIANQI_REDIS_URL,
+            "DEFAULT_TIMEOUT": int(os.environ.get("LIANQI_RQ_JOB_TIMEOUT", "600")),
+        }
+    }
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 
 LOGGING = {
     "version": 1,

@@ -1,7 +1,8 @@
 """Every write to the notification outbox.
 
-`queue_notification` is called inside a workflow's transaction: it only inserts the row and
-asks for delivery once that transaction commits, so a rolled-back workflow sends nothing and a
+`queue_notification` is called inside a workflow's transaction: it only inserts the row (an
+in-app message as already delivered: the row is the message) and asks for delivery once that
+transaction commits, so a rolled-back workflow sends nothing and a
 failing channel can never roll back the workflow (the delivery is queued by the tasks, on
 `signals.notification_queued`). `deliver` makes one attempt and, on failure,
 schedules the next one with exponential backoff; the periodic sweep picks up whatever is due,
@@ -61,7 +62,11 @@ def queue_notification(
 ) -> Notification:
     """Put one message in the outbox, due at once, and deliver it after the caller's transaction
     commits. With a `dedupe_key` already in the outbox nothing new is queued and the existing
-    row is returned. Call it inside the workflow's `transaction.atomic()`."""
+    row is returned. Call it inside the workflow's `transaction.atomic()`.
+
+    An in-app message is its own delivery: the row is written as sent, in the caller's
+    transaction, so it is in the recipient's inbox the moment the workflow commits (and never if
+    it rolls back) without waiting for a worker. Only e-mail and SMS go to the task queue."""
     if recipient is None and not address:
         raise ValueError("a notification needs a recipient user or an address")
     if channel == Channel.IN_APP and recipient is None:
@@ -71,6 +76,7 @@ def queue_notification(
         existing = Notification.objects.filter(dedupe_key=dedupe_key).first()
         if existing is not None:
             return existing
+    in_app = channel == Channel.IN_APP
     try:
         # A savepoint, so that losing a race on the dedupe key leaves the caller's transaction usable.
         with transaction.atomic():
@@ -82,12 +88,18 @@ def queue_notification(
                 body=body,
                 link=link,
                 dedupe_key=dedupe_key,
-                next_attempt_at=at,
+                **(
+                    {"state": NotificationState.SENT, "attempts": 1, "sent_at": at}
+                    if in_app
+                    else {"next_attempt_at": at}
+                ),
             )
     except IntegrityError:
         if not dedupe_key:
             raise
         return Notification.objects.get(dedupe_key=dedupe_key)
+    if in_app:
+        return notification
     transaction.on_commit(
         lambda: notification_queued.send(sender=Notification, notification_id=notification.pk), robust=True
     )

@@ -26,8 +26,10 @@ DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUE
 @override_settings(TASKS=DATABASE_TASKS)
 def test_delivery_is_a_database_task_after_commit_run_by_the_worker(world: Any) -> None:
     user = world.user(Role.DEPARTMENT_HANDLER)
+    user.email = "dept@example.cn"
+    user.save()
     with transaction.atomic():
-        note = actions.queue_notification(channel=Channel.IN_APP, recipient=user, subject="新交办诉求")
+        note = actions.queue_notification(channel=Channel.EMAIL, recipient=user, subject="新交办诉求")
         # Inside the workflow's transaction nothing is enqueued yet.
         assert not DBTaskResult.objects.exists()
     (task,) = DBTaskResult.objects.all()
