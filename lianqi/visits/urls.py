@@ -9,6 +9,9 @@ app_name = "visits"
 urlpatterns = [
     path("", campaigns.CampaignListView.as_view(), name="campaign_list"),
     path("campaigns/new/", campaigns.CampaignCreateView.as_view(), name="campaign_create"),
+    path(
+        "campaigns/new/template/", campaigns.CampaignFromTemplateView.as_view(), name="campaign_from_template"
+    ),
     path("campaigns/<int:pk>/", campaigns.CampaignDetailView.as_view(), name="campaign_detail"),
     path("campaigns/<int:pk>/<str:action>/", campaigns.CampaignStepView.as_view(), name="campaign_step"),
     path("questionnaires/", questionnaires.QuestionnaireListView.as_view(), name="questionnaire_list"),

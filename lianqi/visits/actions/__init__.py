@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from .campaigns import STEPS, close_campaign, create_campaign, publish_campaign, save_questionnaire
 from .recording import record_visit
+from .themes import start_from_template
 
 __all__ = [
     "STEPS",
@@ -15,4 +16,5 @@ __all__ = [
     "publish_campaign",
     "record_visit",
     "save_questionnaire",
+    "start_from_template",
 ]
