@@ -101,6 +101,9 @@ class CodeTile:
     text: Label = ""
     public: bool = False
     count: Callable[[Any], int] | None = None
+    #: When given, the tile shows only for an enterprise it answers True for (a service that
+    #: is on offer now and then, like a campaign's questionnaire).
+    available: Callable[[Any], bool] | None = None
 
 
 @dataclass(frozen=True)

@@ -60,6 +60,7 @@ from .demand_texts import (
     Topic,
     slots,
 )
+from .visits import VisitFigures, build_visits
 
 SHANGHAI = workdays.SHANGHAI
 
@@ -176,6 +177,8 @@ class DemandFigures:
     new: int = 0
     events: int = 0
     seconds: float = 0.0
+    #: Last year's campaigns and forms (`lianqi.demo.visits`), whose raised demands count here.
+    visits: VisitFigures | None = None
 
     def share(self, part: int) -> float:
         return 100.0 * part / self.year_total if self.year_total else 0.0
@@ -196,6 +199,8 @@ class DemandFigures:
         ]
         by_department = ", ".join(f"{name} {n}" for name, n in self.half_year_departments.items())
         lines.append(f"  By department: {by_department}")
+        if self.visits is not None:
+            lines += self.visits.lines()
         return lines
 
 
@@ -790,15 +795,29 @@ class DemandBuilder:
         return _Story(self, demand, cursor, topic, fill)
 
     # --- last year -------------------------------------------------------------------------
+    def visits(self) -> None:
+        """Last year's campaigns and forms; the demands their answers raised are among the
+        year's on-the-spot ones, so `last_year` files that many fewer itself."""
+        self.figures.visits = build_visits(
+            park=self.park,
+            seed=self.seed,
+            scale=self.scale,
+            year=self.year,
+            rounds=ROUNDS,
+            office=self.people.office[0],
+            liaison_user=lambda enterprise: self.people.by_staff.get(enterprise.liaison_id or 0),
+        )
+
     def last_year(self) -> None:
         total = max(1, round(YEAR_DEMANDS * self.scale))
         on_spot = round(total * ON_SPOT_SHARE)
+        from_visits = self.figures.visits.raised if self.figures.visits is not None else 0
         expert = round(total * EXPERT_SHARE)
         ladder = total - on_spot - expert
         roundtable = round(ladder * ROUNDTABLE_SHARE)
         dispatch = round(ladder * DISPATCH_SHARE)
         paths = (
-            ["on_spot"] * on_spot
+            ["on_spot"] * (on_spot - from_visits)
             + ["expert"] * expert
             + ["roundtable"] * roundtable
             + ["dispatch"] * dispatch
@@ -1115,6 +1134,7 @@ class DemandBuilder:
         self.enterprises()
         # A replayed year of settled steps must not flood the outbox with stale messages.
         with notify.muted():
+            self.visits()
             self.last_year()
             self.half_year()
             self.new_demands()

@@ -33,3 +33,26 @@ class VisitsConfig(AppConfig):
             EnterpriseSection("visits", _("走访记录"), "visits:enterprise_section", SECTION_ROLES, order=20)
         )
         registry.register_measures(*measures.MEASURES)
+        self._register_code_pages()
+
+    def _register_code_pages(self) -> None:
+        """The electronic questionnaire on the enterprise's code page: its pages under
+        ``/c/<token>/visits/`` and its tile, shown while an open campaign takes the enterprise in
+        (it replaces core's 即将开放 tile of the same key)."""
+        from lianqi.core import registry
+        from lianqi.core.registry import CodeTile
+
+        from . import urls_code
+        from .views.code import tile_available
+
+        registry.register_code_urls("visits", urls_code.urlpatterns)
+        registry.register_code_tiles(
+            CodeTile(
+                "questionnaire",
+                _("问卷"),
+                "codes:visit_list",
+                order=30,
+                text=_("填写走访活动的电子问卷"),
+                available=tile_available,
+            )
+        )

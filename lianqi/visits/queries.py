@@ -344,3 +344,31 @@ def coverage_total(campaign: Campaign) -> CoverageRow:
         n=Count("pk", distinct=True), seen=Count("pk", distinct=True, filter=Q(pk__in=visited))
     )
     return CoverageRow(campaign.title, total["n"], total["seen"])
+
+
+# --- The enterprise's code page --------------------------------------------------------------
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    """`path` and every jurisdiction path above it ("a/b/c/" → "a/", "a/b/", "a/b/c/")."""
+    parts = [p for p in path.split("/") if p]
+    return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+def open_campaigns_covering(enterprise: Enterprise) -> list[Campaign]:
+    """The open campaigns whose scope takes in `enterprise` (its code page offers their
+    electronic forms), the nearest deadline first."""
+    candidates = Campaign.objects.filter(
+        state=CampaignState.OPEN, jurisdiction_path__in=_ancestor_paths(enterprise.jurisdiction_path)
+    ).select_related("questionnaire_version")
+    return [
+        campaign
+        for campaign in candidates.order_by("ends_on", "pk")
+        if campaign_targets(campaign).filter(pk=enterprise.pk).exists()
+    ]
+
+
+def enterprise_forms(enterprise: Enterprise, campaign: Campaign) -> QuerySet[Visit]:
+    """The forms of `enterprise` in `campaign` (a liaison's visits and its own electronic
+    forms), the latest first: for the enterprise itself only (`CodeViewer.member`)."""
+    return Visit.objects.filter(enterprise=enterprise, campaign=campaign).order_by("-checked_in_at", "-pk")

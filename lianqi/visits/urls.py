@@ -9,6 +9,9 @@ app_name = "visits"
 urlpatterns = [
     path("", campaigns.CampaignListView.as_view(), name="campaign_list"),
     path("campaigns/new/", campaigns.CampaignCreateView.as_view(), name="campaign_create"),
+    path(
+        "campaigns/new/template/", campaigns.CampaignFromTemplateView.as_view(), name="campaign_from_template"
+    ),
     path("campaigns/<int:pk>/", campaigns.CampaignDetailView.as_view(), name="campaign_detail"),
     # Before the steps, whose one free segment would take "analysis".
     path("campaigns/<int:pk>/analysis/", include("lianqi.visits.analysis_urls")),

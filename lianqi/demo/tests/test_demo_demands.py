@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 
 from lianqi.core import calendar_store, workdays
 from lianqi.demands import queries
@@ -22,6 +22,8 @@ from lianqi.demo import catalogue
 from lianqi.demo.builder import DemoSummary, build_demo, ensure_reference_data
 from lianqi.demo.demands import HALF_YEAR_DEMANDS, YEAR_DEMANDS
 from lianqi.org.models import Department
+from lianqi.visits.choices import THEMES, CampaignState, VisitChannel
+from lianqi.visits.models import Campaign, RaisedDemand, Visit
 
 #: The demo's "now": a Friday in the second half of a year whose holidays are loaded.
 TODAY = dt.date(2026, 11, 20)
@@ -242,3 +244,29 @@ def test_demo_build_prints_the_figures(demo: DemoSummary) -> None:
     text = "\n".join(figures.lines())
     assert f"{YEAR_DEMANDS}" in text and "766" in text and "金融服务中心" in text
     assert figures.events == DemandEvent.objects.filter(jurisdiction_path__startswith=MAIN_PATH).count()
+
+
+def test_year_of_visits_follows_seed_001(demo: DemoSummary) -> None:
+    # 开展八轮走访活动，收集电子问卷1298份: eight closed campaigns on the year's themes.
+    campaigns = Campaign.objects.filter(jurisdiction_path__startswith=MAIN_PATH)
+    assert campaigns.count() == 8
+    assert set(campaigns.values_list("state", flat=True)) == {CampaignState.CLOSED}
+    assert set(campaigns.values_list("theme", flat=True)) == set(THEMES)
+    assert all(c.starts_on.year == YEAR for c in campaigns)
+    forms = Visit.objects.filter(campaign__in=campaigns)
+    assert forms.count() == 1298
+    channels = Counter(forms.values_list("channel", flat=True))
+    assert 0 < channels[VisitChannel.ELECTRONIC] < channels[VisitChannel.LIAISON]
+    # Every form answered its campaign's pinned version, and each form falls in its round.
+    assert not forms.exclude(questionnaire_version=F("campaign__questionnaire_version")).exists()
+    assert not forms.filter(checked_in_at__date__lt=F("campaign__starts_on")).exists()
+    assert not forms.filter(checked_in_at__date__gt=F("campaign__ends_on")).exists()
+    # The demands they raised are last year's, solved on the spot, and name the visit.
+    raised = RaisedDemand.objects.filter(visit__campaign__in=campaigns).select_related("demand")
+    assert 20 <= raised.count() <= 60
+    assert demo.demands is not None and demo.demands.visits is not None
+    assert demo.demands.visits.raised == raised.count()
+    for row in raised:
+        assert row.demand.solved_on_spot and row.demand.received_at.year == YEAR
+        assert "来自走访" in row.demand.description
+    assert year_demands().count() == YEAR_DEMANDS

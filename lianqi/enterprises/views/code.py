@@ -160,6 +160,7 @@ def _entry_points(enterprise: Enterprise, *, member: bool) -> list[dict[str, Any
             "count": tile.count(enterprise) if member and tile.count is not None and tile.url_name else None,
         }
         for tile in registry.code_tiles()
+        if tile.available is None or tile.available(enterprise)
     ]
 
 

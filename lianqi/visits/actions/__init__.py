@@ -9,6 +9,7 @@ from __future__ import annotations
 from .campaigns import STEPS, close_campaign, create_campaign, publish_campaign, save_questionnaire
 from .recording import record_visit
 from .reminders import remind_liaisons
+from .themes import start_from_template
 
 __all__ = [
     "STEPS",
@@ -18,4 +19,5 @@ __all__ = [
     "record_visit",
     "remind_liaisons",
     "save_questionnaire",
+    "start_from_template",
 ]

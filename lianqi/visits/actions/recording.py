@@ -102,9 +102,11 @@ def _description(item: Raised, detail: str, campaign: Campaign | None, day: dt.d
 def record_visit(
     *,
     enterprise: Enterprise,
-    actor: Actor,
+    actor: Actor | None,
     idempotency_key: str,
     campaign: Campaign | None = None,
+    contact_name: str = "",
+    contact_phone: str = "",
     answers: Mapping[str, Any] | None = None,
     files: Mapping[str, Sequence[UploadedFile]] | None = None,
     checked_in_at: dt.datetime | None = None,
@@ -122,17 +124,33 @@ def record_visit(
     (`details` adds the liaison's words to it, `solved` closes it as solved on the spot, both
     by `raised_key`). Answers are checked against the campaign's pinned questionnaire version;
     each wrong answer is an error on ``answer_<key>``. The same `idempotency_key` sent again by
-    the same user returns the first visit unchanged (a retried submission)."""
+    the same user returns the first visit unchanged (a retried submission).
+
+    `actor` is None when the enterprise fills the campaign's electronic form through its code
+    (营商码): `contact_name` and `contact_phone` then say who (the phone confirmed by a
+    one-time code before this is called); it counts as the enterprise's own form, and the
+    demands it raises are filed as the enterprise's, through its code."""
     at = at or timezone.now()
     key = (idempotency_key or "").strip()
     if not key or len(key) > 64:
         raise ValidationError({"idempotency_key": _("提交标识无效，请刷新页面后重试")})
     first = Visit.objects.filter(idempotency_key=key).first()
     if first is not None:
-        if first.recorded_by_id != actor.pk:
+        # A retry is the same user's, or (through the code) the same enterprise's form.
+        same = (
+            first.recorded_by_id == actor.pk
+            if actor is not None
+            else (first.recorded_by_id is None and first.enterprise_id == enterprise.pk)
+        )
+        if not same:
             raise ValidationError({"idempotency_key": _("提交标识已被使用，请刷新页面后重试")})
         return first
-    channel = _channel(actor, enterprise)
+    if actor is None:
+        if not contact_phone:
+            raise ValidationError({"contact_phone": _("请填写并验证联系电话")})
+        channel: str | None = VisitChannel.ELECTRONIC
+    else:
+        channel = _channel(actor, enterprise)
     if channel is None:
         raise ValidationError({"enterprise": _("您不能为该企业登记走访")})
     if campaign is not None:
@@ -168,6 +186,8 @@ def record_visit(
         raise ValidationError(_("诉求类别“%(names)s”不存在，请联系营商办") % {"names": "、".join(missing)})
     staff: Staff | None = getattr(actor, "staff", None)
     liaison = staff if channel == VisitChannel.LIAISON and staff is not None else enterprise.liaison
+    if actor is None:
+        people_met = people_met or contact_name
     checked_in = checked_in_at or at
     with transaction.atomic():
         try:
@@ -202,7 +222,9 @@ def record_visit(
                 values[question] = stored
             visit.answers = values
             visit.save(update_fields=["answers", "updated_at"])
-        who = str(liaison.name if liaison is not None else enterprise.name)
+        who = str(
+            liaison.name if liaison is not None and channel == VisitChannel.LIAISON else enterprise.name
+        )
         for item in demands_raised:
             demand = demand_actions.submit_demand(
                 enterprise=enterprise,
@@ -216,6 +238,8 @@ def record_visit(
                     who,
                 ),
                 actor=actor,
+                contact_name=contact_name,
+                contact_phone=contact_phone,
                 solved_on_spot_note=(solved or {}).get(raised_key(item.question, item.answer), "")
                 if channel == VisitChannel.LIAISON
                 else "",

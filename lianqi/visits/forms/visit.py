@@ -98,6 +98,9 @@ class VisitForm(StyledForm):
     )
     summary = forms.CharField(label=_("走访情况"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
+    #: Whether a raised demand may be marked solved on the spot (the liaison's form only).
+    on_the_spot = True
+
     def __init__(
         self, *args: Any, enterprises: list[Any], questionnaire: Questionnaire | None, **kwargs: Any
     ) -> None:
@@ -121,11 +124,12 @@ class VisitForm(StyledForm):
                 self.fields[detail_field(question.key, mapping.answer)] = forms.CharField(
                     label=_("诉求说明"), required=False, widget=forms.Textarea(attrs={"rows": 2})
                 )
-                self.fields[solved_field(question.key, mapping.answer)] = forms.CharField(
-                    label=_("当即解决的办法（已当场解决时填写，诉求直接办结）"),
-                    required=False,
-                    widget=forms.Textarea(attrs={"rows": 2}),
-                )
+                if self.on_the_spot:
+                    self.fields[solved_field(question.key, mapping.answer)] = forms.CharField(
+                        label=_("当即解决的办法（已当场解决时填写，诉求直接办结）"),
+                        required=False,
+                        widget=forms.Textarea(attrs={"rows": 2}),
+                    )
         # Restyled: the fields above were added after the mixin styled the base fields.
         for form_field in self.fields.values():
             widget = form_field.widget
@@ -153,7 +157,9 @@ class VisitForm(StyledForm):
                             "label": answer_label(mapping.answer),
                             "category": mapping.category,
                             "detail": self[detail_field(question.key, mapping.answer)],
-                            "solved": self[solved_field(question.key, mapping.answer)],
+                            "solved": self[solved_field(question.key, mapping.answer)]
+                            if self.on_the_spot
+                            else None,
                         }
                     )
                 blocks.append(block)
@@ -192,3 +198,26 @@ class VisitForm(StyledForm):
                 if text.strip():
                     found[raised_key(question.key, mapping.answer)] = text
         return found
+
+
+class CodeVisitForm(VisitForm):
+    """The enterprise's own electronic form through its code: only the questionnaire (and a
+    word on each demand it raises). Who filled it is the confirmed phone; when is now; a raised
+    demand goes to the park to be handled, never solved on the spot by the enterprise."""
+
+    on_the_spot = False
+    #: What only a liaison's visit records.
+    LIAISON_ONLY = (
+        "enterprise",
+        "checked_in_at",
+        "location",
+        "latitude",
+        "longitude",
+        "people_met",
+        "summary",
+    )
+
+    def __init__(self, *args: Any, questionnaire: Questionnaire, **kwargs: Any) -> None:
+        super().__init__(*args, enterprises=[], questionnaire=questionnaire, **kwargs)
+        for name in self.LIAISON_ONLY:
+            del self.fields[name]

@@ -168,3 +168,15 @@ def test_the_coverage_rate_measure_adds_up_the_published_campaigns_of_the_period
     assert rate.compute(park.path, Period.year(2025)) == Decimal("50.0")  # 2 of 4 targets
     assert rate.compute(world.other.park.path, Period.year(2025)) is None
     assert rate.compute(park.path, Period.year(2024)) is None
+
+
+def test_the_campaign_page_leads_to_its_analysis_once_published(world: World) -> None:
+    office = client_for(world.user(Role.SERVICE_OFFICE))
+    published = make_campaign(world)
+    page = office.get(reverse("visits:campaign_detail", args=[published.pk])).content.decode()
+    assert f'href="{analysis_url(published)}"' in page
+    draft = make_campaign(world, CampaignState.DRAFT)
+    assert (
+        'data-testid="analysis-link"'
+        not in office.get(reverse("visits:campaign_detail", args=[draft.pk])).content.decode()
+    )

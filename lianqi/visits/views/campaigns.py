@@ -25,9 +25,10 @@ from .. import actions, queries
 from ..choices import CampaignAction, CampaignState
 from ..forms.campaigns import CampaignForm, StepForm
 from ..models import Campaign, Questionnaire
-from ..permissions import BUILDERS, READERS, RECORDERS, access_campaign
+from ..permissions import ANALYSTS, BUILDERS, READERS, RECORDERS, access_campaign
 from ..questionnaire import publish_problems
 from ..texts import render_all
+from ..themes import TEMPLATES
 from ..workflow import workflow
 
 
@@ -68,6 +69,7 @@ def _detail(request: HttpRequest, campaign: Campaign, errors: list[str] | None =
         "problems": problems,
         "errors": errors or [],
         "may_record": campaign.state == CampaignState.OPEN and has_role(user, RECORDERS),
+        "may_analyse": campaign.state != CampaignState.DRAFT and has_role(user, ANALYSTS),
     }
     return render(request, "visits/campaign_detail.html", context)
 
@@ -121,13 +123,17 @@ def _campaign_form(request: HttpRequest, data: Any = None) -> CampaignForm:
     )
 
 
+def _templates() -> dict[str, Any]:
+    return {"templates": TEMPLATES}
+
+
 class CampaignCreateView(RoleRequiredMixin, View):
     """Create a campaign in the user's jurisdiction, as a draft."""
 
     allowed_roles = BUILDERS
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        return render(request, "visits/campaign_form.html", {"form": _campaign_form(request)})
+        return render(request, "visits/campaign_form.html", {"form": _campaign_form(request), **_templates()})
 
     def post(self, request: HttpRequest) -> HttpResponse:
         form = _campaign_form(request, request.POST)
@@ -157,4 +163,28 @@ class CampaignCreateView(RoleRequiredMixin, View):
             else:
                 messages.success(request, _("已创建走访活动：%(title)s") % {"title": campaign.title})
                 return redirect(campaign.get_absolute_url())
-        return render(request, "visits/campaign_form.html", {"form": form})
+        return render(request, "visits/campaign_form.html", {"form": form, **_templates()})
+
+
+class CampaignFromTemplateView(RoleRequiredMixin, View):
+    """Start a draft campaign from a theme template (the buttons on the create page): the
+    template's questionnaire is copied into the user's jurisdiction, then the campaign opens
+    for the office to adjust its period, scope and questions before publishing."""
+
+    allowed_roles = BUILDERS
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        user = acting_user(request)
+        jurisdiction = getattr(user, "jurisdiction", None)
+        try:
+            if jurisdiction is None:
+                raise ValidationError(_("您的账号没有所属辖区，不能创建走访活动"))
+            campaign = actions.start_from_template(
+                template=request.POST.get("template", ""), jurisdiction=jurisdiction, actor=user
+            )
+        except ValidationError as invalid:
+            for message in invalid.messages:
+                messages.error(request, message)
+            return redirect("visits:campaign_create")
+        messages.success(request, _("已按模板创建走访活动：%(title)s") % {"title": campaign.title})
+        return redirect(campaign.get_absolute_url())
