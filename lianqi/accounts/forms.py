@@ -11,7 +11,7 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from lianqi.core.forms import StyledFormMixin
+from lianqi.core.forms import PickerSelect, StyledFormMixin
 from lianqi.core.roles import Role
 from lianqi.enterprises.models import Enterprise
 from lianqi.enterprises.permissions import visible as enterprises_visible
@@ -19,7 +19,7 @@ from lianqi.org.forms import JurisdictionChoiceField, MobileField, PreparedForm
 from lianqi.org.models import Jurisdiction, Staff
 from lianqi.org.permissions import jurisdictions_visible
 from lianqi.org.permissions import visible as staff_visible
-from lianqi.org.queries import own_staff
+from lianqi.org.queries import own_staff, staff_picker_label
 
 from .models import User
 from .queries import username_taken
@@ -48,8 +48,7 @@ class StyledPasswordChangeForm(StyledFormMixin, PasswordChangeForm):
 
 class StaffChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
-        department = f" · {obj.department.name}" if obj.department_id else ""
-        return f"{obj.name}（{obj.jurisdiction.name}{department}）"
+        return staff_picker_label(obj)
 
 
 class EnterpriseChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
@@ -83,9 +82,21 @@ class UserForm(PreparedForm):
         required=False,
         help_text=_("不选时取所绑定干部或企业的辖区"),
     )
-    staff = StaffChoiceField(label=_("绑定干部"), queryset=Staff.objects.none(), required=False)
+    # Hundreds of cadres and a thousand enterprises: searchable pickers, checked against the
+    # scoped querysets `prepare_fields` sets.
+    staff = StaffChoiceField(
+        label=_("绑定干部"),
+        queryset=Staff.objects.none(),
+        required=False,
+        widget=PickerSelect("org:pick_staff", query="unbound=1"),
+        error_messages={"invalid_choice": _("请选择本辖区尚未绑定账号的在岗干部")},
+    )
     enterprise = EnterpriseChoiceField(
-        label=_("绑定企业"), queryset=Enterprise.objects.none(), required=False
+        label=_("绑定企业"),
+        queryset=Enterprise.objects.none(),
+        required=False,
+        widget=PickerSelect("enterprises:pick"),
+        error_messages={"invalid_choice": _("请选择本辖区的企业")},
     )
     institution = forms.CharField(label=_("所属金融机构"), max_length=100, required=False)
     password = forms.CharField(

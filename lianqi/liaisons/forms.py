@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lianqi.core.forms import StyledForm
+from lianqi.core.forms import PickerSelect, StyledForm
 from lianqi.enterprises.models import Enterprise
 from lianqi.org.models import Staff
 
@@ -32,7 +32,8 @@ def _staff_field(label: Any = None, required: bool = True) -> StaffChoiceField:
         required=required,
         empty_label=_("请选择干部"),
         error_messages={"invalid_choice": _("请选择本辖区在岗的干部")},
-        widget=forms.Select(attrs={"data-staff-select": "1"}),
+        # A park has hundreds of cadres: a searchable picker over the scoped queryset below.
+        widget=PickerSelect("liaisons:pick"),
     )
 
 

@@ -214,14 +214,15 @@ def staff_choices(user: Any) -> QuerySet[Staff]:
     )
 
 
-def staff_label(staff: Staff) -> str:
+def staff_label(staff: Staff, *, phone: bool = True) -> str:
     """How a staff member reads in a select: name and current load first (what the chooser
-    weighs), then department, tier and the phone tail that tells namesakes apart."""
+    weighs), then department, tier and the phone tail that tells namesakes apart (left out
+    of the pickers' JSON answers, which carry no phone at all)."""
     department = staff.department.name if staff.department_id and staff.department else "—"
     load = getattr(staff, "load", None)
     count = _("（%(n)d 家）") % {"n": load} if load is not None else ""
-    phone = _(" · 尾号 %(tail)s") % {"tail": staff.phone[-4:]} if staff.phone else ""
-    return f"{staff.name}{count} — {department} · {staff.get_tier_display()}{phone}"
+    tail = _(" · 尾号 %(tail)s") % {"tail": staff.phone[-4:]} if phone and staff.phone else ""
+    return f"{staff.name}{count} — {department} · {staff.get_tier_display()}{tail}"
 
 
 # --- The rules, fed from the database -----------------------------------------------------------

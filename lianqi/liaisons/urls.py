@@ -14,6 +14,7 @@ urlpatterns = [
         name="enterprise_section",
     ),
     path("bulk/", views.BulkAssignView.as_view(), name="bulk"),
+    path("pick/", views.LiaisonPickerView.as_view(), name="pick"),
     path("import/", views.ImportView.as_view(), name="import"),
     path("import/template/", views.ImportTemplateView.as_view(), name="import_template"),
     path("import/<int:pk>/", views.ImportPreviewView.as_view(), name="import_preview"),

@@ -21,6 +21,7 @@ from lianqi.core.actors import acting_user
 from lianqi.core.excel import Column
 from lianqi.core.forms import add_action_errors
 from lianqi.core.views import RoleRequiredMixin, export_xlsx, paginate, url_if_allowed
+from lianqi.core.views.pickers import PickerView
 from lianqi.enterprises.models import Enterprise
 from lianqi.enterprises.permissions import visible as enterprises_visible
 from lianqi.enterprises.queries import enterprise_list
@@ -509,3 +510,17 @@ class HandoverView(RoleRequiredMixin, View):
             _("%(name)s 已标记为离岗，%(n)d 家企业已移交") % {"name": departing.name, "n": changed},
         )
         return redirect("liaisons:coverage")
+
+
+class LiaisonPickerView(PickerView):
+    """The liaison pickers' answer: active staff of the user's subtree by name or department,
+    each with their current load (what whoever assigns weighs); no phone."""
+
+    allowed_roles = ACT_ROLES
+    search_fields = ("name", "department__name")
+
+    def rows(self, request: HttpRequest) -> QuerySet[Staff]:
+        return queries.staff_choices(request.user)
+
+    def label(self, obj: Any) -> str:
+        return queries.staff_label(obj, phone=False)

@@ -218,3 +218,10 @@ def own_staff(user: Any) -> Staff | None:
     if not getattr(user, "is_authenticated", False):
         return None
     return Staff.objects.select_related("department").filter(user=user).first()
+
+
+def staff_picker_label(staff: Staff) -> str:
+    """How a cadre reads in a picker: name, jurisdiction and department (no phone), enough to
+    tell namesakes apart."""
+    department = f" · {staff.department.name}" if staff.department_id and staff.department else ""
+    return f"{staff.name}（{staff.jurisdiction.name}{department}）"

@@ -16,4 +16,6 @@ urlpatterns = [
     path("staff/add/", views.StaffCreateView.as_view(), name="staff_create"),
     path("staff/<int:pk>/", views.StaffDetailView.as_view(), name="staff_detail"),
     path("staff/<int:pk>/edit/", views.StaffUpdateView.as_view(), name="staff_edit"),
+    path("pick/staff/", views.StaffPickerView.as_view(), name="pick_staff"),
+    path("pick/departments/", views.DepartmentPickerView.as_view(), name="pick_departments"),
 ]

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,9 +17,11 @@ from lianqi.core.actors import acting_user
 from lianqi.core.excel import Column
 from lianqi.core.forms import add_action_errors
 from lianqi.core.views import RoleRequiredMixin, export_xlsx, paginate, search_query, url_if_allowed
+from lianqi.core.views.pickers import PickerView
 
 from . import actions, queries
 from .forms import DepartmentForm, JurisdictionCreateForm, StaffFilterForm, StaffForm
+from .models import Department, Staff
 from .permissions import (
     READ_ROLES,
     WRITE_ROLES,
@@ -26,9 +29,11 @@ from .permissions import (
     access_jurisdiction,
     access_staff,
     can_edit,
+    departments_visible,
     staff_phone,
     staff_phones,
 )
+from .permissions import visible as staff_visible
 
 
 class OrgView(RoleRequiredMixin, View):
@@ -305,3 +310,33 @@ class StaffUpdateView(OrgView):
                 messages.success(request, _("干部信息已保存"))
                 return redirect("org:staff_detail", pk=staff.pk)
         return self.render(request, "staff_form.html", {"form": form, "staff": staff})
+
+
+# --- Pickers: the searchable selects' answers, scoped like the pages ------------------------
+
+
+class StaffPickerView(PickerView):
+    """Active staff of the user's subtree by name; `?unbound=1` keeps those without a login
+    (the only ones an account can be bound to). Phones are never part of the answer."""
+
+    def rows(self, request: HttpRequest) -> QuerySet[Staff]:
+        rows = staff_visible(request.user).filter(is_active=True).select_related("jurisdiction", "department")
+        if request.GET.get("unbound"):
+            rows = rows.filter(user__isnull=True)
+        return rows
+
+    def label(self, obj: Any) -> str:
+        return queries.staff_picker_label(obj)
+
+
+class DepartmentPickerView(PickerView):
+    """Active departments of the user's subtree, by name or short name."""
+
+    search_fields = ("name", "short_name")
+    ordering = ("order", "name", "pk")
+
+    def rows(self, request: HttpRequest) -> QuerySet[Department]:
+        return departments_visible(request.user).filter(is_active=True).select_related("jurisdiction")
+
+    def label(self, obj: Any) -> str:
+        return f"{obj.name}（{obj.jurisdiction.name}）"

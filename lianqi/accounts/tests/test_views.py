@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from lianqi.core.roles import Role
 from lianqi.org.models import Staff
-from lianqi.testing.contracts import ListExportContract, ListPageContract, ObjectPageContract
+from lianqi.testing.contracts import ListExportContract, ListPageContract, ObjectPageContract, PageContract
 from lianqi.testing.world import PASSWORD, World
 
 NEW_PASSWORD = "Xq8#harbour-lamp"
@@ -52,8 +52,9 @@ class TestUserExportContract(ListExportContract):
         return world.user(Role.LIAISON).username
 
 
-class TestUserCreateContract(ListPageContract):
-    """The enterprise and staff choices on the form are the list: only the admin's subtree."""
+class TestUserCreateContract(PageContract):
+    """The form itself; its staff and enterprise choices come from the pickers, whose scoping
+    `test_user_form_pickers_offer_only_the_admins_subtree` shows."""
 
     allowed_roles = (Role.ADMIN,)
     denied_role = Role.SERVICE_OFFICE
@@ -195,6 +196,29 @@ def test_other_park_enterprise_is_not_a_choice(world: World) -> None:
         _create_data(world, roles=[Role.ENTERPRISE], enterprise=world.other.enterprise.pk),
     )
     assert response.context["form"].errors["enterprise"]
+
+
+def test_user_form_pickers_offer_only_the_admins_subtree(world: World) -> None:
+    client = admin_client(world)
+    html = client.get(reverse("accounts:user_create")).content.decode()
+    # No option lists the park's enterprises or cadres: the pickers search them.
+    assert world.home.enterprise.name not in html
+    assert f'data-picker="{reverse("enterprises:pick")}"' in html
+    assert f'data-picker="{reverse("org:pick_staff")}?unbound=1"' in html
+    free = Staff.objects.create(jurisdiction=world.home.park, name="钱未绑")
+    Staff.objects.create(jurisdiction=world.other.park, name="钱外园")
+    staff = client.get(reverse("org:pick_staff"), {"q": "钱", "unbound": "1"}).content.decode()
+    assert free.name in staff and "钱外园" not in staff
+    firms = client.get(reverse("enterprises:pick"), {"q": "示范"}).content.decode()
+    assert world.home.enterprise.name in firms and world.other.enterprise.name not in firms
+
+
+def test_bad_staff_binding_is_a_field_error(world: World) -> None:
+    bound_elsewhere = Staff.objects.create(jurisdiction=world.other.park, name="孙外园")
+    for value in (bound_elsewhere.pk, world.home.liaison_staff.pk, "abc", 99999999):
+        response = admin_client(world).post(reverse("accounts:user_create"), _create_data(world, staff=value))
+        assert response.status_code == 200, value
+        assert response.context["form"].errors["staff"] == ["请选择本辖区尚未绑定账号的在岗干部"]
 
 
 def test_edit_changes_roles_and_binding(world: World) -> None:

@@ -1,15 +1,18 @@
 """Form helpers: Tabler classes on every widget and an `is-invalid` mark on fields with errors,
 so that each error shows next to its field and what the user typed stays in the form; and
-`add_action_errors`, which puts an action's refusal on a form. The calendar's forms are in
-`workdays`."""
+`add_action_errors`, which puts an action's refusal on a form; `PickerSelect` for a choice
+among hundreds of rows. The calendar's forms are in `workdays`."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 
 class StyledFormMixin:
@@ -68,6 +71,63 @@ class MultipleFileField(forms.FileField):
         if self.required and not files:
             raise forms.ValidationError(self.error_messages["required"], code="required")
         return files
+
+
+class PickerMixin:
+    """A select among hundreds of rows (staff, enterprises, …) that `static/lianqi/pickers.js`
+    turns into a searchable picker fed by the endpoint `url_name` (a `core.views.pickers`
+    view), with `query` added to its address (a narrower set: `unbound=1`). Only the chosen rows are rendered as options, so a page never lists a park's
+    thousand enterprises; without JavaScript it is still a select holding the current value.
+    Validation stays with the field's scoped queryset: a row outside it is a field error."""
+
+    allow_multiple_selected: bool
+    choices: Any
+
+    def __init__(self, url_name: str, attrs: dict[str, Any] | None = None, query: str = "") -> None:
+        super().__init__(attrs)  # type: ignore[call-arg]
+        self.url_name, self.query = url_name, query
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context: dict[str, Any] = super().get_context(name, value, attrs)  # type: ignore[misc]
+        context["widget"]["attrs"].update(
+            {
+                "data-picker": reverse(self.url_name) + (f"?{self.query}" if self.query else ""),
+                "data-picker-placeholder": str(_("输入名称搜索")),
+                "data-picker-empty": str(_("没有找到匹配的结果")),
+            }
+        )
+        return context
+
+    def chosen_choices(self, value: list[str]) -> list[tuple[Any, Any]]:
+        """The options to render: the empty one (a single select's "请选择") and the chosen."""
+        chosen = [item for item in value if item not in ("", None)]
+        queryset = getattr(self.choices, "queryset", None)
+        if queryset is None:  # plain choices (a filter's): keep the empty and the chosen ones
+            return [(key, label) for key, label in self.choices if key == "" or str(key) in chosen]
+        field = self.choices.field
+        options: list[tuple[Any, Any]] = []
+        if field.empty_label is not None and not self.allow_multiple_selected:
+            options.append(("", field.empty_label))
+        # A tampered value is the field's error to report, not the widget's.
+        with contextlib.suppress(TypeError, ValueError, ValidationError):
+            options += [self.choices.choice(obj) for obj in queryset.filter(pk__in=chosen)]
+        return options
+
+    def optgroups(self, name: str, value: list[str], attrs: dict[str, Any] | None = None) -> Any:
+        everything = self.choices
+        self.choices = self.chosen_choices(value)
+        try:
+            return super().optgroups(name, value, attrs)  # type: ignore[misc]
+        finally:
+            self.choices = everything
+
+
+class PickerSelect(PickerMixin, forms.Select):
+    """A searchable single choice (see `PickerMixin`)."""
+
+
+class PickerSelectMultiple(PickerMixin, forms.SelectMultiple):
+    """A searchable multiple choice (see `PickerMixin`)."""
 
 
 def add_action_errors(

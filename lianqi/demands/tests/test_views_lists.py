@@ -626,3 +626,17 @@ def test_a_board_search_offers_the_register_for_closed_demands(world: World) -> 
     assert f'href="{link}"' in board and "含已办结" in board
     assert "光伏屋顶并网手续" in client.get(link).content.decode()  # … the register finds it
     assert 'data-testid="search-closed"' not in client.get(reverse("demands:board")).content.decode()
+
+
+def test_liaison_filter_is_a_picker_holding_only_the_chosen(world: World) -> None:
+    """Hundreds of liaisons are searched through `org:pick_staff`; the page renders none of
+    them but the one chosen, and never another park's."""
+    liaison, other = world.home.liaison_staff, world.other.liaison_staff
+    for role, name in ((Role.DEPARTMENT_HANDLER, "demands:inbox"), (Role.SERVICE_OFFICE, "demands:board")):
+        client = client_for(world.user(role))
+        plain = client.get(reverse(name)).content.decode()
+        assert f'data-picker="{reverse("org:pick_staff")}"' in plain
+        assert liaison.name not in plain
+        chosen = client.get(reverse(name), {"liaison": liaison.pk}).content.decode()
+        assert f'<option value="{liaison.pk}" selected>{liaison.name}</option>' in chosen
+        assert other.name not in client.get(reverse(name), {"liaison": other.pk}).content.decode()

@@ -30,7 +30,7 @@ from lianqi.core.actors import acting_user
 from lianqi.core.roles import OFFICE_ROLES, Role, has_role
 from lianqi.core.views import RoleRequiredMixin, export_xlsx, paginate, search_query
 from lianqi.core.workflow import StaleVersion, TransitionNotAllowed
-from lianqi.enterprises.views import options_html
+from lianqi.enterprises.views import chosen_only, options_html
 
 from .. import actions, exporting, permissions, queries
 from ..choices import CLOCK_STATES, Channel, DemandState
@@ -198,8 +198,10 @@ class DemandListMixin(RoleRequiredMixin):
                 queries.departments_for(user).values_list("pk", "name"), get("department")
             ),
             "channel_options": options_html(Channel.choices, get("channel")),
+            # A park has hundreds of liaisons: only the chosen one is an option, the picker
+            # (`org:pick_staff`) searches the rest.
             "liaison_options": options_html(
-                queries.staff_for(user).values_list("pk", "name"), get("liaison")
+                chosen_only(queries.staff_for(user), get("liaison")), get("liaison")
             ),
             "show_department_filter": self.show_department_filter,
         }

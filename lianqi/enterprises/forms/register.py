@@ -10,7 +10,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from lianqi.core.forms import StyledForm, StyledFormMixin
+from lianqi.core.forms import PickerSelect, StyledForm, StyledFormMixin
 from lianqi.core.scoping import scope_paths
 from lianqi.org.models import Jurisdiction, Staff
 
@@ -122,6 +122,8 @@ class _EnterpriseFields(forms.Form):
         queryset=Staff.objects.none(),
         required=False,
         help_text=_("建档时即指定专属服务员，企业从第一天起就有人联系"),
+        widget=PickerSelect("org:pick_staff"),
+        error_messages={"invalid_choice": _("请选择本辖区在岗的干部")},
     )
 
     def __init__(self, *args: Any, user: Any, instance: Enterprise | None = None, **kwargs: Any) -> None:

@@ -11,6 +11,7 @@ app_name = "enterprises"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", lists.EnterpriseListView.as_view(), name="list"),
     path("export/", lists.EnterpriseExportView.as_view(), name="export"),
+    path("pick/", lists.EnterprisePickerView.as_view(), name="pick"),
     path("new/", register.EnterpriseCreateView.as_view(), name="create"),
     path("<int:pk>/", detail.EnterpriseDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", register.EnterpriseEditView.as_view(), name="edit"),

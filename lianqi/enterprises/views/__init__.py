@@ -5,6 +5,6 @@ apps build on are re-exported: `options_html` for filter selects and `CodeTokenM
 under an enterprise's code."""
 
 from .code import CodeTokenMixin
-from .lists import options_html
+from .lists import chosen_only, options_html
 
-__all__ = ["CodeTokenMixin", "options_html"]
+__all__ = ["CodeTokenMixin", "chosen_only", "options_html"]

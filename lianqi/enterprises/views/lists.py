@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from lianqi.core.views import RoleRequiredMixin, export_xlsx, paginate
+from lianqi.core.views.pickers import PickerView
 
 from .. import exporting, permissions
 from ..choices import EnterpriseKind, EnterpriseStatus
@@ -77,6 +78,14 @@ def options_html(choices: Any, selected: str | None) -> str:
     )
 
 
+def chosen_only(rows: QuerySet[Any], selected: str | None) -> list[tuple[Any, str]]:
+    """The one (pk, name) a picker-backed filter select renders: the chosen row if `rows`
+    holds it, else nothing (the select then reads "全部")."""
+    if not selected or not selected.isdigit():
+        return []
+    return list(rows.filter(pk=selected).values_list("pk", "name"))
+
+
 class EnterpriseListView(RoleRequiredMixin, View):
     """The register: search, filters, sorting and pages. An htmx request gets only the table,
     so the filter form refreshes it in place; without JavaScript the form submits normally."""
@@ -101,7 +110,8 @@ class EnterpriseListView(RoleRequiredMixin, View):
         else:
             get = request.GET.get
             jurisdictions = jurisdictions_for(request.user).values_list("code", "name")
-            staff = staff_for(request.user).select_related(None).values_list("pk", "name")
+            # Hundreds of liaisons: only the chosen one is an option, the picker searches the rest.
+            staff = chosen_only(staff_for(request.user).select_related(None), get("liaison"))
             context.update(
                 kind_options=options_html(EnterpriseKind.choices, get("kind")),
                 status_options=options_html(EnterpriseStatus.choices, get("status")),
@@ -130,3 +140,16 @@ class EnterpriseExportView(RoleRequiredMixin, View):
             rows=exporting.export_rows(queryset, request.user),
             masked=exporting.masked_columns(request.user),
         )
+
+
+class EnterprisePickerView(PickerView):
+    """The searchable enterprise pickers' answer: the register's enterprises by name or
+    unified credit code (no contact, no phone)."""
+
+    search_fields = ("name", "credit_code")
+
+    def rows(self, request: HttpRequest) -> QuerySet[Enterprise]:
+        return permissions.visible(request.user).only("pk", "name", "credit_code")
+
+    def label(self, obj: Any) -> str:
+        return f"{obj.name}（{obj.credit_code}）"

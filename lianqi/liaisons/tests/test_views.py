@@ -204,8 +204,11 @@ def test_assign_by_hand_records_the_change_and_shows_it(world: World) -> None:
     client = client_for(world.user(Role.SERVICE_OFFICE))
     url = reverse("liaisons:assign", args=[firm.pk])
 
+    # The form's picker finds the successor, and never the other park's cadre.
     form_page = client.get(url).content.decode()
-    assert "新任干部" in form_page and world.other.liaison_staff.name not in form_page
+    assert f'data-picker="{reverse("liaisons:pick")}"' in form_page
+    found = client.get(reverse("liaisons:pick"), {"q": "干部"}).content.decode()
+    assert "新任干部" in found and world.other.liaison_staff.name not in found
 
     response = client.post(url, {"staff": successor.pk, "reason": "原干部调岗"})
 

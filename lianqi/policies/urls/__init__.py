@@ -12,6 +12,7 @@ app_name = "policies"
 urlpatterns = [
     path("", shelf.PolicyListView.as_view(), name="list"),
     path("export/", shelf.PolicyExportView.as_view(), name="export"),
+    path("pick/", shelf.PolicyPickerView.as_view(), name="pick"),
     path("for-me/", shelf.PoliciesForMeView.as_view(), name="for_me"),
     path("new/", workbench.PolicyCreateView.as_view(), name="create"),
     path("<int:pk>/edit/", workbench.PolicyUpdateView.as_view(), name="update"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -15,10 +16,12 @@ from lianqi.core.excel import Column
 from lianqi.core.roles import STAFF_ROLES, Role, has_role
 from lianqi.core.scoping import path_visible
 from lianqi.core.views import RoleRequiredMixin, export_xlsx, paginate, url_if_allowed
+from lianqi.core.views.pickers import PickerView
 from lianqi.org.permissions import departments_visible
 
 from .. import queries
 from ..forms.shelf import PolicyFilterForm
+from ..models import Policy
 from ..permissions import (
     access_policy,
     fulfilments_visible,
@@ -164,3 +167,17 @@ class PoliciesForMeView(RoleRequiredMixin, View):
             raise Http404
         found = queries.policies_for(enterprise, day=timezone.localdate())
         return render(request, "policies/for_me.html", {"enterprise": enterprise, "found": found})
+
+
+class PolicyPickerView(PickerView):
+    """The searchable policy pickers' answer: policies that apply where the user works, by
+    title or number, each with its level (titles repeat from one level to the next)."""
+
+    search_fields = ("title", "code")
+    ordering = ("title", "pk")
+
+    def rows(self, request: HttpRequest) -> QuerySet[Policy]:
+        return policies_visible(request.user).only("pk", "title", "level")
+
+    def label(self, obj: Any) -> str:
+        return f"{obj.title}（{obj.get_level_display()}）"
