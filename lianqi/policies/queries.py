@@ -420,19 +420,28 @@ def _figures(row: Mapping[str, Any], names: Sequence[str]) -> dict[str, Any]:
     }
 
 
+def responsible_label(level: str) -> str:
+    """The name the ledger gives a policy that names no department in the park: "上级政策"
+    by its level, so that no row of the ledger is left without a name."""
+    if level == PolicyLevel.PARK:
+        return _("园区政策（未指定部门）")
+    return _("上级政策（%(level)s）") % {"level": PolicyLevel(level).label}
+
+
+def responsible_of(policy: Policy) -> str:
+    """Who answers for a policy's entries in the ledger (its export's department column)."""
+    return policy.department.name if policy.department else responsible_label(policy.level)
+
+
 def _responsible() -> Coalesce:
-    """Who answers for an entry in the ledger's department grouping: the policy's department
-    in the park, or, for a policy from above that names none, "上级政策" by its level, so that
-    no row of the grouping is left without a name."""
+    """`responsible_of` in the database, for the ledger's grouping by department."""
     return Coalesce(
         F("policy__department__name"),
         Case(
             *(
-                When(policy__level=level, then=Value(str(_("上级政策（%(level)s）") % {"level": label})))
-                for level, label in PolicyLevel.choices
-                if level != PolicyLevel.PARK
+                When(policy__level=level, then=Value(responsible_label(level)))
+                for level in PolicyLevel.values
             ),
-            default=Value(str(_("园区政策（未指定部门）"))),
             output_field=CharField(),
         ),
         output_field=CharField(),

@@ -138,6 +138,7 @@ def test_the_ledgers_totals_equal_a_hand_sum_to_the_fen(world: World) -> None:
     assert world.home.department.name in totals
     exported = _export(office)
     assert sum((Decimal(str(row["兑付金额（元）"])) for row in exported.values()), Decimal("0")) == hand_sum
+    assert {row["主管部门"] for row in exported.values()} == {world.home.department.name, "上级政策（省级）"}
 
 
 def test_the_measure_reads_the_ledgers_yuan_in_wan_exactly(world: World) -> None:

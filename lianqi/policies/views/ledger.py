@@ -123,7 +123,7 @@ class LedgerExportView(RoleRequiredMixin, View):
             (
                 f.period,
                 f.policy.title,
-                f.policy.department.name if f.policy.department else "",
+                queries.responsible_of(f.policy),
                 f.enterprise.name,
                 f.enterprise.credit_code,
                 f.get_state_display(),
