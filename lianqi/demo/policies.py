@@ -42,7 +42,7 @@ class PolicyDemoSummary:
         return [
             f"政策 {self.policies} 项（现行 {self.in_force} 项，免申即享 {self.no_application} 项）",
             f"匹配 {self.matched_pairs} 对，兑现台账 {self.ledger_entries} 条",
-            f"上年度兑付 {self.disbursed_entries} 笔，合计 {self.disbursed_amount:.2f} 万元",
+            f"上年度兑付 {self.disbursed_entries} 笔，合计 ¥{self.disbursed_amount:,.2f}",
         ]
 
 
@@ -605,7 +605,8 @@ def _replay(rng: random.Random, entry: Fulfilment, office: Any, year: int, told_
             return
         entry = _step(actions.review_fulfilment, entry, office, day, note="材料齐全，符合条件")
         day = _workday_after(day, rng.randint(2, 5))
-        amount = amount if amount is not None else Decimal(str(rng.choice((2, 3, 5, 8))))
+        # A policy without a computed amount is approved at 2–8 万元, in yuan as the ledger keeps it.
+        amount = amount if amount is not None else Decimal(rng.choice((2, 3, 5, 8))) * 10000
         entry = _step(actions.approve_fulfilment, entry, office, day, amount=amount)
     day = _workday_after(day, rng.randint(5, 14))
     _step(

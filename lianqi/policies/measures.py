@@ -3,8 +3,8 @@ period, read by the leader's home page and, later, assessments. Each is computed
 code as the ledger page's totals (`queries.ledger_figures` over `queries.ledger_in`), so the
 figure on a card and the total on the ledger filtered by the same year are one number.
 
-The ledger keeps its amounts in 万元 with two decimals (to the hundred yuan), so the amounts
-here are 万元 too. A period selects the entries by their 兑现年度 (the ledger's year), as the
+The ledger keeps its amounts in yuan to the fen; officials read these figures in 万元, so the
+sums are divided by 10,000 exactly (a Decimal with up to six decimals, never a float). A period selects the entries by their 兑现年度 (the ledger's year), as the
 ledger's year filter does."""
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from lianqi.core.registry import Measure, Period
 
 from . import queries
+from .money import wan
 
 
 def _figure(name: str, jurisdiction_path: str, period: Period) -> int | Decimal:
@@ -27,12 +28,12 @@ def _figure(name: str, jurisdiction_path: str, period: Period) -> int | Decimal:
 
 def disbursed_amount(jurisdiction_path: str, period: Period) -> Decimal:
     """The amount paid out (万元)."""
-    return Decimal(_figure("disbursed", jurisdiction_path, period))
+    return wan(Decimal(_figure("disbursed", jurisdiction_path, period))) or Decimal("0")
 
 
 def approved_amount(jurisdiction_path: str, period: Period) -> Decimal:
     """The amount approved (万元), paid out or not yet."""
-    return Decimal(_figure("approved", jurisdiction_path, period))
+    return wan(Decimal(_figure("approved", jurisdiction_path, period))) or Decimal("0")
 
 
 def fulfilments_disbursed(jurisdiction_path: str, period: Period) -> int:

@@ -124,9 +124,7 @@ class PolicyMatch(models.Model):
         PolicyVersion, on_delete=models.CASCADE, related_name="+", verbose_name=_("版本")
     )
     verdict = models.CharField(_("匹配结论"), max_length=20, choices=MatchVerdict.choices)
-    amount = models.DecimalField(
-        _("测算金额（万元）"), max_digits=14, decimal_places=2, null=True, blank=True
-    )
+    amount = models.DecimalField(_("测算金额（元）"), max_digits=18, decimal_places=2, null=True, blank=True)
     jurisdiction_path = models.CharField(_("辖区路径"), max_length=255, db_index=True)
     matched_at = models.DateTimeField(_("匹配时间"))
 
@@ -167,13 +165,13 @@ class Fulfilment(ScopedModel):
     )
     no_application = models.BooleanField(_("免申即享"), default=False)
     promised_amount = models.DecimalField(
-        _("测算金额（万元）"), max_digits=14, decimal_places=2, null=True, blank=True
+        _("测算金额（元）"), max_digits=18, decimal_places=2, null=True, blank=True
     )
     approved_amount = models.DecimalField(
-        _("批准金额（万元）"), max_digits=14, decimal_places=2, null=True, blank=True
+        _("批准金额（元）"), max_digits=18, decimal_places=2, null=True, blank=True
     )
     disbursed_amount = models.DecimalField(
-        _("兑付金额（万元）"), max_digits=14, decimal_places=2, null=True, blank=True
+        _("兑付金额（元）"), max_digits=18, decimal_places=2, null=True, blank=True
     )
     disbursed_on = models.DateField(_("兑付日期"), null=True, blank=True)
     voucher_number = models.CharField(_("凭证号"), max_length=60, blank=True)
@@ -224,7 +222,7 @@ class FulfilmentEvent(WorkflowEvent):
     from_state = models.CharField(_("原状态"), max_length=20, choices=FulfilmentState.choices, blank=True)
     to_state = models.CharField(_("新状态"), max_length=20, choices=FulfilmentState.choices)
     by_enterprise = models.BooleanField(_("企业操作"), default=False)
-    amount = models.DecimalField(_("金额（万元）"), max_digits=14, decimal_places=2, null=True, blank=True)
+    amount = models.DecimalField(_("金额（元）"), max_digits=18, decimal_places=2, null=True, blank=True)
     due_on = models.DateField(_("办理期限"), null=True, blank=True)
 
     class Meta(WorkflowEvent.Meta):

@@ -12,7 +12,21 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from lianqi.core import workdays
@@ -44,7 +58,7 @@ from lianqi.rules import (
 )
 from lianqi.rules.model import walk
 
-from .choices import FulfilmentAction, FulfilmentState, MatchVerdict, VersionState
+from .choices import FulfilmentAction, FulfilmentState, MatchVerdict, PolicyLevel, VersionState
 from .models import Fulfilment, FulfilmentEvent, FulfilmentMaterial, Policy, PolicyMatch, PolicyVersion
 from .permissions import policies_for_enterprise
 from .subjects import enterprise_record, enterprise_records
@@ -383,7 +397,7 @@ def has_applied(entries: QuerySet[Fulfilment]) -> bool:
 def _ledger_figures() -> dict[str, Any]:
     """The ledger's figures over a set of entries, each defined here once: the ledger page's
     totals, an enterprise's benefits and the registered measures (`measures.py`) all read
-    them. Amounts are 万元, as the ledger stores them."""
+    them. Amounts are yuan (to the fen), as the ledger stores them; sums of Decimals."""
     disbursed = Q(state=FulfilmentState.DISBURSED)
     return {
         "entries": Count("pk"),
@@ -406,11 +420,41 @@ def _figures(row: Mapping[str, Any], names: Sequence[str]) -> dict[str, Any]:
     }
 
 
+def responsible_label(level: str) -> str:
+    """The name the ledger gives a policy that names no department in the park: "上级政策"
+    by its level, so that no row of the ledger is left without a name."""
+    if level == PolicyLevel.PARK:
+        return _("园区政策（未指定部门）")
+    return _("上级政策（%(level)s）") % {"level": PolicyLevel(level).label}
+
+
+def responsible_of(policy: Policy) -> str:
+    """Who answers for a policy's entries in the ledger (its export's department column)."""
+    return policy.department.name if policy.department else responsible_label(policy.level)
+
+
+def _responsible() -> Coalesce:
+    """`responsible_of` in the database, for the ledger's grouping by department."""
+    return Coalesce(
+        F("policy__department__name"),
+        Case(
+            *(
+                When(policy__level=level, then=Value(responsible_label(level)))
+                for level in PolicyLevel.values
+            ),
+            output_field=CharField(),
+        ),
+        output_field=CharField(),
+    )
+
+
 def ledger_totals(queryset: QuerySet[Fulfilment], *, by: str) -> list[dict[str, Any]]:
     """Counts and amounts by `by` ("policy", "department" or "period"): entries, approved and
     disbursed amounts, disbursed count — for the ledger's summary and its export."""
-    field_name = {"policy": "policy__title", "department": "policy__department__name", "period": "period"}[by]
+    field_name = {"policy": "policy__title", "department": "responsible", "period": "period"}[by]
     figures = _ledger_figures()
+    if by == "department":
+        queryset = queryset.annotate(responsible=_responsible())
     rows = (
         queryset.order_by()
         .values(field_name)

@@ -676,6 +676,12 @@ class Matching:
         rows = self.rows(r, Verdict.ELIGIBLE)
         return rows, self.engine.amounts_for(r, rows)
 
+    def unit(self, rule: str | int) -> str | None:
+        """The unit the rule's amounts are in (its benefit's, 万元 unless it says otherwise);
+        None for a rule without a benefit."""
+        benefit = self.engine.rules[self._rule(rule)].benefit
+        return None if benefit is None else benefit.unit
+
     def budget(self, rule: str | int) -> Budget | None:
         """The rule's budget: the sum of its eligible subjects' amounts."""
         r = self._rule(rule)

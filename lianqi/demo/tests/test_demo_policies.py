@@ -51,7 +51,8 @@ def test_the_ledger_holds_every_step_and_last_years_payments(demo: DemoSummary) 
     assert states == set(FulfilmentState.values)
     paid = demo.policies.disbursed_amount
     # Shaoyang paid ¥48.6 million in a year: the demo's last year is in that order of magnitude.
-    assert Decimal("1000") <= paid <= Decimal("50000")  # 万元
+    assert Decimal("10000000") <= paid <= Decimal("500000000")  # yuan, to the fen
+    assert paid == paid.quantize(Decimal("0.01"))
     last_year = Fulfilment.objects.filter(period=TODAY.year - 1, state=FulfilmentState.DISBURSED)
     assert all(f.voucher_number and f.disbursed_on.year == TODAY.year - 1 for f in last_year)  # type: ignore[union-attr]
     # Every disbursement went through its steps, each with its event.

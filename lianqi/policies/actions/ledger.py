@@ -39,6 +39,7 @@ from lianqi.rules import Verdict
 from ..choices import FulfilmentAction as A
 from ..choices import FulfilmentState, PolicyKind
 from ..models import Fulfilment, FulfilmentEvent, FulfilmentMaterial, Policy, PolicyVersion
+from ..money import FEN, MAX_YUAN, yuan_text
 from ..queries import awaiting_notice, engine_for, version_on
 from ..subjects import enterprise_records
 from ..workflow import WORKFLOW, step_workdays
@@ -57,16 +58,21 @@ MAX_MATERIALS = 10
 
 
 def _positive_amount(value: Decimal | str | None, field_name: str = "amount") -> Decimal:
-    """An amount in 万元, more than zero, to the cent."""
+    """An amount in yuan, more than zero and within what the ledger's column holds, to the
+    fen (an amount with more decimals is refused, not rounded: the ledger answers for it)."""
     try:
         amount = Decimal(str(value)) if value is not None else None
     except InvalidOperation:
         amount = None
     if amount is None:
-        raise ValidationError({field_name: _("请填写金额（万元）")})
+        raise ValidationError({field_name: _("请填写金额（元）")})
     if not amount.is_finite() or amount <= 0:
         raise ValidationError({field_name: _("金额须大于 0")})
-    return amount.quantize(Decimal("0.01"))
+    if amount > MAX_YUAN:
+        raise ValidationError({field_name: _("金额超出范围")})
+    if amount != amount.quantize(FEN):
+        raise ValidationError({field_name: _("金额最多精确到分（两位小数）")})
+    return amount.quantize(FEN)
 
 
 def _step_due(state: str, at: dt.datetime) -> dt.date | None:
@@ -214,7 +220,7 @@ def approve_fulfilment(
     enterprise: Enterprise | None = None,
     at: dt.datetime | None = None,
 ) -> Fulfilment:
-    """批准: the office or a leader approves a reviewed application at `amount` (万元)."""
+    """批准: the office or a leader approves a reviewed application at `amount` (yuan)."""
     return _take(
         A.APPROVE,
         fulfilment=fulfilment,
@@ -238,7 +244,7 @@ def approve_fulfilment_without_application(
     at: dt.datetime | None = None,
 ) -> Fulfilment:
     """免申批准: the office or a leader approves a 免申即享 beneficiary the platform listed, at
-    `amount` (万元), without any application."""
+    `amount` (yuan), without any application."""
     return _take(
         A.APPROVE_WITHOUT_APPLICATION,
         fulfilment=fulfilment,
@@ -271,7 +277,7 @@ def disburse_fulfilment(
         paid = _positive_amount(amount)
         if entry.approved_amount is not None and paid > entry.approved_amount:
             raise ValidationError(
-                {"amount": _("兑付金额不能超过批准金额 %(a)s 万元") % {"a": entry.approved_amount}}
+                {"amount": _("兑付金额不能超过批准金额 %(a)s") % {"a": yuan_text(entry.approved_amount)}}
             )
         if disbursed_on is None:
             raise ValidationError({"disbursed_on": _("请填写兑付日期")})
@@ -579,9 +585,9 @@ def _tell_about_match(entry: Fulfilment, enterprise: Enterprise, at: dt.datetime
 
 #: What the enterprise is told after each of the administration's decisions.
 _DECISION_MESSAGES = {
-    A.APPROVE: gettext_lazy("已批准，批准金额 %(amount)s 万元，将按期兑付。"),
-    A.APPROVE_WITHOUT_APPLICATION: gettext_lazy("免申即享：无需申报，已批准 %(amount)s 万元，将按期兑付。"),
-    A.DISBURSE: gettext_lazy("已兑付 %(amount)s 万元（凭证号 %(voucher)s）。"),
+    A.APPROVE: gettext_lazy("已批准，批准金额 %(amount)s，将按期兑付。"),
+    A.APPROVE_WITHOUT_APPLICATION: gettext_lazy("免申即享：无需申报，已批准 %(amount)s，将按期兑付。"),
+    A.DISBURSE: gettext_lazy("已兑付 %(amount)s（凭证号 %(voucher)s）。"),
     A.REJECT: gettext_lazy("未通过：%(reason)s"),
 }
 
@@ -601,7 +607,7 @@ def _tell_step(entry: Fulfilment, action: str, at: dt.datetime) -> None:
     elif action in _DECISION_MESSAGES:
         subject = _("政策兑现：%(policy)s") % {"policy": entry.policy.title}
         body = str(_DECISION_MESSAGES[A(action)]) % {
-            "amount": entry.disbursed_amount if action == A.DISBURSE else entry.approved_amount,
+            "amount": yuan_text(entry.disbursed_amount if action == A.DISBURSE else entry.approved_amount),
             "voucher": entry.voucher_number,
             "reason": entry.reject_reason,
         }

@@ -5,7 +5,6 @@ ledger (`ledger.open_entries`)."""
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -21,6 +20,7 @@ from lianqi.rules import Verdict
 
 from ..choices import MatchVerdict
 from ..models import Policy, PolicyMatch
+from ..money import yuan_of
 from ..permissions import ancestor_paths
 from ..queries import engine_for, versions_on
 from ..subjects import enterprise_records
@@ -36,10 +36,9 @@ class MatchChange:
     kept: int = 0
 
 
-def _amount(value: float | None) -> Decimal | None:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    return Decimal(str(round(value, 2)))
+def _amount(value: float | None, unit: str | None) -> Decimal | None:
+    """The engine's amount (a float in the policy's unit) as yuan to the fen, as stored."""
+    return yuan_of(value, unit)
 
 
 def _store_matches(
@@ -123,8 +122,9 @@ def rematch_policies(
                 for version in versions:
                     code, scope = version.policy.code, version.policy.jurisdiction_path
                     rows, amounts = matching.amounts(code)
+                    unit = matching.unit(code)
                     amount_of = {
-                        int(engine.table.ids[r]): _amount(float(a))
+                        int(engine.table.ids[r]): _amount(float(a), unit)
                         for r, a in zip(rows, amounts, strict=True)
                     }
                     for verdict, stored in (
@@ -172,7 +172,7 @@ def rematch_enterprise(*, enterprise: Enterprise, at: dt.datetime | None = None)
                     verdict = matching.verdict(code, 0)
                     if verdict is Verdict.ELIGIBLE:
                         _rows, amounts = matching.amounts(code)
-                        amount = _amount(float(amounts[0])) if len(amounts) else None
+                        amount = _amount(float(amounts[0]), matching.unit(code)) if len(amounts) else None
                         found[(version.policy_id, enterprise.pk)] = (MatchVerdict.ELIGIBLE, amount, version)
                     elif verdict is Verdict.UNKNOWN:
                         found[(version.policy_id, enterprise.pk)] = (MatchVerdict.UNKNOWN, None, version)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from ..models import Fulfilment, FulfilmentEvent, Policy, PolicyMatch, PolicyVersion
+from ..money import FEN, MAX_DIGITS, MAX_YUAN
 
 
 class PolicyVersionSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -152,7 +153,9 @@ class StepSerializer(serializers.Serializer):  # type: ignore[type-arg]
     name = serializers.CharField(required=False, max_length=40)
     phone = serializers.CharField(required=False, max_length=20)
     note = serializers.CharField(required=False, max_length=2000)
-    amount = serializers.DecimalField(required=False, max_digits=14, decimal_places=2)
+    amount = serializers.DecimalField(
+        required=False, max_digits=MAX_DIGITS, decimal_places=2, min_value=FEN, max_value=MAX_YUAN
+    )
     disbursed_on = serializers.DateField(required=False)
     voucher = serializers.CharField(required=False, max_length=60)
     reason = serializers.CharField(required=False, max_length=200)

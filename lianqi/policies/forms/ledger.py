@@ -12,6 +12,7 @@ from lianqi.core.forms import MultipleFileField, StyledForm
 from lianqi.core.uploads import allowed_suffixes
 
 from ..choices import FulfilmentState
+from ..money import FEN, MAX_DIGITS, MAX_YUAN
 
 
 #: The input each ledger step needs, as form fields (the table's `needs` name them).
@@ -26,7 +27,12 @@ def _step_fields() -> dict[str, forms.Field]:
             label=_("审核意见"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
         ),
         "amount": forms.DecimalField(
-            label=_("金额（万元）"), max_digits=14, decimal_places=2, min_value=0.01
+            label=_("金额（元）"),
+            help_text=_("以元为单位，精确到分，如 48602194.00"),
+            max_digits=MAX_DIGITS,
+            decimal_places=2,
+            min_value=FEN,
+            max_value=MAX_YUAN,
         ),
         "disbursed_on": forms.DateField(
             label=_("兑付日期"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})

@@ -137,7 +137,9 @@ def test_publishing_matches_enterprises_and_opens_the_ledger(
     assert len(callbacks) == 1  # the re-matching, queued for after the commit
     actions.rematch_policy(policy=policy, at=AT)  # what that task does, on the day of AT
     matches = {m.enterprise_id: m for m in PolicyMatch.objects.filter(policy=policy)}
-    assert matches[fits.pk].verdict == MatchVerdict.ELIGIBLE and matches[fits.pk].amount == Decimal("10.00")
+    assert matches[fits.pk].verdict == MatchVerdict.ELIGIBLE and matches[fits.pk].amount == Decimal(
+        "100000.00"
+    )  # 10 万元, in yuan
     assert matches[no_data.pk].verdict == MatchVerdict.UNKNOWN  # missing revenue is unknown, never "no"
     assert too_small.pk not in matches and elsewhere.pk not in matches  # another park's policy scope
     entry = Fulfilment.objects.get(policy=policy, enterprise=fits)
@@ -156,7 +158,7 @@ def test_an_enterprise_whose_data_changes_is_rematched_at_once(world: World) -> 
     revenue(enterprise, 2024, 5200)
     change = actions.rematch_enterprise(enterprise=enterprise, at=AT)
     assert change.entered == {(policy.pk, enterprise.pk)}
-    assert PolicyMatch.objects.get(policy=policy, enterprise=enterprise).amount == Decimal("20.00")
+    assert PolicyMatch.objects.get(policy=policy, enterprise=enterprise).amount == Decimal("200000.00")
     enterprise.tags.add(Tag.objects.create(name="失信企业"))
     change = actions.rematch_enterprise(enterprise=enterprise, at=AT)
     assert change.left == {(policy.pk, enterprise.pk)}
@@ -310,7 +312,7 @@ def test_no_application_beneficiaries_are_approved_without_applying(world: World
         fulfilments=[entry], actor=world.user(Role.LEADER), at=AT
     )
     assert refused == [] and approved[0].state == FulfilmentState.APPROVED
-    assert approved[0].approved_amount == Decimal("10.00")
+    assert approved[0].approved_amount == Decimal("100000.00")
 
 
 def test_an_enterprise_sees_its_policies_with_reasons_and_near_misses(world: World) -> None:

@@ -63,17 +63,29 @@ def _ledger(world: World) -> None:
     second = make_enterprise(home.park, "湘潭第二电机有限公司")
     third = make_enterprise(home.park, "湘潭第三电机有限公司")
     _entry(
-        award, home.park, home.enterprise, S.DISBURSED, approved_amount=10, disbursed_amount=Decimal("9.50")
+        award,
+        home.park,
+        home.enterprise,
+        S.DISBURSED,
+        approved_amount=100000,
+        disbursed_amount=Decimal("95000.01"),
     )
-    _entry(award, home.park, second, S.DISBURSED, approved_amount=5, disbursed_amount=5)
-    _entry(award, home.park, third, S.APPROVED, approved_amount=8, due_on=dt.date(2025, 6, 1))
+    _entry(award, home.park, second, S.DISBURSED, approved_amount=50000, disbursed_amount=Decimal("49999.99"))
+    _entry(award, home.park, third, S.APPROVED, approved_amount=80000, due_on=dt.date(2025, 6, 1))
     _entry(award, home.park, third, S.APPLIED, period=2024, due_on=dt.date(2024, 6, 1))  # another year
     _entry(award, home.park, second, S.MATCHED, period=2026, due_on=dt.date(2026, 1, 5))
     elsewhere = Policy.objects.create(
         jurisdiction=other.park, code="JK-2025-001", title="经开区奖励", level="park", kind="award"
     )
     _version(elsewhere)
-    _entry(elsewhere, other.park, other.enterprise, S.DISBURSED, approved_amount=7, disbursed_amount=7)
+    _entry(
+        elsewhere,
+        other.park,
+        other.enterprise,
+        S.DISBURSED,
+        approved_amount=70000,
+        disbursed_amount=Decimal("70000.50"),
+    )
 
 
 def _computed(path: str) -> dict[str, Any]:
@@ -90,8 +102,10 @@ def test_the_measures_equal_the_ledgers_totals_for_the_same_park_and_year(world:
     shown = queries.ledger_list(fulfilments_visible(leader), at=AT, period=2025)
     [totals] = queries.ledger_totals(shown, by="period")
     computed = _computed(world.home.park.path)
-    assert computed["policies.disbursed_amount"] == totals["disbursed"] == Decimal("14.50")
-    assert computed["policies.approved_amount"] == totals["approved"] == Decimal("23.00")
+    # The ledger sums yuan to the fen; the measure reads the same sum in 万元, exactly.
+    assert totals["disbursed"] == Decimal("145000.00") and totals["approved"] == Decimal("230000.00")
+    assert computed["policies.disbursed_amount"] == Decimal("14.5")
+    assert computed["policies.approved_amount"] == Decimal("23")
     assert computed["policies.fulfilments_disbursed"] == totals["disbursed_count"] == 2
     assert computed["policies.enterprises_benefited"] == 2
     overdue = queries.ledger_list(fulfilments_visible(leader), at=AT, period=2025, overdue=True)
@@ -101,7 +115,7 @@ def test_the_measures_equal_the_ledgers_totals_for_the_same_park_and_year(world:
 def test_a_city_counts_its_parks_and_every_measure_says_what_it_counts(world: World) -> None:
     _ledger(world)
     computed = _computed(world.city.path)
-    assert computed["policies.disbursed_amount"] == Decimal("21.50")
+    assert computed["policies.disbursed_amount"] == Decimal("21.50005")  # 万元: ¥215,000.50
     assert computed["policies.enterprises_benefited"] == 3
     for key in KEYS:
         measure = registry.measure(key)
