@@ -36,6 +36,12 @@ def request_user(serializer: serializers.BaseSerializer) -> Any:
     return getattr(request, "user", None)
 
 
+def blank_choice(choices: Any, **kwargs: Any) -> serializers.ChoiceField:
+    """A read-only choice that is "" while not yet set (a demand's outcome before it is closed):
+    the schema then lists "" among its values, as the answer gives it."""
+    return serializers.ChoiceField(choices=choices, allow_blank=True, read_only=True, **kwargs)
+
+
 class NamedRefSerializer(serializers.Serializer):
     """A reference to another object: its id and its name."""
 

@@ -12,7 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from lianqi.core import workdays
-from lianqi.core.api.serializers import IdField, StrictInputMixin, request_user
+from lianqi.core.api.serializers import IdField, StrictInputMixin, blank_choice, request_user
 from lianqi.demands import permissions
 from lianqi.demands.choices import (
     CLOCK_STATES,
@@ -121,7 +121,9 @@ class DemandSerializer(serializers.ModelSerializer):
     category = CategoryBriefSerializer(read_only=True)
     channel_display = serializers.CharField(source="get_channel_display", read_only=True)
     state_display = serializers.CharField(source="get_state_display", read_only=True)
+    outcome = blank_choice(Outcome.choices, help_text="办理结果；办结前为空")
     outcome_display = serializers.CharField(source="get_outcome_display", read_only=True)
+    satisfaction = blank_choice(Satisfaction.choices, help_text="满意度；企业评价前为空")
     lead_department = DepartmentBriefSerializer(read_only=True, allow_null=True)
     overdue = serializers.SerializerMethodField(help_text="答复期限（上海时间当日结束）已过且仍待部门答复")
     last_actor = serializers.SerializerMethodField()
@@ -175,6 +177,7 @@ class DemandDetailSerializer(DemandSerializer):
     co_departments = DepartmentBriefSerializer(many=True, read_only=True)
     allowed_actions = serializers.SerializerMethodField()
     events = DemandEventSerializer(many=True, read_only=True)
+    venue = blank_choice(Venue.choices, help_text="提级协调方式；未提级时为空")
 
     class Meta(DemandSerializer.Meta):
         fields = [

@@ -18,7 +18,7 @@ from ..permissions import recordable_enterprises, visible_campaigns
 
 
 class CampaignEventSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
-    actor = serializers.CharField(source="actor.username", default=None, read_only=True)
+    actor = serializers.CharField(source="actor.username", default=None, read_only=True, allow_null=True)
 
     class Meta:
         model = CampaignEvent
