@@ -10,6 +10,7 @@ import pytest
 from django.test import Client, override_settings
 
 from lianqi.core.roles import Role
+from lianqi.demands.tests.factories import make_demand
 from lianqi.policies.tests.test_api import policy_in_force
 from lianqi.testing.world import World
 
@@ -163,3 +164,24 @@ def test_an_address_with_a_newline_gets_the_json_404(world: World, method: str) 
     response = getattr(client, method)("/api/v1/enterprises/%0A/assign-liaison/")
     assert response.status_code == 404
     assert error_of(response)["code"] == "not_found"
+
+
+@pytest.mark.parametrize("number", [2**63, 2**64, -(2**63) - 1, 10**40])
+def test_an_integer_beyond_what_a_column_holds_is_a_field_error_in_every_body(
+    world: World, number: int
+) -> None:
+    demand = make_demand(world)
+    client = client_for(world.user(Role.SERVICE_OFFICE))
+    cases = [
+        (f"/api/v1/demands/{demand.pk}/actions/assign/", {"expected_version": number}, "expected_version"),
+        (
+            f"/api/v1/demands/{demand.pk}/actions/assign/",
+            {"expected_version": 1, "department": world.home.department.pk, "workdays": number},
+            "workdays",
+        ),
+        ("/api/v1/visit-campaigns/", {"target_coverage": number}, "target_coverage"),
+    ]
+    for url, body, field in cases:
+        response = client.post(url, body, content_type="application/json")
+        assert response.status_code == 400, (url, body, response.content[:300])
+        assert field in error_of(response)["fields"], (url, error_of(response))

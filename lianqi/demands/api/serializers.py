@@ -12,7 +12,13 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from lianqi.core import workdays
-from lianqi.core.api.serializers import IdField, StrictInputMixin, blank_choice, request_user
+from lianqi.core.api.serializers import (
+    BoundedIntegerField,
+    IdField,
+    StrictInputMixin,
+    blank_choice,
+    request_user,
+)
 from lianqi.demands import permissions
 from lianqi.demands.choices import (
     CLOCK_STATES,
@@ -220,7 +226,7 @@ class DemandCreateSerializer(StrictInputMixin, serializers.Serializer):
 class ExpectedVersionSerializer(serializers.Serializer):
     """Only the version of a step's input, read before anything else (see the action view)."""
 
-    expected_version = serializers.IntegerField(min_value=1, help_text="调用方读到的诉求版本号")
+    expected_version = BoundedIntegerField(min_value=1, help_text="调用方读到的诉求版本号")
 
 
 class ActionInputSerializer(StrictInputMixin, serializers.Serializer):
@@ -228,14 +234,14 @@ class ActionInputSerializer(StrictInputMixin, serializers.Serializer):
     fields the step needs, as listed in the demand's `allowed_actions`. Which fields are
     required depends on the step; the view sets that before validating."""
 
-    expected_version = serializers.IntegerField(min_value=1, help_text="调用方读到的诉求版本号")
+    expected_version = BoundedIntegerField(min_value=1, help_text="调用方读到的诉求版本号")
     note = serializers.CharField(required=False, allow_blank=True, max_length=4000)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=200)
     department = IdField(queryset=Department.objects.none(), required=False, help_text="部门 id")
     co_departments = IdField(
         queryset=Department.objects.none(), many=True, required=False, help_text="协办部门 id 列表"
     )
-    workdays = serializers.IntegerField(required=False, min_value=1, help_text="时限（工作日）")
+    workdays = BoundedIntegerField(required=False, min_value=1, help_text="时限（工作日）")
     outcome = serializers.ChoiceField(choices=Outcome.choices, required=False)
     contacted = serializers.BooleanField(required=False)
     solved = serializers.BooleanField(required=False)

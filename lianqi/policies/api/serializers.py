@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from lianqi.core.api.serializers import BoundedIntegerField
+
 from ..models import Fulfilment, FulfilmentEvent, Policy, PolicyMatch, PolicyVersion
 
 
@@ -162,7 +164,7 @@ class FulfilmentSerializer(serializers.ModelSerializer):  # type: ignore[type-ar
 class StepSerializer(serializers.Serializer):  # type: ignore[type-arg]
     """One ledger step: the version read last and the step's input (see the ledger table)."""
 
-    expected_version = serializers.IntegerField()
+    expected_version = BoundedIntegerField()
     text = serializers.CharField(required=False, max_length=2000)
     name = serializers.CharField(required=False, max_length=40)
     phone = serializers.CharField(required=False, max_length=20)
