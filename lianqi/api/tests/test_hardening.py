@@ -185,3 +185,22 @@ def test_an_integer_beyond_what_a_column_holds_is_a_field_error_in_every_body(
         response = client.post(url, body, content_type="application/json")
         assert response.status_code == 400, (url, body, response.content[:300])
         assert field in error_of(response)["fields"], (url, error_of(response))
+
+
+@pytest.mark.parametrize(
+    ("url", "parameter"),
+    [
+        ("/api/v1/policy-matches/", "policy"),
+        ("/api/v1/fulfilments/", "policy"),
+        ("/api/v1/demands/", "enterprise"),
+        ("/api/v1/staff/", "is_active"),
+        ("/api/v1/enterprises/", "page"),
+        ("/api/v1/jurisdictions/", "level"),
+    ],
+)
+def test_an_empty_number_boolean_or_page_is_refused_not_read_as_any(
+    world: World, url: str, parameter: str
+) -> None:
+    response = client_for(world.user(Role.SERVICE_OFFICE)).get(f"{url}?{parameter}=")
+    assert response.status_code == 400
+    assert parameter in error_of(response)["fields"]

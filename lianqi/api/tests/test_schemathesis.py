@@ -6,16 +6,21 @@ run is repeatable and quick."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.checks import (
     content_type_conformance,
+    negative_data_rejection,
     not_a_server_error,
     response_schema_conformance,
     status_code_conformance,
@@ -29,7 +34,14 @@ from lianqi.policies.models import Fulfilment, Policy, PolicyMatch
 from lianqi.policies.tests.test_api import policy_in_force
 from lianqi.testing.world import World
 
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    # A request that breaks the schema (a string for a number, an empty page) must be refused.
+    negative_data_rejection,
+]
 
 
 #: Bounded and repeatable: a handful of examples per operation, the same ones every run.
@@ -106,9 +118,23 @@ def fuzz_every_operation(token: str, known: dict[str, dict[str, Any]]) -> list[s
     return failures
 
 
+@contextmanager
+def connection_kept_open() -> Iterator[None]:
+    """The WSGI handler closes the database connection after each request; on PostgreSQL that
+    would end the test's transaction. Django's test client keeps it open the same way."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+
+
 def fuzz_as(world: World, role: str) -> None:
     user = world.user(role)
-    failures = fuzz_every_operation(api_token(user=user, actor=user), existing_objects(world))
+    with connection_kept_open():
+        failures = fuzz_every_operation(api_token(user=user, actor=user), existing_objects(world))
     assert not failures, "\n\n".join(failures)
 
 
