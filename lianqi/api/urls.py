@@ -23,5 +23,7 @@ app_name = "api"
 urlpatterns = [
     *registry.api_urlpatterns(),
     path("", include(router.urls)),
-    re_path(r"^.*$", not_found, name="not-found"),
+    # Any character, a newline included: "." alone would let an address with %0A reach the
+    # HTML 404.
+    re_path(r"^[\s\S]*$", not_found, name="not-found"),
 ]

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
+from lianqi.core.validators import validate_past_date, validate_visible
 from lianqi.org.models import Staff
 
 from . import creditcode
@@ -46,3 +49,16 @@ def validate_liaison(staff: Staff, jurisdiction_path: str) -> None:
         jurisdiction_path
     ):
         raise ValidationError({"liaison": _("%(name)s 不在该企业所在辖区") % {"name": staff.name}})
+
+
+#: An enterprise's head count beyond which the figure is certainly a typing error.
+MAX_EMPLOYEES = 10_000_000
+
+# One set of validators per field, given to the page's form and to the API's serializers alike.
+NAME_VALIDATORS = [validate_visible]
+FOUNDED_ON_VALIDATORS = [validate_past_date]
+REGISTERED_CAPITAL_VALIDATORS = [MinValueValidator(0, message=_lazy("注册资本不能为负数"))]
+EMPLOYEES_VALIDATORS = [
+    MinValueValidator(0, message=_lazy("从业人数不能为负数")),
+    MaxValueValidator(MAX_EMPLOYEES, message=_lazy("从业人数不能超过 %(limit_value)s")),
+]

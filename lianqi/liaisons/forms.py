@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lianqi.core.forms import PickerSelect, StyledForm
+from lianqi.core.forms import BoundedIntegerField, PickerSelect, StyledForm
 from lianqi.enterprises.models import Enterprise
 from lianqi.org.models import Staff
 
@@ -66,7 +66,7 @@ class BulkAssignForm(AssignForm):
         widget=forms.MultipleHiddenInput,
         error_messages={"invalid_choice": _("所选企业不在您的管辖范围内")},
     )
-    expected = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    expected = BoundedIntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, user: Any, enterprises: QuerySet[Enterprise], **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
@@ -81,7 +81,7 @@ class BulkAssignForm(AssignForm):
 
 class RulesForm(StyledForm):
     only_uncovered = forms.BooleanField(label=_("只分配尚无在岗联企干部的企业"), required=False, initial=True)
-    leader_quota = forms.IntegerField(
+    leader_quota = BoundedIntegerField(
         label=_("每位园区领导联系的规上企业数（上限）"),
         min_value=0,
         max_value=50,

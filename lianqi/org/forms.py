@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from lianqi.core.forms import StyledFormMixin
+from lianqi.core.forms import BoundedIntegerField, StyledFormMixin
 
 from .choices import ALLOWED_CHILD_LEVELS, JurisdictionLevel, StaffTier
 from .models import Department, Jurisdiction, Staff
@@ -88,7 +88,7 @@ class DepartmentForm(PreparedForm):
     jurisdiction = JurisdictionChoiceField(label=_("所属辖区"), queryset=Jurisdiction.objects.none())
     name = forms.CharField(label=_("部门名称"), max_length=100)
     short_name = forms.CharField(label=_("简称"), max_length=40, required=False)
-    order = forms.IntegerField(label=_("排序"), min_value=0, max_value=32767, initial=100)
+    order = BoundedIntegerField(label=_("排序"), min_value=0, max_value=32767, initial=100)
     industry_prefixes = forms.CharField(
         label=_("对口行业"),
         max_length=200,

@@ -10,6 +10,8 @@ import pytest
 from django.test import Client, override_settings
 
 from lianqi.core.roles import Role
+from lianqi.demands.tests.factories import make_demand
+from lianqi.policies.tests.test_api import policy_in_force
 from lianqi.testing.world import World
 
 
@@ -125,3 +127,80 @@ def test_a_whole_id_in_range_filters_as_before(world: World) -> None:
         "/api/v1/demands/", {"enterprise": enterprise.pk}
     )
     assert response.status_code == 200
+
+
+def test_errors_inside_a_nested_object_are_named_by_their_path(world: World) -> None:
+    # A nested object's errors stay one level deep, as the schema documents `fields`: the
+    # client finds each message under the dotted path of the value it sent.
+    client = client_for(world.user(Role.LIAISON))
+    body = {"enterprise": world.home.enterprise.pk, "details": {"size": None}}
+    response = client.post("/api/v1/visits/", body, content_type="application/json")
+    assert response.status_code == 400
+    fields = error_of(response)["fields"]
+    assert all(
+        isinstance(messages, list) and all(isinstance(m, str) for m in messages)
+        for messages in fields.values()
+    )
+    assert "details.size" in fields
+
+
+@pytest.mark.parametrize("rule", [10.0, [], "rule", None])
+def test_a_rule_that_is_no_json_object_is_a_400_on_the_rule(world: World, rule: Any) -> None:
+    policy = policy_in_force(world)
+    client = client_for(world.user(Role.SERVICE_OFFICE))
+    for action, extra in (("sandbox", {}), ("drafts", {"valid_from": "2026-01-01"})):
+        response = client.post(
+            f"/api/v1/policies/{policy.pk}/{action}/",
+            {"rule": rule, **extra},
+            content_type="application/json",
+        )
+        assert response.status_code == 400, (action, response.content[:300])
+        assert "rule" in error_of(response)["fields"]
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_an_address_with_a_newline_gets_the_json_404(world: World, method: str) -> None:
+    client = client_for(world.user(Role.SERVICE_OFFICE))
+    response = getattr(client, method)("/api/v1/enterprises/%0A/assign-liaison/")
+    assert response.status_code == 404
+    assert error_of(response)["code"] == "not_found"
+
+
+@pytest.mark.parametrize("number", [2**63, 2**64, -(2**63) - 1, 10**40])
+def test_an_integer_beyond_what_a_column_holds_is_a_field_error_in_every_body(
+    world: World, number: int
+) -> None:
+    demand = make_demand(world)
+    client = client_for(world.user(Role.SERVICE_OFFICE))
+    cases = [
+        (f"/api/v1/demands/{demand.pk}/actions/assign/", {"expected_version": number}, "expected_version"),
+        (
+            f"/api/v1/demands/{demand.pk}/actions/assign/",
+            {"expected_version": 1, "department": world.home.department.pk, "workdays": number},
+            "workdays",
+        ),
+        ("/api/v1/visit-campaigns/", {"target_coverage": number}, "target_coverage"),
+    ]
+    for url, body, field in cases:
+        response = client.post(url, body, content_type="application/json")
+        assert response.status_code == 400, (url, body, response.content[:300])
+        assert field in error_of(response)["fields"], (url, error_of(response))
+
+
+@pytest.mark.parametrize(
+    ("url", "parameter"),
+    [
+        ("/api/v1/policy-matches/", "policy"),
+        ("/api/v1/fulfilments/", "policy"),
+        ("/api/v1/demands/", "enterprise"),
+        ("/api/v1/staff/", "is_active"),
+        ("/api/v1/enterprises/", "page"),
+        ("/api/v1/jurisdictions/", "level"),
+    ],
+)
+def test_an_empty_number_boolean_or_page_is_refused_not_read_as_any(
+    world: World, url: str, parameter: str
+) -> None:
+    response = client_for(world.user(Role.SERVICE_OFFICE)).get(f"{url}?{parameter}=")
+    assert response.status_code == 400
+    assert parameter in error_of(response)["fields"]

@@ -151,3 +151,39 @@ def test_swagger_ui_runs_under_the_content_security_policy(world: World) -> None
     response = client.get(init.replace("&amp;", "&"))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/javascript")
+
+
+def _property(schema: dict[str, Any], component: str, name: str) -> dict[str, Any]:
+    return schema["components"]["schemas"][component]["properties"][name]
+
+
+@pytest.mark.parametrize(
+    ("component", "name"),
+    [
+        ("Policy", "department"),
+        ("FulfilmentEvent", "actor"),
+        ("CampaignEvent", "actor"),
+        ("DemandEvent", "actor"),
+    ],
+)
+def test_names_that_can_be_missing_are_nullable(schema: dict[str, Any], component: str, name: str) -> None:
+    assert _property(schema, component, name).get("nullable") is True
+
+
+@pytest.mark.parametrize(
+    ("component", "name"),
+    [("Demand", "outcome"), ("Demand", "satisfaction"), ("DemandDetail", "venue")],
+)
+def test_choices_not_yet_made_admit_the_empty_value(
+    schema: dict[str, Any], component: str, name: str
+) -> None:
+    refs = {option.get("$ref") for option in _property(schema, component, name).get("oneOf", [])}
+    assert "#/components/schemas/BlankEnum" in refs
+    assert schema["components"]["schemas"]["BlankEnum"]["enum"] == [""]
+
+
+def test_the_history_of_a_demand_is_typed_as_the_page_it_answers(schema: dict[str, Any]) -> None:
+    operation = schema["paths"]["/api/v1/demands/{id}/events/"]["get"]
+    assert {p["name"] for p in operation["parameters"]} == {"id", "page", "page_size"}
+    body = operation["responses"]["200"]["content"]["application/json"]["schema"]
+    assert body["$ref"].endswith("PaginatedDemandEventList")

@@ -80,10 +80,27 @@ def _flatten(detail: Any) -> Any:
     return [str(detail)]
 
 
+def _field_messages(detail: Any, prefix: str = "") -> dict[str, list[str]]:
+    """The messages by field, one level deep as the schema documents them: a nested object's or
+    list's errors under a dotted path (`details.size`, `contacts.0.phone`)."""
+    if isinstance(detail, dict):
+        items: Any = detail.items()
+    elif isinstance(detail, list) and any(isinstance(item, dict | list) for item in detail):
+        items = ((index, item) for index, item in enumerate(detail) if item)
+    else:
+        return {prefix or "non_field_errors": _flatten(detail) if isinstance(detail, list) else [str(detail)]}
+    fields: dict[str, list[str]] = {}
+    for key, value in items:
+        path = f"{prefix}.{key}" if prefix else str(key)
+        for name, messages in _field_messages(value, path).items():
+            fields.setdefault(name, []).extend(messages)
+    return fields
+
+
 def _validation_body(exc: exceptions.ValidationError) -> dict[str, Any]:
     detail = exc.detail
     # A list is a serializer-level error with no field (e.g. a JSON list sent for an object).
-    fields = _flatten(detail) if isinstance(detail, dict) else {"non_field_errors": _flatten(detail)}
+    fields = _field_messages(detail) if isinstance(detail, dict) else {"non_field_errors": _flatten(detail)}
     if isinstance(exc, InvalidQuery):
         return {
             "code": "invalid_query",

@@ -79,15 +79,27 @@ def _integer_field(model: type[models.Model] | None, field_name: str) -> bool:
 def filter_value_errors(filterset: Any) -> dict[str, list[str]]:
     """The query parameters a FilterSet would misread, each with why: a boolean that is not one,
     an id or count that is not a whole number within 64 bits, a number that is not finite or
-    beyond any stored figure. django-filter would ignore the first (returning unfiltered rows)
+    beyond any stored figure, any of these left empty. django-filter would ignore the first (returning unfiltered rows)
     and hand the others to the database (an overflow, a 500) or round them (1.5 read as 1)."""
     errors: dict[str, list[str]] = {}
     model = getattr(filterset.queryset, "model", None)
     for name, declared in filterset.filters.items():
         raw = filterset.data.get(name)
-        if raw is None or raw == "":
+        if raw is None:
             continue
         raw = str(raw).strip()
+        # An empty search text matches everything; any other empty filter (`?policy=`,
+        # `?level=`) is a value the client meant to send and did not: leaving the parameter out
+        # is how to ask for "any".
+        if raw == "":
+            if isinstance(declared, django_filters.CharFilter):
+                continue
+            if not isinstance(
+                declared,
+                django_filters.BooleanFilter | django_filters.NumberFilter | django_filters.ModelChoiceFilter,
+            ):
+                errors[name] = [_("请填写一个值，或不传此参数")]
+                continue
         if isinstance(declared, django_filters.BooleanFilter):
             if raw.lower() not in BOOLEAN_WORDS:
                 errors[name] = [_("请填写 true 或 false")]

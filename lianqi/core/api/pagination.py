@@ -31,6 +31,9 @@ class StrictPageNumberPagination(PageNumberPagination):
         return size
 
     def get_page_number(self, request: Any, paginator: Any) -> Any:
+        if request.query_params.get(self.page_query_param) == "":
+            # DRF reads an empty `?page=` as page 1; it is a page number left out.
+            raise InvalidQuery({"page": [_("页码必须是正整数")]})
         number = super().get_page_number(request, paginator)
         if number in self.last_page_strings:
             return number

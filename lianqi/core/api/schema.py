@@ -16,6 +16,7 @@ ERROR_DESCRIPTIONS = {
     "401": "未登录或令牌无效",
     "403": "当前角色无权调用此接口",
     "404": "对象不存在或不在您的管辖范围内",
+    "404-page": "页码超出范围（没有这一页）",
     "429": "登录失败次数过多，已被暂时锁定",
 }
 
@@ -36,10 +37,14 @@ class ErrorAwareAutoSchema(AutoSchema):
         public = any(isinstance(p, AllowAny) for p in self.view.get_permissions())
         if not public:
             codes += ["401", "403"]
-        if "{" in self.path:
+        if "{" in self.path or self._paginated():
             codes.append("404")
         codes += list(getattr(self.view, "extra_error_codes", ()))
         return codes
+
+    def _paginated(self) -> bool:
+        # A page past the end is a 404 (see StrictPageNumberPagination).
+        return self._is_list_view() and self._get_paginator() is not None
 
     def _get_response_bodies(self, direction: Any = "response") -> Any:
         responses = super()._get_response_bodies(direction)
@@ -48,8 +53,13 @@ class ErrorAwareAutoSchema(AutoSchema):
         for code in self._error_codes():
             if code not in responses:
                 responses[code] = self._get_response_for_code(
-                    OpenApiResponse(response=ErrorSerializer, description=ERROR_DESCRIPTIONS[code]),
+                    OpenApiResponse(response=ErrorSerializer, description=self._describe(code)),
                     code,
                     direction=direction,
                 )
         return responses
+
+    def _describe(self, code: str) -> str:
+        if code == "404" and "{" not in self.path:
+            return ERROR_DESCRIPTIONS["404-page"]
+        return ERROR_DESCRIPTIONS[code]

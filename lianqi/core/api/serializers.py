@@ -8,6 +8,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from lianqi.core.validators import MAX_INTEGER, MIN_INTEGER
+
 
 class StrictInputMixin:
     """Refuses body keys the serializer does not accept, so a misspelt or read-only field is an
@@ -34,6 +36,26 @@ def request_user(serializer: serializers.BaseSerializer) -> Any:
     """The user of the request the serializer was given in its context (None without one)."""
     request = serializer.context.get("request")
     return getattr(request, "user", None)
+
+
+class BoundedIntegerField(serializers.IntegerField):
+    """A whole number within `MIN_INTEGER`..`MAX_INTEGER` unless narrower bounds are given:
+    the one integer field of every serializer that takes numbers, so that 2**64 in a body is a
+    400 naming the field rather than an overflow in the database. The bounds are published in
+    the schema."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if kwargs.get("min_value") is None:
+            kwargs["min_value"] = MIN_INTEGER
+        if kwargs.get("max_value") is None:
+            kwargs["max_value"] = MAX_INTEGER
+        super().__init__(*args, **kwargs)
+
+
+def blank_choice(choices: Any, **kwargs: Any) -> serializers.ChoiceField:
+    """A read-only choice that is "" while not yet set (a demand's outcome before it is closed):
+    the schema then lists "" among its values, as the answer gives it."""
+    return serializers.ChoiceField(choices=choices, allow_blank=True, read_only=True, **kwargs)
 
 
 class NamedRefSerializer(serializers.Serializer):

@@ -78,6 +78,8 @@ class ApiView(APIView):
     write_roles: Roles = ()
     #: Overrides by viewset action name.
     action_roles: dict[str, Roles] = {}
+    #: Actions besides `list` that answer a page (and so take `?page=` and `?page_size=`).
+    paginated_actions: frozenset[str] = frozenset()
 
     def roles_for_request(self, request: Request) -> Roles:
         action = getattr(self, "action", None)
@@ -88,7 +90,8 @@ class ApiView(APIView):
     def allowed_query_parameters(self, request: Request) -> set[str]:
         """What this request may carry in its query string."""
         allowed = {api_settings.URL_FORMAT_OVERRIDE or "format"}
-        if getattr(self, "action", None) != "list":
+        action = getattr(self, "action", None)
+        if action != "list" and action not in self.paginated_actions:
             return allowed
         paginator = getattr(self, "paginator", None)
         if paginator is not None:

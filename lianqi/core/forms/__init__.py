@@ -14,6 +14,21 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from lianqi.core.validators import MAX_INTEGER, MIN_INTEGER
+
+
+class BoundedIntegerField(forms.IntegerField):
+    """A whole number within `MIN_INTEGER`..`MAX_INTEGER` unless narrower bounds are given:
+    the one integer field of every form, so that no form hands the database a number it
+    cannot hold."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if kwargs.get("min_value") is None:
+            kwargs["min_value"] = MIN_INTEGER
+        if kwargs.get("max_value") is None:
+            kwargs["max_value"] = MAX_INTEGER
+        super().__init__(*args, **kwargs)
+
 
 class StyledFormMixin:
     def __init__(self, *args: Any, **kwargs: Any) -> None:

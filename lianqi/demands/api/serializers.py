@@ -12,7 +12,13 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from lianqi.core import workdays
-from lianqi.core.api.serializers import IdField, StrictInputMixin, request_user
+from lianqi.core.api.serializers import (
+    BoundedIntegerField,
+    IdField,
+    StrictInputMixin,
+    blank_choice,
+    request_user,
+)
 from lianqi.demands import permissions
 from lianqi.demands.choices import (
     CLOCK_STATES,
@@ -121,7 +127,9 @@ class DemandSerializer(serializers.ModelSerializer):
     category = CategoryBriefSerializer(read_only=True)
     channel_display = serializers.CharField(source="get_channel_display", read_only=True)
     state_display = serializers.CharField(source="get_state_display", read_only=True)
+    outcome = blank_choice(Outcome.choices, help_text="办理结果；办结前为空")
     outcome_display = serializers.CharField(source="get_outcome_display", read_only=True)
+    satisfaction = blank_choice(Satisfaction.choices, help_text="满意度；企业评价前为空")
     lead_department = DepartmentBriefSerializer(read_only=True, allow_null=True)
     overdue = serializers.SerializerMethodField(help_text="答复期限（上海时间当日结束）已过且仍待部门答复")
     last_actor = serializers.SerializerMethodField()
@@ -175,6 +183,7 @@ class DemandDetailSerializer(DemandSerializer):
     co_departments = DepartmentBriefSerializer(many=True, read_only=True)
     allowed_actions = serializers.SerializerMethodField()
     events = DemandEventSerializer(many=True, read_only=True)
+    venue = blank_choice(Venue.choices, help_text="提级协调方式；未提级时为空")
 
     class Meta(DemandSerializer.Meta):
         fields = [
@@ -217,7 +226,7 @@ class DemandCreateSerializer(StrictInputMixin, serializers.Serializer):
 class ExpectedVersionSerializer(serializers.Serializer):
     """Only the version of a step's input, read before anything else (see the action view)."""
 
-    expected_version = serializers.IntegerField(min_value=1, help_text="调用方读到的诉求版本号")
+    expected_version = BoundedIntegerField(min_value=1, help_text="调用方读到的诉求版本号")
 
 
 class ActionInputSerializer(StrictInputMixin, serializers.Serializer):
@@ -225,14 +234,14 @@ class ActionInputSerializer(StrictInputMixin, serializers.Serializer):
     fields the step needs, as listed in the demand's `allowed_actions`. Which fields are
     required depends on the step; the view sets that before validating."""
 
-    expected_version = serializers.IntegerField(min_value=1, help_text="调用方读到的诉求版本号")
+    expected_version = BoundedIntegerField(min_value=1, help_text="调用方读到的诉求版本号")
     note = serializers.CharField(required=False, allow_blank=True, max_length=4000)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=200)
     department = IdField(queryset=Department.objects.none(), required=False, help_text="部门 id")
     co_departments = IdField(
         queryset=Department.objects.none(), many=True, required=False, help_text="协办部门 id 列表"
     )
-    workdays = serializers.IntegerField(required=False, min_value=1, help_text="时限（工作日）")
+    workdays = BoundedIntegerField(required=False, min_value=1, help_text="时限（工作日）")
     outcome = serializers.ChoiceField(choices=Outcome.choices, required=False)
     contacted = serializers.BooleanField(required=False)
     solved = serializers.BooleanField(required=False)

@@ -93,6 +93,7 @@ class DemandViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
     write_roles = CREATE_ROLES
     # A step is open to every role that sees demands: the table decides per demand.
     action_roles = {"take_action": READ_ROLES}
+    paginated_actions = frozenset({"events"})
     http_method_names = ["get", "post", "head"]
 
     def get_queryset(self) -> QuerySet[Demand]:
@@ -145,11 +146,14 @@ class DemandViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         return Response(self._read(demand), status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={200: DemandEventSerializer(many=True)})
-    @action(detail=True, methods=["get"], url_path="events", url_name="events")
+    # Paged like every list (`?page=`, `?page_size=`); the demands' filters do not apply here.
+    @action(detail=True, methods=["get"], url_path="events", url_name="events", filter_backends=[])
     def events(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        """The demand's history, oldest first."""
+        """The demand's history, oldest first, a page at a time."""
         demand = self.get_object()
-        return Response(DemandEventSerializer(demand.events.all(), many=True).data)
+        events = demand.events.select_related("actor", "department").order_by("at", "pk")
+        page = self.paginate_queryset(events)
+        return self.get_paginated_response(DemandEventSerializer(page, many=True).data)
 
     @extend_schema(
         operation_id="v1_demands_actions_create",

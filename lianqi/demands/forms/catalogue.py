@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lianqi.core.forms import StyledForm
+from lianqi.core.forms import BoundedIntegerField, StyledForm
 from lianqi.org.models import Department, Jurisdiction
 
 from ..actions.catalogue import MAX_DEADLINE, MAX_ORDER, MIN_DEADLINE, NAME_LENGTH
@@ -17,7 +17,7 @@ _INTEGER = {"invalid": _("请输入整数")}
 
 
 def _deadline_field(required: bool, label: Any, help_text: Any = "") -> forms.IntegerField:
-    return forms.IntegerField(
+    return BoundedIntegerField(
         label=label,
         required=required,
         help_text=help_text,
@@ -33,7 +33,7 @@ class CategoryForm(StyledForm):
         label=_("名称"), max_length=NAME_LENGTH, error_messages={"required": _("请填写类别名称")}
     )
     deadline_workdays = _deadline_field(True, _("默认答复时限（工作日）"), _("1 至 60 个工作日"))
-    order = forms.IntegerField(
+    order = BoundedIntegerField(
         label=_("排序"),
         initial=100,
         help_text=_("数字小的排在前面"),

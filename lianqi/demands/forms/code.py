@@ -10,7 +10,7 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from lianqi.core.forms import MultipleFileField, StyledForm
+from lianqi.core.forms import BoundedIntegerField, MultipleFileField, StyledForm
 from lianqi.core.uploads import allowed_suffixes
 
 from ..choices import Satisfaction
@@ -49,7 +49,7 @@ class DemandCodeForm(StyledForm):
 class _VersionedForm(StyledForm):
     """A step on a demand, made against the version the page showed."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = BoundedIntegerField(widget=forms.HiddenInput)
 
 
 _YES_NO = [("1", _("是")), ("0", _("否"))]

@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lianqi.core import workdays
-from lianqi.core.forms import StyledForm
+from lianqi.core.forms import BoundedIntegerField, StyledForm
 from lianqi.org.models import Department
 
 from ..queries import departments_for
@@ -28,7 +28,7 @@ class BulkAssignForm(StyledForm):
     department = forms.ModelChoiceField(
         label=_("牵头部门"), queryset=Department.objects.none(), required=False, empty_label=_("请选择")
     )
-    workdays_limit = forms.IntegerField(
+    workdays_limit = BoundedIntegerField(
         label=_("答复时限（工作日）"), min_value=1, max_value=workdays.MAX_WORKDAYS, required=False
     )
     use_default = forms.BooleanField(label=_("按类别默认分办"), required=False)

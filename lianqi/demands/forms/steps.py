@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lianqi.core import workdays
-from lianqi.core.forms import MultipleFileField, StyledForm
+from lianqi.core.forms import BoundedIntegerField, MultipleFileField, StyledForm
 from lianqi.core.uploads import allowed_suffixes, max_bytes
 
 from .. import queries
@@ -93,7 +93,7 @@ class DemandActionForm(StyledForm):
     """The input of one step, built from its `needs`; `expected_version` carries the version
     the user saw, so a colleague's change in between is refused instead of overwritten."""
 
-    expected_version = forms.IntegerField(widget=forms.HiddenInput)
+    expected_version = BoundedIntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, demand: Demand, action: str, user: Any, **kwargs: Any) -> None:
         self.demand = demand
@@ -171,7 +171,7 @@ class DemandActionForm(StyledForm):
 
     def _add_workdays(self) -> None:
         message = _("时限须为 1 至 %(max)s 个工作日") % {"max": workdays.MAX_WORKDAYS}
-        self._extra["workdays"] = forms.IntegerField(
+        self._extra["workdays"] = BoundedIntegerField(
             label=WORKDAYS_LABELS.get(self.action, gettext_lazy("答复时限（工作日）")),
             min_value=1,
             max_value=workdays.MAX_WORKDAYS,
@@ -249,7 +249,7 @@ class DemandActionForm(StyledForm):
             required=False,
             empty_label=gettext_lazy("请选择或在下方填写诉求编号"),
         )
-        self._extra["into_pk"] = forms.IntegerField(
+        self._extra["into_pk"] = BoundedIntegerField(
             label=gettext_lazy("或填写诉求编号"),
             required=False,
             min_value=1,

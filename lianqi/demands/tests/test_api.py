@@ -288,13 +288,31 @@ def test_events_list_the_history_in_order(world: World) -> None:
     )
     response = _client(office).get(f"/api/v1/demands/{demand.pk}/events/")
     assert response.status_code == 200
-    rows = response.json()
+    body = response.json()
+    assert body["count"] == 1
+    rows = body["results"]
     assert [(r["action"], r["from_state"], r["to_state"]) for r in rows] == [
         ("assign", "received", "assigned")
     ]
     assert rows[0]["actor"] == str(office)
     assert rows[0]["department"]["id"] == world.home.department.pk
     assert rows[0]["action_display"] == "交办"
+
+
+def test_events_come_a_page_at_a_time(world: World) -> None:
+    demand = make_demand(world, DemandState.RECEIVED)
+    office = world.user(Role.SERVICE_OFFICE)
+    actions.assign_demand(
+        demand=demand, actor=office, expected_version=1, department=world.home.department, workdays_limit=5
+    )
+    client = _client(office)
+    first = client.get(f"/api/v1/demands/{demand.pk}/events/", {"page": 1, "page_size": 1})
+    assert first.status_code == 200
+    assert [row["action"] for row in first.json()["results"]] == ["assign"]
+    past_the_end = client.get(f"/api/v1/demands/{demand.pk}/events/", {"page": 2, "page_size": 1})
+    assert past_the_end.status_code == 404
+    # The demands' own filters are not parameters of the history.
+    assert client.get(f"/api/v1/demands/{demand.pk}/events/", {"state": "closed"}).status_code == 400
 
 
 # --- steps ------------------------------------------------------------------------------------

@@ -11,11 +11,18 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from lianqi.core.api.serializers import CodeField, IdField, StrictInputMixin, request_user
+from lianqi.core.validators import visible_text
 from lianqi.enterprises import creditcode
 from lianqi.enterprises.actions import EDITABLE_FIELDS
 from lianqi.enterprises.models import Contact, Enterprise, Industry, Tag, YearFigure
 from lianqi.enterprises.permissions import can_see_contact_phone, tags_visible
-from lianqi.enterprises.validators import validate_credit_code
+from lianqi.enterprises.validators import (
+    EMPLOYEES_VALIDATORS,
+    FOUNDED_ON_VALIDATORS,
+    NAME_VALIDATORS,
+    REGISTERED_CAPITAL_VALIDATORS,
+    validate_credit_code,
+)
 from lianqi.org.api.serializers import JurisdictionBriefSerializer, StaffBriefSerializer
 from lianqi.org.models import Jurisdiction, Staff
 from lianqi.org.permissions import jurisdictions_visible, staff_visible
@@ -124,6 +131,13 @@ class EnterpriseUpdateSerializer(StrictInputMixin, serializers.ModelSerializer):
     class Meta:
         model = Enterprise
         fields = [*EDITABLE_FIELDS, "tags", "jurisdiction"]
+        # The page's form checks each field with the same validators (enterprises.validators).
+        extra_kwargs = {
+            "name": {"validators": NAME_VALIDATORS},
+            "founded_on": {"validators": FOUNDED_ON_VALIDATORS},
+            "registered_capital": {"validators": REGISTERED_CAPITAL_VALIDATORS},
+            "employees": {"validators": EMPLOYEES_VALIDATORS},
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -133,6 +147,9 @@ class EnterpriseUpdateSerializer(StrictInputMixin, serializers.ModelSerializer):
         # A tag the user does not see is "not found"; one that does not fit the enterprise's
         # jurisdiction is refused by the action, next to this field.
         self.fields["tags"].child_relation.queryset = tags_visible(user)  # type: ignore[attr-defined]
+
+    def validate_name(self, value: str) -> str:
+        return visible_text(value)
 
 
 class EnterpriseCreateSerializer(EnterpriseUpdateSerializer):

@@ -10,8 +10,9 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from lianqi.core.forms import PickerSelect, StyledForm, StyledFormMixin
+from lianqi.core.forms import BoundedIntegerField, PickerSelect, StyledForm, StyledFormMixin
 from lianqi.core.scoping import scope_paths
+from lianqi.core.validators import visible_text
 from lianqi.org.models import Jurisdiction, Staff
 
 from .. import creditcode
@@ -19,7 +20,13 @@ from ..actions import CONTACT_FIELDS, EDITABLE_FIELDS, YEAR_FIGURE_FIELDS
 from ..choices import EnterpriseKind, EnterpriseStatus
 from ..models import Contact, Enterprise, Industry, Tag, YearFigure
 from ..queries import tags_in_order
-from ..validators import credit_code_message
+from ..validators import (
+    EMPLOYEES_VALIDATORS,
+    FOUNDED_ON_VALIDATORS,
+    NAME_VALIDATORS,
+    REGISTERED_CAPITAL_VALIDATORS,
+    credit_code_message,
+)
 from .tags import TagMultipleChoiceField
 
 #: "C3831", "3831", "38 电气机械…" and "C" are all ways a clerk writes an industry.
@@ -88,7 +95,7 @@ class _EnterpriseFields(forms.Form):
     credit_code = forms.CharField(
         label=_("统一社会信用代码"), max_length=40, help_text=_("18位，最后一位为校验码")
     )
-    name = forms.CharField(label=_("企业名称"), max_length=200)
+    name = forms.CharField(label=_("企业名称"), max_length=200, validators=NAME_VALIDATORS)
     kind = forms.ChoiceField(label=_("主体类型"), choices=EnterpriseKind.choices)
     status = forms.ChoiceField(
         label=_("状态"), choices=EnterpriseStatus.choices, initial=EnterpriseStatus.ACTIVE
@@ -103,12 +110,19 @@ class _EnterpriseFields(forms.Form):
     legal_representative = forms.CharField(label=_("法定代表人"), max_length=50, required=False)
     address = forms.CharField(label=_("地址"), max_length=255, required=False)
     founded_on = forms.DateField(
-        label=_("成立日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("成立日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=FOUNDED_ON_VALIDATORS,
     )
     registered_capital = forms.DecimalField(
-        label=_("注册资本（万元）"), max_digits=14, decimal_places=2, min_value=0, required=False
+        label=_("注册资本（万元）"),
+        max_digits=14,
+        decimal_places=2,
+        required=False,
+        validators=REGISTERED_CAPITAL_VALIDATORS,
     )
-    employees = forms.IntegerField(label=_("从业人数"), min_value=0, required=False)
+    employees = BoundedIntegerField(label=_("从业人数"), required=False, validators=EMPLOYEES_VALIDATORS)
     tags = TagMultipleChoiceField(
         label=_("标签"),
         queryset=Tag.objects.none(),
@@ -172,6 +186,9 @@ class EnterpriseForm(StyledFormMixin, _EnterpriseFields):
             )
         return value
 
+    def clean_name(self) -> str:
+        return visible_text(self.cleaned_data["name"])
+
     def clean_industry(self) -> Industry:
         return resolve_industry(self.cleaned_data["industry"])
 
@@ -183,7 +200,7 @@ class EnterpriseForm(StyledFormMixin, _EnterpriseFields):
 class YearFigureForm(StyledForm):
     """One year's figures of an enterprise, in 万元."""
 
-    year = forms.IntegerField(label=_("年度"), min_value=1949, max_value=2100)
+    year = BoundedIntegerField(label=_("年度"), min_value=1949, max_value=2100)
     output_value = forms.DecimalField(
         label=_("产值（万元）"), max_digits=14, decimal_places=2, required=False
     )

@@ -5,7 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from lianqi.core.api.serializers import BoundedIntegerField
 
 from ..models import Fulfilment, FulfilmentEvent, Policy, PolicyMatch, PolicyVersion
 from ..money import FEN, MAX_DIGITS, MAX_YUAN
@@ -20,7 +23,9 @@ class PolicyVersionSerializer(serializers.ModelSerializer):  # type: ignore[type
 class PolicySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     """A policy as the shelf lists it, with its versions."""
 
-    department = serializers.CharField(source="department.name", default=None, read_only=True)
+    department = serializers.CharField(
+        source="department.name", default=None, read_only=True, allow_null=True
+    )
     versions = PolicyVersionSerializer(many=True, read_only=True)
 
     class Meta:
@@ -43,17 +48,29 @@ class PolicySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         ]
 
 
+@extend_schema_field({"type": "object", "additionalProperties": True})
+class RuleField(serializers.JSONField):
+    """A rule file's data: a JSON object. Any other JSON value (a number, a list) is refused
+    here, next to the field, before the rule parser would stumble on it."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        value = super().to_internal_value(data)
+        if not isinstance(value, dict):
+            raise serializers.ValidationError(_("规则文件内容应为 JSON 对象"))
+        return value
+
+
 class RuleDraftSerializer(serializers.Serializer):  # type: ignore[type-arg]
     """A rule file's data (see docs/rules.md) to store as a new draft, with its validity."""
 
-    rule = serializers.JSONField(help_text=_("规则文件内容（JSON 结构，恰好一条规则，编号与政策编号相同）"))
+    rule = RuleField(help_text=_("规则文件内容（JSON 结构，恰好一条规则，编号与政策编号相同）"))
     valid_from = serializers.DateField()
     valid_to = serializers.DateField(required=False, allow_null=True)
     note = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
 
 class SandboxInputSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    rule = serializers.JSONField()
+    rule = RuleField()
     day = serializers.DateField(required=False, help_text=_("试算基准日，默认今天"))
 
 
@@ -98,7 +115,7 @@ class ExplanationSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
 
 class FulfilmentEventSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
-    actor = serializers.CharField(source="actor.username", default=None, read_only=True)
+    actor = serializers.CharField(source="actor.username", default=None, read_only=True, allow_null=True)
 
     class Meta:
         model = FulfilmentEvent
@@ -148,7 +165,7 @@ class FulfilmentSerializer(serializers.ModelSerializer):  # type: ignore[type-ar
 class StepSerializer(serializers.Serializer):  # type: ignore[type-arg]
     """One ledger step: the version read last and the step's input (see the ledger table)."""
 
-    expected_version = serializers.IntegerField()
+    expected_version = BoundedIntegerField()
     text = serializers.CharField(required=False, max_length=2000)
     name = serializers.CharField(required=False, max_length=40)
     phone = serializers.CharField(required=False, max_length=20)

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lianqi.core.forms import MultipleFileField, StyledForm
+from lianqi.core.forms import BoundedIntegerField, MultipleFileField, StyledForm
 from lianqi.core.uploads import allowed_suffixes
 
 from ..choices import FulfilmentState
@@ -62,7 +62,7 @@ class FulfilmentStepForm(StyledForm):
         super().__init__(*args, **kwargs)
         if versioned:
             # The version the page showed: a step based on a stale page is refused.
-            self.fields["expected_version"] = forms.IntegerField(widget=forms.HiddenInput)
+            self.fields["expected_version"] = BoundedIntegerField(widget=forms.HiddenInput)
         available = _step_fields()
         names = (
             list(needs)
@@ -87,11 +87,11 @@ class LedgerFilterForm(StyledForm):
         label=_("搜索"), required=False, widget=forms.TextInput(attrs={"placeholder": _("企业或政策名称")})
     )
     state = forms.ChoiceField(label=_("状态"), required=False)
-    period = forms.IntegerField(label=_("兑现年度"), required=False, min_value=2000, max_value=2100)
+    period = BoundedIntegerField(label=_("兑现年度"), required=False, min_value=2000, max_value=2100)
     overdue = forms.BooleanField(label=_("仅看超期"), required=False)
     no_application = forms.BooleanField(label=_("仅看免申即享"), required=False)
     #: One policy's entries (a link from the policy's page); kept through the other filters.
-    policy = forms.IntegerField(label=_("政策"), required=False, min_value=1, widget=forms.HiddenInput)
+    policy = BoundedIntegerField(label=_("政策"), required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -7,7 +7,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from lianqi.core.api.serializers import IdField, StrictInputMixin, request_user
+from lianqi.core.api.serializers import BoundedIntegerField, IdField, StrictInputMixin, request_user
 from lianqi.core.scoping import scope_queryset
 from lianqi.enterprises.models import Enterprise
 from lianqi.org.models import Department, Staff
@@ -18,7 +18,7 @@ from ..permissions import recordable_enterprises, visible_campaigns
 
 
 class CampaignEventSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
-    actor = serializers.CharField(source="actor.username", default=None, read_only=True)
+    actor = serializers.CharField(source="actor.username", default=None, read_only=True, allow_null=True)
 
     class Meta:
         model = CampaignEvent
@@ -61,7 +61,7 @@ class CampaignCreateSerializer(StrictInputMixin, serializers.Serializer):  # typ
     starts_on = serializers.DateField()
     ends_on = serializers.DateField()
     questionnaire = IdField(queryset=Questionnaire.objects.none(), help_text="问卷 id")
-    target_coverage = serializers.IntegerField(default=100)
+    target_coverage = BoundedIntegerField(default=100, min_value=1, max_value=100)
     scope_kind = serializers.ChoiceField(choices=ScopeKind.choices, default=ScopeKind.ALL)
     scope_value = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     enterprises = IdField(queryset=Enterprise.objects.none(), many=True, required=False, default=list)
@@ -79,7 +79,7 @@ class CampaignCreateSerializer(StrictInputMixin, serializers.Serializer):  # typ
 class CampaignStepSerializer(serializers.Serializer):  # type: ignore[type-arg]
     """One step of a campaign: the version read last."""
 
-    expected_version = serializers.IntegerField(min_value=1)
+    expected_version = BoundedIntegerField(min_value=1)
 
 
 class CoverageRowSerializer(serializers.Serializer):  # type: ignore[type-arg]

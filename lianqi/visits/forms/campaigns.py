@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lianqi.core.forms import StyledForm
+from lianqi.core.forms import BoundedIntegerField, StyledForm
 from lianqi.enterprises.choices import EnterpriseKind
 from lianqi.org.models import Department, Staff
 
@@ -30,7 +30,7 @@ class CampaignForm(StyledForm):
     starts_on = forms.DateField(label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
     ends_on = forms.DateField(label=_("结束日期"), widget=forms.DateInput(attrs={"type": "date"}))
     questionnaire = forms.ModelChoiceField(label=_("问卷"), queryset=Questionnaire.objects.none())
-    target_coverage = forms.IntegerField(label=_("目标走访率（%）"), initial=100)
+    target_coverage = BoundedIntegerField(label=_("目标走访率（%）"), initial=100, min_value=1, max_value=100)
     scope_kind = forms.ChoiceField(
         label=_("走访范围"), choices=[c for c in ScopeKind.choices if c[0] != ScopeKind.LIST]
     )
@@ -85,4 +85,4 @@ class QuestionnaireForm(StyledForm):
 class StepForm(StyledForm):
     """One step of a campaign, with the version the page showed (a stale page is refused)."""
 
-    expected_version = forms.IntegerField(widget=forms.HiddenInput)
+    expected_version = BoundedIntegerField(widget=forms.HiddenInput)
