@@ -6,6 +6,7 @@ urlpatterns = [
     path("", home.HomeView.as_view(), name="home"),
     path("search/", search.SearchView.as_view(), name="search"),
     path("exports/", exportlog.ExportLogView.as_view(), name="export_log"),
+    path("exports/xlsx/", exportlog.ExportLogExportView.as_view(), name="export_log_xlsx"),
     path("exports/<int:pk>/", exportlog.ExportRecordView.as_view(), name="export_record"),
     path("workdays/", workdays.WorkdayYearListView.as_view(), name="workdays"),
     path("workdays/enter/", workdays.WorkdayYearEnterView.as_view(), name="workdays_enter"),

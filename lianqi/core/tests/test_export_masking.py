@@ -344,3 +344,18 @@ def test_log_is_searchable_by_user_and_export(world: World, people: People) -> N
     departments = admin.get("/exports/", {"export": "org.departments"}).content.decode()
     assert departments.count("data-record=") == 1
     assert json.dumps(ExportRecord.objects.get(export="org.departments").masked_columns) == "[]"
+
+
+def test_the_log_exports_its_own_search_to_excel_and_records_that_too(world: World, people: People) -> None:
+    download(world.user(Role.LIAISON), "/org/staff/export/?q=同事")
+    download(world.other_user(Role.LIAISON), "/org/staff/export/")
+    admin = world.user(Role.ADMIN)
+    page = client_for(admin).get("/exports/", {"q": world.user(Role.LIAISON).username}).content.decode()
+    assert 'href="/exports/xlsx/?q=' in page
+    sheet = download(admin, f"/exports/xlsx/?q={world.user(Role.LIAISON).username}")
+    assert sheet.header[:4] == ["导出时间", "导出人", "角色", "导出项"]
+    # Only the admin's park, and only what the search finds.
+    assert [row[1] for row in sheet.rows] == [world.user(Role.LIAISON).username]
+    assert "q=%E5%90%8C%E4%BA%8B" in str(sheet.rows[0][4]) and sheet.rows[0][6] == "手机号"
+    assert ExportRecord.objects.filter(export="core.export_log", user=admin, rows=1).exists()
+    assert client_for(world.user(Role.SERVICE_OFFICE)).get("/exports/xlsx/").status_code == 403
