@@ -18,6 +18,7 @@ from lianqi.notifications.actions import queue_notification
 from lianqi.notifications.models import Channel, Notification
 from lianqi.org.models import Staff
 
+from ..choices import CampaignState
 from ..models import Campaign
 from ..permissions import MANAGERS
 
@@ -27,10 +28,13 @@ def remind_liaisons(
 ) -> list[Notification]:
     """Queue an in-app reminder to each of `liaisons` (those with an account) to visit their
     enterprises in `campaign`. Only the service office, the leader and the administrator of the
-    campaign's jurisdiction remind; a liaison reminded today is not reminded twice (the outbox's
+    campaign's jurisdiction remind, and only while the campaign is open; a liaison reminded today is not reminded twice (the outbox's
     dedupe key), so a double click sends one message."""
     if not has_role(actor, MANAGERS) or not path_visible(actor, campaign.jurisdiction_path):
         raise ValidationError(_("只有本辖区营商办或领导可以提醒联企干部"))
+    if campaign.state != CampaignState.OPEN:
+        # A reminder to visit in a campaign that is over (or not yet out) asks the impossible.
+        raise ValidationError(_("只有进行中的走访活动可以提醒联企干部"))
     link = reverse("visits:visit_create") + f"?campaign={campaign.pk}"
     sent: list[Notification] = []
     with transaction.atomic():

@@ -180,3 +180,30 @@ def test_the_campaign_page_leads_to_its_analysis_once_published(world: World) ->
         'data-testid="analysis-link"'
         not in office.get(reverse("visits:campaign_detail", args=[draft.pk])).content.decode()
     )
+
+
+def test_a_long_list_of_liaisons_behind_names_the_ten_furthest_and_points_to_the_table(world: World) -> None:
+    park = world.home.park
+    for number in range(12):
+        person = Staff.objects.create(jurisdiction=park, name=f"落后干部{number:02d}")
+        make_enterprise(park, f"湘潭落后{number:02d}号机械有限公司", liaison=person)
+    campaign = make_campaign(world, starts_on=dt.date(2025, 3, 1), ends_on=dt.date(2025, 3, 10))
+    office = client_for(world.user(Role.SERVICE_OFFICE))
+    page = office.get(analysis_url(campaign)).content.decode()
+    named = [number for number in range(12) if f"落后干部{number:02d}" in page]
+    # The home liaison and the twelve are all behind: ten are named, three are counted.
+    assert len(named) + ("湘潭高新区联企干部" in page) == 10
+    assert 'data-testid="behind-more"' in page and "另有 3 名" in page
+    assert f"{campaign.get_absolute_url()}#by-liaison" in page
+
+
+def test_a_campaign_that_is_over_reminds_no_one(world: World) -> None:
+    campaign = make_campaign(
+        world, CampaignState.CLOSED, starts_on=dt.date(2025, 3, 1), ends_on=dt.date(2025, 3, 10)
+    )
+    office = client_for(world.user(Role.SERVICE_OFFICE))
+    page = office.get(analysis_url(campaign)).content.decode()
+    assert "湘潭高新区联企干部" in page  # still shown as behind: the record of the campaign
+    assert 'data-testid="remind"' not in page
+    office.post(reverse("visits:campaign_remind", args=[campaign.pk]))
+    assert not Notification.objects.filter(recipient=world.user(Role.LIAISON)).exists()

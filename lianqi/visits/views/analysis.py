@@ -31,6 +31,9 @@ from ..permissions import ANALYSTS, MANAGERS, access_campaign
 from ..questionnaire import QuestionType
 from ..questionnaire.analysis import answer_cells
 
+# How many of the liaisons behind the analysis page names before pointing to the full table.
+BEHIND_SHOWN = 10
+
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -49,13 +52,16 @@ class AnalysisView(RoleRequiredMixin, View):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         campaign = _campaign(request, pk)
         today = timezone.localdate()
+        behind = queries.liaisons_behind(campaign, today)
         context: dict[str, Any] = {
             "campaign": campaign,
             "analysis": queries.campaign_analysis(campaign),
             "coverage": queries.coverage(campaign),
-            "behind": queries.liaisons_behind(campaign, today),
+            # The furthest behind only: the whole list is the campaign page's table by liaison.
+            "behind": behind[:BEHIND_SHOWN],
+            "behind_more": max(len(behind) - BEHIND_SHOWN, 0),
             "expected": queries.expected_rate(campaign, today),
-            "may_remind": has_role(request.user, MANAGERS),
+            "may_remind": campaign.state == CampaignState.OPEN and has_role(request.user, MANAGERS),
             "export_url": reverse("visits:campaign_export", args=[campaign.pk]),
             "summary_url": reverse("visits:campaign_summary", args=[campaign.pk]),
         }
