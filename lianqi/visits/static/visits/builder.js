@@ -117,14 +117,15 @@
 
   function freeKey() {
     var used = questions().map(keyOf);
-    var n = used.length + 1;
+    var n = used.length + 1;  // the next question's number, unless a key already has it
     while (used.indexOf("q" + n) >= 0) n += 1;
     return "q" + n;
   }
   function addQuestion(section) {
+    var key = freeKey();
     var row = fromTemplate("[data-question-template]", freshId());
+    field(row, "key").value = key;
     section.querySelector("[data-questions]").appendChild(row);
-    field(row, "key").value = freeKey();
     refresh();
     field(row, "text").focus();
     return row;
