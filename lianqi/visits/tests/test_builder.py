@@ -383,3 +383,37 @@ def test_unsaved_rows_can_be_previewed_before_the_questionnaire_exists(world: Wo
 
     assert "融资金额（万元）" in html and 'data-show-if="need"' in html
     assert not Questionnaire.objects.exists()
+
+
+def test_another_jurisdiction_can_neither_save_nor_preview_unsaved_rows_of_a_questionnaire(
+    world: World,
+) -> None:
+    questionnaire = make_questionnaire(world.home)
+    stranger = office(world, other=True)
+
+    saved = stranger.post(reverse("visits:questionnaire_edit", args=[questionnaire.pk]), BROKEN)
+    previewed = stranger.post(
+        reverse("visits:questionnaire_preview", args=[questionnaire.pk, "liaison"]), BROKEN
+    )
+
+    assert saved.status_code == 404 and previewed.status_code == 404
+    assert questionnaire.latest_version().definition == DEFINITION
+
+
+def test_the_json_view_stays_as_the_advanced_editor_and_leads_back_to_the_builder(world: World) -> None:
+    questionnaire = make_questionnaire(world.home)
+    client = office(world)
+    builder = client.get(reverse("visits:questionnaire_edit", args=[questionnaire.pk])).content.decode()
+    json_url = reverse("visits:questionnaire_json", args=[questionnaire.pk])
+    assert json_url in builder
+
+    response = client.post(
+        json_url,
+        {
+            "title": "问卷",
+            "definition": '{"sections": [{"title": "一", "questions": [{"key": "a", "type": "date", "text": "成立日期"}]}]}',
+        },
+    )
+
+    assert response["Location"] == reverse("visits:questionnaire_edit", args=[questionnaire.pk])
+    assert 'value="成立日期"' in client.get(response["Location"]).content.decode()
