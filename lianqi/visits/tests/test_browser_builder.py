@@ -137,3 +137,28 @@ def test_builder_and_previews_fit_phone_and_laptop_in_both_languages(
                 screenshot(page, f"visits-{name}-{size}-{language}")
                 assert _overflow(page) <= 0, (name, size, language, _overflow(page))
             context.close()
+
+
+def test_questions_move_across_sections_and_are_removed_by_the_buttons(
+    browser: Any, live_server: Any, world: World
+) -> None:
+    from playwright.sync_api import expect
+
+    questionnaire = make_questionnaire(world.home)
+    context = _signed_in_context(browser, live_server.url, world.user(Role.SERVICE_OFFICE), "zh-hans", PHONE)
+    page = context.new_page()
+    page.goto(f"/visits/questionnaires/{questionnaire.pk}/")
+    finance = page.locator("[data-testid=question-row]").nth(2)
+    finance.get_by_role("button", name="题目上移").click()  # first of its section: to the one above
+    expect(page.locator("[data-section-row]").first.locator("[data-testid=question-row]")).to_have_count(3)
+    expect(finance.locator("[data-number]")).to_have_text("3")
+    page.locator("[data-testid=question-row]").nth(4).get_by_role("button", name="删除题目").click()
+    page.get_by_test_id("save").click()
+
+    expect(page.get_by_test_id("publishable")).to_be_visible()
+    sections = questionnaire.latest_version().definition["sections"]
+    assert [[q["key"] for q in s["questions"]] for s in sections] == [
+        ["state", "needs", "finance"],
+        ["amount"],
+    ]
+    context.close()
