@@ -17,7 +17,7 @@ from lianqi.enterprises.models import Enterprise
 from lianqi.org.models import Staff
 
 from .choices import CampaignState
-from .models import Campaign, Visit
+from .models import Campaign, Questionnaire, Visit
 
 #: Roles that see every campaign and visit of their jurisdiction.
 MANAGERS = (Role.SERVICE_OFFICE, Role.LEADER, Role.ADMIN)
@@ -112,3 +112,8 @@ def access_recordable_enterprise(user: Any, pk: Any) -> Enterprise:
 def access_enterprise(user: Any, pk: Any) -> Enterprise:
     """The enterprise `pk` whose file the user opens, if they may see it (404 otherwise)."""
     return get_object_or_404_scoped(enterprises.visible(user), pk=pk)
+
+
+def access_questionnaire(user: Any, pk: Any) -> Questionnaire:
+    """The questionnaire `pk` of the user's jurisdiction, to edit or preview (404 otherwise)."""
+    return get_object_or_404_scoped(scope_queryset(Questionnaire.objects.all(), user), pk=pk)

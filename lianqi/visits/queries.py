@@ -372,3 +372,17 @@ def enterprise_forms(enterprise: Enterprise, campaign: Campaign) -> QuerySet[Vis
     """The forms of `enterprise` in `campaign` (a liaison's visits and its own electronic
     forms), the latest first: for the enterprise itself only (`CodeViewer.member`)."""
     return Visit.objects.filter(enterprise=enterprise, campaign=campaign).order_by("-checked_in_at", "-pk")
+
+
+def version_in_use(version: QuestionnaireVersion) -> bool:
+    """Whether a published campaign pins this version or a visit answered it: then it is never
+    changed again, and saving the questionnaire makes the next version."""
+    return version.campaigns.exists() or version.visits.exists()
+
+
+def questionnaire_versions(questionnaire: Any) -> QuerySet[QuestionnaireVersion]:
+    """A questionnaire's versions, newest first, each with how many campaigns pin it and how
+    many visits answered it."""
+    return questionnaire.versions.annotate(
+        campaign_count=Count("campaigns", distinct=True), visit_count=Count("visits", distinct=True)
+    ).order_by("-number")

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from .views import campaigns, questionnaires, recording
+from .views import builder, campaigns, questionnaires, recording
 
 app_name = "visits"
 
@@ -17,9 +17,28 @@ urlpatterns = [
     path("campaigns/<int:pk>/analysis/", include("lianqi.visits.analysis_urls")),
     path("campaigns/<int:pk>/<str:action>/", campaigns.CampaignStepView.as_view(), name="campaign_step"),
     path("questionnaires/", questionnaires.QuestionnaireListView.as_view(), name="questionnaire_list"),
-    path("questionnaires/new/", questionnaires.QuestionnaireEditView.as_view(), name="questionnaire_create"),
+    # The builder by default; the JSON editor stays as the advanced view.
+    path("questionnaires/new/", builder.QuestionnaireBuilderView.as_view(), name="questionnaire_create"),
+    path("questionnaires/<int:pk>/", builder.QuestionnaireBuilderView.as_view(), name="questionnaire_edit"),
     path(
-        "questionnaires/<int:pk>/", questionnaires.QuestionnaireEditView.as_view(), name="questionnaire_edit"
+        "questionnaires/new/json/",
+        questionnaires.QuestionnaireEditView.as_view(),
+        name="questionnaire_create_json",
+    ),
+    path(
+        "questionnaires/<int:pk>/json/",
+        questionnaires.QuestionnaireEditView.as_view(),
+        name="questionnaire_json",
+    ),
+    path(
+        "questionnaires/preview/<str:audience>/",
+        builder.QuestionnairePreviewView.as_view(),
+        name="questionnaire_preview_draft",
+    ),
+    path(
+        "questionnaires/<int:pk>/preview/<str:audience>/",
+        builder.QuestionnairePreviewView.as_view(),
+        name="questionnaire_preview",
     ),
     path("new/", recording.VisitCreateView.as_view(), name="visit_create"),
     path("<int:pk>/", recording.VisitDetailView.as_view(), name="visit_detail"),

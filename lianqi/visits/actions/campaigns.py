@@ -24,6 +24,7 @@ from lianqi.org.models import Department, Jurisdiction, Staff
 
 from ..choices import CampaignAction, ScopeKind
 from ..models import Campaign, Questionnaire, QuestionnaireVersion
+from ..queries import version_in_use
 from ..questionnaire import parse, problems
 from ..texts import render_all
 from ..workflow import workflow
@@ -33,12 +34,6 @@ def _check_office(actor: Actor, path: str, field: str = "jurisdiction") -> None:
     # Questionnaires and campaigns are the service office's, inside its own jurisdiction.
     if not has_role(actor, OFFICE_ROLES) or not path_visible(actor, path):
         raise ValidationError({field: _("只有本辖区营商办可以管理走访活动和问卷")})
-
-
-def _in_use(version: QuestionnaireVersion) -> bool:
-    """Whether a published campaign pins this version or a visit answered it: then it is
-    never changed again."""
-    return version.campaigns.exists() or version.visits.exists()
 
 
 def save_questionnaire(
@@ -81,7 +76,7 @@ def save_questionnaire(
         locked.title, locked.description = title, description.strip()
         locked.save(update_fields=["title", "description", "updated_at"])
         current = locked.latest_version()
-        if _in_use(current):
+        if version_in_use(current):
             return QuestionnaireVersion.objects.create(
                 questionnaire=locked,
                 number=current.number + 1,

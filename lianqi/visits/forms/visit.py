@@ -18,7 +18,7 @@ from lianqi.core.forms import MultipleFileField, StyledForm
 
 from ..actions.recording import raised_key
 from ..questionnaire import Question, Questionnaire, QuestionType
-from ..questionnaire.definition import NO, YES
+from ..questionnaire.definition import NO, PHOTO, YES
 from ..texts import answer_label
 
 
@@ -60,7 +60,7 @@ def _question_field(question: Question) -> forms.Field:
         return forms.CharField(widget=forms.DateInput(attrs={"type": "date"}), **common)
     if kind == QuestionType.FILE:
         field = MultipleFileField(**common)
-        field.widget.attrs["accept"] = "image/*,.pdf"
+        field.widget.attrs["accept"] = "image/*" if question.accept == PHOTO else "image/*,.pdf"
         return field
     if kind == QuestionType.MATRIX:
         # The rows are fields of their own; this hidden one carries the question's messages.

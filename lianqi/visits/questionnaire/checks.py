@@ -23,46 +23,46 @@ def _question_problems(question: Question, earlier: dict[str, Question], later: 
     found: list[Message] = []
     named = _named(question)
 
-    def add(template: str, **params: Any) -> None:
-        found.append(Message(template, {**named, **params}, question.key))
+    def add(template: str, field: str, **params: Any) -> None:
+        found.append(Message(template, {**named, **params}, question.key, field))
 
     if not question.text:
-        add(m.NO_TEXT, key=question.key)
+        add(m.NO_TEXT, "text", key=question.key)
     if question.type not in set(QuestionType):
-        add(m.UNKNOWN_TYPE, key=question.key, type=question.type)
+        add(m.UNKNOWN_TYPE, "type", key=question.key, type=question.type)
     if question.type in (QuestionType.SINGLE, QuestionType.MULTIPLE):
         if not question.options:
-            add(m.NO_OPTIONS)
+            add(m.NO_OPTIONS, "options")
         for option in sorted({o for o in question.options if question.options.count(o) > 1}):
-            add(m.DUPLICATE_OPTION, option=option)
+            add(m.DUPLICATE_OPTION, "options", option=option)
     if question.type == QuestionType.NUMBER:
         for bound in question.bad_bounds:
-            add(m.BAD_BOUND, bound=m.MIN if bound == "min" else m.MAX)
+            add(m.BAD_BOUND, "range", bound=m.MIN if bound == "min" else m.MAX)
         if question.min is not None and question.max is not None and question.min > question.max:
-            add(m.MIN_ABOVE_MAX, min=question.min, max=question.max)
+            add(m.MIN_ABOVE_MAX, "range", min=question.min, max=question.max)
     if question.type == QuestionType.MATRIX and (not question.rows or not question.columns):
-        add(m.MATRIX_EMPTY)
+        add(m.MATRIX_EMPTY, "matrix")
     condition = question.show_if
     if condition is not None:
         target = earlier.get(condition.question)
         if target is None and (condition.question in later or condition.question == question.key):
-            add(m.CONDITION_LATER, target=condition.question)
+            add(m.CONDITION_LATER, "show_if", target=condition.question)
         elif target is None:
-            add(m.CONDITION_MISSING, target=condition.question or "—")
+            add(m.CONDITION_MISSING, "show_if", target=condition.question or "—")
         elif target.type not in CHOICE_TYPES:
-            add(m.CONDITION_BAD_TARGET)
+            add(m.CONDITION_BAD_TARGET, "show_if")
         else:
             for value in condition.values or ("",):
                 if value not in target.choices:
-                    add(m.CONDITION_BAD_VALUE, value=value, target=target.key)
+                    add(m.CONDITION_BAD_VALUE, "show_if", value=value, target=target.key)
     if question.raises and question.type not in CHOICE_TYPES:
-        add(m.RAISES_BAD_TYPE)
+        add(m.RAISES_BAD_TYPE, "raises")
     elif question.raises:
         for mapping in question.raises:
             if mapping.answer not in question.choices:
-                add(m.RAISES_BAD_ANSWER, value=mapping.answer)
+                add(m.RAISES_BAD_ANSWER, "raises", value=mapping.answer)
             if not mapping.category:
-                add(m.RAISES_NO_CATEGORY)
+                add(m.RAISES_NO_CATEGORY, "raises")
     return found
 
 
@@ -81,13 +81,15 @@ def problems(questionnaire: Questionnaire, categories: Collection[str] | None = 
             found.append(Message(m.SECTION_EMPTY, {"section": index, "title": section.title or "—"}))
         for question in section.questions:
             if not question.key:
-                found.append(Message(m.NO_KEY, {"number": question.number}))
+                found.append(Message(m.NO_KEY, {"number": question.number}, field="key"))
             elif not _KEY.match(question.key):
                 found.append(
-                    Message(m.BAD_KEY, {"number": question.number, "key": question.key}, question.key)
+                    Message(m.BAD_KEY, {"number": question.number, "key": question.key}, question.key, "key")
                 )
             elif question.key in earlier:
-                found.append(Message(m.DUPLICATE_KEY, {"key": question.key}, question.key))
+                # The number (unused by the text) tells an editor which of the two to mark.
+                params = {"key": question.key, "number": question.number}
+                found.append(Message(m.DUPLICATE_KEY, params, question.key, "key"))
             later = set(all_keys[question.number :])
             found.extend(_question_problems(question, earlier, later))
             if categories is not None:
@@ -98,6 +100,7 @@ def problems(questionnaire: Questionnaire, categories: Collection[str] | None = 
                                 m.UNKNOWN_CATEGORY,
                                 {**_named(question), "category": mapping.category},
                                 question.key,
+                                "raises",
                             )
                         )
             if question.key:

@@ -11,7 +11,8 @@ The stored definition::
         {"key": "q5", "type": "number", "text": "融资金额", "unit": "万元", "min": 0, "max": 100000,
          "show_if": {"question": "q4", "equals": "yes"}},
         {"key": "q6", "type": "single", "text": "…", "options": ["…", "…"],
-         "raises": [{"answer": "…", "category": "融资困难"}]}]}]}
+         "raises": [{"answer": "…", "category": "融资困难"}]},
+        {"key": "q7", "type": "file", "text": "现场照片", "accept": "photo"}]}]}
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ class QuestionType(enum.StrEnum):
 #: Types whose answers come from a fixed list, which conditions and demand mappings may name.
 CHOICE_TYPES = frozenset({QuestionType.SINGLE, QuestionType.MULTIPLE, QuestionType.YES_NO})
 YES, NO = "yes", "no"
+#: What a file question takes: photos only, or photos and documents (the default).
+PHOTO, ANY_FILE = "photo", "file"
 #: What a yes/no answer, condition or mapping may be written as; stored as YES or NO.
 YES_NO_WORDS = {
     "yes": YES,
@@ -100,6 +103,7 @@ class Question:
     show_if: Condition | None = None
     raises: tuple[Raise, ...] = ()
     max_length: int = 2000
+    accept: str = ANY_FILE  # file questions: PHOTO or ANY_FILE
     # Bounds as written when they are not numbers, kept so the checks can name them.
     bad_bounds: tuple[str, ...] = ()
 
@@ -203,6 +207,7 @@ def _question(data: Any, number: int, types: Mapping[str, str]) -> Question:
         show_if=_condition(show_if, target_type),
         raises=tuple(raises),
         max_length=max_length if isinstance(max_length, int) and max_length > 0 else 2000,
+        accept=PHOTO if _text(data.get("accept")) == PHOTO else ANY_FILE,
         bad_bounds=tuple(name for name, (_n, bad) in bounds.items() if bad),
     )
 

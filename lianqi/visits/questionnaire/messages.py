@@ -18,11 +18,14 @@ def _(text: str) -> str:
 @dataclass(frozen=True)
 class Message:
     """One message of the engine: what is wrong (`template` with `params`) and, when it is
-    about one question, that question's key (`question`)."""
+    about one question, that question's key (`question`) and the setting at fault (`field`:
+    "key", "text", "type", "options", "range", "matrix", "show_if" or "raises"), so an editor
+    can show it next to what has to change."""
 
     template: str
     params: dict[str, Any] = field(default_factory=dict)
     question: str = ""
+    field: str = ""
 
     def __str__(self) -> str:
         return self.template % self.params if self.params else self.template

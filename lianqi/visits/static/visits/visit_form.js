@@ -48,8 +48,10 @@
     });
   }
 
+  // A preview (the questionnaire builder's) keeps no draft: it is never sent.
   var draftKey = form.dataset.draft;
   function saveDraft() {
+    if (!draftKey) return;
     var data = {};
     Array.prototype.forEach.call(form.elements, function (el) {
       if (!el.name || el.name === "csrfmiddlewaretoken" || el.type === "file" || el.type === "submit") return;
@@ -63,6 +65,7 @@
     try { localStorage.setItem(draftKey, JSON.stringify(data)); } catch (e) { /* private mode: no draft */ }
   }
   function restoreDraft() {
+    if (!draftKey) return;
     var data;
     try { data = JSON.parse(localStorage.getItem(draftKey) || "null"); } catch (e) { data = null; }
     if (!data) return;
