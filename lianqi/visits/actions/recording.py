@@ -30,7 +30,7 @@ from lianqi.org.models import Staff
 
 from ..choices import CampaignState, VisitChannel
 from ..models import Campaign, RaisedDemand, Visit, VisitFile
-from ..queries import campaign_targets
+from ..queries import takes_in
 from ..questionnaire import QuestionType, Raised, check, parse, raised
 from ..texts import answer_label, render_all
 
@@ -61,7 +61,7 @@ def _channel(actor: Actor, enterprise: Enterprise) -> str | None:
 def _check_campaign(campaign: Campaign, enterprise: Enterprise) -> None:
     if campaign.state != CampaignState.OPEN:
         raise ValidationError({"campaign": _("该走访活动未在进行中，不能登记走访")})
-    if not campaign_targets(campaign).filter(pk=enterprise.pk).exists():
+    if not takes_in(campaign, enterprise):
         raise ValidationError({"enterprise": _("该企业不在本次走访活动的范围内")})
 
 

@@ -41,6 +41,7 @@ class CampaignSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
             "ends_on",
             "scope_kind",
             "scope_value",
+            "scope_rule",
             "target_coverage",
             "questionnaire",
             "questionnaire_version",
@@ -64,6 +65,12 @@ class CampaignCreateSerializer(StrictInputMixin, serializers.Serializer):  # typ
     target_coverage = BoundedIntegerField(default=100, min_value=1, max_value=100)
     scope_kind = serializers.ChoiceField(choices=ScopeKind.choices, default=ScopeKind.ALL)
     scope_value = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    scope_rule = serializers.JSONField(
+        required=False,
+        default=dict,
+        help_text="按条件规则（scope_kind=rule）时的规则：与政策申报条件相同的规则格式，"
+        "可以是只含一条规则的规则文件、一条规则，或只写条件树",
+    )
     enterprises = IdField(queryset=Enterprise.objects.none(), many=True, required=False, default=list)
     departments = IdField(queryset=Department.objects.none(), many=True, required=False, default=list)
     liaisons = IdField(queryset=Staff.objects.none(), many=True, required=False, default=list)
