@@ -14,6 +14,7 @@ from django.db.models.fields.json import KeyTextTransform
 from django.utils.translation import gettext as _
 
 from lianqi.core.registry import Period
+from lianqi.core.scoping import scope_queryset
 from lianqi.demands.choices import DemandState
 from lianqi.enterprises.choices import EnterpriseStatus
 from lianqi.enterprises.models import Enterprise
@@ -23,6 +24,7 @@ from lianqi.rules import ENTERPRISE_CATALOGUE, Engine, Verdict, build_table, rul
 
 from .choices import CampaignState, ScopeKind
 from .models import Campaign, QuestionnaireVersion, RaisedDemand, Visit
+from .models import Questionnaire as QuestionnaireRow
 from .permissions import recordable_enterprises, visible_campaigns, visible_visits
 from .questionnaire import Questionnaire, parse
 from .questionnaire.analysis import Analysis, AnswerColumn, analyse, answer_columns, merged
@@ -105,6 +107,26 @@ def campaign_list(user: Any, state: str = "") -> QuerySet[Campaign]:
     if state in CampaignState.values:
         campaigns = campaigns.filter(state=state)
     return campaigns.order_by("-starts_on", "-pk")
+
+
+def campaign_export(user: Any, state: str = "") -> QuerySet[Campaign]:
+    """The campaign list as its export reads it: the list's rows and order, with the
+    questionnaire and whoever acted last with their staff row (for the phone rule)."""
+    return campaign_list(user, state).select_related("questionnaire", "last_actor__staff")
+
+
+def questionnaire_list(user: Any) -> QuerySet[QuestionnaireRow]:
+    """The questionnaires of a user's jurisdiction, the latest first, each with how many
+    versions and campaigns it has and its versions' editors (with their staff rows)."""
+    return (
+        scope_queryset(QuestionnaireRow.objects.all(), user)
+        .select_related("jurisdiction")
+        .annotate(
+            version_count=Count("versions", distinct=True), campaign_count=Count("campaigns", distinct=True)
+        )
+        .prefetch_related("versions__created_by__staff")
+        .order_by("-created_at", "-pk")
+    )
 
 
 def visit_list(user: Any, campaign: Campaign | None = None) -> QuerySet[Visit]:
