@@ -98,7 +98,7 @@ class CampaignListExportView(RoleRequiredMixin, View):
                     total.targets if total else None,
                     total.visited if total else None,
                     total.rate if total else None,
-                    campaign.forms,
+                    getattr(campaign, "forms", 0),  # annotated by the query
                     actor,
                     phone,
                 ]
@@ -143,10 +143,10 @@ class QuestionnaireListExportView(RoleRequiredMixin, View):
                 yield [
                     row.title,
                     row.jurisdiction.name,
-                    row.version_count,
+                    getattr(row, "version_count", 0),  # annotated by the query
                     latest.number,
                     questions,
-                    row.campaign_count,
+                    getattr(row, "campaign_count", 0),
                     timezone.localtime(latest.updated_at).replace(tzinfo=None),
                     editor,
                     phone,
