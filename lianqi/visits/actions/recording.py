@@ -74,6 +74,13 @@ def _check_files(files: Mapping[str, Sequence[UploadedFile]]) -> None:
             check_upload(upload, field)
 
 
+def _check_file_questions(files: Mapping[str, Sequence[UploadedFile]], file_keys: set[str]) -> None:
+    """Files come only as answers to photo or file questions (the API names them freely)."""
+    wrong = sorted(set(files) - file_keys)
+    if wrong:
+        raise ValidationError({ANSWER_FIELD % key: _("该题不是照片或文件题，不能上传文件") for key in wrong})
+
+
 def _coordinate(value: Any, field: str, limit: int) -> Decimal | None:
     if value in (None, ""):
         return None
@@ -159,6 +166,9 @@ def record_visit(
         raise ValidationError({"campaign": _("请选择要填写的走访活动问卷")})
     files = {k: list(v) for k, v in (files or {}).items() if v}
     _check_files(files)
+    if campaign is None or campaign.questionnaire_version is None:
+        # A routine visit has no questionnaire, so no question a file could answer.
+        _check_file_questions(files, set())
     lat = _coordinate(latitude, "latitude", 90)
     lng = _coordinate(longitude, "longitude", 180)
     version = campaign.questionnaire_version if campaign is not None else None
@@ -168,6 +178,7 @@ def record_visit(
         questionnaire = parse(version.definition)
         given = dict(answers or {})
         file_keys = {q.key for q in questionnaire.questions() if q.type == QuestionType.FILE}
+        _check_file_questions(files, file_keys)
         for file_key in file_keys:
             # The files are checked for presence here and stored below; their stored names
             # become the answer.

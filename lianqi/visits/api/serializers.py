@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
 from rest_framework import serializers
 
 from lianqi.core.api.serializers import BoundedIntegerField, IdField, StrictInputMixin, request_user
@@ -13,7 +14,15 @@ from lianqi.enterprises.models import Enterprise
 from lianqi.org.models import Department, Staff
 
 from ..choices import ScopeKind
-from ..models import Campaign, CampaignEvent, Questionnaire, QuestionnaireVersion, RaisedDemand, Visit
+from ..models import (
+    Campaign,
+    CampaignEvent,
+    Questionnaire,
+    QuestionnaireVersion,
+    RaisedDemand,
+    Visit,
+    VisitFile,
+)
 from ..permissions import recordable_enterprises, visible_campaigns
 
 
@@ -148,12 +157,26 @@ class RaisedDemandSerializer(serializers.ModelSerializer):  # type: ignore[type-
         fields = ["demand", "question", "answer", "category", "state", "solved_on_spot"]
 
 
+class VisitFileSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    """A photo or file answering a question of a visit; `download` is where the API serves it."""
+
+    download = serializers.SerializerMethodField()
+
+    class Meta:
+        model = VisitFile
+        fields = ["id", "question", "name", "size", "content_type", "at", "download"]
+
+    def get_download(self, obj: VisitFile) -> str:
+        return reverse("api:visit-file", args=[obj.visit_id, obj.pk])
+
+
 class VisitSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
-    """A visit with its answers, the questionnaire version they were given on, and the demands
-    they raised."""
+    """A visit with its answers, the questionnaire version they were given on, its photos and
+    files, and the demands they raised."""
 
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     raised = RaisedDemandSerializer(many=True, read_only=True)
+    files = VisitFileSerializer(many=True, read_only=True)
 
     class Meta:
         model = Visit
@@ -173,12 +196,15 @@ class VisitSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
             "idempotency_key",
             "questionnaire_version",
             "answers",
+            "files",
             "raised",
         ]
 
 
 class VisitCreateSerializer(StrictInputMixin, serializers.Serializer):  # type: ignore[type-arg]
-    """A visit to record. Sending the same `idempotency_key` again returns the first visit."""
+    """A visit to record. Sending the same `idempotency_key` again returns the first visit. As
+    ``multipart/form-data`` (to send photos and files, see `api.uploads`) the same fields are
+    form fields, `answers`, `details` and `solved` written as JSON text."""
 
     idempotency_key = serializers.CharField(
         max_length=64, help_text="客户端生成的唯一提交标识，重试时保持不变"

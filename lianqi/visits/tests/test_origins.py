@@ -58,7 +58,7 @@ def test_a_handler_who_may_not_open_the_visit_sees_where_it_came_from_without_a_
     shown = origin_html(client_for(user).get(f"/demands/{demand.pk}/").content.decode())
     assert "2025年助企纾困大走访" in shown and "href" not in shown
     # Once the department takes part in the campaign, the visit is theirs to open.
-    Campaign.objects.get(pk=visit.campaign_id).departments.add(world.home.department)
+    Campaign.objects.get(visits=visit).departments.add(world.home.department)
     shown = origin_html(client_for(user).get(f"/demands/{demand.pk}/").content.decode())
     assert f'href="{visit.get_absolute_url()}"' in shown
 
