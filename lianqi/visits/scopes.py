@@ -7,7 +7,7 @@ enterprises a rule or a list selects are found by `queries.campaign_targets` and
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import IO, Any
 
 import yaml
@@ -64,8 +64,11 @@ def _checked(ruleset: RuleSet) -> dict[str, Any]:
     return rules_to_data(ruleset)
 
 
-def _faults(error: RuleError) -> ValidationError:
-    return ValidationError({"scope_rule": [str(issue) for issue in error.issues]})
+def _faults(error: RuleError, wrapped: bool = False) -> ValidationError:
+    """The engine's faults on ``scope_rule``; a rule made from bare conditions is not named
+    (the person typed no rule, only its conditions, whose positions the messages keep)."""
+    issues = [replace(issue, rule=None, code="") if wrapped else issue for issue in error.issues]
+    return ValidationError({"scope_rule": [str(issue) for issue in issues]})
 
 
 def check_rule(data: Any) -> dict[str, Any]:
@@ -74,10 +77,11 @@ def check_rule(data: Any) -> dict[str, Any]:
     ``scope_rule`` naming where it is."""
     if data in (None, "", {}):
         raise ValidationError({"scope_rule": _("请填写走访范围规则")})
+    whole = _wrapped(data)
     try:
-        return _checked(rules_from_data(_wrapped(data), ENTERPRISE_CATALOGUE))
+        return _checked(rules_from_data(whole, ENTERPRISE_CATALOGUE))
     except RuleError as error:
-        raise _faults(error) from error
+        raise _faults(error, wrapped=whole is not data) from error
 
 
 def read_rule(text: str) -> dict[str, Any]:
