@@ -70,7 +70,7 @@ def test_a_visit_is_recorded_with_its_photos_and_a_retry_stores_them_once(world:
     assert VisitFile.objects.count() == 2 and Visit.objects.count() == 1
     # The file comes back through the visit, as it was uploaded.
     download = client_for(world.user(Role.SERVICE_OFFICE)).get(body["files"][0]["download"])
-    assert download.status_code == 200 and b"".join(download.streaming_content) == JPEG
+    assert download.status_code == 200 and download.getvalue() == JPEG
     assert "attachment" in download["Content-Disposition"]
 
 
