@@ -101,3 +101,39 @@ def test_a_demand_page_links_to_the_visit_it_came_from(browser: Any, live_server
     page.locator("[data-testid=demand-origin] a").click()
     expect(page).to_have_url(f"{live_server.url}{visit.get_absolute_url()}")
     context.close()
+
+
+def test_the_office_imports_a_list_and_is_told_which_rows_are_unknown(
+    browser: Any, live_server: Any, world: World
+) -> None:
+    from playwright.sync_api import expect
+
+    from .test_scopes import workbook
+
+    make_questionnaire(world.home)
+    upload = workbook([[world.home.enterprise.credit_code, ""], [world.other.enterprise.credit_code, ""]])
+    for language, (size, viewport) in (("zh-hans", SIZES[0]), ("en", SIZES[1])):
+        context = _signed_in_context(
+            browser, live_server.url, world.user(Role.SERVICE_OFFICE), language, viewport
+        )
+        page = context.new_page()
+        page.goto("/visits/campaigns/new/")
+        page.select_option("#id_scope_kind", "list")
+        expect(page.locator("[data-field=scope_file]")).to_be_visible()
+        expect(page.locator("[data-field=scope_rule]")).to_be_hidden()
+        page.fill("#id_title", "名单走访")
+        page.fill("#id_theme", "助企纾困")
+        page.fill("#id_starts_on", "2025-03-01")
+        page.fill("#id_ends_on", "2025-04-30")
+        page.select_option("#id_questionnaire", index=1)
+        page.set_input_files(
+            "#id_scope_file",
+            {"name": "名单.xlsx", "mimeType": "application/octet-stream", "buffer": upload.read()},
+        )
+        upload.seek(0)
+        page.click("[data-testid=campaign-form] button[type=submit]")
+        expect(page.locator("[data-error-for=scope_file]")).to_contain_text("第 3 行")
+        screenshot(page, f"visits-campaign-list-form-{size}-{language}")
+        assert _overflow(page) <= 0, (size, language)
+        context.close()
+    assert not Campaign.objects.exists()
