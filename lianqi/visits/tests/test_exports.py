@@ -142,3 +142,17 @@ def test_the_lists_offer_their_exports(world: World) -> None:
         reverse("visits:questionnaire_list_export")
         in office.get(reverse("visits:questionnaire_list")).content.decode()
     )
+
+
+def test_the_headers_follow_the_users_language(world: World) -> None:
+    campaign(world)
+    make_questionnaire(world.home)
+    for url, header in (
+        (reverse("visits:campaign_list_export"), "Campaign name"),
+        (reverse("visits:questionnaire_list_export"), "Questionnaire name"),
+    ):
+        client = Client(HTTP_ACCEPT_LANGUAGE="en")
+        client.force_login(world.user(Role.SERVICE_OFFICE))
+        response = client.get(url)
+        assert response["Content-Disposition"].startswith("attachment;")
+        assert header in sheet(response)[0]
