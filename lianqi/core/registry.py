@@ -12,7 +12,9 @@ Each app registers from its own ``AppConfig.ready()``:
   app's own scoped URL;
 - `Measure` — a named figure for a jurisdiction and a period with its definition
   (``demands.satisfaction_rate``), read by dashboards and, later, assessments;
-- `SearchProvider` — what the app finds for the staff's one search box.
+- `SearchProvider` — what the app finds for the staff's one search box;
+- `OriginProvider` — where a row of another app came from (the visit that raised a demand), so
+  the row's page and its API can say so without that app importing this one.
 
 Registering the same key twice replaces the earlier entry, so a reloaded app does not appear
 twice. Lookups return entries in a stable order (``order``, then registration).
@@ -183,6 +185,36 @@ class SearchProvider:
     order: int = 100
 
 
+# --- Where a row came from -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where one row came from, in the app that made it: what it is (`kind`, `label`: 走访记录),
+    a line saying which (`text`: the campaign, the day, the liaison), its `id` there, and its
+    page and API addresses, empty when the viewer may not open them."""
+
+    kind: str
+    label: Label
+    text: str
+    id: int | None = None
+    url: str = ""
+    api_url: str = ""
+
+
+@dataclass(frozen=True)
+class OriginProvider:
+    """How an app tells where rows of a lower app came from: `find(user, row)` answers the
+    `Origin` of `row` (a row of the model labelled `subject`, such as ``demands.Demand``) or None
+    when it did not come from this app. The provider scopes what it answers: the addresses only
+    for a user who may open them."""
+
+    key: str
+    subject: str
+    find: Callable[[Any, Any], Origin | None]
+    order: int = 100
+
+
 # --- The registries themselves ---------------------------------------------------------------
 
 
@@ -198,6 +230,7 @@ class _Registry:
     sections: dict[str, EnterpriseSection] = field(default_factory=dict)
     measures: dict[str, Measure] = field(default_factory=dict)
     search: dict[str, SearchProvider] = field(default_factory=dict)
+    origins: dict[str, OriginProvider] = field(default_factory=dict)
 
 
 _registry = _Registry()
@@ -255,6 +288,11 @@ def register_search(*providers: SearchProvider) -> None:
         _registry.search[provider.key] = provider
 
 
+def register_origins(*providers: OriginProvider) -> None:
+    for provider in providers:
+        _registry.origins[provider.key] = provider
+
+
 def _ordered(items: Sequence[Any]) -> list[Any]:
     # `sorted` is stable: equal orders keep registration order.
     return sorted(items, key=lambda item: item.order)
@@ -296,6 +334,14 @@ def enterprise_sections() -> list[EnterpriseSection]:
 
 def search_providers() -> list[SearchProvider]:
     return _ordered(list(_registry.search.values()))
+
+
+def origins_of(subject: str, user: Any, row: Any) -> list[Origin]:
+    """Where `row` (of the model labelled `subject`) came from, as `user` may see it: the
+    answer of every provider registered for that model that knows it."""
+    providers = _ordered([p for p in _registry.origins.values() if p.subject == subject])
+    found = (provider.find(user, row) for provider in providers)
+    return [origin for origin in found if origin is not None]
 
 
 def measures() -> list[Measure]:

@@ -6,7 +6,7 @@ class VisitsConfig(AppConfig):
     """Visit campaigns and questionnaires (大走访 + 电子问卷, M2). The app adds itself to the
     shell through core's registries, so nothing in core or a sibling app names it: its menu
     group and entries, its card on the service office's home page, its API routes, its section
-    of the enterprise's file and its measures."""
+    of the enterprise's file, its measures, and the visit a demand came from."""
 
     default_auto_field = "django.db.models.BigAutoField"
     name = "lianqi.visits"
@@ -16,7 +16,7 @@ class VisitsConfig(AppConfig):
         from lianqi.core import registry
         from lianqi.core.registry import EnterpriseSection, MenuEntry, MenuGroup
 
-        from . import dashboards, measures
+        from . import dashboards, measures, origins
         from .api import urls as api_urls
         from .permissions import BUILDERS, READERS, RECORDERS
         from .views.recording import SECTION_ROLES
@@ -33,6 +33,7 @@ class VisitsConfig(AppConfig):
             EnterpriseSection("visits", _("走访记录"), "visits:enterprise_section", SECTION_ROLES, order=20)
         )
         registry.register_measures(*measures.MEASURES)
+        registry.register_origins(*origins.PROVIDERS)
         self._register_code_pages()
 
     def _register_code_pages(self) -> None:

@@ -28,6 +28,8 @@ class ScopeKind(models.TextChoices):
     INDUSTRY = "industry", _("按行业代码")
     TAG = "tag", _("按标签")
     LIST = "list", _("指定企业名单")
+    #: An eligibility rule in the rule engine's format (`lianqi.rules`), as policies use.
+    RULE = "rule", _("按条件规则")
 
 
 class VisitChannel(models.TextChoices):

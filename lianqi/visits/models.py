@@ -73,7 +73,8 @@ class QuestionnaireVersion(models.Model):
 
 class Campaign(ScopedModel):
     """A themed round of visits (大走访) in a jurisdiction: its period, which enterprises it
-    sets out to visit (`scope_kind` with `scope_value`, or a hand-picked list), the coverage it
+    sets out to visit (`scope_kind` with `scope_value`, a hand-picked or imported list, or an
+    eligibility rule in `scope_rule`), the coverage it
     aims at, its questionnaire, and the departments and liaisons taking part. It runs the
     lifecycle of `workflow.py` (draft → open → closed); publishing pins the questionnaire's
     version every visit of the campaign answers."""
@@ -87,6 +88,9 @@ class Campaign(ScopedModel):
     )
     # The kind's code, the industry code's prefix or the tag's name, as `scope_kind` says.
     scope_value = models.CharField(_("范围条件"), max_length=100, blank=True)
+    # The rule file's data (`lianqi.rules.rules_to_data`) holding exactly one rule, read by the
+    # same engine and over the same enterprise records as the policies' matching.
+    scope_rule = models.JSONField(_("范围规则"), default=dict, blank=True)
     enterprises = models.ManyToManyField(
         "enterprises.Enterprise", blank=True, related_name="+", verbose_name=_("指定企业")
     )
@@ -128,6 +132,10 @@ class Campaign(ScopedModel):
             models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="visits_campaign_period"),
             models.CheckConstraint(
                 condition=Q(target_coverage__gte=1, target_coverage__lte=100), name="visits_campaign_target"
+            ),
+            # A rule scope always has its rule.
+            models.CheckConstraint(
+                condition=~Q(scope_kind=ScopeKind.RULE) | ~Q(scope_rule={}), name="visits_campaign_rule"
             ),
             # A published campaign answers one fixed version of its questionnaire.
             models.CheckConstraint(

@@ -14,25 +14,61 @@ from django.db.models.fields.json import KeyTextTransform
 from django.utils.translation import gettext as _
 
 from lianqi.core.registry import Period
+from lianqi.core.scoping import scope_queryset
 from lianqi.demands.choices import DemandState
 from lianqi.enterprises.choices import EnterpriseStatus
 from lianqi.enterprises.models import Enterprise
 from lianqi.org.models import Staff
+from lianqi.policies.subjects import enterprise_records
+from lianqi.rules import ENTERPRISE_CATALOGUE, Engine, Verdict, build_table, rules_from_data
 
 from .choices import CampaignState, ScopeKind
 from .models import Campaign, QuestionnaireVersion, RaisedDemand, Visit
+from .models import Questionnaire as QuestionnaireRow
 from .permissions import recordable_enterprises, visible_campaigns, visible_visits
 from .questionnaire import Questionnaire, parse
 from .questionnaire.analysis import Analysis, AnswerColumn, analyse, answer_columns, merged
 
 
+def _in_park(campaign: Campaign) -> QuerySet[Enterprise]:
+    """The enterprises a campaign may set out to visit: in the park (not moved out or closed),
+    inside its jurisdiction."""
+    return Enterprise.objects.filter(
+        jurisdiction_path__startswith=campaign.jurisdiction_path, status=EnterpriseStatus.ACTIVE
+    )
+
+
+def rule_eligible(campaign: Campaign, enterprises: QuerySet[Enterprise]) -> list[int]:
+    """The ids of `enterprises` that `campaign`'s scope rule finds eligible, evaluated by the
+    rule engine over the same enterprise records as the policies' matching, on the campaign's
+    first day (so "last year" in a rule is the year before the campaign starts). An enterprise
+    whose data leaves the verdict undecided is not a target: the scope says whom to visit, and
+    nobody can be told to visit on a guess."""
+    records = enterprise_records(enterprises)
+    if not records:
+        return []
+    ruleset = rules_from_data(dict(campaign.scope_rule), ENTERPRISE_CATALOGUE)
+    engine = Engine.compile(
+        ruleset,
+        build_table(records, ENTERPRISE_CATALOGUE),
+        as_of=campaign.starts_on,
+        parameters=ruleset.parameters,
+    )
+    return sorted(engine.match().sets(ruleset.rules[0].code)[Verdict.ELIGIBLE])
+
+
 def campaign_targets(campaign: Campaign) -> QuerySet[Enterprise]:
     """The enterprises `campaign` sets out to visit: those in the park (not moved out or closed)
     inside its jurisdiction that its scope selects."""
-    enterprises = Enterprise.objects.filter(
-        jurisdiction_path__startswith=campaign.jurisdiction_path, status=EnterpriseStatus.ACTIVE
-    )
+    enterprises = _in_park(campaign)
     kind, value = campaign.scope_kind, campaign.scope_value
+    if kind == ScopeKind.RULE:
+        # Computed once per loaded campaign: a page asks for the targets several times.
+        ids: list[int] | None = getattr(campaign, "_rule_targets", None)
+        if ids is None:
+            ids = rule_eligible(campaign, enterprises)
+            campaign._rule_targets = ids  # type: ignore[attr-defined]
+        return enterprises.filter(pk__in=ids)
     if kind == ScopeKind.KIND:
         return enterprises.filter(kind=value)
     if kind == ScopeKind.INDUSTRY:
@@ -47,6 +83,21 @@ def campaign_targets(campaign: Campaign) -> QuerySet[Enterprise]:
     return enterprises
 
 
+def takes_in(campaign: Campaign, enterprise: Enterprise) -> bool:
+    """Whether `enterprise` is one of `campaign`'s targets. A rule is evaluated over this one
+    enterprise's record only, not the whole park (the code page asks for every open campaign)."""
+    if campaign.scope_kind == ScopeKind.RULE and getattr(campaign, "_rule_targets", None) is None:
+        return bool(rule_eligible(campaign, _in_park(campaign).filter(pk=enterprise.pk)))
+    return campaign_targets(campaign).filter(pk=enterprise.pk).exists()
+
+
+def enterprises_by_credit_code(jurisdiction_path: str, codes: list[str]) -> dict[str, Enterprise]:
+    """The enterprises of a jurisdiction (and those below it) with these credit codes, by code
+    (an imported list of a campaign's targets)."""
+    found = Enterprise.objects.filter(jurisdiction_path__startswith=jurisdiction_path, credit_code__in=codes)
+    return {enterprise.credit_code: enterprise for enterprise in found}
+
+
 # --- Lists -----------------------------------------------------------------------------------
 
 
@@ -56,6 +107,26 @@ def campaign_list(user: Any, state: str = "") -> QuerySet[Campaign]:
     if state in CampaignState.values:
         campaigns = campaigns.filter(state=state)
     return campaigns.order_by("-starts_on", "-pk")
+
+
+def campaign_export(user: Any, state: str = "") -> QuerySet[Campaign]:
+    """The campaign list as its export reads it: the list's rows and order, with the
+    questionnaire and whoever acted last with their staff row (for the phone rule)."""
+    return campaign_list(user, state).select_related("questionnaire", "last_actor__staff")
+
+
+def questionnaire_list(user: Any) -> QuerySet[QuestionnaireRow]:
+    """The questionnaires of a user's jurisdiction, the latest first, each with how many
+    versions and campaigns it has and its versions' editors (with their staff rows)."""
+    return (
+        scope_queryset(QuestionnaireRow.objects.all(), user)
+        .select_related("jurisdiction")
+        .annotate(
+            version_count=Count("versions", distinct=True), campaign_count=Count("campaigns", distinct=True)
+        )
+        .prefetch_related("versions__created_by__staff")
+        .order_by("-created_at", "-pk")
+    )
 
 
 def visit_list(user: Any, campaign: Campaign | None = None) -> QuerySet[Visit]:
@@ -361,11 +432,7 @@ def open_campaigns_covering(enterprise: Enterprise) -> list[Campaign]:
     candidates = Campaign.objects.filter(
         state=CampaignState.OPEN, jurisdiction_path__in=_ancestor_paths(enterprise.jurisdiction_path)
     ).select_related("questionnaire_version")
-    return [
-        campaign
-        for campaign in candidates.order_by("ends_on", "pk")
-        if campaign_targets(campaign).filter(pk=enterprise.pk).exists()
-    ]
+    return [campaign for campaign in candidates.order_by("ends_on", "pk") if takes_in(campaign, enterprise)]
 
 
 def enterprise_forms(enterprise: Enterprise, campaign: Campaign) -> QuerySet[Visit]:

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from .views import builder, campaigns, questionnaires, recording
+from .views import builder, campaigns, exports, questionnaires, recording
 
 app_name = "visits"
 
@@ -44,4 +44,11 @@ urlpatterns = [
     path("<int:pk>/", recording.VisitDetailView.as_view(), name="visit_detail"),
     path("<int:pk>/files/<int:fid>/", recording.VisitFileView.as_view(), name="visit_file"),
     path("enterprises/<int:pk>/", recording.VisitEnterpriseSectionView.as_view(), name="enterprise_section"),
+    # The lists as Excel.
+    path("export/", exports.CampaignListExportView.as_view(), name="campaign_list_export"),
+    path(
+        "questionnaires/export/",
+        exports.QuestionnaireListExportView.as_view(),
+        name="questionnaire_list_export",
+    ),
 ]

@@ -59,6 +59,7 @@ PATHS = {
     "/api/v1/questionnaires/{id}/save/": {"post"},
     "/api/v1/visits/": {"get", "post"},
     "/api/v1/visits/{id}/": {"get"},
+    "/api/v1/visits/{id}/files/{fid}/": {"get"},
 }
 ERROR_REF = "#/components/schemas/Error"
 

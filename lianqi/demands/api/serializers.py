@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from lianqi.core import workdays
+from lianqi.core import registry, workdays
 from lianqi.core.api.serializers import (
     BoundedIntegerField,
     IdField,
@@ -176,12 +176,25 @@ class DemandSerializer(serializers.ModelSerializer):
         return str(obj.last_actor) if obj.last_actor is not None else None
 
 
+class OriginSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """Where a demand came from in another app (`core.registry.Origin`): the visit that raised
+    it. `id`, `url` and `api_url` are empty when the caller may not open that row."""
+
+    kind = serializers.CharField(help_text="来源类型，如 visit（走访记录）")
+    title = serializers.CharField(source="label", help_text="来源名称，如“来源走访”")
+    text = serializers.CharField(help_text="来源说明：走访活动、日期、走访干部")
+    id = serializers.IntegerField(allow_null=True, help_text="来源记录的 id；无权查看时为空")
+    url = serializers.CharField(allow_blank=True, help_text="来源记录的页面地址；无权查看时为空")
+    api_url = serializers.CharField(allow_blank=True, help_text="来源记录的接口地址；无权查看时为空")
+
+
 class DemandDetailSerializer(DemandSerializer):
-    """A demand with the co-handling departments, the steps the caller may take now and the
-    whole history."""
+    """A demand with the co-handling departments, the steps the caller may take now, where it
+    came from (the visit that raised it) and the whole history."""
 
     co_departments = DepartmentBriefSerializer(many=True, read_only=True)
     allowed_actions = serializers.SerializerMethodField()
+    origins = serializers.SerializerMethodField()
     events = DemandEventSerializer(many=True, read_only=True)
     venue = blank_choice(Venue.choices, help_text="提级协调方式；未提级时为空")
 
@@ -199,6 +212,7 @@ class DemandDetailSerializer(DemandSerializer):
             "meeting_on",
             "merged_into",
             "allowed_actions",
+            "origins",
             "events",
         ]
         read_only_fields = fields
@@ -206,6 +220,12 @@ class DemandDetailSerializer(DemandSerializer):
     @extend_schema_field(AllowedActionSerializer(many=True))
     def get_allowed_actions(self, obj: Demand) -> list[dict[str, Any]]:
         return allowed_action_rows(obj, request_user(self))
+
+    @extend_schema_field(OriginSerializer(many=True))
+    def get_origins(self, obj: Demand) -> Any:
+        return OriginSerializer(
+            registry.origins_of("demands.Demand", request_user(self), obj), many=True
+        ).data
 
 
 class DemandCreateSerializer(StrictInputMixin, serializers.Serializer):

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
+from lianqi.core import registry
 from lianqi.core.actors import acting_user
 from lianqi.core.forms import add_action_errors
 from lianqi.core.roles import STAFF_ROLES, Role
@@ -66,6 +67,8 @@ def detail_context(request: HttpRequest, demand: Demand, **extra: Any) -> dict[s
         "attachments": queries.attachments_of(demand),
         "action_links": action_links(demand, user),
         "enterprise_url": url_if_allowed(user, "enterprises:detail", demand.enterprise_id),
+        # Where it came from (the visit that raised it), told by the app that made it.
+        "origins": registry.origins_of("demands.Demand", user, demand),
         # Whoever holds a role on the demand may add files (the action checks the same).
         "can_attach": bool(WORKFLOW.roles_for(demand, user)),
         "attach_form": AttachmentForm(),

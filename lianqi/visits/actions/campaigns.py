@@ -26,6 +26,7 @@ from ..choices import CampaignAction, ScopeKind
 from ..models import Campaign, Questionnaire, QuestionnaireVersion
 from ..queries import version_in_use
 from ..questionnaire import parse, problems
+from ..scopes import check_rule
 from ..texts import render_all
 from ..workflow import workflow
 
@@ -91,6 +92,8 @@ def save_questionnaire(
 
 
 def _check_scope(kind: str, value: str, picked: Iterable[Enterprise], path: str) -> str:
+    """The scope's value as stored, once the scope is one the campaign can use (the rule of a
+    rule scope is checked by `scopes.check_rule`)."""
     value = (value or "").strip()
     if kind not in ScopeKind.values:
         raise ValidationError({"scope_kind": _("请选择走访范围")})
@@ -121,6 +124,7 @@ def create_campaign(
     target_coverage: int = 100,
     scope_kind: str = ScopeKind.ALL,
     scope_value: str = "",
+    scope_rule: Mapping[str, Any] | None = None,
     enterprises: Iterable[Enterprise] = (),
     departments: Iterable[Department] = (),
     liaisons: Iterable[Staff] = (),
@@ -128,7 +132,9 @@ def create_campaign(
 ) -> Campaign:
     """Create a campaign as a draft in `jurisdiction`, with the first event of its history.
     Its questionnaire, departments, liaisons and hand-picked enterprises must lie inside that
-    jurisdiction's reach (the questionnaire may be the jurisdiction's or one above it)."""
+    jurisdiction's reach (the questionnaire may be the jurisdiction's or one above it). A rule
+    scope takes `scope_rule` in the rule engine's format (a rule file of one rule, one rule, or
+    only its conditions; see `scopes.check_rule`), stored as a rule file."""
     at = at or timezone.now()
     _check_office(actor, jurisdiction.path)
     title = required_text(title, "title", _("请填写活动名称"))
@@ -148,6 +154,7 @@ def create_campaign(
         raise ValidationError({"liaisons": _("参与干部须在活动所在辖区内")})
     picked = list(enterprises)
     scope_value = _check_scope(scope_kind, scope_value, picked, jurisdiction.path)
+    rule = check_rule(scope_rule) if scope_kind == ScopeKind.RULE else {}
     with transaction.atomic():
         campaign = Campaign.objects.create(
             jurisdiction=jurisdiction,
@@ -157,6 +164,7 @@ def create_campaign(
             ends_on=ends_on,
             scope_kind=scope_kind,
             scope_value=scope_value,
+            scope_rule=rule,
             target_coverage=int(target_coverage),
             questionnaire=questionnaire,
             last_actor=actor,

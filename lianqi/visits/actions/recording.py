@@ -30,7 +30,7 @@ from lianqi.org.models import Staff
 
 from ..choices import CampaignState, VisitChannel
 from ..models import Campaign, RaisedDemand, Visit, VisitFile
-from ..queries import campaign_targets
+from ..queries import takes_in
 from ..questionnaire import QuestionType, Raised, check, parse, raised
 from ..texts import answer_label, render_all
 
@@ -61,7 +61,7 @@ def _channel(actor: Actor, enterprise: Enterprise) -> str | None:
 def _check_campaign(campaign: Campaign, enterprise: Enterprise) -> None:
     if campaign.state != CampaignState.OPEN:
         raise ValidationError({"campaign": _("该走访活动未在进行中，不能登记走访")})
-    if not campaign_targets(campaign).filter(pk=enterprise.pk).exists():
+    if not takes_in(campaign, enterprise):
         raise ValidationError({"enterprise": _("该企业不在本次走访活动的范围内")})
 
 
@@ -72,6 +72,13 @@ def _check_files(files: Mapping[str, Sequence[UploadedFile]]) -> None:
             raise ValidationError({field: _("每题最多上传 %(max)s 个文件") % {"max": MAX_FILES_PER_QUESTION}})
         for upload in uploads:
             check_upload(upload, field)
+
+
+def _check_file_questions(files: Mapping[str, Sequence[UploadedFile]], file_keys: set[str]) -> None:
+    """Files come only as answers to photo or file questions (the API names them freely)."""
+    wrong = sorted(set(files) - file_keys)
+    if wrong:
+        raise ValidationError({ANSWER_FIELD % key: _("该题不是照片或文件题，不能上传文件") for key in wrong})
 
 
 def _coordinate(value: Any, field: str, limit: int) -> Decimal | None:
@@ -159,6 +166,9 @@ def record_visit(
         raise ValidationError({"campaign": _("请选择要填写的走访活动问卷")})
     files = {k: list(v) for k, v in (files or {}).items() if v}
     _check_files(files)
+    if campaign is None or campaign.questionnaire_version is None:
+        # A routine visit has no questionnaire, so no question a file could answer.
+        _check_file_questions(files, set())
     lat = _coordinate(latitude, "latitude", 90)
     lng = _coordinate(longitude, "longitude", 180)
     version = campaign.questionnaire_version if campaign is not None else None
@@ -168,6 +178,7 @@ def record_visit(
         questionnaire = parse(version.definition)
         given = dict(answers or {})
         file_keys = {q.key for q in questionnaire.questions() if q.type == QuestionType.FILE}
+        _check_file_questions(files, file_keys)
         for file_key in file_keys:
             # The files are checked for presence here and stored below; their stored names
             # become the answer.

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
 from rest_framework import serializers
 
 from lianqi.core.api.serializers import BoundedIntegerField, IdField, StrictInputMixin, request_user
@@ -13,7 +14,15 @@ from lianqi.enterprises.models import Enterprise
 from lianqi.org.models import Department, Staff
 
 from ..choices import ScopeKind
-from ..models import Campaign, CampaignEvent, Questionnaire, QuestionnaireVersion, RaisedDemand, Visit
+from ..models import (
+    Campaign,
+    CampaignEvent,
+    Questionnaire,
+    QuestionnaireVersion,
+    RaisedDemand,
+    Visit,
+    VisitFile,
+)
 from ..permissions import recordable_enterprises, visible_campaigns
 
 
@@ -41,6 +50,7 @@ class CampaignSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
             "ends_on",
             "scope_kind",
             "scope_value",
+            "scope_rule",
             "target_coverage",
             "questionnaire",
             "questionnaire_version",
@@ -64,6 +74,12 @@ class CampaignCreateSerializer(StrictInputMixin, serializers.Serializer):  # typ
     target_coverage = BoundedIntegerField(default=100, min_value=1, max_value=100)
     scope_kind = serializers.ChoiceField(choices=ScopeKind.choices, default=ScopeKind.ALL)
     scope_value = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    scope_rule = serializers.JSONField(
+        required=False,
+        default=dict,
+        help_text="按条件规则（scope_kind=rule）时的规则：与政策申报条件相同的规则格式，"
+        "可以是只含一条规则的规则文件、一条规则，或只写条件树",
+    )
     enterprises = IdField(queryset=Enterprise.objects.none(), many=True, required=False, default=list)
     departments = IdField(queryset=Department.objects.none(), many=True, required=False, default=list)
     liaisons = IdField(queryset=Staff.objects.none(), many=True, required=False, default=list)
@@ -141,12 +157,26 @@ class RaisedDemandSerializer(serializers.ModelSerializer):  # type: ignore[type-
         fields = ["demand", "question", "answer", "category", "state", "solved_on_spot"]
 
 
+class VisitFileSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    """A photo or file answering a question of a visit; `download` is where the API serves it."""
+
+    download = serializers.SerializerMethodField()
+
+    class Meta:
+        model = VisitFile
+        fields = ["id", "question", "name", "size", "content_type", "at", "download"]
+
+    def get_download(self, obj: VisitFile) -> str:
+        return reverse("api:visit-file", args=[obj.visit_id, obj.pk])
+
+
 class VisitSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
-    """A visit with its answers, the questionnaire version they were given on, and the demands
-    they raised."""
+    """A visit with its answers, the questionnaire version they were given on, its photos and
+    files, and the demands they raised."""
 
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     raised = RaisedDemandSerializer(many=True, read_only=True)
+    files = VisitFileSerializer(many=True, read_only=True)
 
     class Meta:
         model = Visit
@@ -166,12 +196,15 @@ class VisitSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
             "idempotency_key",
             "questionnaire_version",
             "answers",
+            "files",
             "raised",
         ]
 
 
 class VisitCreateSerializer(StrictInputMixin, serializers.Serializer):  # type: ignore[type-arg]
-    """A visit to record. Sending the same `idempotency_key` again returns the first visit."""
+    """A visit to record. Sending the same `idempotency_key` again returns the first visit. As
+    ``multipart/form-data`` (to send photos and files, see `api.uploads`) the same fields are
+    form fields, `answers`, `details` and `solved` written as JSON text."""
 
     idempotency_key = serializers.CharField(
         max_length=64, help_text="客户端生成的唯一提交标识，重试时保持不变"

@@ -8,20 +8,23 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from lianqi.core.actors import acting_user
 from lianqi.core.api.errors import ErrorSerializer
+from lianqi.core.api.parsers import LimitedJSONParser
 from lianqi.core.api.views import ScopedViewSet
 from lianqi.core.roles import Role
-from lianqi.core.scoping import scope_queryset
+from lianqi.core.scoping import get_object_or_404_scoped, scope_queryset
 
 from .. import actions, queries
 from ..models import Campaign, Questionnaire, Visit
@@ -37,6 +40,7 @@ from .serializers import (
     VisitCreateSerializer,
     VisitSerializer,
 )
+from .uploads import is_multipart, multipart_schema, read_multipart
 
 
 class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
@@ -142,34 +146,84 @@ class QuestionnaireViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Sco
         return Response(QuestionnaireVersionSerializer(version).data)
 
 
+class PassthroughRenderer(BaseRenderer):
+    """Lets a file download be asked for with any ``Accept``; the file is the response itself,
+    and an error answered instead is still the JSON error shape."""
+
+    media_type = "*/*"
+    format = "file"
+
+    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None) -> Any:
+        if isinstance(data, bytes):
+            return data
+        response = (renderer_context or {}).get("response")
+        if response is not None:
+            # The header was set from the negotiated type before rendering; an error is JSON.
+            response["Content-Type"] = "application/json"
+        return JSONRenderer().render(data, "application/json", renderer_context)
+
+
 class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
-    """Visits the caller may see, the latest first, with their answers and raised demands; and
-    recording one: a new visit answers 201, the same `idempotency_key` again answers 200 with
-    the first visit."""
+    """Visits the caller may see, the latest first, with their answers, photos and files and
+    raised demands; recording one (JSON, or multipart with its photos and files): a new visit
+    answers 201, the same `idempotency_key` again answers 200 with the first visit; and
+    downloading one of its files."""
 
     serializer_class = VisitSerializer
     read_roles = READERS
     write_roles = RECORDERS
     http_method_names = ["get", "post", "head"]
+    parser_classes = [LimitedJSONParser, MultiPartParser]
 
     def get_queryset(self) -> Any:
         return (
             visible_visits(self.request.user)
             .select_related("enterprise")
-            .prefetch_related("raised__demand__category")
+            .prefetch_related("raised__demand__category", "files")
             .order_by("-checked_in_at", "-pk")
         )
 
-    @extend_schema(request=VisitCreateSerializer, responses={201: VisitSerializer, 200: VisitSerializer})
+    @extend_schema(
+        request={"application/json": VisitCreateSerializer, "multipart/form-data": multipart_schema()},
+        responses={201: VisitSerializer, 200: VisitSerializer},
+    )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Record a visit; answers are checked against the campaign's questionnaire version and
-        each wrong one is named as `answer_<key>`."""
-        serializer = VisitCreateSerializer(data=request.data, context=self.get_serializer_context())
+        each wrong one is named as `answer_<key>`. Photos and files go as multipart parts named
+        `answer_<key>` of the questions they answer; a retry with the same key stores none again."""
+        files: dict[str, Any] = {}
+        body: Any = request.data
+        if is_multipart(request):
+            body, files = read_multipart(request)
+        serializer = VisitCreateSerializer(data=body, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         existed = Visit.objects.filter(idempotency_key=data["idempotency_key"]).exists()
-        visit = actions.record_visit(actor=acting_user(request), **data)
+        visit = actions.record_visit(actor=acting_user(request), files=files, **data)
         fresh = self.get_queryset().get(pk=visit.pk)
         return Response(
             VisitSerializer(fresh).data, status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED
+        )
+
+    @extend_schema(
+        parameters=[OpenApiParameter("fid", OpenApiTypes.INT, OpenApiParameter.PATH, description="附件 id")],
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"files/(?P<fid>[0-9]+)",
+        url_name="file",
+        renderer_classes=[JSONRenderer, PassthroughRenderer],
+    )
+    def file(self, request: Request, *args: Any, fid: str = "", **kwargs: Any) -> FileResponse:
+        """Download a photo or file of the visit (404 for a visit the caller may not see)."""
+        visit = cast(Visit, self.get_object())
+        document = get_object_or_404_scoped(visit.files.all(), pk=fid)
+        try:
+            handle = document.file.open("rb")
+        except (FileNotFoundError, ValueError) as exc:
+            raise Http404 from exc
+        return FileResponse(
+            handle, as_attachment=True, filename=document.name, content_type="application/octet-stream"
         )

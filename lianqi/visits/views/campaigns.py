@@ -19,14 +19,17 @@ from lianqi.core.roles import has_role
 from lianqi.core.scoping import scope_queryset
 from lianqi.core.views import RoleRequiredMixin, paginate
 from lianqi.core.workflow import StaleVersion, TransitionNotAllowed
+from lianqi.enterprises import permissions as enterprise_permissions
+from lianqi.enterprises.choices import EnterpriseStatus
 from lianqi.org.models import Department, Staff
 
 from .. import actions, queries
-from ..choices import CampaignAction, CampaignState
+from ..choices import CampaignAction, CampaignState, ScopeKind
 from ..forms.campaigns import CampaignForm, StepForm
 from ..models import Campaign, Questionnaire
 from ..permissions import ANALYSTS, BUILDERS, READERS, RECORDERS, access_campaign
 from ..questionnaire import publish_problems
+from ..scopes import rule_lines
 from ..texts import render_all
 from ..themes import TEMPLATES
 from ..workflow import workflow
@@ -64,6 +67,11 @@ def _detail(request: HttpRequest, campaign: Campaign, errors: list[str] | None =
     context = {
         "campaign": campaign,
         "coverage": queries.coverage(campaign) if campaign.state != CampaignState.DRAFT else None,
+        # A draft says how many enterprises its scope selects now, so a rule can be checked.
+        "draft_targets": queries.campaign_targets(campaign).count()
+        if campaign.state == CampaignState.DRAFT
+        else None,
+        "rule_lines": rule_lines(campaign.scope_rule) if campaign.scope_kind == ScopeKind.RULE else [],
         "visits": queries.visit_list(user, campaign)[:20],
         "steps": steps,
         "problems": problems,
@@ -113,13 +121,17 @@ class CampaignStepView(RoleRequiredMixin, View):
         return redirect(campaign.get_absolute_url())
 
 
-def _campaign_form(request: HttpRequest, data: Any = None) -> CampaignForm:
+def _campaign_form(request: HttpRequest, data: Any = None, files: Any = None) -> CampaignForm:
     user = request.user
+    jurisdiction = getattr(user, "jurisdiction", None)
     return CampaignForm(
         data,
+        files,
         questionnaires=scope_queryset(Questionnaire.objects.all(), user).order_by("-created_at"),
         departments=scope_queryset(Department.objects.filter(is_active=True), user).order_by("order", "name"),
         staff=scope_queryset(Staff.objects.filter(is_active=True), user).order_by("name"),
+        enterprises=enterprise_permissions.visible(user).filter(status=EnterpriseStatus.ACTIVE),
+        jurisdiction_path=jurisdiction.path if jurisdiction is not None else "-",
     )
 
 
@@ -136,7 +148,7 @@ class CampaignCreateView(RoleRequiredMixin, View):
         return render(request, "visits/campaign_form.html", {"form": _campaign_form(request), **_templates()})
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        form = _campaign_form(request, request.POST)
+        form = _campaign_form(request, request.POST, request.FILES)
         user = acting_user(request)
         if form.is_valid():
             data = form.cleaned_data
@@ -154,6 +166,8 @@ class CampaignCreateView(RoleRequiredMixin, View):
                     target_coverage=data["target_coverage"],
                     scope_kind=data["scope_kind"],
                     scope_value=data["scope_value"],
+                    scope_rule=data["scope_rule"],
+                    enterprises=data["enterprises"] if data["scope_kind"] == ScopeKind.LIST else (),
                     departments=data["departments"],
                     liaisons=data["liaisons"],
                     actor=user,
