@@ -369,11 +369,20 @@ class NearMissLike(Protocol):
     """What `miss_item` reads of the engine's `NearMiss` (named so to keep this module free of
     the engine's import)."""
 
-    condition: Condition | Declaration
-    negated: bool
-    used: Any
-    target: Any
-    year: int | None
+    @property
+    def condition(self) -> Condition | Declaration: ...
+
+    @property
+    def negated(self) -> bool: ...
+
+    @property
+    def used(self) -> Any: ...
+
+    @property
+    def target(self) -> Any: ...
+
+    @property
+    def year(self) -> int | None: ...
 
 
 def _value(verdict: Verdict) -> int:

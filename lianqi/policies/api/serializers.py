@@ -108,10 +108,41 @@ class PolicyMatchSerializer(serializers.ModelSerializer):  # type: ignore[type-a
         ]
 
 
+class ExplanationLineSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """One condition (or group heading) of an explanation: in words, and as the figures the
+    words are made of."""
+
+    depth = serializers.IntegerField(help_text=_("缩进层级：0 为最外层，组内条件比所在组深一层"))
+    kind = serializers.ChoiceField(
+        choices=[("all", "all"), ("any", "any"), ("condition", "condition"), ("declare", "declare")],
+        help_text=_(
+            "all：满足以下全部条件；any：满足以下任一条件；condition：条件；declare：企业自主申报事项"
+        ),
+    )
+    sentence = serializers.CharField(help_text=_("整句说明：条件、本企业数据及来源、结论"))
+    text = serializers.CharField(help_text=_("条件本身"))
+    figure = serializers.CharField(help_text=_("本企业数据及来源；分组和自主申报事项为空"))
+    outcome = serializers.CharField(help_text=_("结论：符合、不符合、缺少数据、待企业申报"))
+    verdict = serializers.ChoiceField(choices=[(v, v) for v in ("eligible", "ineligible", "unknown")])
+    attribute = serializers.CharField(allow_null=True, help_text=_("条件所查的企业属性（如 revenue）"))
+    op = serializers.CharField(allow_null=True, help_text=_("须满足的比较（否定已并入：< 而非“不满足 ≥”）"))
+    negated = serializers.BooleanField(help_text=_("为真时表示“不属于/不是”该范围或取值"))
+    threshold = serializers.JSONField(allow_null=True, help_text=_("比较的标准：数值、代码列表或标签"))
+    actual = serializers.JSONField(allow_null=True, help_text=_("本企业的取值；平台无数据时为空"))
+    unit = serializers.CharField(help_text=_("单位（万元、元、人、年），按政策原文"))
+    year = serializers.IntegerField(allow_null=True, help_text=_("年度数据所属年份"))
+    data_source = serializers.CharField(help_text=_("数据来源"))
+
+
 class ExplanationSerializer(serializers.Serializer):  # type: ignore[type-arg]
     verdict = serializers.CharField()
+    verdict_label = serializers.CharField(help_text=_("结论的文字：符合、不符合、待定"))
     amount = serializers.FloatField(allow_null=True)
-    lines = serializers.ListField(child=serializers.CharField())
+    amount_text = serializers.CharField(help_text=_("测算金额及其算法；不适用时为空"))
+    lines = serializers.ListField(
+        child=serializers.CharField(), help_text=_("逐条说明的文字，每深一层缩进两个空格")
+    )
+    conditions = ExplanationLineSerializer(many=True)
 
 
 class FulfilmentEventSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
