@@ -10,9 +10,10 @@ response that explains a policy goes through `Wording`, so the words are written
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -98,13 +99,19 @@ class Sentence:
     def is_declaration(self) -> bool:
         return self.kind == "declare"
 
+    whole: str = ""  # condition, figure and outcome in one line, in the language it was made in
+    source: str = ""  # where the figure comes from, in that language
+
     def __str__(self) -> str:
-        text = self.text
-        if self.figure:
-            text = _("%(condition)s：%(figure)s") % {"condition": text, "figure": self.figure}
-        if self.outcome:
-            text = _("%(sentence)s — %(outcome)s") % {"sentence": text, "outcome": self.outcome}
-        return text
+        return self.whole or self.text
+
+
+def _whole(text: str, figure: str, outcome: str) -> str:
+    if figure:
+        text = _("%(condition)s：%(figure)s") % {"condition": text, "figure": figure}
+    if outcome:
+        text = _("%(sentence)s — %(outcome)s") % {"sentence": text, "outcome": outcome}
+    return text
 
 
 @dataclass
@@ -113,34 +120,12 @@ class WordedExplanation:
     order, and the amount it would get with how it is worked out."""
 
     verdict: Verdict
+    verdict_label: str
     sentences: list[Sentence]
     amount: float | None = None
-    benefit: str = ""
-    unit: str = "万元"
+    amount_text: str = ""  # 金额：约 12 万元（按…）, or why it cannot be worked out
+    amount_badge: str = ""  # 约 12 万元, in the unit the policy states
     items: list[Item] = field(default_factory=list)
-
-    @property
-    def verdict_label(self) -> str:
-        return verdict_label(self.verdict)
-
-    @property
-    def amount_text(self) -> str:
-        """ "约 12 万元（按…）", or why it cannot be worked out; empty when no amount applies."""
-        if not self.benefit or self.verdict is not Verdict.ELIGIBLE:
-            return ""
-        if self.amount is None:
-            return _("金额：%(benefit)s，缺少基数暂无法测算") % {"benefit": self.benefit}
-        return _("金额：约 %(amount)s（%(benefit)s）") % {
-            "amount": quantity_text(self.amount, self.unit),
-            "benefit": self.benefit,
-        }
-
-    @property
-    def amount_badge(self) -> str:
-        """ "约 12 万元", in the unit the policy states; empty without an amount."""
-        if self.amount is None or self.verdict is not Verdict.ELIGIBLE:
-            return ""
-        return _("约 %(amount)s") % {"amount": quantity_text(self.amount, self.unit)}
 
     def as_data(self) -> dict[str, Any]:
         """The explanation as the API gives it: the verdict, the amount, the sentences as
@@ -167,7 +152,7 @@ class WordedExplanation:
                     "actual": _plain(item.actual),
                     "unit": item.unit,
                     "year": item.year,
-                    "data_source": _(item.source) if item.source else "",
+                    "data_source": s.source,
                 }
                 for s, item in zip(self.sentences, self.items, strict=True)
             ],
@@ -193,9 +178,16 @@ class Wording:
             elif item.attribute == "industry":
                 industries.update(_industry_key(code) for code in codes)
         self.jurisdictions = dict(
-            Jurisdiction.objects.filter(code__in=jurisdictions).values_list("code", "name")
+            Jurisdiction.objects.filter(
+                code__in={c for code in jurisdictions for c in _jurisdiction_keys(code)}
+            ).values_list("code", "name")
         )
-        self.industries = dict(Industry.objects.filter(code__in=industries).values_list("code", "name"))
+        # A class's own name when the full table is loaded, else its division's or section's.
+        self.industries = dict(
+            Industry.objects.filter(
+                code__in={c for code in industries for c in _industry_ancestors(code)}
+            ).values_list("code", "name")
+        )
 
     # --- the parts of a sentence ----------------------------------------------------------
 
@@ -215,10 +207,12 @@ class Wording:
         if attribute == "kind":
             return str(EnterpriseKind(code).label) if code in EnterpriseKind.values else code
         if attribute == "jurisdiction":
-            name = self.jurisdictions.get(code)
+            name = next(
+                (self.jurisdictions[k] for k in _jurisdiction_keys(code) if k in self.jurisdictions), None
+            )
         elif attribute == "industry":
-            key = _industry_key(code)
-            name, code = self.industries.get(key), key
+            code = _industry_key(code)
+            name = next((self.industries[k] for k in _industry_ancestors(code) if k in self.industries), None)
         else:
             return code
         return _("%(name)s（%(code)s）") % {"name": name, "code": code} if name else code
@@ -301,13 +295,17 @@ class Wording:
 
     def sentence(self, item: Item) -> Sentence:
         outcome = verdict_label(item.outcome) if item.outcome and item.kind in ("all", "any") else ""
+        outcome = outcome or _condition_outcome(item)
+        text, figure = self.condition_text(item), self.figure_text(item)
         return Sentence(
             depth=item.depth,
             kind=item.kind,
-            text=self.condition_text(item),
-            figure=self.figure_text(item),
-            outcome=outcome or _condition_outcome(item),
+            text=text,
+            figure=figure,
+            outcome=outcome,
             verdict=item.outcome.value if item.outcome is not None else "",
+            whole=_whole(text, figure, outcome),
+            source=_(item.source) if item.source else "",
         )
 
     def sentences(self, items: Iterable[Item]) -> list[Sentence]:
@@ -318,12 +316,24 @@ class Wording:
     ) -> WordedExplanation:
         """A policy's explanation for one enterprise in words."""
         items = explanation.items()
+        amount, amount_text, amount_badge = explanation.amount, "", ""
+        if benefit is not None and explanation.verdict is Verdict.ELIGIBLE:
+            how = self.benefit_text(benefit, as_of=as_of)
+            if amount is None:
+                amount_text = _("金额：%(benefit)s，缺少基数暂无法测算") % {"benefit": how}
+            else:
+                amount_badge = _("约 %(amount)s") % {"amount": quantity_text(amount, benefit.unit)}
+                amount_text = _("金额：约 %(amount)s（%(benefit)s）") % {
+                    "amount": quantity_text(amount, benefit.unit),
+                    "benefit": how,
+                }
         return WordedExplanation(
             verdict=explanation.verdict,
+            verdict_label=verdict_label(explanation.verdict),
             sentences=self.sentences(items),
-            amount=explanation.amount,
-            benefit=self.benefit_text(benefit, as_of=as_of) if benefit is not None else "",
-            unit=getattr(benefit, "unit", "万元") or "万元",
+            amount=amount,
+            amount_text=amount_text,
+            amount_badge=amount_badge,
             items=items,
         )
 
@@ -335,7 +345,7 @@ class Wording:
         if miss.gap is None:
             return sentence
         gap = _("差 %(gap)s") % {"gap": quantity_text(miss.gap, item.unit)}
-        return Sentence(sentence.depth, sentence.kind, sentence.text, sentence.figure, gap, sentence.verdict)
+        return replace(sentence, outcome=gap, whole=_whole(sentence.text, sentence.figure, gap))
 
     def benefit_text(self, benefit: Benefit, *, as_of: dt.date) -> str:
         """How the amount is worked out: 定额 20 万元; 按 2024 年营业收入分档：…; 按…的 3%，最高 50 万元."""
@@ -381,6 +391,23 @@ def _codes(item: Item) -> list[str]:
             found.append(value)
         elif isinstance(value, tuple | list):
             found.extend(str(v) for v in value)
+    return found
+
+
+def _jurisdiction_keys(code: str) -> list[str]:
+    """The administrative codes a condition's code prefix may stand for: itself, and the
+    six- and twelve-digit codes it abbreviates (4313 → 431300, 431300000000)."""
+    return [code, code.ljust(6, "0"), code.ljust(12, "0")]
+
+
+def _industry_ancestors(code: str) -> list[str]:
+    """An industry code and those above it, nearest first (3811 → 3811, 381, 38, C)."""
+    key = _industry_key(code)
+    if len(key) == 1:
+        return [key]
+    found = [key[:n] for n in range(len(key), 1, -1)]
+    with contextlib.suppress(ValueError):
+        found.append(normalise_industry(key)[0])
     return found
 
 
