@@ -39,6 +39,7 @@ from lianqi.rules import (
     Engine,
     Explanation,
     NearMiss,
+    Not,
     RuleError,
     RuleSet,
     Verdict,
@@ -52,6 +53,7 @@ from lianqi.rules import (
     rules_from_data,
     rules_to_data,
 )
+from lianqi.rules.model import walk
 
 from .choices import FulfilmentAction, FulfilmentState, MatchVerdict, PolicyLevel, VersionState
 from .explanations import Sentence, WordedExplanation, Wording
@@ -603,6 +605,16 @@ def ruleset_outline(ruleset: RuleSet, *, day: dt.date) -> tuple[list[Sentence], 
     wording = Wording(items)
     benefit = wording.benefit_text(rule.benefit, as_of=day) if rule.benefit is not None else ""
     return wording.sentences(items), benefit
+
+
+def node_sentences(ruleset: RuleSet, *, day: dt.date) -> dict[str, Sentence | None]:
+    """Each node of a rule set's (only) rule by its path, read as a sentence (what the
+    workbench shows above each row). A `not` row has none of its own: the rows beneath it
+    read with the negation already said (不满足 + 含标签 reads 企业没有…标签)."""
+    rule = ruleset.rules[0]
+    items = outline_items(rule, as_of=day, parameters=ruleset.parameters)
+    sentences = iter(Wording(items).sentences(items))
+    return {path: None if isinstance(node, Not) else next(sentences) for path, node in walk(rule.eligibility)}
 
 
 def match_counts(policy: Policy, user_matches: QuerySet[PolicyMatch]) -> dict[str, int]:
