@@ -77,11 +77,11 @@ class PolicyForm(StyledModelForm):
 #: What each node type of the 条件 table is called on the form (the value stays the sheet's
 #: Chinese title, which the one reader of forms and spreadsheets understands).
 NODE_LABELS = {
-    "all": _("全部满足（满足以下全部条件）"),
-    "any": _("任一满足（满足以下任一条件）"),
-    "not": _("不满足（以下条件取反）"),
+    "all": _("全部满足"),
+    "any": _("任一满足"),
+    "not": _("不满足"),
     "condition": _("条件"),
-    "declare": _("企业自主申报"),
+    "declare": _("企业自主申报事项"),
 }
 
 

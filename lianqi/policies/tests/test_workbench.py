@@ -261,4 +261,4 @@ def test_the_workbench_reads_each_row_as_a_sentence_above_its_fields(world: Worl
     # Still editable rows: every row keeps its fields, and node types read in full.
     value = rows[2].split('name="node-2-value"')[1].split(">")[0]
     assert 'value="2000"' in value
-    assert ">全部满足（满足以下全部条件）</option>" in html and ">不满足（以下条件取反）</option>" in html
+    assert ">全部满足</option>" in html and ">任一满足</option>" in html and ">研发投入</option>" in html
