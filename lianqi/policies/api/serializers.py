@@ -27,6 +27,9 @@ class PolicySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         source="department.name", default=None, read_only=True, allow_null=True
     )
     versions = PolicyVersionSerializer(many=True, read_only=True)
+    title_with_level = serializers.CharField(
+        read_only=True, help_text=_("带层级的政策名称，如“高新技术企业奖励（市级）”：不同层级常有同名政策")
+    )
 
     class Meta:
         model = Policy
@@ -34,6 +37,7 @@ class PolicySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
             "id",
             "code",
             "title",
+            "title_with_level",
             "level",
             "kind",
             "department",
@@ -90,6 +94,9 @@ class PolicyMatchSerializer(serializers.ModelSerializer):  # type: ignore[type-a
     """A stored match: the enterprise fits the policy (eligible) or may (unknown)."""
 
     policy_code = serializers.CharField(source="policy.code", read_only=True)
+    policy_title = serializers.CharField(
+        source="policy.title_with_level", read_only=True, help_text=_("带层级的政策名称")
+    )
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     version = serializers.IntegerField(source="version.number", read_only=True)
 
@@ -99,6 +106,7 @@ class PolicyMatchSerializer(serializers.ModelSerializer):  # type: ignore[type-a
             "id",
             "policy",
             "policy_code",
+            "policy_title",
             "enterprise",
             "enterprise_name",
             "version",
@@ -167,6 +175,9 @@ class FulfilmentSerializer(serializers.ModelSerializer):  # type: ignore[type-ar
     """A ledger entry with its history."""
 
     policy_code = serializers.CharField(source="policy.code", read_only=True)
+    policy_title = serializers.CharField(
+        source="policy.title_with_level", read_only=True, help_text=_("带层级的政策名称")
+    )
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     events = FulfilmentEventSerializer(many=True, read_only=True)
 
@@ -176,6 +187,7 @@ class FulfilmentSerializer(serializers.ModelSerializer):  # type: ignore[type-ar
             "id",
             "policy",
             "policy_code",
+            "policy_title",
             "enterprise",
             "enterprise_name",
             "period",

@@ -218,6 +218,14 @@ def test_an_enterprise_reads_why_it_fits(world: World) -> None:
     )
     assert revenue["outcome"] == "符合" and revenue["data_source"] == "统计年报"
     assert body["verdict_label"] == "符合" and "约 10 万元" in body["amount_text"]
+    # The match names its policy with the level (added beside the old fields).
+    detail = (
+        _client(world.user(Role.ENTERPRISE)).get(reverse("api:policy-match-detail", args=[match.pk])).json()
+    )
+    assert (
+        detail["policy_title"] == f"{match.policy.title}（园区级）"
+        and detail["policy_code"] == match.policy.code
+    )
 
 
 def test_ledger_steps_answer_conflicts_with_the_allowed_steps(world: World) -> None:
