@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from lianqi.core.models import ScopedModel, TimeStampedModel, UploadedDocument
@@ -16,6 +17,12 @@ from lianqi.core.uploads import stored_name
 from lianqi.core.workflow import WorkflowEvent
 
 from .choices import FulfilmentState, MatchVerdict, PolicyKind, PolicyLevel, VersionState
+
+
+def leveled_title(title: str, level: str) -> str:
+    """A policy's title with its level (高新技术企业奖励（市级）): what `Policy.title_with_level`
+    shows, for rows read as values."""
+    return gettext("%(title)s（%(level)s）") % {"title": title, "level": PolicyLevel(level).label}
 
 
 class Policy(ScopedModel):
@@ -55,6 +62,12 @@ class Policy(ScopedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def title_with_level(self) -> str:
+        """The title with its level, as every list, export and notice names the policy: a city
+        and a park often publish policies of the same title."""
+        return leveled_title(self.title, self.level)
 
     def fill_derived_fields(self) -> None:
         super().fill_derived_fields()

@@ -36,9 +36,6 @@ from lianqi.enterprises.choices import EnterpriseStatus
 from lianqi.enterprises.models import Enterprise
 from lianqi.rules import (
     ENTERPRISE_CATALOGUE,
-    AllOf,
-    AnyOf,
-    Declaration,
     Engine,
     Explanation,
     NearMiss,
@@ -47,11 +44,11 @@ from lianqi.rules import (
     RuleSet,
     Verdict,
     build_table,
-    describe,
-    describe_benefit,
     explain,
     load_json,
     load_yaml,
+    miss_item,
+    outline_items,
     read_xlsx,
     rules_from_data,
     rules_to_data,
@@ -59,7 +56,16 @@ from lianqi.rules import (
 from lianqi.rules.model import walk
 
 from .choices import FulfilmentAction, FulfilmentState, MatchVerdict, PolicyLevel, VersionState
-from .models import Fulfilment, FulfilmentEvent, FulfilmentMaterial, Policy, PolicyMatch, PolicyVersion
+from .explanations import Sentence, WordedExplanation, Wording
+from .models import (
+    Fulfilment,
+    FulfilmentEvent,
+    FulfilmentMaterial,
+    Policy,
+    PolicyMatch,
+    PolicyVersion,
+    leveled_title,
+)
 from .permissions import policies_for_enterprise
 from .subjects import enterprise_record, enterprise_records
 
@@ -190,14 +196,26 @@ def engine_for(versions: list[PolicyVersion], records: list[dict[str, Any]], day
 
 @dataclass
 class PolicyFit:
-    """One policy as an enterprise sees it: the verdict, the amount, the explanation line by
-    line, and whether declaring its self-declared conditions would make it eligible."""
+    """One policy as an enterprise sees it: the verdict, the amount, the explanation (the
+    engine's, and `words`: the same in sentences), and whether declaring its self-declared
+    conditions would make it eligible."""
 
     policy: Policy
     version: PolicyVersion
     verdict: Verdict
     explanation: Explanation
     to_declare: bool = False
+    words: WordedExplanation | None = None
+
+
+@dataclass
+class PolicyMiss:
+    """A policy the enterprise would fit if one condition went the other way: the engine's
+    near miss and that condition in words (with the gap, for a figure)."""
+
+    policy: Policy
+    miss: NearMiss
+    words: Sentence
 
 
 @dataclass
@@ -206,7 +224,7 @@ class PoliciesForEnterprise:
 
     eligible: list[PolicyFit] = field(default_factory=list)
     unknown: list[PolicyFit] = field(default_factory=list)
-    near_misses: list[tuple[Policy, NearMiss]] = field(default_factory=list)
+    near_misses: list[PolicyMiss] = field(default_factory=list)
 
 
 def eligible_count(enterprise: Enterprise) -> int:
@@ -231,6 +249,7 @@ def policies_for(enterprise: Enterprise, *, day: dt.date) -> PoliciesForEnterpri
     match = engine.match_one(0)
     by_code = {v.policy.code: v for v in versions}
     to_declare = set(match.to_declare)
+    rules = ruleset.by_code()
     for rule in ruleset.rules:
         verdict = match.verdict(rule.code)
         if verdict is Verdict.INELIGIBLE:
@@ -243,28 +262,35 @@ def policies_for(enterprise: Enterprise, *, day: dt.date) -> PoliciesForEnterpri
             rule.code in to_declare,
         )
         (result.eligible if verdict is Verdict.ELIGIBLE else result.unknown).append(fit)
-    result.near_misses = [(policies[miss.rule], miss) for miss in engine.near_misses(0)]
+    misses = engine.near_misses(0)
+    fits = result.eligible + result.unknown
+    wording = Wording(
+        [item for fit in fits for item in fit.explanation.items()] + [miss_item(miss) for miss in misses]
+    )
+    for fit in fits:
+        fit.words = wording.explanation(fit.explanation, rules[fit.policy.code].benefit, as_of=day)
+    result.near_misses = [PolicyMiss(policies[m.rule], m, wording.near_miss(m)) for m in misses]
     return result
 
 
 def policy_fit(
     enterprise: Enterprise, policy: Policy, *, day: dt.date
-) -> tuple[PolicyFit | None, NearMiss | None]:
+) -> tuple[PolicyFit | None, PolicyMiss | None]:
     """How one policy fits the enterprise on `day`: its fit (eligible or may be) with the
     reasons, or the near miss naming the condition it fails by a little (or neither)."""
     found = policies_for(enterprise, day=day)
     fit = next((f for f in found.eligible + found.unknown if f.policy.pk == policy.pk), None)
-    miss = next((m for p, m in found.near_misses if p.pk == policy.pk), None)
+    miss = next((m for m in found.near_misses if m.policy.pk == policy.pk), None)
     return fit, miss
 
 
-def explain_match(match: PolicyMatch, *, day: dt.date) -> Explanation:
+def explain_match(match: PolicyMatch, *, day: dt.date) -> WordedExplanation:
     """Why a stored match holds on `day`: its version's rule over the enterprise's record,
-    condition by condition."""
+    condition by condition, in words."""
     ruleset = rules_from_data(match.version.rule, ENTERPRISE_CATALOGUE)
-    return explain(
-        ruleset.rules[0], enterprise_record(match.enterprise), as_of=day, parameters=ruleset.parameters
-    )
+    rule = ruleset.rules[0]
+    explanation = explain(rule, enterprise_record(match.enterprise), as_of=day, parameters=ruleset.parameters)
+    return Wording(explanation.items()).explanation(explanation, rule.benefit, as_of=day)
 
 
 @dataclass
@@ -451,8 +477,20 @@ def _responsible() -> Coalesce:
 def ledger_totals(queryset: QuerySet[Fulfilment], *, by: str) -> list[dict[str, Any]]:
     """Counts and amounts by `by` ("policy", "department" or "period"): entries, approved and
     disbursed amounts, disbursed count — for the ledger's summary and its export."""
-    field_name = {"policy": "policy__title", "department": "responsible", "period": "period"}[by]
     figures = _ledger_figures()
+    if by == "policy":
+        # By the policy itself, named with its level: two levels may publish one title.
+        rows = (
+            queryset.order_by()
+            .values("policy", "policy__title", "policy__level")
+            .annotate(**{name: figures[name] for name in TOTAL_FIGURES})
+            .order_by("policy__title", "policy__level", "policy")
+        )
+        return [
+            {"key": leveled_title(row["policy__title"], row["policy__level"]), **_figures(row, TOTAL_FIGURES)}
+            for row in rows
+        ]
+    field_name = {"department": "responsible", "period": "period"}[by]
     if by == "department":
         queryset = queryset.annotate(responsible=_responsible())
     rows = (
@@ -554,34 +592,29 @@ def policy_list(
     return queryset.order_by("-in_force", "code")
 
 
-@dataclass
-class OutlineLine:
-    """One line of a rule in plain Chinese, indented by its depth in the tree."""
-
-    path: str
-    depth: int
-    text: str
-    is_group: bool
-    is_declaration: bool
+def rule_outline(version: PolicyVersion, *, day: dt.date) -> tuple[list[Sentence], str]:
+    """A version's conditions as indented sentences in the reader's language (with the
+    parameter values of `day`), and its benefit in words."""
+    return ruleset_outline(rules_from_data(version.rule, ENTERPRISE_CATALOGUE), day=day)
 
 
-def rule_outline(version: PolicyVersion, *, day: dt.date) -> tuple[list[OutlineLine], str]:
-    """A version's conditions as indented Chinese sentences (with the parameter values of
-    `day`), and its benefit in words."""
-    ruleset = rules_from_data(version.rule, ENTERPRISE_CATALOGUE)
+def ruleset_outline(ruleset: RuleSet, *, day: dt.date) -> tuple[list[Sentence], str]:
+    """`rule_outline` of a rule set's (only) rule, as the workbench reads it from its rows."""
     rule = ruleset.rules[0]
-    lines = [
-        OutlineLine(
-            path=path,
-            depth=path.count("."),
-            text=describe(node, ENTERPRISE_CATALOGUE, ruleset.parameters, as_of=day),
-            is_group=isinstance(node, AllOf | AnyOf | Not),
-            is_declaration=isinstance(node, Declaration),
-        )
-        for path, node in walk(rule.eligibility)
-    ]
-    benefit = describe_benefit(rule.benefit, ENTERPRISE_CATALOGUE) if rule.benefit is not None else ""
-    return lines, benefit
+    items = outline_items(rule, as_of=day, parameters=ruleset.parameters)
+    wording = Wording(items)
+    benefit = wording.benefit_text(rule.benefit, as_of=day) if rule.benefit is not None else ""
+    return wording.sentences(items), benefit
+
+
+def node_sentences(ruleset: RuleSet, *, day: dt.date) -> dict[str, Sentence | None]:
+    """Each node of a rule set's (only) rule by its path, read as a sentence (what the
+    workbench shows above each row). A `not` row has none of its own: the rows beneath it
+    read with the negation already said (不满足 + 含标签 reads 企业没有…标签)."""
+    rule = ruleset.rules[0]
+    items = outline_items(rule, as_of=day, parameters=ruleset.parameters)
+    sentences = iter(Wording(items).sentences(items))
+    return {path: None if isinstance(node, Not) else next(sentences) for path, node in walk(rule.eligibility)}
 
 
 def match_counts(policy: Policy, user_matches: QuerySet[PolicyMatch]) -> dict[str, int]:

@@ -6,7 +6,16 @@ Django apps that store rules and enterprises build on it. See docs/rules.md."""
 from .catalogue import ENTERPRISE_CATALOGUE, Attribute, AttributeKind, Catalogue, normalise_industry
 from .engine import Budget, Engine, Matching, NearMiss, SubjectMatch
 from .errors import Issue, RuleError
-from .explain import Explanation, ExplanationNode, describe, describe_benefit, explain
+from .explain import (
+    Explanation,
+    ExplanationNode,
+    Item,
+    describe,
+    describe_benefit,
+    explain,
+    miss_item,
+    outline_items,
+)
 from .formats import (
     dump_json,
     dump_yaml,
@@ -59,6 +68,7 @@ __all__ = [
     "ExplanationNode",
     "Fixed",
     "Issue",
+    "Item",
     "Matching",
     "NearMiss",
     "Not",
@@ -84,8 +94,10 @@ __all__ = [
     "load_json",
     "load_rules",
     "load_yaml",
+    "miss_item",
     "normalise_industry",
     "normalise_record",
+    "outline_items",
     "read_xlsx",
     "rules_from_data",
     "rules_from_tables",

@@ -34,6 +34,16 @@ OPERATORS: dict[AttributeKind, tuple[str, ...]] = {
     AttributeKind.DATE: NUMERIC_OPERATORS,
 }
 YEARS_UNIT = "年"
+
+
+def gettext_noop(text: str) -> str:
+    """Marks a Chinese word of the catalogue (label, source, unit, choice) for the interface's
+    translation catalogue without translating it: the engine stays free of Django, and the
+    apps that show these words pass them through their own gettext. The name is the one the
+    message extractor looks for."""
+    return text
+
+
 OLDEST_YEAR_OFFSET = -10  # a rule looks at most ten years back; further is a typing mistake
 
 
@@ -108,30 +118,78 @@ class Catalogue:
 
 ENTERPRISE_CATALOGUE = Catalogue(
     [
-        Attribute("jurisdiction", "所属辖区", AttributeKind.CODE, "企业库"),
-        Attribute("industry", "所属行业", AttributeKind.INDUSTRY, "企业库"),
+        Attribute("jurisdiction", gettext_noop("所属辖区"), AttributeKind.CODE, gettext_noop("企业库")),
+        Attribute("industry", gettext_noop("所属行业"), AttributeKind.INDUSTRY, gettext_noop("企业库")),
         Attribute(
             "kind",
-            "主体类型",
+            gettext_noop("主体类型"),
             AttributeKind.ENUM,
-            "企业库",
+            gettext_noop("企业库"),
             choices={
-                "above_size": "规上企业",
-                "below_size": "规下企业",
-                "shop": "门店",
-                "project": "在建项目",
-                "individual": "个体工商户",
+                "above_size": gettext_noop("规上企业"),
+                "below_size": gettext_noop("规下企业"),
+                "shop": gettext_noop("门店"),
+                "project": gettext_noop("在建项目"),
+                "individual": gettext_noop("个体工商户"),
             },
         ),
-        Attribute("tags", "企业标签", AttributeKind.TAGS, "企业库"),
-        Attribute("founded_on", "成立日期", AttributeKind.DATE, "工商登记", age_label="成立年限"),
-        Attribute("registered_capital", "注册资本", AttributeKind.NUMBER, "工商登记", unit="万元"),
-        Attribute("employees", "从业人数", AttributeKind.NUMBER, "企业填报", unit="人"),
-        Attribute("output_value", "产值", AttributeKind.YEARLY, "统计年报", unit="万元"),
-        Attribute("revenue", "营业收入", AttributeKind.YEARLY, "统计年报", unit="万元"),
-        Attribute("tax", "纳税额", AttributeKind.YEARLY, "税务数据", unit="万元"),
-        Attribute("rd_spending", "研发投入", AttributeKind.YEARLY, "统计年报", unit="万元"),
-        Attribute("local_purchase", "本地采购额", AttributeKind.YEARLY, "企业填报", unit="万元"),
+        Attribute("tags", gettext_noop("企业标签"), AttributeKind.TAGS, gettext_noop("企业库")),
+        Attribute(
+            "founded_on",
+            gettext_noop("成立日期"),
+            AttributeKind.DATE,
+            gettext_noop("工商登记"),
+            age_label=gettext_noop("成立年限"),
+        ),
+        Attribute(
+            "registered_capital",
+            gettext_noop("注册资本"),
+            AttributeKind.NUMBER,
+            gettext_noop("工商登记"),
+            unit=gettext_noop("万元"),
+        ),
+        Attribute(
+            "employees",
+            gettext_noop("从业人数"),
+            AttributeKind.NUMBER,
+            gettext_noop("企业填报"),
+            unit=gettext_noop("人"),
+        ),
+        Attribute(
+            "output_value",
+            gettext_noop("产值"),
+            AttributeKind.YEARLY,
+            gettext_noop("统计年报"),
+            unit=gettext_noop("万元"),
+        ),
+        Attribute(
+            "revenue",
+            gettext_noop("营业收入"),
+            AttributeKind.YEARLY,
+            gettext_noop("统计年报"),
+            unit=gettext_noop("万元"),
+        ),
+        Attribute(
+            "tax",
+            gettext_noop("纳税额"),
+            AttributeKind.YEARLY,
+            gettext_noop("税务数据"),
+            unit=gettext_noop("万元"),
+        ),
+        Attribute(
+            "rd_spending",
+            gettext_noop("研发投入"),
+            AttributeKind.YEARLY,
+            gettext_noop("统计年报"),
+            unit=gettext_noop("万元"),
+        ),
+        Attribute(
+            "local_purchase",
+            gettext_noop("本地采购额"),
+            AttributeKind.YEARLY,
+            gettext_noop("企业填报"),
+            unit=gettext_noop("万元"),
+        ),
     ]
 )
 

@@ -1,15 +1,19 @@
-"""Why a subject fits a rule or not, in plain Chinese: each condition marked ✓ / ✗ / ? with the
-value used, the year it came from and its source, in the rule's own tree shape."""
+"""Why a subject fits a rule or not. `explain` gives the tree of the rule with each node's
+verdict and, for a condition, the value used, the year it came from and its source;
+`Explanation.items` gives the same as a list of structured lines in reading order (negations
+pushed into the conditions, so that every line can be said positively), which the apps turn
+into sentences in the reader's language. `lines()` and `describe()` are the engine's own
+compact Chinese trace, for tests and the command line."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import Any, Protocol
 
 from .catalogue import ENTERPRISE_CATALOGUE, AttributeKind, Catalogue
-from .evaluate import benefit_amount, benefit_base, read_condition
+from .evaluate import NEGATED_OP, benefit_amount, benefit_base, read_condition
 from .model import (
     FALSE,
     TRUE,
@@ -121,6 +125,8 @@ class ExplanationNode:
     unit: str = ""
     target: Any = None
     children: list[ExplanationNode] = field(default_factory=list)
+    node: Node | None = None  # the rule's node this explains
+    parameter_label: str = ""
 
     def walk(self) -> Iterator[ExplanationNode]:
         yield self
@@ -169,6 +175,10 @@ class Explanation:
     amount: float | None = None
     amount_text: str = ""
 
+    def items(self) -> list[Item]:
+        """The explanation as lines in reading order (see `Item`)."""
+        return tree_items(self.tree)
+
     def lines(self) -> list[str]:
         head = f"{self.verdict.mark} {self.name}（{self.rule}）：{self.verdict.label}"
         amount = []
@@ -199,15 +209,17 @@ def explain(
             values = [_value(k.verdict) for k in kids]
             value = min(values, default=TRUE) if isinstance(node, AllOf) else max(values, default=FALSE)
             kind = "all" if isinstance(node, AllOf) else "any"
-            return ExplanationNode(path, kind, VERDICT_OF[value], text, children=kids)
+            return ExplanationNode(path, kind, VERDICT_OF[value], text, children=kids, node=node)
         if isinstance(node, Not):
             kid = visit(node.child, f"{path}.1")
-            return ExplanationNode(path, "not", VERDICT_OF[TRUE - _value(kid.verdict)], text, children=[kid])
+            verdict = VERDICT_OF[TRUE - _value(kid.verdict)]
+            return ExplanationNode(path, "not", verdict, text, children=[kid], node=node)
         if isinstance(node, Declaration):
-            return ExplanationNode(path, "declare", Verdict.UNKNOWN, text)
+            return ExplanationNode(path, "declare", Verdict.UNKNOWN, text, node=node)
         assert isinstance(node, Condition)
         reading = read_condition(node, profile, catalogue=catalogue, parameters=parameters, as_of=as_of)
         attribute = catalogue[node.attribute]
+        parameter = parameters.get(node.parameter) if node.parameter is not None else None
         return ExplanationNode(
             path,
             "condition",
@@ -217,8 +229,10 @@ def explain(
             used=reading.used,
             year=reading.year,
             source=attribute.source,
-            unit=attribute.condition_unit,
+            unit=node.unit or attribute.condition_unit,
             target=reading.target,
+            node=node,
+            parameter_label=parameter.label if parameter is not None else (node.parameter or ""),
         )
 
     tree = visit(rule.eligibility, "1")
@@ -229,6 +243,146 @@ def explain(
         if tree.verdict is Verdict.ELIGIBLE:
             amount = benefit_amount(rule.benefit, benefit_base(rule.benefit, profile, catalogue, as_of))
     return Explanation(rule.code, rule.name, tree.verdict, tree, amount, amount_text)
+
+
+@dataclass(frozen=True)
+class Item:
+    """One line of an explanation, structured so that an app can say it in words: a group
+    heading (`kind` "all" / "any", its conditions follow one level deeper), a condition or a
+    self-declared fact. Negations are already pushed into the lines (not(a or b) reads as
+    "all of: not a, not b"; not(revenue ≥ 2000) as revenue < 2000), so `op` is the test the
+    subject must pass; `negated` is set only where an operator has no positive opposite
+    (not within a code prefix, not one of a list, a declaration that must not hold).
+
+    `threshold` is what is compared against (codes, a tag, a number: a parameter's value on
+    the evaluation date, None when it has none), `actual` the subject's value (None when not
+    known; the full years elapsed for a date), `year` the calendar year of a yearly figure.
+    `outcome` is None in an outline of a rule read without a subject."""
+
+    depth: int
+    kind: str  # all / any / condition / declare
+    outcome: Verdict | None
+    attribute: str | None = None
+    op: str | None = None
+    negated: bool = False
+    threshold: Any = None
+    parameter: str | None = None
+    parameter_label: str = ""
+    year: int | None = None
+    actual: Any = None
+    unit: str = ""
+    source: str = ""
+    text: str = ""
+
+
+_SWAPPED_GROUP = {"all": "any", "any": "all"}
+
+
+def _flipped(verdict: Verdict) -> Verdict:
+    return VERDICT_OF[TRUE - _value(verdict)]
+
+
+def tree_items(tree: ExplanationNode) -> list[Item]:
+    """The explained tree as `Item`s, parents before children, negations pushed down."""
+    found: list[Item] = []
+
+    def visit(node: ExplanationNode, depth: int, negated: bool) -> None:
+        if node.kind == "not":
+            visit(node.children[0], depth, not negated)
+            return
+        outcome = _flipped(node.verdict) if negated else node.verdict
+        if node.kind in ("all", "any"):
+            found.append(Item(depth, _SWAPPED_GROUP[node.kind] if negated else node.kind, outcome))
+            for child in node.children:
+                visit(child, depth + 1, negated)
+            return
+        if node.kind == "declare":
+            assert isinstance(node.node, Declaration)
+            found.append(Item(depth, "declare", Verdict.UNKNOWN, negated=negated, text=node.node.text))
+            return
+        condition = node.node
+        assert isinstance(condition, Condition)
+        op = condition.op
+        if negated and op in NEGATED_OP:
+            op, negated = NEGATED_OP[op], False
+        found.append(
+            Item(
+                depth,
+                "condition",
+                outcome,
+                attribute=condition.attribute,
+                op=op,
+                negated=negated,
+                threshold=node.target,
+                parameter=condition.parameter,
+                parameter_label=node.parameter_label,
+                year=node.year,
+                actual=node.used,
+                unit=node.unit,
+                source=node.source,
+            )
+        )
+
+    visit(tree, 0, False)
+    return found
+
+
+def outline_items(
+    rule: Rule,
+    *,
+    as_of: dt.date,
+    parameters: Parameters | None = None,
+    catalogue: Catalogue = ENTERPRISE_CATALOGUE,
+) -> list[Item]:
+    """A rule's conditions as `Item`s without a subject (what a policy page lists as its
+    conditions): thresholds and years as of `as_of`, no values, no outcomes."""
+    explained = explain(rule, {}, as_of=as_of, parameters=parameters, catalogue=catalogue)
+    return [replace(item, outcome=None, actual=None) for item in explained.items()]
+
+
+def miss_item(miss: NearMissLike, catalogue: Catalogue = ENTERPRISE_CATALOGUE) -> Item:
+    """The one condition a near miss fails, as an `Item` (its outcome: not met)."""
+    condition = miss.condition
+    if isinstance(condition, Declaration):
+        return Item(0, "declare", Verdict.INELIGIBLE, negated=miss.negated, text=condition.text)
+    op, negated = condition.op, miss.negated
+    if negated and op in NEGATED_OP:
+        op, negated = NEGATED_OP[op], False
+    attribute = catalogue[condition.attribute]
+    return Item(
+        0,
+        "condition",
+        Verdict.INELIGIBLE,
+        attribute=condition.attribute,
+        op=op,
+        negated=negated,
+        threshold=miss.target,
+        parameter=condition.parameter,
+        year=miss.year,
+        actual=miss.used,
+        unit=condition.unit or attribute.condition_unit,
+        source=attribute.source,
+    )
+
+
+class NearMissLike(Protocol):
+    """What `miss_item` reads of the engine's `NearMiss` (named so to keep this module free of
+    the engine's import)."""
+
+    @property
+    def condition(self) -> Condition | Declaration: ...
+
+    @property
+    def negated(self) -> bool: ...
+
+    @property
+    def used(self) -> Any: ...
+
+    @property
+    def target(self) -> Any: ...
+
+    @property
+    def year(self) -> int | None: ...
 
 
 def _value(verdict: Verdict) -> int:

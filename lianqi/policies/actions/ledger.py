@@ -575,7 +575,7 @@ def _tell_about_match(entry: Fulfilment, enterprise: Enterprise, at: dt.datetime
     """A new match is news for the enterprise's account users and for its liaison."""
     subject = _("%(enterprise)s 符合政策“%(policy)s”") % {
         "enterprise": enterprise.name,
-        "policy": entry.policy.title,
+        "policy": entry.policy.title_with_level,
     }
     body = (
         _("无需申报，审核通过后直接兑现。") if entry.no_application else _("可在政策超市查看条件并在线申报。")
@@ -597,7 +597,7 @@ def _tell_step(entry: Fulfilment, action: str, at: dt.datetime) -> None:
     the enterprise (and the applicant's phone) what was decided; the other steps are the
     enterprise's own or internal."""
     if action == A.NOTIFY:
-        subject = _("政策告知：%(policy)s") % {"policy": entry.policy.title}
+        subject = _("政策告知：%(policy)s") % {"policy": entry.policy.title_with_level}
         body = (
             _("贵企业符合该政策，无需申报，审核通过后直接兑现。")
             if entry.no_application
@@ -605,7 +605,7 @@ def _tell_step(entry: Fulfilment, action: str, at: dt.datetime) -> None:
         )
         liaison, sms = True, False
     elif action in _DECISION_MESSAGES:
-        subject = _("政策兑现：%(policy)s") % {"policy": entry.policy.title}
+        subject = _("政策兑现：%(policy)s") % {"policy": entry.policy.title_with_level}
         body = str(_DECISION_MESSAGES[A(action)]) % {
             "amount": yuan_text(entry.disbursed_amount if action == A.DISBURSE else entry.approved_amount),
             "voucher": entry.voucher_number,

@@ -27,6 +27,9 @@ class PolicySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         source="department.name", default=None, read_only=True, allow_null=True
     )
     versions = PolicyVersionSerializer(many=True, read_only=True)
+    title_with_level = serializers.CharField(
+        read_only=True, help_text=_("带层级的政策名称，如“高新技术企业奖励（市级）”：不同层级常有同名政策")
+    )
 
     class Meta:
         model = Policy
@@ -34,6 +37,7 @@ class PolicySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
             "id",
             "code",
             "title",
+            "title_with_level",
             "level",
             "kind",
             "department",
@@ -90,6 +94,9 @@ class PolicyMatchSerializer(serializers.ModelSerializer):  # type: ignore[type-a
     """A stored match: the enterprise fits the policy (eligible) or may (unknown)."""
 
     policy_code = serializers.CharField(source="policy.code", read_only=True)
+    policy_title = serializers.CharField(
+        source="policy.title_with_level", read_only=True, help_text=_("带层级的政策名称")
+    )
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     version = serializers.IntegerField(source="version.number", read_only=True)
 
@@ -99,6 +106,7 @@ class PolicyMatchSerializer(serializers.ModelSerializer):  # type: ignore[type-a
             "id",
             "policy",
             "policy_code",
+            "policy_title",
             "enterprise",
             "enterprise_name",
             "version",
@@ -108,10 +116,41 @@ class PolicyMatchSerializer(serializers.ModelSerializer):  # type: ignore[type-a
         ]
 
 
+class ExplanationLineSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """One condition (or group heading) of an explanation: in words, and as the figures the
+    words are made of."""
+
+    depth = serializers.IntegerField(help_text=_("缩进层级：0 为最外层，组内条件比所在组深一层"))
+    kind = serializers.ChoiceField(
+        choices=[("all", "all"), ("any", "any"), ("condition", "condition"), ("declare", "declare")],
+        help_text=_(
+            "all：满足以下全部条件；any：满足以下任一条件；condition：条件；declare：企业自主申报事项"
+        ),
+    )
+    sentence = serializers.CharField(help_text=_("整句说明：条件、本企业数据及来源、结论"))
+    text = serializers.CharField(help_text=_("条件本身"))
+    figure = serializers.CharField(help_text=_("本企业数据及来源；分组和自主申报事项为空"))
+    outcome = serializers.CharField(help_text=_("结论：符合、不符合、缺少数据、待企业申报"))
+    verdict = serializers.ChoiceField(choices=[(v, v) for v in ("eligible", "ineligible", "unknown")])
+    attribute = serializers.CharField(allow_null=True, help_text=_("条件所查的企业属性（如 revenue）"))
+    op = serializers.CharField(allow_null=True, help_text=_("须满足的比较（否定已并入：< 而非“不满足 ≥”）"))
+    negated = serializers.BooleanField(help_text=_("为真时表示“不属于/不是”该范围或取值"))
+    threshold = serializers.JSONField(allow_null=True, help_text=_("比较的标准：数值、代码列表或标签"))
+    actual = serializers.JSONField(allow_null=True, help_text=_("本企业的取值；平台无数据时为空"))
+    unit = serializers.CharField(help_text=_("单位（万元、元、人、年），按政策原文"))
+    year = serializers.IntegerField(allow_null=True, help_text=_("年度数据所属年份"))
+    data_source = serializers.CharField(help_text=_("数据来源"))
+
+
 class ExplanationSerializer(serializers.Serializer):  # type: ignore[type-arg]
     verdict = serializers.CharField()
+    verdict_label = serializers.CharField(help_text=_("结论的文字：符合、不符合、待定"))
     amount = serializers.FloatField(allow_null=True)
-    lines = serializers.ListField(child=serializers.CharField())
+    amount_text = serializers.CharField(help_text=_("测算金额及其算法；不适用时为空"))
+    lines = serializers.ListField(
+        child=serializers.CharField(), help_text=_("逐条说明的文字，每深一层缩进两个空格")
+    )
+    conditions = ExplanationLineSerializer(many=True)
 
 
 class FulfilmentEventSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -136,6 +175,9 @@ class FulfilmentSerializer(serializers.ModelSerializer):  # type: ignore[type-ar
     """A ledger entry with its history."""
 
     policy_code = serializers.CharField(source="policy.code", read_only=True)
+    policy_title = serializers.CharField(
+        source="policy.title_with_level", read_only=True, help_text=_("带层级的政策名称")
+    )
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     events = FulfilmentEventSerializer(many=True, read_only=True)
 
@@ -145,6 +187,7 @@ class FulfilmentSerializer(serializers.ModelSerializer):  # type: ignore[type-ar
             "id",
             "policy",
             "policy_code",
+            "policy_title",
             "enterprise",
             "enterprise_name",
             "period",

@@ -205,10 +205,13 @@ class PolicyMatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scope
     @extend_schema(responses={200: ExplanationSerializer})
     @action(detail=True, methods=["get"], url_path="explanation", url_name="explanation")
     def explanation(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        """Why the enterprise fits (or may fit) the policy today: ✓ / ✗ / ? per condition with
-        the value used, its year and its source."""
-        result = queries.explain_match(self.get_object(), day=timezone.localdate())
-        return Response({"verdict": result.verdict.value, "amount": result.amount, "lines": result.lines()})
+        """Why the enterprise fits (or may fit) the policy today, condition by condition in
+        the caller's language: the condition, the enterprise's figure with its source and
+        year, and whether it is met; groups of conditions indented, negations said
+        positively. `lines` gives the sentences as text, `conditions` each line in words and
+        figures."""
+        words = queries.explain_match(self.get_object(), day=timezone.localdate())
+        return Response(words.as_data())
 
 
 class FulfilmentFilter(django_filters.FilterSet):

@@ -74,16 +74,34 @@ class PolicyForm(StyledModelForm):
             self.fields["code"].disabled = True
 
 
+#: What each node type of the 条件 table is called on the form (the value stays the sheet's
+#: Chinese title, which the one reader of forms and spreadsheets understands).
+NODE_LABELS = {
+    "all": _("全部满足"),
+    "any": _("任一满足"),
+    "not": _("不满足"),
+    "condition": _("条件"),
+    "declare": _("企业自主申报事项"),
+}
+
+
 class ConditionRowForm(StyledForm):
     """One node of the condition tree, as one row of the 条件 table."""
 
     path = forms.CharField(label=_("路径"), required=False, max_length=40)
-    node = forms.ChoiceField(label=_("节点"), required=False, choices=[(t, t) for t in NODE_TITLES.values()])
+    node = forms.ChoiceField(
+        label=_("节点"), required=False, choices=[(t, NODE_LABELS[k]) for k, t in NODE_TITLES.items()]
+    )
     attribute = forms.ChoiceField(
         label=_("属性"),
         required=False,
-        choices=[("", "—"), *[(a.name, a.label) for a in ENTERPRISE_CATALOGUE]],
+        # The catalogue's words are marked for translation where they are declared.
+        choices=[("", "—"), *[(a.name, _(a.label)) for a in ENTERPRISE_CATALOGUE]],
     )
+
+    #: The row read as a sentence (set by the workbench from the rule it shows; None for a
+    #: row not yet part of a valid rule).
+    sentence: Any = None
     year = forms.ChoiceField(label=_("年度"), required=False, choices=YEAR_CHOICES)
     op = forms.ChoiceField(label=_("运算符"), required=False, choices=OP_CHOICES)
     value = forms.CharField(label=_("取值"), required=False, max_length=500)

@@ -321,12 +321,18 @@ def test_an_enterprise_sees_its_policies_with_reasons_and_near_misses(world: Wor
     revenue(world.home.enterprise, 2024, 1900)
     found = queries.policies_for(world.home.enterprise, day=dt.date(2025, 6, 30))
     assert found.eligible == [] and found.unknown == []
-    [(missed, miss)] = found.near_misses
+    [near] = found.near_misses
+    missed, miss = near.policy, near.miss
     assert missed == policy and miss.path == "1.2" and miss.gap == pytest.approx(100)
+    assert near.words.text == "2024 年营业收入不低于 2000 万元"
+    assert near.words.figure == "本企业为 1900 万元（来源：统计年报 2024）"
+    assert near.words.outcome == "差 100 万元"
     revenue(world.home.enterprise, 2024, 2100)
     found = queries.policies_for(world.home.enterprise, day=dt.date(2025, 6, 30))
     [fit] = found.eligible
-    assert "2024 年度营业收入" in "\n".join(fit.explanation.lines())
+    assert "  2024 年营业收入不低于 2000 万元：本企业为 2100 万元（来源：统计年报 2024） — 符合" in (
+        fit.words.lines() if fit.words else []
+    )
 
 
 def test_the_sandbox_shows_who_enters_and_who_leaves(world: World) -> None:

@@ -208,7 +208,24 @@ def test_an_enterprise_reads_why_it_fits(world: World) -> None:
         .json()
     )
     assert body["verdict"] == "eligible" and body["amount"] == 10
-    assert any("营业收入 ≥ 2000 万元" in line and "2600 万元" in line for line in body["lines"])
+    assert any("营业收入不低于 2000 万元" in line and "本企业为 2600 万元" in line for line in body["lines"])
+    revenue = next(c for c in body["conditions"] if c["attribute"] == "revenue")
+    assert (revenue["op"], revenue["threshold"], revenue["actual"], revenue["unit"]) == (
+        ">=",
+        2000,
+        2600,
+        "万元",
+    )
+    assert revenue["outcome"] == "符合" and revenue["data_source"] == "统计年报"
+    assert body["verdict_label"] == "符合" and "约 10 万元" in body["amount_text"]
+    # The match names its policy with the level (added beside the old fields).
+    detail = (
+        _client(world.user(Role.ENTERPRISE)).get(reverse("api:policy-match-detail", args=[match.pk])).json()
+    )
+    assert (
+        detail["policy_title"] == f"{match.policy.title}（园区级）"
+        and detail["policy_code"] == match.policy.code
+    )
 
 
 def test_ledger_steps_answer_conflicts_with_the_allowed_steps(world: World) -> None:

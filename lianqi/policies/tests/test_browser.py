@@ -45,7 +45,7 @@ def test_an_enterprise_applies_and_the_office_pays(browser: Any, live_server: An
         eligible = phone.locator("[data-testid=eligible-policies]")
         expect(eligible).to_contain_text(TITLE)
         eligible.locator("summary").first.click()
-        expect(eligible).to_contain_text("2600 万元，来源：统计年报")
+        expect(eligible).to_contain_text("本企业为 2600 万元（来源：统计年报")
         screenshot(phone, "code-policies-phone")
         eligible.get_by_role("link", name=TITLE).click()
         expect(phone).to_have_url(re.compile(rf"/policies/{policy.pk}/$"))

@@ -92,9 +92,11 @@ def test_a_policy_page_states_its_conditions_in_plain_chinese(world: World) -> N
         .get(reverse("policies:detail", args=[home_policy(world).pk]))
         .content.decode()
     )
-    assert "营业收入 ≥ 2000 万元" in html
-    assert "不满足以下条件" in html and "企业标签含「失信企业」" in html
-    assert "按上年度营业收入分档" in html
+    year = dt.date.today().year - 1
+    assert f"{year} 年营业收入不低于 2000 万元" in html
+    # The negation is said positively, and no tree path is shown.
+    assert "企业没有“失信企业”标签" in html and "不满足" not in html and "1.2" not in html
+    assert f"按{year} 年营业收入分档" in html
 
 
 def test_an_enterprise_sees_the_policies_it_fits_with_the_reasons_and_the_amount(world: World) -> None:
@@ -103,7 +105,7 @@ def test_an_enterprise_sees_the_policies_it_fits_with_the_reasons_and_the_amount
     html = _client(world.user(Role.ENTERPRISE)).get(reverse("policies:for_me")).content.decode()
     eligible = html.split('data-testid="eligible-policies"')[1].split('data-testid="unknown-policies"')[0]
     assert TITLE in eligible and "约 20 万元" in eligible
-    assert "5600 万元，来源：统计年报" in eligible
+    assert f"本企业为 5600 万元（来源：统计年报 {dt.date.today().year - 1}）" in eligible
 
 
 def test_an_enterprise_just_below_a_threshold_is_told_the_gap(world: World) -> None:
@@ -111,7 +113,8 @@ def test_an_enterprise_just_below_a_threshold_is_told_the_gap(world: World) -> N
     revenue(world.home.enterprise, dt.date.today().year - 1, 1880)
     html = _client(world.user(Role.ENTERPRISE)).get(reverse("policies:for_me")).content.decode()
     near = html.split('data-testid="near-misses"')[1]
-    assert TITLE in near and "差距 120 万元" in near
+    assert f"{TITLE}（园区级）" in near and "差 120 万元" in near
+    assert "营业收入不低于 2000 万元" in near and "本企业为 1880 万元" in near
 
 
 def test_search_and_filters_narrow_the_shelf(world: World) -> None:

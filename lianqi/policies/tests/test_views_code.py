@@ -32,7 +32,7 @@ def test_the_code_page_lists_the_policies_it_fits_with_reasons(world: World) -> 
     token = world.home.enterprise.code_token
     html = member(token).get(reverse("codes:policy_list", args=[token])).content.decode()
     eligible = html.split('data-testid="eligible-policies"')[1].split('data-testid="unknown-policies"')[0]
-    assert TITLE in eligible and "2600 万元，来源：统计年报" in eligible
+    assert TITLE in eligible and "本企业为 2600 万元（来源：统计年报" in eligible
     public = Client().get(reverse("codes:public", args=[token])).content.decode()
     assert reverse("codes:policy_list", args=[token]) in public
 

@@ -270,6 +270,6 @@ def test_the_ledger_narrows_to_one_policy_from_its_page_and_exports_it(world: Wo
         BytesIO(office.get(reverse("policies:ledger_export"), {"policy": entry.policy_id}).content)
     )
     titles = {row[1] for row in workbook.active.iter_rows(min_row=2, values_only=True)}
-    assert titles == {entry.policy.title}
+    assert titles == {entry.policy.title_with_level}
     # A mangled policy id is ignored, not an error.
     assert office.get(reverse("policies:ledger"), {"policy": "x"}).status_code == 200

@@ -237,3 +237,28 @@ def test_a_bad_rule_file_is_refused_whole_with_its_line(world: World) -> None:
     html = response.content.decode()
     assert response.status_code == 400 and "turnover" in html and "第 " in html
     assert not policy.versions.exists()
+
+
+def test_the_workbench_reads_each_row_as_a_sentence_above_its_fields(world: World) -> None:
+    policy = home_policy(world)
+    actions.save_policy_draft(
+        policy=policy,
+        actor=world.user(Role.SERVICE_OFFICE),
+        rule=rule(policy.code),
+        valid_from=timezone.localdate(),
+    )
+    html = _client(world).get(reverse("policies:workbench", args=[policy.pk])).content.decode()
+    rows = html.split('data-testid="condition-row"')[1:]
+    sentences = [row.split('data-testid="condition-sentence">')[1].split("</div>")[0] for row in rows[:5]]
+    year = timezone.localdate().year - 1
+    assert [s.replace("· ", "") for s in sentences] == [
+        "满足以下全部条件",
+        "所属行业在制造业（C）范围内",
+        f"{year} 年营业收入不低于 2000 万元",
+        "（以下条件取反）",
+        "企业没有“失信企业”标签",
+    ]
+    # Still editable rows: every row keeps its fields, and node types read in full.
+    value = rows[2].split('name="node-2-value"')[1].split(">")[0]
+    assert 'value="2000"' in value
+    assert ">全部满足</option>" in html and ">任一满足</option>" in html and ">研发投入</option>" in html

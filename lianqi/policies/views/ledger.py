@@ -89,7 +89,7 @@ def _policy_filter(request: HttpRequest, form: LedgerFilterForm) -> dict[str, An
     query = request.GET.copy()
     query.pop("policy", None)
     query.pop("page", None)
-    return {"title": policy.title, "clear_query": query.urlencode()}
+    return {"title": policy.title_with_level, "clear_query": query.urlencode()}
 
 
 def ledger_columns() -> list[Column]:
@@ -122,7 +122,7 @@ class LedgerExportView(RoleRequiredMixin, View):
         rows = (
             (
                 f.period,
-                f.policy.title,
+                f.policy.title_with_level,
                 queries.responsible_of(f.policy),
                 f.enterprise.name,
                 f.enterprise.credit_code,

@@ -180,4 +180,4 @@ class PolicyPickerView(PickerView):
         return policies_visible(request.user).only("pk", "title", "level")
 
     def label(self, obj: Any) -> str:
-        return f"{obj.title}（{obj.get_level_display()}）"
+        return str(obj.title_with_level)

@@ -174,7 +174,12 @@ class WorkbenchView(RoleRequiredMixin, View):
         }
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        return render(request, "policies/workbench.html", self._forms(_editable(request, pk)))
+        policy = _editable(request, pk)
+        context = self._forms(policy)
+        ruleset, _draft = _starting_rule(policy)
+        if ruleset is not None:
+            _read_rows(context, ruleset)
+        return render(request, "policies/workbench.html", context)
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         policy = _editable(request, pk)
@@ -221,6 +226,7 @@ class WorkbenchView(RoleRequiredMixin, View):
             context["rule_errors"] = error.message_dict.get("rule", [])
             return render(request, "policies/workbench.html", context, status=400)
         context["draft"] = draft
+        _read_rows(context, ruleset)
         context["failures"] = run_test_cases(ruleset.rules[0], parameters=ruleset.parameters)
         context["test_count"] = len(ruleset.rules[0].tests)
         if intent == "sandbox":
@@ -240,6 +246,14 @@ class WorkbenchView(RoleRequiredMixin, View):
         else:
             messages.success(request, _("草稿已保存"))
         return render(request, "policies/workbench.html", context)
+
+
+def _read_rows(context: dict[str, Any], ruleset: RuleSet) -> None:
+    """Give each condition row the sentence it reads as, so that the office sees the rule in
+    words above the fields that write it."""
+    sentences = queries.node_sentences(ruleset, day=timezone.localdate())
+    for form in context["conditions"].forms:
+        form.sentence = sentences.get(str(form["path"].value() or "").strip())
 
 
 def _place_issues(context: dict[str, Any], error: RuleError) -> list[str]:

@@ -19,6 +19,8 @@ from lianqi.rules import (
     describe,
     explain,
     load_rules,
+    miss_item,
+    outline_items,
 )
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "policies.json"
@@ -167,3 +169,85 @@ def test_self_declared_conditions_stay_unknown_and_are_offered_to_declare():
     assert matching.verdict("D", 1) is Verdict.INELIGIBLE
     assert engine.match_one(0).to_declare == ["D"]
     assert engine.match_one(1).to_declare == []
+
+
+def _summary(item):
+    return (item.depth, item.kind, item.op, item.negated, item.outcome)
+
+
+def test_items_push_negations_into_the_conditions():
+    """not(any of: revenue ≥ 2000, one of [shop], tag 失信) reads as "all of: revenue < 2000,
+    not one of [shop], lacks 失信", each line with the verdict it has after the negation."""
+    rule = Rule(
+        "NEG",
+        "否定",
+        Not(
+            AnyOf(
+                (
+                    Condition("revenue", ">=", 2000, year=-1),
+                    Condition("kind", "in", ("shop",)),
+                    Condition("tags", "has", "失信企业"),
+                )
+            )
+        ),
+    )
+    subject = {"revenue": {2024: 1800}, "kind": "above_size", "tags": []}
+    items = explain(rule, subject, as_of=AS_OF).items()
+    assert [_summary(i) for i in items] == [
+        (0, "all", None, False, Verdict.ELIGIBLE),
+        (1, "condition", "<", False, Verdict.ELIGIBLE),
+        (1, "condition", "in", True, Verdict.ELIGIBLE),
+        (1, "condition", "lacks", False, Verdict.ELIGIBLE),
+    ]
+    revenue = items[1]
+    assert (revenue.actual, revenue.threshold, revenue.year, revenue.unit, revenue.source) == (
+        1800,
+        2000,
+        2024,
+        "万元",
+        "统计年报",
+    )
+
+
+def test_a_negated_all_reads_as_any_and_a_negated_declaration_keeps_its_flag():
+    rule = Rule(
+        "NEG2",
+        "否定",
+        AllOf(
+            (
+                Not(AllOf((Condition("employees", ">=", 500), Condition("founded_on", "<", 3)))),
+                Not(Declaration("存在违法记录")),
+            )
+        ),
+    )
+    items = explain(rule, {"employees": 20}, as_of=AS_OF).items()
+    assert [_summary(i) for i in items] == [
+        (0, "all", None, False, Verdict.UNKNOWN),
+        (1, "any", None, False, Verdict.ELIGIBLE),
+        (2, "condition", "<", False, Verdict.ELIGIBLE),
+        (2, "condition", ">=", False, Verdict.UNKNOWN),
+        (1, "declare", None, True, Verdict.UNKNOWN),
+    ]
+    assert items[4].text == "存在违法记录"
+
+
+def test_outline_items_carry_thresholds_of_the_date_but_no_subject():
+    ruleset = load_rules(EXAMPLES)
+    rule = ruleset.by_code()["LD-2025-001"]
+    items = outline_items(rule, as_of=dt.date(2026, 2, 1), parameters=ruleset.parameters)
+    revenue = next(i for i in items if i.attribute == "revenue")
+    assert (revenue.threshold, revenue.year, revenue.parameter_label) == (3000, 2025, "规上企业营收门槛")
+    assert all(i.outcome is None and i.actual is None for i in items)
+
+
+def test_a_near_miss_reads_as_the_condition_it_fails():
+    engine = near_miss_engine([{"jurisdiction": "431302001", "revenue": {2024: 1800}, "tags": ["失信企业"]}])
+    misses = {(m.rule, m.path): m for m in engine.near_misses(0)}
+    revenue = miss_item(misses[("REV", "1.2")])
+    assert (revenue.op, revenue.actual, revenue.threshold, revenue.year, revenue.outcome) == (
+        ">=",
+        1800,
+        2000,
+        2024,
+        Verdict.INELIGIBLE,
+    )
