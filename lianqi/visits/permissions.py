@@ -57,6 +57,31 @@ def visible_campaigns(user: Any) -> QuerySet[Campaign]:
     return scope_queryset(published, user).distinct()
 
 
+def analysable_campaigns(user: Any) -> QuerySet[Campaign]:
+    """The campaigns whose analysis and exports a user may open: every published one of their
+    jurisdiction's subtree for the managers, the published ones their department takes part in
+    for a department handler. Taking part as a liaison is not enough: the analysis lists every
+    liaison's forms, and a liaison opens only the visits of their own enterprises."""
+    published = Campaign.objects.filter(state__in=_PUBLISHED)
+    if has_role(user, MANAGERS):
+        return scope_queryset(published, user)
+    staff = _staff(user)
+    if staff is None or not staff.department_id or not has_role(user, (Role.DEPARTMENT_HANDLER,)):
+        return published.none()
+    return scope_queryset(published.filter(departments=staff.department_id), user).distinct()
+
+
+def may_analyse(user: Any, campaign: Campaign) -> bool:
+    """Whether the campaign's page offers the user its analysis (`analysable_campaigns`)."""
+    return analysable_campaigns(user).filter(pk=campaign.pk).exists()
+
+
+def access_analysable_campaign(user: Any, pk: Any) -> Campaign:
+    """The campaign `pk` for its analysis and exports, if the user may open them (404 otherwise)."""
+    related = ("questionnaire", "questionnaire_version", "jurisdiction", "last_actor")
+    return get_object_or_404_scoped(analysable_campaigns(user).select_related(*related), pk=pk)
+
+
 def visible_visits(user: Any) -> QuerySet[Visit]:
     """The visits a user may see: their jurisdiction's for the managers; a liaison's are those
     of the enterprises they serve, made by them or by anyone else (a colleague standing in);

@@ -207,3 +207,22 @@ def test_a_campaign_that_is_over_reminds_no_one(world: World) -> None:
     assert 'data-testid="remind"' not in page
     office.post(reverse("visits:campaign_remind", args=[campaign.pk]))
     assert not Notification.objects.filter(recipient=world.user(Role.LIAISON)).exists()
+
+
+def test_a_liaison_who_also_handles_for_a_department_analyses_only_its_department_s_campaigns(
+    world: World,
+) -> None:
+    from django.contrib.auth.models import Group
+
+    liaison = world.user(Role.LIAISON)  # the home liaison's staff row is of the home department
+    liaison.groups.add(Group.objects.get_or_create(name=Role.DEPARTMENT_HANDLER)[0])
+    campaign = make_campaign(world)  # names no liaisons: every liaison of the park takes part
+    client = client_for(liaison)
+    detail = client.get(campaign.get_absolute_url())
+    assert detail.status_code == 200 and 'data-testid="analysis-link"' not in detail.content.decode()
+    # The analysis lists every liaison's forms: taking part as a liaison does not open it.
+    assert client.get(analysis_url(campaign)).status_code == 404
+    assert client.get(reverse("visits:campaign_export", args=[campaign.pk])).status_code == 404
+    campaign.departments.add(world.home.department)
+    assert 'data-testid="analysis-link"' in client.get(campaign.get_absolute_url()).content.decode()
+    assert client.get(analysis_url(campaign)).status_code == 200

@@ -27,7 +27,7 @@ from .. import actions, queries
 from ..choices import CampaignState, VisitChannel
 from ..documents import campaign_summary
 from ..models import Campaign
-from ..permissions import ANALYSTS, MANAGERS, access_campaign
+from ..permissions import ANALYSTS, MANAGERS, access_analysable_campaign
 from ..questionnaire import QuestionType
 from ..questionnaire.analysis import answer_cells
 
@@ -38,10 +38,7 @@ DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessin
 
 
 def _campaign(request: HttpRequest, pk: int) -> Campaign:
-    campaign = access_campaign(request.user, pk)
-    if campaign.state == CampaignState.DRAFT:
-        raise Http404
-    return campaign
+    return access_analysable_campaign(request.user, pk)
 
 
 class AnalysisView(RoleRequiredMixin, View):

@@ -27,7 +27,7 @@ from .. import actions, queries
 from ..choices import CampaignAction, CampaignState, ScopeKind
 from ..forms.campaigns import CampaignForm, StepForm
 from ..models import Campaign, Questionnaire
-from ..permissions import ANALYSTS, BUILDERS, READERS, RECORDERS, access_campaign
+from ..permissions import BUILDERS, READERS, RECORDERS, access_campaign, may_analyse
 from ..questionnaire import publish_problems
 from ..scopes import rule_lines
 from ..texts import render_all
@@ -77,7 +77,7 @@ def _detail(request: HttpRequest, campaign: Campaign, errors: list[str] | None =
         "problems": problems,
         "errors": errors or [],
         "may_record": campaign.state == CampaignState.OPEN and has_role(user, RECORDERS),
-        "may_analyse": campaign.state != CampaignState.DRAFT and has_role(user, ANALYSTS),
+        "may_analyse": may_analyse(user, campaign),
     }
     return render(request, "visits/campaign_detail.html", context)
 
