@@ -170,7 +170,7 @@ def _verify(document: object) -> Verification:
     try:
         recomputed = draw(pools, parameters, seed, entropy=entropy)
     except DrawRefused as refusal:
-        findings += [m.Message(m.REFUSED, {"reason": str(s.message)}) for s in refusal.shortfalls]
+        findings += [m.Message(m.REFUSED), *(s.message for s in refusal.shortfalls)]
         return Verification(Outcome.DIFFERS, findings, revealed=True)
     findings += _differences(published, recomputed)
     if findings:
@@ -186,15 +186,10 @@ def _verify(document: object) -> Verification:
 def _broken_recusals(pools: Pools, published: list[tuple[str, list[str]]]) -> list[m.Message]:
     """Recusals the published result breaks, whatever the recomputation says."""
     reasons = {(r.enterprise, r.inspector): r.reason for r in pools.recusals}
-    words = {Reason.LIAISON: m.LIAISON, Reason.CONFLICT: m.CONFLICT}
+    templates = {Reason.LIAISON: m.RECUSAL_BROKEN_LIAISON, Reason.CONFLICT: m.RECUSAL_BROKEN_CONFLICT}
     return [
         m.Message(
-            m.RECUSAL_BROKEN,
-            {
-                "inspector": inspector,
-                "enterprise": enterprise,
-                "reason": words[reasons[enterprise, inspector]],
-            },
+            templates[reasons[enterprise, inspector]], {"inspector": inspector, "enterprise": enterprise}
         )
         for enterprise, inspectors in published
         for inspector in inspectors

@@ -91,12 +91,12 @@ class Pools:
         enterprise_set = set(enterprises)
         for value in sorted(enterprise_set, key=str):
             if not valid_identifier(value):
-                problems.append(Invalid(m.BAD_IDENTIFIER, {"what": m.ENTERPRISE, "value": value}))
+                problems.append(Invalid(m.BAD_ENTERPRISE, {"value": value}))
         departments: dict[str, str] = {}
         for item in inspectors:
             inspector = item if isinstance(item, Inspector) else Inspector(*item)
             if not valid_identifier(inspector.id):
-                problems.append(Invalid(m.BAD_IDENTIFIER, {"what": m.INSPECTOR, "value": inspector.id}))
+                problems.append(Invalid(m.BAD_INSPECTOR, {"value": inspector.id}))
                 continue
             if not valid_identifier(inspector.department) or inspector.department == ANY:
                 problems.append(Invalid(m.BAD_DEPARTMENT, {"department": inspector.department}))
@@ -207,7 +207,7 @@ class Parameters:
         department. Raises `InvalidParameters` listing every malformed count or code."""
         problems: list[Invalid] = []
         if not _positive(enterprises):
-            problems.append(Invalid(m.BAD_COUNT, {"what": m.ENTERPRISE_COUNT, "value": enterprises}))
+            problems.append(Invalid(m.BAD_ENTERPRISE_COUNT, {"value": enterprises}))
         slots = {ANY: team} if isinstance(team, int) and not isinstance(team, bool) else team
         if not isinstance(slots, Mapping) or not slots:
             problems.append(Invalid(m.EMPTY_TEAM))
@@ -217,7 +217,7 @@ class Parameters:
             if department != ANY and not valid_identifier(department):
                 problems.append(Invalid(m.BAD_DEPARTMENT, {"department": department}))
             elif not _positive(count):
-                problems.append(Invalid(m.BAD_COUNT, {"what": m.TEAM_COUNT, "value": count}))
+                problems.append(Invalid(m.BAD_TEAM_COUNT, {"department": department, "value": count}))
             else:
                 groups.append((department, int(count)))  # type: ignore[call-overload]
         if problems:
