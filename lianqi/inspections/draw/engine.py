@@ -68,49 +68,44 @@ class Draw:
 
 def check(pools: Pools, parameters: Parameters) -> list[Shortfall]:
     """Why the pools cannot serve this draw (empty when they can): the draw's own shortfalls
-    first, then each enterprise's once recused. When a department or the pool as a whole is
-    short, every enterprise is, and they are not listed one by one."""
+    first, then each enterprise's once recused, by enterprise. When a department or the pool
+    as a whole is short, every enterprise is, and they are not listed one by one."""
     shortfalls = []
     if parameters.enterprises > len(pools.enterprises):
         shortfalls.append(Shortfall(Shortage.ENTERPRISES, parameters.enterprises, len(pools.enterprises)))
     size = Counter(i.department for i in pools.inspectors)
     total = len(pools.inspectors)
-
-    def needs(department: str, count: int) -> tuple[Shortage, int]:
-        # A group of any department needs the whole team's size in all: the departments'
-        # groups take their places first and the rest must still be found.
-        if department == ANY:
-            return Shortage.INSPECTORS, parameters.team_size
-        return Shortage.DEPARTMENT, count
-
-    pool_short = False
-    for department, count in parameters.team:
-        kind, required = needs(department, count)
-        available = total if department == ANY else size[department]
+    # A group of any department needs the whole team's size in all: the departments' groups
+    # take their places first and the rest must still be found.
+    needs = [
+        (
+            department,
+            parameters.team_size if department == ANY else count,
+            total if department == ANY else size[department],
+        )
+        for department, count in parameters.team
+    ]
+    for department, required, available in needs:
         if available < required:
-            pool_short = True
+            kind = Shortage.INSPECTORS if department == ANY else Shortage.DEPARTMENT
             shortfalls.append(Shortfall(kind, required, available, department=_named(department)))
-    if pool_short:
+    if any(available < required for _, required, available in needs):
         return shortfalls
-
     department_of = {i.id: i.department for i in pools.inspectors}
-    recused: dict[str, set[str]] = {}
-    for recusal in pools.recusals:
-        recused.setdefault(recusal.enterprise, set()).add(recusal.inspector)
-    for enterprise in sorted(recused):
-        barred = recused[enterprise]
-        barred_in = Counter(department_of[i] for i in barred)
-        for department, count in parameters.team:
-            _, required = needs(department, count)
+    # Only enterprises with more recusals than a group's slack can fall short.
+    least_slack = min(available - required for _, required, available in needs)
+    for enterprise, barred in sorted(pools.recused.items()):
+        if len(barred) <= least_slack:
+            continue
+        for department, required, available in needs:
             if department == ANY:
-                available = total - len(barred)
-                kind = Shortage.RECUSALS_TOTAL
+                left = available - len(barred)
             else:
-                available = size[department] - barred_in[department]
-                kind = Shortage.RECUSALS_DEPARTMENT
-            if available < required:
+                left = available - sum(department_of[i] == department for i in barred)
+            if left < required:
+                kind = Shortage.RECUSALS_TOTAL if department == ANY else Shortage.RECUSALS_DEPARTMENT
                 shortfalls.append(
-                    Shortfall(kind, required, available, enterprise=enterprise, department=_named(department))
+                    Shortfall(kind, required, left, enterprise=enterprise, department=_named(department))
                 )
     return shortfalls
 
@@ -131,9 +126,8 @@ def draw(pools: Pools, parameters: Parameters, seed: bytes, *, entropy: str = ""
     chosen = shuffled(Stream(key, ENTERPRISE_STREAM), pools.enterprises, parameters.enterprises)
     ranked = shuffled(Stream(key, INSPECTOR_STREAM), pools.inspectors)
     rank_of = {inspector.id: rank for rank, inspector in enumerate(ranked)}
-    barred: dict[str, set[int]] = {}
-    for recusal in pools.recusals:
-        barred.setdefault(recusal.enterprise, set()).add(rank_of[recusal.inspector])
+    recused = pools.recused
+    barred = {e: {rank_of[i] for i in recused[e]} for e in chosen if e in recused}
     teams = _teams(chosen, [i.department for i in ranked], barred, parameters)
     return Draw(
         fingerprint=pools.fingerprint,

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import messages as m
 from .errors import Invalid, InvalidParameters, InvalidPools
@@ -32,8 +32,29 @@ _BAD = "\x00-\x1f\x7f-\x9f\ud800-\udfff"
 _IDENTIFIER = re.compile(rf"[^{_BAD}\s](?:[^{_BAD}]{{0,98}}[^{_BAD}\s])?")
 
 
+_FORBIDDEN_BUT_NUL = re.compile(f"[{_BAD[1:]}]")
+_SPACE_AT_AN_END = re.compile(r"(?:\A|\x00)\s|\s(?:\x00|\Z)")
+
+
 def valid_identifier(value: object) -> bool:
     return isinstance(value, str) and _IDENTIFIER.fullmatch(value) is not None
+
+
+def _invalid(values: list[Any]) -> list[Any]:
+    """The values that are not valid identifiers, sorted. A pool of 100,000 is checked at
+    once on the values joined by NUL (which no identifier may hold); only when that finds
+    something is each value looked at alone."""
+    if values and all(type(v) is str for v in values):
+        joined = "\x00".join(values)
+        if (
+            joined.count("\x00") == len(values) - 1
+            and _FORBIDDEN_BUT_NUL.search(joined) is None
+            and _SPACE_AT_AN_END.search(joined) is None
+            and min(map(len, values)) > 0
+            and max(map(len, values)) <= 100
+        ):
+            return []
+    return sorted((v for v in values if not valid_identifier(v)), key=str)
 
 
 def canonical_json(value: Any) -> bytes:
@@ -48,8 +69,7 @@ class Reason(StrEnum):
     CONFLICT = "conflict"  # listed as a conflict of interest (利害关系)
 
 
-@dataclass(frozen=True, order=True)
-class Inspector:
+class Inspector(NamedTuple):
     """A certified inspector of a department taking part (id: e.g. the enforcement
     certificate number)."""
 
@@ -57,14 +77,16 @@ class Inspector:
     department: str
 
 
-@dataclass(frozen=True, order=True)
-class Recusal:
-    """`inspector` never inspects `enterprise`. Ordered by (enterprise, inspector, reason),
-    the canonical order."""
+class Recusal(NamedTuple):
+    """`inspector` never inspects `enterprise`, for `reason` (a `Reason` value). Tuples sort
+    by (enterprise, inspector, reason): the canonical order."""
 
     enterprise: str
     inspector: str
-    reason: Reason
+    reason: str
+
+
+_REASONS = frozenset(r.value for r in Reason)
 
 
 @dataclass(frozen=True)
@@ -81,63 +103,55 @@ class Pools:
     def build(
         cls,
         enterprises: Iterable[str],
-        inspectors: Iterable[Inspector | tuple[str, str]],
-        recusals: Iterable[Recusal | tuple[str, str, str]] = (),
+        inspectors: Iterable[tuple[str, str]],
+        recusals: Iterable[tuple[str, str, str]] = (),
     ) -> Pools:
-        """Canonical pools from any order, repeats allowed. Recusals naming an enterprise or an
-        inspector outside the pools cannot matter and are left out. Raises `InvalidPools`
-        listing every malformed identifier or reason, and any inspector given two departments."""
+        """Canonical pools from any order, repeats allowed (inspectors and recusals as
+        `Inspector` / `Recusal` or plain tuples). Recusals naming an enterprise or an inspector
+        outside the pools cannot matter and are left out. Raises `InvalidPools` listing every
+        malformed identifier or reason, and any inspector given two departments."""
         problems: list[Invalid] = []
         enterprise_set = set(enterprises)
-        for value in sorted(enterprise_set, key=str):
-            if not valid_identifier(value):
-                problems.append(Invalid(m.BAD_ENTERPRISE, {"value": value}))
+        problems += [Invalid(m.BAD_ENTERPRISE, {"value": v}) for v in _invalid(list(enterprise_set))]
         departments: dict[str, str] = {}
-        for item in inspectors:
-            inspector = item if isinstance(item, Inspector) else Inspector(*item)
-            if not valid_identifier(inspector.id):
-                problems.append(Invalid(m.BAD_INSPECTOR, {"value": inspector.id}))
+        for inspector_id, department in inspectors:
+            if not valid_identifier(inspector_id):
+                problems.append(Invalid(m.BAD_INSPECTOR, {"value": inspector_id}))
                 continue
-            if not valid_identifier(inspector.department) or inspector.department == ANY:
-                problems.append(Invalid(m.BAD_DEPARTMENT, {"department": inspector.department}))
+            if not valid_identifier(department) or department == ANY:
+                problems.append(Invalid(m.BAD_DEPARTMENT, {"department": department}))
                 continue
-            known = departments.setdefault(inspector.id, inspector.department)
-            if known != inspector.department:
-                first, second = sorted((known, inspector.department))
+            known = departments.setdefault(inspector_id, department)
+            if known != department:
+                first, second = sorted((known, department))
                 problems.append(
                     Invalid(
                         m.INSPECTOR_TWO_DEPARTMENTS,
-                        {"inspector": inspector.id, "first": first, "second": second},
+                        {"inspector": inspector_id, "first": first, "second": second},
                     )
                 )
-        kept: set[Recusal] = set()
-        for entry in recusals:
-            enterprise, inspector_id, reason = (
-                (entry.enterprise, entry.inspector, entry.reason) if isinstance(entry, Recusal) else entry
-            )
-            if reason not in Reason._value2member_map_:
+        kept: set[tuple[str, str, str]] = set()
+        for enterprise, inspector_id, reason in recusals:
+            if type(reason) is not str or reason not in _REASONS:
                 problems.append(Invalid(m.BAD_REASON, {"reason": reason}))
-                continue
-            if enterprise in enterprise_set and inspector_id in departments:
-                kept.add(Recusal(enterprise, inspector_id, Reason(reason)))
+            elif enterprise in enterprise_set and inspector_id in departments:
+                kept.add((enterprise, inspector_id, reason))
         if problems:
             raise InvalidPools(problems)
         return cls(
             enterprises=tuple(sorted(enterprise_set)),
-            inspectors=tuple(Inspector(i, d) for i, d in sorted(departments.items())),
-            recusals=tuple(sorted(kept)),
+            inspectors=tuple(map(Inspector._make, sorted(departments.items()))),
+            recusals=tuple(map(Recusal._make, sorted(kept))),
         )
 
     def to_json(self) -> dict[str, Any]:
-        """The canonical object (its keys are sorted when serialised)."""
+        """The canonical object (its keys are sorted when serialised); a recusal is the array
+        [enterprise, inspector, reason]."""
         return {
             "format": POOLS_FORMAT,
             "enterprises": list(self.enterprises),
             "inspectors": [{"id": i.id, "department": i.department} for i in self.inspectors],
-            "recusals": [
-                {"enterprise": r.enterprise, "inspector": r.inspector, "reason": r.reason.value}
-                for r in self.recusals
-            ],
+            "recusals": [list(r) for r in self.recusals],
         }
 
     @classmethod
@@ -153,7 +167,7 @@ class Pools:
         if data.get("format") != POOLS_FORMAT:
             raise bad("pools.format", f"expected {POOLS_FORMAT!r}")
         enterprises = data.get("enterprises")
-        if not isinstance(enterprises, list) or not all(isinstance(e, str) for e in enterprises):
+        if not isinstance(enterprises, list) or not all(type(e) is str for e in enterprises):
             raise bad("pools.enterprises", "not a list of strings")
         inspectors = data.get("inspectors")
         if not isinstance(inspectors, list):
@@ -166,20 +180,18 @@ class Pools:
                 and all(isinstance(v, str) for v in item.values())
             ):
                 raise bad(f"pools.inspectors[{n}]", "not an object with string id and department")
-            people.append(Inspector(item["id"], item["department"]))
+            people.append((item["id"], item["department"]))
         recusals = data.get("recusals", [])
         if not isinstance(recusals, list):
             raise bad("pools.recusals", "not a list")
-        entries = []
-        for n, item in enumerate(recusals):
-            if not (
-                isinstance(item, dict)
-                and set(item) == {"enterprise", "inspector", "reason"}
-                and all(isinstance(v, str) for v in item.values())
-            ):
-                raise bad(f"pools.recusals[{n}]", "not an object with enterprise, inspector and reason")
-            entries.append((item["enterprise"], item["inspector"], item["reason"]))
-        return cls.build(enterprises, people, entries)
+        if not all(type(r) is list and len(r) == 3 and all(type(v) is str for v in r) for r in recusals):
+            n = next(
+                n
+                for n, r in enumerate(recusals)
+                if not (type(r) is list and len(r) == 3 and all(type(v) is str for v in r))
+            )
+            raise bad(f"pools.recusals[{n}]", "not an array [enterprise, inspector, reason] of strings")
+        return cls.build(enterprises, people, recusals)
 
     @cached_property
     def canonical(self) -> bytes:
@@ -190,6 +202,15 @@ class Pools:
     def fingerprint(self) -> str:
         """SHA-256 of the canonical bytes, lowercase hex."""
         return hashlib.sha256(self.canonical).hexdigest()
+
+    @cached_property
+    def recused(self) -> dict[str, frozenset[str]]:
+        """For each enterprise with recusals, the inspectors who may not inspect it (for either
+        reason)."""
+        barred: dict[str, set[str]] = {}
+        for enterprise, inspector, _ in self.recusals:
+            barred.setdefault(enterprise, set()).add(inspector)
+        return {enterprise: frozenset(inspectors) for enterprise, inspectors in barred.items()}
 
 
 @dataclass(frozen=True)
