@@ -197,9 +197,9 @@ def _broken_recusals(pools: Pools, published: list[tuple[str, list[str]]]) -> li
         if inspector in pools.recused.get(enterprise, ())
     }
     return [
-        m.Message(templates[r.reason], {"inspector": r.inspector, "enterprise": r.enterprise})
-        for r in pools.recusals
-        if (r.enterprise, r.inspector) in broken
+        m.Message(templates[reason], {"inspector": inspector, "enterprise": enterprise})
+        for enterprise, inspector, reason in pools.recusals
+        if (enterprise, inspector) in broken
     ]
 
 

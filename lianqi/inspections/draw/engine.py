@@ -94,9 +94,9 @@ def check(pools: Pools, parameters: Parameters) -> list[Shortfall]:
     department_of = {i.id: i.department for i in pools.inspectors}
     # Only enterprises with more recusals than a group's slack can fall short.
     least_slack = min(available - required for _, required, available in needs)
-    for enterprise, barred in sorted(pools.recused.items()):
-        if len(barred) <= least_slack:
-            continue
+    recused = pools.recused
+    for enterprise in sorted(e for e, barred in recused.items() if len(barred) > least_slack):
+        barred = recused[enterprise]
         for department, required, available in needs:
             if department == ANY:
                 left = available - len(barred)

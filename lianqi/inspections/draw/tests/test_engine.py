@@ -155,7 +155,7 @@ def test_random_pools_agree_with_the_reference_implementation(case):
     assert [(a.enterprise, list(a.inspectors)) for a in result.assignments] == [
         (e["enterprise"], e["inspectors"]) for e in expected
     ]
-    recused = {(r.enterprise, r.inspector) for r in pools.recusals}
+    recused = {(enterprise, inspector) for enterprise, inspector, _ in pools.recusals}
     department_of = {i.id: i.department for i in pools.inspectors}
     for assignment in result.assignments:
         assert len(set(assignment.inspectors)) == parameters.team_size
