@@ -194,7 +194,7 @@ def _broken_recusals(pools: Pools, published: list[tuple[str, list[str]]]) -> li
         (enterprise, inspector)
         for enterprise, inspectors in published
         for inspector in inspectors
-        if inspector in pools.recused.get(enterprise, ())
+        if enterprise in pools.recusal_counts and inspector in pools.recused(enterprise)
     }
     return [
         m.Message(templates[reason], {"inspector": inspector, "enterprise": enterprise})

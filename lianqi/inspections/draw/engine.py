@@ -94,9 +94,8 @@ def check(pools: Pools, parameters: Parameters) -> list[Shortfall]:
     department_of = {i.id: i.department for i in pools.inspectors}
     # Only enterprises with more recusals than a group's slack can fall short.
     least_slack = min(available - required for _, required, available in needs)
-    recused = pools.recused
-    for enterprise in sorted(e for e, barred in recused.items() if len(barred) > least_slack):
-        barred = recused[enterprise]
+    for enterprise in sorted(e for e, count in pools.recusal_counts.items() if count > least_slack):
+        barred = pools.recused(enterprise)
         for department, required, available in needs:
             if department == ANY:
                 left = available - len(barred)
@@ -126,8 +125,8 @@ def draw(pools: Pools, parameters: Parameters, seed: bytes, *, entropy: str = ""
     chosen = shuffled(Stream(key, ENTERPRISE_STREAM), pools.enterprises, parameters.enterprises)
     ranked = shuffled(Stream(key, INSPECTOR_STREAM), pools.inspectors)
     rank_of = {inspector.id: rank for rank, inspector in enumerate(ranked)}
-    recused = pools.recused
-    barred = {e: {rank_of[i] for i in recused[e]} for e in chosen if e in recused}
+    counts = pools.recusal_counts
+    barred = {e: {rank_of[i] for i in pools.recused(e)} for e in chosen if e in counts}
     teams = _teams(chosen, [i.department for i in ranked], barred, parameters)
     return Draw(
         fingerprint=pools.fingerprint,

@@ -9,9 +9,12 @@ fingerprint: anyone can recompute it with ``sha256sum`` on the canonical bytes.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
+import operator
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -215,14 +218,22 @@ class Pools:
         """SHA-256 of the canonical bytes, lowercase hex."""
         return hashlib.sha256(self.canonical).hexdigest()
 
-    @cached_property
-    def recused(self) -> dict[str, set[str]]:
-        """For each enterprise with recusals, the inspectors who may not inspect it (for either
-        reason). Read only."""
-        barred: dict[str, set[str]] = {}
-        for enterprise, inspector, _ in self.recusals:
-            barred.setdefault(enterprise, set()).add(inspector)
+    def recused(self, enterprise: str) -> set[str]:
+        """The inspectors who may not inspect `enterprise` (for either reason). The recusals
+        are sorted by enterprise, so a binary search finds them."""
+        recusals = self.recusals
+        at = bisect.bisect_left(recusals, (enterprise,))
+        barred = set()
+        while at < len(recusals) and recusals[at][0] == enterprise:
+            barred.add(recusals[at][1])
+            at += 1
         return barred
+
+    @cached_property
+    def recusal_counts(self) -> Counter[str]:
+        """How many recusals each enterprise has (an inspector recused for both reasons counts
+        twice: a bound on how many inspectors it loses)."""
+        return Counter(map(operator.itemgetter(0), self.recusals))
 
 
 @dataclass(frozen=True)
