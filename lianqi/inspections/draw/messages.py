@@ -82,7 +82,9 @@ RECUSAL_BROKEN_CONFLICT = _(
     "公示结果违反回避规定：检查人员 %(inspector)s 与企业 %(enterprise)s 有利害关系，不得检查该企业"
 )
 MORE_DIFFERENCES = _("另有 %(count)s 处不符，未逐一列出")
-VERIFIED = _("核验通过：%(count)s 户企业及其检查人员与按公示的名录库、参数和种子重新计算的结果完全一致")
+VERIFIED = _(
+    "核验通过：名录库指纹和种子承诺与公示一致，%(count)s 户企业及其检查人员与按公示的名录库、参数和种子重新计算的结果完全一致"
+)
 
 ENGLISH: dict[str, str] = {
     BAD_ENTERPRISE: "Enterprise identifier “%(value)s” is not valid: it must be 1 to 100 characters with "
@@ -127,6 +129,7 @@ ENGLISH: dict[str, str] = {
     RECUSAL_BROKEN_CONFLICT: "The published result breaks a recusal: inspector %(inspector)s has a conflict "
     "of interest with enterprise %(enterprise)s and may not inspect it",
     MORE_DIFFERENCES: "%(count)s more differences not listed",
-    VERIFIED: "Verified: the %(count)s enterprises and their inspectors are exactly those recomputed from "
-    "the published pools, parameters and seed",
+    VERIFIED: "Verified: the pools' fingerprint and the seed's commitment match what was announced, and the "
+    "%(count)s enterprises and their inspectors are exactly those recomputed from the published pools, "
+    "parameters and seed",
 }

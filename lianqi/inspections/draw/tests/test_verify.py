@@ -49,8 +49,9 @@ def test_a_published_draw_verifies():
     outcome, findings = english(document)
     assert outcome is Outcome.VERIFIED
     assert findings == [
-        "Verified: the 8 enterprises and their inspectors are exactly those recomputed from the published "
-        "pools, parameters and seed"
+        "Verified: the pools' fingerprint and the seed's commitment match what was announced, and the 8 "
+        "enterprises and their inspectors are exactly those recomputed from the published pools, parameters "
+        "and seed"
     ]
 
 
@@ -211,7 +212,7 @@ def test_the_command_verifies_without_django(tmp_path):
     path.write_text(dumps(published()), encoding="utf-8")
     done = run(str(path))
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("核验通过：8 户企业")
+    assert done.stdout.startswith("核验通过：名录库指纹和种子承诺与公示一致，8 户企业")
     document = published()
     document["result"][0]["inspectors"].reverse()
     done = run("--lang", "en", "-", stdin=json.dumps(document))
