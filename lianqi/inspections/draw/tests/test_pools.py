@@ -8,8 +8,11 @@ import hashlib
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lianqi.inspections.draw import ANY, InvalidParameters, InvalidPools, Parameters, Pools, Reason, Recusal
+from lianqi.inspections.draw.pools import _invalid, valid_identifier
 
 from .helpers import SMALL_ENTERPRISES, small_pools
 
@@ -121,3 +124,21 @@ def test_malformed_parameters_are_refused():
     assert len(texts) == 4
     with pytest.raises(InvalidParameters, match="至少需要一名"):
         Parameters.build(3, {})
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.text(alphabet=st.sampled_from("9143AB市场 \t\x00\x1f\x7f\x85\u3000\ud800"), max_size=6),
+            st.text(alphabet="0123456789", min_size=99, max_size=102),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_a_whole_pool_is_checked_as_each_identifier_alone(values):
+    # The pool is checked in one pass over all identifiers joined; it must refuse exactly the
+    # identifiers that fail on their own.
+    values = list(set(values))
+    assert sorted(_invalid(values)) == sorted(v for v in values if not valid_identifier(v))
