@@ -72,7 +72,7 @@ def generate(
     codes: set[str] = set()
     while len(codes) < enterprises:
         codes.add(credit_code(rng))
-    pool = list(codes)
+    pool = sorted(codes)  # a set's order changes with the hash seed
     rng.shuffle(pool)
     staff = [(f"43{n:06d}", DEPARTMENTS[n % len(DEPARTMENTS)]) for n in range(inspectors)]
     recusals = []
