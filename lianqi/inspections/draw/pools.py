@@ -33,8 +33,6 @@ ANY = "*"
 # UTF-8 form), no whitespace at either end.
 _BAD = "\x00-\x1f\x7f-\x9f\ud800-\udfff"
 _IDENTIFIER = re.compile(rf"[^{_BAD}\s](?:[^{_BAD}]{{0,98}}[^{_BAD}\s])?")
-
-
 _FORBIDDEN_BUT_NUL = re.compile(f"[{_BAD[1:]}]")
 
 
