@@ -31,9 +31,11 @@ ANY = "*"
 
 # 1 to 100 characters; no control characters (C0, DEL, C1), no lone surrogates (they have no
 # UTF-8 form), no whitespace at either end.
-_BAD = "\x00-\x1f\x7f-\x9f\ud800-\udfff"
+_BAD_BUT_NUL = "\x01-\x1f\x7f-\x9f\ud800-\udfff"
+_BAD = "\x00" + _BAD_BUT_NUL
 _IDENTIFIER = re.compile(rf"[^{_BAD}\s](?:[^{_BAD}]{{0,98}}[^{_BAD}\s])?")
-_FORBIDDEN_BUT_NUL = re.compile(f"[{_BAD[1:]}]")
+# NUL joins the values in the one-pass check below, so that class leaves it out.
+_FORBIDDEN_BUT_NUL = re.compile(f"[{_BAD_BUT_NUL}]")
 
 
 def valid_identifier(value: object) -> bool:

@@ -8,7 +8,7 @@ import hashlib
 import json
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from lianqi.inspections.draw import ANY, InvalidParameters, InvalidPools, Parameters, Pools, Reason, Recusal
@@ -137,6 +137,7 @@ def test_malformed_parameters_are_refused():
         max_size=8,
     )
 )
+@example(["1\t1"])  # a control character inside an identifier, between two valid ones
 def test_a_whole_pool_is_checked_as_each_identifier_alone(values):
     # The pool is checked in one pass over all identifiers joined; it must refuse exactly the
     # identifiers that fail on their own.
