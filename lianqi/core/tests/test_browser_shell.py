@@ -107,3 +107,42 @@ def test_the_phone_menu_lists_every_entry_under_its_module(
         assert page.get_by_role("link", name=label).is_visible(), label
     screenshot(page, "shell-menu-phone")
     context.close()
+
+
+def test_modules_that_do_not_fit_a_narrow_laptop_move_under_more(
+    browser: Any, live_server: Any, world: World
+) -> None:
+    # 820 px is a laptop for the menu (dropdowns, not the phone's list) but too narrow for every
+    # module of the office in English: the last modules move under "More", the bar stays one line,
+    # and their entries are still one click away.
+    user = world.user(Role.SERVICE_OFFICE)
+    context = _signed_in_context(browser, live_server.url, user, "en", {"width": 820, "height": 800})
+    page = context.new_page()
+    page.goto("/")
+    more = page.get_by_test_id("nav-more")
+    assert more.is_visible()
+    assert _overflow(page) <= 0
+    assert page.locator("[data-testid=navbar]").bounding_box()["height"] <= 64
+    on_bar = page.locator("[data-testid=nav] > [data-group]:not([hidden])").count()
+    moved = page.locator("[data-more-for]:not([hidden])")
+    assert moved.count() >= 1
+    assert on_bar + moved.count() == page.locator("[data-testid=nav] > [data-group]").count()
+    more.locator(".dropdown-toggle").click()
+    screenshot(page, "shell-more-820-en")
+    system = page.locator("[data-more-for=system]")
+    assert system.is_visible()
+    system.get_by_role("link", name="Workday calendar").click()
+    page.wait_for_url("**/workdays/**")
+    assert page.get_by_test_id("nav-more").evaluate("el => el.classList.contains('active')")
+    # On a wider screen modules come back to the bar (the resize is handled as it happens) and
+    # every module is still either on the bar or under "More", never both.
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.wait_for_function(
+        f"document.querySelectorAll('[data-testid=nav] > [data-group]:not([hidden])').length > {on_bar}"
+    )
+    assert _overflow(page) <= 0
+    on_bar_wide = page.locator("[data-testid=nav] > [data-group]:not([hidden])").count()
+    moved_wide = page.locator("[data-more-for]:not([hidden])").count()
+    assert on_bar_wide + moved_wide == page.locator("[data-testid=nav] > [data-group]").count()
+    assert page.get_by_test_id("nav-more").is_visible() == (moved_wide > 0)
+    context.close()
