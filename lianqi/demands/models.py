@@ -277,6 +277,9 @@ class DemandEvent(WorkflowEvent):
     )
     due_on = models.DateField(_("答复期限"), null=True, blank=True)
     version = models.PositiveIntegerField(_("版本"))
+    # The answer of a rating or a return visit as it was given: the demand keeps only the
+    # latest, and a dissatisfied return visit followed by a redo must still count as one.
+    satisfaction = models.CharField(_("满意度"), max_length=20, choices=Satisfaction.choices, blank=True)
 
     class Meta(WorkflowEvent.Meta):
         verbose_name = _("诉求办理记录")
@@ -333,6 +336,8 @@ class StatisticsCell(models.Model):
     contacted = models.PositiveIntegerField(default=0)
     solved = models.PositiveIntegerField(default=0)
     satisfied = models.PositiveIntegerField(default=0)
+    return_visits = models.PositiveIntegerField(default=0)
+    return_visits_satisfied = models.PositiveIntegerField(default=0)
     closed = models.PositiveIntegerField(default=0)
     close_workdays = models.PositiveBigIntegerField(default=0)
     legacy = models.PositiveIntegerField(default=0)

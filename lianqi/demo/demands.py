@@ -29,6 +29,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
@@ -117,6 +118,13 @@ OPEN_PLAN: tuple[tuple[str, int], ...] = (
 )
 #: Working days after a reply before the office's return visit replaces the enterprise's rating.
 RATING_WINDOW = 5
+#: Of the office's return visits, the share that finds the enterprise dissatisfied, so that the
+#: demand is redone (seed 003: 回访满意度达97.4%).
+RETURN_VISIT_DISSATISFIED = 0.026
+#: Of the enterprises' own ratings, the share that is 不满意 (the demand is redone too).
+RATING_DISSATISFIED = 0.03
+#: Of the replies, the share rated at the office's return visit rather than by the enterprise.
+RETURN_VISIT_SHARE = 0.4
 
 #: How a liaison's note begins, and how an ask without a request ends.
 OPENINGS = (
@@ -177,6 +185,9 @@ class DemandFigures:
     new: int = 0
     events: int = 0
     seconds: float = 0.0
+    #: Year → the statistics page's 回访满意率 of the demands received that year (None
+    #: without a return visit), for last year and this year.
+    return_visit_satisfaction: dict[int, Decimal | None] = field(default_factory=dict)
     #: Last year's campaigns and forms (`lianqi.demo.visits`), whose raised demands count here.
     visits: VisitFigures | None = None
 
@@ -197,6 +208,11 @@ class DemandFigures:
             f"  Legacy problems: {self.legacy_total}, open {self.legacy_open}; "
             f"{self.events} demand events in {self.seconds:.1f} s",
         ]
+        satisfaction = ", ".join(
+            f"{year} {'—' if rate is None else f'{rate}%'}"
+            for year, rate in self.return_visit_satisfaction.items()
+        )
+        lines.append(f"  Satisfaction at return visits: {satisfaction}")
         by_department = ", ".join(f"{name} {n}" for name, n in self.half_year_departments.items())
         lines.append(f"  By department: {by_department}")
         if self.visits is not None:
@@ -415,7 +431,10 @@ class _Story:
     def rate(self, *, unsatisfied: bool = False, return_visit: bool | None = None) -> None:
         enterprise = self.d.enterprise
         if return_visit is None:
-            return_visit = self.rng.random() < 0.4
+            return_visit = self.rng.random() < RETURN_VISIT_SHARE
+        if return_visit:
+            self.b.return_visits += 1
+            self.b.return_visits_dissatisfied += unsatisfied
         if unsatisfied:
             satisfaction, solved, note = Satisfaction.UNSATISFIED, False, self.rng.choice(UNSATISFIED_NOTES)
         else:
@@ -444,19 +463,27 @@ class _Story:
             at=self.c.later(1, 5),
         )
 
-    def finish(self, *, redo: bool | None = None) -> None:
-        """Reply, rating and, for a few, 不满意 → redo → reply → rating."""
-        if redo is None:
-            redo = self.rng.random() < 0.05
+    def finish(self) -> None:
+        """Reply and rating, by the enterprise or at the office's return visit; for a few,
+        不满意 → redo → reply → a return visit. The return visits that find the enterprise
+        dissatisfied are kept at `RETURN_VISIT_DISSATISFIED` of all return visits so far, so
+        the year's 回访满意率 lands near the seed's whatever the scale."""
+        return_visit = self.rng.random() < RETURN_VISIT_SHARE
+        if return_visit:
+            b = self.b
+            redo = b.return_visits_dissatisfied + 1 <= RETURN_VISIT_DISSATISFIED * (b.return_visits + 1)
+        else:
+            redo = self.rng.random() < RATING_DISSATISFIED
         if redo:
             self.reply(Outcome.SOLVED)
-            self.rate(unsatisfied=True)
+            self.rate(unsatisfied=True, return_visit=return_visit)
             self.sign_and_start()
             self.reply(Outcome.SOLVED, low=1, high=4)
-            self.rate()
+            # The office goes back to check the redo itself.
+            self.rate(return_visit=True)
             return
         self.reply()
-        self.rate()
+        self.rate(return_visit=return_visit)
 
     def escalate(self, venue: Venue, *, meeting_gap: tuple[int, int], pending: bool = False) -> int:
         """Escalate; returns the meeting's working-day position (within the story's limit
@@ -539,6 +566,9 @@ class DemandBuilder:
         self.departments = {d.name: d for d in Department.objects.filter(jurisdiction=park)}
         self.categories = {c.name: c for c in Category.objects.all()}
         self.figures = DemandFigures(year=self.year, half_year_start=self.half_start)
+        # The office's return visits so far, and those that found the enterprise dissatisfied.
+        self.return_visits = 0
+        self.return_visits_dissatisfied = 0
         self.explained_default = ("经研究，该事项目前暂不具备解决条件，已向企业做好解释说明，后续持续跟踪。",)
         self.not_remit_text = (
             "经核实，该事项属于上级部门或司法程序职权范围，不属园区职责，已告知企业办理渠道并协助对接。"
@@ -1158,6 +1188,15 @@ class DemandBuilder:
         self.figures.legacy_total = legacy.count()
         self.figures.legacy_open = legacy.exclude(state=DemandState.CLOSED).count()
         self.figures.events = DemandEvent.objects.filter(jurisdiction_path__startswith=self.park.path).count()
+        # As the statistics page counts it: the figure is the data's, not the plan's.
+        at = dt.datetime.combine(self.today, dt.time(0), SHANGHAI)
+        for judged_year in (self.year, self.today.year):
+            period = statistics.Period.year(judged_year)
+            result = statistics.jurisdiction_statistics(self.park.path, period, at=at)
+            figure = result.total.figures["return_visit_satisfied_rate"].value
+            self.figures.return_visit_satisfaction[judged_year] = (
+                figure if isinstance(figure, Decimal) else None
+            )
 
 
 def build_demands(*, park: Jurisdiction, seed: int, scale: float, today: dt.date) -> DemandFigures:

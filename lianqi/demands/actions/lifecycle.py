@@ -295,6 +295,7 @@ def rate_demand(
         d.satisfaction = satisfaction
         d.rating_source = RatingSource.RETURN_VISIT if return_visit else RatingSource.ENTERPRISE
         d.rated_at = step.at
+        step.event["satisfaction"] = satisfaction
         if redo:
             d.redo_count += 1
             d.outcome = ""

@@ -163,6 +163,15 @@ DEFINITIONS: dict[str, Definition] = {
             "rate",
         ),
         Definition(
+            "return_visit_satisfied_rate",
+            _("回访满意率"),
+            _(
+                "分子：服务办回访中企业答“满意”或“基本满意”的回访次数；分母：回访次数。每次回访都计入"
+                "（回访“不满意”而重办、重办后再次回访的，计两次），以回访当时的回答为准；企业自行评价不计入。"
+            ),
+            "rate",
+        ),
+        Definition(
             "average_workdays_to_close",
             _("平均办结工作日"),
             _(
@@ -242,6 +251,8 @@ class Counts:
     contacted: int = 0
     solved: int = 0
     satisfied: int = 0
+    return_visits: int = 0
+    return_visits_satisfied: int = 0
     closed: int = 0
     # Sum over closed demands of ord(closed date) - ord(received date): working days to close.
     close_workdays: int = 0
@@ -275,6 +286,7 @@ class Counts:
             rate("contacted_rate", self.contacted, self.rated),
             rate("solved_rate", self.solved, self.rated),
             rate("satisfied_rate", self.satisfied, self.rated),
+            rate("return_visit_satisfied_rate", self.return_visits_satisfied, self.return_visits),
             Figure("average_workdays_to_close", "average", average, self.close_workdays, self.closed),
             Figure("legacy_open", "count", self.legacy - self.legacy_cleared),
             rate("legacy_cleared_rate", self.legacy_cleared, self.legacy),
@@ -539,7 +551,16 @@ DEMAND_COUNTS = (
     "legacy",
     "legacy_cleared",
 )
-EVENT_COUNTS = ("assignments", "send_backs", "signs", "signs_on_time")
+EVENT_COUNTS = (
+    "assignments",
+    "send_backs",
+    "signs",
+    "signs_on_time",
+    "return_visits",
+    "return_visits_satisfied",
+)
+#: The events of the office's return visits (回访), whatever they led to.
+RETURN_VISIT_ACTIONS = (DemandAction.RETURN_VISIT, DemandAction.RETURN_VISIT_REDO)
 
 
 def _event_counts(
@@ -555,7 +576,12 @@ def _event_counts(
     # One join of the demands to their events (not an IN over a second scan of the demands).
     condition = Q(
         events__at__lte=at,
-        events__action__in=(*ASSIGNING_ACTIONS, DemandAction.SEND_BACK, DemandAction.SIGN),
+        events__action__in=(
+            *ASSIGNING_ACTIONS,
+            *RETURN_VISIT_ACTIONS,
+            DemandAction.SEND_BACK,
+            DemandAction.SIGN,
+        ),
     )
     if department_id is not None:
         condition &= Q(events__department_id=department_id)
@@ -569,6 +595,7 @@ def _event_counts(
     )
     on_time = GreaterThanOrEqual(days_left, F("deadline_workdays") - SIGN_WITHIN_WORKDAYS)
     sign = Q(events__action=DemandAction.SIGN)
+    return_visit = Q(events__action__in=RETURN_VISIT_ACTIONS) & ~Q(events__satisfaction="")
     rows = (
         joined.annotate(day=DayLookup("received_at", table, "offset"))
         .values("day", *key_fields)
@@ -577,6 +604,13 @@ def _event_counts(
             send_backs=Count("events", filter=Q(events__action=DemandAction.SEND_BACK)),
             signs=Count("events", filter=sign),
             signs_on_time=Count("events", filter=sign & Q(events__due_on__isnull=False) & Q(on_time)),
+            # Only visits whose answer the event kept (older events did not record it).
+            return_visits=Count("events", filter=return_visit),
+            return_visits_satisfied=Count(
+                "events",
+                filter=return_visit
+                & Q(events__satisfaction__in=(Satisfaction.SATISFIED, Satisfaction.BASICALLY)),
+            ),
         )
     )
     for row in rows:

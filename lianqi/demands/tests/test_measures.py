@@ -18,7 +18,8 @@ from lianqi.core.workdays import SHANGHAI
 from lianqi.testing.world import World
 
 from .. import statistics
-from ..choices import DemandState, Outcome, RatingSource, Satisfaction
+from ..choices import DemandAction, DemandState, Outcome, RatingSource, Satisfaction
+from ..models import Demand, DemandEvent
 from .factories import make_demand
 
 pytestmark = pytest.mark.django_db
@@ -30,6 +31,7 @@ FIGURES = {
     "demands.received": "received",
     "demands.on_spot_rate": "on_spot_rate",
     "demands.satisfaction_rate": "satisfied_rate",
+    "demands.return_visit_satisfaction_rate": "return_visit_satisfied_rate",
     "demands.solved_rate": "solved_rate",
     "demands.responded_rate": "contacted_rate",
     "demands.legacy_cleared_rate": "legacy_cleared_rate",
@@ -62,6 +64,35 @@ def rated(world: World, *, contacted: bool, solved: bool, satisfaction: str, **f
     )
 
 
+def return_visited(world: World, *, received_at: dt.datetime) -> None:
+    """A demand whose first return visit found the enterprise dissatisfied (redone) and whose
+    second was satisfied, as the rating action records them."""
+    closed(
+        world,
+        received_at,
+        contacted=True,
+        solved=True,
+        satisfaction=Satisfaction.SATISFIED,
+        rating_source=RatingSource.RETURN_VISIT,
+        redo_count=1,
+    )
+    demand = Demand.objects.latest("pk")
+    for days, action, satisfaction in (
+        (3, DemandAction.RETURN_VISIT_REDO, Satisfaction.UNSATISFIED),
+        (6, DemandAction.RETURN_VISIT, Satisfaction.SATISFIED),
+    ):
+        DemandEvent.objects.create(
+            demand=demand,
+            jurisdiction_path=demand.jurisdiction_path,
+            action=action,
+            to_state=DemandState.CLOSED,
+            department=demand.lead_department,
+            version=days,
+            satisfaction=satisfaction,
+            at=received_at + dt.timedelta(days=days),
+        )
+
+
 def populate(world: World) -> None:
     """A year of the home park (on the spot, rated three ways, legacy problems, overdue ones),
     a demand of the year before and one of the other park, which no figure counts."""
@@ -69,6 +100,7 @@ def populate(world: World) -> None:
     rated(world, contacted=True, solved=True, satisfaction=Satisfaction.SATISFIED, received_at=at(2, 3))
     rated(world, contacted=True, solved=False, satisfaction=Satisfaction.BASICALLY, received_at=at(3, 3))
     rated(world, contacted=False, solved=False, satisfaction=Satisfaction.UNSATISFIED, received_at=at(4, 1))
+    return_visited(world, received_at=at(4, 7))
     make_demand(world, DemandState.ESCALATED, received_at=at(5, 6), is_legacy=True)
     closed(world, at(5, 7), is_legacy=True, outcome=Outcome.EXPLAINED)
     make_demand(world, DemandState.ASSIGNED, received_at=at(6, 2), due_on=dt.date(YEAR, 6, 9))
@@ -130,12 +162,14 @@ def test_the_figures_are_the_parks_and_the_periods(world: World) -> None:
     populate(world)
     path = leader_path(world)
     received = registry.measure("demands.received")
-    assert received.compute(path, Period.year(YEAR)) == 9
+    assert received.compute(path, Period.year(YEAR)) == 10
     assert received.compute(path, Period.year(YEAR - 1)) == 1
     assert received.compute(world.other.park.path, Period.year(YEAR)) == 1
     assert received.compute(path, Period(dt.date(YEAR, 2, 1), dt.date(YEAR, 3, 31))) == 2
     # Nothing to divide by is None (shown as “—”), never 0 %.
     assert registry.measure("demands.satisfaction_rate").compute(path, Period.year(2020)) is None
+    # One of the two return visits (the one that sent its demand back) was not satisfied.
+    assert registry.measure("demands.return_visit_satisfaction_rate").compute(path, Period.year(YEAR)) == 50
 
 
 def test_overdue_equals_the_boards_overdue_tab(world: World) -> None:

@@ -14,11 +14,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from lianqi.core.roles import Role
+from lianqi.core.scoping import scope_queryset
 from lianqi.core.workdays import SHANGHAI
 from lianqi.demands import actions, permissions
 from lianqi.demands import statistics as stats
 from lianqi.demands.choices import Channel, DemandAction, DemandState, Outcome, RatingSource, Satisfaction
-from lianqi.demands.models import Demand, DemandEvent
+from lianqi.demands.models import Demand, DemandEvent, StatisticsCell
 from lianqi.org.models import Department
 from lianqi.testing.world import World, make_enterprise
 
@@ -346,6 +347,79 @@ def test_real_actions_give_the_same_figures(world: World) -> None:
     assert result["closed_on_time_rate"].value == Decimal("100.0")
     # Received Mon 3 Mar, closed Mon 17 Mar: 10 working days.
     assert result["average_workdays_to_close"].value == Decimal("10.0")
+
+
+def test_return_visit_satisfaction_counts_every_visit_as_answered(world: World) -> None:
+    """A return visit that finds the enterprise dissatisfied sends the demand back; the redo's
+    second return visit is satisfied. The demand's latest rating is satisfied (满意率 100 %),
+    but one of the two return visits was not (回访满意率 50 %); an enterprise's own rating of
+    another demand does not count as a return visit."""
+    office = world.user(Role.SERVICE_OFFICE)
+    department_user = handler(world.home)
+    enterprise = world.home.enterprise
+
+    def replied(received: dt.datetime) -> Demand:
+        demand = actions.submit_demand(
+            enterprise=enterprise,
+            category=category(),
+            channel=Channel.LIAISON,
+            description="厂区道路破损",
+            actor=office,
+            at=received,
+        )
+        demand = actions.assign_demand(
+            demand=demand,
+            actor=office,
+            expected_version=demand.version,
+            department=world.home.department,
+            workdays_limit=5,
+            at=received + dt.timedelta(hours=1),
+        )
+        return reply(demand, received + dt.timedelta(days=1))
+
+    def reply(demand: Demand, at: dt.datetime) -> Demand:
+        demand = actions.sign_demand(
+            demand=demand, actor=department_user, expected_version=demand.version, at=at
+        )
+        return actions.reply_demand(
+            demand=demand,
+            actor=department_user,
+            expected_version=demand.version,
+            outcome=Outcome.SOLVED,
+            note="已修复",
+            at=at + dt.timedelta(hours=2),
+        )
+
+    def visit(
+        demand: Demand, satisfaction: Satisfaction, at: dt.datetime, *, return_visit: bool = True
+    ) -> Demand:
+        return actions.rate_demand(
+            demand=demand,
+            actor=office if return_visit else None,
+            enterprise=None if return_visit else enterprise,
+            expected_version=demand.version,
+            contacted=True,
+            solved=satisfaction != Satisfaction.UNSATISFIED,
+            satisfaction=satisfaction,
+            return_visit=return_visit,
+            at=at,
+        )
+
+    redone = visit(replied(t(4, 1)), Satisfaction.UNSATISFIED, t(4, 8))
+    assert redone.state == DemandState.ASSIGNED
+    visit(reply(redone, t(4, 9)), Satisfaction.SATISFIED, t(4, 14))
+    visit(replied(t(4, 2)), Satisfaction.BASICALLY, t(4, 9), return_visit=False)
+
+    result = figures(world).total.figures
+    assert result["satisfied_rate"].value == Decimal("100.0")
+    visits = result["return_visit_satisfied_rate"]
+    assert (visits.numerator, visits.denominator, visits.display) == (1, 2, "50.0%")
+    # The stored day cells give the same figure as the live count.
+    stats.refresh()
+    leader = world.user(Role.LEADER)
+    cells = stats.filter_by_day(scope_queryset(StatisticsCell.objects.all(), leader), period=YEAR)
+    stored = stats.statistics_from_cells(cells, period=YEAR, at=AT).total.figures
+    assert stored["return_visit_satisfied_rate"].display == "50.0%"
 
 
 def test_other_park_and_a_handler_see_only_their_own(world: World, demands: dict[str, Demand]) -> None:
