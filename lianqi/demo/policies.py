@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
 from django.db.models import Sum
@@ -23,6 +24,31 @@ from lianqi.policies.choices import FulfilmentState, PolicyKind, PolicyLevel
 from lianqi.policies.models import Fulfilment, Policy, PolicyMatch
 
 SHANGHAI = workdays.SHANGHAI
+
+
+#: The main park's last year of payments (seed 003: 依托湘易办APP完成承诺兑现办件24件、免申即享6件。
+#: 1—12月，共兑现企业奖补资金4860.2194万元), in yuan.
+MAIN_PARK_FULFILMENTS = 24
+MAIN_PARK_NO_APPLICATION = 6
+MAIN_PARK_DISBURSED = Decimal("48602194.00")
+#: Applications of the main park's last year that the review rejected.
+MAIN_PARK_REJECTED = 3
+#: Random draws `_closest_above` tries for a set of promises just above the total.
+SUBSET_DRAWS = 400
+#: At most this many of the main park's paid applications come from one policy.
+PAID_PER_POLICY = 5
+
+
+@dataclass
+class MainParkLedger:
+    """The main park's ledger of last year, as its office's ledger page totals it."""
+
+    park: str
+    year: int
+    fulfilments: int
+    no_application: int
+    disbursed: Decimal
+    no_application_disbursed: Decimal
 
 
 @dataclass
@@ -37,12 +63,22 @@ class PolicyDemoSummary:
     disbursed_entries: int = 0
     disbursed_amount: Decimal = Decimal("0")
     by_state: dict[str, int] = field(default_factory=dict)
+    main_park: MainParkLedger | None = None
 
     def lines(self) -> list[str]:
         return [
             f"政策 {self.policies} 项（现行 {self.in_force} 项，免申即享 {self.no_application} 项）",
             f"匹配 {self.matched_pairs} 对，兑现台账 {self.ledger_entries} 条",
             f"上年度兑付 {self.disbursed_entries} 笔，合计 ¥{self.disbursed_amount:,.2f}",
+            *(
+                [
+                    f"{m.park} {m.year} 年兑付 {m.fulfilments + m.no_application} 笔（承诺兑现 {m.fulfilments}、"
+                    f"免申即享 {m.no_application}），合计 ¥{m.disbursed:,.2f}，"
+                    f"其中免申即享 ¥{m.no_application_disbursed:,.2f}"
+                ]
+                if (m := self.main_park) is not None
+                else []
+            ),
         ]
 
 
@@ -442,8 +478,10 @@ def build_demo_policies(
     told_on = _workday_after(dt.date(last_year, 3, 2), 0)
     actions.rematch_policies(policies=by_year[last_year], at=_at(told_on), tell=False)
     _notify(by_year[last_year], parks, offices, last_year, told_on)
-    for entry in _sample(rng, last_year):
+    main_park = parks[0]
+    for entry in _sample(rng, last_year, outside=main_park.path):
         _replay(rng, entry, offices[_park_of(entry, parks).pk], last_year, told_on)
+    summary.main_park = _main_park_year(rng, main_park, offices[main_park.pk], last_year, told_on)
     # This year: matched three weeks ago, most told, a share under way.
     start = max(_workday_after(today - dt.timedelta(days=21), 0), dt.date(this_year, 1, 5))
     actions.rematch_policies(policies=by_year[this_year], at=_at(start, 9), tell=False)
@@ -482,14 +520,119 @@ def _notify(
 
 
 def _sample(
-    rng: random.Random, period: int, states: Iterable[str] = (FulfilmentState.NOTIFIED,)
+    rng: random.Random,
+    period: int,
+    states: Iterable[str] = (FulfilmentState.NOTIFIED,),
+    *,
+    outside: str | None = None,
 ) -> list[Fulfilment]:
+    """`REPLAY_SHARE` of the year's entries in `states` (leaving out those under the path
+    `outside`), in ledger order."""
+    queryset = Fulfilment.objects.filter(period=period, state__in=list(states))
+    if outside is not None:
+        queryset = queryset.exclude(jurisdiction_path__startswith=outside)
+    entries = list(queryset.select_related("policy", "enterprise").order_by("pk"))
+    return sorted(rng.sample(entries, int(len(entries) * REPLAY_SHARE)), key=lambda e: e.pk)
+
+
+def _main_park_year(
+    rng: random.Random, park: Jurisdiction, office: Any, year: int, told_on: dt.date
+) -> MainParkLedger:
+    """The main park's last year as seed 003 reports it: `MAIN_PARK_FULFILMENTS` applications
+    taken to payment and `MAIN_PARK_NO_APPLICATION` 免申即享 benefits paid without one, together
+    exactly `MAIN_PARK_DISBURSED` yuan; a few other applications rejected. The paid entries are
+    drawn among the larger promises (a year's fulfilment cases are the big awards), and the
+    approved amounts are the promises as the office's review trimmed them to the total."""
     entries = list(
-        Fulfilment.objects.filter(period=period, state__in=list(states))
+        Fulfilment.objects.filter(
+            period=year,
+            state=FulfilmentState.NOTIFIED,
+            jurisdiction_path__startswith=park.path,
+            promised_amount__isnull=False,
+        )
         .select_related("policy", "enterprise")
         .order_by("pk")
     )
-    return sorted(rng.sample(entries, int(len(entries) * REPLAY_SHARE)), key=lambda e: e.pk)
+    free = [e for e in entries if e.no_application]
+    applied = [e for e in entries if not e.no_application]
+    # A very small demo may match fewer entries than the seed's year paid: it pays them all.
+    no_application = rng.sample(free, min(len(free), MAIN_PARK_NO_APPLICATION))
+    needed = MAIN_PARK_DISBURSED - sum((_promised(e) for e in no_application), Decimal("0"))
+    paid = _closest_above(rng, applied, min(len(applied), MAIN_PARK_FULFILMENTS), needed) if applied else []
+    amounts = _trimmed([_promised(e) for e in paid], needed) if paid else []
+    for entry in no_application:
+        _replay(rng, entry, office, year, told_on)
+    for entry, amount in zip(paid, amounts, strict=True):
+        _replay(rng, entry, office, year, told_on, amount=amount, reject=False)
+    chosen = {e.pk for e in paid}
+    others = [e for e in applied if e.pk not in chosen]
+    for entry in sorted(rng.sample(others, min(len(others), MAIN_PARK_REJECTED)), key=lambda e: e.pk):
+        _reject(rng, entry, office, told_on)
+    ledger = Fulfilment.objects.filter(
+        period=year, jurisdiction_path__startswith=park.path, state=FulfilmentState.DISBURSED
+    )
+    figures = ledger.aggregate(total=Sum("disbursed_amount"))
+    return MainParkLedger(
+        park=park.name,
+        year=year,
+        fulfilments=ledger.filter(no_application=False).count(),
+        no_application=ledger.filter(no_application=True).count(),
+        disbursed=figures["total"] or Decimal("0"),
+        no_application_disbursed=ledger.filter(no_application=True).aggregate(s=Sum("disbursed_amount"))["s"]
+        or Decimal("0"),
+    )
+
+
+def _promised(entry: Fulfilment) -> Decimal:
+    assert entry.promised_amount is not None
+    return entry.promised_amount
+
+
+def _closest_above(
+    rng: random.Random, entries: list[Fulfilment], count: int, needed: Decimal
+) -> list[Fulfilment]:
+    """`count` of `entries`, each enterprise once and at most `PAID_PER_POLICY` per policy,
+    whose promises add up to at least `needed` and as little above it as a few hundred random
+    draws among the larger promises find; in the ledger's order."""
+    larger = sorted(entries, key=lambda e: (-_promised(e), e.pk))[: max(count * 5, 120)]
+
+    def draw() -> list[Fulfilment]:
+        drawn: list[Fulfilment] = []
+        firms: set[int] = set()
+        per_policy: Counter[int] = Counter()
+        shuffled = rng.sample(larger, len(larger))
+        for entry in shuffled:
+            if entry.enterprise_id in firms or per_policy[entry.policy_id] >= PAID_PER_POLICY:
+                continue
+            drawn.append(entry)
+            firms.add(entry.enterprise_id)
+            per_policy[entry.policy_id] += 1
+            if len(drawn) == count:
+                return drawn
+        # A small demo has too few firms for the spread: fill up with what is left.
+        return drawn + [e for e in shuffled if e not in drawn][: count - len(drawn)]
+
+    def distance(drawn: list[Fulfilment]) -> tuple[bool, Decimal]:
+        # Any set at or above the total beats every set below it; then the nearer, the better.
+        total = sum((_promised(e) for e in drawn), Decimal("0"))
+        return (total < needed, abs(total - needed))
+
+    best = draw()
+    for _ in range(SUBSET_DRAWS - 1):
+        drawn = draw()
+        if distance(drawn) < distance(best):
+            best = drawn
+    return sorted(best, key=lambda e: e.pk)
+
+
+def _trimmed(promised: list[Decimal], total: Decimal) -> list[Decimal]:
+    """`promised` scaled to add up to exactly `total` (to the yuan, the remainder on the first
+    ones): the amounts the office approved after its review."""
+    whole = sum(promised, Decimal("0"))
+    amounts = [(p * total / whole).quantize(Decimal("1"), rounding=ROUND_FLOOR) for p in promised]
+    for index in range(int(total - sum(amounts, Decimal("0")))):
+        amounts[index % len(amounts)] += 1
+    return [a.quantize(Decimal("0.01")) for a in amounts]
 
 
 def _office_user(park: Jurisdiction) -> Any:
@@ -580,10 +723,35 @@ def _step(
     )
 
 
-def _replay(rng: random.Random, entry: Fulfilment, office: Any, year: int, told_on: dt.date) -> None:
-    """Last year's told entry, to payment (or a rejection) on dated working days."""
+def _reject(rng: random.Random, entry: Fulfilment, office: Any, told_on: dt.date) -> None:
+    """An application that did not hold: applied, then rejected at review."""
+    day = _workday_after(told_on, rng.randint(5, 30))
+    entry = _step(
+        actions.apply_for_fulfilment, entry, None, day, text="按通知要求提交申报材料", name="企业财务负责人"
+    )
+    _step(
+        actions.reject_fulfilment,
+        entry,
+        office,
+        _workday_after(day, rng.randint(3, 9)),
+        reason="申报材料与实际情况不符",
+    )
+
+
+def _replay(
+    rng: random.Random,
+    entry: Fulfilment,
+    office: Any,
+    year: int,
+    told_on: dt.date,
+    *,
+    amount: Decimal | None = None,
+    reject: bool = True,
+) -> None:
+    """Last year's told entry, to payment (or, with `reject`, sometimes a rejection) on dated
+    working days, at `amount` when given (else the promise)."""
     day = told_on
-    amount = entry.promised_amount
+    amount = amount if amount is not None else entry.promised_amount
     if entry.no_application:
         if amount is None:
             return
@@ -600,7 +768,7 @@ def _replay(rng: random.Random, entry: Fulfilment, office: Any, year: int, told_
             name="企业财务负责人",
         )
         day = _workday_after(day, rng.randint(3, 9))
-        if rng.random() < 0.08:
+        if reject and rng.random() < 0.08:
             _step(actions.reject_fulfilment, entry, office, day, reason="申报材料与实际情况不符")
             return
         entry = _step(actions.review_fulfilment, entry, office, day, note="材料齐全，符合条件")

@@ -431,9 +431,16 @@ def _ledger_figures() -> dict[str, Any]:
         "disbursed": Sum("disbursed_amount"),
         "disbursed_count": Count("pk", filter=disbursed),
         "enterprises_benefited": Count("enterprise", filter=disbursed, distinct=True),
+        # 其中免申即享: the share of the entries and payments that needed no application.
+        "no_application_entries": Count("pk", filter=Q(no_application=True)),
+        "no_application_approved": Sum("approved_amount", filter=Q(no_application=True)),
+        "no_application_disbursed": Sum("disbursed_amount", filter=Q(no_application=True)),
+        "no_application_disbursed_count": Count("pk", filter=disbursed & Q(no_application=True)),
     }
 
 
+#: The figures that are sums of yuan (zero, not NULL, over no rows).
+AMOUNT_FIGURES = ("approved", "disbursed", "no_application_approved", "no_application_disbursed")
 #: The figures the ledger's summary shows per policy, department or year.
 TOTAL_FIGURES = ("entries", "approved", "disbursed", "disbursed_count")
 
@@ -441,7 +448,7 @@ TOTAL_FIGURES = ("entries", "approved", "disbursed", "disbursed_count")
 def _figures(row: Mapping[str, Any], names: Sequence[str]) -> dict[str, Any]:
     # A sum over no rows is NULL; the ledger shows it as zero.
     return {
-        name: (row[name] or Decimal("0")) if name in ("approved", "disbursed") else row[name]
+        name: (row[name] or Decimal("0")) if name in AMOUNT_FIGURES else row[name]
         for name in names
     }
 

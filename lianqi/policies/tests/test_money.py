@@ -114,10 +114,13 @@ def test_the_ledgers_totals_equal_a_hand_sum_to_the_fen(world: World) -> None:
     )
     _version(provincial)
     amounts: list[Decimal] = []
-    for i in range(24):
+    without_application: list[Decimal] = []
+    for i in range(30):
         firm = make_enterprise(world.home.park, f"台账测试{i}有限公司")
         amount = Decimal(rng.randint(1, 10**9)) / 100  # up to ¥10m, fen included
         amounts.append(amount)
+        if i % 5 == 4:
+            without_application.append(amount)
         _entry(
             policy if i % 3 else provincial,
             world.home.park,
@@ -126,12 +129,17 @@ def test_the_ledgers_totals_equal_a_hand_sum_to_the_fen(world: World) -> None:
             approved_amount=amount,
             disbursed_amount=amount,
             voucher_number=f"PZ-{i}",
+            no_application=i % 5 == 4,
         )
     hand_sum = sum(amounts, Decimal("0"))
     office = _client(world, Role.SERVICE_OFFICE)
     page = office.get(reverse("policies:ledger"), {"by": "department"}).content.decode()
     grand = page.split('data-testid="ledger-grand-total"')[1].split("</tr>")[0]
     assert yuan_text(hand_sum) in grand
+    # 其中免申即享: the six paid without an application, to the fen.
+    free = page.split('data-testid="ledger-no-application-total"')[1].split("</tr>")[0]
+    assert "其中免申即享" in free and ">6<" in free
+    assert yuan_text(sum(without_application, Decimal("0"))) in free
     totals = page.split('data-testid="ledger-totals"')[1].split('data-testid="ledger-grand-total"')[0]
     # The provincial policy names no department in the park: grouped as a policy from above.
     assert "上级政策（省级）" in totals and "<td>—</td>" not in totals
