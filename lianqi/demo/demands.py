@@ -188,6 +188,8 @@ class DemandFigures:
     #: Year → the statistics page's 回访满意率 of the demands received that year (None
     #: without a return visit), for last year and this year.
     return_visit_satisfaction: dict[int, Decimal | None] = field(default_factory=dict)
+    #: Last year's demands on the resolution ladder, as the ladder page counts them.
+    ladder: statistics.Ladder | None = None
     #: Last year's campaigns and forms (`lianqi.demo.visits`), whose raised demands count here.
     visits: VisitFigures | None = None
 
@@ -213,6 +215,16 @@ class DemandFigures:
             for year, rate in self.return_visit_satisfaction.items()
         )
         lines.append(f"  Satisfaction at return visits: {satisfaction}")
+        if self.ladder is not None:
+            split = ", ".join(
+                f"{step.rung.key} {step.count} ({step.share_of_escalated}%)"
+                for step in self.ladder.steps
+                if step.rung.escalated
+            )
+            lines.append(
+                f"  Ladder {self.year} (counted): escalated {self.ladder.escalated} "
+                f"({self.ladder.escalated_share}% of {self.ladder.total}): {split}"
+            )
         by_department = ", ".join(f"{name} {n}" for name, n in self.half_year_departments.items())
         lines.append(f"  By department: {by_department}")
         if self.visits is not None:
@@ -1188,6 +1200,7 @@ class DemandBuilder:
         self.figures.legacy_total = legacy.count()
         self.figures.legacy_open = legacy.exclude(state=DemandState.CLOSED).count()
         self.figures.events = DemandEvent.objects.filter(jurisdiction_path__startswith=self.park.path).count()
+        self.figures.ladder = statistics.ladder(year)
         # As the statistics page counts it: the figure is the data's, not the plan's.
         at = dt.datetime.combine(self.today, dt.time(0), SHANGHAI)
         for judged_year in (self.year, self.today.year):

@@ -32,6 +32,7 @@ from .figures import (
     filter_demands,
     statistics_from_cells,
 )
+from .ladder import RUNGS, Ladder, ladder
 from .scope import (
     STATS_ROLES,
     Scope,
@@ -46,10 +47,12 @@ __all__ = [
     "DEFINITIONS",
     "GROUPS",
     "GROUP_LABELS",
+    "RUNGS",
     "STATS_ROLES",
     "Counts",
     "Definition",
     "Figure",
+    "Ladder",
     "Period",
     "Row",
     "Scope",
@@ -62,6 +65,7 @@ __all__ = [
     "filter_by_day",
     "filter_demands",
     "jurisdiction_statistics",
+    "ladder",
     "mark_all_stale",
     "mark_counted_days_stale",
     "mark_stale",

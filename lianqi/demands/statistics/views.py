@@ -24,6 +24,7 @@ from lianqi.enterprises.views import options_html
 from .. import queries
 from . import figures
 from .figures import Period, Row, Statistics
+from .ladder import ladder
 from .scope import (
     STATS_ROLES,
     jurisdiction_choices,
@@ -78,6 +79,7 @@ class StatisticsView(RoleRequiredMixin, View):
             ],
             "fallback_years": result.fallback_years,
             "export_url": reverse("demands:statistics_export"),
+            "ladder_url": reverse("demands:statistics_ladder"),
             "export_query": request.GET.urlencode(),
             "show_department_filter": sees_all_departments(user),
             "show_jurisdiction_filter": may_choose_jurisdiction(user),
@@ -100,6 +102,29 @@ class StatisticsView(RoleRequiredMixin, View):
             "chart": _chart(result),
         }
         return render(request, "demands/statistics.html", context)
+
+
+class LadderView(RoleRequiredMixin, View):
+    """The resolution ladder (分级化解) of the same scope and filters as the statistics page:
+    how many demands were solved on the spot, assigned, taken to the roundtable or the
+    dispatch meeting, or cleared by expert consultation, and how the escalated share
+    (交办、圆桌会、调度会) splits."""
+
+    allowed_roles = STATS_ROLES
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        _form, scope, problems = read_request(request, timezone.now())
+        result = ladder(scope.demands)
+        query = _query_without(request, "tab", "group_by")
+        context = {
+            "problems": problems,
+            "note": scope.note,
+            "period": scope.period,
+            "ladder": result,
+            "escalated_steps": [s for s in result.steps if s.rung.escalated],
+            "statistics_url": reverse("demands:statistics") + (f"?{query}" if query else ""),
+        }
+        return render(request, "demands/statistics_ladder.html", context)
 
 
 def _chart(result: Statistics) -> dict[str, Any]:
