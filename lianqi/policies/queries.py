@@ -447,10 +447,7 @@ TOTAL_FIGURES = ("entries", "approved", "disbursed", "disbursed_count")
 
 def _figures(row: Mapping[str, Any], names: Sequence[str]) -> dict[str, Any]:
     # A sum over no rows is NULL; the ledger shows it as zero.
-    return {
-        name: (row[name] or Decimal("0")) if name in AMOUNT_FIGURES else row[name]
-        for name in names
-    }
+    return {name: (row[name] or Decimal("0")) if name in AMOUNT_FIGURES else row[name] for name in names}
 
 
 def responsible_label(level: str) -> str:
