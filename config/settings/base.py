@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "lianqi.open311",
     "lianqi.policies",
     "lianqi.visits",
+    "lianqi.finance",
     "lianqi.demo",
 ]
 
@@ -249,6 +250,11 @@ SPECTACULAR_SETTINGS = {
         "CampaignStateEnum": "lianqi.visits.choices.CampaignState",
         "CampaignScopeKindEnum": "lianqi.visits.choices.ScopeKind",
         "VisitChannelEnum": "lianqi.visits.choices.VisitChannel",
+        "FinanceInstitutionKindEnum": "lianqi.finance.choices.InstitutionKind",
+        "FinanceProductKindEnum": "lianqi.finance.choices.ProductKind",
+        "FinanceProductStateEnum": "lianqi.finance.choices.ProductState",
+        "FinanceApplicationStateEnum": "lianqi.finance.choices.ApplicationState",
+        "FinanceVerdictEnum": ["eligible", "ineligible", "unknown"],
     },
 }
 

@@ -60,6 +60,14 @@ PATHS = {
     "/api/v1/visits/": {"get", "post"},
     "/api/v1/visits/{id}/": {"get"},
     "/api/v1/visits/{id}/files/{fid}/": {"get"},
+    "/api/v1/finance/institutions/": {"get"},
+    "/api/v1/finance/institutions/{id}/": {"get"},
+    "/api/v1/finance/products/": {"get"},
+    "/api/v1/finance/products/{id}/": {"get"},
+    "/api/v1/finance/products/{id}/fit/": {"get"},
+    "/api/v1/finance/applications/": {"get", "post"},
+    "/api/v1/finance/applications/{id}/": {"get"},
+    "/api/v1/finance/applications/{id}/steps/{name}/": {"post"},
 }
 ERROR_REF = "#/components/schemas/Error"
 

@@ -1,0 +1,116 @@
+"""Serializers of the finance supermarket's API. Money is given both as whole fen (exact, for
+sums) and, on input, taken as yuan with at most two decimals."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from ..models import Application, ApplicationEvent, Institution, Product
+
+
+class FinanceInstitutionSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    class Meta:
+        model = Institution
+        fields = ["id", "name", "kind", "branches"]
+
+
+class FinanceProductSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    """A product with its terms and its admission criteria (the rule file data)."""
+
+    institution_name = serializers.CharField(source="institution.name", read_only=True)
+
+    class Meta:
+        model = Product
+        fields = [
+            "id",
+            "code",
+            "name",
+            "kind",
+            "state",
+            "institution",
+            "institution_name",
+            "min_amount_fen",
+            "max_amount_fen",
+            "min_rate",
+            "max_rate",
+            "min_term_months",
+            "max_term_months",
+            "collateral",
+            "promise_workdays",
+            "description",
+            "rule",
+        ]
+
+
+class FinanceFitSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """A product's verdict for the calling enterprise, with the reasons in words."""
+
+    product = serializers.IntegerField()
+    verdict = serializers.ChoiceField(choices=["eligible", "ineligible", "unknown"])
+    verdict_label = serializers.CharField()
+    lines = serializers.ListField(child=serializers.CharField())
+
+
+class FinanceApplicationEventSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    actor = serializers.CharField(source="actor.username", default=None, read_only=True)
+
+    class Meta:
+        model = ApplicationEvent
+        fields = ["action", "from_state", "to_state", "actor", "note", "at"]
+
+
+class FinanceApplicationSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    """An application with its history; `version` is what a step sends as `expected_version`."""
+
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    product_name = serializers.CharField(source="product.name", read_only=True)
+    institution_name = serializers.CharField(source="institution.name", read_only=True)
+    events = FinanceApplicationEventSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Application
+        fields = [
+            "id",
+            "enterprise",
+            "enterprise_name",
+            "product",
+            "product_name",
+            "institution",
+            "institution_name",
+            "amount_fen",
+            "term_months",
+            "purpose",
+            "state",
+            "submitted_at",
+            "accept_due",
+            "accepted_at",
+            "decided_at",
+            "granted_fen",
+            "reason",
+            "disbursed_fen",
+            "disbursed_on",
+            "demand",
+            "version",
+            "events",
+        ]
+
+
+class FinanceApplicationCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """An enterprise's application: the product, the amount in yuan (two decimals at most),
+    the term, the purpose and consent to share its data with the institution."""
+
+    product = serializers.IntegerField(min_value=1)
+    amount_yuan = serializers.DecimalField(max_digits=14, decimal_places=2)
+    term_months = serializers.IntegerField(min_value=1, max_value=600)
+    purpose = serializers.CharField(max_length=200)
+    consent = serializers.BooleanField()
+
+
+class FinanceApplicationStepSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """One step: the version read last and the step's input (see the workflow table)."""
+
+    expected_version = serializers.IntegerField()
+    granted_yuan = serializers.DecimalField(max_digits=14, decimal_places=2, required=False)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    disbursed_yuan = serializers.DecimalField(max_digits=14, decimal_places=2, required=False)
+    disbursed_on = serializers.DateField(required=False)

@@ -1,0 +1,40 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FinanceConfig(AppConfig):
+    """The finance supermarket (金融超市, DOMAIN.md M6): institutions publish products whose
+    admission criteria are rules an enterprise can read, enterprises apply, the institutions
+    follow the applications up to the loan on a clock the park watches. It adds itself to the
+    shell through core's registries only: its menu group and entries, the institution user's
+    home (its work queue) and the office's card, its API routes, its section of the
+    enterprise's file, its measures, and the origin of the demands it raises."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "lianqi.finance"
+    verbose_name = _("金融超市")
+
+    def ready(self) -> None:
+        from lianqi.core import registry
+        from lianqi.core.registry import EnterpriseSection, MenuEntry, MenuGroup
+        from lianqi.core.roles import Role
+
+        from . import dashboards, measures, origins
+        from .api import urls as api_urls
+        from .permissions import MANAGERS, READERS, SHELF_READERS
+
+        # Two characters: the top bar holds every module on one line at 1280 px.
+        registry.register_menu_groups(MenuGroup("finance", _("金融"), 55))
+        registry.register_menu(
+            MenuEntry("finance", _("金融产品"), "finance:products", SHELF_READERS, 10),
+            MenuEntry("finance", _("为我推荐"), "finance:for_me", (Role.ENTERPRISE,), 20),
+            MenuEntry("finance", _("融资申请"), "finance:applications", READERS, 30),
+            MenuEntry("finance", _("金融服务概况"), "finance:overview", MANAGERS, 40),
+        )
+        registry.register_dashboard(*dashboards.PARTS)
+        registry.register_api_routes(*api_urls.ROUTES)
+        registry.register_enterprise_sections(
+            EnterpriseSection("finance", _("融资申请"), "finance:enterprise_section", MANAGERS, order=60)
+        )
+        registry.register_measures(*measures.MEASURES)
+        registry.register_origins(*origins.PROVIDERS)

@@ -1,0 +1,69 @@
+"""The forms of the finance pages: an application, and the form of each step, built from what
+the workflow table says the step needs. Amounts are typed in yuan; the actions check them
+against the product and store them as fen."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from lianqi.core.forms import StyledForm
+
+from .workflow import needs_of
+
+#: Yuan as typed: two decimals at most (a fen is the smallest amount), below ¥100 billion.
+YUAN = {"max_digits": 14, "decimal_places": 2, "min_value": Decimal("0.01")}
+
+
+class ApplicationForm(StyledForm):
+    """Apply for a product: amount, term, purpose, and consent to share the enterprise's data
+    with the institution."""
+
+    amount_yuan = forms.DecimalField(label=_("申请金额（元）"), **YUAN)  # type: ignore[arg-type]
+    term_months = forms.IntegerField(label=_("期限（月）"), min_value=1, max_value=600)
+    purpose = forms.CharField(label=_("资金用途"), max_length=200)
+    consent = forms.BooleanField(
+        label=_("同意向该金融机构共享本企业的登记信息、年度经营数据和纳税数据，用于本次申请的审核"),
+        required=False,
+    )
+
+
+def _need_fields() -> dict[str, forms.Field]:
+    """A form field for each input a step of the table may need."""
+    return {
+        "granted_yuan": forms.DecimalField(label=_("授信金额（元）"), **YUAN),  # type: ignore[arg-type]
+        "reason": forms.CharField(
+            label=_("未通过原因"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+        ),
+        "disbursed_yuan": forms.DecimalField(label=_("放款金额（元）"), **YUAN),  # type: ignore[arg-type]
+        "disbursed_on": forms.DateField(label=_("放款日期"), widget=forms.DateInput(attrs={"type": "date"})),
+    }
+
+
+class StepForm(StyledForm):
+    """One step: the version the page showed (a step based on a stale page is refused) and the
+    step's input, prefixed by the step's name so that several steps share one page."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def inputs(self) -> dict[str, Any]:
+        """The step's input, as the action takes it."""
+        return {name: value for name, value in self.cleaned_data.items() if name != "expected_version"}
+
+
+def step_form(action: str, data: Any = None, *, version: int | None = None) -> StepForm:
+    """The form of step `action`, with the fields the table says it needs."""
+    fields = _need_fields()
+    form_class = type("StepForm", (StepForm,), {name: fields[name] for name in needs_of(action)})
+    form: StepForm = form_class(data, prefix=action, initial={"expected_version": version})
+    return form
+
+
+class VersionForm(StyledForm):
+    """An action outside the table (turning an application into a demand) with the version the
+    page showed."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput)

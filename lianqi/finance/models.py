@@ -1,0 +1,196 @@
+"""The finance supermarket's data and its invariants: the financial institutions with their
+users, the products they put on the shelf (admission criteria as a rule of `lianqi.rules`),
+and enterprises' applications with their history. Money is kept in fen (分) as integers, so
+sums are exact; every write goes through `actions.py`."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from lianqi.core.models import ScopedModel, TimeStampedModel
+from lianqi.core.workflow import WorkflowEvent
+
+from .choices import ApplicationState, InstitutionKind, ProductKind, ProductState
+
+
+class Institution(ScopedModel):
+    """A financial institution that serves the enterprises of its jurisdiction and those below
+    it (a city's bank serves every park of the city). Its users (the financial-institution
+    role) are its `members`: they see its products and the applications made to it, nothing of
+    another institution."""
+
+    name = models.CharField(_("机构名称"), max_length=100)
+    kind = models.CharField(_("机构类型"), max_length=20, choices=InstitutionKind.choices)
+    branches = models.PositiveIntegerField(_("本地网点数"), default=0)
+    contact_name = models.CharField(_("联系人"), max_length=40, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="finance_institutions", blank=True, verbose_name=_("机构用户")
+    )
+
+    class Meta:
+        verbose_name = _("金融机构")
+        verbose_name_plural = _("金融机构")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["jurisdiction", "name"], name="finance_institution_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Product(TimeStampedModel):
+    """A financial product of one institution: the amounts it lends (in fen), its yearly rate
+    range in percent, the terms it offers in months, and its admission criteria as one rule in
+    the rule format of `lianqi.rules` (``{"version": 1, "rules": [{"code": <code>, …}]}``),
+    which the supermarket matches every enterprise against."""
+
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="products", verbose_name=_("金融机构")
+    )
+    code = models.CharField(_("产品编号"), max_length=40, unique=True)
+    name = models.CharField(_("产品名称"), max_length=100)
+    kind = models.CharField(_("产品类型"), max_length=20, choices=ProductKind.choices)
+    min_amount_fen = models.BigIntegerField(_("最低额度（分）"))
+    max_amount_fen = models.BigIntegerField(_("最高额度（分）"))
+    min_rate = models.DecimalField(_("最低年利率（%）"), max_digits=5, decimal_places=2)
+    max_rate = models.DecimalField(_("最高年利率（%）"), max_digits=5, decimal_places=2)
+    min_term_months = models.PositiveIntegerField(_("最短期限（月）"))
+    max_term_months = models.PositiveIntegerField(_("最长期限（月）"))
+    collateral = models.CharField(_("担保方式"), max_length=200, blank=True)
+    promise_workdays = models.PositiveIntegerField(_("承诺受理时限（工作日）"), default=5)
+    description = models.TextField(_("产品介绍"), blank=True)
+    rule = models.JSONField(_("准入条件"))
+    state = models.CharField(
+        _("状态"), max_length=20, choices=ProductState.choices, default=ProductState.DRAFT, db_index=True
+    )
+
+    class Meta:
+        verbose_name = _("金融产品")
+        verbose_name_plural = _("金融产品")
+        ordering = ["institution__name", "name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_amount_fen__gt=0) & Q(max_amount_fen__gte=F("min_amount_fen")),
+                name="finance_product_amount_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(min_rate__gte=0) & Q(max_rate__gte=F("min_rate")),
+                name="finance_product_rate_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(min_term_months__gt=0) & Q(max_term_months__gte=F("min_term_months")),
+                name="finance_product_term_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("finance:product", args=[self.pk])
+
+
+class Application(ScopedModel):
+    """An enterprise's application for one product, in the enterprise's jurisdiction, with the
+    institution copied from the product (the bank's queue is one indexed filter). It runs the
+    lifecycle of `workflow.py`; each step's figures (credit granted, the loan disbursed and its
+    date, the reason of a refusal) are kept on the row, who took it and when in its events."""
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.PROTECT, related_name="+", verbose_name=_("企业")
+    )
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, related_name="applications", verbose_name=_("金融产品")
+    )
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="applications", verbose_name=_("金融机构")
+    )
+    amount_fen = models.BigIntegerField(_("申请金额（分）"))
+    term_months = models.PositiveIntegerField(_("申请期限（月）"))
+    purpose = models.CharField(_("资金用途"), max_length=200)
+    consent = models.BooleanField(_("同意向该机构共享企业数据"), default=False)
+    state = models.CharField(
+        _("状态"),
+        max_length=20,
+        choices=ApplicationState.choices,
+        default=ApplicationState.SUBMITTED,
+        db_index=True,
+    )
+    submitted_at = models.DateTimeField(_("申请时间"))
+    accept_due = models.DateField(_("受理期限"))
+    accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    granted_fen = models.BigIntegerField(_("授信金额（分）"), null=True, blank=True)
+    reason = models.TextField(_("未通过原因"), blank=True)
+    disbursed_fen = models.BigIntegerField(_("放款金额（分）"), null=True, blank=True)
+    disbursed_on = models.DateField(_("放款日期"), null=True, blank=True)
+    demand = models.ForeignKey(
+        "demands.Demand",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("转办诉求"),
+    )
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    last_actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("最后操作人"),
+    )
+    last_changed_at = models.DateTimeField(_("最后操作时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("融资申请")
+        verbose_name_plural = _("融资申请")
+        ordering = ["-submitted_at", "-pk"]
+        indexes = [models.Index(fields=["institution", "state"], name="finance_app_queue")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_fen__gt=0), name="finance_application_amount_positive"),
+            models.CheckConstraint(condition=Q(consent=True), name="finance_application_consented"),
+            # A refusal says why; a loan is never above the credit granted.
+            models.CheckConstraint(
+                condition=~Q(state=ApplicationState.DECLINED) | ~Q(reason=""),
+                name="finance_declined_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(disbursed_fen__isnull=True) | Q(disbursed_fen__lte=F("granted_fen")),
+                name="finance_disbursed_within_granted",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} · {self.product}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("finance:application", args=[self.pk])
+
+    @property
+    def amount_yuan(self) -> Decimal:
+        return Decimal(self.amount_fen) / 100
+
+
+class ApplicationEvent(WorkflowEvent):
+    """One step of an application's history (append-only)."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="events", verbose_name=_("融资申请")
+    )
+    # The kit's columns, narrowed to this lifecycle's states so pages and the API show labels.
+    from_state = models.CharField(_("原状态"), max_length=20, choices=ApplicationState.choices, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=20, choices=ApplicationState.choices)
+
+    class Meta(WorkflowEvent.Meta):
+        verbose_name = _("融资申请记录")
+        verbose_name_plural = _("融资申请记录")

@@ -1,0 +1,158 @@
+"""Every read of the finance supermarket that matters: the shelf, the bank's work queue, an
+enterprise's applications, one application's history, and the figures of the overview, the
+home page and the measures (applications, approvals, credit granted and loans disbursed, by
+institution and by product)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+
+from lianqi.core import workdays
+from lianqi.core.registry import Period
+from lianqi.enterprises.models import Enterprise
+
+from .choices import OPEN_STATES, ApplicationState, ProductKind, ProductState
+from .filters import ApplicationFilter, ProductFilter
+from .models import Application, ApplicationEvent, Institution, Product
+from .permissions import ancestor_paths, visible, visible_institutions, visible_products
+
+#: States in which credit has been granted (an approval, and the loans that followed it).
+GRANTED_STATES = (ApplicationState.APPROVED, ApplicationState.DISBURSED)
+#: States in which the institution has decided.
+DECIDED_STATES = (*GRANTED_STATES, ApplicationState.DECLINED)
+
+
+def shelf(user: Any, params: Mapping[str, Any] | None = None) -> ProductFilter:
+    """The products a user may see through the shelf's filters (kind, amount, rate, term)."""
+    return ProductFilter(params or None, queryset=visible_products(user))
+
+
+def shelf_for_enterprise(enterprise: Enterprise) -> QuerySet[Product]:
+    """The published products of the institutions serving the enterprise's jurisdiction."""
+    return Product.objects.select_related("institution").filter(
+        state=ProductState.PUBLISHED,
+        institution__jurisdiction_path__in=ancestor_paths(enterprise.jurisdiction_path),
+    )
+
+
+def application_list(user: Any, params: Mapping[str, Any] | None = None) -> ApplicationFilter:
+    """The applications a user may see (a bank's: its own institution's), filtered, the
+    oldest waiting first for the bank's queue."""
+    queryset = visible(user).select_related("enterprise", "product", "institution")
+    return ApplicationFilter(params or None, queryset=queryset)
+
+
+def for_enterprise(user: Any, enterprise: Enterprise) -> QuerySet[Application]:
+    """The applications of one enterprise that the user may see (its file's section)."""
+    return visible(user).filter(enterprise=enterprise).select_related("product", "institution")
+
+
+def history(row: Application) -> QuerySet[ApplicationEvent]:
+    """An application's events in order, with who acted."""
+    return row.events.select_related("actor").order_by("at", "pk")
+
+
+def is_overdue(row: Application, *, at: dt.datetime) -> bool:
+    """Still not accepted after the product's promised working days."""
+    return row.state == ApplicationState.SUBMITTED and workdays.is_overdue(row.accept_due, at)
+
+
+def overdue(queryset: QuerySet[Application], *, at: dt.datetime) -> QuerySet[Application]:
+    """The applications of `queryset` not accepted by their deadline."""
+    return queryset.filter(state=ApplicationState.SUBMITTED, accept_due__lt=workdays.shanghai_date(at))
+
+
+def queue_count(user: Any) -> int:
+    """How many applications wait on the user's institution (the bank's home card)."""
+    return visible(user).filter(state__in=OPEN_STATES).count()
+
+
+def my_institutions(user: Any) -> QuerySet[Institution]:
+    return visible_institutions(user)
+
+
+# --- Figures ---------------------------------------------------------------------------------
+
+
+def _totals() -> dict[str, Any]:
+    return {
+        "applications": Count("pk"),
+        "granted": Count("pk", filter=Q(state__in=GRANTED_STATES)),
+        "declined": Count("pk", filter=Q(state=ApplicationState.DECLINED)),
+        "open": Count("pk", filter=Q(state__in=OPEN_STATES)),
+        "granted_fen": Coalesce(Sum("granted_fen", filter=Q(state__in=GRANTED_STATES)), 0),
+        "disbursed_fen": Coalesce(Sum("disbursed_fen", filter=Q(state=ApplicationState.DISBURSED)), 0),
+        "enterprises": Count("enterprise", filter=Q(state=ApplicationState.DISBURSED), distinct=True),
+    }
+
+
+def figures(queryset: QuerySet[Application]) -> dict[str, Any]:
+    """The headline of a set of applications: how many, granted, declined, open, the credit
+    granted and the loans disbursed (fen), the enterprises that received a loan, and the
+    approval rate (granted of those decided, None when nothing is decided)."""
+    row = queryset.aggregate(**_totals())
+    decided = row["granted"] + row["declined"]
+    row["approval_rate"] = round(100 * row["granted"] / decided, 1) if decided else None
+    return row
+
+
+def figures_by(queryset: QuerySet[Application], *, by: str) -> list[dict[str, Any]]:
+    """`figures` per institution (``by="institution"``) or per product (``by="product"``),
+    largest loans first."""
+    names = {
+        "institution": ("institution_id", "institution__name"),
+        "product": ("product_id", "product__name"),
+    }[by]
+    rows = list(queryset.values(*names).annotate(**_totals()).order_by("-disbursed_fen", names[1]))
+    for row in rows:
+        row["key"], row["name"] = row[names[0]], row[names[1]]
+        decided = row["granted"] + row["declined"]
+        row["approval_rate"] = round(100 * row["granted"] / decided, 1) if decided else None
+    return rows
+
+
+def kind_label(value: str) -> str:
+    return str(ProductKind(value).label) if value in ProductKind.values else value
+
+
+def applications_in(jurisdiction_path: str, period: Period) -> QuerySet[Application]:
+    """Applications of enterprises of a jurisdiction (and those below it) made in `period`."""
+    return Application.objects.filter(
+        jurisdiction_path__startswith=jurisdiction_path,
+        submitted_at__date__gte=period.start,
+        submitted_at__date__lte=period.end,
+    )
+
+
+def applications_count(jurisdiction_path: str, period: Period) -> int:
+    """Applications made in `period` (a measure)."""
+    return applications_in(jurisdiction_path, period).count()
+
+
+def approval_rate(jurisdiction_path: str, period: Period) -> Decimal | None:
+    """Of the applications made in `period` that were decided, the share granted, in per cent
+    to one decimal (a measure)."""
+    rate = figures(applications_in(jurisdiction_path, period))["approval_rate"]
+    return None if rate is None else Decimal(str(rate))
+
+
+def disbursed_yuan(jurisdiction_path: str, period: Period) -> Decimal:
+    """Loans disbursed in `period`, by the disbursement date, in yuan to the fen (a measure)."""
+    total = Application.objects.filter(
+        jurisdiction_path__startswith=jurisdiction_path,
+        state=ApplicationState.DISBURSED,
+        disbursed_on__gte=period.start,
+        disbursed_on__lte=period.end,
+    ).aggregate(total=Coalesce(Sum("disbursed_fen"), 0))["total"]
+    return Decimal(total) / 100
+
+
+def my_products(user: Any) -> QuerySet[Product]:
+    """The products a user may see (an institution's user: its own, in every state)."""
+    return visible_products(user)

@@ -1,0 +1,22 @@
+"""The addresses of the finance supermarket's pages (`config/urls.py` puts them under
+``/finance/``)."""
+
+from django.urls import path
+
+from .views import applications, overview, products
+
+app_name = "finance"
+
+urlpatterns = [
+    path("", overview.OverviewView.as_view(), name="overview"),
+    path("products/", products.ProductListView.as_view(), name="products"),
+    path("products/<int:pk>/", products.ProductDetailView.as_view(), name="product"),
+    path("products/<int:pk>/apply/", products.ApplyView.as_view(), name="apply"),
+    path("products/<int:pk>/<str:change>/", products.ProductStateView.as_view(), name="product_state"),
+    path("for-me/", products.ForMeView.as_view(), name="for_me"),
+    path("applications/", applications.ApplicationListView.as_view(), name="applications"),
+    path("applications/<int:pk>/", applications.ApplicationDetailView.as_view(), name="application"),
+    path("applications/<int:pk>/demand/", applications.RaiseDemandView.as_view(), name="raise_demand"),
+    path("applications/<int:pk>/<str:action>/", applications.ApplicationStepView.as_view(), name="step"),
+    path("enterprises/<int:pk>/", overview.EnterpriseSectionView.as_view(), name="enterprise_section"),
+]

@@ -1,0 +1,56 @@
+"""The office's overview of the finance supermarket (applications, approvals, credit granted
+and loans disbursed, by institution and by product, with how many of the jurisdiction's
+enterprises qualify for each product), and the supermarket's section of the enterprise's file."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views import View
+
+from lianqi.core.views import RoleRequiredMixin
+from lianqi.enterprises.permissions import visible as visible_enterprises
+
+from .. import matching, queries
+from ..choices import ProductState
+from ..permissions import MANAGERS, access_enterprise, visible, visible_products
+
+
+class OverviewView(RoleRequiredMixin, View):
+    """The figures of every application of the user's jurisdiction."""
+
+    allowed_roles = MANAGERS
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        applications = visible(request.user)
+        now = timezone.now()
+        products = list(visible_products(request.user).filter(state=ProductState.PUBLISHED))
+        by_product = queries.figures_by(applications, by="product")
+        qualifying = matching.qualifying_counts(
+            products, visible_enterprises(request.user), day=timezone.localdate()
+        )
+        for row in by_product:
+            row["qualifying"] = qualifying.get(row["key"])
+        context = {
+            "totals": queries.figures(applications),
+            "overdue": queries.overdue(applications, at=now).count(),
+            "institutions": queries.my_institutions(request.user).count(),
+            "products": len(products),
+            "by_institution": queries.figures_by(applications, by="institution"),
+            "by_product": by_product,
+        }
+        return render(request, "finance/overview.html", context)
+
+
+class EnterpriseSectionView(RoleRequiredMixin, View):
+    """The supermarket's section of the enterprise's file (一企一档): its applications the user
+    may see, an HTML fragment the file page loads by itself."""
+
+    allowed_roles = MANAGERS
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        enterprise = access_enterprise(request.user, pk)
+        rows = queries.for_enterprise(request.user, enterprise)
+        context = {"enterprise": enterprise, "rows": rows[:20], "totals": queries.figures(rows)}
+        return render(request, "finance/enterprise_section.html", context)

@@ -1,0 +1,157 @@
+"""The shelf, one product, an enterprise's products for it (with verdicts and reasons) and
+applying. Thin: objects through the `access_*` loaders, reads from `queries` and `matching`,
+writes through `actions`."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+
+from lianqi.core.actors import acting_user
+from lianqi.core.forms import add_action_errors
+from lianqi.core.roles import Role, has_role
+from lianqi.core.views import RoleRequiredMixin, paginate
+
+from .. import actions, matching, queries
+from ..choices import ProductState
+from ..forms import ApplicationForm
+from ..models import Product
+from ..permissions import SHELF_READERS, access_product
+from ..workflow import is_member
+
+
+def _own_enterprise(request: HttpRequest) -> object | None:
+    """The enterprise of an enterprise's account (whose verdicts the pages show), else None."""
+    user = request.user
+    if has_role(user, (Role.ENTERPRISE,)):
+        return getattr(user, "enterprise", None)
+    return None
+
+
+class ProductListView(RoleRequiredMixin, View):
+    """The shelf: every product the user may see, filtered by kind, amount, rate and term; an
+    enterprise sees beside each whether it qualifies."""
+
+    allowed_roles = SHELF_READERS
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        found = queries.shelf(request.user, request.GET)
+        context = paginate(request, found.qs, default_size=20)
+        enterprise = _own_enterprise(request)
+        if enterprise is not None:
+            fits = matching.fits_for(enterprise, list(context["object_list"]), day=timezone.localdate())  # type: ignore[arg-type]
+            context["verdicts"] = {fit.product.pk: fit for fit in fits}
+        context["filter_form"] = found.form
+        return render(request, "finance/product_list.html", context)
+
+
+class ForMeView(RoleRequiredMixin, View):
+    """An enterprise's products for it (为我推荐): every product serving it, with the verdict and
+    the reasons, those it qualifies for first."""
+
+    allowed_roles = (Role.ENTERPRISE,)
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        enterprise = _own_enterprise(request)
+        if enterprise is None:
+            raise Http404
+        products = list(queries.shelf_for_enterprise(enterprise))  # type: ignore[arg-type]
+        fits = matching.fits_for(enterprise, products, day=timezone.localdate())  # type: ignore[arg-type]
+        context = {
+            "enterprise": enterprise,
+            "eligible": [fit for fit in fits if fit.verdict.value == "eligible"],
+            "unknown": [fit for fit in fits if fit.verdict.value == "unknown"],
+            "ineligible": [fit for fit in fits if fit.verdict.value == "ineligible"],
+        }
+        return render(request, "finance/for_me.html", context)
+
+
+class ProductDetailView(RoleRequiredMixin, View):
+    """One product: its terms and admission criteria; an enterprise reads its verdict and the
+    reasons and may apply; the office publishes a draft; the office or the bank withdraws."""
+
+    allowed_roles = SHELF_READERS
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        product = access_product(request.user, pk)
+        day = timezone.localdate()
+        enterprise = _own_enterprise(request)
+        user = request.user
+        office = has_role(user, actions.OFFICE_ROLES)
+        context = {
+            "product": product,
+            "fit": matching.fit_for(enterprise, product, day=day) if enterprise is not None else None,  # type: ignore[arg-type]
+            "outline": matching.outline(product, day=day),
+            "may_publish": office and product.state != ProductState.PUBLISHED,
+            "may_withdraw": product.state == ProductState.PUBLISHED
+            and (office or is_member(user, product.institution_id)),
+        }
+        return render(request, "finance/product_detail.html", context)
+
+
+class ProductStateView(RoleRequiredMixin, View):
+    """Publish or withdraw a product (the action says who may)."""
+
+    allowed_roles = (*actions.OFFICE_ROLES, Role.FINANCE)
+
+    def post(self, request: HttpRequest, pk: int, change: str) -> HttpResponse:
+        product = access_product(request.user, pk)
+        take = {"publish": actions.publish_product, "withdraw": actions.withdraw_product}.get(change)
+        if take is None:
+            raise Http404
+        try:
+            product = take(product=product, actor=acting_user(request))
+        except ValidationError as refused:
+            messages.error(request, "；".join(refused.messages))
+        else:
+            messages.success(request, _("产品状态：%(state)s") % {"state": product.get_state_display()})
+        return redirect(product.get_absolute_url())
+
+
+def _apply_page(request: HttpRequest, product: Product, form: ApplicationForm) -> HttpResponse:
+    return render(request, "finance/apply.html", {"product": product, "form": form})
+
+
+class ApplyView(RoleRequiredMixin, View):
+    """An enterprise applies for a product: amount, term, purpose and consent."""
+
+    allowed_roles = (Role.ENTERPRISE,)
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        product = access_product(request.user, pk)
+        return _apply_page(
+            request, product, ApplicationForm(initial={"term_months": product.min_term_months})
+        )
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        product = access_product(request.user, pk)
+        enterprise = _own_enterprise(request)
+        if enterprise is None:
+            raise Http404
+        form = ApplicationForm(request.POST)
+        if form.is_valid():
+            try:
+                row = actions.apply_for_product(
+                    enterprise=enterprise,  # type: ignore[arg-type]
+                    product=product,
+                    actor=acting_user(request),
+                    **form.cleaned_data,
+                )
+            except ValidationError as invalid:
+                add_action_errors(form, invalid)
+            else:
+                messages.success(
+                    request,
+                    _("申请已提交，%(institution)s将在 %(due)s 前受理")
+                    % {
+                        "institution": row.institution.name,
+                        "due": row.accept_due.isoformat(),
+                    },
+                )
+                return redirect(row.get_absolute_url())
+        return _apply_page(request, product, form)
