@@ -61,6 +61,7 @@ from .demand_texts import (
     Topic,
     slots,
 )
+from .log import CHINESE, Say
 from .visits import VisitFigures, build_visits
 
 SHANGHAI = workdays.SHANGHAI
@@ -196,39 +197,68 @@ class DemandFigures:
     def share(self, part: int) -> float:
         return 100.0 * part / self.year_total if self.year_total else 0.0
 
-    def lines(self) -> list[str]:
+    def lines(self, say: Say = CHINESE) -> list[str]:
         ladder = self.assigned + self.roundtable + self.dispatch
+        closed = self.year_total - self.year_open
         lines = [
-            f"  Demands {self.year}: {self.year_total} (closed {self.year_total - self.year_open}), "
-            f"on the spot {self.on_spot} ({self.share(self.on_spot):.1f}%), "
-            f"assigned/roundtable/dispatch {ladder} ({self.share(ladder):.1f}%: "
-            f"{self.assigned}/{self.roundtable}/{self.dispatch}), "
-            f"expert {self.expert} ({self.share(self.expert):.1f}%)",
-            f"  Demands since {self.half_year_start}: {self.half_year_total} assigned over "
-            f"{len(self.half_year_departments)} departments, {self.half_year_open} still open; "
-            f"{self.new} new awaiting assignment",
-            f"  Legacy problems: {self.legacy_total}, open {self.legacy_open}; "
-            f"{self.events} demand events in {self.seconds:.1f} s",
+            say(
+                f"  {self.year} 年诉求：{self.year_total} 条（已办结 {closed}），"
+                f"当即解决 {self.on_spot}（{self.share(self.on_spot):.1f}%），"
+                f"交办/圆桌会/调度会 {ladder}（{self.share(ladder):.1f}%：{self.assigned}/{self.roundtable}/"
+                f"{self.dispatch}），专家专项协商 {self.expert}（{self.share(self.expert):.1f}%）",
+                f"  Demands {self.year}: {self.year_total} (closed {closed}), "
+                f"on the spot {self.on_spot} ({self.share(self.on_spot):.1f}%), "
+                f"assigned/roundtable/dispatch {ladder} ({self.share(ladder):.1f}%: "
+                f"{self.assigned}/{self.roundtable}/{self.dispatch}), "
+                f"expert {self.expert} ({self.share(self.expert):.1f}%)",
+            ),
+            say(
+                f"  {self.half_year_start} 以来诉求：{self.half_year_total} 条，交办 "
+                f"{len(self.half_year_departments)} 个部门，未办结 {self.half_year_open} 条；"
+                f"待交办新诉求 {self.new} 条",
+                f"  Demands since {self.half_year_start}: {self.half_year_total} assigned over "
+                f"{len(self.half_year_departments)} departments, {self.half_year_open} still open; "
+                f"{self.new} new awaiting assignment",
+            ),
+            say(
+                f"  遗留问题：{self.legacy_total} 条，未清零 {self.legacy_open} 条；"
+                f"诉求办理记录 {self.events} 条，用时 {self.seconds:.1f} 秒",
+                f"  Legacy problems: {self.legacy_total}, open {self.legacy_open}; "
+                f"{self.events} demand events in {self.seconds:.1f} s",
+            ),
         ]
-        satisfaction = ", ".join(
-            f"{year} {'—' if rate is None else f'{rate}%'}"
-            for year, rate in self.return_visit_satisfaction.items()
+        satisfaction = say.list(
+            [
+                f"{year} {'—' if rate is None else f'{rate}%'}"
+                for year, rate in self.return_visit_satisfaction.items()
+            ]
         )
-        lines.append(f"  Satisfaction at return visits: {satisfaction}")
+        lines.append(say(f"  回访满意率：{satisfaction}", f"  Satisfaction at return visits: {satisfaction}"))
         if self.ladder is not None:
-            split = ", ".join(
-                f"{step.rung.key} {step.count} ({step.share_of_escalated}%)"
-                for step in self.ladder.steps
-                if step.rung.escalated
+            names = {
+                "assigned": say("限时交办", "assigned"),
+                "roundtable": say("圆桌会", "roundtable"),
+                "dispatch_meeting": say("调度会", "dispatch meeting"),
+            }
+            split = say.list(
+                [
+                    f"{names[step.rung.key]} {step.count} ({step.share_of_escalated}%)"
+                    for step in self.ladder.steps
+                    if step.rung.escalated
+                ]
             )
+            escalated, share, total = self.ladder.escalated, self.ladder.escalated_share, self.ladder.total
             lines.append(
-                f"  Ladder {self.year} (counted): escalated {self.ladder.escalated} "
-                f"({self.ladder.escalated_share}% of {self.ladder.total}): {split}"
+                say(
+                    f"  {self.year} 年分级化解（按数据统计）：交办、圆桌会、调度会 {escalated} 条"
+                    f"（占 {total} 条的 {share}%）：{split}",
+                    f"  Ladder {self.year} (counted): escalated {escalated} ({share}% of {total}): {split}",
+                )
             )
-        by_department = ", ".join(f"{name} {n}" for name, n in self.half_year_departments.items())
-        lines.append(f"  By department: {by_department}")
+        by_department = say.list([f"{name} {n}" for name, n in self.half_year_departments.items()])
+        lines.append(say(f"  按部门：{by_department}", f"  By department: {by_department}"))
         if self.visits is not None:
-            lines += self.visits.lines()
+            lines += self.visits.lines(say)
         return lines
 
 
@@ -483,7 +513,8 @@ class _Story:
         return_visit = self.rng.random() < RETURN_VISIT_SHARE
         if return_visit:
             b = self.b
-            redo = b.return_visits_dissatisfied + 1 <= RETURN_VISIT_DISSATISFIED * (b.return_visits + 1)
+            # The nearest whole number of dissatisfied visits to the share, visit by visit.
+            redo = b.return_visits_dissatisfied + 0.5 <= RETURN_VISIT_DISSATISFIED * (b.return_visits + 1)
         else:
             redo = self.rng.random() < RATING_DISSATISFIED
         if redo:

@@ -33,6 +33,8 @@ from lianqi.visits.queries import campaign_targets
 from lianqi.visits.questionnaire import Question, QuestionType, check, parse
 from lianqi.visits.questionnaire.definition import NO, YES
 
+from .log import CHINESE, Say
+
 SHANGHAI = workdays.SHANGHAI
 
 #: Forms collected over the year at scale 1 (seed 001: 电子问卷1298份).
@@ -64,10 +66,14 @@ class VisitFigures:
     electronic: int = 0
     raised: int = 0
 
-    def lines(self) -> list[str]:
+    def lines(self, say: Say = CHINESE) -> list[str]:
         return [
-            f"  Visits: {self.campaigns} campaigns, {self.forms} forms "
-            f"({self.electronic} by the enterprises themselves), {self.raised} demands raised"
+            say(
+                f"  走访：{self.campaigns} 轮，问卷 {self.forms} 份（企业自填 {self.electronic} 份），"
+                f"由走访提出诉求 {self.raised} 条",
+                f"  Visits: {self.campaigns} campaigns, {self.forms} forms "
+                f"({self.electronic} by the enterprises themselves), {self.raised} demands raised",
+            )
         ]
 
 
