@@ -945,7 +945,8 @@ class DemandBuilder:
         if not in_scope:
             self.submit(topic, self.draw_enterprise(topic), cursor, on_spot=True)
             return
-        mine = [e for e in own if e in in_scope]
+        scope_pks = {e.pk for e in in_scope} if own else set()
+        mine = [e for e in own if e.pk in scope_pks]
         firm = mine[0] if mine else self.rng.choice(in_scope)
         if mine:
             own.remove(firm)
