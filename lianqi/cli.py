@@ -104,29 +104,47 @@ def demo(args: argparse.Namespace) -> int:
     from django.core.management import call_command
 
     from lianqi.demo.builder import demo_exists, demo_logins, format_logins
+    from lianqi.demo.log import Say
 
+    say = Say(args.language)
     database = settings.DATABASES["default"]
-    print(f"Database: {database['ENGINE'].rsplit('.', 1)[-1]} {database.get('NAME')}")
-    print("Applying migrations…")
+    engine = f"{database['ENGINE'].rsplit('.', 1)[-1]} {database.get('NAME')}"
+    print(say(f"数据库：{engine}", f"Database: {engine}"))
+    print(say("正在应用迁移…", "Applying migrations…"))
     call_command("migrate", interactive=False, verbosity=0)
     if args.reset or not demo_exists():
-        call_command("demo", reset=args.reset, scale=args.scale, seed=args.seed)
+        call_command("demo", reset=args.reset, scale=args.scale, seed=args.seed, language=args.language)
     else:
-        print("The demo park is already in the database (`lianqi demo --reset` builds it again).\n")
-        print(format_logins(demo_logins()))
+        print(
+            say(
+                "数据库中已有演示园区（`lianqi demo --reset` 重新生成）。\n",
+                "The demo park is already in the database (`lianqi demo --reset` builds it again).\n",
+            )
+        )
+        print(format_logins(demo_logins(), say))
     shown_host = "127.0.0.1" if args.host in {"0.0.0.0", "::"} else args.host
     shown_host = f"[{shown_host}]" if ":" in shown_host else shown_host
     print(f"\nLianqi: http://{shown_host}:{args.port}/")
     if args.no_serve:
         return 0
     if not settings.DEBUG:
-        print("LIANQI_DEBUG is off: run `lianqi manage collectstatic` first so that styles are served.")
+        print(
+            say(
+                "LIANQI_DEBUG 已关闭：请先运行 `lianqi manage collectstatic`，样式才能加载。",
+                "LIANQI_DEBUG is off: run `lianqi manage collectstatic` first so that styles are served.",
+            )
+        )
     commands = [] if args.no_background else background_commands(str(settings.TASKS["default"]["BACKEND"]))
     log_path = Path(settings.VAR_DIR) / "demo-background.log"
     if commands:
         names = ", ".join(command[0] for command in commands)
-        print(f"Background work ({names}) runs alongside; its log: {log_path}")
-    print("Press Ctrl+C to stop.\n", flush=True)
+        print(
+            say(
+                f"后台任务（{names}）同时运行，日志：{log_path}",
+                f"Background work ({names}) runs alongside; its log: {log_path}",
+            )
+        )
+    print(say("按 Ctrl+C 停止。\n", "Press Ctrl+C to stop.\n"), flush=True)
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     with Background(commands, log_path), contextlib.suppress(KeyboardInterrupt):
         # runserver (not a production server) serves the static files itself while DEBUG is on.
@@ -158,6 +176,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run_demo.add_argument("--scale", type=float, default=1.0, help="size relative to seed 001 (default 1.0)")
     run_demo.add_argument("--seed", type=int, default=2022, help="random seed (default 2022)")
+    run_demo.add_argument(
+        "--language",
+        choices=("zh-hans", "en"),
+        default="zh-hans",
+        help="the language of the demo's log: zh-hans (default) or en",
+    )
     run_demo.add_argument(
         "--no-background",
         action="store_true",

@@ -22,7 +22,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.models import Count
-from django.utils import timezone
+from django.utils import timezone, translation
 from simple_history.utils import bulk_create_with_history
 
 from lianqi.accounts.models import User
@@ -39,6 +39,7 @@ from lianqi.org.models import Department, Jurisdiction, Staff
 from . import catalogue, names
 from .catalogue import DEPARTMENTS, INDIVIDUAL_TRADES, MANUFACTURING, SHOP_TRADES, ParkSpec, TradeLine
 from .demands import DemandFigures, build_demands
+from .log import CHINESE, Say
 from .policies import PolicyDemoSummary, build_demo_policies
 
 K = EnterpriseKind
@@ -55,6 +56,8 @@ class DemoLogin:
     username: str
     password: str
     who: str = ""
+    #: For a cadre who serves enterprises as a liaison: how many.
+    serves: int | None = None
 
     @property
     def role_label(self) -> str:
@@ -83,6 +86,8 @@ class DemoSummary:
     #: Park name → kind → number of enterprises.
     parks: dict[str, dict[str, int]] = field(default_factory=dict)
     departments: int = 0
+    #: Park name → its departments.
+    park_departments: dict[str, int] = field(default_factory=dict)
     staff: int = 0
     enterprises: int = 0
     covered: int = 0
@@ -95,12 +100,19 @@ class DemoSummary:
     seconds: float = 0.0
 
 
-def format_logins(logins: list[DemoLogin]) -> str:
-    """The demo logins as a plain-text table (role, username, password, who)."""
-    rows = [("角色 role", "用户名 username", "密码 password", "身份 who")]
-    rows += [
-        (f"{login.role_label} {login.role}", login.username, login.password, login.who) for login in logins
-    ]
+def format_logins(logins: list[DemoLogin], say: Say = CHINESE) -> str:
+    """The demo logins as a plain-text table (role, username, password, who) in the log's
+    language (the names of people and enterprises stay as they are)."""
+    rows = [(say("角色", "Role"), say("用户名", "Username"), say("密码", "Password"), say("身份", "Who"))]
+    with translation.override(say.language):
+        for login in logins:
+            who = login.who
+            if login.serves is not None:
+                who += say(
+                    f"（联系 {login.serves} 家企业）",
+                    f" (liaison of {login.serves} enterprise{'' if login.serves == 1 else 's'})",
+                )
+            rows.append((login.role_label, login.username, login.password, who))
     # Chinese characters take two columns in a terminal.
     width = [max(_columns(row[i]) for row in rows) for i in range(3)]
     lines = []
@@ -131,24 +143,23 @@ def demo_logins() -> list[DemoLogin]:
         )
     }
     return [
-        DemoLogin(role.value, username, DEMO_PASSWORD, _who(users[username]))
+        DemoLogin(role.value, username, DEMO_PASSWORD, *_who(users[username]))
         for role, username in DEMO_USERNAMES
         if username in users
     ]
 
 
-def _who(user: User) -> str:
+def _who(user: User) -> tuple[str, int | None]:
+    """Who a demo login is in the demo, and how many enterprises they serve as a liaison."""
     staff = getattr(user, "staff", None)
     if staff is not None:
         department = staff.department.short_name if staff.department else ""
         who = f"{department}{staff.position} {staff.name}"
-        if staff.tier == StaffTier.STAFF:
-            served = Enterprise.objects.filter(liaison=staff).count()
-            who += f"（联系 {served} 家企业）"
-        return who
+        served = Enterprise.objects.filter(liaison=staff).count() if staff.tier == StaffTier.STAFF else None
+        return who, served
     if user.enterprise is not None:
-        return user.enterprise.name
-    return user.institution or user.display_name
+        return user.enterprise.name, None
+    return user.institution or user.display_name, None
 
 
 def wipe_database() -> None:
@@ -366,6 +377,7 @@ class _Builder:
                 counts[enterprise.kind] += 1
             summary.parks[park.spec.name] = counts
             summary.departments += len(park.departments)
+            summary.park_departments[park.spec.name] = len(park.departments)
             summary.staff += len(park.staff)
             summary.enterprises += len(park.enterprises)
         summary.covered = Enterprise.objects.filter(

@@ -61,7 +61,8 @@ from .demand_texts import (
     Topic,
     slots,
 )
-from .visits import VisitFigures, build_visits
+from .log import CHINESE, Say
+from .visits import Round, VisitBuilder, VisitFigures
 
 SHANGHAI = workdays.SHANGHAI
 
@@ -196,39 +197,68 @@ class DemandFigures:
     def share(self, part: int) -> float:
         return 100.0 * part / self.year_total if self.year_total else 0.0
 
-    def lines(self) -> list[str]:
+    def lines(self, say: Say = CHINESE) -> list[str]:
         ladder = self.assigned + self.roundtable + self.dispatch
+        closed = self.year_total - self.year_open
         lines = [
-            f"  Demands {self.year}: {self.year_total} (closed {self.year_total - self.year_open}), "
-            f"on the spot {self.on_spot} ({self.share(self.on_spot):.1f}%), "
-            f"assigned/roundtable/dispatch {ladder} ({self.share(ladder):.1f}%: "
-            f"{self.assigned}/{self.roundtable}/{self.dispatch}), "
-            f"expert {self.expert} ({self.share(self.expert):.1f}%)",
-            f"  Demands since {self.half_year_start}: {self.half_year_total} assigned over "
-            f"{len(self.half_year_departments)} departments, {self.half_year_open} still open; "
-            f"{self.new} new awaiting assignment",
-            f"  Legacy problems: {self.legacy_total}, open {self.legacy_open}; "
-            f"{self.events} demand events in {self.seconds:.1f} s",
+            say(
+                f"  {self.year} 年诉求：{self.year_total} 条（已办结 {closed}），"
+                f"当即解决 {self.on_spot}（{self.share(self.on_spot):.1f}%），"
+                f"交办/圆桌会/调度会 {ladder}（{self.share(ladder):.1f}%：{self.assigned}/{self.roundtable}/"
+                f"{self.dispatch}），专家专项协商 {self.expert}（{self.share(self.expert):.1f}%）",
+                f"  Demands {self.year}: {self.year_total} (closed {closed}), "
+                f"on the spot {self.on_spot} ({self.share(self.on_spot):.1f}%), "
+                f"assigned/roundtable/dispatch {ladder} ({self.share(ladder):.1f}%: "
+                f"{self.assigned}/{self.roundtable}/{self.dispatch}), "
+                f"expert {self.expert} ({self.share(self.expert):.1f}%)",
+            ),
+            say(
+                f"  {self.half_year_start} 以来诉求：{self.half_year_total} 条，交办 "
+                f"{len(self.half_year_departments)} 个部门，未办结 {self.half_year_open} 条；"
+                f"待交办新诉求 {self.new} 条",
+                f"  Demands since {self.half_year_start}: {self.half_year_total} assigned over "
+                f"{len(self.half_year_departments)} departments, {self.half_year_open} still open; "
+                f"{self.new} new awaiting assignment",
+            ),
+            say(
+                f"  遗留问题：{self.legacy_total} 条，未清零 {self.legacy_open} 条；"
+                f"诉求办理记录 {self.events} 条，用时 {self.seconds:.1f} 秒",
+                f"  Legacy problems: {self.legacy_total}, open {self.legacy_open}; "
+                f"{self.events} demand events in {self.seconds:.1f} s",
+            ),
         ]
-        satisfaction = ", ".join(
-            f"{year} {'—' if rate is None else f'{rate}%'}"
-            for year, rate in self.return_visit_satisfaction.items()
+        satisfaction = say.list(
+            [
+                f"{year} {'—' if rate is None else f'{rate}%'}"
+                for year, rate in self.return_visit_satisfaction.items()
+            ]
         )
-        lines.append(f"  Satisfaction at return visits: {satisfaction}")
+        lines.append(say(f"  回访满意率：{satisfaction}", f"  Satisfaction at return visits: {satisfaction}"))
         if self.ladder is not None:
-            split = ", ".join(
-                f"{step.rung.key} {step.count} ({step.share_of_escalated}%)"
-                for step in self.ladder.steps
-                if step.rung.escalated
+            names = {
+                "assigned": say("限时交办", "assigned"),
+                "roundtable": say("圆桌会", "roundtable"),
+                "dispatch_meeting": say("调度会", "dispatch meeting"),
+            }
+            split = say.list(
+                [
+                    f"{names[step.rung.key]} {step.count} ({step.share_of_escalated}%)"
+                    for step in self.ladder.steps
+                    if step.rung.escalated
+                ]
             )
+            escalated, share, total = self.ladder.escalated, self.ladder.escalated_share, self.ladder.total
             lines.append(
-                f"  Ladder {self.year} (counted): escalated {self.ladder.escalated} "
-                f"({self.ladder.escalated_share}% of {self.ladder.total}): {split}"
+                say(
+                    f"  {self.year} 年分级化解（按数据统计）：交办、圆桌会、调度会 {escalated} 条"
+                    f"（占 {total} 条的 {share}%）：{split}",
+                    f"  Ladder {self.year} (counted): escalated {escalated} ({share}% of {total}): {split}",
+                )
             )
-        by_department = ", ".join(f"{name} {n}" for name, n in self.half_year_departments.items())
-        lines.append(f"  By department: {by_department}")
+        by_department = say.list([f"{name} {n}" for name, n in self.half_year_departments.items()])
+        lines.append(say(f"  按部门：{by_department}", f"  By department: {by_department}"))
         if self.visits is not None:
-            lines += self.visits.lines()
+            lines += self.visits.lines(say)
         return lines
 
 
@@ -483,7 +513,8 @@ class _Story:
         return_visit = self.rng.random() < RETURN_VISIT_SHARE
         if return_visit:
             b = self.b
-            redo = b.return_visits_dissatisfied + 1 <= RETURN_VISIT_DISSATISFIED * (b.return_visits + 1)
+            # The nearest whole number of dissatisfied visits to the share, visit by visit.
+            redo = b.return_visits_dissatisfied + 0.5 <= RETURN_VISIT_DISSATISFIED * (b.return_visits + 1)
         else:
             redo = self.rng.random() < RATING_DISSATISFIED
         if redo:
@@ -742,6 +773,7 @@ class DemandBuilder:
         on_spot: bool | None = None,
         legacy: bool | None = None,
         department: str | None = None,
+        within: set[str] | None = None,
     ) -> Topic:
         pool = [
             t
@@ -749,6 +781,7 @@ class DemandBuilder:
             if (on_spot is None or bool(t.on_spot) == on_spot)
             and (legacy is None or t.legacy == legacy)
             and (department is None or t.department == department)
+            and (within is None or t.category in within)
         ]
         weights = [t.weight * (2.5 if t.category in category_bias else 1.0) for t in pool]
         return self.rng.choices(pool, weights=weights)[0]
@@ -838,9 +871,9 @@ class DemandBuilder:
 
     # --- last year -------------------------------------------------------------------------
     def visits(self) -> None:
-        """Last year's campaigns and forms; the demands their answers raised are among the
-        year's on-the-spot ones, so `last_year` files that many fewer itself."""
-        self.figures.visits = build_visits(
+        """Open last year's campaigns: the year's on-the-spot demands are raised at their
+        visits (`visit_story`), and the rounds are filled up and closed after the year."""
+        self.visit_builder = VisitBuilder(
             park=self.park,
             seed=self.seed,
             scale=self.scale,
@@ -849,17 +882,18 @@ class DemandBuilder:
             office=self.people.office[0],
             liaison_user=lambda enterprise: self.people.by_staff.get(enterprise.liaison_id or 0),
         )
+        self.rounds = self.visit_builder.open_rounds()
+        self.active_firms = {e.pk for firms in self.by_kind.values() for e in firms}
 
     def last_year(self) -> None:
         total = max(1, round(YEAR_DEMANDS * self.scale))
         on_spot = round(total * ON_SPOT_SHARE)
-        from_visits = self.figures.visits.raised if self.figures.visits is not None else 0
         expert = round(total * EXPERT_SHARE)
         ladder = total - on_spot - expert
         roundtable = round(ladder * ROUNDTABLE_SHARE)
         dispatch = round(ladder * DISPATCH_SHARE)
         paths = (
-            ["on_spot"] * (on_spot - from_visits)
+            ["on_spot"] * on_spot
             + ["expert"] * expert
             + ["roundtable"] * roundtable
             + ["dispatch"] * dispatch
@@ -868,9 +902,9 @@ class DemandBuilder:
         self.rng.shuffle(paths)
         year_end = self.clock.index(dt.date(self.year, 12, 31) + dt.timedelta(days=1)) - 1
         rounds = []
-        for theme, (month, day), length, share, bias in ROUNDS:
+        for index, (_theme, (month, day), length, share, bias) in enumerate(ROUNDS):
             first = self.clock.index(dt.date(self.year, month, day))
-            rounds.append((theme, first, length, share, bias))
+            rounds.append((index, first, length, share, bias))
         # Slow paths come from the earlier rounds, so that they can close by 31 December.
         need = {"on_spot": 0, "assigned": 30, "roundtable": 40, "dispatch": 35, "expert": 75}
         liaison_firms = [
@@ -881,23 +915,50 @@ class DemandBuilder:
         ]
         for path in paths:
             fitting = [r for r in rounds if r[1] + r[2] <= year_end - need[path]] or rounds[:1]
-            theme, first, length, _share, bias = self.rng.choices(fitting, weights=[r[3] for r in fitting])[0]
+            index, first, length, _share, bias = self.rng.choices(fitting, weights=[r[3] for r in fitting])[0]
             cursor = _Cursor(self.clock, self.rng, first + self.rng.randrange(length), year_end)
-            forced = liaison_firms.pop(0) if path == "on_spot" and liaison_firms else None
-            self.year_story(path, cursor, bias, forced)
+            if path == "on_spot":
+                self.visit_story(self.rounds[index], cursor, bias, liaison_firms)
+            else:
+                self.year_story(path, cursor, bias)
         self.figures.year_total = total
         self.figures.on_spot = on_spot
         self.figures.expert = expert
         self.figures.roundtable = roundtable
         self.figures.dispatch = dispatch
         self.figures.assigned = ladder - roundtable - dispatch
+        self.figures.visits = self.visit_builder.finish()
 
-    def year_story(self, path: str, cursor: _Cursor, bias: Sequence[str], forced: Enterprise | None) -> None:
-        rng = self.rng
-        if path == "on_spot":
+    def visit_story(self, round_: Round, cursor: _Cursor, bias: Sequence[str], own: list[Enterprise]) -> None:
+        """A demand the liaison solved on the spot at a visit of `round_`: an answer of the
+        round's questionnaire raises it, with the liaison's words, through the visits' action.
+        The demo liaison's own firms come first when the round visits them."""
+        categories = round_.categories
+        raisable = [t for t in TOPICS if t.on_spot and t.category in categories]
+        if not raisable:
+            # A round whose questionnaire raises nothing a liaison settles at once.
             topic = self.draw_topic(category_bias=bias, on_spot=True)
-            self.submit(topic, forced or self.draw_enterprise(topic), cursor, on_spot=True)
+            self.submit(topic, own.pop(0) if own else self.draw_enterprise(topic), cursor, on_spot=True)
             return
+        topic = self.draw_topic(category_bias=bias, on_spot=True, within=categories)
+        in_scope = [e for e in round_.targets if e.pk in self.active_firms and e.kind in topic.kinds]
+        if not in_scope:
+            self.submit(topic, self.draw_enterprise(topic), cursor, on_spot=True)
+            return
+        scope_pks = {e.pk for e in in_scope} if own else set()
+        mine = [e for e in own if e.pk in scope_pks]
+        firm = mine[0] if mine else self.rng.choice(in_scope)
+        if mine:
+            own.remove(firm)
+        fill = slots(self.rng, product=self.product(firm), roads=self.roads)
+        detail = self.word(self.rng.choice(topic.asks).format_map(fill), Channel.LIAISON)
+        note = self.rng.choice(topic.on_spot).format_map(fill) + self.rng.choice(ON_SPOT_CLOSINGS)
+        self.visit_builder.raise_demand(
+            round_, firm, topic.category, at=cursor.now(), detail=detail, solved=note
+        )
+
+    def year_story(self, path: str, cursor: _Cursor, bias: Sequence[str]) -> None:
+        rng = self.rng
         if path == "expert":
             topic = (
                 self.draw_topic(legacy=True) if rng.random() < 0.7 else self.draw_topic(category_bias=bias)

@@ -23,6 +23,8 @@ from lianqi.policies import actions
 from lianqi.policies.choices import FulfilmentState, PolicyKind, PolicyLevel
 from lianqi.policies.models import Fulfilment, Policy, PolicyMatch
 
+from .log import CHINESE, Say
+
 SHANGHAI = workdays.SHANGHAI
 
 
@@ -65,21 +67,35 @@ class PolicyDemoSummary:
     by_state: dict[str, int] = field(default_factory=dict)
     main_park: MainParkLedger | None = None
 
-    def lines(self) -> list[str]:
-        return [
-            f"政策 {self.policies} 项（现行 {self.in_force} 项，免申即享 {self.no_application} 项）",
-            f"匹配 {self.matched_pairs} 对，兑现台账 {self.ledger_entries} 条",
-            f"上年度兑付 {self.disbursed_entries} 笔，合计 ¥{self.disbursed_amount:,.2f}",
-            *(
-                [
-                    f"{m.park} {m.year} 年兑付 {m.fulfilments + m.no_application} 笔（承诺兑现 {m.fulfilments}、"
-                    f"免申即享 {m.no_application}），合计 ¥{m.disbursed:,.2f}，"
-                    f"其中免申即享 ¥{m.no_application_disbursed:,.2f}"
-                ]
-                if (m := self.main_park) is not None
-                else []
+    def lines(self, say: Say = CHINESE) -> list[str]:
+        lines = [
+            say(
+                f"  政策 {self.policies} 项（现行 {self.in_force} 项，免申即享 {self.no_application} 项）",
+                f"  Policies: {self.policies} ({self.in_force} in force, {self.no_application} 免申即享 "
+                "without application)",
+            ),
+            say(
+                f"  匹配 {self.matched_pairs} 对，兑现台账 {self.ledger_entries} 条",
+                f"  Matches: {self.matched_pairs} pairs; fulfilment ledger: {self.ledger_entries} entries",
+            ),
+            say(
+                f"  上年度兑付 {self.disbursed_entries} 笔，合计 ¥{self.disbursed_amount:,.2f}",
+                f"  Paid last year: {self.disbursed_entries} entries, ¥{self.disbursed_amount:,.2f} in all",
             ),
         ]
+        m = self.main_park
+        if m is not None:
+            lines.append(
+                say(
+                    f"  {m.park} {m.year} 年兑付 {m.fulfilments + m.no_application} 笔（承诺兑现 {m.fulfilments}、"
+                    f"免申即享 {m.no_application}），合计 ¥{m.disbursed:,.2f}，"
+                    f"其中免申即享 ¥{m.no_application_disbursed:,.2f}",
+                    f"  {m.park} paid in {m.year}: {m.fulfilments + m.no_application} entries "
+                    f"({m.fulfilments} fulfilment cases, {m.no_application} without application), "
+                    f"¥{m.disbursed:,.2f} in all, of which ¥{m.no_application_disbursed:,.2f} without application",
+                )
+            )
+        return lines
 
 
 def _all(*conditions: dict[str, Any]) -> dict[str, Any]:

@@ -1,14 +1,16 @@
 """The demo park's year of visits (seed 001: 开展八轮走访活动，收集电子问卷1298份): one campaign per
-visit round of last year (`demands.ROUNDS`), each started from the theme template it follows and
-published through the visits' actions, with the forms collected in it — the liaisons' visits
-and some of the enterprises' own electronic forms.
+visit round of last year (`demands.ROUNDS`), each with its theme template's questionnaire and a
+scope of its own (the above-size firms, the smaller ones, the factories, every enterprise …, see
+`ROUND_SCOPES`), published through the visits' actions, with the forms collected in it — the
+liaisons' visits and some of the enterprises' own electronic forms.
 
-Most forms raise nothing and are written in bulk (their answers drawn for the questionnaire and
-checked by the questionnaire engine, as the action would). The few whose answers raise a demand
-are recorded through `visits.actions.record_visit`, so the demand is filed through the demands'
-intake action and its timeline names the visit; the liaison solved each on the spot. They are
-part of last year's demands: the demand builder files that many fewer on-the-spot demands of its
-own (`DemandBuilder.last_year`). Every campaign is closed once its round is over.
+The visits whose answers raise a demand are last year's on-the-spot demands: the demand builder
+records each through `visits.actions.record_visit` (`VisitBuilder.raise_demand`), so the demand
+is filed through the demands' intake action with the liaison's words and its timeline names the
+visit; the liaison solved it there and then. The other forms raise nothing and are written in
+bulk (their answers drawn for the questionnaire and checked by the questionnaire engine, as the
+action would), so that each round collects its share of the year's forms. Every campaign is
+closed once its round is over.
 
 Deterministic: the same seed, scale and `today` give the same campaigns, forms and answers."""
 
@@ -21,17 +23,22 @@ from dataclasses import dataclass
 from typing import Any
 
 from lianqi.accounts.models import User
-from lianqi.core import workdays
+from lianqi.core import calendar_store, workdays
 from lianqi.core.roles import Role, has_role
+from lianqi.demands.models import Demand
+from lianqi.enterprises.choices import EnterpriseKind
 from lianqi.enterprises.models import Enterprise
 from lianqi.org.models import Jurisdiction
 from lianqi.visits import actions
 from lianqi.visits.actions.recording import raised_key
-from lianqi.visits.choices import VisitChannel
+from lianqi.visits.choices import ScopeKind, VisitChannel
 from lianqi.visits.models import Campaign, Visit
 from lianqi.visits.queries import campaign_targets
-from lianqi.visits.questionnaire import Question, QuestionType, check, parse
+from lianqi.visits.questionnaire import Question, Questionnaire, QuestionType, check, parse
 from lianqi.visits.questionnaire.definition import NO, YES
+from lianqi.visits.themes import BY_KEY
+
+from .log import CHINESE, Say
 
 SHANGHAI = workdays.SHANGHAI
 
@@ -39,11 +46,21 @@ SHANGHAI = workdays.SHANGHAI
 YEAR_FORMS = 1298
 #: Of them, the enterprises' own electronic forms.
 ELECTRONIC_SHARE = 0.18
-#: Forms whose answers raised a demand, at scale 1 (each solved on the spot by the liaison).
-RAISING_FORMS = 36
-
 #: The theme template each of last year's rounds (`demands.ROUNDS`, by position) follows.
 ROUND_TEMPLATES = ("relief", "relief", "business", "safety", "loans", "epidemic", "business", "relief")
+#: Whom each round sets out to visit (`ScopeKind`, value): the spring round and the factor
+#: supply round the above-size firms, relief and loans the smaller ones, safety the factories
+#: (section C), the two broad rounds every enterprise — so that coverage means something.
+ROUND_SCOPES: tuple[tuple[str, str], ...] = (
+    (ScopeKind.KIND, EnterpriseKind.ABOVE_SIZE),
+    (ScopeKind.KIND, EnterpriseKind.BELOW_SIZE),
+    (ScopeKind.ALL, ""),
+    (ScopeKind.INDUSTRY, "C"),
+    (ScopeKind.KIND, EnterpriseKind.BELOW_SIZE),
+    (ScopeKind.ALL, ""),
+    (ScopeKind.TAG, "规上工业"),
+    (ScopeKind.KIND, EnterpriseKind.ABOVE_SIZE),
+)
 
 #: How the liaison says they solved a raised demand there and then.
 ON_SPOT_NOTES = (
@@ -64,17 +81,15 @@ class VisitFigures:
     electronic: int = 0
     raised: int = 0
 
-    def lines(self) -> list[str]:
+    def lines(self, say: Say = CHINESE) -> list[str]:
         return [
-            f"  Visits: {self.campaigns} campaigns, {self.forms} forms "
-            f"({self.electronic} by the enterprises themselves), {self.raised} demands raised"
+            say(
+                f"  走访：{self.campaigns} 轮，问卷 {self.forms} 份（企业自填 {self.electronic} 份），"
+                f"由走访提出诉求 {self.raised} 条",
+                f"  Visits: {self.campaigns} campaigns, {self.forms} forms "
+                f"({self.electronic} by the enterprises themselves), {self.raised} demands raised",
+            )
         ]
-
-
-def raising_forms(scale: float) -> int:
-    """How many of the year's forms raise a demand at `scale` (the demand builder files that
-    many fewer on-the-spot demands itself)."""
-    return round(RAISING_FORMS * scale)
 
 
 def _shown(question: Question, answers: dict[str, Any]) -> bool:
@@ -123,8 +138,33 @@ def draw_answers(
     return answers
 
 
+@dataclass
+class Round:
+    """One of last year's campaigns as the demo fills it: its questionnaire, the answers that
+    raise a demand (question key, answer, category), the enterprises in its scope, its days,
+    how many forms it collects in all and how many of them raised a demand."""
+
+    index: int
+    campaign: Campaign
+    questionnaire: Questionnaire
+    questions: list[Question]
+    mappings: list[tuple[str, str, str]]
+    targets: list[Enterprise]
+    starts: dt.date
+    length: int
+    forms: int
+    raised: int = 0
+
+    @property
+    def categories(self) -> set[str]:
+        return {category for _key, _answer, category in self.mappings}
+
+
 class VisitBuilder:
-    """Builds the campaigns and forms of `park` for the year `year`."""
+    """Builds the campaigns and forms of `park` for the year `year`: `open_rounds` publishes
+    the campaigns, `raise_demand` records a liaison's visit whose answer raises a demand (the
+    demand builder calls it for the year's on-the-spot demands), `finish` fills each round up
+    to its forms with visits that raise nothing and closes it."""
 
     def __init__(
         self,
@@ -142,6 +182,7 @@ class VisitBuilder:
         self.rng = random.Random(f"visits-{seed}")
         self.seed = seed
         self.figures = VisitFigures()
+        self.opened: list[Round] = []
 
     def _times(self, first: dt.date, length: int, count: int) -> list[dt.datetime]:
         """`count` check-in times on the round's first `length` working days (9:00–17:30)."""
@@ -157,53 +198,118 @@ class VisitBuilder:
             for _ in range(count)
         )
 
-    def build(self) -> VisitFigures:
+    def open_rounds(self) -> list[Round]:
+        """Create and publish one campaign per round, each from its theme's template and with
+        its scope, through the visits' actions."""
         total = round(YEAR_FORMS * self.scale)
         weights = [r[3] for r in self.rounds]
         per_round = [round(total * w / sum(weights)) for w in weights]
         per_round[-1] += total - sum(per_round)
-        raising = raising_forms(self.scale)
-        raising_per_round = [raising * i // len(self.rounds) for i in range(len(self.rounds) + 1)]
         for index, ((title, (month, day), length, _share, _bias), forms) in enumerate(
             zip(self.rounds, per_round, strict=True)
         ):
-            starts = dt.date(self.year, month, day)
-            count_raising = raising_per_round[index + 1] - raising_per_round[index]
-            self._round(index, title, starts, length, forms, count_raising)
-        return self.figures
+            self.opened.append(self._open(index, title, dt.date(self.year, month, day), length, forms))
+        return self.opened
 
-    def _round(self, index: int, title: str, starts: dt.date, length: int, forms: int, raising: int) -> None:
+    def _open(self, index: int, title: str, starts: dt.date, length: int, forms: int) -> Round:
         at = dt.datetime.combine(starts, dt.time(8, 30), SHANGHAI)
-        ends = starts + dt.timedelta(days=length * 7 // 5 + 2)
-        campaign = actions.start_from_template(
-            template=ROUND_TEMPLATES[index % len(ROUND_TEMPLATES)],
+        template = BY_KEY[ROUND_TEMPLATES[index % len(ROUND_TEMPLATES)]]
+        scope_kind, scope_value = ROUND_SCOPES[index % len(ROUND_SCOPES)]
+        drafted = at - dt.timedelta(days=3)
+        # As `start_from_template` does, with the round's own scope.
+        version = actions.save_questionnaire(
+            questionnaire=None,
             jurisdiction=self.park,
+            title=template.title,
+            description=template.description,
+            definition=template.definition,
             actor=self.office,
-            starts_on=starts,
-            ends_on=ends,
+            at=drafted,
+        )
+        campaign = actions.create_campaign(
+            jurisdiction=self.park,
             title=f"{self.year}年{title}大走访",
-            at=at - dt.timedelta(days=3),
+            theme=template.theme,
+            starts_on=starts,
+            # The round's working days (holidays and 调休 counted) and a weekend to write up.
+            ends_on=workdays.add_workdays(starts, length, calendar_store.get_calendar()).day
+            + dt.timedelta(days=2),
+            questionnaire=version.questionnaire,
+            scope_kind=scope_kind,
+            scope_value=scope_value,
+            actor=self.office,
+            at=drafted,
         )
         campaign = actions.publish_campaign(
             campaign=campaign, actor=self.office, expected_version=campaign.version, at=at
         )
         self.figures.campaigns += 1
-        version = campaign.questionnaire_version
-        assert version is not None
-        questionnaire = parse(version.definition)
+        pinned = campaign.questionnaire_version
+        assert pinned is not None
+        questionnaire = parse(pinned.definition)
         questions = list(questionnaire.questions())
-        mappings = [(q.key, r.answer) for q in questions for r in q.raises]
-        targets = list(campaign_targets(campaign).select_related("liaison").order_by("pk"))
+        return Round(
+            index=index,
+            campaign=campaign,
+            questionnaire=questionnaire,
+            questions=questions,
+            mappings=[(q.key, r.answer, r.category) for q in questions for r in q.raises],
+            targets=list(campaign_targets(campaign).select_related("liaison").order_by("pk")),
+            starts=starts,
+            length=length,
+            forms=forms,
+        )
+
+    def raise_demand(
+        self,
+        round_: Round,
+        enterprise: Enterprise,
+        category: str,
+        *,
+        at: dt.datetime,
+        detail: str,
+        solved: str,
+    ) -> Demand:
+        """A liaison's visit to `enterprise` in `round_` whose answer raises a demand of
+        `category` with the liaison's `detail`, solved there and then (`solved`, the note);
+        recorded through `visits.actions.record_visit`, so the demand's timeline names it."""
+        key, answer, _category = self.rng.choice([m for m in round_.mappings if m[2] == category])
+        user = self.liaison_user(enterprise)
+        actor = user if user is not None and has_role(user, (Role.LIAISON,)) else self.office
+        round_.raised += 1
+        visit = actions.record_visit(
+            enterprise=enterprise,
+            actor=actor,
+            idempotency_key=f"demo-{self.seed}-{round_.index}-raised-{round_.raised}",
+            campaign=round_.campaign,
+            answers=draw_answers(round_.questions, self.rng, (key, answer)),
+            checked_in_at=at,
+            details={raised_key(key, answer): detail},
+            solved={raised_key(key, answer): solved},
+            at=at,
+        )
+        raised = list(visit.raised.select_related("demand"))
+        self.figures.raised += len(raised)
+        self.figures.forms += 1
+        return raised[0].demand
+
+    def finish(self) -> VisitFigures:
+        """Fill every round up to its forms with visits and electronic forms that raise
+        nothing, written in bulk, and close it once its days are over."""
+        for round_ in self.opened:
+            self._fill(round_)
+        return self.figures
+
+    def _fill(self, round_: Round) -> None:
+        campaign, questionnaire, questions = round_.campaign, round_.questionnaire, round_.questions
+        forms = max(0, round_.forms - round_.raised)
+        targets = round_.targets
         chosen = self.rng.sample(targets, min(forms, len(targets)))
         # A small park (or a small-scale demo) visits some firms twice in a round.
         chosen += [self.rng.choice(targets) for _ in range(forms - len(chosen))]
-        times = self._times(starts, length, forms)
+        times = self._times(round_.starts, round_.length, forms)
         rows = []
         for number, (enterprise, checked_in) in enumerate(zip(chosen, times, strict=True)):
-            key = f"demo-{self.seed}-{index}-{number}"
-            if number < raising:
-                self._raising(campaign, enterprise, checked_in, key, questions, self.rng.choice(mappings))
-                continue
             checked = check(questionnaire, draw_answers(questions, self.rng, None))
             if checked.errors:
                 raise RuntimeError(f"demo answers do not fit {campaign.title}: {checked.errors}")
@@ -219,8 +325,8 @@ class VisitBuilder:
                     channel=VisitChannel.ELECTRONIC if electronic else VisitChannel.LIAISON,
                     checked_in_at=checked_in,
                     people_met=contacts[0].name if contacts else "",
-                    idempotency_key=key,
-                    questionnaire_version=version,
+                    idempotency_key=f"demo-{self.seed}-{round_.index}-{number}",
+                    questionnaire_version=campaign.questionnaire_version,
                     answers=checked.values,
                     recorded_by=None if electronic else self.liaison_user(enterprise) or self.office,
                 )
@@ -228,49 +334,10 @@ class VisitBuilder:
             self.figures.electronic += electronic
         Visit.objects.bulk_create(rows, batch_size=500)
         self.figures.forms += forms
+        campaign.refresh_from_db()
         actions.close_campaign(
             campaign=campaign,
             actor=self.office,
             expected_version=campaign.version,
             at=dt.datetime.combine(campaign.ends_on, dt.time(18), SHANGHAI),
         )
-
-    def _raising(
-        self,
-        campaign: Campaign,
-        enterprise: Enterprise,
-        at: dt.datetime,
-        key: str,
-        questions: list[Question],
-        mapping: tuple[str, str],
-    ) -> None:
-        """One liaison's visit whose answer raises a demand, solved there and then."""
-        user = self.liaison_user(enterprise)
-        actor = user if user is not None and has_role(user, (Role.LIAISON,)) else self.office
-        visit = actions.record_visit(
-            enterprise=enterprise,
-            actor=actor,
-            idempotency_key=key,
-            campaign=campaign,
-            answers=draw_answers(questions, self.rng, mapping),
-            checked_in_at=at,
-            solved={raised_key(*mapping): self.rng.choice(ON_SPOT_NOTES)},
-            at=at,
-        )
-        self.figures.raised += visit.raised.count()
-
-
-def build_visits(
-    *,
-    park: Jurisdiction,
-    seed: int,
-    scale: float,
-    year: int,
-    rounds: Sequence[tuple[str, tuple[int, int], int, float, tuple[str, ...]]],
-    office: User,
-    liaison_user: Callable[[Enterprise], User | None],
-) -> VisitFigures:
-    """The campaigns and forms of `park`'s year `year` (see the module's docstring)."""
-    return VisitBuilder(
-        park=park, seed=seed, scale=scale, year=year, rounds=rounds, office=office, liaison_user=liaison_user
-    ).build()

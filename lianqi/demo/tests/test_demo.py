@@ -292,10 +292,29 @@ def test_full_scale_matches_seed_001(reference_data: Any) -> None:
 def test_demo_command_builds_once_and_prints_logins(reference_data: Any) -> None:
     out = _call("demo", "--scale", "0.02", "--seed", "3")
     assert "leader" in out and DEMO_PASSWORD in out and "湘潭高新技术产业开发区" in out
+    # In Chinese by default, one language throughout; each park with its departments.
+    assert "领导" in out and "用户名" in out and "Demands" not in out and "departments" not in out
+    for park in (catalogue.MAIN_PARK, *catalogue.OTHER_PARKS):
+        departments = Department.objects.filter(jurisdiction__code=park.code).count()
+        assert f"  {park.name}：{departments} 个部门，" in out
     with pytest.raises(CommandError):
         _call("demo", "--scale", "0.02")
     with pytest.raises(CommandError):
         _call("demo", "--scale", "0")
+
+
+@pytest.mark.django_db
+def test_demo_command_prints_its_log_in_english_when_asked(reference_data: Any) -> None:
+    out = _call("demo", "--scale", "0.02", "--seed", "3", "--language", "en")
+    assert "Leader" in out and "Username" in out and "In all" in out
+    # Only names (of parks, people, enterprises, policies' own terms) stay in Chinese.
+    for chinese in ("个部门", "家企业", "诉求", "用户名", "领导", "合计", "其中"):
+        assert chinese not in out
+    main_park = catalogue.MAIN_PARK
+    departments = Department.objects.filter(jurisdiction__code=main_park.code).count()
+    assert f"  {main_park.name}: {departments} departments, " in out
+    with pytest.raises(CommandError):
+        _call("demo", "--scale", "0.02", "--language", "fr", "--reset")
 
 
 def _call(*args: str) -> str:
@@ -324,9 +343,12 @@ def test_lianqi_demo_prepares_a_fresh_database(tmp_path: Path) -> None:
     assert (tmp_path / "lianqi.sqlite3").exists()
     assert "http://127.0.0.1:8765/" in first.stdout
     assert "office" in first.stdout and DEMO_PASSWORD in first.stdout
-    second = subprocess.run(run, cwd=REPO, env=env, capture_output=True, text=True, timeout=180)
+    assert "已有" not in first.stdout and "个部门" in first.stdout
+    second = subprocess.run(
+        [*run, "--language", "en"], cwd=REPO, env=env, capture_output=True, text=True, timeout=180
+    )
     assert second.returncode == 0, second.stderr
-    assert "already" in second.stdout and "handler" in second.stdout
+    assert "already" in second.stdout and "handler" in second.stdout and "用户名" not in second.stdout
 
 
 def test_manage_passes_through(capsys: pytest.CaptureFixture[str]) -> None:

@@ -22,8 +22,9 @@ from lianqi.demo import catalogue
 from lianqi.demo.builder import DemoSummary, build_demo, ensure_reference_data
 from lianqi.demo.demands import HALF_YEAR_DEMANDS, YEAR_DEMANDS
 from lianqi.org.models import Department
-from lianqi.visits.choices import THEMES, CampaignState, VisitChannel
+from lianqi.visits.choices import THEMES, CampaignState, ScopeKind, VisitChannel
 from lianqi.visits.models import Campaign, RaisedDemand, Visit
+from lianqi.visits.queries import campaign_targets
 
 #: The demo's "now": a Friday in the second half of a year whose holidays are loaded.
 TODAY = dt.date(2026, 11, 20)
@@ -261,12 +262,33 @@ def test_year_of_visits_follows_seed_001(demo: DemoSummary) -> None:
     assert not forms.exclude(questionnaire_version=F("campaign__questionnaire_version")).exists()
     assert not forms.filter(checked_in_at__date__lt=F("campaign__starts_on")).exists()
     assert not forms.filter(checked_in_at__date__gt=F("campaign__ends_on")).exists()
-    # The demands they raised are last year's, solved on the spot, and name the visit.
-    raised = RaisedDemand.objects.filter(visit__campaign__in=campaigns).select_related("demand")
-    assert 20 <= raised.count() <= 60
+    # The year's on-the-spot demands were each raised at one of these visits: last year's,
+    # solved on the spot, and naming the visit in the intake event.
+    raised = RaisedDemand.objects.filter(visit__campaign__in=campaigns).select_related("demand", "visit")
     assert demo.demands is not None and demo.demands.visits is not None
-    assert demo.demands.visits.raised == raised.count()
+    assert raised.count() == demo.demands.visits.raised == demo.demands.on_spot
+    on_spot = year_demands().filter(solved_on_spot=True)
+    assert set(on_spot.values_list("pk", flat=True)) == {row.demand_id for row in raised}
     for row in raised:
-        assert row.demand.solved_on_spot and row.demand.received_at.year == YEAR
-        assert "来自走访" in row.demand.description
+        demand = row.demand
+        assert demand.solved_on_spot and demand.received_at.year == YEAR
+        assert demand.enterprise_id == row.visit.enterprise_id
+        intake = demand.events.order_by("at", "pk").first()
+        campaign = row.visit.campaign
+        assert intake is not None and campaign is not None
+        assert "来自走访" in intake.note and campaign.title in intake.note
     assert year_demands().count() == YEAR_DEMANDS
+    # Each campaign visits its own scope, so coverage means something: the above-size firms,
+    # the smaller ones, the factories, everyone.
+    assert len(set(campaigns.values_list("scope_kind", flat=True))) >= 3
+    for campaign in campaigns:
+        targets = campaign_targets(campaign)
+        visited = targets.filter(visits__campaign=campaign).distinct().count()
+        assert 0 < visited <= targets.count()
+        assert not forms.filter(campaign=campaign).exclude(enterprise__in=targets).exists()
+    everyone = campaigns.filter(scope_kind=ScopeKind.ALL).first()
+    assert everyone is not None
+    assert (
+        campaign_targets(everyone).filter(visits__campaign=everyone).distinct().count()
+        < campaign_targets(everyone).count()
+    )

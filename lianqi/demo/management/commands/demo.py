@@ -1,12 +1,16 @@
-"""manage.py demo [--reset] [--scale S] [--seed N] — build the demo park and print its logins."""
+"""manage.py demo [--reset] [--scale S] [--seed N] [--language zh-hans|en] — build the demo park and
+print what it made and its logins, in one language."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
 
 from lianqi.demo.builder import DemoExistsError, build_demo, demo_exists, format_logins, wipe_database
+from lianqi.demo.log import LANGUAGES, Say
+from lianqi.enterprises.choices import EnterpriseKind
 
 
 class Command(BaseCommand):
@@ -25,35 +29,72 @@ class Command(BaseCommand):
             "--scale", type=float, default=1.0, help="size relative to seed 001 (default 1.0)"
         )
         parser.add_argument("--seed", type=int, default=2022, help="random seed (default 2022)")
+        parser.add_argument(
+            "--language",
+            choices=LANGUAGES,
+            default=LANGUAGES[0],
+            help="the language of this log: zh-hans (default) or en",
+        )
 
-    def handle(self, *args: Any, reset: bool, scale: float, seed: int, **options: Any) -> None:
+    def handle(self, *args: Any, reset: bool, scale: float, seed: int, language: str, **options: Any) -> None:
         if scale <= 0 or scale > 20:
             raise CommandError("--scale must be above 0 and at most 20")
+        say = Say(language)
         if reset:
-            self.stdout.write("Dropping every table and migrating again…")
+            self.stdout.write(say("删除全部数据表并重新迁移…", "Dropping every table and migrating again…"))
             wipe_database()
         elif demo_exists():
-            raise CommandError("The demo park already exists; use --reset to build it again.")
-        self.stdout.write(f"Building the demo park (scale {scale:g}, seed {seed})…")
+            raise CommandError(
+                say(
+                    "数据库中已有演示园区；重新生成请加 --reset。",
+                    "The demo park already exists; use --reset to build it again.",
+                )
+            )
+        self.stdout.write(
+            say(
+                f"正在生成演示园区（规模 {scale:g}，随机种子 {seed}）…",
+                f"Building the demo park (scale {scale:g}, seed {seed})…",
+            )
+        )
         try:
             summary = build_demo(scale=scale, seed=seed)
         except DemoExistsError as exc:
             raise CommandError(str(exc)) from exc
-        for park, counts in summary.parks.items():
-            total = sum(counts.values())
-            detail = ", ".join(f"{kind} {n}" for kind, n in counts.items())
-            self.stdout.write(f"  {park}: {total} enterprises ({detail})")
+        with translation.override(language):
+            for park, counts in summary.parks.items():
+                total = sum(counts.values())
+                detail = say.list([f"{EnterpriseKind(kind).label} {n}" for kind, n in counts.items()])
+                departments = summary.park_departments.get(park, 0)
+                self.stdout.write(
+                    say(
+                        f"  {park}：{departments} 个部门，{total} 家企业（{detail}）",
+                        f"  {park}: {departments} departments, {total} enterprises ({detail})",
+                    )
+                )
         self.stdout.write(
-            f"  {summary.departments} departments, {summary.staff} staff, "
-            f"{summary.covered} active enterprises covered by a liaison"
+            say(
+                f"  合计 {summary.departments} 个部门、{summary.staff} 名干部，"
+                f"{summary.covered} 家在营企业均有联企干部",
+                f"  In all {summary.departments} departments, {summary.staff} staff, "
+                f"{summary.covered} active enterprises covered by a liaison",
+            )
         )
         if summary.demands is not None:
-            for line in summary.demands.lines():
+            for line in summary.demands.lines(say):
                 self.stdout.write(line)
         if summary.policies is not None:
-            for line in summary.policies.lines():
+            for line in summary.policies.lines(say):
                 self.stdout.write(line)
         if not summary.industry_classes_loaded:
-            self.stdout.write("  (GB/T 4754 classes not loaded: enterprises carry division codes)")
-        self.stdout.write(self.style.SUCCESS(f"Done in {summary.seconds:.1f} s.\n"))
-        self.stdout.write(format_logins(summary.logins))
+            self.stdout.write(
+                say(
+                    "  （未载入 GB/T 4754 小类：企业行业代码只到大类）",
+                    "  (GB/T 4754 classes not loaded: enterprises carry division codes)",
+                )
+            )
+        self.stdout.write(
+            self.style.SUCCESS(
+                say(f"完成，用时 {summary.seconds:.1f} 秒。\n", f"Done in {summary.seconds:.1f} s.\n")
+            )
+        )
+        self.stdout.write(format_logins(summary.logins, say))
