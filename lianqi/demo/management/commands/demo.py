@@ -53,6 +53,8 @@ class Command(BaseCommand):
         if summary.policies is not None:
             for line in summary.policies.lines():
                 self.stdout.write(line)
+        for line in summary.finance.lines() if summary.finance is not None else ():
+            self.stdout.write(line)
         if not summary.industry_classes_loaded:
             self.stdout.write("  (GB/T 4754 classes not loaded: enterprises carry division codes)")
         self.stdout.write(self.style.SUCCESS(f"Done in {summary.seconds:.1f} s.\n"))
