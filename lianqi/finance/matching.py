@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from lianqi.enterprises.models import Enterprise
 from lianqi.policies.explanations import Sentence, WordedExplanation, Wording
@@ -18,7 +19,9 @@ from lianqi.policies.queries import ruleset_outline
 from lianqi.policies.subjects import enterprise_record, enterprise_records
 from lianqi.rules import ENTERPRISE_CATALOGUE, Engine, RuleSet, Verdict, build_table, explain, rules_from_data
 
+from .choices import ProductState
 from .models import Product
+from .permissions import ancestor_paths
 
 #: Eligible first, then those that depend on missing data, then those the enterprise fails.
 VERDICT_ORDER = {Verdict.ELIGIBLE: 0, Verdict.UNKNOWN: 1, Verdict.INELIGIBLE: 2}
@@ -94,3 +97,21 @@ def qualifying_counts(
     )
     matching = engine.match()
     return {product.pk: len(matching.sets(product.code)[Verdict.ELIGIBLE]) for product in products}
+
+
+def eligible_count(enterprise: Enterprise, *, day: dt.date | None = None) -> int:
+    """How many published products serving the enterprise it qualifies for (its code page's
+    tile): verdicts only, one pass of the engine over its record."""
+    products = list(
+        Product.objects.filter(
+            state=ProductState.PUBLISHED,
+            institution__jurisdiction_path__in=ancestor_paths(enterprise.jurisdiction_path),
+        )
+    )
+    if not products:
+        return 0
+    ruleset = products_ruleset(products)
+    table = build_table([enterprise_record(enterprise)], ENTERPRISE_CATALOGUE)
+    engine = Engine.compile(ruleset, table, as_of=day or timezone.localdate(), parameters=ruleset.parameters)
+    match = engine.match_one(0)
+    return sum(1 for product in products if match.verdict(product.code) is Verdict.ELIGIBLE)

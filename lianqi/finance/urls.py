@@ -1,9 +1,9 @@
 """The addresses of the finance supermarket's pages (`config/urls.py` puts them under
-``/finance/``)."""
+``/finance/``), and the one under the enterprise's code."""
 
 from django.urls import path
 
-from .views import applications, overview, products
+from .views import applications, code, overview, products
 
 app_name = "finance"
 
@@ -19,4 +19,9 @@ urlpatterns = [
     path("applications/<int:pk>/demand/", applications.RaiseDemandView.as_view(), name="raise_demand"),
     path("applications/<int:pk>/<str:action>/", applications.ApplicationStepView.as_view(), name="step"),
     path("enterprises/<int:pk>/", overview.EnterpriseSectionView.as_view(), name="enterprise_section"),
+]
+
+#: Pages under the enterprise's code, registered in the ``codes`` namespace by `apps.py`.
+code_urlpatterns = [
+    path("<str:token>/finance/", code.CodeProductsView.as_view(), name="finance_for_me"),
 ]

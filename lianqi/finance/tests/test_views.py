@@ -220,3 +220,15 @@ def test_the_export_keeps_the_fen(world: World) -> None:
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[1][0] == "科创流动资金贷"
     assert Decimal(str(rows[1][-1])) == Decimal("1234567.89")
+
+
+def test_the_code_page_offers_the_products_the_enterprise_qualifies_for(world: World) -> None:
+    product_of(world.home)
+    give_revenue(world.home, timezone.localdate().year - 1, 1500)
+    token = world.home.enterprise.code_token
+    stranger = Client().get(reverse("codes:finance_for_me", args=[token]))
+    assert stranger.status_code in (302, 403) and "科创流动资金贷" not in stranger.content.decode()
+    member = client_for(world.user(Role.ENTERPRISE))
+    assert "科创流动资金贷" in member.get(reverse("codes:finance_for_me", args=[token])).content.decode()
+    tile = member.get(f"/c/{token}/").content.decode()
+    assert reverse("codes:finance_for_me", args=[token]) in tile
