@@ -83,20 +83,24 @@ def outline(product: Product, *, day: dt.date) -> list[Sentence]:
     return ruleset_outline(products_ruleset([product]), day=day)[0]
 
 
-def qualifying_counts(
+def reach(
     products: Sequence[Product], enterprises: QuerySet[Enterprise], *, day: dt.date
-) -> dict[int, int]:
-    """How many of `enterprises` qualify for each product (by the product's pk): the whole
-    jurisdiction matched in one pass of the engine."""
+) -> dict[int, dict[str, int]]:
+    """How many of `enterprises` qualify for each product (by the product's pk), and how many
+    are left open for lack of data: the whole jurisdiction matched in one pass of the engine."""
     records = enterprise_records(enterprises)
     if not products or not records:
-        return {product.pk: 0 for product in products}
+        return {product.pk: {"eligible": 0, "unknown": 0} for product in products}
     ruleset = products_ruleset(products)
     engine = Engine.compile(
         ruleset, build_table(records, ENTERPRISE_CATALOGUE), as_of=day, parameters=ruleset.parameters
     )
     matching = engine.match()
-    return {product.pk: len(matching.sets(product.code)[Verdict.ELIGIBLE]) for product in products}
+    result = {}
+    for product in products:
+        sets = matching.sets(product.code)
+        result[product.pk] = {"eligible": len(sets[Verdict.ELIGIBLE]), "unknown": len(sets[Verdict.UNKNOWN])}
+    return result
 
 
 def eligible_count(enterprise: Enterprise, *, day: dt.date | None = None) -> int:

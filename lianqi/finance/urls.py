@@ -10,6 +10,7 @@ app_name = "finance"
 urlpatterns = [
     path("", overview.OverviewView.as_view(), name="overview"),
     path("products/", products.ProductListView.as_view(), name="products"),
+    path("products/reach/", overview.ReachView.as_view(), name="reach"),
     path("products/<int:pk>/", products.ProductDetailView.as_view(), name="product"),
     path("products/<int:pk>/apply/", products.ApplyView.as_view(), name="apply"),
     path("products/<int:pk>/<str:change>/", products.ProductStateView.as_view(), name="product_state"),

@@ -113,6 +113,19 @@ class TestOverviewContract(ListPageContract):
         return "湘潭高新区农商银行"
 
 
+class TestReachContract(ListPageContract):
+    allowed_roles = MANAGERS
+    denied_role = Role.FINANCE
+
+    def url(self, world: World) -> str:
+        product_of(world.home)
+        institution_of(world.other)
+        return reverse("finance:reach")
+
+    def marker(self, world: World) -> str:
+        return "湘潭高新区农商银行"
+
+
 class TestEnterpriseSectionContract(ObjectPageContract):
     allowed_roles = MANAGERS
     denied_role = Role.FINANCE

@@ -32,23 +32,32 @@ class OverviewView(RoleRequiredMixin, View):
         by = request.GET.get("export")
         if by in ("institution", "product"):
             return _export(request, queries.figures_by(applications, by=by), by)
-        now = timezone.now()
-        products = list(visible_products(request.user).filter(state=ProductState.PUBLISHED))
-        by_product = queries.figures_by(applications, by="product")
-        qualifying = matching.qualifying_counts(
-            products, visible_enterprises(request.user), day=timezone.localdate()
-        )
-        for row in by_product:
-            row["qualifying"] = qualifying.get(row["key"])
         context = {
             "totals": queries.figures(applications),
-            "overdue": queries.overdue(applications, at=now).count(),
+            "overdue": queries.overdue(applications, at=timezone.now()).count(),
             "institutions": queries.my_institutions(request.user).count(),
-            "products": len(products),
+            "products": visible_products(request.user).filter(state=ProductState.PUBLISHED).count(),
             "by_institution": queries.figures_by(applications, by="institution"),
-            "by_product": by_product,
+            "by_product": queries.figures_by(applications, by="product"),
         }
         return render(request, "finance/overview.html", context)
+
+
+class ReachView(RoleRequiredMixin, View):
+    """Per published product, how many of the jurisdiction's enterprises qualify for it and how
+    many may once their data is in: the whole jurisdiction matched in one pass of the engine.
+    A page of its own, since matching every enterprise costs more than the overview's sums."""
+
+    allowed_roles = MANAGERS
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        products = list(visible_products(request.user).filter(state=ProductState.PUBLISHED))
+        counts = matching.reach(products, visible_enterprises(request.user), day=timezone.localdate())
+        rows = [
+            {"product": product, **counts[product.pk]}
+            for product in sorted(products, key=lambda p: (-counts[p.pk]["eligible"], p.name))
+        ]
+        return render(request, "finance/reach.html", {"rows": rows})
 
 
 def _yuan(fen: int) -> Decimal:
