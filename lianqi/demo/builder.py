@@ -227,7 +227,9 @@ def build_demo(
                 today=today,
             )
         if finance:
-            summary.finance = build_demo_finance(city=world.city, seed=seed, scale=scale, today=today)
+            summary.finance = build_demo_finance(
+                city=world.city, park=world.main_park, seed=seed, scale=scale, today=today
+            )
     summary.seconds = time.monotonic() - started
     return summary
 

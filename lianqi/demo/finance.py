@@ -21,11 +21,12 @@ from django.db.models import Count, Sum
 from lianqi.accounts.models import User
 from lianqi.core import workdays
 from lianqi.core.roles import Role
+from lianqi.enterprises.choices import EnterpriseKind, EnterpriseStatus
 from lianqi.enterprises.models import Enterprise
 from lianqi.finance import actions
 from lianqi.finance.choices import ApplicationState, InstitutionKind, ProductKind
 from lianqi.finance.matching import products_ruleset
-from lianqi.finance.models import Application, Institution, Product
+from lianqi.finance.models import Application, Institution, MatchingEvent, Product
 from lianqi.org.models import Jurisdiction
 from lianqi.policies.subjects import enterprise_records
 from lianqi.rules import ENTERPRISE_CATALOGUE, Engine, Verdict, build_table
@@ -306,11 +307,13 @@ class FinanceDemoSummary:
     granted_fen: int = 0
     disbursed_fen: int = 0
     by_state: dict[str, int] = field(default_factory=dict)
+    events: int = 0
 
     def lines(self) -> list[str]:
         return [
             f"金融机构 {self.institutions} 家，金融产品 {self.products} 个，融资申请 {self.applications} 笔",
             f"授信 ¥{self.granted_fen / 100:,.2f}，放款 ¥{self.disbursed_fen / 100:,.2f}（{self.enterprises_served} 家企业）",
+            f"银企对接会 {self.events} 场",
         ]
 
 
@@ -324,7 +327,17 @@ def _wan(rng: random.Random, low: int, high: int) -> int:
     return max(low, min(high, round(value)))
 
 
-def build_demo_finance(*, city: Jurisdiction, seed: int, scale: float, today: dt.date) -> FinanceDemoSummary:
+#: The main park's two bank–enterprise matching events: (title, days before today, place, firms,
+#: amount signed in 万元) — seed 002 (27 firms, ¥6.6057bn) and seed 001 (48 firms, ¥13.167bn).
+EVENTS = (
+    ("园区银企对接会（春季）", 230, "高新区管委会一楼报告厅", 27, 660_570),
+    ("“金融助企·园区行”银企对接会", 75, "湘潭国际会展中心", 48, 1_316_700),
+)
+
+
+def build_demo_finance(
+    *, city: Jurisdiction, park: Jurisdiction, seed: int, scale: float, today: dt.date
+) -> FinanceDemoSummary:
     """Register the institutions and their products (published after the office's review),
     bind the `bank` login to its institution, and replay a year of applications through the
     finance actions, each by an enterprise of the city that qualifies for the product or whose
@@ -389,6 +402,8 @@ def build_demo_finance(*, city: Jurisdiction, seed: int, scale: float, today: dt
         enterprise = enterprises[rng.choice(pool)]
         _replay(product, enterprise, users[enterprise.pk], bank_users[product.institution_id], rng, today)
 
+    _events(park, rng, today, admin)
+    summary.events = MatchingEvent.objects.filter(jurisdiction=park).count()
     applications = Application.objects.filter(jurisdiction_path__startswith=city.path)
     totals = applications.aggregate(granted=Sum("granted_fen"), disbursed=Sum("disbursed_fen"))
     summary.institutions = len(INSTITUTIONS)
@@ -515,3 +530,40 @@ def _replay(
         disbursed_on=step_at.date(),
         at=step_at,
     )
+
+
+def _events(park: Jurisdiction, rng: random.Random, today: dt.date, admin: Any) -> None:
+    """The park's two matching events, each with the banks that came and one agreement per firm
+    whose amounts add up exactly to the seed's figure."""
+    office = User.objects.filter(username="office").first() or admin
+    banks = list(Institution.objects.filter(kind=K.BANK).order_by("pk")[:9])
+    firms = list(
+        Enterprise.objects.filter(
+            jurisdiction_path__startswith=park.path,
+            kind=EnterpriseKind.ABOVE_SIZE,
+            status=EnterpriseStatus.ACTIVE,
+        ).order_by("pk")
+    )
+    for title, days_ago, place, count, total_wan in EVENTS:
+        came = rng.sample(banks, 6)
+        event = actions.create_event(
+            jurisdiction=park,
+            title=title,
+            held_on=today - dt.timedelta(days=days_ago),
+            institutions=came,
+            actor=office,
+            place=place,
+        )
+        signed = rng.sample(firms, min(count, len(firms)))
+        weights = [rng.lognormvariate(0, 0.9) for _ in signed]
+        amounts = [max(100, int(total_wan * w / sum(weights))) for w in weights]
+        amounts[-1] += total_wan - sum(amounts)  # exactly the seed's total
+        for firm, amount in zip(signed, amounts, strict=True):
+            actions.record_agreement(
+                event=event,
+                enterprise=firm,
+                institution=rng.choice(came),
+                amount_yuan=Decimal(amount * 10_000),
+                kind=rng.choice((P.CREDIT, P.MORTGAGE, P.GUARANTEED, P.SUPPLY_CHAIN, P.MOVABLE_PLEDGE)),
+                actor=office,
+            )

@@ -30,6 +30,7 @@ class FinanceConfig(AppConfig):
             MenuEntry("finance", _("为我推荐"), "finance:for_me", (Role.ENTERPRISE,), 20),
             MenuEntry("finance", _("融资申请"), "finance:applications", READERS, 30),
             MenuEntry("finance", _("金融服务概况"), "finance:overview", MANAGERS, 40),
+            MenuEntry("finance", _("银企对接会"), "finance:events", (*MANAGERS, Role.FINANCE), 50),
         )
         registry.register_dashboard(*dashboards.PARTS)
         registry.register_api_routes(*api_urls.ROUTES)

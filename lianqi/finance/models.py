@@ -194,3 +194,56 @@ class ApplicationEvent(WorkflowEvent):
     class Meta(WorkflowEvent.Meta):
         verbose_name = _("融资申请记录")
         verbose_name_plural = _("融资申请记录")
+
+
+class MatchingEvent(ScopedModel):
+    """A bank–enterprise matching event (银企对接会) of a jurisdiction: when and where, the
+    institutions that came, and the agreements signed there, followed up to actual loans."""
+
+    title = models.CharField(_("活动名称"), max_length=200)
+    held_on = models.DateField(_("举办日期"))
+    place = models.CharField(_("地点"), max_length=200, blank=True)
+    institutions = models.ManyToManyField(Institution, related_name="events", verbose_name=_("参会机构"))
+
+    class Meta:
+        verbose_name = _("银企对接会")
+        verbose_name_plural = _("银企对接会")
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("finance:event", args=[self.pk])
+
+
+class Agreement(TimeStampedModel):
+    """An agreement signed at a matching event: an enterprise, an institution of the event, the
+    amount (fen) and the kind of financing. Whether it became a loan is read from the
+    applications the enterprise made to that institution since the event."""
+
+    event = models.ForeignKey(
+        MatchingEvent, on_delete=models.PROTECT, related_name="agreements", verbose_name=_("银企对接会")
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.PROTECT, related_name="+", verbose_name=_("企业")
+    )
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="agreements", verbose_name=_("金融机构")
+    )
+    amount_fen = models.BigIntegerField(_("签约金额（分）"))
+    kind = models.CharField(_("融资类型"), max_length=20, choices=ProductKind.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("登记人")
+    )
+
+    class Meta:
+        verbose_name = _("签约项目")
+        verbose_name_plural = _("签约项目")
+        ordering = ["event", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_fen__gt=0), name="finance_agreement_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} · {self.institution}"

@@ -19,8 +19,8 @@ from lianqi.enterprises.models import Enterprise
 
 from .choices import OPEN_STATES, ApplicationState, ProductKind, ProductState
 from .filters import ApplicationFilter, ProductFilter
-from .models import Application, ApplicationEvent, Institution, Product
-from .permissions import ancestor_paths, visible, visible_institutions, visible_products
+from .models import Application, ApplicationEvent, Institution, MatchingEvent, Product
+from .permissions import ancestor_paths, visible, visible_events, visible_institutions, visible_products
 
 #: States in which credit has been granted (an approval, and the loans that followed it).
 GRANTED_STATES = (ApplicationState.APPROVED, ApplicationState.DISBURSED)
@@ -156,3 +156,30 @@ def disbursed_yuan(jurisdiction_path: str, period: Period) -> Decimal:
 def my_products(user: Any) -> QuerySet[Product]:
     """The products a user may see (an institution's user: its own, in every state)."""
     return visible_products(user)
+
+
+# --- Matching events -------------------------------------------------------------------------
+
+
+def event_figures(event: MatchingEvent) -> dict[str, Any]:
+    """One event's figures: the firms that signed, the agreements, the amount signed, and the
+    loans those firms have since received from the institutions they signed with (applications
+    disbursed on or after the event's day), all in fen."""
+    agreements = event.agreements.all()
+    signed = agreements.aggregate(
+        agreements=Count("pk"),
+        firms=Count("enterprise", distinct=True),
+        signed_fen=Coalesce(Sum("amount_fen"), 0),
+    )
+    pairs = Q(pk__in=[])
+    for enterprise_id, institution_id in set(agreements.values_list("enterprise_id", "institution_id")):
+        pairs |= Q(enterprise_id=enterprise_id, institution_id=institution_id)
+    disbursed = Application.objects.filter(
+        pairs, state=ApplicationState.DISBURSED, disbursed_on__gte=event.held_on
+    ).aggregate(total=Coalesce(Sum("disbursed_fen"), 0))["total"]
+    return {**signed, "disbursed_fen": disbursed}
+
+
+def events_with_figures(user: Any) -> list[tuple[MatchingEvent, dict[str, Any]]]:
+    """The events a user may see, newest first, each with its figures."""
+    return [(event, event_figures(event)) for event in visible_events(user).order_by("-held_on", "-pk")]

@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from .views import applications, code, overview, products
+from .views import applications, code, events, overview, products
 
 app_name = "finance"
 
@@ -19,6 +19,8 @@ urlpatterns = [
     path("applications/<int:pk>/", applications.ApplicationDetailView.as_view(), name="application"),
     path("applications/<int:pk>/demand/", applications.RaiseDemandView.as_view(), name="raise_demand"),
     path("applications/<int:pk>/<str:action>/", applications.ApplicationStepView.as_view(), name="step"),
+    path("events/", events.EventListView.as_view(), name="events"),
+    path("events/<int:pk>/", events.EventDetailView.as_view(), name="event"),
     path("enterprises/<int:pk>/", overview.EnterpriseSectionView.as_view(), name="enterprise_section"),
 ]
 

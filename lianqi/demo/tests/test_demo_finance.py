@@ -15,8 +15,9 @@ from django.test import Client
 
 from lianqi.accounts.models import User
 from lianqi.demo.builder import DemoSummary, build_demo, ensure_reference_data
+from lianqi.finance import queries
 from lianqi.finance.choices import ApplicationState, ProductState
-from lianqi.finance.models import Application, Product
+from lianqi.finance.models import Application, MatchingEvent, Product
 
 TODAY = dt.date(2026, 11, 20)
 
@@ -68,3 +69,9 @@ def test_the_bank_login_sees_its_own_queue_only(demo: DemoSummary) -> None:
     assert client.get(f"/finance/applications/{own.pk}/").status_code == 200
     assert client.get(f"/finance/applications/{other.pk}/").status_code == 404
     assert listing.count("/finance/applications/") >= 1
+
+
+def test_the_two_matching_events_reproduce_the_seeds(demo: DemoSummary) -> None:
+    figures = {event.title: queries.event_figures(event) for event in MatchingEvent.objects.all()}
+    signed = sorted((f["firms"], f["signed_fen"]) for f in figures.values())
+    assert signed == [(27, 660_570 * 1_000_000), (48, 1_316_700 * 1_000_000)]  # ¥6.6057bn, ¥13.167bn

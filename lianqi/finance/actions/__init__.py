@@ -1,0 +1,52 @@
+"""Every write of the finance supermarket, by subject: `catalogue` (institutions, their users,
+products), `applications` (applying, one action per step of the table, turning a stalled
+application into a demand) and `events` (bank–enterprise matching events and their
+agreements). Each action is keyword-only and typed, runs in one transaction and locks what it
+changes. The public actions are named here, so that callers write ``actions.apply_for_product(...)``."""
+
+from __future__ import annotations
+
+from .applications import (
+    FINANCING_CATEGORY,
+    STEPS,
+    accept_application,
+    accept_due,
+    apply_for_product,
+    approve_application,
+    can_raise_demand,
+    decline_application,
+    disburse_application,
+    raise_demand,
+    withdraw_application,
+)
+from .catalogue import (
+    bind_institution_user,
+    create_institution,
+    create_product,
+    publish_product,
+    withdraw_product,
+)
+from .checks import OFFICE_ROLES
+from .events import create_event, record_agreement
+
+__all__ = [
+    "FINANCING_CATEGORY",
+    "OFFICE_ROLES",
+    "STEPS",
+    "accept_application",
+    "accept_due",
+    "apply_for_product",
+    "approve_application",
+    "bind_institution_user",
+    "can_raise_demand",
+    "create_event",
+    "create_institution",
+    "create_product",
+    "decline_application",
+    "disburse_application",
+    "publish_product",
+    "raise_demand",
+    "record_agreement",
+    "withdraw_application",
+    "withdraw_product",
+]
