@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from lianqi.core.roles import Role
-from lianqi.testing.contracts import ListPageContract, ObjectPageContract
+from lianqi.testing.contracts import ApiObjectContract, ListPageContract, ObjectPageContract
 from lianqi.testing.world import World, make_enterprise
 
 from .. import actions, queries
@@ -138,3 +138,28 @@ def test_a_bank_that_did_not_come_does_not_see_the_event(world: World) -> None:
     rival = Client()
     rival.force_login(rival_bank_user(world))
     assert rival.get(reverse("finance:event", args=[event.pk])).status_code == 404
+
+
+class TestEventApiContract(ApiObjectContract):
+    allowed_roles = (*MANAGERS, Role.FINANCE)
+    denied_role = Role.ENTERPRISE
+
+    def url(self, world: World) -> str:
+        return reverse("api:finance-event-detail", args=[event_of(world).pk])
+
+
+def test_the_api_gives_the_events_figures_in_fen(world: World) -> None:
+    event = event_of(world)
+    office = world.user(Role.SERVICE_OFFICE)
+    actions.record_agreement(
+        event=event,
+        enterprise=world.home.enterprise,
+        institution=institution_of(world.home),
+        amount_yuan="66057.01",
+        kind="credit",
+        actor=office,
+    )
+    client = Client()
+    client.force_login(office)
+    data = client.get(reverse("api:finance-event-detail", args=[event.pk])).json()
+    assert data["figures"] == {"firms": 1, "agreements": 1, "signed_fen": 6_605_701, "disbursed_fen": 0}
