@@ -23,7 +23,7 @@ from lianqi.core import workdays
 from lianqi.core.roles import Role
 from lianqi.enterprises.choices import EnterpriseKind, EnterpriseStatus
 from lianqi.enterprises.models import Enterprise
-from lianqi.finance import actions
+from lianqi.finance import actions, queries
 from lianqi.finance.choices import ApplicationState, InstitutionKind, ProductKind
 from lianqi.finance.matching import products_ruleset
 from lianqi.finance.models import Application, Institution, MatchingEvent, Product
@@ -403,6 +403,7 @@ def build_demo_finance(
         _replay(product, enterprise, users[enterprise.pk], bank_users[product.institution_id], rng, today)
 
     _events(park, rng, today, admin)
+    _pilot(park, rng, today, admin)
     summary.events = MatchingEvent.objects.filter(jurisdiction=park).count()
     applications = Application.objects.filter(jurisdiction_path__startswith=city.path)
     totals = applications.aggregate(granted=Sum("granted_fen"), disbursed=Sum("disbursed_fen"))
@@ -567,3 +568,49 @@ def _events(park: Jurisdiction, rng: random.Random, today: dt.date, admin: Any) 
                 kind=rng.choice((P.CREDIT, P.MORTGAGE, P.GUARANTEED, P.SUPPLY_CHAIN, P.MOVABLE_PLEDGE)),
                 actor=office,
             )
+
+
+def _pilot(park: Jurisdiction, rng: random.Random, today: dt.date, admin: Any) -> None:
+    """The main park's movable-property pledge pilot (动产质押融资试点): one guarantee company with
+    its dedicated product, six pilot banks, and a whitelist — manufacturers with last year's
+    output of 2,000 万元 or more, two firms added by hand and one removed, each with its reason."""
+    office = User.objects.filter(username="office").first() or admin
+    guarantor = Institution.objects.get(name="湘潭高新区融资担保有限公司")
+    product = Product.objects.filter(institution=guarantor, kind=P.MOVABLE_PLEDGE).first()
+    banks = list(Institution.objects.filter(kind=K.BANK).order_by("pk")[:6])
+    pilot = actions.create_pilot(
+        jurisdiction=park,
+        name="动产质押融资试点",
+        guarantor=guarantor,
+        banks=banks,
+        product=product,
+        actor=office,
+    )
+    rule = {
+        "version": 1,
+        "rules": [
+            {
+                "code": "WL-DCZY",
+                "name": "动产质押融资白名单",
+                "eligibility": {"all": [MANUFACTURING, _figure("output_value", 2000)]},
+            }
+        ],
+    }
+    actions.save_whitelist_rule(
+        pilot=pilot, rule=rule, actor=office, note="制造业企业，上年产值 2000 万元以上"
+    )
+    firms = list(
+        Enterprise.objects.filter(
+            jurisdiction_path__startswith=park.path, kind=EnterpriseKind.BELOW_SIZE
+        ).order_by("pk")[:40]
+    )
+    for firm, reason in zip(
+        rng.sample(firms, 2), ("担保公司实地核查存货充足", "列入园区重点培育企业"), strict=True
+    ):
+        actions.change_whitelist(pilot=pilot, enterprise=firm, included=True, reason=reason, actor=office)
+    members = queries.whitelist(pilot, day=today)
+    if members.by_rule:
+        removed = Enterprise.objects.get(pk=min(members.by_rule))
+        actions.change_whitelist(
+            pilot=pilot, enterprise=removed, included=False, reason="存在未结诉讼，暂缓纳入", actor=office
+        )

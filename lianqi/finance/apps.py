@@ -31,6 +31,7 @@ class FinanceConfig(AppConfig):
             MenuEntry("finance", _("融资申请"), "finance:applications", READERS, 30),
             MenuEntry("finance", _("金融服务概况"), "finance:overview", MANAGERS, 40),
             MenuEntry("finance", _("银企对接会"), "finance:events", (*MANAGERS, Role.FINANCE), 50),
+            MenuEntry("finance", _("融资试点"), "finance:pilots", (*MANAGERS, Role.FINANCE), 60),
         )
         registry.register_dashboard(*dashboards.PARTS)
         registry.register_api_routes(*api_urls.ROUTES)

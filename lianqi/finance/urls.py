@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from .views import applications, code, events, overview, products
+from .views import applications, code, events, overview, pilots, products
 
 app_name = "finance"
 
@@ -21,6 +21,8 @@ urlpatterns = [
     path("applications/<int:pk>/<str:action>/", applications.ApplicationStepView.as_view(), name="step"),
     path("events/", events.EventListView.as_view(), name="events"),
     path("events/<int:pk>/", events.EventDetailView.as_view(), name="event"),
+    path("pilots/", pilots.PilotListView.as_view(), name="pilots"),
+    path("pilots/<int:pk>/", pilots.PilotDetailView.as_view(), name="pilot"),
     path("enterprises/<int:pk>/", overview.EnterpriseSectionView.as_view(), name="enterprise_section"),
 ]
 

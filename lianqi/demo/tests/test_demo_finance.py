@@ -17,7 +17,7 @@ from lianqi.accounts.models import User
 from lianqi.demo.builder import DemoSummary, build_demo, ensure_reference_data
 from lianqi.finance import queries
 from lianqi.finance.choices import ApplicationState, ProductState
-from lianqi.finance.models import Application, MatchingEvent, Product
+from lianqi.finance.models import Application, MatchingEvent, Pilot, Product
 
 TODAY = dt.date(2026, 11, 20)
 
@@ -75,3 +75,11 @@ def test_the_two_matching_events_reproduce_the_seeds(demo: DemoSummary) -> None:
     figures = {event.title: queries.event_figures(event) for event in MatchingEvent.objects.all()}
     signed = sorted((f["firms"], f["signed_fen"]) for f in figures.values())
     assert signed == [(27, 660_570 * 1_000_000), (48, 1_316_700 * 1_000_000)]  # ¥6.6057bn, ¥13.167bn
+
+
+def test_the_pledge_pilot_has_six_banks_and_a_whitelist(demo: DemoSummary) -> None:
+    pilot = Pilot.objects.get(name="动产质押融资试点")
+    assert pilot.banks.count() == 6 and pilot.guarantor.kind == "guarantee"
+    found = queries.whitelist(pilot, day=TODAY)
+    assert len(found.added) == 2 and len(found.removed) == 1
+    assert found.members

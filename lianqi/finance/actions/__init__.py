@@ -1,7 +1,7 @@
 """Every write of the finance supermarket, by subject: `catalogue` (institutions, their users,
 products), `applications` (applying, one action per step of the table, turning a stalled
-application into a demand) and `events` (bank–enterprise matching events and their
-agreements). Each action is keyword-only and typed, runs in one transaction and locks what it
+application into a demand), `events` (bank–enterprise matching events and their
+agreements) and `pilots` (financing pilots and their versioned whitelists). Each action is keyword-only and typed, runs in one transaction and locks what it
 changes. The public actions are named here, so that callers write ``actions.apply_for_product(...)``."""
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from .catalogue import (
 )
 from .checks import OFFICE_ROLES
 from .events import create_event, record_agreement
+from .pilots import change_whitelist, create_pilot, save_whitelist_rule
 
 __all__ = [
     "FINANCING_CATEGORY",
@@ -39,14 +40,17 @@ __all__ = [
     "approve_application",
     "bind_institution_user",
     "can_raise_demand",
+    "change_whitelist",
     "create_event",
     "create_institution",
+    "create_pilot",
     "create_product",
     "decline_application",
     "disburse_application",
     "publish_product",
     "raise_demand",
     "record_agreement",
+    "save_whitelist_rule",
     "withdraw_application",
     "withdraw_product",
 ]
