@@ -106,3 +106,27 @@ def test_another_bank_and_another_park_cannot_touch_the_pilot(world: World) -> N
             reason="x",
             actor=world.other_user(Role.SERVICE_OFFICE),
         )
+
+
+def test_the_office_changes_the_whitelist_on_the_page_with_field_errors(world: World) -> None:
+    pilot = pilot_of(world)
+    office = Client()
+    office.force_login(world.user(Role.SERVICE_OFFICE))
+    url = reverse("finance:pilot", args=[pilot.pk])
+    response = office.post(url, {"enterprise": world.home.enterprise.pk, "included": "0", "reason": ""})
+    assert 'data-error-for="reason"' in response.content.decode()
+    response = office.post(url, {"enterprise": world.other.enterprise.pk, "included": "1", "reason": "试试"})
+    assert 'data-error-for="enterprise"' in response.content.decode()
+    assert not WhitelistChange.objects.exists()
+    response = office.post(
+        url, {"enterprise": world.home.enterprise.pk, "included": "1", "reason": "担保公司推荐"}
+    )
+    assert response.status_code == 302
+    change = WhitelistChange.objects.get()
+    assert (change.included, change.actor) == (True, world.user(Role.SERVICE_OFFICE))
+    bank = Client()
+    bank.force_login(world.user(Role.FINANCE))
+    assert (
+        bank.post(url, {"enterprise": world.home.enterprise.pk, "included": "0", "reason": "x"}).status_code
+        == 403
+    )
