@@ -163,3 +163,48 @@ def test_the_api_gives_the_events_figures_in_fen(world: World) -> None:
     client.force_login(office)
     data = client.get(reverse("api:finance-event-detail", args=[event.pk])).json()
     assert data["figures"] == {"firms": 1, "agreements": 1, "signed_fen": 6_605_701, "disbursed_fen": 0}
+
+
+def test_the_office_records_an_agreement_on_the_page_to_the_fen(world: World) -> None:
+    event = event_of(world)
+    office = Client()
+    office.force_login(world.user(Role.SERVICE_OFFICE))
+    url = reverse("finance:event", args=[event.pk])
+    bank = institution_of(world.home)
+    response = office.post(
+        url,
+        {
+            "enterprise": world.other.enterprise.pk,
+            "institution": bank.pk,
+            "amount_yuan": "1.001",
+            "kind": "credit",
+        },
+    )
+    html = response.content.decode()
+    assert 'data-error-for="enterprise"' in html and 'data-error-for="amount_yuan"' in html
+    assert not event.agreements.exists()
+    response = office.post(
+        url,
+        {
+            "enterprise": world.home.enterprise.pk,
+            "institution": bank.pk,
+            "amount_yuan": "660570000.01",
+            "kind": "credit",
+        },
+    )
+    assert response.status_code == 302
+    assert event.agreements.get().amount_fen == 66_057_000_001
+    reader = Client()
+    reader.force_login(world.user(Role.FINANCE))
+    assert (
+        reader.post(
+            url,
+            {
+                "enterprise": world.home.enterprise.pk,
+                "institution": bank.pk,
+                "amount_yuan": "1",
+                "kind": "credit",
+            },
+        ).status_code
+        == 403
+    )
