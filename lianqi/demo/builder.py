@@ -39,6 +39,7 @@ from lianqi.org.models import Department, Jurisdiction, Staff
 from . import catalogue, names
 from .catalogue import DEPARTMENTS, INDIVIDUAL_TRADES, MANUFACTURING, SHOP_TRADES, ParkSpec, TradeLine
 from .demands import DemandFigures, build_demands
+from .finance import FinanceDemoSummary, build_demo_finance
 from .log import CHINESE, Say
 from .policies import PolicyDemoSummary, build_demo_policies
 
@@ -97,6 +98,8 @@ class DemoSummary:
     demands: DemandFigures | None = None
     #: The policy shelf and its ledger (None when built without policies).
     policies: PolicyDemoSummary | None = None
+    #: The finance supermarket (None when built without it).
+    finance: FinanceDemoSummary | None = None
     seconds: float = 0.0
 
 
@@ -204,6 +207,7 @@ def build_demo(
     today: dt.date | None = None,
     demands: bool = True,
     policies: bool = True,
+    finance: bool = True,
 ) -> DemoSummary:
     """Build the demo city, its three parks, their departments, staff and enterprises, cover
     every enterprise with a liaison by the rules, and create one login per role; with
@@ -232,6 +236,10 @@ def build_demo(
                 parks=world.park_jurisdictions,
                 seed=seed,
                 today=today,
+            )
+        if finance:
+            summary.finance = build_demo_finance(
+                city=world.city, park=world.main_park, seed=seed, scale=scale, today=today
             )
     summary.seconds = time.monotonic() - started
     return summary

@@ -7,8 +7,8 @@ class FinanceConfig(AppConfig):
     admission criteria are rules an enterprise can read, enterprises apply, the institutions
     follow the applications up to the loan on a clock the park watches. It adds itself to the
     shell through core's registries only: its menu group and entries, the institution user's
-    home (its work queue) and the office's card, its API routes, its section of the
-    enterprise's file, its measures, and the origin of the demands it raises."""
+    home (its work queue) and the office's card, its API routes, its tile and page on the
+    enterprise's code, its section of the enterprise's file, its measures, and the origin of the demands it raises."""
 
     default_auto_field = "django.db.models.BigAutoField"
     name = "lianqi.finance"
@@ -16,10 +16,10 @@ class FinanceConfig(AppConfig):
 
     def ready(self) -> None:
         from lianqi.core import registry
-        from lianqi.core.registry import EnterpriseSection, MenuEntry, MenuGroup
+        from lianqi.core.registry import CodeTile, EnterpriseSection, MenuEntry, MenuGroup
         from lianqi.core.roles import Role
 
-        from . import dashboards, measures, origins
+        from . import dashboards, matching, measures, origins, urls
         from .api import urls as api_urls
         from .permissions import MANAGERS, READERS, SHELF_READERS
 
@@ -30,6 +30,8 @@ class FinanceConfig(AppConfig):
             MenuEntry("finance", _("为我推荐"), "finance:for_me", (Role.ENTERPRISE,), 20),
             MenuEntry("finance", _("融资申请"), "finance:applications", READERS, 30),
             MenuEntry("finance", _("金融服务概况"), "finance:overview", MANAGERS, 40),
+            MenuEntry("finance", _("银企对接会"), "finance:events", (*MANAGERS, Role.FINANCE), 50),
+            MenuEntry("finance", _("融资试点"), "finance:pilots", (*MANAGERS, Role.FINANCE), 60),
         )
         registry.register_dashboard(*dashboards.PARTS)
         registry.register_api_routes(*api_urls.ROUTES)
@@ -37,4 +39,15 @@ class FinanceConfig(AppConfig):
             EnterpriseSection("finance", _("融资申请"), "finance:enterprise_section", MANAGERS, order=60)
         )
         registry.register_measures(*measures.MEASURES)
+        registry.register_code_urls("finance", urls.code_urlpatterns)
+        registry.register_code_tiles(
+            CodeTile(
+                "finance",
+                _("融资"),
+                "codes:finance_for_me",
+                order=25,
+                text=_("为我推荐：查看可申请的金融产品及理由"),
+                count=matching.eligible_count,
+            )
+        )
         registry.register_origins(*origins.PROVIDERS)

@@ -8,10 +8,14 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from lianqi.core.forms import StyledForm
+from lianqi.core.forms import PickerSelect, StyledForm
+from lianqi.enterprises.models import Enterprise
 
+from .choices import ProductKind
+from .models import Institution
 from .workflow import needs_of
 
 #: Yuan as typed: two decimals at most (a fen is the smallest amount), below ¥100 billion.
@@ -67,3 +71,55 @@ class VersionForm(StyledForm):
     page showed."""
 
     expected_version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class WhitelistChangeForm(StyledForm):
+    """Add an enterprise of the pilot's jurisdiction to its whitelist, or remove it: always with
+    a reason."""
+
+    enterprise = forms.ModelChoiceField(
+        label=_("企业"),
+        queryset=Enterprise.objects.none(),
+        widget=PickerSelect("enterprises:pick"),
+        error_messages={"invalid_choice": _("请选择试点所在辖区的企业")},
+    )
+    included = forms.TypedChoiceField(
+        label=_("调整"),
+        choices=[("1", _("纳入白名单")), ("0", _("移出白名单"))],
+        coerce=lambda value: value == "1",
+    )
+    reason = forms.CharField(label=_("理由"), max_length=200)
+
+    def __init__(self, *args: Any, enterprises: QuerySet[Enterprise], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["enterprise"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = enterprises
+
+
+class AgreementForm(StyledForm):
+    """An agreement signed at a matching event: the enterprise, one of the event's institutions,
+    the amount in yuan and the kind of financing."""
+
+    enterprise = forms.ModelChoiceField(
+        label=_("企业"),
+        queryset=Enterprise.objects.none(),
+        widget=PickerSelect("enterprises:pick"),
+        error_messages={"invalid_choice": _("请选择活动所在辖区的企业")},
+    )
+    institution = forms.ModelChoiceField(label=_("金融机构"), queryset=Institution.objects.none())
+    amount_yuan = forms.DecimalField(label=_("签约金额（元）"), **YUAN)  # type: ignore[arg-type]
+    kind = forms.ChoiceField(label=_("融资类型"), choices=ProductKind.choices)
+
+    def __init__(
+        self,
+        *args: Any,
+        enterprises: QuerySet[Enterprise],
+        institutions: QuerySet[Institution],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        for name, queryset in (("enterprise", enterprises), ("institution", institutions)):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = queryset

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from lianqi.enterprises.models import Enterprise
 from lianqi.policies.explanations import Sentence, WordedExplanation, Wording
@@ -18,7 +19,9 @@ from lianqi.policies.queries import ruleset_outline
 from lianqi.policies.subjects import enterprise_record, enterprise_records
 from lianqi.rules import ENTERPRISE_CATALOGUE, Engine, RuleSet, Verdict, build_table, explain, rules_from_data
 
+from .choices import ProductState
 from .models import Product
+from .permissions import ancestor_paths
 
 #: Eligible first, then those that depend on missing data, then those the enterprise fails.
 VERDICT_ORDER = {Verdict.ELIGIBLE: 0, Verdict.UNKNOWN: 1, Verdict.INELIGIBLE: 2}
@@ -80,17 +83,39 @@ def outline(product: Product, *, day: dt.date) -> list[Sentence]:
     return ruleset_outline(products_ruleset([product]), day=day)[0]
 
 
-def qualifying_counts(
+def reach(
     products: Sequence[Product], enterprises: QuerySet[Enterprise], *, day: dt.date
-) -> dict[int, int]:
-    """How many of `enterprises` qualify for each product (by the product's pk): the whole
-    jurisdiction matched in one pass of the engine."""
+) -> dict[int, dict[str, int]]:
+    """How many of `enterprises` qualify for each product (by the product's pk), and how many
+    are left open for lack of data: the whole jurisdiction matched in one pass of the engine."""
     records = enterprise_records(enterprises)
     if not products or not records:
-        return {product.pk: 0 for product in products}
+        return {product.pk: {"eligible": 0, "unknown": 0} for product in products}
     ruleset = products_ruleset(products)
     engine = Engine.compile(
         ruleset, build_table(records, ENTERPRISE_CATALOGUE), as_of=day, parameters=ruleset.parameters
     )
     matching = engine.match()
-    return {product.pk: len(matching.sets(product.code)[Verdict.ELIGIBLE]) for product in products}
+    result = {}
+    for product in products:
+        sets = matching.sets(product.code)
+        result[product.pk] = {"eligible": len(sets[Verdict.ELIGIBLE]), "unknown": len(sets[Verdict.UNKNOWN])}
+    return result
+
+
+def eligible_count(enterprise: Enterprise, *, day: dt.date | None = None) -> int:
+    """How many published products serving the enterprise it qualifies for (its code page's
+    tile): verdicts only, one pass of the engine over its record."""
+    products = list(
+        Product.objects.filter(
+            state=ProductState.PUBLISHED,
+            institution__jurisdiction_path__in=ancestor_paths(enterprise.jurisdiction_path),
+        )
+    )
+    if not products:
+        return 0
+    ruleset = products_ruleset(products)
+    table = build_table([enterprise_record(enterprise)], ENTERPRISE_CATALOGUE)
+    engine = Engine.compile(ruleset, table, as_of=day or timezone.localdate(), parameters=ruleset.parameters)
+    match = engine.match_one(0)
+    return sum(1 for product in products if match.verdict(product.code) is Verdict.ELIGIBLE)

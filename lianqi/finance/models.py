@@ -194,3 +194,131 @@ class ApplicationEvent(WorkflowEvent):
     class Meta(WorkflowEvent.Meta):
         verbose_name = _("融资申请记录")
         verbose_name_plural = _("融资申请记录")
+
+
+class MatchingEvent(ScopedModel):
+    """A bank–enterprise matching event (银企对接会) of a jurisdiction: when and where, the
+    institutions that came, and the agreements signed there, followed up to actual loans."""
+
+    title = models.CharField(_("活动名称"), max_length=200)
+    held_on = models.DateField(_("举办日期"))
+    place = models.CharField(_("地点"), max_length=200, blank=True)
+    institutions = models.ManyToManyField(Institution, related_name="events", verbose_name=_("参会机构"))
+
+    class Meta:
+        verbose_name = _("银企对接会")
+        verbose_name_plural = _("银企对接会")
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("finance:event", args=[self.pk])
+
+
+class Agreement(TimeStampedModel):
+    """An agreement signed at a matching event: an enterprise, an institution of the event, the
+    amount (fen) and the kind of financing. Whether it became a loan is read from the
+    applications the enterprise made to that institution since the event."""
+
+    event = models.ForeignKey(
+        MatchingEvent, on_delete=models.PROTECT, related_name="agreements", verbose_name=_("银企对接会")
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.PROTECT, related_name="+", verbose_name=_("企业")
+    )
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="agreements", verbose_name=_("金融机构")
+    )
+    amount_fen = models.BigIntegerField(_("签约金额（分）"))
+    kind = models.CharField(_("融资类型"), max_length=20, choices=ProductKind.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("登记人")
+    )
+
+    class Meta:
+        verbose_name = _("签约项目")
+        verbose_name_plural = _("签约项目")
+        ordering = ["event", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_fen__gt=0), name="finance_agreement_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} · {self.institution}"
+
+
+class Pilot(ScopedModel):
+    """A financing pilot of a jurisdiction (动产质押融资试点): the guarantee company that leads it,
+    the banks that take part, its dedicated product, and a whitelist of eligible enterprises —
+    a saved rule (`WhitelistVersion`, versioned) plus manual additions and removals
+    (`WhitelistChange`), each with its reason and who made it."""
+
+    name = models.CharField(_("试点名称"), max_length=200)
+    guarantor = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="led_pilots", verbose_name=_("牵头担保机构")
+    )
+    banks = models.ManyToManyField(Institution, related_name="pilots", verbose_name=_("试点银行"))
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("专属产品")
+    )
+
+    class Meta:
+        verbose_name = _("融资试点")
+        verbose_name_plural = _("融资试点")
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("finance:pilot", args=[self.pk])
+
+
+class WhitelistVersion(TimeStampedModel):
+    """One version of a pilot's whitelist rule (rule file data with one rule): saving a new rule
+    makes a new version; the latest one is in force, the earlier ones stay as they were."""
+
+    pilot = models.ForeignKey(
+        Pilot, on_delete=models.PROTECT, related_name="versions", verbose_name=_("融资试点")
+    )
+    number = models.PositiveIntegerField(_("版本号"))
+    rule = models.JSONField(_("白名单规则"))
+    note = models.CharField(_("修改说明"), max_length=200, blank=True)
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("保存人")
+    )
+
+    class Meta:
+        verbose_name = _("白名单版本")
+        verbose_name_plural = _("白名单版本")
+        ordering = ["pilot", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["pilot", "number"], name="finance_whitelist_version_unique")
+        ]
+
+
+class WhitelistChange(TimeStampedModel):
+    """A manual addition to or removal from a pilot's whitelist, with its reason and who made
+    it. Rows are only added: an enterprise's latest change is the one that holds."""
+
+    pilot = models.ForeignKey(
+        Pilot, on_delete=models.PROTECT, related_name="changes", verbose_name=_("融资试点")
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.PROTECT, related_name="+", verbose_name=_("企业")
+    )
+    included = models.BooleanField(_("纳入白名单"))
+    reason = models.CharField(_("理由"), max_length=200)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("操作人")
+    )
+
+    class Meta:
+        verbose_name = _("白名单调整")
+        verbose_name_plural = _("白名单调整")
+        ordering = ["pilot", "-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="finance_whitelist_change_has_reason")
+        ]

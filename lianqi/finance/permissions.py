@@ -21,7 +21,7 @@ from lianqi.enterprises import permissions as enterprises
 from lianqi.enterprises.models import Enterprise
 
 from .choices import ProductState
-from .models import Application, Institution, Product
+from .models import Application, Institution, MatchingEvent, Pilot, Product
 
 #: The park's finance office and those above it: the overview, the file's section, the menu.
 MANAGERS = (Role.SERVICE_OFFICE, Role.LEADER, Role.ADMIN)
@@ -104,3 +104,34 @@ def access_product(user: Any, pk: int) -> Product:
 def access_enterprise(user: Any, pk: int) -> Enterprise:
     """The enterprise `pk` whose file the user opens, if they may see it."""
     return get_object_or_404_scoped(enterprises.visible(user), pk=pk)
+
+
+def visible_events(user: Any) -> QuerySet[MatchingEvent]:
+    """Matching events a user may see: their jurisdiction's for the managers, those their
+    institution came to for an institution's user."""
+    if has_role(user, MANAGERS):
+        return scope_queryset(MatchingEvent.objects.all(), user)
+    if has_role(user, (Role.FINANCE,)):
+        return MatchingEvent.objects.filter(institutions__in=institutions_of(user)).distinct()
+    return MatchingEvent.objects.none()
+
+
+def access_event(user: Any, pk: int) -> MatchingEvent:
+    """The matching event `pk`, if the user may see it."""
+    return get_object_or_404_scoped(visible_events(user), pk=pk)
+
+
+def visible_pilots(user: Any) -> QuerySet[Pilot]:
+    """Pilots a user may see: their jurisdiction's for the managers; for an institution's
+    user, the pilots its institution leads or takes part in (and so their whitelists)."""
+    if has_role(user, MANAGERS):
+        return scope_queryset(Pilot.objects.all(), user)
+    if has_role(user, (Role.FINANCE,)):
+        mine = institutions_of(user)
+        return Pilot.objects.filter(Q(guarantor__in=mine) | Q(banks__in=mine)).distinct()
+    return Pilot.objects.none()
+
+
+def access_pilot(user: Any, pk: int) -> Pilot:
+    """The pilot `pk`, if the user may see it."""
+    return get_object_or_404_scoped(visible_pilots(user), pk=pk)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -16,11 +17,22 @@ from django.db.models.functions import Coalesce
 from lianqi.core import workdays
 from lianqi.core.registry import Period
 from lianqi.enterprises.models import Enterprise
+from lianqi.policies.subjects import enterprise_records
+from lianqi.rules import ENTERPRISE_CATALOGUE, Engine, Verdict, build_table, rules_from_data
 
 from .choices import OPEN_STATES, ApplicationState, ProductKind, ProductState
 from .filters import ApplicationFilter, ProductFilter
-from .models import Application, ApplicationEvent, Institution, Product
-from .permissions import ancestor_paths, visible, visible_institutions, visible_products
+from .models import (
+    Application,
+    ApplicationEvent,
+    Institution,
+    MatchingEvent,
+    Pilot,
+    Product,
+    WhitelistChange,
+    WhitelistVersion,
+)
+from .permissions import ancestor_paths, visible, visible_events, visible_institutions, visible_products
 
 #: States in which credit has been granted (an approval, and the loans that followed it).
 GRANTED_STATES = (ApplicationState.APPROVED, ApplicationState.DISBURSED)
@@ -156,3 +168,74 @@ def disbursed_yuan(jurisdiction_path: str, period: Period) -> Decimal:
 def my_products(user: Any) -> QuerySet[Product]:
     """The products a user may see (an institution's user: its own, in every state)."""
     return visible_products(user)
+
+
+# --- Matching events -------------------------------------------------------------------------
+
+
+def event_figures(event: MatchingEvent) -> dict[str, Any]:
+    """One event's figures: the firms that signed, the agreements, the amount signed, and the
+    loans those firms have since received from the institutions they signed with (applications
+    disbursed on or after the event's day), all in fen."""
+    agreements = event.agreements.all()
+    signed = agreements.aggregate(
+        agreements=Count("pk"),
+        firms=Count("enterprise", distinct=True),
+        signed_fen=Coalesce(Sum("amount_fen"), 0),
+    )
+    pairs = Q(pk__in=[])
+    for enterprise_id, institution_id in set(agreements.values_list("enterprise_id", "institution_id")):
+        pairs |= Q(enterprise_id=enterprise_id, institution_id=institution_id)
+    disbursed = Application.objects.filter(
+        pairs, state=ApplicationState.DISBURSED, disbursed_on__gte=event.held_on
+    ).aggregate(total=Coalesce(Sum("disbursed_fen"), 0))["total"]
+    return {**signed, "disbursed_fen": disbursed}
+
+
+def events_with_figures(user: Any) -> list[tuple[MatchingEvent, dict[str, Any]]]:
+    """The events a user may see, newest first, each with its figures."""
+    return [(event, event_figures(event)) for event in visible_events(user).order_by("-held_on", "-pk")]
+
+
+# --- Pilots and whitelists -------------------------------------------------------------------
+
+
+@dataclass
+class Whitelist:
+    """A pilot's whitelist on a day: the version of its rule in force, the enterprises the rule
+    takes in, and the manual changes that hold (an enterprise's latest change wins)."""
+
+    version: WhitelistVersion | None
+    by_rule: set[int] = field(default_factory=set)
+    added: dict[int, WhitelistChange] = field(default_factory=dict)
+    removed: dict[int, WhitelistChange] = field(default_factory=dict)
+
+    @property
+    def members(self) -> set[int]:
+        return (self.by_rule | set(self.added)) - set(self.removed)
+
+
+def whitelist(pilot: Pilot, *, day: dt.date, version: WhitelistVersion | None = None) -> Whitelist:
+    """The pilot's whitelist on `day` with its latest rule version (or `version`): the
+    enterprises of its jurisdiction the rule finds eligible, plus those added by hand, less
+    those removed by hand."""
+    version = version or pilot.versions.order_by("-number").first()
+    result = Whitelist(version)
+    if version is not None:
+        records = enterprise_records(
+            Enterprise.objects.filter(jurisdiction_path__startswith=pilot.jurisdiction_path)
+        )
+        if records:
+            ruleset = rules_from_data(version.rule, ENTERPRISE_CATALOGUE)
+            table = build_table(records, ENTERPRISE_CATALOGUE)
+            matching = Engine.compile(ruleset, table, as_of=day, parameters=ruleset.parameters).match()
+            result.by_rule = set(matching.sets(ruleset.rules[0].code)[Verdict.ELIGIBLE])
+    latest: dict[int, WhitelistChange] = {}
+    for change in pilot.changes.select_related("enterprise", "actor").order_by("created_at", "pk"):
+        latest[change.enterprise_id] = change
+    for enterprise_id, change in latest.items():
+        if change.included and enterprise_id not in result.by_rule:
+            result.added[enterprise_id] = change
+        elif not change.included and enterprise_id in result.by_rule:
+            result.removed[enterprise_id] = change
+    return result

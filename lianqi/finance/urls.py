@@ -1,15 +1,16 @@
 """The addresses of the finance supermarket's pages (`config/urls.py` puts them under
-``/finance/``)."""
+``/finance/``), and the one under the enterprise's code."""
 
 from django.urls import path
 
-from .views import applications, overview, products
+from .views import applications, code, events, overview, pilots, products
 
 app_name = "finance"
 
 urlpatterns = [
     path("", overview.OverviewView.as_view(), name="overview"),
     path("products/", products.ProductListView.as_view(), name="products"),
+    path("products/reach/", overview.ReachView.as_view(), name="reach"),
     path("products/<int:pk>/", products.ProductDetailView.as_view(), name="product"),
     path("products/<int:pk>/apply/", products.ApplyView.as_view(), name="apply"),
     path("products/<int:pk>/<str:change>/", products.ProductStateView.as_view(), name="product_state"),
@@ -18,5 +19,14 @@ urlpatterns = [
     path("applications/<int:pk>/", applications.ApplicationDetailView.as_view(), name="application"),
     path("applications/<int:pk>/demand/", applications.RaiseDemandView.as_view(), name="raise_demand"),
     path("applications/<int:pk>/<str:action>/", applications.ApplicationStepView.as_view(), name="step"),
+    path("events/", events.EventListView.as_view(), name="events"),
+    path("events/<int:pk>/", events.EventDetailView.as_view(), name="event"),
+    path("pilots/", pilots.PilotListView.as_view(), name="pilots"),
+    path("pilots/<int:pk>/", pilots.PilotDetailView.as_view(), name="pilot"),
     path("enterprises/<int:pk>/", overview.EnterpriseSectionView.as_view(), name="enterprise_section"),
+]
+
+#: Pages under the enterprise's code, registered in the ``codes`` namespace by `apps.py`.
+code_urlpatterns = [
+    path("<str:token>/finance/", code.CodeProductsView.as_view(), name="finance_for_me"),
 ]

@@ -68,6 +68,8 @@ PATHS = {
     "/api/v1/finance/applications/": {"get", "post"},
     "/api/v1/finance/applications/{id}/": {"get"},
     "/api/v1/finance/applications/{id}/steps/{name}/": {"post"},
+    "/api/v1/finance/events/": {"get"},
+    "/api/v1/finance/events/{id}/": {"get"},
 }
 ERROR_REF = "#/components/schemas/Error"
 

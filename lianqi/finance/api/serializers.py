@@ -3,9 +3,11 @@ sums) and, on input, taken as yuan with at most two decimals."""
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..models import Application, ApplicationEvent, Institution, Product
+from ..models import Agreement, Application, ApplicationEvent, Institution, MatchingEvent, Product
+from ..queries import event_figures
 
 
 class FinanceInstitutionSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -114,3 +116,44 @@ class FinanceApplicationStepSerializer(serializers.Serializer):  # type: ignore[
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     disbursed_yuan = serializers.DecimalField(max_digits=14, decimal_places=2, required=False)
     disbursed_on = serializers.DateField(required=False)
+
+
+class FinanceAgreementSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    institution_name = serializers.CharField(source="institution.name", read_only=True)
+
+    class Meta:
+        model = Agreement
+        fields = [
+            "id",
+            "enterprise",
+            "enterprise_name",
+            "institution",
+            "institution_name",
+            "amount_fen",
+            "kind",
+        ]
+
+
+class FinanceEventFiguresSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """An event's figures: firms, agreements, amount signed and lent since (fen)."""
+
+    firms = serializers.IntegerField()
+    agreements = serializers.IntegerField()
+    signed_fen = serializers.IntegerField()
+    disbursed_fen = serializers.IntegerField()
+
+
+class FinanceEventSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    """A matching event with its institutions, agreements and figures."""
+
+    agreements = FinanceAgreementSerializer(many=True, read_only=True)
+    figures = serializers.SerializerMethodField()
+
+    class Meta:
+        model = MatchingEvent
+        fields = ["id", "title", "held_on", "place", "institutions", "agreements", "figures"]
+
+    @extend_schema_field(FinanceEventFiguresSerializer)
+    def get_figures(self, event: MatchingEvent) -> dict[str, int]:
+        return event_figures(event)

@@ -28,12 +28,21 @@ from lianqi.core.roles import Role
 from .. import actions, matching
 from ..filters import ApplicationFilter, ProductFilter
 from ..models import Application, Product
-from ..permissions import READERS, SHELF_READERS, visible, visible_institutions, visible_products
+from ..permissions import (
+    MANAGERS,
+    READERS,
+    SHELF_READERS,
+    visible,
+    visible_events,
+    visible_institutions,
+    visible_products,
+)
 from ..workflow import needs_of
 from .serializers import (
     FinanceApplicationCreateSerializer,
     FinanceApplicationSerializer,
     FinanceApplicationStepSerializer,
+    FinanceEventSerializer,
     FinanceFitSerializer,
     FinanceInstitutionSerializer,
     FinanceProductSerializer,
@@ -143,3 +152,18 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scope
                 raise ValidationError({money: _("请填写金额（元），最多两位小数")})
         take(application=row, actor=acting_user(request), expected_version=data["expected_version"], **inputs)
         return Response(FinanceApplicationSerializer(self.get_queryset().get(pk=row.pk)).data)
+
+
+class EventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """Bank–enterprise matching events the caller may see, each with its agreements and figures
+    (an institution's token: the events it came to)."""
+
+    serializer_class = FinanceEventSerializer
+    read_roles = (*MANAGERS, Role.FINANCE)
+
+    def get_queryset(self) -> Any:
+        return (
+            visible_events(self.request.user)
+            .prefetch_related("institutions", "agreements__enterprise", "agreements__institution")
+            .order_by("-held_on", "-pk")
+        )

@@ -38,7 +38,5 @@ def test_eligible_products_come_first_and_the_jurisdiction_is_counted(world: Wor
     give_revenue(world.home, today.year - 1, 500)
     fits = matching.fits_for(world.home.enterprise, [hard, easy], day=today)
     assert [fit.product.code for fit in fits] == ["EASY", "HARD"]
-    counts = matching.qualifying_counts(
-        [easy, hard], Enterprise.objects.filter(pk=world.home.enterprise.pk), day=today
-    )
-    assert counts == {easy.pk: 1, hard.pk: 0}
+    counts = matching.reach([easy, hard], Enterprise.objects.filter(pk=world.home.enterprise.pk), day=today)
+    assert counts == {easy.pk: {"eligible": 1, "unknown": 0}, hard.pk: {"eligible": 0, "unknown": 0}}

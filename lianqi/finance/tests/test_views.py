@@ -4,14 +4,17 @@ reads and writes), field-level errors on the application form, and what the page
 
 from __future__ import annotations
 
+import io
+from decimal import Decimal
 from typing import Any
 
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from lianqi.core.roles import Role
-from lianqi.testing.contracts import ListPageContract, ObjectPageContract
+from lianqi.testing.contracts import ListExportContract, ListPageContract, ObjectPageContract
 from lianqi.testing.world import World
 
 from ..choices import ApplicationState
@@ -110,6 +113,19 @@ class TestOverviewContract(ListPageContract):
         return "湘潭高新区农商银行"
 
 
+class TestReachContract(ListPageContract):
+    allowed_roles = MANAGERS
+    denied_role = Role.FINANCE
+
+    def url(self, world: World) -> str:
+        product_of(world.home)
+        institution_of(world.other)
+        return reverse("finance:reach")
+
+    def marker(self, world: World) -> str:
+        return "湘潭高新区农商银行"
+
+
 class TestEnterpriseSectionContract(ObjectPageContract):
     allowed_roles = MANAGERS
     denied_role = Role.FINANCE
@@ -191,3 +207,41 @@ def test_the_overview_adds_up_the_loans_by_institution(world: World) -> None:
     html = client_for(world.user(Role.SERVICE_OFFICE)).get(reverse("finance:overview")).content.decode()
     assert 'data-figure="disbursed">123.46<' in html  # 万元, from ¥1,234,567.89
     assert 'data-figure="applications">2<' in html
+
+
+class TestOverviewExportContract(ListExportContract):
+    allowed_roles = MANAGERS
+    denied_role = Role.FINANCE
+
+    def url(self, world: World) -> str:
+        make_application(
+            world, ApplicationState.DISBURSED, granted_fen=123_456_789, disbursed_fen=123_456_789
+        )
+        make_application(world, ApplicationState.DISBURSED, side=world.other)
+        return reverse("finance:overview") + "?export=institution"
+
+    def marker(self, world: World) -> str:
+        return "湘潭高新区农商银行"
+
+
+def test_the_export_keeps_the_fen(world: World) -> None:
+    make_application(world, ApplicationState.DISBURSED, granted_fen=123_456_789, disbursed_fen=123_456_789)
+    response = client_for(world.user(Role.SERVICE_OFFICE)).get(
+        reverse("finance:overview") + "?export=product"
+    )
+    sheet = load_workbook(io.BytesIO(response.content), read_only=True).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[1][0] == "科创流动资金贷"
+    assert Decimal(str(rows[1][-1])) == Decimal("1234567.89")
+
+
+def test_the_code_page_offers_the_products_the_enterprise_qualifies_for(world: World) -> None:
+    product_of(world.home)
+    give_revenue(world.home, timezone.localdate().year - 1, 1500)
+    token = world.home.enterprise.code_token
+    stranger = Client().get(reverse("codes:finance_for_me", args=[token]))
+    assert stranger.status_code in (302, 403) and "科创流动资金贷" not in stranger.content.decode()
+    member = client_for(world.user(Role.ENTERPRISE))
+    assert "科创流动资金贷" in member.get(reverse("codes:finance_for_me", args=[token])).content.decode()
+    tile = member.get(f"/c/{token}/").content.decode()
+    assert reverse("codes:finance_for_me", args=[token]) in tile

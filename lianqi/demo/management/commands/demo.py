@@ -85,6 +85,8 @@ class Command(BaseCommand):
         if summary.policies is not None:
             for line in summary.policies.lines(say):
                 self.stdout.write(line)
+        for line in summary.finance.lines(say) if summary.finance is not None else ():
+            self.stdout.write(line)
         if not summary.industry_classes_loaded:
             self.stdout.write(
                 say(

@@ -1,0 +1,56 @@
+"""Every write of the finance supermarket, by subject: `catalogue` (institutions, their users,
+products), `applications` (applying, one action per step of the table, turning a stalled
+application into a demand), `events` (bank–enterprise matching events and their
+agreements) and `pilots` (financing pilots and their versioned whitelists). Each action is keyword-only and typed, runs in one transaction and locks what it
+changes. The public actions are named here, so that callers write ``actions.apply_for_product(...)``."""
+
+from __future__ import annotations
+
+from .applications import (
+    FINANCING_CATEGORY,
+    STEPS,
+    accept_application,
+    accept_due,
+    apply_for_product,
+    approve_application,
+    can_raise_demand,
+    decline_application,
+    disburse_application,
+    raise_demand,
+    withdraw_application,
+)
+from .catalogue import (
+    bind_institution_user,
+    create_institution,
+    create_product,
+    publish_product,
+    withdraw_product,
+)
+from .checks import OFFICE_ROLES
+from .events import create_event, record_agreement
+from .pilots import change_whitelist, create_pilot, save_whitelist_rule
+
+__all__ = [
+    "FINANCING_CATEGORY",
+    "OFFICE_ROLES",
+    "STEPS",
+    "accept_application",
+    "accept_due",
+    "apply_for_product",
+    "approve_application",
+    "bind_institution_user",
+    "can_raise_demand",
+    "change_whitelist",
+    "create_event",
+    "create_institution",
+    "create_pilot",
+    "create_product",
+    "decline_application",
+    "disburse_application",
+    "publish_product",
+    "raise_demand",
+    "record_agreement",
+    "save_whitelist_rule",
+    "withdraw_application",
+    "withdraw_product",
+]

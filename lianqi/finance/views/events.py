@@ -1,0 +1,85 @@
+"""Bank–enterprise matching events (银企对接会): the list with each event's figures, and one
+event with its institutions and agreements."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+
+from lianqi.core.actors import acting_user
+from lianqi.core.forms import add_action_errors
+from lianqi.core.roles import Role, has_role
+from lianqi.core.views import RoleRequiredMixin
+from lianqi.enterprises.permissions import visible as visible_enterprises
+
+from .. import actions, queries
+from ..actions import OFFICE_ROLES
+from ..forms import AgreementForm
+from ..models import MatchingEvent
+from ..permissions import MANAGERS, access_event
+
+EVENT_READERS = (*MANAGERS, Role.FINANCE)
+
+
+class EventListView(RoleRequiredMixin, View):
+    """Every event the user may see: firms, agreements, amount signed and lent since."""
+
+    allowed_roles = EVENT_READERS
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(
+            request, "finance/event_list.html", {"events": queries.events_with_figures(request.user)}
+        )
+
+
+def _form(request: HttpRequest, event: MatchingEvent, data: Any = None) -> AgreementForm:
+    enterprises = visible_enterprises(request.user).filter(
+        jurisdiction_path__startswith=event.jurisdiction_path
+    )
+    return AgreementForm(data, enterprises=enterprises, institutions=event.institutions.order_by("name"))
+
+
+class EventDetailView(RoleRequiredMixin, View):
+    """One event: its institutions, its agreements and its figures; the office records an
+    agreement signed there."""
+
+    allowed_roles = EVENT_READERS
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        event = access_event(request.user, pk)
+        return _page(request, event, _form(request, event))
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        event = access_event(request.user, pk)
+        if not has_role(request.user, OFFICE_ROLES):
+            raise PermissionDenied
+        form = _form(request, event, request.POST)
+        if form.is_valid():
+            try:
+                actions.record_agreement(event=event, actor=acting_user(request), **form.cleaned_data)
+            except ValidationError as invalid:
+                add_action_errors(form, invalid)
+            else:
+                messages.success(request, _("签约项目已登记"))
+                return redirect(event.get_absolute_url())
+        return _page(request, event, form)
+
+
+def _page(request: HttpRequest, event: MatchingEvent, form: AgreementForm) -> HttpResponse:
+    """The event's page, with the office's form to record an agreement (keeping what was typed)."""
+    context = {
+        "event": event,
+        "figures": queries.event_figures(event),
+        "institutions": event.institutions.order_by("name"),
+        "agreements": event.agreements.select_related("enterprise", "institution").order_by(
+            "-amount_fen", "pk"
+        ),
+    }
+    context["form"] = form if has_role(request.user, OFFICE_ROLES) else None
+    return render(request, "finance/event_detail.html", context)
