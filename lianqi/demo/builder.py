@@ -39,6 +39,7 @@ from lianqi.org.models import Department, Jurisdiction, Staff
 from . import catalogue, names
 from .catalogue import DEPARTMENTS, INDIVIDUAL_TRADES, MANUFACTURING, SHOP_TRADES, ParkSpec, TradeLine
 from .demands import DemandFigures, build_demands
+from .market import MarketFigures, build_market
 from .policies import PolicyDemoSummary, build_demo_policies
 
 K = EnterpriseKind
@@ -92,6 +93,7 @@ class DemoSummary:
     demands: DemandFigures | None = None
     #: The policy shelf and its ledger (None when built without policies).
     policies: PolicyDemoSummary | None = None
+    market: MarketFigures | None = None
     seconds: float = 0.0
 
 
@@ -222,6 +224,10 @@ def build_demo(
                 seed=seed,
                 today=today,
             )
+        office = User.objects.filter(username="office").first()
+        summary.market = build_market(
+            park=world.main_park, city=world.city, seed=seed, scale=scale, today=today, office=office
+        )
     summary.seconds = time.monotonic() - started
     return summary
 
