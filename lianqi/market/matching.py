@@ -20,6 +20,7 @@ and candidates with neither an industry nor a keyword in common are left out.
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -79,6 +80,11 @@ class Listing:
     certifications: frozenset[str] = frozenset()
     #: For a need: how far its current supplier is (None when it has none or it is not known).
     current_supplier: Distance | None = None
+
+    @functools.cached_property
+    def grams(self) -> frozenset[str]:
+        """The text's bigrams, cut once per listing however many needs it is matched against."""
+        return bigrams(self.text)
 
 
 @dataclass(frozen=True)
@@ -142,7 +148,7 @@ def _score(need: Listing, offer: Listing, need_grams: frozenset[str]) -> Candida
     """The fit of `offer` for `need`, or None when they share neither an industry nor a word."""
     reasons: list[Reason] = []
     industry = industry_fit(need, offer)
-    offer_grams = bigrams(offer.text)
+    offer_grams = offer.grams
     words = similarity(need_grams, offer_grams)
     if industry is None and words == 0:
         return None
@@ -172,7 +178,7 @@ def _score(need: Listing, offer: Listing, need_grams: frozenset[str]) -> Candida
 
 def suppliers_for(need: Listing, offers: Iterable[Listing], *, limit: int | None = 20) -> list[Candidate]:
     """The offers that could serve `need`, best fit first and, at equal fit, nearest first."""
-    need_grams = bigrams(need.text)
+    need_grams = need.grams
     found = [
         candidate
         for offer in offers
@@ -189,7 +195,7 @@ def needs_for(offer: Listing, needs: Iterable[Listing], *, limit: int | None = 2
     for need in needs:
         if need.enterprise == offer.enterprise:
             continue
-        scored = _score(need, offer, bigrams(need.text))
+        scored = _score(need, offer, need.grams)
         if scored is not None:
             found.append(Candidate(need, scored.score, scored.distance, scored.reasons))
     found.sort(key=Candidate.sort_key)
