@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import enum
 import functools
+import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -144,59 +145,89 @@ def industry_fit(need: Listing, offer: Listing) -> Reason | None:
     return None
 
 
-def _score(need: Listing, offer: Listing, need_grams: frozenset[str]) -> Candidate | None:
-    """The fit of `offer` for `need`, or None when they share neither an industry nor a word."""
+def _score(need: Listing, offer: Listing, *, explain: bool) -> Candidate | None:
+    """The fit of `offer` for `need`, or None when they share neither an industry nor a word.
+    With `explain`, the candidate carries its reasons; without, only its fit and distance (a
+    ranking explains the few it keeps, not every offer it scores)."""
     reasons: list[Reason] = []
     industry = industry_fit(need, offer)
-    offer_grams = offer.grams
-    words = similarity(need_grams, offer_grams)
+    words = similarity(need.grams, offer.grams)
     if industry is None and words == 0:
         return None
+    keyword_points = round(words * KEYWORD_POINTS)
+    covers = (
+        offer.quantity >= need.quantity
+        if need.quantity is not None and offer.quantity is not None and need.unit and need.unit == offer.unit
+        else None
+    )
+    missing = need.certifications - offer.certifications
+    score = (
+        (industry.points if industry is not None else 0)
+        + keyword_points
+        + (CAPACITY_POINTS if covers else 0)
+        + (CERTIFICATION_POINTS if need.certifications and not missing else 0)
+    )
+    distance = need.place.distance_to(offer.place)
+    if not explain:
+        return Candidate(offer, score, distance)
     if industry is not None:
         reasons.append(industry)
     if words > 0:
-        shared = "、".join(sorted(need_grams & offer_grams)[:6])
-        reasons.append(Reason("keywords", round(words * KEYWORD_POINTS), shared))
-    if need.quantity is not None and offer.quantity is not None and need.unit and need.unit == offer.unit:
-        if offer.quantity >= need.quantity:
-            reasons.append(Reason("capacity_covers", CAPACITY_POINTS, f"{offer.quantity}{offer.unit}"))
-        else:
-            reasons.append(Reason("capacity_short", 0, f"{offer.quantity}{offer.unit}"))
+        shared = "、".join(sorted(need.grams & offer.grams)[:6])
+        reasons.append(Reason("keywords", keyword_points, shared))
+    if covers is not None:
+        capacity = f"{offer.quantity}{offer.unit}"
+        reasons.append(
+            Reason("capacity_covers", CAPACITY_POINTS, capacity)
+            if covers
+            else Reason("capacity_short", 0, capacity)
+        )
     if need.certifications:
-        missing = need.certifications - offer.certifications
         if missing:
             reasons.append(Reason("certifications_missing", 0, "、".join(sorted(missing))))
         else:
             detail = "、".join(sorted(need.certifications))
             reasons.append(Reason("certifications_held", CERTIFICATION_POINTS, detail))
-    distance = need.place.distance_to(offer.place)
     reasons.append(Reason(f"distance_{distance.name.lower()}"))
     if need.current_supplier is not None and distance < need.current_supplier:
         reasons.append(Reason("nearer_than_current", 0, need.current_supplier.name.lower()))
-    return Candidate(offer, sum(reason.points for reason in reasons), distance, reasons)
+    return Candidate(offer, score, distance, reasons)
+
+
+def _ranked(scored: Iterable[Candidate], limit: int | None) -> list[Candidate]:
+    if limit is None:
+        return sorted(scored, key=Candidate.sort_key)
+    return heapq.nsmallest(limit, scored, key=Candidate.sort_key)
 
 
 def suppliers_for(need: Listing, offers: Iterable[Listing], *, limit: int | None = 20) -> list[Candidate]:
-    """The offers that could serve `need`, best fit first and, at equal fit, nearest first."""
-    need_grams = need.grams
-    found = [
+    """The offers that could serve `need`, best fit first and, at equal fit, nearest first,
+    each with its reasons."""
+    scored = (
         candidate
         for offer in offers
-        if offer.enterprise != need.enterprise and (candidate := _score(need, offer, need_grams)) is not None
+        if offer.enterprise != need.enterprise
+        and (candidate := _score(need, offer, explain=False)) is not None
+    )
+    return [
+        explained
+        for kept in _ranked(scored, limit)
+        if (explained := _score(need, kept.listing, explain=True)) is not None
     ]
-    found.sort(key=Candidate.sort_key)
-    return found[:limit] if limit is not None else found
 
 
 def needs_for(offer: Listing, needs: Iterable[Listing], *, limit: int | None = 20) -> list[Candidate]:
     """The needs `offer` could serve, ranked the same way (the fit is the same sum, read from
     the need's side); each candidate's `listing` is the need."""
-    found: list[Candidate] = []
-    for need in needs:
-        if need.enterprise == offer.enterprise:
-            continue
-        scored = _score(need, offer, need.grams)
-        if scored is not None:
-            found.append(Candidate(need, scored.score, scored.distance, scored.reasons))
-    found.sort(key=Candidate.sort_key)
-    return found[:limit] if limit is not None else found
+    scored = (
+        Candidate(need, candidate.score, candidate.distance)
+        for need in needs
+        if need.enterprise != offer.enterprise
+        and (candidate := _score(need, offer, explain=False)) is not None
+    )
+    found = []
+    for kept in _ranked(scored, limit):
+        explained = _score(kept.listing, offer, explain=True)
+        if explained is not None:
+            found.append(Candidate(kept.listing, explained.score, explained.distance, explained.reasons))
+    return found

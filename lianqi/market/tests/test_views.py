@@ -240,3 +240,26 @@ def test_the_office_introduces_and_records_a_deal_to_the_fen(world: World) -> No
     intro.refresh_from_db()
     assert intro.state == IntroductionState.DEAL
     assert "¥3,000,000.07" in office.get(intro.get_absolute_url()).content.decode()
+
+
+def test_withdrawn_offers_and_expired_needs_are_not_suggested(world: World) -> None:
+    from ..choices import ListingState
+
+    need = make_need(world.home)
+    make_offer(enterprise_in(world, "已撤回电缆厂"), state=ListingState.WITHDRAWN)
+    offer = make_offer(enterprise_in(world, "在售电缆厂"))
+    make_need(enterprise_in(world, "过期采购方"), item="铜芯电力电缆", valid_until="2020-01-01")
+    office = client_for(world.user(Role.SERVICE_OFFICE))
+    need_page = office.get(need.get_absolute_url()).content.decode()
+    assert "在售电缆厂" in need_page and "已撤回电缆厂" not in need_page
+    offer_page = office.get(offer.get_absolute_url()).content.decode()
+    assert world.home.enterprise.name in offer_page and "过期采购方" not in offer_page
+
+
+def test_an_enterprise_is_offered_only_suppliers_it_may_see(world: World) -> None:
+    need = make_need(world.home)
+    make_offer(enterprise_in(world, "公开电缆厂"), visibility=Visibility.ENTERPRISES)
+    make_offer(enterprise_in(world, "内部电缆厂"), visibility=Visibility.OFFICE)
+    page = client_for(world.user(Role.ENTERPRISE)).get(need.get_absolute_url()).content.decode()
+    assert "公开电缆厂" in page and "内部电缆厂" not in page
+    assert "/introduce/" not in page  # enterprises follow introductions but do not make them
