@@ -21,7 +21,7 @@ class OfferFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="search")
     state = django_filters.ChoiceFilter(label=_("状态"), choices=ListingState.choices, empty_label=_("全部"))
     industry = django_filters.CharFilter(
-        label=_("行业代码"), field_name="industry_id", lookup_expr="startswith"
+        label=_("行业代码"), field_name="industry__code", lookup_expr="startswith"
     )
     visibility = django_filters.ChoiceFilter(
         label=_("公开范围"), choices=Visibility.choices, empty_label=_("全部")
@@ -46,7 +46,7 @@ class NeedFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="search")
     state = django_filters.ChoiceFilter(label=_("状态"), choices=ListingState.choices, empty_label=_("全部"))
     industry = django_filters.CharFilter(
-        label=_("行业代码"), field_name="industry_id", lookup_expr="startswith"
+        label=_("行业代码"), field_name="industry__code", lookup_expr="startswith"
     )
     visibility = django_filters.ChoiceFilter(
         label=_("公开范围"), choices=Visibility.choices, empty_label=_("全部")

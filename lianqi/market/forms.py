@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lianqi.core.forms import StyledForm
+from lianqi.core.forms import BoundedIntegerField, StyledForm
 from lianqi.policies.money import MAX_DIGITS
 
 from .choices import ParticipantRole, SupplierRegion, Visibility
@@ -67,7 +67,7 @@ class StepForm(StyledForm):
     """One step: the version the page showed and the step's input, prefixed by the step's name
     so that several steps share one page."""
 
-    expected_version = forms.IntegerField(widget=forms.HiddenInput)
+    expected_version = BoundedIntegerField(widget=forms.HiddenInput)
 
     def inputs(self) -> dict[str, Any]:
         """The step's input, as the action takes it."""
@@ -95,13 +95,13 @@ def step_form(action: str, data: Any = None, *, version: int | None = None) -> S
 class WithdrawForm(StyledForm):
     """Withdraw an offer or a need, with the version the page showed."""
 
-    expected_version = forms.IntegerField(widget=forms.HiddenInput)
+    expected_version = BoundedIntegerField(widget=forms.HiddenInput)
 
 
 class IntroduceForm(StyledForm):
     """Introduce one ranked offer to the need the page shows."""
 
-    offer = forms.IntegerField(widget=forms.HiddenInput)
+    offer = BoundedIntegerField(widget=forms.HiddenInput)
 
 
 class FairForm(StyledForm):
@@ -115,7 +115,7 @@ class FairForm(StyledForm):
 class ParticipantForm(StyledForm):
     """Invite an enterprise to a matching event (by its id in the register)."""
 
-    enterprise = forms.IntegerField(label=_("企业编号"))
+    enterprise = BoundedIntegerField(label=_("企业编号"))
     role = forms.ChoiceField(label=_("参会身份"), choices=ParticipantRole.choices)
     attended = forms.BooleanField(label=_("已到会"), required=False)
 
@@ -123,7 +123,7 @@ class ParticipantForm(StyledForm):
 class FairDealForm(StyledForm):
     """A deal signed at a matching event."""
 
-    buyer = forms.IntegerField(label=_("采购方企业编号"))
-    supplier = forms.IntegerField(label=_("供应方企业编号"))
+    buyer = BoundedIntegerField(label=_("采购方企业编号"))
+    supplier = BoundedIntegerField(label=_("供应方企业编号"))
     subject = forms.CharField(label=_("合作内容"), max_length=200)
     amount = _money(_("签约金额（元）"), required=True)

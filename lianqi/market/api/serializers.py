@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from lianqi.core.validators import MAX_INTEGER
 from lianqi.policies.money import MAX_DIGITS
 
 from ..choices import SupplierRegion, Visibility
@@ -55,7 +56,7 @@ class NeedSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 class OfferCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
     """Record an offer for an enterprise (its account, its liaison or the office)."""
 
-    enterprise = serializers.IntegerField()
+    enterprise = serializers.IntegerField(min_value=1, max_value=MAX_INTEGER)
     product = serializers.CharField(max_length=200)
     industry_code = serializers.CharField(max_length=5)
     keywords = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
@@ -70,7 +71,7 @@ class OfferCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
 class NeedCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
     """Record a need for an enterprise; `budget` in yuan, at most two decimals."""
 
-    enterprise = serializers.IntegerField()
+    enterprise = serializers.IntegerField(min_value=1, max_value=MAX_INTEGER)
     item = serializers.CharField(max_length=200)
     industry_code = serializers.CharField(max_length=5)
     keywords = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
@@ -100,7 +101,7 @@ class CandidateSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
 
 class IntroduceSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    offer = serializers.IntegerField()
+    offer = serializers.IntegerField(min_value=1, max_value=MAX_INTEGER)
 
 
 class IntroductionEventSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -137,7 +138,7 @@ class IntroductionSerializer(serializers.ModelSerializer):  # type: ignore[type-
 class IntroductionStepSerializer(serializers.Serializer):  # type: ignore[type-arg]
     """One step: the version read last and the step's input (see the workflow table)."""
 
-    expected_version = serializers.IntegerField()
+    expected_version = serializers.IntegerField(min_value=1, max_value=MAX_INTEGER)
     deal_amount = serializers.DecimalField(
         max_digits=MAX_DIGITS, decimal_places=2, required=False, allow_null=True
     )

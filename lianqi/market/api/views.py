@@ -60,7 +60,10 @@ class OfferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewS
     def get_queryset(self) -> Any:
         return visible_offers(self.request.user).select_related("enterprise").order_by("-created_at", "-pk")
 
-    @extend_schema(request=OfferCreateSerializer, responses={201: OfferSerializer})
+    @extend_schema(
+        request=OfferCreateSerializer,
+        responses={201: OfferSerializer, 404: OpenApiResponse(response=ErrorSerializer)},
+    )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Record an offer: 400 naming the field for bad input, 404 for an enterprise the
         caller may not see."""
@@ -90,7 +93,10 @@ class NeedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
             .order_by("-created_at", "-pk")
         )
 
-    @extend_schema(request=NeedCreateSerializer, responses={201: NeedSerializer})
+    @extend_schema(
+        request=NeedCreateSerializer,
+        responses={201: NeedSerializer, 404: OpenApiResponse(response=ErrorSerializer)},
+    )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Record a need: 400 naming the field for bad input (no quantity, no date, a budget
         with a third decimal), 404 for an enterprise the caller may not see."""

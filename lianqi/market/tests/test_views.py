@@ -16,7 +16,7 @@ from lianqi.testing.world import World, make_user
 from ..choices import IntroductionState, Visibility
 from ..models import Introduction, MatchingFair, Need, Offer
 from ..permissions import INTRODUCERS, READERS, STAFF
-from .factories import cable_class, enterprise_in, make_introduction, make_need, make_offer
+from .factories import cable_class, enterprise_in, industry, make_introduction, make_need, make_offer
 
 
 def client_for(user: Any) -> Client:
@@ -263,3 +263,12 @@ def test_an_enterprise_is_offered_only_suppliers_it_may_see(world: World) -> Non
     page = client_for(world.user(Role.ENTERPRISE)).get(need.get_absolute_url()).content.decode()
     assert "公开电缆厂" in page and "内部电缆厂" not in page
     assert "/introduce/" not in page  # enterprises follow introductions but do not make them
+
+
+def test_the_lists_filter_by_the_start_of_the_industry_code(world: World) -> None:
+    make_need(world.home, item="电缆采购")
+    make_need(world.home, item="电池采购", industry=industry("3841", "锂离子电池制造"))
+    client = client_for(world.user(Role.SERVICE_OFFICE))
+    page = client.get(reverse("market:needs"), {"industry": "383"}).content.decode()
+    assert "电缆采购" in page and "电池采购" not in page
+    assert client.get(reverse("market:offers"), {"industry": "\x90𮨺"}).status_code == 200
