@@ -94,16 +94,30 @@ def build_market(
     """The year up to `today` of the city's supply and demand (see the module's docstring)."""
     rng = random.Random(seed * 7 + 16)
     figures = MarketFigures()
-    # Only the lines whose class is loaded (the shipped table has the divisions only).
-    known = set(
-        Industry.objects.filter(code__in=[line.code for line in MANUFACTURING]).values_list("code", flat=True)
+    products = {line.code: line for line in MANUFACTURING if line.product}
+    # A line is stored under its class when the full table is loaded, under its division when
+    # only the shipped divisions are (enterprises are then registered by division too).
+    loaded = set(
+        Industry.objects.filter(code__in=[*products, *(c[:2] for c in products)]).values_list(
+            "code", flat=True
+        )
     )
-    products = {line.code: line for line in MANUFACTURING if line.product and line.code in known}
+    stored = {
+        code: code if code in loaded else code[:2]
+        for code in products
+        if code in loaded or code[:2] in loaded
+    }
+    line_of: dict[str, str] = {}
+    for code in stored:
+        line_of.setdefault(code, code)
+        line_of.setdefault(code[:2], code)
     makers = list(
-        Enterprise.objects.filter(jurisdiction_path__startswith=city.path, industry_id__in=products)
+        Enterprise.objects.filter(jurisdiction_path__startswith=city.path, industry_id__in=line_of)
         .select_related("jurisdiction")
         .order_by("pk")
     )
+    for enterprise in makers:
+        enterprise._line = line_of[enterprise.industry_id]  # type: ignore[attr-defined]
     start = today - dt.timedelta(days=364)
 
     def moment(day: dt.date) -> dt.datetime:
@@ -113,13 +127,13 @@ def build_market(
     for enterprise in makers:
         if rng.random() > 0.55:
             continue
-        line = products[enterprise.industry_id]
+        line = products[enterprise._line]  # type: ignore[attr-defined]
         capacity = Decimal(rng.choice((500, 1000, 2000, 5000, 20000)))
         offer = Offer(
             jurisdiction=enterprise.jurisdiction,
             enterprise=enterprise,
             product=line.product,
-            industry_id=line.code,
+            industry_id=stored[line.code],
             keywords=" ".join(line.words),
             specification=f"{line.product}系列，可按图定制",
             capacity=capacity,
@@ -135,21 +149,25 @@ def build_market(
     figures.offers = len(offers)
 
     buys_from = {
-        code: [supplier for supplier in suppliers if supplier in products]
+        code: [supplier for supplier in suppliers if supplier in stored]
         for code, suppliers in BUYS_FROM.items()
     }
-    buyers = [e for e in makers if e.jurisdiction_id == park.pk and buys_from.get(e.industry_id)]
+    buyers = [
+        e
+        for e in makers
+        if e.jurisdiction_id == park.pk and buys_from.get(e._line)  # type: ignore[attr-defined]
+    ]
     wanted = max(1, round(len(buyers) * 1.6 * scale))
     needs: list[Need] = []
     for _ in range(wanted if buyers else 0):
         buyer = rng.choice(buyers)
-        line = products[rng.choice(buys_from[buyer.industry_id])]
+        line = products[rng.choice(buys_from[buyer._line])]  # type: ignore[attr-defined]
         recorded = start + dt.timedelta(days=rng.randrange(365))
         need = Need(
             jurisdiction=buyer.jurisdiction,
             enterprise=buyer,
             item=line.product,
-            industry_id=line.code,
+            industry_id=stored[line.code],
             keywords=rng.choice(line.words),
             quantity=Decimal(rng.choice((50, 100, 300, 800, 1500))),
             unit=rng.choice(UNITS),
@@ -276,7 +294,7 @@ def build_market(
     _fairs(
         park=park,
         makers=makers,
-        industries=set(products),
+        industries={stored[code] for code in BUYS_FROM if code in stored},
         rng=rng,
         start=start,
         today=today,
@@ -306,7 +324,7 @@ def _fairs(
             jurisdiction=park,
             held_on=start + dt.timedelta(days=14 + i * 26 + rng.randrange(7)),
             theme=THEMES[i % len(THEMES)],
-            industry_id=rng.choice([code for code in BUYS_FROM if code in industries] or [None]),
+            industry_id=rng.choice(sorted(industries) or [None]),
             recorded_by=office,
         )
         for i in range(FAIRS)
