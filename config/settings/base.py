@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "lianqi.policies",
     "lianqi.visits",
     "lianqi.finance",
+    "lianqi.market",
     "lianqi.demo",
 ]
 
@@ -255,6 +256,10 @@ SPECTACULAR_SETTINGS = {
         "FinanceProductStateEnum": "lianqi.finance.choices.ProductState",
         "FinanceApplicationStateEnum": "lianqi.finance.choices.ApplicationState",
         "FinanceVerdictEnum": ["eligible", "ineligible", "unknown"],
+        "MarketListingStateEnum": "lianqi.market.choices.ListingState",
+        "MarketVisibilityEnum": "lianqi.market.choices.Visibility",
+        "MarketIntroductionStateEnum": "lianqi.market.choices.IntroductionState",
+        "MarketSupplierRegionEnum": "lianqi.market.choices.SupplierRegion",
     },
 }
 

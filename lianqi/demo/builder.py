@@ -41,6 +41,7 @@ from .catalogue import DEPARTMENTS, INDIVIDUAL_TRADES, MANUFACTURING, SHOP_TRADE
 from .demands import DemandFigures, build_demands
 from .finance import FinanceDemoSummary, build_demo_finance
 from .log import CHINESE, Say
+from .market import MarketFigures, build_market
 from .policies import PolicyDemoSummary, build_demo_policies
 
 K = EnterpriseKind
@@ -100,6 +101,7 @@ class DemoSummary:
     policies: PolicyDemoSummary | None = None
     #: The finance supermarket (None when built without it).
     finance: FinanceDemoSummary | None = None
+    market: MarketFigures | None = None
     seconds: float = 0.0
 
 
@@ -241,6 +243,10 @@ def build_demo(
             summary.finance = build_demo_finance(
                 city=world.city, park=world.main_park, seed=seed, scale=scale, today=today
             )
+        office = User.objects.filter(username="office").first()
+        summary.market = build_market(
+            park=world.main_park, city=world.city, seed=seed, scale=scale, today=today, office=office
+        )
     summary.seconds = time.monotonic() - started
     return summary
 

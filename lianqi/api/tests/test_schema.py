@@ -70,6 +70,17 @@ PATHS = {
     "/api/v1/finance/applications/{id}/steps/{name}/": {"post"},
     "/api/v1/finance/events/": {"get"},
     "/api/v1/finance/events/{id}/": {"get"},
+    "/api/v1/market/offers/": {"get", "post"},
+    "/api/v1/market/offers/{id}/": {"get"},
+    "/api/v1/market/needs/": {"get", "post"},
+    "/api/v1/market/needs/{id}/": {"get"},
+    "/api/v1/market/needs/{id}/suppliers/": {"get"},
+    "/api/v1/market/needs/{id}/introduce/": {"post"},
+    "/api/v1/market/introductions/": {"get"},
+    "/api/v1/market/introductions/{id}/": {"get"},
+    "/api/v1/market/introductions/{id}/steps/{name}/": {"post"},
+    "/api/v1/market/fairs/": {"get"},
+    "/api/v1/market/fairs/{id}/": {"get"},
 }
 ERROR_REF = "#/components/schemas/Error"
 

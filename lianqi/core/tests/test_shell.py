@@ -60,7 +60,7 @@ def test_liaison_does_not_see_user_admin(world: World) -> None:
                 "融资申请",
             ],
         ),
-        (Role.FINANCE, ["首页", "消息", "金融产品", "融资申请"]),
+        (Role.FINANCE, ["首页", "消息", "金融产品", "融资申请", "银企对接会", "融资试点"]),
     ],
 )
 def test_outside_users_see_only_their_own_services(world: World, role: str, expected: list[str]) -> None:

@@ -87,6 +87,17 @@ class Command(BaseCommand):
                 self.stdout.write(line)
         for line in summary.finance.lines(say) if summary.finance is not None else ():
             self.stdout.write(line)
+        if summary.market is not None:
+            market = summary.market
+            self.stdout.write(
+                say(
+                    f"  供需：供应 {market.offers} 条，需求 {market.needs} 条，撮合 {market.introductions} 次"
+                    f"（成交 {market.deals} 笔），对接会 {market.fairs} 场、签约 ¥{market.fair_amount:,.2f}",
+                    f"  Supply and demand: {market.offers} offers, {market.needs} needs, "
+                    f"{market.introductions} introductions ({market.deals} deals), {market.fairs} matching "
+                    f"events with ¥{market.fair_amount:,.2f} signed",
+                )
+            )
         if not summary.industry_classes_loaded:
             self.stdout.write(
                 say(

@@ -1,0 +1,129 @@
+"""The forms of the market's pages. They check the shape of what was typed (a number, a date);
+the actions check the rules and name the field they refuse, which the page shows next to it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from lianqi.core.forms import BoundedIntegerField, StyledForm
+from lianqi.policies.money import MAX_DIGITS
+
+from .choices import ParticipantRole, SupplierRegion, Visibility
+from .workflow import needs_of
+
+
+def _money(label: Any, *, required: bool) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label, required=required, max_digits=MAX_DIGITS, decimal_places=2, min_value=0.01
+    )
+
+
+class OfferForm(StyledForm):
+    """Record an offer (the enterprise is the one the page was opened for)."""
+
+    product = forms.CharField(label=_("产品"), max_length=200)
+    industry_code = forms.CharField(
+        label=_("行业分类代码"), max_length=5, help_text=_("国民经济行业分类（GB/T 4754），如 3831")
+    )
+    keywords = forms.CharField(label=_("关键词"), max_length=200, required=False)
+    specification = forms.CharField(
+        label=_("规格型号"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    capacity = forms.DecimalField(
+        label=_("年产能"), required=False, max_digits=14, decimal_places=2, min_value=0.01
+    )
+    unit = forms.CharField(label=_("计量单位"), max_length=20, required=False)
+    certifications = forms.CharField(
+        label=_("资质认证"), max_length=200, required=False, help_text=_("多个用顿号或逗号分隔")
+    )
+    price_band = forms.CharField(label=_("价格区间"), max_length=100, required=False)
+    visibility = forms.ChoiceField(label=_("公开范围"), choices=Visibility.choices, initial=Visibility.OFFICE)
+
+
+class NeedForm(StyledForm):
+    """Record a need (the enterprise is the one the page was opened for)."""
+
+    item = forms.CharField(label=_("采购品"), max_length=200)
+    industry_code = forms.CharField(
+        label=_("行业分类代码"), max_length=5, help_text=_("国民经济行业分类（GB/T 4754），如 3831")
+    )
+    keywords = forms.CharField(label=_("关键词"), max_length=200, required=False)
+    quantity = forms.DecimalField(label=_("数量"), max_digits=14, decimal_places=2, min_value=0.01)
+    unit = forms.CharField(label=_("计量单位"), max_length=20)
+    budget = _money(_("预算（元）"), required=False)
+    wanted_by = forms.DateField(label=_("需求日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_until = forms.DateField(label=_("有效期至"), widget=forms.DateInput(attrs={"type": "date"}))
+    certifications = forms.CharField(label=_("所需认证"), max_length=200, required=False)
+    current_supplier_region = forms.ChoiceField(
+        label=_("现供应商所在地"), choices=SupplierRegion.choices, required=False
+    )
+    visibility = forms.ChoiceField(label=_("公开范围"), choices=Visibility.choices, initial=Visibility.OFFICE)
+
+
+class StepForm(StyledForm):
+    """One step: the version the page showed and the step's input, prefixed by the step's name
+    so that several steps share one page."""
+
+    expected_version = BoundedIntegerField(widget=forms.HiddenInput)
+
+    def inputs(self) -> dict[str, Any]:
+        """The step's input, as the action takes it."""
+        return {name: value for name, value in self.cleaned_data.items() if name != "expected_version"}
+
+
+def _need_fields() -> dict[str, forms.Field]:
+    return {
+        "deal_amount": _money(_("成交金额（元）"), required=True),
+        "deal_on": forms.DateField(label=_("成交日期"), widget=forms.DateInput(attrs={"type": "date"})),
+        "drop_reason": forms.CharField(
+            label=_("终止原因"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+        ),
+    }
+
+
+def step_form(action: str, data: Any = None, *, version: int | None = None) -> StepForm:
+    """The form of step `action`, with the fields the table says it needs."""
+    fields = _need_fields()
+    form_class = type("StepForm", (StepForm,), {name: fields[name] for name in needs_of(action)})
+    form: StepForm = form_class(data, prefix=action, initial={"expected_version": version})
+    return form
+
+
+class WithdrawForm(StyledForm):
+    """Withdraw an offer or a need, with the version the page showed."""
+
+    expected_version = BoundedIntegerField(widget=forms.HiddenInput)
+
+
+class IntroduceForm(StyledForm):
+    """Introduce one ranked offer to the need the page shows."""
+
+    offer = BoundedIntegerField(widget=forms.HiddenInput)
+
+
+class FairForm(StyledForm):
+    """Record a matching event."""
+
+    held_on = forms.DateField(label=_("举办日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    theme = forms.CharField(label=_("主题"), max_length=200)
+    industry_code = forms.CharField(label=_("行业分类代码"), max_length=5, required=False)
+
+
+class ParticipantForm(StyledForm):
+    """Invite an enterprise to a matching event (by its id in the register)."""
+
+    enterprise = BoundedIntegerField(label=_("企业编号"))
+    role = forms.ChoiceField(label=_("参会身份"), choices=ParticipantRole.choices)
+    attended = forms.BooleanField(label=_("已到会"), required=False)
+
+
+class FairDealForm(StyledForm):
+    """A deal signed at a matching event."""
+
+    buyer = BoundedIntegerField(label=_("采购方企业编号"))
+    supplier = BoundedIntegerField(label=_("供应方企业编号"))
+    subject = forms.CharField(label=_("合作内容"), max_length=200)
+    amount = _money(_("签约金额（元）"), required=True)

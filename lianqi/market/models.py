@@ -1,0 +1,302 @@
+"""Supply and demand (供需对接): what enterprises sell (`Offer`) and buy (`Need`), the
+introductions of a supplier to a buyer followed to a deal (`Introduction`), and the matching
+events (供需对接会) with their participants and deals. Every write goes through `actions.py`."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from lianqi.core.models import ScopedModel, TimeStampedModel
+from lianqi.core.workflow import WorkflowEvent
+
+from .choices import IntroductionState, ListingState, ParticipantRole, SupplierRegion, Visibility
+
+#: Amounts in yuan to the fen (docs/decisions/0007-money-to-the-yuan.md): 18 digits, 2 decimals.
+MONEY_DIGITS = 18
+
+
+class Listing(ScopedModel):
+    """What an offer and a need share: the enterprise, in its jurisdiction, the industry class
+    (GB/T 4754) and keywords the matching reads, who may see it, and the workflow columns
+    (state, version, who changed it last and when)."""
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.PROTECT, related_name="+", verbose_name=_("企业")
+    )
+    industry = models.ForeignKey(
+        "enterprises.Industry", on_delete=models.PROTECT, related_name="+", verbose_name=_("行业分类")
+    )
+    keywords = models.CharField(_("关键词"), max_length=200, blank=True)
+    certifications = models.CharField(_("资质认证"), max_length=200, blank=True)
+    visibility = models.CharField(
+        _("公开范围"), max_length=16, choices=Visibility.choices, default=Visibility.OFFICE
+    )
+    state = models.CharField(
+        _("状态"), max_length=20, choices=ListingState.choices, default=ListingState.OPEN, db_index=True
+    )
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    last_actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("最后操作人"),
+    )
+    last_changed_at = models.DateTimeField(_("最后操作时间"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def certification_set(self) -> frozenset[str]:
+        """The certifications as a set of names (typed with commas, 、 or spaces)."""
+        return split_names(self.certifications)
+
+
+def split_names(text: str) -> frozenset[str]:
+    """Names typed in one field, separated by commas, 、, semicolons or spaces."""
+    for separator in "，、;；,":
+        text = text.replace(separator, " ")
+    return frozenset(part.strip().upper() for part in text.split() if part.strip())
+
+
+class Offer(Listing):
+    """What an enterprise sells (供应): a product with its class, specification, yearly
+    capacity, certifications and price band."""
+
+    product = models.CharField(_("产品"), max_length=200)
+    specification = models.TextField(_("规格型号"), blank=True)
+    capacity = models.DecimalField(_("年产能"), max_digits=14, decimal_places=2, null=True, blank=True)
+    unit = models.CharField(_("计量单位"), max_length=20, blank=True)
+    price_band = models.CharField(_("价格区间"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("供应")
+        verbose_name_plural = _("供应")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["jurisdiction_path", "state"])]
+
+    def __str__(self) -> str:
+        return self.product
+
+    def get_absolute_url(self) -> str:
+        return reverse("market:offer", args=[self.pk])
+
+
+class Need(Listing):
+    """What an enterprise buys (需求): an item with its class, quantity, budget, the date it is
+    wanted by, where its current supplier is, and the date the need stays valid until."""
+
+    item = models.CharField(_("采购品"), max_length=200)
+    quantity = models.DecimalField(_("数量"), max_digits=14, decimal_places=2)
+    unit = models.CharField(_("计量单位"), max_length=20)
+    budget = models.DecimalField(
+        _("预算（元）"), null=True, blank=True, max_digits=MONEY_DIGITS, decimal_places=2
+    )
+    wanted_by = models.DateField(_("需求日期"))
+    valid_until = models.DateField(_("有效期至"))
+    current_supplier_region = models.CharField(
+        _("现供应商所在地"), max_length=16, choices=SupplierRegion.choices, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("需求")
+        verbose_name_plural = _("需求")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["jurisdiction_path", "state"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="market_need_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(budget__isnull=True) | Q(budget__gt=0), name="market_need_budget_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.item
+
+    def get_absolute_url(self) -> str:
+        return reverse("market:need", args=[self.pk])
+
+
+class OfferEvent(WorkflowEvent):
+    """One step of an offer's history (recorded, withdrawn). Rows are never edited or deleted."""
+
+    offer = models.ForeignKey(Offer, on_delete=models.PROTECT, related_name="events", verbose_name=_("供应"))
+    from_state = models.CharField(_("原状态"), max_length=20, choices=ListingState.choices, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=20, choices=ListingState.choices)
+
+    class Meta(WorkflowEvent.Meta):
+        verbose_name = _("供应记录")
+        verbose_name_plural = _("供应记录")
+
+
+class NeedEvent(WorkflowEvent):
+    """One step of a need's history (recorded, withdrawn). Rows are never edited or deleted."""
+
+    need = models.ForeignKey(Need, on_delete=models.PROTECT, related_name="events", verbose_name=_("需求"))
+    from_state = models.CharField(_("原状态"), max_length=20, choices=ListingState.choices, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=20, choices=ListingState.choices)
+
+    class Meta(WorkflowEvent.Meta):
+        verbose_name = _("需求记录")
+        verbose_name_plural = _("需求记录")
+
+
+class Introduction(ScopedModel):
+    """The park introducing a supplier's offer to a buyer's need (in the need's jurisdiction),
+    with the reasons the match gave at the time, followed to a deal (amount, date) or dropped
+    with a reason. One introduction under way per need and offer."""
+
+    need = models.ForeignKey(
+        Need, on_delete=models.PROTECT, related_name="introductions", verbose_name=_("需求")
+    )
+    offer = models.ForeignKey(
+        Offer, on_delete=models.PROTECT, related_name="introductions", verbose_name=_("供应")
+    )
+    score = models.PositiveSmallIntegerField(_("匹配分"), default=0)
+    reasons = models.TextField(_("匹配理由"), blank=True)
+    deal_amount = models.DecimalField(
+        _("成交金额（元）"), null=True, blank=True, max_digits=MONEY_DIGITS, decimal_places=2
+    )
+    deal_on = models.DateField(_("成交日期"), null=True, blank=True)
+    drop_reason = models.TextField(_("终止原因"), blank=True)
+    state = models.CharField(
+        _("状态"),
+        max_length=20,
+        choices=IntroductionState.choices,
+        default=IntroductionState.INTRODUCED,
+        db_index=True,
+    )
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    last_actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("最后操作人"),
+    )
+    last_changed_at = models.DateTimeField(_("最后操作时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("对接")
+        verbose_name_plural = _("对接")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # The database keeps the rules if code forgets them: a deal says how much and when,
+            # a dropped introduction why, and a pair is introduced once while it is under way.
+            models.CheckConstraint(
+                condition=~Q(state=IntroductionState.DEAL)
+                | (Q(deal_amount__gt=0) & Q(deal_on__isnull=False)),
+                name="market_deal_has_amount_and_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=IntroductionState.DROPPED) | ~Q(drop_reason=""),
+                name="market_dropped_has_reason",
+            ),
+            models.UniqueConstraint(
+                fields=["need", "offer"],
+                condition=Q(state=IntroductionState.INTRODUCED),
+                name="market_one_open_introduction_per_pair",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.offer} → {self.need}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("market:introduction", args=[self.pk])
+
+
+class IntroductionEvent(WorkflowEvent):
+    """One step of an introduction's history. Rows are never edited or deleted."""
+
+    introduction = models.ForeignKey(
+        Introduction, on_delete=models.PROTECT, related_name="events", verbose_name=_("对接")
+    )
+    from_state = models.CharField(_("原状态"), max_length=20, choices=IntroductionState.choices, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=20, choices=IntroductionState.choices)
+
+    class Meta(WorkflowEvent.Meta):
+        verbose_name = _("对接记录")
+        verbose_name_plural = _("对接记录")
+
+
+class MatchingFair(ScopedModel):
+    """A matching event (供需对接会): its date, theme and industry, the enterprises invited as
+    buyers or suppliers with their attendance, and the deals signed there."""
+
+    held_on = models.DateField(_("举办日期"), db_index=True)
+    theme = models.CharField(_("主题"), max_length=200)
+    industry = models.ForeignKey(
+        "enterprises.Industry",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("行业"),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("登记人"),
+    )
+
+    class Meta:
+        verbose_name = _("供需对接会")
+        verbose_name_plural = _("供需对接会")
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self) -> str:
+        return self.theme
+
+    def get_absolute_url(self) -> str:
+        return reverse("market:fair", args=[self.pk])
+
+
+class FairParticipant(TimeStampedModel):
+    """An enterprise invited to a matching event as a buyer or a supplier, and whether it came."""
+
+    fair = models.ForeignKey(
+        MatchingFair, on_delete=models.CASCADE, related_name="participants", verbose_name=_("对接会")
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.PROTECT, related_name="+", verbose_name=_("企业")
+    )
+    role = models.CharField(_("参会身份"), max_length=16, choices=ParticipantRole.choices)
+    attended = models.BooleanField(_("已到会"), default=False)
+
+    class Meta:
+        verbose_name = _("参会企业")
+        verbose_name_plural = _("参会企业")
+        constraints = [
+            models.UniqueConstraint(fields=["fair", "enterprise", "role"], name="market_participant_once")
+        ]
+
+
+class FairDeal(TimeStampedModel):
+    """A deal signed at a matching event: buyer, supplier, what and how much (yuan to the fen)."""
+
+    fair = models.ForeignKey(
+        MatchingFair, on_delete=models.PROTECT, related_name="deals", verbose_name=_("对接会")
+    )
+    buyer = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.PROTECT, related_name="+", verbose_name=_("采购方")
+    )
+    supplier = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.PROTECT, related_name="+", verbose_name=_("供应方")
+    )
+    subject = models.CharField(_("合作内容"), max_length=200)
+    amount = models.DecimalField(_("签约金额（元）"), max_digits=MONEY_DIGITS, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("对接会签约")
+        verbose_name_plural = _("对接会签约")
+        ordering = ["fair", "pk"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="market_fair_deal_positive")]

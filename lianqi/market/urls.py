@@ -1,0 +1,39 @@
+"""The addresses of the market's pages (`config/urls.py` puts them under ``/market/``), and
+the one under the enterprise's code, which `apps.py` registers in the ``codes`` namespace."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "market"
+
+urlpatterns = [
+    path("", views.NeedListView.as_view(), name="needs"),
+    path("offers/", views.OfferListView.as_view(), name="offers"),
+    path("offers/<int:pk>/", views.OfferDetailView.as_view(), name="offer"),
+    path("offers/<int:pk>/withdraw/", views.WithdrawView.as_view(kind="offer"), name="offer_withdraw"),
+    path("needs/<int:pk>/", views.NeedDetailView.as_view(), name="need"),
+    path("needs/<int:pk>/withdraw/", views.WithdrawView.as_view(kind="need"), name="need_withdraw"),
+    path("needs/<int:pk>/introduce/", views.IntroduceView.as_view(), name="introduce"),
+    path("introductions/", views.IntroductionListView.as_view(), name="introductions"),
+    path("introductions/<int:pk>/", views.IntroductionDetailView.as_view(), name="introduction"),
+    path(
+        "introductions/<int:pk>/<str:action>/",
+        views.IntroductionStepView.as_view(),
+        name="introduction_step",
+    ),
+    path("fairs/", views.FairListView.as_view(), name="fairs"),
+    path("fairs/new/", views.FairCreateView.as_view(), name="fair_create"),
+    path("fairs/<int:pk>/", views.FairDetailView.as_view(), name="fair"),
+    path("fairs/<int:pk>/participants/", views.FairParticipantView.as_view(), name="fair_participant"),
+    path("fairs/<int:pk>/deals/", views.FairDealView.as_view(), name="fair_deal"),
+    path("enterprises/<int:pk>/", views.MarketEnterpriseSectionView.as_view(), name="enterprise_section"),
+    path(
+        "enterprises/<int:pk>/offers/new/", views.ListingCreateView.as_view(kind="offer"), name="offer_create"
+    ),
+    path("enterprises/<int:pk>/needs/new/", views.ListingCreateView.as_view(kind="need"), name="need_create"),
+]
+
+code_urlpatterns = [
+    path("<str:token>/market/", views.MarketCodeListView.as_view(), name="market_list"),
+]

@@ -1,0 +1,447 @@
+"""The market's pages: offers and needs (lists, one row with its matches, recording one for an
+enterprise), introductions followed to a deal, matching events, the market's section of the
+enterprise's file and the enterprise's open needs under its code. Thin: objects come through the
+`access_*` loaders, reads from `queries`, and every write is an action."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+
+from lianqi.core.actors import acting_user
+from lianqi.core.forms import add_action_errors
+from lianqi.core.roles import Role, has_role
+from lianqi.core.views import RoleRequiredMixin, paginate
+from lianqi.core.workflow import StaleVersion, TransitionNotAllowed
+from lianqi.enterprises.models import Enterprise
+from lianqi.enterprises.views.code import CodeTokenMixin
+
+from . import actions, queries
+from .choices import IntroductionAction, IntroductionState
+from .forms import (
+    FairDealForm,
+    FairForm,
+    IntroduceForm,
+    NeedForm,
+    OfferForm,
+    ParticipantForm,
+    StepForm,
+    WithdrawForm,
+    step_form,
+)
+from .models import Introduction, MatchingFair, Need, Offer
+from .permissions import (
+    INTRODUCERS,
+    ORGANISERS,
+    READERS,
+    STAFF,
+    access_enterprise,
+    access_fair,
+    access_introduction,
+    access_need,
+    access_offer,
+)
+from .workflow import introduction_workflow, need_workflow, offer_workflow
+
+#: The actions' names for the fields the forms call otherwise.
+RENAMES = {"industry": "industry_code"}
+
+
+def _own_enterprise_url(request: HttpRequest, name: str) -> str | None:
+    enterprise_id = getattr(request.user, "enterprise_id", None)
+    return reverse(name, args=[enterprise_id]) if enterprise_id else None
+
+
+class OfferListView(RoleRequiredMixin, View):
+    """The offers the user may see, searched and filtered, newest first."""
+
+    allowed_roles = READERS
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        found = queries.offer_list(request.user, request.GET)
+        context = paginate(request, found.qs)
+        context.update(
+            filter_form=found.form,
+            kind="offers",
+            create_url=_own_enterprise_url(request, "market:offer_create"),
+        )
+        return render(request, "market/offer_list.html", context)
+
+
+class NeedListView(RoleRequiredMixin, View):
+    """The needs the user may see, searched and filtered, newest first."""
+
+    allowed_roles = READERS
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        found = queries.need_list(request.user, request.GET)
+        context = paginate(request, found.qs)
+        context.update(
+            filter_form=found.form,
+            kind="needs",
+            create_url=_own_enterprise_url(request, "market:need_create"),
+        )
+        return render(request, "market/need_list.html", context)
+
+
+def _withdraw_form(request: HttpRequest, row: Offer | Need) -> WithdrawForm | None:
+    workflow = offer_workflow if isinstance(row, Offer) else need_workflow
+    if not workflow.allowed_actions(row, acting_user(request)):  # type: ignore[arg-type]
+        return None
+    return WithdrawForm(initial={"expected_version": row.version})
+
+
+def _may_introduce(request: HttpRequest) -> bool:
+    return has_role(request.user, INTRODUCERS)
+
+
+class OfferDetailView(RoleRequiredMixin, View):
+    """One offer: its fields, the needs it could serve (ranked, with reasons), its
+    introductions and history."""
+
+    allowed_roles = READERS
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        offer = access_offer(request.user, pk)
+        staff = _may_introduce(request) or offer.enterprise_id == getattr(request.user, "enterprise_id", None)
+        context = {
+            "row": offer,
+            "ranked": queries.needs_for(request.user, offer) if staff else [],
+            "introductions": queries.introductions_of_offer(request.user, offer),
+            "events": queries.history(offer),
+            "withdraw_form": _withdraw_form(request, offer),
+            "withdraw_url": reverse("market:offer_withdraw", args=[offer.pk]),
+        }
+        return render(request, "market/offer_detail.html", context)
+
+
+def _need_page(request: HttpRequest, need: Need, introduce_form: IntroduceForm | None = None) -> HttpResponse:
+    own = need.enterprise_id == getattr(request.user, "enterprise_id", None)
+    may_introduce = _may_introduce(request)
+    context = {
+        "row": need,
+        "ranked": queries.suppliers_for(request.user, need) if may_introduce or own else [],
+        "may_introduce": may_introduce,
+        "introduce_form": introduce_form,
+        "introduce_url": reverse("market:introduce", args=[need.pk]),
+        "introductions": queries.introductions_of_need(request.user, need),
+        "events": queries.history(need),
+        "expired": need.valid_until < timezone.localdate(),
+        "withdraw_form": _withdraw_form(request, need),
+        "withdraw_url": reverse("market:need_withdraw", args=[need.pk]),
+    }
+    return render(request, "market/need_detail.html", context)
+
+
+class NeedDetailView(RoleRequiredMixin, View):
+    """One need: its fields, the suppliers ranked for it with their reasons (for the office,
+    the liaisons and the buyer itself), its introductions and history."""
+
+    allowed_roles = READERS
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return _need_page(request, access_need(request.user, pk))
+
+
+class IntroduceView(RoleRequiredMixin, View):
+    """The office or a liaison introduces one ranked supplier to the need."""
+
+    allowed_roles = INTRODUCERS
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        need = access_need(request.user, pk)
+        form = IntroduceForm(request.POST)
+        if not form.is_valid():
+            return _need_page(request, need, form)
+        offer = access_offer(request.user, form.cleaned_data["offer"])
+        try:
+            row = actions.introduce(need=need, offer=offer, actor=acting_user(request))
+        except ValidationError as invalid:
+            for message in invalid.messages:
+                messages.error(request, message)
+            return redirect(need.get_absolute_url())
+        messages.success(request, _("已对接：%(supplier)s") % {"supplier": offer.enterprise.name})
+        return redirect(row.get_absolute_url())
+
+
+class WithdrawView(RoleRequiredMixin, View):
+    """Withdraw an offer or a need with the version the page showed."""
+
+    allowed_roles = READERS
+    kind = "offer"
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        form = WithdrawForm(request.POST)
+        if self.kind == "offer":
+            offer = access_offer(request.user, pk)
+            row: Offer | Need = offer
+        else:
+            row = access_need(request.user, pk)
+        if form.is_valid():
+            version = form.cleaned_data["expected_version"]
+            try:
+                if isinstance(row, Offer):
+                    actions.withdraw_offer(offer=row, actor=acting_user(request), expected_version=version)
+                else:
+                    actions.withdraw_need(need=row, actor=acting_user(request), expected_version=version)
+            except (TransitionNotAllowed, StaleVersion) as refused:
+                messages.error(request, refused.message)
+            else:
+                messages.success(request, _("已撤回"))
+        return redirect(row.get_absolute_url())
+
+
+class ListingCreateView(RoleRequiredMixin, View):
+    """Record an offer or a need for an enterprise: its own account, the liaison serving it
+    or the office (the action refuses anyone else, next to the form)."""
+
+    allowed_roles = (*INTRODUCERS, Role.ENTERPRISE)
+    kind = "offer"
+
+    def _page(self, request: HttpRequest, enterprise: Enterprise, form: Any) -> HttpResponse:
+        title = _("登记供应") if self.kind == "offer" else _("登记需求")
+        return render(request, "market/form.html", {"enterprise": enterprise, "form": form, "title": title})
+
+    def _form(self, data: Any = None) -> Any:
+        return OfferForm(data) if self.kind == "offer" else NeedForm(data)
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return self._page(request, access_enterprise(request.user, pk), self._form())
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        enterprise = access_enterprise(request.user, pk)
+        form = self._form(request.POST)
+        if form.is_valid():
+            create = actions.create_offer if self.kind == "offer" else actions.create_need
+            try:
+                row = create(enterprise=enterprise, actor=acting_user(request), **form.cleaned_data)
+            except ValidationError as invalid:
+                add_action_errors(form, invalid, RENAMES)
+            else:
+                messages.success(request, _("已登记：%(title)s") % {"title": str(row)})
+                return redirect(row.get_absolute_url())
+        return self._page(request, enterprise, form)
+
+
+class IntroductionListView(RoleRequiredMixin, View):
+    """The introductions the user may see, under way first."""
+
+    allowed_roles = READERS
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        state = request.GET.get("state", "")
+        context = paginate(request, queries.introduction_list(request.user, state))
+        context.update(states=IntroductionState.choices, state=state)
+        return render(request, "market/introduction_list.html", context)
+
+
+def _introduction_page(
+    request: HttpRequest, row: Introduction, failed: StepForm | None = None
+) -> HttpResponse:
+    steps = []
+    for action in introduction_workflow.allowed_actions(row, acting_user(request)):
+        form = failed if failed is not None and failed.prefix == action else None
+        steps.append(
+            {
+                "action": action,
+                "label": action.label,
+                "form": form or step_form(action, version=row.version),
+                "url": reverse("market:introduction_step", args=[row.pk, action]),
+            }
+        )
+    context = {"row": row, "events": queries.history(row), "steps": steps}
+    return render(request, "market/introduction_detail.html", context)
+
+
+class IntroductionDetailView(RoleRequiredMixin, View):
+    """One introduction: the two parties, the reasons the match gave, its outcome and history,
+    and the steps the user may take."""
+
+    allowed_roles = READERS
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return _introduction_page(request, access_introduction(request.user, pk))
+
+
+class IntroductionStepView(RoleRequiredMixin, View):
+    """Take one step of an introduction (a deal with its amount and date, or dropped with a
+    reason) with the version the page showed."""
+
+    allowed_roles = INTRODUCERS
+
+    def post(self, request: HttpRequest, pk: int, action: str) -> HttpResponse:
+        row = access_introduction(request.user, pk)
+        take = actions.STEPS.get(action)
+        if take is None:
+            raise Http404
+        form = step_form(action, request.POST)
+        if not form.is_valid():
+            return _introduction_page(request, row, failed=form)
+        try:
+            take(
+                introduction=row,
+                actor=acting_user(request),
+                expected_version=form.cleaned_data["expected_version"],
+                **form.inputs(),
+            )
+        except (TransitionNotAllowed, StaleVersion) as refused:
+            messages.error(request, refused.message)
+        except ValidationError as invalid:
+            add_action_errors(form, invalid)
+            return _introduction_page(request, row, failed=form)
+        else:
+            messages.success(request, _("已完成：%(step)s") % {"step": IntroductionAction(action).label})
+        return redirect(row.get_absolute_url())
+
+
+class FairListView(RoleRequiredMixin, View):
+    """Matching events, newest first, with their figures, and the year's totals."""
+
+    allowed_roles = STAFF
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        context = paginate(request, queries.fair_list(request.user))
+        context["year"] = queries.year_figures(request.user, timezone.localdate().year)
+        context["may_create"] = _has(request, ORGANISERS)
+        return render(request, "market/fair_list.html", context)
+
+
+def _has(request: HttpRequest, roles: tuple[Any, ...]) -> bool:
+    return has_role(request.user, roles)
+
+
+def _fair_page(request: HttpRequest, fair: MatchingFair, **forms: Any) -> HttpResponse:
+    context = {
+        "row": fair,
+        "figures": queries.fair_figures(fair),
+        "participants": fair.participants.select_related("enterprise").order_by("role", "enterprise__name"),
+        "deals": fair.deals.select_related("buyer", "supplier"),
+        "may_edit": _has(request, ORGANISERS),
+        "participant_form": forms.get("participant_form") or ParticipantForm(),
+        "deal_form": forms.get("deal_form") or FairDealForm(),
+    }
+    return render(request, "market/fair_detail.html", context)
+
+
+class FairDetailView(RoleRequiredMixin, View):
+    """One matching event: who was invited and came, the deals signed and their amount."""
+
+    allowed_roles = STAFF
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return _fair_page(request, access_fair(request.user, pk))
+
+
+class FairCreateView(RoleRequiredMixin, View):
+    """Record a matching event in the office's jurisdiction."""
+
+    allowed_roles = ORGANISERS
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(request, "market/form.html", {"form": FairForm(), "title": _("登记供需对接会")})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = FairForm(request.POST)
+        if form.is_valid():
+            try:
+                fair = actions.create_fair(actor=acting_user(request), **form.cleaned_data)
+            except ValidationError as invalid:
+                add_action_errors(form, invalid, RENAMES)
+            else:
+                return redirect(fair.get_absolute_url())
+        return render(request, "market/form.html", {"form": form, "title": _("登记供需对接会")})
+
+
+class FairParticipantView(RoleRequiredMixin, View):
+    """Invite an enterprise to a matching event, or mark that it came."""
+
+    allowed_roles = ORGANISERS
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        fair = access_fair(request.user, pk)
+        form = ParticipantForm(request.POST)
+        if form.is_valid():
+            try:
+                enterprise = access_enterprise(request.user, form.cleaned_data["enterprise"])
+                actions.invite(
+                    fair=fair,
+                    enterprise=enterprise,
+                    role=form.cleaned_data["role"],
+                    attended=form.cleaned_data["attended"],
+                    actor=acting_user(request),
+                )
+            except Http404:
+                form.add_error("enterprise", _("没有这家企业"))
+            except ValidationError as invalid:
+                add_action_errors(form, invalid)
+            else:
+                return redirect(fair.get_absolute_url())
+        return _fair_page(request, fair, participant_form=form)
+
+
+class FairDealView(RoleRequiredMixin, View):
+    """Record a deal signed at a matching event."""
+
+    allowed_roles = ORGANISERS
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        fair = access_fair(request.user, pk)
+        form = FairDealForm(request.POST)
+        if form.is_valid():
+            parties: dict[str, Enterprise] = {}
+            for name in ("buyer", "supplier"):
+                try:
+                    parties[name] = access_enterprise(request.user, form.cleaned_data[name])
+                except Http404:
+                    form.add_error(name, _("没有这家企业"))
+            if len(parties) == 2:
+                try:
+                    actions.record_fair_deal(
+                        fair=fair,
+                        subject=form.cleaned_data["subject"],
+                        amount=form.cleaned_data["amount"],
+                        actor=acting_user(request),
+                        **parties,
+                    )
+                except ValidationError as invalid:
+                    add_action_errors(form, invalid)
+                else:
+                    return redirect(fair.get_absolute_url())
+        return _fair_page(request, fair, deal_form=form)
+
+
+class MarketEnterpriseSectionView(RoleRequiredMixin, View):
+    """The market's section of the enterprise's file (一企一档): its offers, needs and deals
+    the user may see, an HTML fragment the file page loads by itself."""
+
+    allowed_roles = STAFF
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        enterprise = access_enterprise(request.user, pk)
+        context = {
+            "enterprise": enterprise,
+            **queries.for_enterprise(request.user, enterprise),
+            "offer_url": reverse("market:offer_create", args=[enterprise.pk]),
+            "need_url": reverse("market:need_create", args=[enterprise.pk]),
+        }
+        return render(request, "market/enterprise_section.html", context)
+
+
+class MarketCodeListView(CodeTokenMixin):
+    """`/c/<token>/market/`: the enterprise's open needs, through its code (its own data: the
+    mixin sends whoever holds the code to confirm one of the enterprise's phones first)."""
+
+    def get(self, request: HttpRequest, token: str) -> HttpResponse:
+        context: dict[str, Any] = {
+            **self.base_context(),
+            "rows": queries.open_for_enterprise(self.enterprise),
+        }
+        return render(request, "market/code_list.html", context)
