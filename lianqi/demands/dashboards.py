@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -93,6 +94,66 @@ def liaison_demands(user: Any) -> Section | None:
     )
 
 
+#: What an enterprise's open demand waits for from the enterprise itself, by state. A replied
+#: demand waits for the enterprise's rating; the workflow asks the enterprise for nothing else
+#: (a demand sent back goes to the office, not to the enterprise).
+AWAITED_OF_ENTERPRISE: dict[str, Label] = {DemandState.REPLIED: _("已答复，请评价")}
+
+
+def enterprise_own_demands(user: Any) -> Section | None:
+    """The enterprise's own demands, first on its home: those awaiting its rating first, then
+    the other open ones, then the closed, each leading to its page under the enterprise's code
+    (where it rates, withdraws or adds files without an SMS code)."""
+    enterprise = getattr(user, "enterprise", None)
+    if enterprise is None:
+        return None
+    awaited_first = Case(
+        When(state=DemandState.REPLIED, then=Value(0)),
+        When(state__in=OPEN_STATES, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    demands = permissions.visible(user).filter(enterprise=enterprise)
+    ordered = (
+        demands.select_related("category")
+        .annotate(awaited_first=awaited_first)
+        .order_by("awaited_first", "-received_at", "-pk")
+    )
+    token = enterprise.code_token
+    rows = [
+        Row(
+            f"#{d.pk} · {d.category.name}",
+            link("codes:demand_detail", token, d.pk),
+            AWAITED_OF_ENTERPRISE.get(d.state) or d.get_state_display(),
+        )
+        for d in ordered[:10]
+    ]
+    to_rate = demands.filter(state=DemandState.REPLIED).count()
+    return Section(
+        role=Role.ENTERPRISE,
+        title="",
+        cards=[
+            Card(
+                _("待我评价"),
+                to_rate,
+                link("codes:demand_list", token),
+                tone="warning" if to_rate else "",
+            ),
+            Card(
+                _("在办诉求"), demands.filter(state__in=OPEN_STATES).count(), link("codes:demand_list", token)
+            ),
+        ],
+        panels=[
+            Panel(
+                _("我的诉求"),
+                rows,
+                _("贵企业还没有提过诉求。"),
+                link("codes:demand_list", token),
+            )
+        ],
+    )
+
+
 def _part(role: str, keys: tuple[str, ...], target: str, *, needs_department: bool = False) -> Any:
     def build(user: Any) -> Section | None:
         if needs_department:
@@ -115,7 +176,8 @@ PARTS = (
         "demands.office",
         Role.SERVICE_OFFICE,
         _part(Role.SERVICE_OFFICE, ("received", "overdue", "due_soon"), "demands:board"),
-        30,
+        # The office's own work (what to assign, what is late) before the park's figures.
+        1,
     ),
     DashboardPart(
         "demands.handler",
@@ -126,7 +188,9 @@ PARTS = (
             "demands:inbox",
             needs_department=True,
         ),
-        30,
+        # The handler opens on the inbox's counts, before its department's members.
+        1,
     ),
     DashboardPart("demands.liaison", Role.LIAISON, liaison_demands, 20),
+    DashboardPart("demands.enterprise", Role.ENTERPRISE, enterprise_own_demands, 1),
 )
