@@ -26,7 +26,7 @@ def _client(user: Any) -> Client:
 
 
 def _names(client: Client, demand_pk: int, q: str = "") -> list[str]:
-    response = client.get(reverse("demands:pick_owner"), {"demand": demand_pk, "q": q})
+    response = client.get(reverse("demands:pick_owner"), {"demand": str(demand_pk), "q": q})
     assert response.status_code == 200
     return [row["text"] for row in json.loads(response.content)]
 
