@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, Count, IntegerField, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
 from lianqi.core.dashboards import Card, Label, Panel, Row, Section, link
-from lianqi.core.registry import DashboardPart
+from lianqi.core.registry import DashboardPart, EnterpriseFacts
 from lianqi.core.roles import Role
 from lianqi.org.queries import own_staff
 
@@ -152,6 +153,22 @@ def enterprise_own_demands(user: Any) -> Section | None:
             )
         ],
     )
+
+
+def open_demands_of(user: Any, ids: list[int]) -> dict[int, str]:
+    """For each enterprise, how many of its demands the user may see are still open."""
+    counted = dict(
+        permissions.visible(user)
+        .filter(enterprise_id__in=ids, state__in=OPEN_STATES)
+        .order_by()
+        .values("enterprise_id")
+        .annotate(n=Count("pk"))
+        .values_list("enterprise_id", "n")
+    )
+    return {pk: gettext_now("在办诉求 %(n)d 件") % {"n": counted.get(pk, 0)} for pk in ids}
+
+
+FACTS = (EnterpriseFacts("demands.open", open_demands_of, order=10),)
 
 
 def _part(role: str, keys: tuple[str, ...], target: str, *, needs_department: bool = False) -> Any:
