@@ -27,7 +27,12 @@ def enterprise_policies(user: Any) -> Section | None:
         return None
     entries = queries.entries_of(enterprise).select_related("policy")
     rows = [
-        Row(str(entry.policy.title_with_level), None, f"{entry.period} · {entry.get_state_display()}")
+        Row(
+            str(entry.policy.title_with_level),
+            # Its page under the enterprise's code shows the application and its steps.
+            link("codes:policy_detail", enterprise.code_token, entry.policy_id),
+            f"{entry.period} · {entry.get_state_display()}",
+        )
         for entry in entries.exclude(state__in=(FulfilmentState.MATCHED, FulfilmentState.NOTIFIED))[:6]
     ]
     return Section(
