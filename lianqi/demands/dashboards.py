@@ -187,7 +187,8 @@ PARTS = (
         "demands.leader",
         Role.LEADER,
         _part(Role.LEADER, ("open", "overdue", "legacy_open"), "demands:board"),
-        40,
+        # What is open and overdue now follows the year's headline figures, before the register.
+        6,
     ),
     DashboardPart(
         "demands.office",

@@ -82,3 +82,9 @@ def test_the_handler_and_the_office_open_on_their_own_queues(world: World) -> No
         "已超期诉求",
         "即将到期诉求",
     ]
+
+
+def test_the_leader_opens_on_coverage_then_the_year_s_figures_then_what_is_overdue(world: World) -> None:
+    labels = card_labels(home(world.user(Role.LEADER)))
+    assert labels[:3] == ["联企覆盖率", "受理诉求数", "满意率"]
+    assert labels.index("已超期诉求") < labels.index("在园企业")
