@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Case, Count, IntegerField, Value, When
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
@@ -108,18 +108,8 @@ def enterprise_own_demands(user: Any) -> Section | None:
     enterprise = getattr(user, "enterprise", None)
     if enterprise is None:
         return None
-    awaited_first = Case(
-        When(state=DemandState.REPLIED, then=Value(0)),
-        When(state__in=OPEN_STATES, then=Value(1)),
-        default=Value(2),
-        output_field=IntegerField(),
-    )
     demands = permissions.visible(user).filter(enterprise=enterprise)
-    ordered = (
-        demands.select_related("category")
-        .annotate(awaited_first=awaited_first)
-        .order_by("awaited_first", "-received_at", "-pk")
-    )
+    ordered = queries.awaited_first(demands.select_related("category"))
     token = enterprise.code_token
     rows = [
         Row(

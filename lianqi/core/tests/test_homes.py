@@ -88,3 +88,14 @@ def test_the_leader_opens_on_coverage_then_the_year_s_figures_then_what_is_overd
     labels = card_labels(home(world.user(Role.LEADER)))
     assert labels[:3] == ["联企覆盖率", "受理诉求数", "满意率"]
     assert labels.index("已超期诉求") < labels.index("在园企业")
+
+
+def test_the_enterprise_s_demand_list_puts_what_awaits_its_rating_first(world: World) -> None:
+    replied = make_demand(
+        world, state=DemandState.REPLIED, received_at=dt.datetime(2024, 1, 2, tzinfo=dt.UTC)
+    )
+    newer = make_demand(world)
+    client = Client()
+    client.force_login(world.user(Role.ENTERPRISE))
+    html = client.get(reverse("demands:enterprise_demands"), follow=True).content.decode()
+    assert html.index(f"#{replied.pk} ") < html.index(f"#{newer.pk} ")
