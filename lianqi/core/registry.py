@@ -13,6 +13,8 @@ Each app registers from its own ``AppConfig.ready()``:
 - `Measure` — a named figure for a jurisdiction and a period with its definition
   (``demands.satisfaction_rate``), read by dashboards and, later, assessments;
 - `SearchProvider` — what the app finds for the staff's one search box;
+- `EnterpriseFacts` — a short fact per enterprise for lists of a few enterprises (its open
+  demands, the days since it was last visited), such as the liaison's home;
 - `OriginProvider` — where a row of another app came from (the visit that raised a demand), so
   the row's page and its API can say so without that app importing this one.
 
@@ -215,6 +217,21 @@ class OriginProvider:
     order: int = 100
 
 
+# --- Facts about a few enterprises -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EnterpriseFacts:
+    """What an app can say in a few words about each of some enterprises, for a list that
+    names them (the liaison's home): `facts(user, ids)` answers a short text per enterprise id
+    (在办诉求 2 件, 距上次走访 12 天), counted on what `user` may see; ids it has nothing to say
+    about are left out."""
+
+    key: str
+    facts: Callable[[Any, list[int]], dict[int, str]]
+    order: int = 100
+
+
 # --- The registries themselves ---------------------------------------------------------------
 
 
@@ -231,6 +248,7 @@ class _Registry:
     measures: dict[str, Measure] = field(default_factory=dict)
     search: dict[str, SearchProvider] = field(default_factory=dict)
     origins: dict[str, OriginProvider] = field(default_factory=dict)
+    enterprise_facts: dict[str, EnterpriseFacts] = field(default_factory=dict)
 
 
 _registry = _Registry()
@@ -293,6 +311,11 @@ def register_origins(*providers: OriginProvider) -> None:
         _registry.origins[provider.key] = provider
 
 
+def register_enterprise_facts(*providers: EnterpriseFacts) -> None:
+    for provider in providers:
+        _registry.enterprise_facts[provider.key] = provider
+
+
 def _ordered(items: Sequence[Any]) -> list[Any]:
     # `sorted` is stable: equal orders keep registration order.
     return sorted(items, key=lambda item: item.order)
@@ -342,6 +365,15 @@ def origins_of(subject: str, user: Any, row: Any) -> list[Origin]:
     providers = _ordered([p for p in _registry.origins.values() if p.subject == subject])
     found = (provider.find(user, row) for provider in providers)
     return [origin for origin in found if origin is not None]
+
+
+def enterprise_facts(user: Any, ids: list[int]) -> dict[int, list[str]]:
+    """Every registered app's short facts about the enterprises `ids`, in the providers' order."""
+    found: dict[int, list[str]] = {pk: [] for pk in ids}
+    for provider in _ordered(list(_registry.enterprise_facts.values())):
+        for pk, text in provider.facts(user, ids).items():
+            found.setdefault(pk, []).append(text)
+    return found
 
 
 def measures() -> list[Measure]:

@@ -42,6 +42,7 @@ class DemandsConfig(AppConfig):
             MenuEntry("demands", _("诉求类别"), "demands:categories", office, 70),
         )
         registry.register_dashboard(*dashboards.PARTS)
+        registry.register_enterprise_facts(*dashboards.FACTS)
         # The full register with its search, for those who answer for every demand.
         registry.register_menu(
             MenuEntry("demands", _("诉求台账"), "demands:list", (Role.LEADER, *office), 45)

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
 from lianqi.core.dashboards import Card, Label, Panel, Row, Section, link
-from lianqi.core.registry import DashboardPart
+from lianqi.core.registry import DashboardPart, EnterpriseFacts
 from lianqi.core.roles import Role
 from lianqi.org.queries import own_staff
 
@@ -93,6 +95,72 @@ def liaison_demands(user: Any) -> Section | None:
     )
 
 
+#: What an enterprise's open demand waits for from the enterprise itself, by state. A replied
+#: demand waits for the enterprise's rating; the workflow asks the enterprise for nothing else
+#: (a demand sent back goes to the office, not to the enterprise).
+AWAITED_OF_ENTERPRISE: dict[str, Label] = {DemandState.REPLIED: _("已答复，请评价")}
+
+
+def enterprise_own_demands(user: Any) -> Section | None:
+    """The enterprise's own demands, first on its home: those awaiting its rating first, then
+    the other open ones, then the closed, each leading to its page under the enterprise's code
+    (where it rates, withdraws or adds files without an SMS code)."""
+    enterprise = getattr(user, "enterprise", None)
+    if enterprise is None:
+        return None
+    demands = permissions.visible(user).filter(enterprise=enterprise)
+    ordered = queries.awaited_first(demands.select_related("category"))
+    token = enterprise.code_token
+    rows = [
+        Row(
+            f"#{d.pk} · {d.category.name}",
+            link("codes:demand_detail", token, d.pk),
+            AWAITED_OF_ENTERPRISE.get(d.state) or d.get_state_display(),
+        )
+        for d in ordered[:10]
+    ]
+    to_rate = demands.filter(state=DemandState.REPLIED).count()
+    return Section(
+        role=Role.ENTERPRISE,
+        title="",
+        cards=[
+            Card(
+                _("待我评价"),
+                to_rate,
+                link("codes:demand_list", token),
+                tone="warning" if to_rate else "",
+            ),
+            Card(
+                _("在办诉求"), demands.filter(state__in=OPEN_STATES).count(), link("codes:demand_list", token)
+            ),
+        ],
+        panels=[
+            Panel(
+                _("我的诉求"),
+                rows,
+                _("贵企业还没有提过诉求。"),
+                link("codes:demand_list", token),
+            )
+        ],
+    )
+
+
+def open_demands_of(user: Any, ids: list[int]) -> dict[int, str]:
+    """For each enterprise, how many of its demands the user may see are still open."""
+    counted = dict(
+        permissions.visible(user)
+        .filter(enterprise_id__in=ids, state__in=OPEN_STATES)
+        .order_by()
+        .values("enterprise_id")
+        .annotate(n=Count("pk"))
+        .values_list("enterprise_id", "n")
+    )
+    return {pk: gettext_now("在办诉求 %(n)d 件") % {"n": counted.get(pk, 0)} for pk in ids}
+
+
+FACTS = (EnterpriseFacts("demands.open", open_demands_of, order=10),)
+
+
 def _part(role: str, keys: tuple[str, ...], target: str, *, needs_department: bool = False) -> Any:
     def build(user: Any) -> Section | None:
         if needs_department:
@@ -109,13 +177,15 @@ PARTS = (
         "demands.leader",
         Role.LEADER,
         _part(Role.LEADER, ("open", "overdue", "legacy_open"), "demands:board"),
-        40,
+        # What is open and overdue now follows the year's headline figures, before the register.
+        6,
     ),
     DashboardPart(
         "demands.office",
         Role.SERVICE_OFFICE,
         _part(Role.SERVICE_OFFICE, ("received", "overdue", "due_soon"), "demands:board"),
-        30,
+        # The office's own work (what to assign, what is late) before the park's figures.
+        1,
     ),
     DashboardPart(
         "demands.handler",
@@ -126,7 +196,9 @@ PARTS = (
             "demands:inbox",
             needs_department=True,
         ),
-        30,
+        # The handler opens on the inbox's counts, before its department's members.
+        1,
     ),
     DashboardPart("demands.liaison", Role.LIAISON, liaison_demands, 20),
+    DashboardPart("demands.enterprise", Role.ENTERPRISE, enterprise_own_demands, 1),
 )

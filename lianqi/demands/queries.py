@@ -553,6 +553,18 @@ def enterprise_demands(enterprise: Enterprise, *, filed_from: str | None = None)
     return demands if filed_from is None else demands.filter(contact_phone=filed_from)
 
 
+def awaited_first(demands: QuerySet[Demand]) -> QuerySet[Demand]:
+    """An enterprise's demands as it reads them (its home, its 我的诉求): those awaiting its
+    rating first, then the other open ones, then the closed, each group newest first."""
+    rank = Case(
+        When(state=DemandState.REPLIED, then=Value(0)),
+        When(state__in=OPEN_STATES, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return demands.annotate(awaited_rank=rank).order_by("awaited_rank", "-received_at", "-pk")
+
+
 def open_demands(enterprise: Enterprise) -> QuerySet[Demand]:
     """The enterprise's demands that are not closed yet (the count on its code page)."""
     return Demand.objects.filter(enterprise=enterprise, state__in=OPEN_STATES)

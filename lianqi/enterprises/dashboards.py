@@ -10,6 +10,7 @@ from django.db.models import Count, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from lianqi.core import registry
 from lianqi.core.dashboards import Card, Panel, Row, Section, link
 from lianqi.core.registry import DashboardPart
 from lianqi.core.roles import Role
@@ -85,15 +86,23 @@ def handler_industries(user: Any) -> Section | None:
 
 
 def liaison_enterprises(user: Any) -> Section:
+    """The liaison's own enterprises, first on their home: each with what the other apps say
+    about it (its open demands, the days since the last visit), else its kind."""
     staff = own_staff(user)
     if staff is None:
         return Section(role=Role.LIAISON, title="", text=_("您的账号尚未绑定干部信息，请联系管理员。"))
-    mine = visible(user).filter(liaison=staff).order_by("name")
+    mine = visible(user).filter(liaison=staff).order_by("name", "pk")
+    shown = list(mine[:50])
+    facts = registry.enterprise_facts(user, [e.pk for e in shown])
+    rows = [
+        Row(e.name, link("enterprises:detail", e.pk), " · ".join(facts.get(e.pk, [])) or e.get_kind_display())
+        for e in shown
+    ]
     return Section(
         role=Role.LIAISON,
         title="",
         cards=[Card(_("我联系的企业"), mine.count(), link("enterprises:list", query=f"liaison={staff.pk}"))],
-        panels=[Panel(_("我联系的企业"), enterprise_rows(mine, limit=50), _("您目前没有联系的企业。"))],
+        panels=[Panel(_("我联系的企业"), rows, _("您目前没有联系的企业。"))],
     )
 
 

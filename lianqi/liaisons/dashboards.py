@@ -70,6 +70,7 @@ def office_coverage(user: Any) -> Section:
 
 
 PARTS = (
-    DashboardPart("liaisons.leader", Role.LEADER, leader_coverage, order=20),
+    # The leader's headline figures open on coverage, before the year's demand figures.
+    DashboardPart("liaisons.leader", Role.LEADER, leader_coverage, order=1),
     DashboardPart("liaisons.office", Role.SERVICE_OFFICE, office_coverage, order=10),
 )

@@ -16,7 +16,7 @@ class PoliciesConfig(AppConfig):
         from lianqi.core.roles import STAFF_ROLES, Role
         from lianqi.enterprises.signals import enterprise_changed
 
-        from . import measures, queries, search
+        from . import dashboards, measures, queries, search
         from .api import urls as api_urls
         from .permissions import LEDGER_STAFF, MATCH_READERS
         from .signals import policy_changed
@@ -56,3 +56,4 @@ class PoliciesConfig(AppConfig):
             ),
         )
         registry.register_measures(*measures.MEASURES)
+        registry.register_dashboard(*dashboards.PARTS)

@@ -28,6 +28,7 @@ class VisitsConfig(AppConfig):
             MenuEntry("visits", _("问卷"), "visits:questionnaire_list", BUILDERS, 30),
         )
         registry.register_dashboard(*dashboards.PARTS)
+        registry.register_enterprise_facts(*dashboards.FACTS)
         registry.register_api_routes(*api_urls.ROUTES)
         registry.register_enterprise_sections(
             EnterpriseSection("visits", _("走访记录"), "visits:enterprise_section", SECTION_ROLES, order=20)

@@ -341,5 +341,8 @@ def test_the_leader_s_home_opens_with_the_year_s_headline_from_the_measures(worl
         assert card.definition == measure.definition and card.url
     received = cards[str(registry.measure("demands.received").label)]
     assert received.value == "1" and str(received.hint).endswith(" · 件")
-    # The headline comes first, before the park's make-up.
-    assert str(section.cards[0].label) == str(registry.measure(HEADLINE[0]).label)  # type: ignore[attr-defined]
+    # Coverage and then the headline come first, before the park's make-up.
+    labels = [str(c.label) for c in section.cards]  # type: ignore[attr-defined]
+    assert labels[0] == "联企覆盖率"
+    assert labels[1] == str(registry.measure(HEADLINE[0]).label)
+    assert labels.index(str(registry.measure(HEADLINE[-1]).label)) < labels.index("在园企业")

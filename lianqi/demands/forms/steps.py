@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lianqi.core import workdays
-from lianqi.core.forms import BoundedIntegerField, MultipleFileField, StyledForm
+from lianqi.core.forms import BoundedIntegerField, MultipleFileField, PickerSelect, StyledForm
 from lianqi.core.uploads import allowed_suffixes, max_bytes
 
 from .. import queries
@@ -83,10 +83,15 @@ class DemandChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
         return f"#{obj.pk} {obj.category} · {obj.get_state_display()} · {obj.description[:40]}"
 
 
+def staff_label(obj: Any) -> str:
+    """A cadre as the owner choice and its picker show them: name and department."""
+    department = f"（{obj.department}）" if obj.department_id else ""
+    return f"{obj.name}{department}"
+
+
 class StaffChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
-        department = f"（{obj.department}）" if obj.department_id else ""
-        return f"{obj.name}{department}"
+        return staff_label(obj)
 
 
 class DemandActionForm(StyledForm):
@@ -231,6 +236,8 @@ class DemandActionForm(StyledForm):
             label=gettext_lazy("协调责任人"),
             queryset=queries.owners_for_demand(self.demand, self.user),
             empty_label=gettext_lazy("请选择责任人"),
+            # Every active cadre of the park and the levels above: a searchable picker.
+            widget=PickerSelect("demands:pick_owner", query=f"demand={self.demand.pk}"),
         )
 
     def _add_into(self) -> None:

@@ -99,11 +99,12 @@ class _CodeDemandMixin(CodeTokenMixin):
 
 
 class CodeDemandListView(_CodeDemandMixin):
-    """`/c/<token>/demands/`: every demand of the enterprise, newest first, with its stage,
-    department and deadline."""
+    """`/c/<token>/demands/`: every demand of the enterprise, those awaiting its rating first,
+    then the open and the closed ones, each newest first, with its stage, department and
+    deadline."""
 
     def get(self, request: HttpRequest, token: str) -> HttpResponse:
-        demands = list(self.demands())
+        demands = list(queries.awaited_first(self.demands()))
         context = {
             **self.base_context(),
             "rows": [{"demand": d, "stages": stages(d)} for d in demands],

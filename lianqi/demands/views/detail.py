@@ -21,11 +21,12 @@ from lianqi.core.actors import acting_user
 from lianqi.core.forms import add_action_errors
 from lianqi.core.roles import STAFF_ROLES, Role
 from lianqi.core.views import RoleRequiredMixin, url_if_allowed
+from lianqi.core.views.pickers import PickerView
 from lianqi.core.workflow import StaleVersion, TransitionNotAllowed
 
 from .. import actions, dispatch, queries
 from ..choices import DemandAction as A
-from ..forms.steps import AttachmentForm, DemandActionForm, form_action
+from ..forms.steps import AttachmentForm, DemandActionForm, form_action, staff_label
 from ..models import Demand
 from ..permissions import access_attachment, access_demand, filer_phone
 from ..workflow import WORKFLOW
@@ -212,3 +213,23 @@ class DemandAttachView(RoleRequiredMixin, View):
                 return HttpResponseRedirect(reverse("demands:detail", args=[demand.pk]) + "#attachments")
         context = detail_context(request, demand, attach_form=form)
         return render(request, "demands/detail.html", context, status=400)
+
+
+class OwnerPickerView(PickerView):
+    """`/demands/pick/owners/?demand=<pk>`: the escalation owner picker's answer, the staff who
+    may own the coordination of that demand (`queries.owners_for_demand`, scoped to the user)
+    by name or department. A demand the user may not see answers 404, like its page."""
+
+    allowed_roles = STAFF_ROLES
+    search_fields = ("name", "department__name")
+    ordering = ("department__order", "name", "pk")
+
+    def rows(self, request: HttpRequest) -> Any:
+        number = request.GET.get("demand", "")
+        if not number.isdigit():
+            raise Http404
+        demand = access_demand(request.user, number)
+        return queries.owners_for_demand(demand, request.user)
+
+    def label(self, obj: Any) -> str:
+        return staff_label(obj)

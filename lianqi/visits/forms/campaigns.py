@@ -83,6 +83,8 @@ class CampaignForm(StyledForm):
         label=_("参与干部"),
         queryset=Staff.objects.none(),
         required=False,
+        # A park's hundreds of cadres: searched, scoped to the user's subtree like the field.
+        widget=PickerSelectMultiple("org:pick_staff"),
         help_text=_("不选则本辖区全部联企干部参与"),
     )
 

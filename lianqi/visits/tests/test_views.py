@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from lianqi.core.roles import Role
 from lianqi.demands.models import Demand
+from lianqi.org.models import Staff
 from lianqi.testing.contracts import ListPageContract, ObjectPageContract
 from lianqi.testing.world import World
 
@@ -296,3 +297,17 @@ def test_the_enterprise_file_section_lists_its_visits(world: World) -> None:
         .content.decode()
     )
     assert visit.get_absolute_url() in html and "高新区专属走访" in html
+
+
+def test_the_campaign_form_picks_its_liaisons_by_search_not_from_every_cadre(world: World) -> None:
+    # A park has hundreds of cadres: the form renders none of them, the scoped staff picker
+    # finds them by name, and a liaison chosen and refused elsewhere is still the field's.
+    for number in range(60):
+        Staff.objects.create(jurisdiction=world.home.park, name=f"走访干部{number:02d}")
+    client = client_for(world.user(Role.SERVICE_OFFICE))
+    html = client.get(reverse("visits:campaign_create")).content.decode()
+    assert f'data-picker="{reverse("org:pick_staff")}"' in html
+    assert "走访干部00" not in html
+    found = client.get(reverse("org:pick_staff"), {"q": "联企干部"}).json()
+    assert [row["text"] for row in found if world.other.liaison_staff.name in row["text"]] == []
+    assert any(world.home.liaison_staff.name in row["text"] for row in found)
