@@ -25,6 +25,7 @@ urlpatterns = [
     path("notifications/", include("lianqi.notifications.urls")),
     path("policies/", include("lianqi.policies.urls")),
     path("visits/", include("lianqi.visits.urls")),
+    path("projects/", include("lianqi.projects.urls")),
     path("c/", include("lianqi.enterprises.urls.code")),
     path("open311/v2/", include("lianqi.open311.urls")),
     path("api/v1/", include("lianqi.api.urls")),

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "lianqi.open311",
     "lianqi.policies",
     "lianqi.visits",
+    "lianqi.projects",
     "lianqi.demo",
 ]
 
@@ -249,6 +250,9 @@ SPECTACULAR_SETTINGS = {
         "CampaignStateEnum": "lianqi.visits.choices.CampaignState",
         "CampaignScopeKindEnum": "lianqi.visits.choices.ScopeKind",
         "VisitChannelEnum": "lianqi.visits.choices.VisitChannel",
+        "ProjectStageEnum": "lianqi.projects.choices.ProjectStage",
+        "ProjectKindEnum": "lianqi.projects.choices.ProjectKind",
+        "ProjectLevelEnum": "lianqi.projects.choices.ProjectLevel",
     },
 }
 

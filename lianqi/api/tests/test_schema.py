@@ -60,6 +60,12 @@ PATHS = {
     "/api/v1/visits/": {"get", "post"},
     "/api/v1/visits/{id}/": {"get"},
     "/api/v1/visits/{id}/files/{fid}/": {"get"},
+    "/api/v1/projects/": {"get"},
+    "/api/v1/projects/{id}/": {"get"},
+    "/api/v1/projects/{id}/reports/": {"post"},
+    "/api/v1/projects/{id}/steps/{name}/": {"post"},
+    "/api/v1/project-meetings/": {"get"},
+    "/api/v1/project-meetings/{id}/": {"get"},
 }
 ERROR_REF = "#/components/schemas/Error"
 
