@@ -18,6 +18,8 @@ from .models import Meeting, MeetingSeries, Milestone, Problem, Project
 
 #: Roles that run the portfolio and its meetings: the menu, the dashboard and the file's section are theirs.
 MANAGERS = (Role.SERVICE_OFFICE, Role.LEADER, Role.ADMIN)
+#: Roles that change a project's stage, battle map and problems: they hold a workflow role for it.
+EDITORS = (Role.SERVICE_OFFICE, Role.LEADER)
 #: Roles that open project pages: the managers, and an owner enterprise's account for its own projects.
 READERS = (*MANAGERS, Role.ENTERPRISE)
 

@@ -24,7 +24,7 @@ from ..actions import portfolio as actions
 from ..actions.reports import may_report
 from ..forms import MilestoneForm, ProjectForm, ReportForm, StageForm
 from ..models import Project
-from ..permissions import MANAGERS, READERS, access_enterprise, access_project
+from ..permissions import EDITORS, MANAGERS, READERS, access_enterprise, access_project
 from ..workflow import workflow
 from .common import run
 
@@ -107,7 +107,7 @@ class ProjectCreateView(RoleRequiredMixin, View):
     """Register a key project, owned by an enterprise of the register (`?enterprise=`) or a
     project company to be registered."""
 
-    allowed_roles = (MANAGERS[0], MANAGERS[1])
+    allowed_roles = EDITORS
 
     def _page(self, request: HttpRequest, form: ProjectForm, enterprise: Any) -> HttpResponse:
         return render(request, "projects/form.html", {"form": form, "enterprise": enterprise})
@@ -182,7 +182,7 @@ class ProjectDetailView(RoleRequiredMixin, View):
 class ProjectStepView(RoleRequiredMixin, View):
     """Move a project to its next stage on the date it was reached."""
 
-    allowed_roles = READERS
+    allowed_roles = EDITORS
 
     def post(self, request: HttpRequest, pk: int, action: str) -> HttpResponse:
         row = access_project(request.user, pk)

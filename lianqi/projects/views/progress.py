@@ -16,7 +16,7 @@ from lianqi.core.views import RoleRequiredMixin
 from .. import queries
 from ..actions import milestones, reports
 from ..forms import MilestoneDatesForm, MilestoneForm, ReferForm, ReportForm
-from ..permissions import MANAGERS, READERS, access_milestone, access_problem, access_project
+from ..permissions import EDITORS, READERS, access_milestone, access_problem, access_project
 from ..workflow import workflow
 from .common import run
 from .portfolio import project_page
@@ -42,7 +42,7 @@ class BattleMapView(RoleRequiredMixin, View):
 class MilestoneCreateView(RoleRequiredMixin, View):
     """Add a milestone to a project's battle map."""
 
-    allowed_roles = MANAGERS
+    allowed_roles = EDITORS
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         row = access_project(request.user, pk)
@@ -60,7 +60,7 @@ class MilestoneCreateView(RoleRequiredMixin, View):
 class MilestoneDatesView(RoleRequiredMixin, View):
     """Record a milestone's actual start and end."""
 
-    allowed_roles = MANAGERS
+    allowed_roles = EDITORS
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         milestone = access_milestone(request.user, pk)
@@ -108,7 +108,7 @@ class ReportView(RoleRequiredMixin, View):
 class ReferProblemView(RoleRequiredMixin, View):
     """Pass a project's problem to the demands' intake as a demand."""
 
-    allowed_roles = MANAGERS
+    allowed_roles = EDITORS
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         problem = access_problem(request.user, pk)
