@@ -22,7 +22,7 @@ def money(label: Any) -> forms.DecimalField:
     return forms.DecimalField(label=label, max_digits=18, decimal_places=2)
 
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ProjectForm(StyledForm):
@@ -83,7 +83,7 @@ class ReportForm(VersionForm):
 
     period = forms.DateField(
         label=_("报告月份"),
-        widget=forms.DateInput(attrs={"type": "month"}),
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
         input_formats=["%Y-%m", "%Y-%m-%d"],
     )
     invested = money(_("本期完成投资（元）"))
