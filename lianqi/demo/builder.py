@@ -40,6 +40,7 @@ from . import catalogue, names
 from .catalogue import DEPARTMENTS, INDIVIDUAL_TRADES, MANUFACTURING, SHOP_TRADES, ParkSpec, TradeLine
 from .demands import DemandFigures, build_demands
 from .policies import PolicyDemoSummary, build_demo_policies
+from .projects import ProjectFigures, build_demo_projects
 
 K = EnterpriseKind
 
@@ -92,6 +93,8 @@ class DemoSummary:
     demands: DemandFigures | None = None
     #: The policy shelf and its ledger (None when built without policies).
     policies: PolicyDemoSummary | None = None
+    #: The main park's key projects and dispatch meetings (None when built without demands).
+    projects: ProjectFigures | None = None
     seconds: float = 0.0
 
 
@@ -214,6 +217,7 @@ def build_demo(
         world.build(summary)
         if demands:
             summary.demands = build_demands(park=world.main_park, seed=seed, scale=scale, today=today)
+            summary.projects = build_demo_projects(park=world.main_park, seed=seed, scale=scale, today=today)
         if policies:
             summary.policies = build_demo_policies(
                 province=world.province,

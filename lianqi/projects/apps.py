@@ -20,8 +20,9 @@ class ProjectsConfig(AppConfig):
         from .api import urls as api_urls
         from .permissions import MANAGERS
 
-        # A short label: the top bar holds every module on one line at 1280 px in English too.
-        registry.register_menu_groups(MenuGroup("projects", _("项目"), 40))
+        # A short label: the top bar holds every module on one line at 1280 px in English too. The
+        # order is unique: groups of equal order would interleave their entries in the menu.
+        registry.register_menu_groups(MenuGroup("projects", _("项目"), 23))
         registry.register_menu(
             MenuEntry("projects", _("重点项目"), "projects:list", MANAGERS, 10),
             MenuEntry("projects", _("项目看板"), "projects:dashboard", MANAGERS, 20),
