@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import F, Q, QuerySet, Sum
 
 from lianqi.core.registry import Period
 from lianqi.demands.choices import DemandState
@@ -42,14 +42,16 @@ class ProjectFigures:
 
 
 def figures(projects: Iterable[Project], today: dt.date) -> list[ProjectFigures]:
-    """Each project's investment done in its plan year, completion and status, read in two queries."""
+    """Each project's investment done in its plan year, completion and status, in two queries."""
     rows = list(projects)
     ids = [p.pk for p in rows]
-    done: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
-    for report in ProgressReport.objects.filter(project_id__in=ids).values(
-        "project_id", "period", "invested"
-    ):
-        done[(report["project_id"], report["period"].year)] += report["invested"]
+    # Summed in the database: five years of monthly reports are never read row by row.
+    done: dict[int, Decimal] = dict(
+        ProgressReport.objects.filter(project_id__in=ids, period__year=F("project__plan_year"))
+        .values("project_id")
+        .annotate(total=Sum("invested"))
+        .values_list("project_id", "total")
+    )
     dates: dict[int, list[progress.MilestoneDates]] = defaultdict(list)
     for m in Milestone.objects.filter(project_id__in=ids).values(
         "pk", "project_id", "planned_end", "actual_end"
@@ -57,7 +59,7 @@ def figures(projects: Iterable[Project], today: dt.date) -> list[ProjectFigures]
         dates[m["project_id"]].append(progress.MilestoneDates(m["pk"], m["planned_end"], m["actual_end"]))
     answer = []
     for p in rows:
-        year_done = done[(p.pk, p.plan_year)]
+        year_done = done.get(p.pk, Decimal(0))
         status = progress.project_status(
             milestones=dates[p.pk],
             year_plan=p.year_plan,
