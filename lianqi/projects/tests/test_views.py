@@ -289,3 +289,18 @@ def test_the_battle_map_marks_a_slipped_milestone_in_red(world: World) -> None:
     days = (timezone.localdate() - dt.date(2025, 2, 1)).days
     assert "gantt-bar gantt-slipped" not in page  # not started: only the planned bar, named late in red
     assert f'data-slipped="{days}"' in page and "text-red" in page
+
+
+def test_the_leader_s_home_shows_this_year_s_completion(world: World) -> None:
+    today = timezone.localdate()
+    row = make_project(world, plan_year=today.year, year_plan=Decimal("1000.00"))
+    ProgressReport.objects.create(
+        project=row,
+        period=today.replace(day=1),
+        invested=Decimal("250.10"),
+        year_to_date=Decimal("250.10"),
+        progress="x",
+    )
+    make_project(world, side=world.other, plan_year=today.year, year_plan=Decimal("1000.00"))
+    page = client_for(world.user(Role.LEADER)).get(reverse("home")).content.decode()
+    assert "重点项目投资完成率" in page and "25.01%" in page
