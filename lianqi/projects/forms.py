@@ -13,7 +13,7 @@ from lianqi.core.forms import StyledForm
 from lianqi.demands.models import Category
 from lianqi.org.models import Department
 
-from .choices import ProjectKind, ProjectLevel
+from .choices import Cadence, ProjectKind, ProjectLevel
 from .models import Project
 
 
@@ -94,6 +94,13 @@ class ReportForm(VersionForm):
         max_length=4000,
         required=False,
     )
+
+
+class SeriesForm(StyledForm):
+    """A fixed meeting of the user's jurisdiction."""
+
+    name = forms.CharField(label=_("会议名称"), max_length=100)
+    cadence = forms.ChoiceField(label=_("会议频次"), choices=Cadence.choices)
 
 
 class MeetingForm(StyledForm):

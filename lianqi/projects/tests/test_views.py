@@ -304,3 +304,14 @@ def test_the_leader_s_home_shows_this_year_s_completion(world: World) -> None:
     make_project(world, side=world.other, plan_year=today.year, year_plan=Decimal("1000.00"))
     page = client_for(world.user(Role.LEADER)).get(reverse("home")).content.decode()
     assert "重点项目投资完成率" in page and "25.01%" in page
+
+
+def test_a_meeting_series_is_set_up_for_the_own_jurisdiction(world: World) -> None:
+    client = client_for(world.user(Role.SERVICE_OFFICE))
+    url = reverse("projects:series_list")
+    assert 'data-error-for="name"' in client.post(url, {"name": " ", "cadence": "weekly"}).content.decode()
+    assert client.post(url, {"name": "重点项目旬调度", "cadence": "ten_day"}).status_code == 302
+    series = MeetingSeries.objects.get(name="重点项目旬调度")
+    assert (series.jurisdiction, series.cadence) == (world.home.park, Cadence.TEN_DAY)
+    other = client_for(world.other_user(Role.SERVICE_OFFICE)).get(url).content.decode()
+    assert "重点项目旬调度" not in other

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,20 +20,37 @@ from lianqi.org.models import Department
 
 from .. import queries
 from ..actions import meetings as actions
-from ..forms import DecisionForm, MeetingForm
+from ..forms import DecisionForm, MeetingForm, SeriesForm
 from ..models import Meeting
 from ..permissions import MANAGERS, access_meeting, access_series, visible, visible_series
 from .common import run
 
 
 class SeriesListView(RoleRequiredMixin, View):
-    """The fixed meetings of the user's jurisdiction, each with its latest meetings."""
+    """The fixed meetings of the user's jurisdiction, each with its latest meetings, and setting
+    up a new one (for the user's own jurisdiction)."""
 
     allowed_roles = MANAGERS
 
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def _page(self, request: HttpRequest, form: SeriesForm) -> HttpResponse:
         series = visible_series(request.user).prefetch_related("meetings")
-        return render(request, "projects/series_list.html", {"series": series})
+        return render(request, "projects/series_list.html", {"series": series, "form": form})
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self._page(request, SeriesForm())
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        actor = acting_user(request)
+        form = SeriesForm(request.POST)
+
+        def act() -> object:
+            if actor.jurisdiction is None:
+                raise ValidationError(_("您的账号未绑定辖区"))
+            return actions.create_series(actor=actor, jurisdiction=actor.jurisdiction, **form.cleaned_data)
+
+        if run(request, form, act, _("已设置调度会议")) is None:
+            return self._page(request, form)
+        return redirect("projects:series_list")
 
 
 class MeetingCreateView(RoleRequiredMixin, View):
