@@ -4,7 +4,11 @@ the pages, the API and the docs read their labels from here."""
 from __future__ import annotations
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+#: A label: text, or a lazy translation of it.
+StrOrPromise = str | Promise
 
 
 class ProjectStage(models.TextChoices):
@@ -78,4 +82,36 @@ CADENCE_DAYS: dict[str, int] = {
     Cadence.MONTHLY: 30,
     Cadence.QUARTERLY: 91,
     Cadence.HALF_YEAR: 182,
+}
+
+
+#: The battle map a project of each kind starts from: (milestone, working span in days), each
+#: milestone waiting for the one before it. An office adjusts the dates afterwards.
+MILESTONE_TEMPLATES: dict[str, tuple[tuple[StrOrPromise, int], ...]] = {
+    ProjectKind.INDUSTRIAL: (
+        (_("土地摘牌"), 30),
+        (_("规划设计"), 45),
+        (_("开工建设"), 30),
+        (_("主体封顶"), 150),
+        (_("竣工验收"), 90),
+        (_("设备安装"), 60),
+        (_("投产达效"), 30),
+    ),
+    ProjectKind.INFRASTRUCTURE: (
+        (_("立项批复"), 30),
+        (_("初步设计"), 45),
+        (_("招标采购"), 40),
+        (_("开工建设"), 30),
+        (_("主体完工"), 180),
+        (_("竣工验收"), 45),
+    ),
+    ProjectKind.PUBLIC_SERVICE: (
+        (_("立项批复"), 30),
+        (_("规划设计"), 45),
+        (_("开工建设"), 30),
+        (_("主体封顶"), 150),
+        (_("竣工验收"), 60),
+        (_("投入使用"), 30),
+    ),
+    ProjectKind.OTHER: ((_("前期工作"), 60), (_("开工建设"), 30), (_("建设完成"), 180)),
 }

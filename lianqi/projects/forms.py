@@ -71,6 +71,12 @@ class MilestoneForm(VersionForm):
     planned_end = forms.DateField(label=_("计划完成"), widget=DATE)
 
 
+class TemplateForm(VersionForm):
+    """Lay out the battle map from the kind's template, from a start date."""
+
+    start = forms.DateField(label=_("起始日期"), widget=DATE)
+
+
 class MilestoneDatesForm(VersionForm):
     """A milestone's actual dates."""
 

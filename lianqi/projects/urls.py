@@ -14,6 +14,9 @@ urlpatterns = [
     path("<int:pk>/", portfolio.ProjectDetailView.as_view(), name="detail"),
     path("<int:pk>/map/", progress.BattleMapView.as_view(), name="battle_map"),
     path("<int:pk>/milestones/", progress.MilestoneCreateView.as_view(), name="milestone_create"),
+    path(
+        "<int:pk>/milestones/template/", progress.MilestoneTemplateView.as_view(), name="milestone_template"
+    ),
     path("<int:pk>/report/", progress.ReportView.as_view(), name="report"),
     path("<int:pk>/steps/<str:action>/", portfolio.ProjectStepView.as_view(), name="step"),
     path("milestones/<int:pk>/", progress.MilestoneDatesView.as_view(), name="milestone_dates"),

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from lianqi.core.actors import Actor
 from lianqi.core.workflow import StaleVersion, required_text
 
-from ..choices import ProjectAction
+from ..choices import MILESTONE_TEMPLATES, ProjectAction
 from ..models import Milestone, Project
 from ..progress import dependency_cycle
 from ..workflow import roles_for, workflow
@@ -136,3 +136,40 @@ def record_milestone(
         milestone.save(update_fields=["actual_start", "actual_end", "updated_at"])
         touch(locked, action=ProjectAction.RECORD_MILESTONE, actor=actor, at=at, note=milestone.name)
     return milestone
+
+
+def plan_from_template(
+    *,
+    project: Project,
+    actor: Actor | None,
+    expected_version: int,
+    start: dt.date,
+    at: dt.datetime | None = None,
+) -> list[Milestone]:
+    """Lay out a project's battle map from its kind's template (`choices.MILESTONE_TEMPLATES`),
+    one milestone after another from `start`, each waiting for the one before; only for a
+    project with no milestones yet."""
+    at = at or timezone.now()
+    if not isinstance(start, dt.date):
+        raise ValidationError({"start": _("请填写日期")})
+    with transaction.atomic():
+        locked = locked_project(project, actor, expected_version)
+        if Milestone.objects.filter(project=locked).exists():
+            raise ValidationError(_("该项目已有节点，不能再套用模板"))
+        created: list[Milestone] = []
+        begin = start
+        for order, (name, days) in enumerate(MILESTONE_TEMPLATES[locked.kind]):
+            end = begin + dt.timedelta(days=days - 1)
+            created.append(
+                Milestone.objects.create(
+                    project=locked,
+                    name=str(name),
+                    planned_start=begin,
+                    planned_end=end,
+                    depends_on=created[-1] if created else None,
+                    order=(order + 1) * 10,
+                )
+            )
+            begin = end + dt.timedelta(days=1)
+        touch(locked, action=ProjectAction.PLAN_MILESTONE, actor=actor, at=at, note=str(_("套用节点模板")))
+    return created

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from itertools import pairwise
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -278,3 +279,19 @@ def test_a_decision_on_another_park_s_project_is_refused(world: World) -> None:
             at=AT,
         )
     assert "project" in refused.value.message_dict
+
+
+def test_the_battle_map_is_laid_out_from_the_kind_s_template_once(world: World) -> None:
+    row = make_project(world)
+    office = world.user(Role.SERVICE_OFFICE)
+    laid = milestones.plan_from_template(
+        project=row, actor=office, expected_version=1, start=dt.date(2025, 3, 1), at=AT
+    )
+    assert laid[0].name == "土地摘牌" and laid[0].planned_start == dt.date(2025, 3, 1)
+    assert all(m.depends_on == before for before, m in pairwise(laid))
+    assert all(m.planned_start == before.planned_end + dt.timedelta(days=1) for before, m in pairwise(laid))
+    with pytest.raises(ValidationError):
+        milestones.plan_from_template(
+            project=row, actor=office, expected_version=2, start=dt.date(2025, 3, 1), at=AT
+        )
+    assert row.milestones.count() == len(laid)

@@ -315,3 +315,16 @@ def test_a_meeting_series_is_set_up_for_the_own_jurisdiction(world: World) -> No
     assert (series.jurisdiction, series.cadence) == (world.home.park, Cadence.TEN_DAY)
     other = client_for(world.other_user(Role.SERVICE_OFFICE)).get(url).content.decode()
     assert "重点项目旬调度" not in other
+
+
+class TestMilestoneTemplateContract(ObjectPageContract):
+    method = "post"
+    ok_statuses = (200, 302)
+    allowed_roles = EDITORS
+    denied_role = Role.ENTERPRISE
+
+    def url(self, world: World) -> str:
+        return reverse("projects:milestone_template", args=[home_project(world).pk])
+
+    def data(self, world: World) -> dict[str, Any]:
+        return {"template-expected_version": home_project(world).version, "template-start": "2025-03-01"}

@@ -22,7 +22,7 @@ from lianqi.org.models import Department
 from .. import queries
 from ..actions import portfolio as actions
 from ..actions.reports import may_report
-from ..forms import MilestoneForm, ProjectForm, ReportForm, StageForm
+from ..forms import MilestoneForm, ProjectForm, StageForm, TemplateForm
 from ..models import Project
 from ..permissions import EDITORS, MANAGERS, READERS, access_enterprise, access_project
 from ..workflow import workflow
@@ -164,8 +164,9 @@ def project_page(request: HttpRequest, row: Project, **failed: Any) -> HttpRespo
         "steps": steps,
         "may_edit": bool(workflow.roles_for(row, actor)),
         "may_report": may_report(row, actor),
+        "template_form": failed.get("template")
+        or TemplateForm(prefix="template", initial={"expected_version": row.version, "start": today}),
         "milestone_form": failed.get("milestone") or MilestoneForm(prefix="milestone", initial=initial),
-        "report_form": failed.get("report") or ReportForm(prefix="report", initial=initial),
     }
     return render(request, "projects/detail.html", context)
 

@@ -15,7 +15,7 @@ from lianqi.core.views import RoleRequiredMixin
 
 from .. import queries
 from ..actions import milestones, reports
-from ..forms import MilestoneDatesForm, MilestoneForm, ReferForm, ReportForm
+from ..forms import MilestoneDatesForm, MilestoneForm, ReferForm, ReportForm, TemplateForm
 from ..permissions import EDITORS, READERS, access_milestone, access_problem, access_project
 from ..workflow import workflow
 from .common import run
@@ -54,6 +54,23 @@ class MilestoneCreateView(RoleRequiredMixin, View):
 
         if run(request, form, act, _("已添加节点")) is None and form.errors:
             return project_page(request, row, milestone=form)
+        return redirect("projects:battle_map", pk=row.pk)
+
+
+class MilestoneTemplateView(RoleRequiredMixin, View):
+    """Lay out a project's battle map from its kind's template."""
+
+    allowed_roles = EDITORS
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        row = access_project(request.user, pk)
+        form = TemplateForm(request.POST, prefix="template")
+
+        def act() -> object:
+            return milestones.plan_from_template(project=row, actor=acting_user(request), **form.cleaned_data)
+
+        if run(request, form, act, _("已按模板编排节点")) is None and form.errors:
+            return project_page(request, row, template=form)
         return redirect("projects:battle_map", pk=row.pk)
 
 
