@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from lianqi.core.actors import Actor
@@ -158,12 +159,15 @@ def plan_from_template(
             raise ValidationError(_("该项目已有节点，不能再套用模板"))
         created: list[Milestone] = []
         begin = start
-        for order, (name, days) in enumerate(MILESTONE_TEMPLATES[locked.kind]):
+        # Stored in the park's language, whatever the language of the page that laid them out.
+        with translation.override(settings.LANGUAGE_CODE):
+            template = [(str(name), days) for name, days in MILESTONE_TEMPLATES[locked.kind]]
+        for order, (name, days) in enumerate(template):
             end = begin + dt.timedelta(days=days - 1)
             created.append(
                 Milestone.objects.create(
                     project=locked,
-                    name=str(name),
+                    name=name,
                     planned_start=begin,
                     planned_end=end,
                     depends_on=created[-1] if created else None,
