@@ -14,7 +14,8 @@ from typing import Any
 from django.db.models import F, Q, QuerySet, Sum
 
 from lianqi.core.registry import Period
-from lianqi.demands.choices import DemandState
+from lianqi.demands.choices import DemandState, Venue
+from lianqi.demands.models import Demand
 from lianqi.enterprises.models import Enterprise
 
 from . import progress
@@ -175,7 +176,8 @@ def open_decisions(user: Any) -> QuerySet[Decision]:
 
 def agenda(user: Any, meeting: Meeting, today: dt.date) -> dict[str, Any]:
     """What a meeting takes first: the status of every decision of the series' earlier meetings
-    still open (or closed since the last meeting), then the projects behind plan or slipped."""
+    still open (or closed since the last meeting), then the projects behind plan or slipped, and
+    the demands escalated to the dispatch meeting (提级协调) still waiting for its decision."""
     earlier = (
         Decision.objects.filter(meeting__series=meeting.series, meeting__held_on__lte=meeting.held_on)
         .exclude(meeting=meeting)
@@ -199,9 +201,19 @@ def agenda(user: Any, meeting: Meeting, today: dt.date) -> dict[str, Any]:
         for row in figures(scope.select_related("enterprise"), today)
         if row.status in (progress.BEHIND, progress.SLIPPED)
     ]
+    escalated = (
+        Demand.objects.filter(
+            jurisdiction_path__startswith=meeting.jurisdiction_path,
+            state=DemandState.ESCALATED,
+            venue=Venue.DISPATCH_MEETING,
+        )
+        .select_related("enterprise")
+        .order_by("received_at", "pk")
+    )
     return {
         "carried": carried,
         "behind": behind,
+        "escalated": escalated,
         "decisions": meeting.decisions.select_related("demand", "project"),
     }
 

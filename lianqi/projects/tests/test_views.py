@@ -328,3 +328,21 @@ class TestMilestoneTemplateContract(ObjectPageContract):
 
     def data(self, world: World) -> dict[str, Any]:
         return {"template-expected_version": home_project(world).version, "template-start": "2025-03-01"}
+
+
+def test_the_meeting_shows_demands_escalated_to_it_still_waiting(world: World) -> None:
+    from lianqi.demands.choices import DemandState, Venue
+    from lianqi.demands.tests.factories import make_demand
+
+    waiting = make_demand(
+        world, DemandState.ESCALATED, venue=Venue.DISPATCH_MEETING, description="厂区道路未通"
+    )
+    make_demand(world, DemandState.ESCALATED, venue=Venue.EXPERT, description="专家论证环评")
+    meeting = home_meeting(world)
+    page = (
+        client_for(world.user(Role.LEADER))
+        .get(reverse("projects:meeting", args=[meeting.pk]))
+        .content.decode()
+    )
+    assert "厂区道路未通" in page and "专家论证环评" not in page
+    assert reverse("demands:detail", args=[waiting.pk]) in page
