@@ -1,8 +1,8 @@
 """The demo park's key projects (seed 003: 23个重点项目，年度计划投资23.29亿元，完成20.9亿元，
 完成率89.7%): the portfolio with its owners, leaders and departments, a battle map per project
 (a few milestones late), this year's monthly reports adding up to the seed's figures to the fen,
-and the weekly dispatch meeting of the last two months whose decisions were assigned as demands
-through the projects' actions.
+and the weekly dispatch meeting of the last eight weeks, whose decisions are the demands the demo's
+demand builder filed through the dispatch meeting (so its demand figures stay seed 001's).
 
 Deterministic: the same seed, scale and `today` give the same projects, reports and meetings."""
 
@@ -18,10 +18,11 @@ from django.utils import timezone
 from lianqi.accounts.models import User
 from lianqi.core import workdays
 from lianqi.core.roles import Role
-from lianqi.demands.models import Category
+from lianqi.demands.choices import Channel, DemandState
+from lianqi.demands.models import Demand
 from lianqi.enterprises.models import Enterprise
 from lianqi.org.models import Department, Jurisdiction
-from lianqi.projects.actions.meetings import decide, hold_meeting
+from lianqi.projects.actions.meetings import hold_meeting
 from lianqi.projects.choices import (
     STAGE_DATE_FIELDS,
     Cadence,
@@ -30,7 +31,7 @@ from lianqi.projects.choices import (
     ProjectLevel,
     ProjectStage,
 )
-from lianqi.projects.models import MeetingSeries, Milestone, ProgressReport, Project, ProjectEvent
+from lianqi.projects.models import Decision, MeetingSeries, Milestone, ProgressReport, Project, ProjectEvent
 
 #: Seed 003 at scale 1: the portfolio, its yearly plan and what was done.
 PROJECTS = 23
@@ -75,6 +76,8 @@ KINDS = {
 LEADERS = ("刘志强", "陈建华", "王丽", "周国平", "李卫东")
 MILESTONES = ("土地摘牌", "开工建设", "主体封顶", "竣工验收", "投产达效")
 STAGES = list(ProjectStage)
+#: The weeks of dispatch meetings the demo records.
+MEETING_WEEKS = 8
 
 
 @dataclass
@@ -107,6 +110,11 @@ def build_demo_projects(*, park: Jurisdiction, seed: int, scale: float, today: d
     office = User.objects.filter(groups__name=Role.SERVICE_OFFICE, jurisdiction=park).order_by("pk").first()
     departments = list(Department.objects.filter(jurisdiction=park, is_active=True).order_by("pk"))
     owners = list(Enterprise.objects.filter(jurisdiction_path__startswith=park.path).order_by("pk")[:400])
+    # The enterprises whose demands the dispatch meeting took lately own industrial projects.
+    dispatch_demands = _dispatch_demands(park, today)
+    meeting_owners = list(
+        Enterprise.objects.filter(pk__in={d.enterprise_id for d in dispatch_demands}).order_by("pk")
+    )
     plans = _split(plan_total, [rng.uniform(0.3, 3.0) for _ in range(count)])
     # Each project's share of the year done, drawn, then scaled so the portfolio meets the seed.
     done = _split(done_total, [float(p) * rng.uniform(0.55, 1.2) for p in plans])
@@ -123,15 +131,16 @@ def build_demo_projects(*, park: Jurisdiction, seed: int, scale: float, today: d
         for step, reached in enumerate(STAGES[: STAGES.index(stage) + 1]):
             dates[STAGE_DATE_FIELDS[reached]] = min(today, signed + dt.timedelta(days=75 * step))
         plan = plans[index]
+        owner = None
+        if kind == ProjectKind.INDUSTRIAL and owners:
+            owner = meeting_owners.pop(0) if meeting_owners else rng.choice(owners)
         projects.append(
             Project(
                 jurisdiction=park,
                 jurisdiction_path=park.path,
                 name=name,
-                enterprise=rng.choice(owners) if kind == ProjectKind.INDUSTRIAL and owners else None,
-                owner_name=""
-                if kind == ProjectKind.INDUSTRIAL and owners
-                else f"{park.name}建设投资有限公司",
+                enterprise=owner,
+                owner_name="" if owner else f"{park.name}建设投资有限公司",
                 kind=kind,
                 level=rng.choices(list(ProjectLevel), weights=(1, 3, 4))[0],
                 industry=""
@@ -211,53 +220,57 @@ def build_demo_projects(*, park: Jurisdiction, seed: int, scale: float, today: d
     Milestone.objects.bulk_create(milestones)
     ProgressReport.objects.bulk_create(reports)
     figures = ProjectFigures(len(projects), plan_total, done_total if months else Decimal(0), len(reports))
-    _dispatch(
-        figures, park=park, projects=projects, office=office, departments=departments, rng=rng, today=today
-    )
+    _dispatch(figures, park=park, demands=dispatch_demands, office=office, rng=rng)
     return figures
+
+
+def _dispatch_demands(park: Jurisdiction, today: dt.date) -> list[Demand]:
+    """The demands the demo's demand builder filed through the dispatch meeting (channel
+    重点项目调度会) in the last eight weeks: the decisions of those weeks' meetings."""
+    return list(
+        Demand.objects.filter(
+            jurisdiction_path__startswith=park.path,
+            channel=Channel.DISPATCH_MEETING,
+            received_at__date__gt=today - dt.timedelta(weeks=MEETING_WEEKS),
+            received_at__date__lte=today,
+        )
+        .exclude(state=DemandState.RECEIVED)
+        .order_by("received_at", "pk")
+    )
 
 
 def _dispatch(
     figures: ProjectFigures,
     *,
     park: Jurisdiction,
-    projects: list[Project],
+    demands: list[Demand],
     office: User | None,
-    departments: list[Department],
     rng: random.Random,
-    today: dt.date,
 ) -> None:
-    """The weekly dispatch meeting of the last eight weeks; each takes a decision or two on a
-    project with a registered owner, assigned as a demand through the projects' action."""
-    category = Category.objects.filter(is_active=True).order_by("order", "pk").first()
-    owned = [p for p in projects if p.enterprise_id]
-    if office is None or category is None or not owned:
+    """The weekly dispatch meeting: one meeting on each day the dispatch meeting's demands were
+    filed, whose decisions are those demands (already assigned and followed by the demand
+    builder, so the demo's demand figures stay seed 001's), each on the project its enterprise owns."""
+    if office is None:
         return
     series = MeetingSeries.objects.create(jurisdiction=park, name="重点项目周调度会", cadence=Cadence.WEEKLY)
     MeetingSeries.objects.create(jurisdiction=park, name="重点项目月度分析会", cadence=Cadence.MONTHLY)
-    for week in range(8, 0, -1):
-        held_on = today - dt.timedelta(days=7 * week)
-        at = dt.datetime.combine(held_on, dt.time(15), tzinfo=workdays.SHANGHAI)
+    owned = {p.enterprise_id: p for p in Project.objects.filter(jurisdiction=park, enterprise__isnull=False)}
+    by_day: dict[dt.date, list[Demand]] = {}
+    for demand in demands:
+        if demand.enterprise_id in owned:
+            by_day.setdefault(timezone.localtime(demand.received_at).date(), []).append(demand)
+    for held_on, taken in sorted(by_day.items()):
         meeting = hold_meeting(
             series=series,
             actor=office,
             held_on=held_on,
             attendees="、".join(rng.sample(LEADERS, 3)),
             minutes="听取重点项目推进情况汇报，研究解决项目建设中的困难问题。",
-            at=at,
+            at=dt.datetime.combine(held_on, dt.time(18), tzinfo=workdays.SHANGHAI),
         )
         figures.meetings += 1
-        for project in rng.sample(owned, min(len(owned), rng.choice((1, 2)))):
-            decide(
-                meeting=meeting,
-                actor=office,
-                project=project,
-                text=rng.choice(
-                    ("协调解决施工用电接入", "加快办理施工许可", "协调解决用工缺口", "推进配套道路建设")
-                ),
-                category=category,
-                department=rng.choice(departments),
-                workdays_limit=rng.choice((5, 10, 15)),
-                at=at,
-            )
-            figures.decisions += 1
+        Decision.objects.bulk_create(
+            Decision(meeting=meeting, project=owned[d.enterprise_id], text=d.description[:200], demand=d)
+            for d in taken
+        )
+        figures.decisions += len(taken)
