@@ -253,6 +253,7 @@ SPECTACULAR_SETTINGS = {
         "ProjectStageEnum": "lianqi.projects.choices.ProjectStage",
         "ProjectKindEnum": "lianqi.projects.choices.ProjectKind",
         "ProjectLevelEnum": "lianqi.projects.choices.ProjectLevel",
+        "ProjectActionEnum": "lianqi.projects.choices.ProjectAction",
     },
 }
 

@@ -1,8 +1,8 @@
 """The demo park's key projects (seed 003: 23个重点项目，年度计划投资23.29亿元，完成20.9亿元，
 完成率89.7%): the portfolio with its owners, leaders and departments, a battle map per project
 (a few milestones late), this year's monthly reports adding up to the seed's figures to the fen,
-and the weekly dispatch meeting of the last eight weeks, whose decisions are the demands the demo's
-demand builder filed through the dispatch meeting (so its demand figures stay seed 001's).
+and the weekly dispatch meeting's eight latest meetings, whose decisions are the demands the
+demo's demand builder took to the dispatch meeting (so its demand figures stay seed 001's).
 
 Deterministic: the same seed, scale and `today` give the same projects, reports and meetings."""
 
@@ -13,12 +13,13 @@ import random
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Q
 from django.utils import timezone
 
 from lianqi.accounts.models import User
 from lianqi.core import workdays
 from lianqi.core.roles import Role
-from lianqi.demands.choices import Channel, DemandState
+from lianqi.demands.choices import Channel, DemandState, Venue
 from lianqi.demands.models import Demand
 from lianqi.enterprises.models import Enterprise
 from lianqi.org.models import Department, Jurisdiction
@@ -76,7 +77,7 @@ KINDS = {
 LEADERS = ("刘志强", "陈建华", "王丽", "周国平", "李卫东")
 MILESTONES = ("土地摘牌", "开工建设", "主体封顶", "竣工验收", "投产达效")
 STAGES = list(ProjectStage)
-#: The weeks of dispatch meetings the demo records.
+#: The dispatch meetings the demo records (its latest meeting days).
 MEETING_WEEKS = 8
 
 
@@ -107,7 +108,11 @@ def build_demo_projects(*, park: Jurisdiction, seed: int, scale: float, today: d
     year = today.year if today.month > 1 else today.year - 1
     months = list(range(1, (today.month if year == today.year else 13)))
     plan_total, done_total = YEAR_PLAN, YEAR_DONE
-    office = User.objects.filter(groups__name=Role.SERVICE_OFFICE, jurisdiction=park).order_by("pk").first()
+    office = (
+        User.objects.filter(groups__name=Role.SERVICE_OFFICE, jurisdiction__path__startswith=park.path)
+        .order_by("pk")
+        .first()
+    )
     departments = list(Department.objects.filter(jurisdiction=park, is_active=True).order_by("pk"))
     owners = list(Enterprise.objects.filter(jurisdiction_path__startswith=park.path).order_by("pk")[:400])
     # The enterprises whose demands the dispatch meeting took lately own industrial projects.
@@ -225,18 +230,26 @@ def build_demo_projects(*, park: Jurisdiction, seed: int, scale: float, today: d
 
 
 def _dispatch_demands(park: Jurisdiction, today: dt.date) -> list[Demand]:
-    """The demands the demo's demand builder filed through the dispatch meeting (channel
-    重点项目调度会) in the last eight weeks: the decisions of those weeks' meetings."""
-    return list(
+    """The demands the demo's demand builder took to the dispatch meeting (filed through it, or
+    escalated to it) on its latest `MEETING_WEEKS` meeting days: the decisions of those meetings."""
+    taken = (
         Demand.objects.filter(
+            Q(channel=Channel.DISPATCH_MEETING) | Q(venue=Venue.DISPATCH_MEETING),
             jurisdiction_path__startswith=park.path,
-            channel=Channel.DISPATCH_MEETING,
-            received_at__date__gt=today - dt.timedelta(weeks=MEETING_WEEKS),
             received_at__date__lte=today,
         )
         .exclude(state=DemandState.RECEIVED)
-        .order_by("received_at", "pk")
+        .order_by("-received_at", "-pk")
     )
+    days: set[dt.date] = set()
+    chosen = []
+    for demand in taken[:2000]:
+        day = timezone.localtime(demand.received_at).date()
+        if day not in days and len(days) == MEETING_WEEKS:
+            break
+        days.add(day)
+        chosen.append(demand)
+    return chosen[::-1]
 
 
 def _dispatch(
@@ -247,8 +260,7 @@ def _dispatch(
     office: User | None,
     rng: random.Random,
 ) -> None:
-    """The weekly dispatch meeting: one meeting on each day the dispatch meeting's demands were
-    filed, whose decisions are those demands (already assigned and followed by the demand
+    """The weekly dispatch meeting: one meeting on each day demands were taken to it, whose decisions are those demands (already assigned and followed by the demand
     builder, so the demo's demand figures stay seed 001's), each on the project its enterprise owns."""
     if office is None:
         return

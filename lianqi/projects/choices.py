@@ -34,7 +34,6 @@ class ProjectAction(models.TextChoices):
     PLAN_MILESTONE = "plan_milestone", _("编排节点")
     RECORD_MILESTONE = "record_milestone", _("填报节点实际日期")
     REPORT = "report", _("报送进度")
-    RAISE_PROBLEM = "raise_problem", _("反映问题")
     REFER_PROBLEM = "refer_problem", _("问题转为诉求")
     DECIDE = "decide", _("会议议定")
 
