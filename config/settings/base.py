@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "lianqi.visits",
     "lianqi.finance",
     "lianqi.market",
+    "lianqi.projects",
     "lianqi.demo",
 ]
 
@@ -260,6 +261,10 @@ SPECTACULAR_SETTINGS = {
         "MarketVisibilityEnum": "lianqi.market.choices.Visibility",
         "MarketIntroductionStateEnum": "lianqi.market.choices.IntroductionState",
         "MarketSupplierRegionEnum": "lianqi.market.choices.SupplierRegion",
+        "ProjectStageEnum": "lianqi.projects.choices.ProjectStage",
+        "ProjectKindEnum": "lianqi.projects.choices.ProjectKind",
+        "ProjectLevelEnum": "lianqi.projects.choices.ProjectLevel",
+        "ProjectActionEnum": "lianqi.projects.choices.ProjectAction",
     },
 }
 

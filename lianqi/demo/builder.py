@@ -43,6 +43,7 @@ from .finance import FinanceDemoSummary, build_demo_finance
 from .log import CHINESE, Say
 from .market import MarketFigures, build_market
 from .policies import PolicyDemoSummary, build_demo_policies
+from .projects import ProjectFigures, build_demo_projects
 
 K = EnterpriseKind
 
@@ -102,6 +103,8 @@ class DemoSummary:
     #: The finance supermarket (None when built without it).
     finance: FinanceDemoSummary | None = None
     market: MarketFigures | None = None
+    #: The main park's key projects and dispatch meetings (None when built without demands).
+    projects: ProjectFigures | None = None
     seconds: float = 0.0
 
 
@@ -231,6 +234,7 @@ def build_demo(
         world.build(summary)
         if demands:
             summary.demands = build_demands(park=world.main_park, seed=seed, scale=scale, today=today)
+            summary.projects = build_demo_projects(park=world.main_park, seed=seed, scale=scale, today=today)
         if policies:
             summary.policies = build_demo_policies(
                 province=world.province,

@@ -81,6 +81,12 @@ PATHS = {
     "/api/v1/market/introductions/{id}/steps/{name}/": {"post"},
     "/api/v1/market/fairs/": {"get"},
     "/api/v1/market/fairs/{id}/": {"get"},
+    "/api/v1/projects/": {"get"},
+    "/api/v1/projects/{id}/": {"get"},
+    "/api/v1/projects/{id}/reports/": {"post"},
+    "/api/v1/projects/{id}/steps/{name}/": {"post"},
+    "/api/v1/project-meetings/": {"get"},
+    "/api/v1/project-meetings/{id}/": {"get"},
 }
 ERROR_REF = "#/components/schemas/Error"
 

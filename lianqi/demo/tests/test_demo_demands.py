@@ -292,3 +292,17 @@ def test_year_of_visits_follows_seed_001(demo: DemoSummary) -> None:
         campaign_targets(everyone).filter(visits__campaign=everyone).distinct().count()
         < campaign_targets(everyone).count()
     )
+
+
+def test_dispatch_meetings_take_the_dispatch_meeting_s_demands(demo: DemoSummary) -> None:
+    from lianqi.projects.models import Decision, Meeting
+
+    figures = demo.projects
+    assert figures is not None and figures.meetings >= 4
+    assert Meeting.objects.filter(jurisdiction_path=MAIN_PATH).count() == figures.meetings
+    decisions = Decision.objects.filter(meeting__jurisdiction_path=MAIN_PATH).select_related(
+        "demand", "project"
+    )
+    assert decisions.count() == figures.decisions >= figures.meetings
+    assert all(Channel.DISPATCH_MEETING in (d.demand.channel, d.demand.venue) for d in decisions)
+    assert all(d.project.enterprise_id == d.demand.enterprise_id for d in decisions)

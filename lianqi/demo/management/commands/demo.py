@@ -87,6 +87,18 @@ class Command(BaseCommand):
                 self.stdout.write(line)
         for line in summary.finance.lines(say) if summary.finance is not None else ():
             self.stdout.write(line)
+        if summary.projects is not None:
+            projects = summary.projects
+            self.stdout.write(
+                say(
+                    f"  重点项目 {projects.projects} 个：年度计划 ¥{projects.year_plan:,.2f}，"
+                    f"已完成 ¥{projects.year_done:,.2f}；调度会 {projects.meetings} 次、"
+                    f"议定事项 {projects.decisions} 项",
+                    f"  {projects.projects} key projects: plan for the year ¥{projects.year_plan:,.2f}, "
+                    f"done ¥{projects.year_done:,.2f}; {projects.meetings} dispatch meetings, "
+                    f"{projects.decisions} decisions",
+                )
+            )
         if summary.market is not None:
             market = summary.market
             self.stdout.write(

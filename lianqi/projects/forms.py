@@ -1,0 +1,138 @@
+"""The forms of key projects' pages: registering a project, a stage step, a milestone, a month's
+report (made for a phone), a meeting and a decision. They parse input; the actions check it and
+their field-level refusals are shown next to the fields (`core.forms.add_action_errors`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from lianqi.core.forms import StyledForm
+from lianqi.demands.models import Category
+from lianqi.org.models import Department
+
+from .choices import Cadence, ProjectKind, ProjectLevel
+from .models import Project
+
+
+def money(label: Any) -> forms.DecimalField:
+    """An amount in yuan to the fen (the actions refuse a negative one with the field named)."""
+    return forms.DecimalField(label=label, max_digits=18, decimal_places=2)
+
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ProjectForm(StyledForm):
+    """Register a key project at its signing."""
+
+    name = forms.CharField(label=_("项目名称"), max_length=200)
+    owner_name = forms.CharField(label=_("业主单位（待注册）"), max_length=200, required=False)
+    kind = forms.ChoiceField(label=_("项目类别"), choices=ProjectKind.choices)
+    level = forms.ChoiceField(label=_("项目级别"), choices=ProjectLevel.choices)
+    department = forms.ModelChoiceField(label=_("责任单位"), queryset=Department.objects.none())
+    leader = forms.CharField(label=_("责任领导"), max_length=50)
+    total_investment = money(_("总投资（元）"))
+    plan_year = forms.IntegerField(label=_("计划年度"), min_value=2000, max_value=2100)
+    year_plan = money(_("年度计划投资（元）"))
+    signed_on = forms.DateField(label=_("签约日期"), widget=DATE)
+    industry = forms.CharField(label=_("所属产业"), max_length=100, required=False)
+    location = forms.CharField(label=_("建设地点"), max_length=200, required=False)
+    task_force = forms.CharField(
+        label=_("工作专班成员"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+    def __init__(self, *args: Any, departments: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if departments is not None:
+            self.fields["department"].queryset = departments  # type: ignore[attr-defined]
+
+
+class VersionForm(StyledForm):
+    """The version the page showed: a write based on a stale page is refused."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class StageForm(VersionForm):
+    """A stage step: the date the stage was reached."""
+
+    on = forms.DateField(label=_("日期"), widget=DATE)
+
+
+class MilestoneForm(VersionForm):
+    """A milestone of the battle map."""
+
+    name = forms.CharField(label=_("节点名称"), max_length=100)
+    owner = forms.CharField(label=_("责任人"), max_length=50, required=False)
+    planned_start = forms.DateField(label=_("计划开始"), widget=DATE)
+    planned_end = forms.DateField(label=_("计划完成"), widget=DATE)
+
+
+class TemplateForm(VersionForm):
+    """Lay out the battle map from the kind's template, from a start date."""
+
+    start = forms.DateField(label=_("起始日期"), widget=DATE)
+
+
+class MilestoneDatesForm(VersionForm):
+    """A milestone's actual dates."""
+
+    actual_start = forms.DateField(label=_("实际开始"), widget=DATE, required=False)
+    actual_end = forms.DateField(label=_("实际完成"), widget=DATE, required=False)
+
+
+class ReportForm(VersionForm):
+    """A month's progress report, one column wide on a phone."""
+
+    period = forms.DateField(
+        label=_("报告月份"),
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        input_formats=["%Y-%m", "%Y-%m-%d"],
+    )
+    invested = money(_("本期完成投资（元）"))
+    progress = forms.CharField(label=_("形象进度"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+    problems = forms.CharField(
+        label=_("存在问题（每行一个）"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        required=False,
+    )
+
+
+class SeriesForm(StyledForm):
+    """A fixed meeting of the user's jurisdiction."""
+
+    name = forms.CharField(label=_("会议名称"), max_length=100)
+    cadence = forms.ChoiceField(label=_("会议频次"), choices=Cadence.choices)
+
+
+class MeetingForm(StyledForm):
+    """A meeting of a series."""
+
+    held_on = forms.DateField(label=_("召开日期"), widget=DATE)
+    attendees = forms.CharField(label=_("参会人员"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    minutes = forms.CharField(label=_("会议纪要"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+
+
+class DecisionForm(StyledForm):
+    """A decision that assigns work on a project to a department with a deadline."""
+
+    project: forms.ModelChoiceField = forms.ModelChoiceField(label=_("项目"), queryset=Project.objects.none())
+    text = forms.CharField(label=_("议定事项"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    category = forms.ModelChoiceField(label=_("诉求类别"), queryset=Category.objects.filter(is_active=True))
+    department = forms.ModelChoiceField(label=_("交办部门"), queryset=Department.objects.none())
+    workdays = forms.IntegerField(label=_("办理时限（工作日）"), min_value=1, initial=10)
+
+    def __init__(self, *args: Any, projects: Any, departments: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = projects  # type: ignore[attr-defined]
+        self.fields["department"].queryset = departments  # type: ignore[attr-defined]
+
+
+class ReferForm(StyledForm):
+    """Refer a project's problem to the demands' intake under a category."""
+
+    category = forms.ModelChoiceField(label=_("诉求类别"), queryset=Category.objects.filter(is_active=True))

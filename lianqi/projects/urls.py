@@ -1,0 +1,28 @@
+"""The addresses of key projects' pages (`config/urls.py` puts them under ``/projects/``)."""
+
+from django.urls import path
+
+from .views import meetings, portfolio, progress
+
+app_name = "projects"
+
+urlpatterns = [
+    path("", portfolio.ProjectListView.as_view(), name="list"),
+    path("export/", portfolio.ProjectExportView.as_view(), name="export"),
+    path("dashboard/", portfolio.DashboardView.as_view(), name="dashboard"),
+    path("new/", portfolio.ProjectCreateView.as_view(), name="create"),
+    path("<int:pk>/", portfolio.ProjectDetailView.as_view(), name="detail"),
+    path("<int:pk>/map/", progress.BattleMapView.as_view(), name="battle_map"),
+    path("<int:pk>/milestones/", progress.MilestoneCreateView.as_view(), name="milestone_create"),
+    path(
+        "<int:pk>/milestones/template/", progress.MilestoneTemplateView.as_view(), name="milestone_template"
+    ),
+    path("<int:pk>/report/", progress.ReportView.as_view(), name="report"),
+    path("<int:pk>/steps/<str:action>/", portfolio.ProjectStepView.as_view(), name="step"),
+    path("milestones/<int:pk>/", progress.MilestoneDatesView.as_view(), name="milestone_dates"),
+    path("problems/<int:pk>/refer/", progress.ReferProblemView.as_view(), name="refer_problem"),
+    path("meetings/", meetings.SeriesListView.as_view(), name="series_list"),
+    path("meetings/series/<int:pk>/new/", meetings.MeetingCreateView.as_view(), name="meeting_create"),
+    path("meetings/<int:pk>/", meetings.MeetingView.as_view(), name="meeting"),
+    path("enterprises/<int:pk>/", portfolio.EnterpriseSectionView.as_view(), name="enterprise_section"),
+]

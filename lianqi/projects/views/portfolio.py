@@ -1,0 +1,220 @@
+"""The portfolio: the list with its filters and Excel export, the dashboard, registering a
+project, one project's page with its stage steps, and its section of the enterprise's file."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+
+from lianqi.core.actors import acting_user
+from lianqi.core.excel import Column
+from lianqi.core.scoping import scope_queryset
+from lianqi.core.views import RoleRequiredMixin, export_xlsx, paginate
+from lianqi.demands.models import Category
+from lianqi.org.models import Department
+
+from .. import queries
+from ..actions import portfolio as actions
+from ..actions.reports import may_report
+from ..forms import MilestoneForm, ProjectForm, StageForm, TemplateForm
+from ..models import Project
+from ..permissions import EDITORS, MANAGERS, READERS, access_enterprise, access_project
+from ..workflow import workflow
+from .common import run
+
+
+class ProjectListView(RoleRequiredMixin, View):
+    """Every project the user may see, filtered, with its year's completion and status."""
+
+    allowed_roles = READERS
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        found = queries.projects_list(request.user, request.GET)
+        context = paginate(request, found.qs)
+        context["figures"] = queries.figures(context["page_obj"].object_list, timezone.localdate())
+        context["filter_form"] = found.form
+        context["export_query"] = request.GET.urlencode()
+        return render(request, "projects/list.html", context)
+
+
+class ProjectExportView(RoleRequiredMixin, View):
+    """The filtered portfolio as Excel, amounts in yuan to the fen."""
+
+    allowed_roles = READERS
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        found = queries.projects_list(request.user, request.GET)
+        columns = [
+            Column("name", _("项目名称")),
+            Column("owner", _("业主单位")),
+            Column("kind", _("项目类别")),
+            Column("level", _("项目级别")),
+            Column("state", _("项目阶段")),
+            Column("leader", _("责任领导")),
+            Column("department", _("责任单位")),
+            Column("total", _("总投资（元）")),
+            Column("plan", _("年度计划投资（元）")),
+            Column("done", _("年度完成投资（元）")),
+            Column("completion", _("完成率（%）")),
+        ]
+        rows = (
+            [
+                f.project.name,
+                f.project.owner,
+                f.project.get_kind_display(),
+                f.project.get_level_display(),
+                f.project.get_state_display(),
+                f.project.leader,
+                f.project.department.name,
+                f.project.total_investment,
+                f.project.year_plan,
+                f.year_done,
+                f.completion,
+            ]
+            for f in queries.figures(found.qs, timezone.localdate())
+        )
+        return export_xlsx(
+            request, export="projects.portfolio", title=_("重点项目"), columns=columns, rows=rows
+        )
+
+
+class DashboardView(RoleRequiredMixin, View):
+    """The portfolio dashboard of a plan year: completion by project, leader and kind, stages,
+    slipped projects and open decisions."""
+
+    allowed_roles = MANAGERS
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        today = timezone.localdate()
+        try:
+            year = int(request.GET.get("year", today.year))
+        except ValueError:
+            year = today.year
+        return render(request, "projects/dashboard.html", queries.portfolio(request.user, year, today))
+
+
+def _departments(request: HttpRequest) -> Any:
+    return scope_queryset(Department.objects.filter(is_active=True), request.user)
+
+
+class ProjectCreateView(RoleRequiredMixin, View):
+    """Register a key project, owned by an enterprise of the register (`?enterprise=`) or a
+    project company to be registered."""
+
+    allowed_roles = EDITORS
+
+    def _page(self, request: HttpRequest, form: ProjectForm, enterprise: Any) -> HttpResponse:
+        return render(request, "projects/form.html", {"form": form, "enterprise": enterprise})
+
+    def _enterprise(self, request: HttpRequest) -> Any:
+        pk = request.GET.get("enterprise", "")
+        return access_enterprise(request.user, int(pk)) if pk.isdigit() else None
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        form = ProjectForm(
+            departments=_departments(request), initial={"plan_year": timezone.localdate().year}
+        )
+        return self._page(request, form, self._enterprise(request))
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        enterprise = self._enterprise(request)
+        form = ProjectForm(request.POST, departments=_departments(request))
+
+        def act() -> Project:
+            return actions.create_project(
+                actor=acting_user(request), enterprise=enterprise, **form.cleaned_data
+            )
+
+        row = run(request, form, act, _("已登记项目"))
+        if row is not None:
+            return redirect(row.get_absolute_url())
+        return self._page(request, form, enterprise)
+
+
+def project_page(request: HttpRequest, row: Project, **failed: Any) -> HttpResponse:
+    """One project's page: its figures, battle map, reports, problems, history and the forms the
+    user may use (a form that failed keeps what was typed, with its errors)."""
+    actor = acting_user(request)
+    today = timezone.localdate()
+    steps = [
+        {
+            "action": action,
+            "label": action.label,
+            "form": failed.get(str(action))
+            or StageForm(prefix=str(action), initial={"expected_version": row.version}),
+            "url": reverse("projects:step", args=[row.pk, action]),
+        }
+        for action in workflow.allowed_actions(row, actor)
+    ]
+    initial = {"expected_version": row.version}
+    context = {
+        "row": row,
+        "figures": queries.figures([row], today)[0],
+        "map": queries.battle_map(row, today),
+        "reports": queries.reports(row)[:12],
+        "problems": row.issues.select_related("demand"),
+        "events": queries.history(row),
+        "categories": Category.objects.filter(is_active=True),
+        "steps": steps,
+        "may_edit": bool(workflow.roles_for(row, actor)),
+        "may_report": may_report(row, actor),
+        "template_form": failed.get("template")
+        or TemplateForm(prefix="template", initial={"expected_version": row.version, "start": today}),
+        "milestone_form": failed.get("milestone") or MilestoneForm(prefix="milestone", initial=initial),
+    }
+    return render(request, "projects/detail.html", context)
+
+
+class ProjectDetailView(RoleRequiredMixin, View):
+    """One project (一个项目、一个主体、一套专班、一张作战图)."""
+
+    allowed_roles = READERS
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return project_page(request, access_project(request.user, pk))
+
+
+class ProjectStepView(RoleRequiredMixin, View):
+    """Move a project to its next stage on the date it was reached."""
+
+    allowed_roles = EDITORS
+
+    def post(self, request: HttpRequest, pk: int, action: str) -> HttpResponse:
+        row = access_project(request.user, pk)
+        take = actions.STEPS.get(action)
+        if take is None:
+            raise Http404
+        form = StageForm(request.POST, prefix=action)
+
+        def act() -> Project:
+            return take(
+                project=row,
+                actor=acting_user(request),
+                expected_version=form.cleaned_data["expected_version"],
+                on=form.cleaned_data["on"],
+            )
+
+        if run(request, form, act, _("已更新项目阶段")) is None and form.errors:
+            return project_page(request, row, **{action: form})
+        return redirect(row.get_absolute_url())
+
+
+class EnterpriseSectionView(RoleRequiredMixin, View):
+    """The key projects an enterprise owns, as a section of its file (一企一档)."""
+
+    allowed_roles = MANAGERS
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        enterprise = access_enterprise(request.user, pk)
+        context = {
+            "enterprise": enterprise,
+            "rows": queries.for_enterprise(request.user, enterprise)[:20],
+            "create_url": reverse("projects:create") + f"?enterprise={enterprise.pk}",
+        }
+        return render(request, "projects/enterprise_section.html", context)
