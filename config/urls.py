@@ -26,6 +26,7 @@ urlpatterns = [
     path("policies/", include("lianqi.policies.urls")),
     path("visits/", include("lianqi.visits.urls")),
     path("finance/", include("lianqi.finance.urls")),
+    path("inspections/", include("lianqi.inspections.urls")),
     path("c/", include("lianqi.enterprises.urls.code")),
     path("open311/v2/", include("lianqi.open311.urls")),
     path("api/v1/", include("lianqi.api.urls")),

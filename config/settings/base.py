@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "lianqi.policies",
     "lianqi.visits",
     "lianqi.finance",
+    "lianqi.inspections",
     "lianqi.demo",
 ]
 

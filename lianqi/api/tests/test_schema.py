@@ -68,6 +68,9 @@ PATHS = {
     "/api/v1/finance/applications/": {"get", "post"},
     "/api/v1/finance/applications/{id}/": {"get"},
     "/api/v1/finance/applications/{id}/steps/{name}/": {"post"},
+    "/api/v1/inspections/": {"get"},
+    "/api/v1/inspections/{id}/": {"get"},
+    "/api/v1/inspections/{id}/steps/{name}/": {"post"},
 }
 ERROR_REF = "#/components/schemas/Error"
 

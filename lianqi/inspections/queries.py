@@ -1,0 +1,85 @@
+"""Every read of this wing that matters: the list with its filters, an enterprise's items,
+the history of one item, and the figures of the home page and of the measures."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Avg, Count, QuerySet
+
+from lianqi.core.registry import Period
+from lianqi.enterprises.models import Enterprise
+
+from .choices import OPEN_STATES, InspectionState
+from .filters import InspectionFilter
+from .models import Inspection, InspectionEvent, Rating
+from .permissions import visible
+
+
+def inspection_list(user: Any, params: Mapping[str, Any] | None = None) -> InspectionFilter:
+    """The items a user may see through the list's filters (a bad value filters nothing): the
+    filter's `form` for the page and its `qs` for the rows, newest first."""
+    return InspectionFilter(params or None, queryset=visible(user).select_related("enterprise"))
+
+
+def for_enterprise(user: Any, enterprise: Enterprise) -> QuerySet[Inspection]:
+    """The items of one enterprise that the user may see (its section of the enterprise's file)."""
+    return visible(user).filter(enterprise=enterprise)
+
+
+def open_for_enterprise(enterprise: Enterprise) -> QuerySet[Inspection]:
+    """An enterprise's items still under way, as its own code page shows them."""
+    return Inspection.objects.filter(enterprise=enterprise, state__in=OPEN_STATES)
+
+
+def history(row: Inspection) -> QuerySet[InspectionEvent]:
+    """An item's events in order, with who acted."""
+    return row.events.select_related("actor").order_by("at", "pk")
+
+
+def open_count(user: Any) -> int:
+    """How many items the user may see are still under way (the home page's card)."""
+    return visible(user).filter(state__in=OPEN_STATES).count()
+
+
+def _registered(jurisdiction_path: str, period: Period) -> QuerySet[Inspection]:
+    """Inspections planned in `period` in a jurisdiction and those below it, not cancelled."""
+    return Inspection.objects.filter(
+        jurisdiction_path__startswith=jurisdiction_path,
+        planned_on__gte=period.start,
+        planned_on__lte=period.end,
+    ).exclude(state=InspectionState.CANCELLED)
+
+
+def registered_count(jurisdiction_path: str, period: Period) -> int:
+    """Inspections registered for `period` (a measure)."""
+    return _registered(jurisdiction_path, period).count()
+
+
+def joint_share(jurisdiction_path: str, period: Period) -> Decimal | None:
+    """The percentage of the period's inspections made within a joint visit (a measure)."""
+    rows = _registered(jurisdiction_path, period)
+    total = rows.count()
+    if not total:
+        return None
+    return (Decimal(100) * rows.filter(joint_visit__isnull=False).count() / total).quantize(Decimal("0.1"))
+
+
+def cap_warning_count(jurisdiction_path: str, period: Period) -> int:
+    """The period's inspections registered beyond a frequency cap (a measure)."""
+    return _registered(jurisdiction_path, period).exclude(cap_warnings=[]).count()
+
+
+#: Below this many ratings no figure is shown, so that no single firm's rating can be told.
+MIN_RATINGS = 5
+
+
+def average_rating(jurisdiction_path: str, period: Period) -> Decimal | None:
+    """The enterprises' average rating of the period's visits, from five ratings on (a measure)."""
+    ratings = Rating.objects.filter(inspection__in=_registered(jurisdiction_path, period))
+    figures = ratings.aggregate(count=Count("pk"), average=Avg("score"))
+    if figures["count"] < MIN_RATINGS:
+        return None
+    return Decimal(str(figures["average"])).quantize(Decimal("0.01"))

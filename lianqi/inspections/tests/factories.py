@@ -1,0 +1,56 @@
+"""Builders for the inspections' tests: inspectors in a department's pool, and the input of a
+valid registration that a test changes one field of."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from lianqi.org.choices import StaffTier
+from lianqi.org.models import Staff
+from lianqi.testing.world import Side, World
+
+from ..models import Inspector
+
+PLANNED = dt.date(2025, 3, 12)  # a Wednesday
+
+
+def make_inspector(
+    side: Side, number: int, *, qualified_until: dt.date = dt.date(2030, 1, 1), **fields: Any
+) -> Inspector:
+    """A qualified inspector of the park's department (the same one when asked twice)."""
+    certificate_no = f"{side.park.code}-{number:04d}"
+    existing = Inspector.objects.filter(certificate_no=certificate_no).first()
+    if existing is not None:
+        return existing
+    staff = Staff.objects.create(
+        jurisdiction=side.park, name=f"检查员{number}", department=side.department, tier=StaffTier.STAFF
+    )
+    values: dict[str, Any] = {
+        "jurisdiction": side.park,
+        "staff": staff,
+        "department": side.department,
+        "certificate_no": certificate_no,
+        "qualified_until": qualified_until,
+    }
+    values.update(fields)
+    return Inspector.objects.create(**values)
+
+
+def registration(world: World, side: Side | None = None, **changes: Any) -> dict[str, Any]:
+    """The keyword arguments of a valid `register_inspection` on plan, by the service office."""
+    side = side or world.home
+    inspectors = changes.pop("inspectors", None) or [make_inspector(side, 1), make_inspector(side, 2)]
+    values: dict[str, Any] = {
+        "enterprise": side.enterprise,
+        "department": side.department,
+        "legal_basis": "《安全生产法》第六十五条",
+        "task": "安全生产检查",
+        "inspectors": inspectors,
+        "planned_on": PLANNED,
+        "trigger": "plan",
+        "plan_reference": "湘潭高新经发〔2025〕3号",
+        "actor": world.user("service_office"),
+    }
+    values.update(changes)
+    return values

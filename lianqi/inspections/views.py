@@ -1,0 +1,161 @@
+"""The pages of this wing: the list, one item with its history and the steps the user may
+take, registering an item from the enterprise's file, its section of that file, and the
+enterprise's own items under its code. Thin: objects come through the `access_*` loaders,
+reads from `queries`, and every write is an action."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+
+from lianqi.core.actors import acting_user
+from lianqi.core.forms import add_action_errors
+from lianqi.core.views import RoleRequiredMixin, paginate
+from lianqi.core.workflow import StaleVersion, TransitionNotAllowed
+from lianqi.enterprises.models import Enterprise
+from lianqi.enterprises.views.code import CodeTokenMixin
+
+from . import actions, queries
+from .choices import InspectionAction
+from .forms import InspectionForm, StepForm, step_form
+from .models import Inspection
+from .permissions import MANAGERS, READERS, access_enterprise, access_inspection
+from .workflow import workflow
+
+
+class InspectionListView(RoleRequiredMixin, View):
+    """Every item the user may see, searched and filtered, newest first."""
+
+    allowed_roles = READERS
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        found = queries.inspection_list(request.user, request.GET)
+        context = paginate(request, found.qs)
+        context["filter_form"] = found.form
+        return render(request, "inspections/list.html", context)
+
+
+def _detail(request: HttpRequest, row: Inspection, failed: StepForm | None = None) -> HttpResponse:
+    """One item's page: its fields, its history and a form for each step the user may take
+    (the one that failed keeps what was typed, with its errors)."""
+    steps = []
+    for action in workflow.allowed_actions(row, acting_user(request)):
+        form = failed if failed is not None and failed.prefix == action else None
+        steps.append(
+            {
+                "action": action,
+                "label": action.label,
+                "form": form or step_form(action, version=row.version),
+                "url": reverse("inspections:step", args=[row.pk, action]),
+            }
+        )
+    context = {"row": row, "events": queries.history(row), "steps": steps}
+    return render(request, "inspections/detail.html", context)
+
+
+class InspectionDetailView(RoleRequiredMixin, View):
+    """One item: its fields, its history and the steps the user may take now."""
+
+    allowed_roles = READERS
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return _detail(request, access_inspection(request.user, pk))
+
+
+class InspectionStepView(RoleRequiredMixin, View):
+    """Take one step of an item with the version the page showed. A refused or stale step is
+    told above the page; bad input is shown next to its field with what was typed."""
+
+    allowed_roles = READERS
+
+    def post(self, request: HttpRequest, pk: int, action: str) -> HttpResponse:
+        row = access_inspection(request.user, pk)
+        take = actions.STEPS.get(action)
+        if take is None:
+            raise Http404
+        form = step_form(action, request.POST)
+        if not form.is_valid():
+            return _detail(request, row, failed=form)
+        try:
+            take(
+                inspection=row,
+                actor=acting_user(request),
+                expected_version=form.cleaned_data["expected_version"],
+                **form.inputs(),
+            )
+        except (TransitionNotAllowed, StaleVersion) as refused:
+            messages.error(request, refused.message)
+        except ValidationError as invalid:
+            add_action_errors(form, invalid)
+            return _detail(request, row, failed=form)
+        else:
+            messages.success(request, _("已完成：%(step)s") % {"step": InspectionAction(action).label})
+        return redirect(row.get_absolute_url())
+
+
+def _form_page(request: HttpRequest, enterprise: Enterprise, form: InspectionForm) -> HttpResponse:
+    return render(request, "inspections/form.html", {"enterprise": enterprise, "form": form})
+
+
+class InspectionCreateView(RoleRequiredMixin, View):
+    """Register an inspection of the enterprise whose file it was opened from."""
+
+    allowed_roles = MANAGERS
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return _form_page(
+            request,
+            access_enterprise(request.user, pk),
+            InspectionForm(enterprise=access_enterprise(request.user, pk)),
+        )
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        enterprise = access_enterprise(request.user, pk)
+        form = InspectionForm(request.POST, enterprise=enterprise)
+        if form.is_valid():
+            try:
+                row = actions.register_inspection(
+                    enterprise=enterprise, actor=acting_user(request), **form.cleaned_data
+                )
+            except ValidationError as invalid:
+                add_action_errors(form, invalid)
+            else:
+                messages.success(request, _("已登记检查，检查码：%(code)s") % {"code": row.code})
+                return redirect(row.get_absolute_url())
+        return _form_page(request, enterprise, form)
+
+
+class InspectionEnterpriseSectionView(RoleRequiredMixin, View):
+    """This wing's section of the enterprise's file (一企一档): the enterprise's items the user
+    may see, an HTML fragment the file page loads by itself."""
+
+    allowed_roles = MANAGERS
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        enterprise = access_enterprise(request.user, pk)
+        context = {
+            "enterprise": enterprise,
+            "rows": queries.for_enterprise(request.user, enterprise)[:20],
+            "create_url": reverse("inspections:create", args=[enterprise.pk]),
+        }
+        return render(request, "inspections/enterprise_section.html", context)
+
+
+class InspectionCodeListView(CodeTokenMixin):
+    """`/c/<token>/inspections/`: the enterprise's items under way, through its code. They are the
+    enterprise's own data: the mixin's default access (`CodeAccess.MEMBER`) sends whoever holds
+    the code to confirm one of the enterprise's registered phones first."""
+
+    def get(self, request: HttpRequest, token: str) -> HttpResponse:
+        context: dict[str, Any] = {
+            **self.base_context(),
+            "rows": queries.open_for_enterprise(self.enterprise),
+        }
+        return render(request, "inspections/code_list.html", context)
