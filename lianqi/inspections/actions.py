@@ -17,6 +17,9 @@ from django.utils.translation import gettext as _
 from lianqi.core.actors import Actor
 from lianqi.core.scoping import path_visible
 from lianqi.core.workflow import Step, required_text, take_step
+from lianqi.demands.actions import submit_demand
+from lianqi.demands.choices import Channel
+from lianqi.demands.models import Category, Demand
 from lianqi.enterprises.models import Enterprise
 from lianqi.org.models import Department
 
@@ -264,6 +267,38 @@ def rate_inspection(
         return Rating.objects.create(
             inspection=inspection, score=value, comment=comment.strip()[:500], rated_at=at
         )
+
+
+#: The demand category an unregistered entry is filed under (added by a data migration).
+INSPECTION_CATEGORY = "执法检查"
+
+
+def report_unregistered_entry(
+    *,
+    enterprise: Enterprise,
+    description: str,
+    contact_name: str,
+    contact_phone: str,
+    actor: Actor | None = None,
+    at: dt.datetime | None = None,
+) -> Demand:
+    """The enterprise reports that someone came in to inspect without a registered inspection:
+    it becomes a demand in the category 执法检查, through the demands' intake action, so it is
+    routed, answered and followed like any other."""
+    description = required_text(description, "description", _("请说明何时、哪个部门、几人入企检查"))
+    category = Category.objects.filter(name=INSPECTION_CATEGORY).first()
+    if category is None:
+        raise ValidationError({"description": _("暂不能受理，请联系营商办")})
+    return submit_demand(
+        enterprise=enterprise,
+        category=category,
+        channel=Channel.ENTERPRISE_ACCOUNT if actor is not None else Channel.ENTERPRISE_CODE,
+        description=_("未登记入企检查：%(text)s") % {"text": description},
+        actor=actor,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+        at=at,
+    )
 
 
 def run_draw(

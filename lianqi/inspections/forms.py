@@ -49,6 +49,26 @@ def _ancestors(path: str) -> list[str]:
     return ["".join(f"{p}/" for p in parts[: i + 1]) for i in range(len(parts))]
 
 
+class RatingForm(StyledForm):
+    """The enterprise rates a visit: 1 to 5, and a word if it wants."""
+
+    score = forms.TypedChoiceField(
+        label=_("评分"), choices=[(n, str(n)) for n in range(5, 0, -1)], coerce=int, widget=forms.RadioSelect
+    )
+    comment = forms.CharField(label=_("意见"), max_length=500, required=False)
+
+
+class ReportForm(StyledForm):
+    """The enterprise reports an inspection that was not registered."""
+
+    description = forms.CharField(
+        label=_("情况说明"),
+        help_text=_("何时、哪个部门、几人入企检查，是否出示执法证件"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+    )
+
+
 def _need_fields() -> dict[str, forms.Field]:
     """A form field for each input a step of the table may need (its `needs` name them)."""
     return {

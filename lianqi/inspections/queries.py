@@ -3,11 +3,13 @@ the history of one item, and the figures of the home page and of the measures.""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Avg, Count, QuerySet
+from django.utils import timezone
 
 from lianqi.core.registry import Period
 from lianqi.enterprises.models import Enterprise
@@ -32,6 +34,28 @@ def for_enterprise(user: Any, enterprise: Enterprise) -> QuerySet[Inspection]:
 def open_for_enterprise(enterprise: Enterprise) -> QuerySet[Inspection]:
     """An enterprise's items still under way, as its own code page shows them."""
     return Inspection.objects.filter(enterprise=enterprise, state__in=OPEN_STATES)
+
+
+#: How far back the enterprise's code page lists inspections made.
+CODE_PAGE_DAYS = 90
+
+
+def for_code_page(enterprise: Enterprise) -> QuerySet[Inspection]:
+    """The enterprise's inspections its code page shows: those ahead, and those of the last
+    `CODE_PAGE_DAYS` days, not cancelled, latest first."""
+    since = timezone.localdate() - dt.timedelta(days=CODE_PAGE_DAYS)
+    return (
+        Inspection.objects.filter(enterprise=enterprise, planned_on__gte=since)
+        .exclude(state=InspectionState.CANCELLED)
+        .select_related("department", "rating")
+        .prefetch_related("inspectors__staff")
+        .order_by("-planned_on", "-pk")
+    )
+
+
+def rateable(row: Inspection) -> bool:
+    """Whether the enterprise may still rate this visit: made, and not rated yet."""
+    return row.state in (InspectionState.CHECKED_IN, InspectionState.CLOSED) and not hasattr(row, "rating")
 
 
 def history(row: Inspection) -> QuerySet[InspectionEvent]:

@@ -17,4 +17,7 @@ urlpatterns = [
 
 code_urlpatterns = [
     path("<str:token>/inspections/", views.InspectionCodeListView.as_view(), name="inspections_list"),
+    path(
+        "<str:token>/inspections/report/", views.InspectionCodeReportView.as_view(), name="inspections_report"
+    ),
 ]

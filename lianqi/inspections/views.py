@@ -20,11 +20,11 @@ from lianqi.core.forms import add_action_errors
 from lianqi.core.views import RoleRequiredMixin, paginate
 from lianqi.core.workflow import StaleVersion, TransitionNotAllowed
 from lianqi.enterprises.models import Enterprise
-from lianqi.enterprises.views.code import CodeTokenMixin
+from lianqi.enterprises.views.code import CodeAccess, CodeTokenMixin
 
 from . import actions, queries
 from .choices import InspectionAction
-from .forms import InspectionForm, StepForm, step_form
+from .forms import InspectionForm, RatingForm, ReportForm, StepForm, step_form
 from .models import Inspection
 from .permissions import MANAGERS, READERS, access_enterprise, access_inspection
 from .workflow import workflow
@@ -149,13 +149,79 @@ class InspectionEnterpriseSectionView(RoleRequiredMixin, View):
 
 
 class InspectionCodeListView(CodeTokenMixin):
-    """`/c/<token>/inspections/`: the enterprise's items under way, through its code. They are the
-    enterprise's own data: the mixin's default access (`CodeAccess.MEMBER`) sends whoever holds
-    the code to confirm one of the enterprise's registered phones first."""
+    """`/c/<token>/inspections/`: the inspections registered for the enterprise — task,
+    department, legal basis, inspectors, date, code —, a rating form for each visit made and
+    not yet rated, and where to report an unregistered entry. They are the enterprise's own
+    data: the mixin's default access (`CodeAccess.MEMBER`) sends whoever holds the code to
+    confirm one of the enterprise's registered phones first."""
 
     def get(self, request: HttpRequest, token: str) -> HttpResponse:
-        context: dict[str, Any] = {
-            **self.base_context(),
-            "rows": queries.open_for_enterprise(self.enterprise),
-        }
-        return render(request, "inspections/code_list.html", context)
+        return self.show()
+
+    def show(self, failed: tuple[int, RatingForm] | None = None) -> HttpResponse:
+        rows = []
+        for row in queries.for_code_page(self.enterprise):
+            form = None
+            if queries.rateable(row):
+                form = (
+                    failed[1]
+                    if failed is not None and failed[0] == row.pk
+                    else RatingForm(prefix=f"r{row.pk}")
+                )
+            rows.append({"row": row, "rating_form": form})
+        context: dict[str, Any] = {**self.base_context(), "rows": rows}
+        return render(self.request, "inspections/code_list.html", context)
+
+    def post(self, request: HttpRequest, token: str) -> HttpResponse:
+        """Rate one visit (the form is prefixed by the inspection's number)."""
+        try:
+            pk = int(request.POST.get("inspection", ""))
+        except ValueError:
+            raise Http404 from None
+        row = queries.for_code_page(self.enterprise).filter(pk=pk).first()
+        if row is None:
+            raise Http404
+        form = RatingForm(request.POST, prefix=f"r{row.pk}")
+        if form.is_valid():
+            try:
+                actions.rate_inspection(inspection=row, enterprise=self.enterprise, **form.cleaned_data)
+            except ValidationError as invalid:
+                add_action_errors(form, invalid)
+            else:
+                messages.success(request, _("感谢您的评价"))
+                return redirect("codes:inspections_list", token=token)
+        return self.show(failed=(row.pk, form))
+
+
+class InspectionCodeReportView(CodeTokenMixin):
+    """`/c/<token>/inspections/report/`: the enterprise reports someone who came in to inspect
+    without a registered inspection; it becomes a demand (category 执法检查). Anyone who
+    confirmed a phone may report (`CodeAccess.FILER`), as for any demand."""
+
+    access = CodeAccess.FILER
+
+    def get(self, request: HttpRequest, token: str) -> HttpResponse:
+        return self.show(ReportForm())
+
+    def show(self, form: ReportForm) -> HttpResponse:
+        return render(self.request, "inspections/code_report.html", {**self.base_context(), "form": form})
+
+    def post(self, request: HttpRequest, token: str) -> HttpResponse:
+        form = ReportForm(request.POST)
+        viewer = self.contact()
+        if viewer is None:  # `CodeAccess.FILER` let no one else in
+            raise Http404
+        if form.is_valid():
+            try:
+                demand = actions.report_unregistered_entry(
+                    enterprise=self.enterprise,
+                    description=form.cleaned_data["description"],
+                    contact_name=viewer.name,
+                    contact_phone=viewer.phone,
+                    actor=viewer.account,
+                )
+            except ValidationError as invalid:
+                add_action_errors(form, invalid)
+            else:
+                return redirect("codes:demand_submitted", token=token, pk=demand.pk)
+        return self.show(form)
