@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from typing import IO
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,17 +16,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lianqi.core.actors import Actor
+from lianqi.core.excel import HeaderError, read_rows
 from lianqi.core.scoping import path_visible
 from lianqi.core.workflow import Step, required_text, take_step
 from lianqi.demands.actions import submit_demand
 from lianqi.demands.choices import Channel
 from lianqi.demands.models import Category, Demand
 from lianqi.enterprises.models import Enterprise
-from lianqi.org.models import Department
+from lianqi.org.models import Department, Jurisdiction
 
-from . import checks, drawing
-from .choices import REACTIVE_TRIGGERS, InspectionAction, InspectionState, Trigger
-from .models import Inspection, InspectionDraw, Inspector, JointVisit, Rating
+from . import checks, drawing, lenient
+from .choices import REACTIVE_TRIGGERS, InspectionAction, InspectionState, LenientKind, Trigger
+from .models import Inspection, InspectionDraw, Inspector, JointVisit, LenientItem, Rating
 from .workflow import workflow
 
 
@@ -357,6 +359,61 @@ def run_draw(
                 at=at,
             )
     return row
+
+
+def import_lenient_lists(*, jurisdiction: Jurisdiction, source: IO[bytes], actor: Actor) -> int:
+    """Replace a jurisdiction's lenient-enforcement lists (免罚 / 轻罚 / 减罚清单) with those of
+    an Excel file (`lenient.COLUMNS`), all or nothing: a file with any bad row changes nothing
+    and every bad row is named (`file` errors, by Excel row number). Returns the item count."""
+    if not path_visible(actor, jurisdiction.path):
+        raise ValidationError({"file": _("不能导入您管辖范围以外的清单")})
+    kinds = {str(label): value for value, label in LenientKind.choices} | {v: v for v in LenientKind.values}
+    try:
+        _total, rows = read_rows(source, lenient.COLUMNS)
+    except HeaderError as bad:
+        raise ValidationError(
+            {
+                "file": _("表头不符：缺少 %(missing)s；无法识别 %(unknown)s")
+                % {"missing": "、".join(bad.missing) or "—", "unknown": "、".join(bad.unknown) or "—"}
+            }
+        ) from None
+    except Exception:
+        raise ValidationError({"file": _("无法读取该文件，请上传 .xlsx 格式的 Excel 文件")}) from None
+    items: list[LenientItem] = []
+    problems: list[str] = []
+    seen: set[tuple[str, int]] = set()
+    for number, record in rows:
+        kind = kinds.get(str(record.get("kind") or ""))
+        try:
+            position = int(record.get("number") or 0)
+        except (TypeError, ValueError):
+            position = 0
+        if kind is None:
+            problems.append(_("第 %(row)s 行：清单应为免罚清单、轻罚清单或减罚清单") % {"row": number})
+        elif position < 1 or (kind, position) in seen:
+            problems.append(_("第 %(row)s 行：序号须为不重复的正整数") % {"row": number})
+        elif not record.get("violation") or not record.get("legal_basis"):
+            problems.append(_("第 %(row)s 行：请填写违法行为和法律依据") % {"row": number})
+        else:
+            seen.add((kind, position))
+            items.append(
+                LenientItem(
+                    jurisdiction=jurisdiction,
+                    jurisdiction_path=jurisdiction.path,
+                    kind=kind,
+                    number=position,
+                    violation=str(record["violation"])[:500],
+                    legal_basis=str(record["legal_basis"]),
+                    conditions=str(record.get("conditions") or ""),
+                    measure=str(record.get("measure") or "")[:500],
+                )
+            )
+    if problems:
+        raise ValidationError({"file": problems})
+    with transaction.atomic():
+        LenientItem.objects.filter(jurisdiction=jurisdiction).delete()
+        LenientItem.objects.bulk_create(items)
+    return len(items)
 
 
 #: The action of each step by the table's name for it: what the step page and the API call

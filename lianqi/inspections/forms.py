@@ -69,6 +69,14 @@ class ReportForm(StyledForm):
     )
 
 
+class LenientImportForm(StyledForm):
+    """The Excel file that replaces the jurisdiction's lenient-enforcement lists."""
+
+    file = forms.FileField(
+        label=_("清单文件（.xlsx）"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"})
+    )
+
+
 def _need_fields() -> dict[str, forms.Field]:
     """A form field for each input a step of the table may need (its `needs` name them)."""
     return {

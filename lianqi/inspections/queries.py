@@ -14,9 +14,9 @@ from django.utils import timezone
 from lianqi.core.registry import Period
 from lianqi.enterprises.models import Enterprise
 
-from .choices import OPEN_STATES, InspectionState
+from .choices import OPEN_STATES, InspectionState, LenientKind
 from .filters import InspectionFilter
-from .models import Inspection, InspectionEvent, Rating
+from .models import Inspection, InspectionEvent, LenientItem, Rating
 from .permissions import visible
 
 
@@ -56,6 +56,30 @@ def for_code_page(enterprise: Enterprise) -> QuerySet[Inspection]:
 def rateable(row: Inspection) -> bool:
     """Whether the enterprise may still rate this visit: made, and not rated yet."""
     return row.state in (InspectionState.CHECKED_IN, InspectionState.CLOSED) and not hasattr(row, "rating")
+
+
+def lenient_lists(jurisdiction_path: str) -> dict[str, list[LenientItem]]:
+    """A jurisdiction's three lenient-enforcement lists, by list, in number order."""
+    lists: dict[str, list[LenientItem]] = {kind: [] for kind in LenientKind.values}
+    for item in LenientItem.objects.filter(jurisdiction_path=jurisdiction_path).order_by("kind", "number"):
+        lists[item.kind].append(item)
+    return lists
+
+
+def lenient_rows(jurisdiction_path: str) -> list[list[object]]:
+    """The lists as rows of the Excel file (`lenient.COLUMNS`)."""
+    return [
+        [
+            item.get_kind_display(),
+            item.number,
+            item.violation,
+            item.legal_basis,
+            item.conditions,
+            item.measure,
+        ]
+        for items in lenient_lists(jurisdiction_path).values()
+        for item in items
+    ]
 
 
 def history(row: Inspection) -> QuerySet[InspectionEvent]:

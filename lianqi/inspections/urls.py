@@ -11,6 +11,8 @@ urlpatterns = [
     path("", views.InspectionListView.as_view(), name="list"),
     path("<int:pk>/", views.InspectionDetailView.as_view(), name="detail"),
     path("<int:pk>/<str:action>/", views.InspectionStepView.as_view(), name="step"),
+    path("lenient/", views.LenientListManageView.as_view(), name="lenient_manage"),
+    path("lenient/<str:code>/", views.LenientListPublicView.as_view(), name="lenient_public"),
     path("enterprises/<int:pk>/", views.InspectionEnterpriseSectionView.as_view(), name="enterprise_section"),
     path("enterprises/<int:pk>/new/", views.InspectionCreateView.as_view(), name="create"),
 ]

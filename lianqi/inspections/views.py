@@ -10,21 +10,23 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
 from lianqi.core.actors import acting_user
+from lianqi.core.excel import XLSX_CONTENT_TYPE, write_workbook
 from lianqi.core.forms import add_action_errors
 from lianqi.core.views import RoleRequiredMixin, paginate
 from lianqi.core.workflow import StaleVersion, TransitionNotAllowed
 from lianqi.enterprises.models import Enterprise
 from lianqi.enterprises.views.code import CodeAccess, CodeTokenMixin
+from lianqi.org.models import Jurisdiction
 
-from . import actions, queries
-from .choices import InspectionAction
-from .forms import InspectionForm, RatingForm, ReportForm, StepForm, step_form
+from . import actions, lenient, queries
+from .choices import InspectionAction, LenientKind
+from .forms import InspectionForm, LenientImportForm, RatingForm, ReportForm, StepForm, step_form
 from .models import Inspection
 from .permissions import MANAGERS, READERS, access_enterprise, access_inspection
 from .workflow import workflow
@@ -224,4 +226,70 @@ class InspectionCodeReportView(CodeTokenMixin):
                 add_action_errors(form, invalid)
             else:
                 return redirect("codes:demand_submitted", token=token, pk=demand.pk)
+        return self.show(form)
+
+
+class LenientListPublicView(View):
+    """`/inspections/lenient/<code>/`: a jurisdiction's three lenient-enforcement lists,
+    published for anyone (they are public law: what could be printed on a factory gate)."""
+
+    def get(self, request: HttpRequest, code: str) -> HttpResponse:
+        jurisdiction = get_object_or_404(Jurisdiction, code=code)
+        lists = queries.lenient_lists(jurisdiction.path)
+        context = {
+            "jurisdiction": jurisdiction,
+            "lists": [(LenientKind(kind).label, items) for kind, items in lists.items()],
+        }
+        return render(request, "inspections/lenient_public.html", context)
+
+
+def _own_jurisdiction(request: HttpRequest) -> Jurisdiction:
+    """The jurisdiction whose lists a member of staff manages: their own (an account without
+    one has none to manage)."""
+    jurisdiction = acting_user(request).jurisdiction
+    if jurisdiction is None:
+        raise Http404
+    return jurisdiction
+
+
+class LenientListManageView(RoleRequiredMixin, View):
+    """The office's page of its jurisdiction's lists: export them to Excel (``?format=xlsx``)
+    and replace them by importing a file; a bad file's rows are named and nothing changes."""
+
+    allowed_roles = MANAGERS
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        jurisdiction = _own_jurisdiction(request)
+        if request.GET.get("format") == "xlsx":
+            content = write_workbook(
+                lenient.COLUMNS, queries.lenient_rows(jurisdiction.path), str(_("柔性执法清单"))
+            )
+            response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+            response["Content-Disposition"] = 'attachment; filename="lenient-lists.xlsx"'
+            return response
+        return self.show(LenientImportForm())
+
+    def show(self, form: LenientImportForm) -> HttpResponse:
+        jurisdiction = _own_jurisdiction(self.request)
+        lists = queries.lenient_lists(jurisdiction.path)
+        context = {
+            "form": form,
+            "jurisdiction": jurisdiction,
+            "counts": [(LenientKind(kind).label, len(items)) for kind, items in lists.items()],
+        }
+        return render(self.request, "inspections/lenient_manage.html", context)
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = LenientImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            actor = acting_user(request)
+            try:
+                count = actions.import_lenient_lists(
+                    jurisdiction=_own_jurisdiction(request), source=form.cleaned_data["file"], actor=actor
+                )
+            except ValidationError as invalid:
+                add_action_errors(form, invalid)
+            else:
+                messages.success(request, _("已导入 %(count)s 项") % {"count": count})
+                return redirect("inspections:lenient_manage")
         return self.show(form)
