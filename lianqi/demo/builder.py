@@ -27,6 +27,7 @@ from simple_history.utils import bulk_create_with_history
 
 from lianqi.accounts.models import User
 from lianqi.core.roles import Role
+from lianqi.demo.inspections import build_demo_inspections
 from lianqi.enterprises.actions.industries import load_industries
 from lianqi.enterprises.actions.tags import create_tag
 from lianqi.enterprises.choices import EnterpriseKind, EnterpriseStatus
@@ -212,6 +213,7 @@ def build_demo(
         today = today or timezone.localdate()
         world = _Builder(seed=seed, scale=scale, today=today)
         world.build(summary)
+        build_demo_inspections(park=world.main_park, seed=seed, scale=scale, today=today)
         if demands:
             summary.demands = build_demands(park=world.main_park, seed=seed, scale=scale, today=today)
         if policies:
