@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lianqi.core.forms import StyledForm
+from lianqi.core.scoping import scope_queryset
 from lianqi.enterprises.models import Enterprise
 from lianqi.org.models import Department
 
@@ -75,6 +76,25 @@ class LenientImportForm(StyledForm):
     file = forms.FileField(
         label=_("清单文件（.xlsx）"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"})
     )
+
+
+class DrawForm(StyledForm):
+    """A random draw of a department's plan: how many enterprises, how many inspectors each,
+    and the public entropy (e.g. a lottery's numbers) if the task announced one."""
+
+    department = forms.ModelChoiceField(label=_("检查部门"), queryset=Department.objects.none())
+    task = forms.CharField(label=_("抽查任务"), max_length=200)
+    legal_basis = forms.CharField(label=_("检查依据"), max_length=500)
+    planned_on = forms.DateField(label=_("计划检查日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    enterprise_count = forms.IntegerField(label=_("抽取企业数"), min_value=1, max_value=10000)
+    team_size = forms.IntegerField(label=_("每组检查人员数"), min_value=2, max_value=20, initial=2)
+    entropy = forms.CharField(label=_("公开随机数"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = scope_queryset(  # type: ignore[attr-defined]
+            Department.objects.filter(is_active=True), user
+        )
 
 
 def _need_fields() -> dict[str, forms.Field]:

@@ -24,10 +24,11 @@ from lianqi.enterprises.models import Enterprise
 from lianqi.enterprises.views.code import CodeAccess, CodeTokenMixin
 from lianqi.org.models import Jurisdiction
 
-from . import actions, lenient, queries
+from . import actions, drawing, lenient, queries
+from . import draw as draw_engine
 from .choices import InspectionAction, LenientKind
-from .forms import InspectionForm, LenientImportForm, RatingForm, ReportForm, StepForm, step_form
-from .models import Inspection
+from .forms import DrawForm, InspectionForm, LenientImportForm, RatingForm, ReportForm, StepForm, step_form
+from .models import Inspection, InspectionDraw
 from .permissions import MANAGERS, READERS, access_enterprise, access_inspection
 from .workflow import workflow
 
@@ -293,3 +294,44 @@ class LenientListManageView(RoleRequiredMixin, View):
                 messages.success(request, _("已导入 %(count)s 项") % {"count": count})
                 return redirect("inspections:lenient_manage")
         return self.show(form)
+
+
+class DrawCreateView(RoleRequiredMixin, View):
+    """Run a random draw (双随机) for a department of the user's jurisdiction: the pools come
+    from the app, the result is registered and its document published."""
+
+    allowed_roles = MANAGERS
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self.show(DrawForm(user=request.user))
+
+    def show(self, form: DrawForm) -> HttpResponse:
+        return render(self.request, "inspections/draw_form.html", {"form": form})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = DrawForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                row = actions.run_draw(actor=acting_user(request), **form.cleaned_data)
+            except ValidationError as invalid:
+                add_action_errors(form, invalid)
+            else:
+                return redirect(row.get_absolute_url())
+        return self.show(form)
+
+
+class DrawPublicView(View):
+    """`/inspections/draws/<pk>/`: a draw's published result (一公开) for anyone — the task, the
+    department, the drawn enterprises and teams by their published identifiers, the seed's
+    commitment — and its document, which ``python -m lianqi.inspections.draw.verify`` checks."""
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        row = get_object_or_404(InspectionDraw.objects.select_related("department"), pk=pk)
+        if request.GET.get("format") == "json":
+            response = HttpResponse(
+                draw_engine.dumps(row.document, indent=2), content_type="application/json; charset=utf-8"
+            )
+            response["Content-Disposition"] = f'attachment; filename="draw-{row.pk}.json"'
+            return response
+        context = {"row": row, "result": list(drawing.assignments(row.document))}
+        return render(request, "inspections/draw_public.html", context)

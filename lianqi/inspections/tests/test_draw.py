@@ -59,3 +59,39 @@ def test_a_draw_the_pools_cannot_serve_is_refused_by_field(world):
             actor=world.user("service_office"),
         )
     assert "enterprise_count" in refused.value.message_dict
+
+
+def test_the_office_runs_a_draw_on_the_page_and_anyone_downloads_a_verifiable_document(world, tmp_path):
+    from django.test import Client
+    from django.urls import reverse
+
+    for n in range(3):
+        make_enterprise(world.home.park, f"抽查企业{n}有限公司")
+    for n in range(1, 4):
+        make_inspector(world.home, n)
+    office = Client()
+    office.force_login(world.user("service_office"))
+    data = {
+        "department": world.home.department.pk,
+        "task": "第一批抽查",
+        "legal_basis": "《安全生产法》",
+        "planned_on": "2025-03-12",
+        "enterprise_count": 99,
+        "team_size": 2,
+    }
+    url = reverse("inspections:draw_create")
+    assert "enterprise_count" in office.post(url, data).context["form"].errors
+    # Another park's department is not offered: a field message, nothing drawn.
+    assert (
+        "department"
+        in office.post(url, {**data, "department": world.other.department.pk}).context["form"].errors
+    )
+    response = office.post(url, {**data, "enterprise_count": 2})
+    assert response.status_code == 302
+    document = Client().get(response["Location"], {"format": "json"})
+    path = tmp_path / "draw.json"
+    path.write_bytes(document.content)
+    done = subprocess.run(
+        [sys.executable, "-m", "lianqi.inspections.draw.verify", str(path)], capture_output=True
+    )
+    assert done.returncode == 0, done.stdout
