@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class InspectionConfig(AppConfig):
-    """A new wing of Lianqi. It adds itself to the shell through core's registries, so nothing
+    """Enforcement inspections registered before entry (M4). It adds itself to the shell through core's registries, so nothing
     in core or a sibling app names it: its menu group and entry, its card on the service
     office's home page, its API routes, its tile and pages on the enterprise's code page, its
     section of the enterprise's file and its measures."""
@@ -22,7 +22,11 @@ class InspectionConfig(AppConfig):
         from .permissions import MANAGERS
 
         registry.register_menu_groups(MenuGroup("inspections", _("执法检查"), 60))
-        registry.register_menu(MenuEntry("inspections", _("执法检查"), "inspections:list", MANAGERS, 10))
+        registry.register_menu(
+            MenuEntry("inspections", _("执法检查"), "inspections:list", MANAGERS, 10),
+            MenuEntry("inspections", _("双随机抽查"), "inspections:draw_create", MANAGERS, 20),
+            MenuEntry("inspections", _("柔性执法清单"), "inspections:lenient_manage", MANAGERS, 30),
+        )
         registry.register_dashboard(*dashboards.PARTS)
         registry.register_api_routes(*api_urls.ROUTES)
         registry.register_code_urls("inspections", urls.code_urlpatterns)

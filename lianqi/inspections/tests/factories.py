@@ -6,11 +6,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from lianqi.accounts.models import User
+from lianqi.core.roles import Role
+from lianqi.core.workdays import SHANGHAI
+from lianqi.enterprises.models import Enterprise
 from lianqi.org.choices import StaffTier
 from lianqi.org.models import Staff
 from lianqi.testing.world import Side, World
 
-from ..models import Inspector
+from ..choices import InspectionState
+from ..models import Inspection, Inspector
+from ..workflow import ENTERPRISE, INSPECTOR
 
 PLANNED = dt.date(2025, 3, 12)  # a Wednesday
 
@@ -54,3 +60,51 @@ def registration(world: World, side: Side | None = None, **changes: Any) -> dict
     }
     values.update(changes)
     return values
+
+
+AT = dt.datetime(2025, 3, 12, 9, 30, tzinfo=SHANGHAI)
+
+
+def make_inspection(world: World, state: str = InspectionState.REGISTERED, **fields: Any) -> Inspection:
+    """An inspection of the home park's enterprise placed directly in `state`, inspected by the
+    park's liaison (whose account then holds the inspector role) and one more inspector."""
+    side = world.home
+    values: dict[str, Any] = {
+        "jurisdiction": side.park,
+        "enterprise": side.enterprise,
+        "department": side.department,
+        "legal_basis": "《安全生产法》",
+        "task": "安全生产检查",
+        "trigger": "plan",
+        "plan_reference": "计划〔2025〕1号",
+        "planned_on": PLANNED,
+        "state": state,
+    }
+    if state == InspectionState.CLOSED:
+        values["result"] = "未发现问题"
+    values.update(fields)
+    row = Inspection.objects.create(**values)
+    liaison = Inspector.objects.create(
+        jurisdiction=side.park,
+        staff=side.liaison_staff,
+        department=side.department,
+        certificate_no=f"L-{row.pk}",
+        qualified_until=dt.date(2030, 1, 1),
+    )
+    row.inspectors.set([liaison, make_inspector(side, 1)])
+    return row
+
+
+def actor_for(world: World, role: str) -> tuple[User | None, Enterprise | None]:
+    """Who takes a step in a workflow role: the service office, the liaison registered as an
+    inspector, or the enterprise through its code (no account)."""
+    if role == ENTERPRISE:
+        return None, world.home.enterprise
+    if role == INSPECTOR:
+        return world.user(Role.LIAISON), None
+    return world.user(Role.SERVICE_OFFICE), None
+
+
+def inputs(world: World) -> dict[str, str]:
+    """Input that satisfies every step's needs (`workflow.needs_of`)."""
+    return {"scanned_code": world.home.enterprise.code_token, "result": "未发现问题", "note": "计划调整"}
