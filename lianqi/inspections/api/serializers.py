@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from ..models import Inspection, InspectionEvent
+from ..models import Inspection, InspectionDraw, InspectionEvent, LenientItem
 
 
 class InspectionEventSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -54,3 +54,32 @@ class InspectionStepSerializer(serializers.Serializer):  # type: ignore[type-arg
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     scanned_code = serializers.CharField(required=False, allow_blank=True, max_length=300)
     result = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+
+
+class LenientItemSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    """One item of a lenient-enforcement list (免罚 / 轻罚 / 减罚清单)."""
+
+    class Meta:
+        model = LenientItem
+        fields = ["id", "kind", "number", "violation", "legal_basis", "conditions", "measure"]
+
+
+class InspectionDrawSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    """A random draw with its published document (verify it with
+    ``python -m lianqi.inspections.draw.verify``)."""
+
+    class Meta:
+        model = InspectionDraw
+        fields = [
+            "id",
+            "department",
+            "task",
+            "legal_basis",
+            "planned_on",
+            "enterprise_count",
+            "team_size",
+            "commitment",
+            "fingerprint",
+            "document",
+            "created_at",
+        ]

@@ -5,6 +5,10 @@ from __future__ import annotations
 
 from lianqi.core.registry import ApiRoute
 
-from .views import InspectionViewSet
+from .views import InspectionDrawViewSet, InspectionViewSet, LenientItemViewSet
 
-ROUTES = (ApiRoute("inspections", InspectionViewSet, "inspections", order=100),)
+ROUTES = (
+    ApiRoute("inspections", InspectionViewSet, "inspections", order=100),
+    ApiRoute("inspection-draws", InspectionDrawViewSet, "inspection-draws", order=101),
+    ApiRoute("lenient-items", LenientItemViewSet, "lenient-items", order=102),
+)

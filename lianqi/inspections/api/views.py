@@ -18,13 +18,19 @@ from rest_framework.response import Response
 from lianqi.core.actors import acting_user
 from lianqi.core.api.errors import ErrorSerializer
 from lianqi.core.api.views import ScopedViewSet
+from lianqi.core.scoping import scope_queryset
 
 from .. import actions
 from ..filters import InspectionFilter
-from ..models import Inspection
-from ..permissions import READERS, visible
+from ..models import Inspection, InspectionDraw, LenientItem
+from ..permissions import MANAGERS, READERS, visible
 from ..workflow import needs_of
-from .serializers import InspectionSerializer, InspectionStepSerializer
+from .serializers import (
+    InspectionDrawSerializer,
+    InspectionSerializer,
+    InspectionStepSerializer,
+    LenientItemSerializer,
+)
 
 
 class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
@@ -65,3 +71,25 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
         inputs = {need: data.get(need, "") for need in needs_of(name)}
         take(inspection=row, actor=acting_user(request), expected_version=data["expected_version"], **inputs)
         return Response(InspectionSerializer(self.get_queryset().get(pk=row.pk)).data)
+
+
+class LenientItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """The lenient-enforcement lists of the caller's jurisdiction and those below it, by list
+    and number (the public page publishes the same items to anyone)."""
+
+    serializer_class = LenientItemSerializer
+    read_roles = MANAGERS
+
+    def get_queryset(self) -> Any:
+        return scope_queryset(LenientItem.objects.all(), self.request.user).order_by("kind", "number", "pk")
+
+
+class InspectionDrawViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """The random draws of the caller's jurisdiction, newest first, each with its published
+    document."""
+
+    serializer_class = InspectionDrawSerializer
+    read_roles = MANAGERS
+
+    def get_queryset(self) -> Any:
+        return scope_queryset(InspectionDraw.objects.all(), self.request.user).order_by("-created_at", "-pk")

@@ -70,3 +70,14 @@ def test_only_staff_manage_the_lists(world):
     client = Client()
     client.force_login(world.user("enterprise"))
     assert client.get(reverse("inspections:lenient_manage")).status_code == 403
+
+
+def test_the_api_lists_the_callers_items_and_404s_another_jurisdictions(world):
+    office(world).post(reverse("inspections:lenient_manage"), {"file": upload(ROWS)})
+    item = LenientItem.objects.order_by("pk")[0]
+    mine = office(world).get(reverse("api:lenient-items-list")).json()["results"]
+    assert [r["violation"] for r in mine] == [row[2] for row in ROWS]
+    stranger = Client()
+    stranger.force_login(world.other_user("service_office"))
+    assert stranger.get(reverse("api:lenient-items-detail", args=[item.pk])).status_code == 404
+    assert stranger.get(reverse("api:lenient-items-list")).json()["results"] == []
