@@ -129,3 +129,14 @@ def test_reporting_an_unregistered_entry_files_a_demand(world):
     assert response.status_code == 302
     demand = Demand.objects.get(enterprise=enterprise)
     assert demand.category.name == "执法检查" and "未出示检查码" in demand.description
+
+
+def test_the_enterprise_file_section_lists_its_inspections_for_its_jurisdiction_only(world):
+    row = registered(world)
+    url = reverse("inspections:enterprise_section", args=[world.home.enterprise.pk])
+    assert row.task in client_for(world.user("service_office")).get(url).content.decode()
+    assert client_for(world.other_user("service_office")).get(url).status_code == 404
+
+
+def test_a_draws_page_is_public_and_a_missing_one_is_404(world):
+    assert Client().get(reverse("inspections:draw", args=[999])).status_code == 404
