@@ -133,3 +133,35 @@ def test_enterprise_rates_a_visit_once_after_entry(world):
     assert "inspection" in errors_of(
         lambda: actions.rate_inspection(inspection=row, enterprise=enterprise, score=5)
     )
+
+
+def test_measures_count_joint_share_cap_warnings_and_hide_ratings_below_five(world):
+    from lianqi.core.registry import Period
+
+    from .. import queries
+
+    team = [make_inspector(world.home, 1), make_inspector(world.home, 2)]
+    first = actions.register_inspection(**registration(world, inspectors=team))
+    second = actions.register_inspection(**registration(world, inspectors=team))
+    actions.merge_joint_visit(
+        inspections=[first, second], lead_department=world.home.department, actor=world.user("service_office")
+    )
+    actions.register_inspection(
+        **registration(world, inspectors=team, planned_on=PLANNED + dt.timedelta(days=10))
+    )
+    month = Period(PLANNED.replace(day=1), PLANNED.replace(day=31))
+    path = world.home.park.path
+    assert queries.registered_count(path, month) == 3
+    assert str(queries.joint_share(path, month)) == "66.7"
+    assert queries.cap_warning_count(path, month) == 1  # the second, registered before the merge
+    office = world.user("service_office")
+    for row in (first, second):
+        row.refresh_from_db()  # the merge moved its version on
+        row = actions.check_in_inspection(
+            inspection=row,
+            actor=office,
+            expected_version=row.version,
+            scanned_code=world.home.enterprise.code_token,
+        )
+        actions.rate_inspection(inspection=row, enterprise=world.home.enterprise, score=5)
+    assert queries.average_rating(path, month) is None  # two ratings would tell on the firm
