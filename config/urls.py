@@ -28,6 +28,7 @@ urlpatterns = [
     path("finance/", include("lianqi.finance.urls")),
     path("market/", include("lianqi.market.urls")),
     path("projects/", include("lianqi.projects.urls")),
+    path("inspections/", include("lianqi.inspections.urls")),
     path("c/", include("lianqi.enterprises.urls.code")),
     path("open311/v2/", include("lianqi.open311.urls")),
     path("api/v1/", include("lianqi.api.urls")),

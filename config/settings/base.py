@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "lianqi.finance",
     "lianqi.market",
     "lianqi.projects",
+    "lianqi.inspections",
     "lianqi.demo",
 ]
 

@@ -40,6 +40,7 @@ from . import catalogue, names
 from .catalogue import DEPARTMENTS, INDIVIDUAL_TRADES, MANUFACTURING, SHOP_TRADES, ParkSpec, TradeLine
 from .demands import DemandFigures, build_demands
 from .finance import FinanceDemoSummary, build_demo_finance
+from .inspections import InspectionDemoFigures, build_demo_inspections
 from .log import CHINESE, Say
 from .market import MarketFigures, build_market
 from .policies import PolicyDemoSummary, build_demo_policies
@@ -103,6 +104,8 @@ class DemoSummary:
     #: The finance supermarket (None when built without it).
     finance: FinanceDemoSummary | None = None
     market: MarketFigures | None = None
+    #: The main park's inspectors, a year of registered inspections and the lenient lists.
+    inspections: InspectionDemoFigures | None = None
     #: The main park's key projects and dispatch meetings (None when built without demands).
     projects: ProjectFigures | None = None
     seconds: float = 0.0
@@ -232,6 +235,9 @@ def build_demo(
         today = today or timezone.localdate()
         world = _Builder(seed=seed, scale=scale, today=today)
         world.build(summary)
+        summary.inspections = build_demo_inspections(
+            park=world.main_park, seed=seed, scale=scale, today=today
+        )
         if demands:
             summary.demands = build_demands(park=world.main_park, seed=seed, scale=scale, today=today)
             summary.projects = build_demo_projects(park=world.main_park, seed=seed, scale=scale, today=today)

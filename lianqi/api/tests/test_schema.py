@@ -87,6 +87,13 @@ PATHS = {
     "/api/v1/projects/{id}/steps/{name}/": {"post"},
     "/api/v1/project-meetings/": {"get"},
     "/api/v1/project-meetings/{id}/": {"get"},
+    "/api/v1/inspections/": {"get"},
+    "/api/v1/inspections/{id}/": {"get"},
+    "/api/v1/inspections/{id}/steps/{name}/": {"post"},
+    "/api/v1/inspection-draws/": {"get"},
+    "/api/v1/inspection-draws/{id}/": {"get"},
+    "/api/v1/lenient-items/": {"get"},
+    "/api/v1/lenient-items/{id}/": {"get"},
 }
 ERROR_REF = "#/components/schemas/Error"
 

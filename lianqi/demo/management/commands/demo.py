@@ -99,6 +99,18 @@ class Command(BaseCommand):
                     f"{projects.decisions} decisions",
                 )
             )
+        if summary.inspections is not None:
+            inspections = summary.inspections
+            self.stdout.write(
+                say(
+                    f"  执法检查：检查人员 {inspections.inspectors} 名，登记检查 {inspections.registered} 次"
+                    f"（联合检查 {inspections.joint_visits} 次，企业评价 {inspections.ratings} 条），"
+                    f"柔性执法清单 {inspections.lenient_items} 项",
+                    f"  Inspections: {inspections.inspectors} inspectors, {inspections.registered} "
+                    f"registered ({inspections.joint_visits} joint visits, {inspections.ratings} ratings), "
+                    f"{inspections.lenient_items} lenient-enforcement items",
+                )
+            )
         if summary.market is not None:
             market = summary.market
             self.stdout.write(

@@ -1,0 +1,425 @@
+"""Every write of enforcement inspections: registering one (赋码, with its checks), merging
+several into a joint visit, the steps of the table (`workflow.TABLE`) on core's `take_step` —
+check-in by scanning the enterprise's code, the result, cancelling —, the enterprise's rating,
+and running a random draw that registers the inspections it picks. An enterprise acting
+through its code passes ``actor=None, enterprise=…``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import IO
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lianqi.core.actors import Actor
+from lianqi.core.excel import HeaderError, read_rows
+from lianqi.core.scoping import path_visible
+from lianqi.core.workflow import Step, required_text, take_step
+from lianqi.demands.actions import submit_demand
+from lianqi.demands.choices import Channel
+from lianqi.demands.models import Category, Demand
+from lianqi.enterprises.models import Enterprise
+from lianqi.org.models import Department, Jurisdiction
+
+from . import checks, drawing, lenient
+from .choices import REACTIVE_TRIGGERS, InspectionAction, InspectionState, LenientKind, Trigger
+from .models import Inspection, InspectionDraw, Inspector, JointVisit, LenientItem, Rating
+from .workflow import workflow
+
+
+def register_inspection(
+    *,
+    enterprise: Enterprise,
+    department: Department,
+    legal_basis: str,
+    task: str,
+    inspectors: Sequence[Inspector],
+    planned_on: dt.date,
+    trigger: str,
+    actor: Actor | None,
+    plan_reference: str = "",
+    trigger_note: str = "",
+    draw_row: InspectionDraw | None = None,
+    at: dt.datetime | None = None,
+) -> Inspection:
+    """Register an inspection before entry and give it its code (赋码). Refused, field by field,
+    without a filed plan or a stated trigger, with an inspector not qualified or not in the
+    department's pool, or on plan or by draw in the enterprise's quiet period (免检). One more
+    inspection than the frequency caps allow is registered but flagged (`cap_warnings`)."""
+    at = at or timezone.now()
+    errors: dict[str, list[str]] = {}
+    if actor is not None and not path_visible(actor, enterprise.jurisdiction_path):
+        raise ValidationError({"enterprise": _("不能为您管辖范围以外的企业登记检查")})
+    if not enterprise.jurisdiction_path.startswith(department.jurisdiction_path):
+        errors["department"] = [_("该部门不管辖这家企业")]
+    legal_basis = (legal_basis or "").strip()
+    task = (task or "").strip()
+    if not legal_basis:
+        errors["legal_basis"] = [_("请填写检查依据")]
+    if not task:
+        errors["task"] = [_("请填写检查事项")]
+    if trigger not in Trigger.values:
+        errors["trigger"] = [_("请选择检查来源")]
+    elif trigger == Trigger.PLAN and not plan_reference.strip():
+        errors["plan_reference"] = [_("按计划检查须填写已备案的检查计划文号")]
+    elif trigger in REACTIVE_TRIGGERS and not trigger_note.strip():
+        errors["trigger_note"] = [_("请说明投诉举报或转办交办的来源")]
+    elif trigger == Trigger.DRAW and draw_row is None:
+        errors["trigger"] = [_("随机抽查的检查只能由抽查结果登记")]
+    if not inspectors:
+        errors["inspectors"] = [_("请至少选择一名检查人员")]
+    else:
+        problems = checks.inspector_problems(inspectors, department, planned_on)
+        if problems:
+            errors["inspectors"] = problems
+        elif len(inspectors) < 2:
+            # Enforcement is done in pairs: one inspector alone may not enter.
+            errors["inspectors"] = [_("执法检查须由两名以上执法人员进行")]
+    if trigger not in REACTIVE_TRIGGERS:
+        quiet = checks.quiet_period(enterprise, planned_on)
+        if quiet is not None:
+            errors["planned_on"] = [
+                _("企业在免检期内（%(start)s 至 %(end)s：%(reason)s），只受理投诉举报和转办交办的检查")
+                % {"start": quiet.starts_on, "end": quiet.ends_on, "reason": quiet.reason}
+            ]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        # Lock the enterprise so two registrations of the same day see each other's counts.
+        Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+        row = Inspection.objects.create(
+            jurisdiction_id=enterprise.jurisdiction_id,
+            enterprise=enterprise,
+            department=department,
+            legal_basis=legal_basis,
+            task=task,
+            trigger=trigger,
+            plan_reference=plan_reference.strip(),
+            trigger_note=trigger_note.strip(),
+            planned_on=planned_on,
+            draw=draw_row,
+            cap_warnings=checks.cap_warnings(enterprise, planned_on),
+            last_actor=actor,
+            last_changed_at=at,
+        )
+        row.inspectors.set(inspectors)
+        workflow.record(row, action=InspectionAction.CREATE, from_state="", actor=actor, at=at)
+    return row
+
+
+def merge_joint_visit(
+    *,
+    inspections: Sequence[Inspection],
+    lead_department: Department,
+    actor: Actor,
+    at: dt.datetime | None = None,
+) -> JointVisit:
+    """Merge several departments' registered inspections of one enterprise on one day into one
+    joint visit (综合查一次): the firm opens its gate once, and the caps count one visit."""
+    at = at or timezone.now()
+    rows = list(inspections)
+    if len(rows) < 2:
+        raise ValidationError({"inspections": _("联合检查至少合并两项检查")})
+    if len({r.enterprise_id for r in rows}) != 1 or len({r.planned_on for r in rows}) != 1:
+        raise ValidationError({"inspections": _("只能合并同一企业同一天的检查")})
+    if any(r.state != InspectionState.REGISTERED for r in rows):
+        raise ValidationError({"inspections": _("只能合并尚未入企的检查")})
+    if lead_department.pk not in {r.department_id for r in rows}:
+        raise ValidationError({"lead_department": _("牵头部门须是参与检查的部门之一")})
+    if not all(path_visible(actor, r.jurisdiction_path) for r in rows):
+        raise ValidationError({"inspections": _("不能合并您管辖范围以外的检查")})
+    first = rows[0]
+    with transaction.atomic():
+        locked = list(Inspection.objects.select_for_update().filter(pk__in=[r.pk for r in rows]))
+        visit = JointVisit.objects.create(
+            jurisdiction_id=first.jurisdiction_id,
+            enterprise_id=first.enterprise_id,
+            planned_on=first.planned_on,
+            lead_department=lead_department,
+        )
+        for row in locked:
+            row.joint_visit = visit
+            row.version += 1
+            row.last_actor = actor
+            row.last_changed_at = at
+            row.save(update_fields=["joint_visit", "version", "last_actor", "last_changed_at"])
+            workflow.record(
+                row,
+                action=InspectionAction.CREATE,
+                from_state=row.state,
+                actor=actor,
+                at=at,
+                note=_("并入联合检查"),
+            )
+    return visit
+
+
+def check_in_inspection(
+    *,
+    inspection: Inspection,
+    actor: Actor | None,
+    expected_version: int,
+    scanned_code: str,
+    enterprise: Enterprise | None = None,
+    at: dt.datetime | None = None,
+) -> Inspection:
+    """Check in on entry: the inspector scans the enterprise's code at the gate, which proves
+    being there; a code of another enterprise is refused."""
+
+    def change(step: Step[Inspection]) -> None:
+        scanned = required_text(scanned_code, "scanned_code", _("请扫描企业的营商码"))
+        # The scan gives the code's address (…/c/<token>/) or the token itself.
+        token = scanned.rstrip("/").rsplit("/", 1)[-1]
+        if token != step.row.enterprise.code_token:
+            raise ValidationError({"scanned_code": _("扫描的不是被检查企业的营商码")})
+        step.row.checked_in_at = step.at
+
+    return take_step(
+        workflow,
+        row=inspection,
+        action=InspectionAction.CHECK_IN,
+        actor=actor,
+        enterprise=enterprise,
+        expected_version=expected_version,
+        at=at,
+        change=change,
+    )
+
+
+def close_inspection(
+    *,
+    inspection: Inspection,
+    actor: Actor | None,
+    expected_version: int,
+    result: str,
+    enterprise: Enterprise | None = None,
+    at: dt.datetime | None = None,
+) -> Inspection:
+    """Record what the inspection found, which closes it."""
+
+    def change(step: Step[Inspection]) -> None:
+        step.row.result = required_text(result, "result", _("请填写检查结果"))
+        step.note = step.row.result
+
+    return take_step(
+        workflow,
+        row=inspection,
+        action=InspectionAction.CLOSE,
+        actor=actor,
+        enterprise=enterprise,
+        expected_version=expected_version,
+        at=at,
+        change=change,
+    )
+
+
+def cancel_inspection(
+    *,
+    inspection: Inspection,
+    actor: Actor | None,
+    expected_version: int,
+    note: str,
+    enterprise: Enterprise | None = None,
+    at: dt.datetime | None = None,
+) -> Inspection:
+    """Cancel an inspection not yet made, saying why (the reason is the event's note)."""
+
+    def change(step: Step[Inspection]) -> None:
+        step.note = required_text(note, "note", _("请填写取消理由"))
+
+    return take_step(
+        workflow,
+        row=inspection,
+        action=InspectionAction.CANCEL,
+        actor=actor,
+        enterprise=enterprise,
+        expected_version=expected_version,
+        at=at,
+        change=change,
+    )
+
+
+def rate_inspection(
+    *,
+    inspection: Inspection,
+    enterprise: Enterprise,
+    score: object,
+    comment: str = "",
+    at: dt.datetime | None = None,
+) -> Rating:
+    """The inspected enterprise rates the visit once it was made (1 to 5)."""
+    at = at or timezone.now()
+    if inspection.enterprise_id != enterprise.pk:
+        raise ValidationError({"inspection": _("只能评价本企业接受的检查")})
+    if inspection.state not in (InspectionState.CHECKED_IN, InspectionState.CLOSED):
+        raise ValidationError({"inspection": _("检查人员入企后才能评价")})
+    try:
+        value = int(str(score))
+    except ValueError:
+        value = 0
+    if not 1 <= value <= 5:
+        raise ValidationError({"score": _("请选择 1 至 5 分")})
+    with transaction.atomic():
+        if Rating.objects.select_for_update().filter(inspection=inspection).exists():
+            raise ValidationError({"inspection": _("这次检查已经评价过了")})
+        return Rating.objects.create(
+            inspection=inspection, score=value, comment=comment.strip()[:500], rated_at=at
+        )
+
+
+#: The demand category an unregistered entry is filed under (added by a data migration).
+INSPECTION_CATEGORY = "执法检查"
+
+
+def report_unregistered_entry(
+    *,
+    enterprise: Enterprise,
+    description: str,
+    contact_name: str,
+    contact_phone: str,
+    actor: Actor | None = None,
+    at: dt.datetime | None = None,
+) -> Demand:
+    """The enterprise reports that someone came in to inspect without a registered inspection:
+    it becomes a demand in the category 执法检查, through the demands' intake action, so it is
+    routed, answered and followed like any other."""
+    description = required_text(description, "description", _("请说明何时、哪个部门、几人入企检查"))
+    category = Category.objects.filter(name=INSPECTION_CATEGORY).first()
+    if category is None:
+        raise ValidationError({"description": _("暂不能受理，请联系营商办")})
+    return submit_demand(
+        enterprise=enterprise,
+        category=category,
+        channel=Channel.ENTERPRISE_ACCOUNT if actor is not None else Channel.ENTERPRISE_CODE,
+        description=_("未登记入企检查：%(text)s") % {"text": description},
+        actor=actor,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+        at=at,
+    )
+
+
+def run_draw(
+    *,
+    department: Department,
+    task: str,
+    legal_basis: str,
+    planned_on: dt.date,
+    enterprise_count: int,
+    team_size: int,
+    actor: Actor,
+    entropy: str = "",
+    at: dt.datetime | None = None,
+) -> InspectionDraw:
+    """Run a random draw (双随机) for a department's plan from the app's pools — the
+    enterprises of the department's jurisdiction outside a quiet period, and the department's
+    qualified inspectors, with each enterprise's liaison recused —, publish its document (一公开)
+    and register one inspection per drawn enterprise with its drawn team."""
+    at = at or timezone.now()
+    if not path_visible(actor, department.jurisdiction_path):
+        raise ValidationError({"department": _("不能为您管辖范围以外的部门抽查")})
+    task = required_text(task, "task", _("请填写抽查任务"))
+    legal_basis = required_text(legal_basis, "legal_basis", _("请填写检查依据"))
+    if team_size < 2:
+        raise ValidationError({"team_size": _("执法检查须由两名以上执法人员进行")})
+    pools, enterprises, inspectors = drawing.pools_for(department, planned_on)
+    published = drawing.run(
+        pools, enterprise_count=enterprise_count, team_size=team_size, entropy=entropy, task=task
+    )
+    with transaction.atomic():
+        row = InspectionDraw.objects.create(
+            jurisdiction_id=department.jurisdiction_id,
+            department=department,
+            task=task,
+            legal_basis=legal_basis,
+            planned_on=planned_on,
+            enterprise_count=enterprise_count,
+            team_size=team_size,
+            commitment=published["commitment"],
+            fingerprint=published["fingerprint"],
+            document=published,
+            drawn_by=actor,
+        )
+        for enterprise_key, inspector_ids in drawing.assignments(published):
+            register_inspection(
+                enterprise=enterprises[enterprise_key],
+                department=department,
+                legal_basis=legal_basis,
+                task=task,
+                inspectors=[inspectors[i] for i in inspector_ids],
+                planned_on=planned_on,
+                trigger=Trigger.DRAW,
+                trigger_note=_("随机抽查：%(task)s") % {"task": task},
+                draw_row=row,
+                actor=actor,
+                at=at,
+            )
+    return row
+
+
+def import_lenient_lists(*, jurisdiction: Jurisdiction, source: IO[bytes], actor: Actor) -> int:
+    """Replace a jurisdiction's lenient-enforcement lists (免罚 / 轻罚 / 减罚清单) with those of
+    an Excel file (`lenient.COLUMNS`), all or nothing: a file with any bad row changes nothing
+    and every bad row is named (`file` errors, by Excel row number). Returns the item count."""
+    if not path_visible(actor, jurisdiction.path):
+        raise ValidationError({"file": _("不能导入您管辖范围以外的清单")})
+    kinds = {str(label): value for value, label in LenientKind.choices} | {v: v for v in LenientKind.values}
+    try:
+        _total, rows = read_rows(source, lenient.COLUMNS)
+    except HeaderError as bad:
+        raise ValidationError(
+            {
+                "file": _("表头不符：缺少 %(missing)s；无法识别 %(unknown)s")
+                % {"missing": "、".join(bad.missing) or "—", "unknown": "、".join(bad.unknown) or "—"}
+            }
+        ) from None
+    except Exception:
+        raise ValidationError({"file": _("无法读取该文件，请上传 .xlsx 格式的 Excel 文件")}) from None
+    items: list[LenientItem] = []
+    problems: list[str] = []
+    seen: set[tuple[str, int]] = set()
+    for number, record in rows:
+        kind = kinds.get(str(record.get("kind") or ""))
+        try:
+            position = int(record.get("number") or 0)
+        except (TypeError, ValueError):
+            position = 0
+        if kind is None:
+            problems.append(_("第 %(row)s 行：清单应为免罚清单、轻罚清单或减罚清单") % {"row": number})
+        elif position < 1 or (kind, position) in seen:
+            problems.append(_("第 %(row)s 行：序号须为不重复的正整数") % {"row": number})
+        elif not record.get("violation") or not record.get("legal_basis"):
+            problems.append(_("第 %(row)s 行：请填写违法行为和法律依据") % {"row": number})
+        else:
+            seen.add((kind, position))
+            items.append(
+                LenientItem(
+                    jurisdiction=jurisdiction,
+                    jurisdiction_path=jurisdiction.path,
+                    kind=kind,
+                    number=position,
+                    violation=str(record["violation"])[:500],
+                    legal_basis=str(record["legal_basis"]),
+                    conditions=str(record.get("conditions") or ""),
+                    measure=str(record.get("measure") or "")[:500],
+                )
+            )
+    if problems:
+        raise ValidationError({"file": problems})
+    with transaction.atomic():
+        LenientItem.objects.filter(jurisdiction=jurisdiction).delete()
+        LenientItem.objects.bulk_create(items)
+    return len(items)
+
+
+#: The action of each step by the table's name for it: what the step page and the API call
+#: with the input the step needs (`workflow.needs_of`).
+STEPS: dict[str, Callable[..., Inspection]] = {
+    InspectionAction.CHECK_IN: check_in_inspection,
+    InspectionAction.CLOSE: close_inspection,
+    InspectionAction.CANCEL: cancel_inspection,
+}

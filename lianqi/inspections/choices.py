@@ -1,0 +1,45 @@
+"""The statuses, steps and triggers of enforcement inspections as `TextChoices`: the workflow
+table, the pages, the API and the docs read their labels from here."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class InspectionState(models.TextChoices):
+    REGISTERED = "registered", _("已登记")
+    CHECKED_IN = "checked_in", _("已入企")
+    CLOSED = "closed", _("已办结")
+    CANCELLED = "cancelled", _("已取消")
+
+
+class InspectionAction(models.TextChoices):
+    # Registering an inspection is an event of its history but no step of the table.
+    CREATE = "create", _("登记")
+    CHECK_IN = "check_in", _("扫码入企")
+    CLOSE = "close", _("录入检查结果")
+    CANCEL = "cancel", _("取消")
+
+
+class Trigger(models.TextChoices):
+    """Why an inspection happens: no inspection is registered without one of these."""
+
+    PLAN = "plan", _("年度检查计划")
+    COMPLAINT = "complaint", _("投诉举报")
+    REFERRAL = "referral", _("转办交办")
+    DRAW = "draw", _("双随机抽查")
+
+
+class LenientKind(models.TextChoices):
+    """The three lenient-enforcement lists (柔性执法三张清单)."""
+
+    EXEMPT = "exempt", _("免罚清单")
+    LIGHTER = "lighter", _("轻罚清单")
+    REDUCED = "reduced", _("减罚清单")
+
+
+#: The states in which an inspection is still ahead or under way.
+OPEN_STATES = (InspectionState.REGISTERED, InspectionState.CHECKED_IN)
+#: Triggers that come from outside the plan, so a quiet period (免检) does not stop them.
+REACTIVE_TRIGGERS = (Trigger.COMPLAINT, Trigger.REFERRAL)

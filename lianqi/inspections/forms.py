@@ -1,0 +1,129 @@
+"""The forms of this wing's pages: registering an item, and the form of each step, built from
+what the workflow table says the step needs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from lianqi.core.forms import StyledForm
+from lianqi.core.scoping import scope_queryset
+from lianqi.enterprises.models import Enterprise
+from lianqi.org.models import Department
+
+from .choices import Trigger
+from .models import Inspector
+from .workflow import needs_of
+
+
+class InspectionForm(StyledForm):
+    """Register an inspection before entry (the enterprise is the one whose file it was opened
+    from); the action checks the rest and answers field by field."""
+
+    department = forms.ModelChoiceField(label=_("检查部门"), queryset=Department.objects.none())
+    legal_basis = forms.CharField(label=_("检查依据"), max_length=500)
+    task = forms.CharField(label=_("检查事项"), max_length=200)
+    trigger = forms.ChoiceField(
+        label=_("检查来源"), choices=[c for c in Trigger.choices if c[0] != Trigger.DRAW]
+    )
+    plan_reference = forms.CharField(label=_("检查计划文号"), max_length=100, required=False)
+    trigger_note = forms.CharField(label=_("来源说明"), max_length=500, required=False)
+    planned_on = forms.DateField(label=_("计划检查日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    inspectors = forms.ModelMultipleChoiceField(label=_("检查人员"), queryset=Inspector.objects.none())
+
+    def __init__(self, *args: Any, enterprise: Enterprise, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        departments = Department.objects.filter(is_active=True)
+        # The departments whose jurisdiction holds the enterprise, and their pools.
+        paths = [p for p in _ancestors(enterprise.jurisdiction_path)]
+        self.fields["department"].queryset = departments.filter(jurisdiction_path__in=paths)  # type: ignore[attr-defined]
+        self.fields["inspectors"].queryset = Inspector.objects.filter(  # type: ignore[attr-defined]
+            jurisdiction_path__in=paths, is_active=True
+        ).select_related("staff")
+
+
+def _ancestors(path: str) -> list[str]:
+    """A jurisdiction path and those above it (``430000/430300/`` → both)."""
+    parts = [p for p in path.split("/") if p]
+    return ["".join(f"{p}/" for p in parts[: i + 1]) for i in range(len(parts))]
+
+
+class RatingForm(StyledForm):
+    """The enterprise rates a visit: 1 to 5, and a word if it wants."""
+
+    score = forms.TypedChoiceField(
+        label=_("评分"), choices=[(n, str(n)) for n in range(5, 0, -1)], coerce=int, widget=forms.RadioSelect
+    )
+    comment = forms.CharField(label=_("意见"), max_length=500, required=False)
+
+
+class ReportForm(StyledForm):
+    """The enterprise reports an inspection that was not registered."""
+
+    description = forms.CharField(
+        label=_("情况说明"),
+        help_text=_("何时、哪个部门、几人入企检查，是否出示执法证件"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+    )
+
+
+class LenientImportForm(StyledForm):
+    """The Excel file that replaces the jurisdiction's lenient-enforcement lists."""
+
+    file = forms.FileField(
+        label=_("清单文件（.xlsx）"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"})
+    )
+
+
+class DrawForm(StyledForm):
+    """A random draw of a department's plan: how many enterprises, how many inspectors each,
+    and the public entropy (e.g. a lottery's numbers) if the task announced one."""
+
+    department = forms.ModelChoiceField(label=_("检查部门"), queryset=Department.objects.none())
+    task = forms.CharField(label=_("抽查任务"), max_length=200)
+    legal_basis = forms.CharField(label=_("检查依据"), max_length=500)
+    planned_on = forms.DateField(label=_("计划检查日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    enterprise_count = forms.IntegerField(label=_("抽取企业数"), min_value=1, max_value=10000)
+    team_size = forms.IntegerField(label=_("每组检查人员数"), min_value=2, max_value=20, initial=2)
+    entropy = forms.CharField(label=_("公开随机数"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = scope_queryset(  # type: ignore[attr-defined]
+            Department.objects.filter(is_active=True), user
+        )
+
+
+def _need_fields() -> dict[str, forms.Field]:
+    """A form field for each input a step of the table may need (its `needs` name them)."""
+    return {
+        "note": forms.CharField(
+            label=_("取消理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+        ),
+        "scanned_code": forms.CharField(label=_("扫描企业营商码"), max_length=300),
+        "result": forms.CharField(
+            label=_("检查结果"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+        ),
+    }
+
+
+class StepForm(StyledForm):
+    """One step: the version the page showed (a step based on a stale page is refused) and the
+    step's input, prefixed by the step's name so that several steps share one page."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def inputs(self) -> dict[str, Any]:
+        """The step's input, as the action takes it."""
+        return {name: value for name, value in self.cleaned_data.items() if name != "expected_version"}
+
+
+def step_form(action: str, data: Any = None, *, version: int | None = None) -> StepForm:
+    """The form of step `action`, with the fields the table says it needs."""
+    fields = _need_fields()
+    form_class = type("StepForm", (StepForm,), {name: fields[name] for name in needs_of(action)})
+    form: StepForm = form_class(data, prefix=action, initial={"expected_version": version})
+    return form

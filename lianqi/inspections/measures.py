@@ -1,0 +1,41 @@
+"""The named figures of this wing (`lianqi.core.registry.Measure`), each with its definition in
+words: dashboards and, later, assessments read them by key."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from lianqi.core.registry import Measure
+
+from . import queries
+
+MEASURES = (
+    Measure(
+        key="inspections.registered",
+        label=_("登记执法检查数"),
+        definition=_("统计期内计划入企并已登记的执法检查次数（不含已取消），含下级辖区"),
+        unit=_("次"),
+        compute=queries.registered_count,
+    ),
+    Measure(
+        key="inspections.joint_share",
+        label=_("联合检查占比"),
+        definition=_("统计期内登记的执法检查中并入联合检查（综合查一次）的比例"),
+        unit="%",
+        compute=queries.joint_share,
+    ),
+    Measure(
+        key="inspections.cap_warnings",
+        label=_("超频次检查数"),
+        definition=_("统计期内登记时超过同一企业每天 1 次、每周 2 次或每月 3 次上限的检查次数"),
+        unit=_("次"),
+        compute=queries.cap_warning_count,
+    ),
+    Measure(
+        key="inspections.average_rating",
+        label=_("企业评价平均分"),
+        definition=_("统计期内企业对检查的评分（1–5 分）的平均值；不足 5 条评价时不显示"),
+        unit=_("分"),
+        compute=queries.average_rating,
+    ),
+)

@@ -1,0 +1,289 @@
+"""Enforcement inspections registered before entry (赋码入企): the inspector pools of the
+departments, the enterprises' quiet periods (免检), each registered inspection with its code,
+the joint visits that merge several departments' inspections of one firm (综合查一次), the
+firm's ratings, the random draws (双随机一公开) and the three lenient-enforcement lists. Every
+write goes through `actions.py`."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from lianqi.core.models import ScopedModel
+from lianqi.core.workflow import WorkflowEvent
+
+from .choices import InspectionState, LenientKind, Trigger
+
+
+def new_inspection_code() -> str:
+    """The code an inspection is given when it is registered (赋码): short enough to read out
+    at the gate, random enough that nobody guesses another one."""
+    return secrets.token_hex(6).upper()
+
+
+class Inspector(ScopedModel):
+    """A member of a department's enforcement staff in its pool of inspectors: only a
+    qualified inspector of the pool (certificate valid on the day) may be registered for an
+    inspection by that department or drawn for one."""
+
+    staff = models.ForeignKey("org.Staff", on_delete=models.PROTECT, related_name="+", verbose_name=_("人员"))
+    department = models.ForeignKey(
+        "org.Department", on_delete=models.PROTECT, related_name="+", verbose_name=_("部门")
+    )
+    certificate_no = models.CharField(_("执法证号"), max_length=60, unique=True)
+    qualified_until = models.DateField(_("执法资格有效期至"))
+    is_active = models.BooleanField(_("在库"), default=True)
+
+    class Meta:
+        verbose_name = _("执法检查人员")
+        verbose_name_plural = _("执法检查人员")
+        ordering = ["department_id", "certificate_no"]
+
+    def __str__(self) -> str:
+        return f"{self.staff.name}（{self.certificate_no}）"
+
+
+class QuietPeriod(ScopedModel):
+    """A period in which an enterprise is not inspected on plan or by draw (免检、无事不扰):
+    complaints and referrals still reach it."""
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.PROTECT, related_name="+", verbose_name=_("企业")
+    )
+    starts_on = models.DateField(_("开始日期"))
+    ends_on = models.DateField(_("结束日期"))
+    reason = models.CharField(_("原因"), max_length=200)
+
+    class Meta:
+        verbose_name = _("免检期")
+        verbose_name_plural = _("免检期")
+        ordering = ["-starts_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="inspections_quiet_ordered"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id}: {self.starts_on}–{self.ends_on}"
+
+
+class JointVisit(ScopedModel):
+    """One visit to one enterprise on one day in which several departments' inspections are
+    made together (综合查一次): the firm opens its gate once."""
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.PROTECT, related_name="+", verbose_name=_("企业")
+    )
+    planned_on = models.DateField(_("计划日期"))
+    lead_department = models.ForeignKey(
+        "org.Department", on_delete=models.PROTECT, related_name="+", verbose_name=_("牵头部门")
+    )
+
+    class Meta:
+        verbose_name = _("联合检查")
+        verbose_name_plural = _("联合检查")
+        ordering = ["-planned_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {self.planned_on}"
+
+
+class InspectionDraw(ScopedModel):
+    """A random draw (双随机一公开) of a department's plan: which enterprises of the pool are
+    inspected and by which inspectors. `document` is the published draw that anyone checks
+    with ``python -m lianqi.inspections.draw.verify``."""
+
+    department = models.ForeignKey(
+        "org.Department", on_delete=models.PROTECT, related_name="+", verbose_name=_("部门")
+    )
+    task = models.CharField(_("抽查任务"), max_length=200)
+    legal_basis = models.CharField(_("检查依据"), max_length=500)
+    planned_on = models.DateField(_("计划日期"))
+    enterprise_count = models.PositiveIntegerField(_("抽取企业数"))
+    team_size = models.PositiveIntegerField(_("每组检查人员数"))
+    commitment = models.CharField(_("种子承诺"), max_length=64)
+    fingerprint = models.CharField(_("名录指纹"), max_length=64)
+    document = models.JSONField(_("公示文件"))
+    drawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("抽取人"),
+    )
+
+    class Meta:
+        verbose_name = _("随机抽查")
+        verbose_name_plural = _("随机抽查")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.task
+
+    def get_absolute_url(self) -> str:
+        return reverse("inspections:draw", args=[self.pk])
+
+
+class Inspection(ScopedModel):
+    """One enforcement inspection of one enterprise, registered before entry: the department,
+    its legal basis and task, the inspectors, the planned date and why it happens (a filed
+    plan, a complaint, a referral or a draw). It gets its code on registration; the inspector
+    checks in by scanning the enterprise's code, and records the result. Frequency warnings
+    found at registration are kept (`cap_warnings`)."""
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.PROTECT, related_name="+", verbose_name=_("企业")
+    )
+    department = models.ForeignKey(
+        "org.Department", on_delete=models.PROTECT, related_name="+", verbose_name=_("检查部门")
+    )
+    legal_basis = models.CharField(_("检查依据"), max_length=500)
+    task = models.CharField(_("检查事项"), max_length=200)
+    trigger = models.CharField(_("检查来源"), max_length=20, choices=Trigger.choices)
+    plan_reference = models.CharField(_("检查计划文号"), max_length=100, blank=True)
+    trigger_note = models.CharField(_("来源说明"), max_length=500, blank=True)
+    planned_on = models.DateField(_("计划检查日期"), db_index=True)
+    inspectors = models.ManyToManyField(Inspector, related_name="inspections", verbose_name=_("检查人员"))
+    code = models.CharField(_("检查码"), max_length=20, unique=True, default=new_inspection_code)
+    joint_visit = models.ForeignKey(
+        JointVisit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="inspections",
+        verbose_name=_("联合检查"),
+    )
+    draw = models.ForeignKey(
+        InspectionDraw,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="inspections",
+        verbose_name=_("随机抽查"),
+    )
+    cap_warnings = models.JSONField(_("频次提示"), default=list, blank=True)
+    checked_in_at = models.DateTimeField(_("入企时间"), null=True, blank=True)
+    result = models.TextField(_("检查结果"), blank=True)
+    state = models.CharField(
+        _("状态"),
+        max_length=20,
+        choices=InspectionState.choices,
+        default=InspectionState.REGISTERED,
+        db_index=True,
+    )
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    last_actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("最后操作人"),
+    )
+    last_changed_at = models.DateTimeField(_("最后操作时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("执法检查")
+        verbose_name_plural = _("执法检查")
+        ordering = ["-planned_on", "-pk"]
+        constraints = [
+            # A closed inspection says what was found: the database keeps the rule if code forgets it.
+            models.CheckConstraint(
+                condition=~Q(state=InspectionState.CLOSED) | ~Q(result=""),
+                name="inspections_closed_has_result",
+            ),
+            # No code without a filed plan or a stated trigger.
+            models.CheckConstraint(
+                condition=~Q(trigger=Trigger.PLAN) | ~Q(plan_reference=""),
+                name="inspections_plan_has_reference",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task}（{self.code}）"
+
+    def get_absolute_url(self) -> str:
+        return reverse("inspections:detail", args=[self.pk])
+
+
+class InspectionEvent(WorkflowEvent):
+    """One step of an inspection's history (`WorkflowEvent`): who did what, when, from which
+    state to which, with what note. Rows are never edited or deleted."""
+
+    inspection = models.ForeignKey(
+        Inspection, on_delete=models.PROTECT, related_name="events", verbose_name=_("执法检查")
+    )
+    from_state = models.CharField(_("原状态"), max_length=20, choices=InspectionState.choices, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=20, choices=InspectionState.choices)
+
+    class Meta(WorkflowEvent.Meta):
+        verbose_name = _("执法检查记录")
+        verbose_name_plural = _("执法检查记录")
+
+    def __str__(self) -> str:
+        return f"{self.inspection_id}: {self.action} {self.from_state} → {self.to_state}"
+
+
+class Rating(models.Model):
+    """The enterprise's rating of one inspection visit (1–5). Staff see ratings only in
+    aggregate and without the firm's name, and only from five ratings on."""
+
+    inspection = models.OneToOneField(
+        Inspection, on_delete=models.PROTECT, related_name="rating", verbose_name=_("执法检查")
+    )
+    score = models.PositiveSmallIntegerField(
+        _("评分"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    comment = models.CharField(_("意见"), max_length=500, blank=True)
+    rated_at = models.DateTimeField(_("评价时间"))
+
+    class Meta:
+        verbose_name = _("企业评价")
+        verbose_name_plural = _("企业评价")
+        constraints = [
+            models.CheckConstraint(condition=Q(score__gte=1, score__lte=5), name="inspections_rating_range")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.inspection_id}: {self.score}"
+
+
+class LenientItem(ScopedModel):
+    """One item of a lenient-enforcement list (免罚 / 轻罚 / 减罚清单): the violation, the
+    conditions under which it is exempt from, or gets a lighter or reduced penalty, and the
+    legal basis."""
+
+    kind = models.CharField(_("清单"), max_length=20, choices=LenientKind.choices, db_index=True)
+    number = models.PositiveIntegerField(_("序号"))
+    department = models.ForeignKey(
+        "org.Department",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("实施部门"),
+    )
+    violation = models.CharField(_("违法行为"), max_length=500)
+    legal_basis = models.TextField(_("法律依据"))
+    conditions = models.TextField(_("适用条件"), blank=True)
+    measure = models.CharField(_("处理方式"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("柔性执法清单事项")
+        verbose_name_plural = _("柔性执法清单事项")
+        ordering = ["kind", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jurisdiction", "kind", "number"], name="inspections_lenient_unique_number"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.number}. {self.violation}"

@@ -1,0 +1,133 @@
+"""Every read of this wing that matters: the list with its filters, an enterprise's items,
+the history of one item, and the figures of the home page and of the measures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Avg, Count, QuerySet
+from django.utils import timezone
+
+from lianqi.core.registry import Period
+from lianqi.enterprises.models import Enterprise
+
+from .choices import OPEN_STATES, InspectionState, LenientKind
+from .filters import InspectionFilter
+from .models import Inspection, InspectionEvent, LenientItem, Rating
+from .permissions import visible
+
+
+def inspection_list(user: Any, params: Mapping[str, Any] | None = None) -> InspectionFilter:
+    """The items a user may see through the list's filters (a bad value filters nothing): the
+    filter's `form` for the page and its `qs` for the rows, newest first."""
+    return InspectionFilter(params or None, queryset=visible(user).select_related("enterprise"))
+
+
+def for_enterprise(user: Any, enterprise: Enterprise) -> QuerySet[Inspection]:
+    """The items of one enterprise that the user may see (its section of the enterprise's file)."""
+    return visible(user).filter(enterprise=enterprise)
+
+
+def open_for_enterprise(enterprise: Enterprise) -> QuerySet[Inspection]:
+    """An enterprise's items still under way, as its own code page shows them."""
+    return Inspection.objects.filter(enterprise=enterprise, state__in=OPEN_STATES)
+
+
+#: How far back the enterprise's code page lists inspections made.
+CODE_PAGE_DAYS = 90
+
+
+def for_code_page(enterprise: Enterprise) -> QuerySet[Inspection]:
+    """The enterprise's inspections its code page shows: those ahead, and those of the last
+    `CODE_PAGE_DAYS` days, not cancelled, latest first."""
+    since = timezone.localdate() - dt.timedelta(days=CODE_PAGE_DAYS)
+    return (
+        Inspection.objects.filter(enterprise=enterprise, planned_on__gte=since)
+        .exclude(state=InspectionState.CANCELLED)
+        .select_related("department", "rating")
+        .prefetch_related("inspectors__staff")
+        .order_by("-planned_on", "-pk")
+    )
+
+
+def rateable(row: Inspection) -> bool:
+    """Whether the enterprise may still rate this visit: made, and not rated yet."""
+    return row.state in (InspectionState.CHECKED_IN, InspectionState.CLOSED) and not hasattr(row, "rating")
+
+
+def lenient_lists(jurisdiction_path: str) -> dict[str, list[LenientItem]]:
+    """A jurisdiction's three lenient-enforcement lists, by list, in number order."""
+    lists: dict[str, list[LenientItem]] = {kind: [] for kind in LenientKind.values}
+    for item in LenientItem.objects.filter(jurisdiction_path=jurisdiction_path).order_by("kind", "number"):
+        lists[item.kind].append(item)
+    return lists
+
+
+def lenient_rows(jurisdiction_path: str) -> list[list[object]]:
+    """The lists as rows of the Excel file (`lenient.COLUMNS`)."""
+    return [
+        [
+            item.get_kind_display(),
+            item.number,
+            item.violation,
+            item.legal_basis,
+            item.conditions,
+            item.measure,
+        ]
+        for items in lenient_lists(jurisdiction_path).values()
+        for item in items
+    ]
+
+
+def history(row: Inspection) -> QuerySet[InspectionEvent]:
+    """An item's events in order, with who acted."""
+    return row.events.select_related("actor").order_by("at", "pk")
+
+
+def open_count(user: Any) -> int:
+    """How many items the user may see are still under way (the home page's card)."""
+    return visible(user).filter(state__in=OPEN_STATES).count()
+
+
+def _registered(jurisdiction_path: str, period: Period) -> QuerySet[Inspection]:
+    """Inspections planned in `period` in a jurisdiction and those below it, not cancelled."""
+    return Inspection.objects.filter(
+        jurisdiction_path__startswith=jurisdiction_path,
+        planned_on__gte=period.start,
+        planned_on__lte=period.end,
+    ).exclude(state=InspectionState.CANCELLED)
+
+
+def registered_count(jurisdiction_path: str, period: Period) -> int:
+    """Inspections registered for `period` (a measure)."""
+    return _registered(jurisdiction_path, period).count()
+
+
+def joint_share(jurisdiction_path: str, period: Period) -> Decimal | None:
+    """The percentage of the period's inspections made within a joint visit (a measure)."""
+    rows = _registered(jurisdiction_path, period)
+    total = rows.count()
+    if not total:
+        return None
+    return (Decimal(100) * rows.filter(joint_visit__isnull=False).count() / total).quantize(Decimal("0.1"))
+
+
+def cap_warning_count(jurisdiction_path: str, period: Period) -> int:
+    """The period's inspections registered beyond a frequency cap (a measure)."""
+    return _registered(jurisdiction_path, period).exclude(cap_warnings=[]).count()
+
+
+#: Below this many ratings no figure is shown, so that no single firm's rating can be told.
+MIN_RATINGS = 5
+
+
+def average_rating(jurisdiction_path: str, period: Period) -> Decimal | None:
+    """The enterprises' average rating of the period's visits, from five ratings on (a measure)."""
+    ratings = Rating.objects.filter(inspection__in=_registered(jurisdiction_path, period))
+    figures = ratings.aggregate(count=Count("pk"), average=Avg("score"))
+    if figures["count"] < MIN_RATINGS:
+        return None
+    return Decimal(str(figures["average"])).quantize(Decimal("0.01"))

@@ -1,0 +1,110 @@
+"""Builders for the inspections' tests: inspectors in a department's pool, and the input of a
+valid registration that a test changes one field of."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from lianqi.accounts.models import User
+from lianqi.core.roles import Role
+from lianqi.core.workdays import SHANGHAI
+from lianqi.enterprises.models import Enterprise
+from lianqi.org.choices import StaffTier
+from lianqi.org.models import Staff
+from lianqi.testing.world import Side, World
+
+from ..choices import InspectionState
+from ..models import Inspection, Inspector
+from ..workflow import ENTERPRISE, INSPECTOR
+
+PLANNED = dt.date(2025, 3, 12)  # a Wednesday
+
+
+def make_inspector(
+    side: Side, number: int, *, qualified_until: dt.date = dt.date(2030, 1, 1), **fields: Any
+) -> Inspector:
+    """A qualified inspector of the park's department (the same one when asked twice)."""
+    certificate_no = f"{side.park.code}-{number:04d}"
+    existing = Inspector.objects.filter(certificate_no=certificate_no).first()
+    if existing is not None:
+        return existing
+    staff = Staff.objects.create(
+        jurisdiction=side.park, name=f"检查员{number}", department=side.department, tier=StaffTier.STAFF
+    )
+    values: dict[str, Any] = {
+        "jurisdiction": side.park,
+        "staff": staff,
+        "department": side.department,
+        "certificate_no": certificate_no,
+        "qualified_until": qualified_until,
+    }
+    values.update(fields)
+    return Inspector.objects.create(**values)
+
+
+def registration(world: World, side: Side | None = None, **changes: Any) -> dict[str, Any]:
+    """The keyword arguments of a valid `register_inspection` on plan, by the service office."""
+    side = side or world.home
+    inspectors = changes.pop("inspectors", None) or [make_inspector(side, 1), make_inspector(side, 2)]
+    values: dict[str, Any] = {
+        "enterprise": side.enterprise,
+        "department": side.department,
+        "legal_basis": "《安全生产法》第六十五条",
+        "task": "安全生产检查",
+        "inspectors": inspectors,
+        "planned_on": PLANNED,
+        "trigger": "plan",
+        "plan_reference": "湘潭高新经发〔2025〕3号",
+        "actor": world.user("service_office"),
+    }
+    values.update(changes)
+    return values
+
+
+AT = dt.datetime(2025, 3, 12, 9, 30, tzinfo=SHANGHAI)
+
+
+def make_inspection(world: World, state: str = InspectionState.REGISTERED, **fields: Any) -> Inspection:
+    """An inspection of the home park's enterprise placed directly in `state`, inspected by the
+    park's liaison (whose account then holds the inspector role) and one more inspector."""
+    side = world.home
+    values: dict[str, Any] = {
+        "jurisdiction": side.park,
+        "enterprise": side.enterprise,
+        "department": side.department,
+        "legal_basis": "《安全生产法》",
+        "task": "安全生产检查",
+        "trigger": "plan",
+        "plan_reference": "计划〔2025〕1号",
+        "planned_on": PLANNED,
+        "state": state,
+    }
+    if state == InspectionState.CLOSED:
+        values["result"] = "未发现问题"
+    values.update(fields)
+    row = Inspection.objects.create(**values)
+    liaison = Inspector.objects.create(
+        jurisdiction=side.park,
+        staff=side.liaison_staff,
+        department=side.department,
+        certificate_no=f"L-{row.pk}",
+        qualified_until=dt.date(2030, 1, 1),
+    )
+    row.inspectors.set([liaison, make_inspector(side, 1)])
+    return row
+
+
+def actor_for(world: World, role: str) -> tuple[User | None, Enterprise | None]:
+    """Who takes a step in a workflow role: the service office, the liaison registered as an
+    inspector, or the enterprise through its code (no account)."""
+    if role == ENTERPRISE:
+        return None, world.home.enterprise
+    if role == INSPECTOR:
+        return world.user(Role.LIAISON), None
+    return world.user(Role.SERVICE_OFFICE), None
+
+
+def inputs(world: World) -> dict[str, str]:
+    """Input that satisfies every step's needs (`workflow.needs_of`)."""
+    return {"scanned_code": world.home.enterprise.code_token, "result": "未发现问题", "note": "计划调整"}

@@ -1,0 +1,27 @@
+"""The addresses of this wing's pages (`config/urls.py` puts them under ``/inspections/``), and
+those under the enterprise's code, which `apps.py` registers in the ``codes`` namespace."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "inspections"
+
+urlpatterns = [
+    path("", views.InspectionListView.as_view(), name="list"),
+    path("<int:pk>/", views.InspectionDetailView.as_view(), name="detail"),
+    path("<int:pk>/<str:action>/", views.InspectionStepView.as_view(), name="step"),
+    path("draws/new/", views.DrawCreateView.as_view(), name="draw_create"),
+    path("draws/<int:pk>/", views.DrawPublicView.as_view(), name="draw"),
+    path("lenient/", views.LenientListManageView.as_view(), name="lenient_manage"),
+    path("lenient/<str:code>/", views.LenientListPublicView.as_view(), name="lenient_public"),
+    path("enterprises/<int:pk>/", views.InspectionEnterpriseSectionView.as_view(), name="enterprise_section"),
+    path("enterprises/<int:pk>/new/", views.InspectionCreateView.as_view(), name="create"),
+]
+
+code_urlpatterns = [
+    path("<str:token>/inspections/", views.InspectionCodeListView.as_view(), name="inspections_list"),
+    path(
+        "<str:token>/inspections/report/", views.InspectionCodeReportView.as_view(), name="inspections_report"
+    ),
+]

@@ -1,0 +1,337 @@
+"""The pages of this wing: the list, one item with its history and the steps the user may
+take, registering an item from the enterprise's file, its section of that file, and the
+enterprise's own items under its code. Thin: objects come through the `access_*` loaders,
+reads from `queries`, and every write is an action."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+
+from lianqi.core.actors import acting_user
+from lianqi.core.excel import XLSX_CONTENT_TYPE, write_workbook
+from lianqi.core.forms import add_action_errors
+from lianqi.core.views import RoleRequiredMixin, paginate
+from lianqi.core.workflow import StaleVersion, TransitionNotAllowed
+from lianqi.enterprises.models import Enterprise
+from lianqi.enterprises.views.code import CodeAccess, CodeTokenMixin
+from lianqi.org.models import Jurisdiction
+
+from . import actions, drawing, lenient, queries
+from . import draw as draw_engine
+from .choices import InspectionAction, LenientKind
+from .forms import DrawForm, InspectionForm, LenientImportForm, RatingForm, ReportForm, StepForm, step_form
+from .models import Inspection, InspectionDraw
+from .permissions import MANAGERS, READERS, access_enterprise, access_inspection
+from .workflow import workflow
+
+
+class InspectionListView(RoleRequiredMixin, View):
+    """Every item the user may see, searched and filtered, newest first."""
+
+    allowed_roles = READERS
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        found = queries.inspection_list(request.user, request.GET)
+        context = paginate(request, found.qs)
+        context["filter_form"] = found.form
+        return render(request, "inspections/list.html", context)
+
+
+def _detail(request: HttpRequest, row: Inspection, failed: StepForm | None = None) -> HttpResponse:
+    """One item's page: its fields, its history and a form for each step the user may take
+    (the one that failed keeps what was typed, with its errors)."""
+    steps = []
+    for action in workflow.allowed_actions(row, acting_user(request)):
+        form = failed if failed is not None and failed.prefix == action else None
+        steps.append(
+            {
+                "action": action,
+                "label": action.label,
+                "form": form or step_form(action, version=row.version),
+                "url": reverse("inspections:step", args=[row.pk, action]),
+            }
+        )
+    context = {"row": row, "events": queries.history(row), "steps": steps}
+    return render(request, "inspections/detail.html", context)
+
+
+class InspectionDetailView(RoleRequiredMixin, View):
+    """One item: its fields, its history and the steps the user may take now."""
+
+    allowed_roles = READERS
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return _detail(request, access_inspection(request.user, pk))
+
+
+class InspectionStepView(RoleRequiredMixin, View):
+    """Take one step of an item with the version the page showed. A refused or stale step is
+    told above the page; bad input is shown next to its field with what was typed."""
+
+    allowed_roles = READERS
+
+    def post(self, request: HttpRequest, pk: int, action: str) -> HttpResponse:
+        row = access_inspection(request.user, pk)
+        take = actions.STEPS.get(action)
+        if take is None:
+            raise Http404
+        form = step_form(action, request.POST)
+        if not form.is_valid():
+            return _detail(request, row, failed=form)
+        try:
+            take(
+                inspection=row,
+                actor=acting_user(request),
+                expected_version=form.cleaned_data["expected_version"],
+                **form.inputs(),
+            )
+        except (TransitionNotAllowed, StaleVersion) as refused:
+            messages.error(request, refused.message)
+        except ValidationError as invalid:
+            add_action_errors(form, invalid)
+            return _detail(request, row, failed=form)
+        else:
+            messages.success(request, _("已完成：%(step)s") % {"step": InspectionAction(action).label})
+        return redirect(row.get_absolute_url())
+
+
+def _form_page(request: HttpRequest, enterprise: Enterprise, form: InspectionForm) -> HttpResponse:
+    return render(request, "inspections/form.html", {"enterprise": enterprise, "form": form})
+
+
+class InspectionCreateView(RoleRequiredMixin, View):
+    """Register an inspection of the enterprise whose file it was opened from."""
+
+    allowed_roles = MANAGERS
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return _form_page(
+            request,
+            access_enterprise(request.user, pk),
+            InspectionForm(enterprise=access_enterprise(request.user, pk)),
+        )
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        enterprise = access_enterprise(request.user, pk)
+        form = InspectionForm(request.POST, enterprise=enterprise)
+        if form.is_valid():
+            try:
+                row = actions.register_inspection(
+                    enterprise=enterprise, actor=acting_user(request), **form.cleaned_data
+                )
+            except ValidationError as invalid:
+                add_action_errors(form, invalid)
+            else:
+                messages.success(request, _("已登记检查，检查码：%(code)s") % {"code": row.code})
+                return redirect(row.get_absolute_url())
+        return _form_page(request, enterprise, form)
+
+
+class InspectionEnterpriseSectionView(RoleRequiredMixin, View):
+    """This wing's section of the enterprise's file (一企一档): the enterprise's items the user
+    may see, an HTML fragment the file page loads by itself."""
+
+    allowed_roles = MANAGERS
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        enterprise = access_enterprise(request.user, pk)
+        context = {
+            "enterprise": enterprise,
+            "rows": queries.for_enterprise(request.user, enterprise)[:20],
+            "create_url": reverse("inspections:create", args=[enterprise.pk]),
+        }
+        return render(request, "inspections/enterprise_section.html", context)
+
+
+class InspectionCodeListView(CodeTokenMixin):
+    """`/c/<token>/inspections/`: the inspections registered for the enterprise — task,
+    department, legal basis, inspectors, date, code —, a rating form for each visit made and
+    not yet rated, and where to report an unregistered entry. They are the enterprise's own
+    data: the mixin's default access (`CodeAccess.MEMBER`) sends whoever holds the code to
+    confirm one of the enterprise's registered phones first."""
+
+    def get(self, request: HttpRequest, token: str) -> HttpResponse:
+        return self.show()
+
+    def show(self, failed: tuple[int, RatingForm] | None = None) -> HttpResponse:
+        rows = []
+        for row in queries.for_code_page(self.enterprise):
+            form = None
+            if queries.rateable(row):
+                form = (
+                    failed[1]
+                    if failed is not None and failed[0] == row.pk
+                    else RatingForm(prefix=f"r{row.pk}")
+                )
+            rows.append({"row": row, "rating_form": form})
+        context: dict[str, Any] = {**self.base_context(), "rows": rows}
+        return render(self.request, "inspections/code_list.html", context)
+
+    def post(self, request: HttpRequest, token: str) -> HttpResponse:
+        """Rate one visit (the form is prefixed by the inspection's number)."""
+        try:
+            pk = int(request.POST.get("inspection", ""))
+        except ValueError:
+            raise Http404 from None
+        row = queries.for_code_page(self.enterprise).filter(pk=pk).first()
+        if row is None:
+            raise Http404
+        form = RatingForm(request.POST, prefix=f"r{row.pk}")
+        if form.is_valid():
+            try:
+                actions.rate_inspection(inspection=row, enterprise=self.enterprise, **form.cleaned_data)
+            except ValidationError as invalid:
+                add_action_errors(form, invalid)
+            else:
+                messages.success(request, _("感谢您的评价"))
+                return redirect("codes:inspections_list", token=token)
+        return self.show(failed=(row.pk, form))
+
+
+class InspectionCodeReportView(CodeTokenMixin):
+    """`/c/<token>/inspections/report/`: the enterprise reports someone who came in to inspect
+    without a registered inspection; it becomes a demand (category 执法检查). Anyone who
+    confirmed a phone may report (`CodeAccess.FILER`), as for any demand."""
+
+    access = CodeAccess.FILER
+
+    def get(self, request: HttpRequest, token: str) -> HttpResponse:
+        return self.show(ReportForm())
+
+    def show(self, form: ReportForm) -> HttpResponse:
+        return render(self.request, "inspections/code_report.html", {**self.base_context(), "form": form})
+
+    def post(self, request: HttpRequest, token: str) -> HttpResponse:
+        form = ReportForm(request.POST)
+        viewer = self.contact()
+        if viewer is None:  # `CodeAccess.FILER` let no one else in
+            raise Http404
+        if form.is_valid():
+            try:
+                demand = actions.report_unregistered_entry(
+                    enterprise=self.enterprise,
+                    description=form.cleaned_data["description"],
+                    contact_name=viewer.name,
+                    contact_phone=viewer.phone,
+                    actor=viewer.account,
+                )
+            except ValidationError as invalid:
+                add_action_errors(form, invalid)
+            else:
+                return redirect("codes:demand_submitted", token=token, pk=demand.pk)
+        return self.show(form)
+
+
+class LenientListPublicView(View):
+    """`/inspections/lenient/<code>/`: a jurisdiction's three lenient-enforcement lists,
+    published for anyone (they are public law: what could be printed on a factory gate)."""
+
+    def get(self, request: HttpRequest, code: str) -> HttpResponse:
+        jurisdiction = get_object_or_404(Jurisdiction, code=code)
+        lists = queries.lenient_lists(jurisdiction.path)
+        context = {
+            "jurisdiction": jurisdiction,
+            "lists": [(LenientKind(kind).label, items) for kind, items in lists.items()],
+        }
+        return render(request, "inspections/lenient_public.html", context)
+
+
+def _own_jurisdiction(request: HttpRequest) -> Jurisdiction:
+    """The jurisdiction whose lists a member of staff manages: their own (an account without
+    one has none to manage)."""
+    jurisdiction = acting_user(request).jurisdiction
+    if jurisdiction is None:
+        raise Http404
+    return jurisdiction
+
+
+class LenientListManageView(RoleRequiredMixin, View):
+    """The office's page of its jurisdiction's lists: export them to Excel (``?format=xlsx``)
+    and replace them by importing a file; a bad file's rows are named and nothing changes."""
+
+    allowed_roles = MANAGERS
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        jurisdiction = _own_jurisdiction(request)
+        if request.GET.get("format") == "xlsx":
+            content = write_workbook(
+                lenient.COLUMNS, queries.lenient_rows(jurisdiction.path), str(_("柔性执法清单"))
+            )
+            response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+            response["Content-Disposition"] = 'attachment; filename="lenient-lists.xlsx"'
+            return response
+        return self.show(LenientImportForm())
+
+    def show(self, form: LenientImportForm) -> HttpResponse:
+        jurisdiction = _own_jurisdiction(self.request)
+        lists = queries.lenient_lists(jurisdiction.path)
+        context = {
+            "form": form,
+            "jurisdiction": jurisdiction,
+            "counts": [(LenientKind(kind).label, len(items)) for kind, items in lists.items()],
+        }
+        return render(self.request, "inspections/lenient_manage.html", context)
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = LenientImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            actor = acting_user(request)
+            try:
+                count = actions.import_lenient_lists(
+                    jurisdiction=_own_jurisdiction(request), source=form.cleaned_data["file"], actor=actor
+                )
+            except ValidationError as invalid:
+                add_action_errors(form, invalid)
+            else:
+                messages.success(request, _("已导入 %(count)s 项") % {"count": count})
+                return redirect("inspections:lenient_manage")
+        return self.show(form)
+
+
+class DrawCreateView(RoleRequiredMixin, View):
+    """Run a random draw (双随机) for a department of the user's jurisdiction: the pools come
+    from the app, the result is registered and its document published."""
+
+    allowed_roles = MANAGERS
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self.show(DrawForm(user=request.user))
+
+    def show(self, form: DrawForm) -> HttpResponse:
+        return render(self.request, "inspections/draw_form.html", {"form": form})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = DrawForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                row = actions.run_draw(actor=acting_user(request), **form.cleaned_data)
+            except ValidationError as invalid:
+                add_action_errors(form, invalid)
+            else:
+                return redirect(row.get_absolute_url())
+        return self.show(form)
+
+
+class DrawPublicView(View):
+    """`/inspections/draws/<pk>/`: a draw's published result (一公开) for anyone — the task, the
+    department, the drawn enterprises and teams by their published identifiers, the seed's
+    commitment — and its document, which ``python -m lianqi.inspections.draw.verify`` checks."""
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        row = get_object_or_404(InspectionDraw.objects.select_related("department"), pk=pk)
+        if request.GET.get("format") == "json":
+            response = HttpResponse(
+                draw_engine.dumps(row.document, indent=2), content_type="application/json; charset=utf-8"
+            )
+            response["Content-Disposition"] = f'attachment; filename="draw-{row.pk}.json"'
+            return response
+        context = {"row": row, "result": list(drawing.assignments(row.document))}
+        return render(request, "inspections/draw_public.html", context)

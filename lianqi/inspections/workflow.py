@@ -1,0 +1,73 @@
+"""The lifecycle of a registered inspection as one table on core's workflow kit: (state,
+action) → next state, the workflow roles that may take it and the input it needs. Pages offer
+what `workflow.allowed_actions` answers, every step is an action on `take_step`
+(`actions.py`), and the tests walk every (state, action, role) of `TABLE`.
+
+A workflow role is held for one inspection:
+
+- office: the service office or a department handler whose jurisdiction holds it;
+- inspector: a member of staff registered as one of its inspectors;
+- enterprise: the inspected enterprise (it takes no step: it sees and rates the visit).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from lianqi.core.actors import Actor
+from lianqi.core.roles import Role, has_role
+from lianqi.core.scoping import path_visible
+from lianqi.core.workflow import Transition, Workflow, transition
+
+from .choices import InspectionAction as A
+from .choices import InspectionState as S
+from .models import Inspection, InspectionEvent
+
+OFFICE = "office"
+INSPECTOR = "inspector"
+ENTERPRISE = Role.ENTERPRISE.value
+#: The workflow roles, in the order pages list them.
+ROLES: tuple[str, ...] = (OFFICE, INSPECTOR, ENTERPRISE)
+
+TABLE: dict[tuple[str, str], Transition] = {
+    (S.REGISTERED, A.CHECK_IN): transition(S.CHECKED_IN, INSPECTOR, OFFICE, needs=("scanned_code",)),
+    (S.CHECKED_IN, A.CLOSE): transition(S.CLOSED, INSPECTOR, OFFICE, needs=("result",)),
+    (S.REGISTERED, A.CANCEL): transition(S.CANCELLED, OFFICE, needs=("note",)),
+}
+
+
+def roles_for(row: Inspection, actor: Actor | None, *, enterprise: Any = None) -> frozenset[str]:
+    """The workflow roles `actor` (or, with ``actor=None``, `enterprise` through its code)
+    holds for this inspection (see the module docstring)."""
+    if actor is None:
+        own = enterprise is not None and enterprise.pk == row.enterprise_id
+        return frozenset({ENTERPRISE}) if own else frozenset()
+    roles: set[str] = set()
+    if has_role(actor, (Role.ENTERPRISE,)) and actor.enterprise_id == row.enterprise_id:
+        roles.add(ENTERPRISE)
+    if path_visible(actor, row.jurisdiction_path):
+        if has_role(actor, (Role.SERVICE_OFFICE, Role.DEPARTMENT_HANDLER)):
+            roles.add(OFFICE)
+        if row.inspectors.filter(staff__user=actor).exists():
+            roles.add(INSPECTOR)
+    return frozenset(roles)
+
+
+def needs_of(action: str) -> tuple[str, ...]:
+    """The input a step needs wherever the table has it."""
+    names = (name for (_state, a), step in TABLE.items() if a == action for name in step.needs)
+    return tuple(dict.fromkeys(names))
+
+
+workflow: Workflow[Inspection] = Workflow(
+    model=Inspection,
+    table=TABLE,
+    roles_for=roles_for,
+    noun=_("执法检查"),
+    states=S,
+    actions=A,
+    event_model=InspectionEvent,
+    subject_field="inspection",
+)
