@@ -326,9 +326,10 @@ def menu_groups() -> list[MenuGroup]:
 
 
 def menu_entries() -> list[MenuEntry]:
-    """Every menu entry, by its group's order and then its own."""
+    """Every menu entry, by its group's order and then its own. Two groups of the same order
+    keep their entries apart (by the group's key), so a module is never split in two."""
     group_order = {g.key: g.order for g in _registry.groups.values()}
-    return sorted(_registry.menu.values(), key=lambda e: (group_order.get(e.group, 1000), e.order))
+    return sorted(_registry.menu.values(), key=lambda e: (group_order.get(e.group, 1000), e.group, e.order))
 
 
 def dashboard_parts(role: str) -> list[DashboardPart]:

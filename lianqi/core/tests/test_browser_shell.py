@@ -137,9 +137,11 @@ def test_modules_that_do_not_fit_a_narrow_laptop_move_under_more(
     # On a wider screen modules come back to the bar (the resize is handled as it happens) and
     # every module is still either on the bar or under "More", never both.
     page.set_viewport_size({"width": 1280, "height": 800})
-    page.wait_for_function(
-        f"document.querySelectorAll('[data-testid=nav] > [data-group]:not([hidden])').length > {on_bar}"
-    )
+    shown = page.locator("[data-testid=nav] > [data-group]:not([hidden])")
+    for _ in range(50):  # the page's CSP forbids evaluating a string, so poll from here
+        if shown.count() > on_bar:
+            break
+        page.wait_for_timeout(100)
     assert _overflow(page) <= 0
     on_bar_wide = page.locator("[data-testid=nav] > [data-group]:not([hidden])").count()
     moved_wide = page.locator("[data-more-for]:not([hidden])").count()

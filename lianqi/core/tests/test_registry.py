@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lianqi.core import registry
-from lianqi.core.navigation import items_for
+from lianqi.core.navigation import groups_for, items_for
 from lianqi.core.registry import Period
 from lianqi.core.roles import Role
 from lianqi.testing.sample.choices import SampleState
@@ -53,6 +53,15 @@ def test_the_menu_shows_the_wing_under_its_own_group_to_its_roles(world: World) 
         user = world.user(role)
         assert not [item for item in items_for(user) if item["group"] == "sample"], role
         assert 'data-group="sample"' not in nav(client_for(user).get(reverse("home")).content.decode())
+
+
+def test_two_groups_of_the_same_order_are_never_interleaved(world: World) -> None:
+    # The sample wing's group and inspections' share an order; each module still shows once.
+    orders = [group.order for group in registry.menu_groups()]
+    assert len(orders) > len(set(orders))
+    for role in Role:
+        keys = [group["key"] for group in groups_for(items_for(world.user(role)))]
+        assert len(keys) == len(set(keys)), (role, keys)
 
 
 # --- Home page --------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from django.views import View
 
 from lianqi.core.actors import acting_user
 from lianqi.core.excel import Column
+from lianqi.core.roles import has_role
 from lianqi.core.scoping import scope_queryset
 from lianqi.core.views import RoleRequiredMixin, export_xlsx, paginate
 from lianqi.demands.models import Category
@@ -40,6 +41,7 @@ class ProjectListView(RoleRequiredMixin, View):
         context["figures"] = queries.figures(context["page_obj"].object_list, timezone.localdate())
         context["filter_form"] = found.form
         context["export_query"] = request.GET.urlencode()
+        context["may_create"] = has_role(request.user, EDITORS)
         return render(request, "projects/list.html", context)
 
 
