@@ -130,16 +130,20 @@ def build_demo_inspections(
             last_changed_at=at,
         )
         row.save()
+        # Registered three days before the visit (the row's own stamp says today otherwise).
+        registered_at = at - dt.timedelta(days=(today - planned_on).days + 3)
+        Inspection.objects.filter(pk=row.pk).update(created_at=registered_at)
         row.inspectors.set(rng.sample(pools[department_pk], 2))
         InspectionEvent.objects.create(
             inspection=row,
             jurisdiction_path=row.jurisdiction_path,
             action=InspectionAction.CREATE,
             to_state=InspectionState.REGISTERED,
-            at=at - dt.timedelta(days=(today - planned_on).days + 3),
+            at=registered_at,
         )
         if past and rng.random() < 0.4:
-            Rating.objects.create(inspection=row, score=rng.choice((3, 4, 4, 5, 5, 5)), rated_at=at)
+            rated_at = min(at, at - dt.timedelta(days=(today - planned_on).days - 1))
+            Rating.objects.create(inspection=row, score=rng.choice((3, 4, 4, 5, 5, 5)), rated_at=rated_at)
             figures.ratings += 1
         figures.registered += 1
     figures.joint_visits = _merge_same_day(park)

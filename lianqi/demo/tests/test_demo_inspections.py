@@ -37,3 +37,7 @@ def test_a_year_of_inspections_at_seed_scale(world):
     assert row.inspectors.count() == 2 and {i.department_id for i in row.inspectors.all()} == {
         row.department_id
     }
+    # Each registration is dated before its visit, across the year, not on the day the demo ran.
+    for inspection in Inspection.objects.filter(jurisdiction=park):
+        assert inspection.created_at.date() < inspection.planned_on
+    assert Inspection.objects.filter(created_at__date__lt=TODAY - dt.timedelta(days=180)).exists()
