@@ -19,7 +19,7 @@ from lianqi.core.actors import acting_user
 from lianqi.core.excel import XLSX_CONTENT_TYPE, write_workbook
 from lianqi.core.forms import add_action_errors
 from lianqi.core.views import RoleRequiredMixin, paginate
-from lianqi.core.workflow import StaleVersion, TransitionNotAllowed
+from lianqi.core.views.steps import take_step
 from lianqi.enterprises.models import Enterprise
 from lianqi.enterprises.views.code import CodeAccess, CodeTokenMixin
 from lianqi.org.models import Jurisdiction
@@ -83,24 +83,15 @@ class InspectionStepView(RoleRequiredMixin, View):
         take = actions.STEPS.get(action)
         if take is None:
             raise Http404
-        form = step_form(action, request.POST)
-        if not form.is_valid():
-            return _detail(request, row, failed=form)
-        try:
-            take(
-                inspection=row,
-                actor=acting_user(request),
-                expected_version=form.cleaned_data["expected_version"],
-                **form.inputs(),
-            )
-        except (TransitionNotAllowed, StaleVersion) as refused:
-            messages.error(request, refused.message)
-        except ValidationError as invalid:
-            add_action_errors(form, invalid)
-            return _detail(request, row, failed=form)
-        else:
-            messages.success(request, _("已完成：%(step)s") % {"step": InspectionAction(action).label})
-        return redirect(row.get_absolute_url())
+        return take_step(
+            request,
+            row=row,
+            subject="inspection",
+            take=take,
+            form=step_form(action, request.POST),
+            label=InspectionAction(action).label,
+            page=lambda failed: _detail(request, row, failed=failed),
+        )
 
 
 def _form_page(request: HttpRequest, enterprise: Enterprise, form: InspectionForm) -> HttpResponse:

@@ -20,6 +20,7 @@ from lianqi.core.actors import acting_user
 from lianqi.core.forms import add_action_errors
 from lianqi.core.roles import Role, has_role
 from lianqi.core.views import RoleRequiredMixin, paginate
+from lianqi.core.views.steps import take_step
 from lianqi.core.workflow import StaleVersion, TransitionNotAllowed
 from lianqi.enterprises.models import Enterprise
 from lianqi.enterprises.views.code import CodeTokenMixin
@@ -282,24 +283,15 @@ class IntroductionStepView(RoleRequiredMixin, View):
         take = actions.STEPS.get(action)
         if take is None:
             raise Http404
-        form = step_form(action, request.POST)
-        if not form.is_valid():
-            return _introduction_page(request, row, failed=form)
-        try:
-            take(
-                introduction=row,
-                actor=acting_user(request),
-                expected_version=form.cleaned_data["expected_version"],
-                **form.inputs(),
-            )
-        except (TransitionNotAllowed, StaleVersion) as refused:
-            messages.error(request, refused.message)
-        except ValidationError as invalid:
-            add_action_errors(form, invalid)
-            return _introduction_page(request, row, failed=form)
-        else:
-            messages.success(request, _("已完成：%(step)s") % {"step": IntroductionAction(action).label})
-        return redirect(row.get_absolute_url())
+        return take_step(
+            request,
+            row=row,
+            subject="introduction",
+            take=take,
+            form=step_form(action, request.POST),
+            label=IntroductionAction(action).label,
+            page=lambda failed: _introduction_page(request, row, failed=failed),
+        )
 
 
 class FairListView(RoleRequiredMixin, View):

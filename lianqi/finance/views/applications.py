@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from lianqi.core.actors import acting_user
-from lianqi.core.forms import add_action_errors
 from lianqi.core.roles import Role, has_role
 from lianqi.core.views import RoleRequiredMixin, paginate
-from lianqi.core.workflow import StaleVersion, TransitionNotAllowed
+from lianqi.core.views.steps import take_step
+from lianqi.core.workflow import StaleVersion
 
 from .. import actions, queries
 from ..choices import ApplicationAction
@@ -88,24 +88,15 @@ class ApplicationStepView(RoleRequiredMixin, View):
         take = actions.STEPS.get(action)
         if take is None:
             raise Http404
-        form = step_form(action, request.POST)
-        if not form.is_valid():
-            return _detail(request, row, failed=form)
-        try:
-            take(
-                application=row,
-                actor=acting_user(request),
-                expected_version=form.cleaned_data["expected_version"],
-                **form.inputs(),
-            )
-        except (TransitionNotAllowed, StaleVersion) as refused:
-            messages.error(request, refused.message)
-        except ValidationError as invalid:
-            add_action_errors(form, invalid)
-            return _detail(request, row, failed=form)
-        else:
-            messages.success(request, _("已完成：%(step)s") % {"step": ApplicationAction(action).label})
-        return redirect(row.get_absolute_url())
+        return take_step(
+            request,
+            row=row,
+            subject="application",
+            take=take,
+            form=step_form(action, request.POST),
+            label=ApplicationAction(action).label,
+            page=lambda failed: _detail(request, row, failed=failed),
+        )
 
 
 class RaiseDemandView(RoleRequiredMixin, View):
