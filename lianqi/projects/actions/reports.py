@@ -108,7 +108,11 @@ def refer_problem(
     重点项目调度会), so it is assigned, supervised and rated like any demand; once only."""
     at = at or timezone.now()
     with transaction.atomic():
-        locked = Problem.objects.select_for_update().select_related("project__enterprise").get(pk=problem.pk)
+        locked = (
+            Problem.objects.select_for_update(of=("self",))
+            .select_related("project__enterprise")
+            .get(pk=problem.pk)
+        )
         project = locked.project
         if not roles_for(project, actor):
             raise ValidationError(_("您不能转办该项目的问题"))
