@@ -9,6 +9,7 @@ app_name = "inspections"
 
 urlpatterns = [
     path("", views.InspectionListView.as_view(), name="list"),
+    path("export/", views.InspectionExportView.as_view(), name="export"),
     path("<int:pk>/", views.InspectionDetailView.as_view(), name="detail"),
     path("<int:pk>/<str:action>/", views.InspectionStepView.as_view(), name="step"),
     path("draws/new/", views.DrawCreateView.as_view(), name="draw_create"),

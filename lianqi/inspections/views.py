@@ -12,13 +12,14 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
 from lianqi.core.actors import acting_user
-from lianqi.core.excel import XLSX_CONTENT_TYPE, write_workbook
+from lianqi.core.excel import Column
 from lianqi.core.forms import add_action_errors
-from lianqi.core.views import RoleRequiredMixin, paginate
+from lianqi.core.views import RoleRequiredMixin, export_xlsx, paginate
 from lianqi.core.views.steps import take_step
 from lianqi.enterprises.models import Enterprise
 from lianqi.enterprises.views.code import CodeAccess, CodeTokenMixin
@@ -42,7 +43,44 @@ class InspectionListView(RoleRequiredMixin, View):
         found = queries.inspection_list(request.user, request.GET)
         context = paginate(request, found.qs)
         context["filter_form"] = found.form
+        context["export_query"] = request.GET.urlencode()
         return render(request, "inspections/list.html", context)
+
+
+class InspectionExportView(RoleRequiredMixin, View):
+    """The list as filtered, one row per inspection, as an Excel file (recorded in the export
+    log)."""
+
+    allowed_roles = READERS
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        found = queries.inspection_list(request.user, request.GET)
+        columns = [
+            Column("code", _("检查码")),
+            Column("task", _("检查事项")),
+            Column("enterprise", _("企业")),
+            Column("department", _("检查部门")),
+            Column("trigger", _("检查来源")),
+            Column("planned_on", _("计划检查日期")),
+            Column("state", _("状态")),
+            Column("registered_at", _("登记时间")),
+        ]
+        rows = (
+            [
+                row.code,
+                row.task,
+                row.enterprise.name,
+                row.department.name,
+                row.get_trigger_display(),
+                row.planned_on,
+                row.get_state_display(),
+                timezone.localtime(row.created_at).strftime("%Y-%m-%d %H:%M"),
+            ]
+            for row in found.qs.select_related("department")
+        )
+        return export_xlsx(
+            request, export="inspections.list", title=_("执法检查"), columns=columns, rows=rows
+        )
 
 
 def _detail(request: HttpRequest, row: Inspection, failed: StepForm | None = None) -> HttpResponse:
@@ -253,12 +291,13 @@ class LenientListManageView(RoleRequiredMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
         jurisdiction = _own_jurisdiction(request)
         if request.GET.get("format") == "xlsx":
-            content = write_workbook(
-                lenient.COLUMNS, queries.lenient_rows(jurisdiction.path), str(_("柔性执法清单"))
+            return export_xlsx(
+                request,
+                export="inspections.lenient",
+                title=_("柔性执法清单"),
+                columns=lenient.COLUMNS,
+                rows=queries.lenient_rows(jurisdiction.path),
             )
-            response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-            response["Content-Disposition"] = 'attachment; filename="lenient-lists.xlsx"'
-            return response
         return self.show(LenientImportForm())
 
     def show(self, form: LenientImportForm) -> HttpResponse:

@@ -4,6 +4,7 @@ registered, rating a visit, reporting an unregistered entry as a demand."""
 
 from __future__ import annotations
 
+import io
 import json
 from typing import Any
 
@@ -11,6 +12,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from lianqi.demands.models import Demand
 from lianqi.demands.tests.test_views_code import confirmed_client
@@ -18,7 +20,7 @@ from lianqi.testing.world import World
 
 from .. import actions
 from ..choices import InspectionState
-from .factories import make_inspector, registration
+from .factories import make_inspection, make_inspector, registration
 
 pytestmark = pytest.mark.django_db
 
@@ -140,3 +142,35 @@ def test_the_enterprise_file_section_lists_its_inspections_for_its_jurisdiction_
 
 def test_a_draws_page_is_public_and_a_missing_one_is_404(world):
     assert Client().get(reverse("inspections:draw", args=[999])).status_code == 404
+
+
+def _sheet(response: Any) -> list[list[Any]]:
+    assert response.status_code == 200
+    return [[cell.value for cell in row] for row in load_workbook(io.BytesIO(response.content)).worksheets[0]]
+
+
+def test_the_list_exports_as_filtered_and_only_the_user_s_own(world):
+    mine = make_inspection(world, task="消防安全检查")
+    make_inspection(world, state=InspectionState.CLOSED, task="环境保护检查")
+    elsewhere = make_inspection(
+        world, jurisdiction=world.other.park, enterprise=world.other.enterprise, task="外区检查"
+    )
+    office = client_for(world.user("service_office"))
+    rows = _sheet(office.get(reverse("inspections:export"), {"state": InspectionState.REGISTERED}))
+    header, body = rows[0], rows[1:]
+    assert [row[header.index("检查事项")] for row in body] == ["消防安全检查"]
+    assert body[0][header.index("检查码")] == mine.code
+    assert body[0][header.index("企业")] == world.home.enterprise.name
+    stranger_rows = _sheet(client_for(world.other_user("service_office")).get(reverse("inspections:export")))
+    assert [row[stranger_rows[0].index("检查事项")] for row in stranger_rows[1:]] == [elsewhere.task]
+    assert "inspections:export" not in office.get(reverse("inspections:list")).content.decode()
+    assert reverse("inspections:export") in office.get(reverse("inspections:list")).content.decode()
+
+
+def test_the_lenient_lists_export_is_recorded_in_the_export_log(world):
+    from lianqi.core.models import ExportRecord
+
+    office = client_for(world.user("service_office"))
+    rows = _sheet(office.get(reverse("inspections:lenient_manage"), {"format": "xlsx"}))
+    assert rows[0][:3] == ["清单", "序号", "违法行为"]
+    assert ExportRecord.objects.filter(export="inspections.lenient").count() == 1
