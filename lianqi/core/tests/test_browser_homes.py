@@ -35,10 +35,10 @@ FIRST_CARD: dict[str, str] = {
 
 #: The lists each role works from (the enterprise's own demands redirect under its code).
 MAIN_PAGES: dict[str, tuple[str, ...]] = {
-    Role.SERVICE_OFFICE: ("/demands/board/", "/liaisons/", "/policies/ledger/"),
+    Role.SERVICE_OFFICE: ("/demands/board/", "/liaisons/", "/policies/ledger/", "/inspections/"),
     Role.DEPARTMENT_HANDLER: ("/demands/inbox/",),
     Role.LIAISON: ("/demands/mine/",),
-    Role.LEADER: ("/demands/", "/liaisons/"),
+    Role.LEADER: ("/demands/", "/liaisons/", "/projects/"),
     Role.ENTERPRISE: ("/demands/mine/",),
     Role.FINANCE: ("/finance/applications/",),
     Role.ADMIN: ("/accounts/users/",),
