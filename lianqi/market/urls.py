@@ -10,6 +10,8 @@ app_name = "market"
 urlpatterns = [
     path("", views.NeedListView.as_view(), name="needs"),
     path("offers/", views.OfferListView.as_view(), name="offers"),
+    path("offers/export/", views.ListingExportView.as_view(kind="offers"), name="offers_export"),
+    path("needs/export/", views.ListingExportView.as_view(kind="needs"), name="needs_export"),
     path("offers/<int:pk>/", views.OfferDetailView.as_view(), name="offer"),
     path("offers/<int:pk>/withdraw/", views.WithdrawView.as_view(kind="offer"), name="offer_withdraw"),
     path("needs/<int:pk>/", views.NeedDetailView.as_view(), name="need"),

@@ -5,6 +5,7 @@ enterprise's file and the enterprise's open needs under its code. Thin: objects 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import messages
@@ -17,9 +18,10 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from lianqi.core.actors import acting_user
+from lianqi.core.excel import Column
 from lianqi.core.forms import add_action_errors
 from lianqi.core.roles import Role, has_role
-from lianqi.core.views import RoleRequiredMixin, paginate
+from lianqi.core.views import RoleRequiredMixin, export_xlsx, paginate
 from lianqi.core.views.steps import take_step
 from lianqi.core.workflow import StaleVersion, TransitionNotAllowed
 from lianqi.enterprises.models import Enterprise
@@ -72,6 +74,7 @@ class OfferListView(RoleRequiredMixin, View):
         context.update(
             filter_form=found.form,
             kind="offers",
+            export_url=reverse("market:offers_export") + "?" + request.GET.urlencode(),
             create_url=_own_enterprise_url(request, "market:offer_create"),
         )
         return render(request, "market/offer_list.html", context)
@@ -88,9 +91,81 @@ class NeedListView(RoleRequiredMixin, View):
         context.update(
             filter_form=found.form,
             kind="needs",
+            export_url=reverse("market:needs_export") + "?" + request.GET.urlencode(),
             create_url=_own_enterprise_url(request, "market:need_create"),
         )
         return render(request, "market/need_list.html", context)
+
+
+class ListingExportView(RoleRequiredMixin, View):
+    """The offers or the needs the user may see, as filtered on their list, as an Excel file
+    (recorded in the export log)."""
+
+    allowed_roles = READERS
+    kind = "needs"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        common = [Column("enterprise", _("企业")), Column("industry", _("行业小类"))]
+        tail = [
+            Column("keywords", _("关键词")),
+            Column("state", _("状态")),
+            Column("visibility", _("公开范围")),
+        ]
+        if self.kind == "offers":
+            offers = queries.offer_list(request.user, request.GET).qs
+            columns = [
+                *common,
+                Column("product", _("产品")),
+                Column("capacity", _("年产能")),
+                Column("unit", _("计量单位")),
+                Column("price_band", _("价格区间")),
+                Column("certifications", _("资质认证")),
+                *tail,
+            ]
+            rows: Iterable[list[Any]] = (
+                [
+                    o.enterprise.name,
+                    str(o.industry),
+                    o.product,
+                    o.capacity,
+                    o.unit,
+                    o.price_band,
+                    o.certifications,
+                    o.keywords,
+                    o.get_state_display(),
+                    o.get_visibility_display(),
+                ]
+                for o in offers
+            )
+            return export_xlsx(request, export="market.offers", title=_("供应"), columns=columns, rows=rows)
+        needs = queries.need_list(request.user, request.GET).qs
+        columns = [
+            *common,
+            Column("item", _("采购品")),
+            Column("quantity", _("数量")),
+            Column("unit", _("计量单位")),
+            Column("budget", _("预算（元）")),
+            Column("wanted_by", _("需求日期")),
+            Column("valid_until", _("有效期至")),
+            *tail,
+        ]
+        rows = (
+            [
+                n.enterprise.name,
+                str(n.industry),
+                n.item,
+                n.quantity,
+                n.unit,
+                n.budget,
+                n.wanted_by,
+                n.valid_until,
+                n.keywords,
+                n.get_state_display(),
+                n.get_visibility_display(),
+            ]
+            for n in needs
+        )
+        return export_xlsx(request, export="market.needs", title=_("需求"), columns=columns, rows=rows)
 
 
 def _withdraw_form(request: HttpRequest, row: Offer | Need) -> WithdrawForm | None:

@@ -4,10 +4,13 @@ suppliers with their reasons, field-level errors in Chinese and English, a deal 
 
 from __future__ import annotations
 
+import io
+from decimal import Decimal
 from typing import Any
 
 from django.test import Client
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from lianqi.core.roles import Role
 from lianqi.testing.contracts import ListPageContract, ObjectPageContract
@@ -272,3 +275,28 @@ def test_the_lists_filter_by_the_start_of_the_industry_code(world: World) -> Non
     page = client.get(reverse("market:needs"), {"industry": "383"}).content.decode()
     assert "电缆采购" in page and "电池采购" not in page
     assert client.get(reverse("market:offers"), {"industry": "\x90𮨺"}).status_code == 200
+
+
+def _exported(client: Client, url_name: str) -> list[dict[str, Any]]:
+    response = client.get(reverse(url_name))
+    assert response.status_code == 200
+    rows = [[cell.value for cell in row] for row in load_workbook(io.BytesIO(response.content)).worksheets[0]]
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
+def test_the_lists_export_what_the_user_may_see_with_budgets_to_the_fen(world: World) -> None:
+    neighbour = enterprise_in(world, "邻居企业")
+    make_need(neighbour, item="公开的采购", visibility=Visibility.ENTERPRISES, budget=Decimal("123456.78"))
+    make_need(neighbour, item="内部的采购", visibility=Visibility.OFFICE)
+    make_need(enterprise_in(world, "外园企业", "city"), item="外园公开采购")
+    make_offer(neighbour)
+    office = _exported(client_for(world.user(Role.SERVICE_OFFICE)), "market:needs_export")
+    assert sorted(row["采购品"] for row in office) == ["公开的采购", "内部的采购"]
+    budget = next(row["预算（元）"] for row in office if row["采购品"] == "公开的采购")
+    assert Decimal(str(budget)) == Decimal("123456.78")
+    account = _exported(client_for(world.user(Role.ENTERPRISE)), "market:needs_export")
+    assert [row["采购品"] for row in account] == ["公开的采购"]
+    offers = _exported(client_for(world.user(Role.SERVICE_OFFICE)), "market:offers_export")
+    assert [row["企业"] for row in offers] == [neighbour.name]
+    stranger = _exported(client_for(world.other_user(Role.SERVICE_OFFICE)), "market:needs_export")
+    assert not {"公开的采购", "内部的采购"} & {row["采购品"] for row in stranger}
