@@ -18,8 +18,22 @@ from lianqi.enterprises.models import Enterprise
 from lianqi.enterprises.tests.test_views import create_data
 from lianqi.testing.world import World
 
-TOMORROW = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
-TODAY = timezone.localdate().isoformat()
+#: Stand-ins for "today" and "tomorrow", resolved when a test runs rather than when the
+#: module is collected: a run that crosses midnight in Shanghai would otherwise send
+#: yesterday's "tomorrow", which is today by then.
+TOMORROW = "<tomorrow>"
+TODAY = "<today>"
+
+
+def resolve(value: Any) -> Any:
+    """`value` with the date stand-ins replaced by the dates of the moment the test runs."""
+    if value == TOMORROW:
+        return (timezone.localdate() + dt.timedelta(days=1)).isoformat()
+    if value == TODAY:
+        return timezone.localdate().isoformat()
+    if value is timezone.localdate:
+        return timezone.localdate()
+    return value
 
 #: (field, value sent, part of the message shown next to the field; None: the field's own
 #: type message, which differs between a form and a serializer).
@@ -45,7 +59,7 @@ REFUSED = [
 ACCEPTED = [
     ("registered_capital", "0", Decimal("0")),
     ("registered_capital", "999999999999.99", Decimal("999999999999.99")),
-    ("founded_on", TODAY, timezone.localdate()),
+    ("founded_on", TODAY, timezone.localdate),
     ("founded_on", "1800-01-01", dt.date(1800, 1, 1)),
     ("name", "\u200b湘潭新名电缆有限公司\u200b", "湘潭新名电缆有限公司"),
     ("employees", "0", 0),
@@ -88,7 +102,7 @@ def unchanged(world: World) -> None:
 def test_the_api_refuses_a_bad_value_next_to_the_field(
     world: World, field: str, value: str, message: str | None
 ) -> None:
-    response = patch(world, {field: value})
+    response = patch(world, {field: resolve(value)})
     assert response.status_code == 400, response.content[:300]
     messages = response.json()["error"]["fields"][field]
     if message:
@@ -100,7 +114,7 @@ def test_the_api_refuses_a_bad_value_next_to_the_field(
 def test_the_page_form_refuses_the_same_value_next_to_the_field(
     world: World, field: str, value: str, message: str | None
 ) -> None:
-    response = post_form(world, field, value)
+    response = post_form(world, field, resolve(value))
     assert response.status_code == 200
     page = response.content.decode()
     assert f'data-error-for="{field}"' in page
@@ -121,15 +135,15 @@ def test_a_json_integer_beyond_64_bits_is_a_field_error(world: World, number: in
 def test_good_neighbours_are_stored_through_the_api(
     world: World, field: str, value: str, stored: Any
 ) -> None:
-    response = patch(world, {field: value})
+    response = patch(world, {field: resolve(value)})
     assert response.status_code == 200, response.content[:300]
-    assert getattr(Enterprise.objects.get(pk=world.home.enterprise.pk), field) == stored
+    assert getattr(Enterprise.objects.get(pk=world.home.enterprise.pk), field) == resolve(stored)
 
 
 @pytest.mark.parametrize(("field", "value", "stored"), ACCEPTED)
 def test_good_neighbours_are_stored_through_the_page_form(
     world: World, field: str, value: str, stored: Any
 ) -> None:
-    response = post_form(world, field, value)
+    response = post_form(world, field, resolve(value))
     assert response.status_code == 302, response.content.decode()[:2000]
-    assert getattr(Enterprise.objects.get(pk=world.home.enterprise.pk), field) == stored
+    assert getattr(Enterprise.objects.get(pk=world.home.enterprise.pk), field) == resolve(stored)
