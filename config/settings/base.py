@@ -65,6 +65,9 @@ INSTALLED_APPS = [
     "lianqi.market",
     "lianqi.projects",
     "lianqi.inspections",
+    "lianqi.credit",
+    "lianqi.approvals",
+    "lianqi.land",
     "lianqi.demo",
 ]
 

@@ -1,0 +1,10 @@
+"""Routes of this wing's API, put on the one router of `lianqi.api` through the API registry
+(see `apps.py`)."""
+
+from __future__ import annotations
+
+from lianqi.core.registry import ApiRoute
+
+from .views import LandViewSet
+
+ROUTES = (ApiRoute("land", LandViewSet, "land", order=100),)
