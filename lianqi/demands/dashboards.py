@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
@@ -161,12 +161,45 @@ def open_demands_of(user: Any, ids: list[int]) -> dict[int, str]:
 FACTS = (EnterpriseFacts("demands.open", open_demands_of, order=10),)
 
 
-def _part(role: str, keys: tuple[str, ...], target: str, *, needs_department: bool = False) -> Any:
+def handler_work(user: Any) -> Section | None:
+    """The department handler's own work, first on its home: the inbox's counts, then the
+    demands its department still owes a reply on, the nearest deadline first (so what is
+    overdue leads), each with its deadline and leading to its page."""
+    staff = own_staff(user)
+    if staff is None or staff.department_id is None:
+        return None
+    owed = (
+        queries.department_demands(staff.department_id, user=user)
+        .led.filter(state__in=queries.DEPARTMENT_STATES)
+        .select_related("enterprise", "category")
+        .order_by(F("due_on").asc(nulls_last=True), "received_at", "pk")
+    )
+    today = timezone.localdate()
+    rows = []
+    for demand in owed[:10]:
+        if demand.due_on is None:
+            meta = demand.get_state_display()
+        elif demand.due_on < today:
+            meta = gettext_now("已超期 · 期限 %(day)s") % {"day": demand.due_on.isoformat()}
+        else:
+            meta = gettext_now("期限 %(day)s") % {"day": demand.due_on.isoformat()}
+        rows.append(
+            Row(
+                f"#{demand.pk} {demand.enterprise.name} · {demand.category.name}",
+                link("demands:detail", demand.pk),
+                meta,
+            )
+        )
+    return Section(
+        role=Role.DEPARTMENT_HANDLER,
+        title="",
+        cards=cards(user, ("to_sign", "due_soon", "overdue"), "demands:inbox"),
+        panels=[Panel(_("本部门待办诉求"), rows, _("本部门目前没有待办的诉求。"), link("demands:inbox"))],
+    )
+
+
+def _part(role: str, keys: tuple[str, ...], target: str) -> Any:
     def build(user: Any) -> Section | None:
-        if needs_department:
-            staff = own_staff(user)
-            if staff is None or staff.department_id is None:
-                return None
         return Section(role=role, title="", cards=cards(user, keys, target))
 
     return build
@@ -187,18 +220,8 @@ PARTS = (
         # The office's own work (what to assign, what is late) before the park's figures.
         1,
     ),
-    DashboardPart(
-        "demands.handler",
-        Role.DEPARTMENT_HANDLER,
-        _part(
-            Role.DEPARTMENT_HANDLER,
-            ("to_sign", "due_soon", "overdue"),
-            "demands:inbox",
-            needs_department=True,
-        ),
-        # The handler opens on the inbox's counts, before its department's members.
-        1,
-    ),
+    # The handler opens on the inbox's counts and what its department owes, before its members.
+    DashboardPart("demands.handler", Role.DEPARTMENT_HANDLER, handler_work, 1),
     DashboardPart("demands.liaison", Role.LIAISON, liaison_demands, 20),
     DashboardPart("demands.enterprise", Role.ENTERPRISE, enterprise_own_demands, 1),
 )

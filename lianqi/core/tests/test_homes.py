@@ -84,6 +84,23 @@ def test_the_handler_and_the_office_open_on_their_own_queues(world: World) -> No
     ]
 
 
+def test_the_handler_s_home_lists_what_its_department_owes_the_nearest_deadline_first(world: World) -> None:
+    today = timezone.localdate()
+    later = make_demand(world, state=DemandState.HANDLING, due_on=today + dt.timedelta(days=9))
+    late = make_demand(world, state=DemandState.SIGNED, due_on=today - dt.timedelta(days=2))
+    to_sign = make_demand(world, state=DemandState.ASSIGNED, due_on=today + dt.timedelta(days=3))
+    replied = make_demand(world, state=DemandState.REPLIED)
+    listed = rows(home(handler(world.home)))
+    listed = [(label, meta) for label, meta in listed if label.startswith("#")]
+    numbers = [label.split(" ")[0] for label, _meta in listed]
+    assert numbers == [f"#{late.pk}", f"#{to_sign.pk}", f"#{later.pk}"]
+    assert listed[0][1] == f"已超期 · 期限 {(today - dt.timedelta(days=2)).isoformat()}"
+    assert listed[2][1] == f"期限 {(today + dt.timedelta(days=9)).isoformat()}"
+    # A replied demand no longer waits on the department; another park's handler sees none.
+    assert f"#{replied.pk} " not in home(handler(world.home))
+    assert f"#{late.pk} " not in home(handler(world.other))
+
+
 def test_the_leader_opens_on_coverage_then_the_year_s_figures_then_what_is_overdue(world: World) -> None:
     labels = card_labels(home(world.user(Role.LEADER)))
     assert labels[:3] == ["联企覆盖率", "受理诉求数", "满意率"]
