@@ -224,7 +224,7 @@ class OriginProvider:
 class EnterpriseFacts:
     """What an app can say in a few words about each of some enterprises, for a list that
     names them (the liaison's home): `facts(user, ids)` answers a short text per enterprise id
-    (在办诉求 2 件, 距上次走访 12 天), counted on what `user` may see; ids it has nothing to say
+    (在办诉求 2 件, 距上次联系 12 天), counted on what `user` may see; ids it has nothing to say
     about are left out."""
 
     key: str

@@ -9,20 +9,21 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.db.models.fields.json import KeyTextTransform
 from django.utils.translation import gettext as _
 
 from lianqi.core.registry import Period
 from lianqi.core.scoping import scope_queryset
-from lianqi.demands.choices import DemandState
+from lianqi.demands.choices import Channel, DemandState
+from lianqi.demands.permissions import visible as visible_demands
 from lianqi.enterprises.choices import EnterpriseStatus
 from lianqi.enterprises.models import Enterprise
 from lianqi.org.models import Staff
 from lianqi.policies.subjects import enterprise_records
 from lianqi.rules import ENTERPRISE_CATALOGUE, Engine, Verdict, build_table, rules_from_data
 
-from .choices import CampaignState, ScopeKind
+from .choices import CampaignState, ScopeKind, VisitChannel
 from .models import Campaign, QuestionnaireVersion, RaisedDemand, Visit
 from .models import Questionnaire as QuestionnaireRow
 from .permissions import recordable_enterprises, visible_campaigns, visible_visits
@@ -453,3 +454,31 @@ def questionnaire_versions(questionnaire: Any) -> QuerySet[QuestionnaireVersion]
     return questionnaire.versions.annotate(
         campaign_count=Count("campaigns", distinct=True), visit_count=Count("visits", distinct=True)
     ).order_by("-number")
+
+
+def last_contacts(user: Any, ids: list[int]) -> dict[int, dt.datetime]:
+    """For each enterprise of `ids`, when a liaison was last in touch with it, counted on what
+    `user` may see: the latest liaison visit (an enterprise's own electronic form is not a
+    contact) or demand a liaison filed for it (after a call or a visit outside any campaign).
+    Enterprises never contacted are left out."""
+    visits = (
+        visible_visits(user)
+        .filter(enterprise_id__in=ids, channel=VisitChannel.LIAISON)
+        .order_by()
+        .values("enterprise_id")
+        .annotate(at=Max("checked_in_at"))
+        .values_list("enterprise_id", "at")
+    )
+    filed = (
+        visible_demands(user)
+        .filter(enterprise_id__in=ids, channel=Channel.LIAISON)
+        .order_by()
+        .values("enterprise_id")
+        .annotate(at=Max("received_at"))
+        .values_list("enterprise_id", "at")
+    )
+    last: dict[int, dt.datetime] = {}
+    for pk, at in [*visits, *filed]:
+        if pk not in last or at > last[pk]:
+            last[pk] = at
+    return last

@@ -1,5 +1,5 @@
 """Homes that start with one's own work: the liaison's enterprises with their open demands and
-the days since the last visit, the enterprise's demands with what awaits its rating first, the
+the days since the last contact, the enterprise's demands with what awaits its rating first, the
 handler's inbox and the office's intake before the park's figures."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lianqi.core.roles import Role
-from lianqi.demands.choices import DemandState
+from lianqi.demands.choices import Channel, DemandState
 from lianqi.demands.tests.factories import handler, make_demand
 from lianqi.testing.world import World, make_enterprise
 from lianqi.visits import actions as visit_actions
@@ -37,14 +37,18 @@ def rows(html: str) -> list[tuple[str, str]]:
     )
 
 
-def test_the_liaison_sees_each_enterprise_with_its_open_demands_and_days_since_the_last_visit(
+def test_the_liaison_sees_each_enterprise_with_its_open_demands_and_days_since_the_last_contact(
     world: World,
 ) -> None:
-    never = make_enterprise(world.home.park, "湘潭高新区从未走访公司", liaison=world.home.liaison_staff)
+    never = make_enterprise(world.home.park, "湘潭高新区从未联系公司", liaison=world.home.liaison_staff)
+    called = make_enterprise(world.home.park, "湘潭高新区电话联系公司", liaison=world.home.liaison_staff)
     make_demand(world)
     make_demand(world, state=DemandState.ASSIGNED)
     make_demand(world, state=DemandState.CLOSED)
-    make_demand(world, enterprise=never, state=DemandState.CLOSED)
+    # The enterprise's own hotline call is not the liaison's contact; a demand the liaison
+    # filed after a call is.
+    make_demand(world, enterprise=never, state=DemandState.CLOSED, channel=Channel.HOTLINE)
+    make_demand(world, enterprise=called, received_at=timezone.now() - dt.timedelta(days=5))
     visit_actions.record_visit(
         enterprise=world.home.enterprise,
         actor=world.user(Role.LIAISON),
@@ -55,8 +59,9 @@ def test_the_liaison_sees_each_enterprise_with_its_open_demands_and_days_since_t
     html = home(world.user(Role.LIAISON))
     assert card_labels(html)[0] == "我联系的企业"
     found = dict(rows(html))
-    assert found[world.home.enterprise.name] == "在办诉求 2 件 · 距上次走访 3 天"
-    assert found[never.name] == "在办诉求 0 件 · 尚未走访"
+    assert found[world.home.enterprise.name] == "在办诉求 2 件 · 距上次联系 3 天"
+    assert found[called.name] == "在办诉求 1 件 · 距上次联系 5 天"
+    assert found[never.name] == "在办诉求 0 件 · 尚未联系"
 
 
 def test_the_enterprise_home_opens_on_its_demands_awaiting_its_rating_first(world: World) -> None:
