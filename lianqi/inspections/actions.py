@@ -1,7 +1,8 @@
 """Every write of enforcement inspections: registering one (赋码, with its checks), merging
 several into a joint visit, the steps of the table (`workflow.TABLE`) on core's `take_step` —
 check-in by scanning the enterprise's code, the result, cancelling —, the enterprise's rating,
-and running a random draw that registers the inspections it picks. An enterprise acting
+running a random draw that registers the inspections it picks, and keeping the departments'
+pools of inspectors and the enterprises' quiet periods. An enterprise acting
 through its code passes ``actor=None, enterprise=…``."""
 
 from __future__ import annotations
@@ -23,11 +24,11 @@ from lianqi.demands.actions import submit_demand
 from lianqi.demands.choices import Channel
 from lianqi.demands.models import Category, Demand
 from lianqi.enterprises.models import Enterprise
-from lianqi.org.models import Department, Jurisdiction
+from lianqi.org.models import Department, Jurisdiction, Staff
 
 from . import checks, drawing, lenient
 from .choices import REACTIVE_TRIGGERS, InspectionAction, InspectionState, LenientKind, Trigger
-from .models import Inspection, InspectionDraw, Inspector, JointVisit, LenientItem, Rating
+from .models import Inspection, InspectionDraw, Inspector, JointVisit, LenientItem, QuietPeriod, Rating
 from .workflow import workflow
 
 
@@ -414,6 +415,107 @@ def import_lenient_lists(*, jurisdiction: Jurisdiction, source: IO[bytes], actor
         LenientItem.objects.filter(jurisdiction=jurisdiction).delete()
         LenientItem.objects.bulk_create(items)
     return len(items)
+
+
+def add_inspector(
+    *,
+    staff: Staff,
+    department: Department,
+    certificate_no: str,
+    qualified_until: dt.date,
+    actor: Actor,
+) -> Inspector:
+    """Put a member of a department's staff in its pool of inspectors with their enforcement
+    certificate; refused, field by field, for staff of another department or outside the
+    actor's jurisdiction, a certificate already in a pool or one that has expired."""
+    errors: dict[str, list[str]] = {}
+    if not path_visible(actor, department.jurisdiction_path):
+        raise ValidationError({"department": _("不能管理您管辖范围以外部门的执法人员库")})
+    if staff.department_id != department.pk or not staff.is_active:
+        errors["staff"] = [_("只能把本部门在岗的干部加入执法人员库")]
+    certificate_no = (certificate_no or "").strip()
+    if not certificate_no:
+        errors["certificate_no"] = [_("请填写执法证号")]
+    elif Inspector.objects.filter(certificate_no=certificate_no).exists():
+        errors["certificate_no"] = [_("执法证号 %(number)s 已在执法人员库中") % {"number": certificate_no}]
+    if qualified_until < timezone.localdate():
+        errors["qualified_until"] = [_("执法资格已过期，不能加入执法人员库")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        Department.objects.select_for_update().get(pk=department.pk)
+        return Inspector.objects.create(
+            jurisdiction_id=department.jurisdiction_id,
+            staff=staff,
+            department=department,
+            certificate_no=certificate_no,
+            qualified_until=qualified_until,
+        )
+
+
+def remove_inspector(*, inspector: Inspector, actor: Actor) -> Inspector:
+    """Take an inspector out of the pool (transferred, certificate withdrawn): they are no
+    longer registered or drawn; the inspections they made keep their name."""
+    if not path_visible(actor, inspector.jurisdiction_path):
+        raise ValidationError({"inspector": _("不能管理您管辖范围以外部门的执法人员库")})
+    with transaction.atomic():
+        row = Inspector.objects.select_for_update().get(pk=inspector.pk)
+        if row.is_active:
+            row.is_active = False
+            row.save(update_fields=["is_active"])
+    return row
+
+
+def add_quiet_period(
+    *, enterprise: Enterprise, starts_on: dt.date, ends_on: dt.date, reason: str, actor: Actor
+) -> QuietPeriod:
+    """Exempt an enterprise from inspections on plan and by draw for a period (免检、无事不扰:
+    a newly landed project, a credit class A firm …); complaints and referrals still reach it.
+    Refused with dates out of order, a period overlapping one already set, or no reason."""
+    errors: dict[str, list[str]] = {}
+    if not path_visible(actor, enterprise.jurisdiction_path):
+        raise ValidationError({"enterprise": _("不能为您管辖范围以外的企业设置免检期")})
+    reason = (reason or "").strip()
+    if not reason:
+        errors["reason"] = [_("请填写免检原因")]
+    if ends_on < starts_on:
+        errors["ends_on"] = [_("结束日期不能早于开始日期")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+        overlapping = QuietPeriod.objects.filter(
+            enterprise=enterprise, starts_on__lte=ends_on, ends_on__gte=starts_on
+        ).first()
+        if overlapping is not None:
+            raise ValidationError(
+                {
+                    "starts_on": _("与已设置的免检期（%(start)s 至 %(end)s）重叠")
+                    % {"start": overlapping.starts_on, "end": overlapping.ends_on}
+                }
+            )
+        return QuietPeriod.objects.create(
+            jurisdiction_id=enterprise.jurisdiction_id,
+            enterprise=enterprise,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            reason=reason[:200],
+        )
+
+
+def end_quiet_period(*, period: QuietPeriod, actor: Actor, on: dt.date | None = None) -> QuietPeriod:
+    """End a quiet period early, on `on` (today by default): from the next day the enterprise
+    may again be inspected on plan or by draw. A period that has not begun yet ends on its
+    first day; one already over is left as it was."""
+    if not path_visible(actor, period.jurisdiction_path):
+        raise ValidationError({"period": _("不能管理您管辖范围以外企业的免检期")})
+    on = on or timezone.localdate()
+    with transaction.atomic():
+        row = QuietPeriod.objects.select_for_update().get(pk=period.pk)
+        if row.ends_on > on:
+            row.ends_on = max(on, row.starts_on)
+            row.save(update_fields=["ends_on"])
+    return row
 
 
 #: The action of each step by the table's name for it: what the step page and the API call

@@ -25,7 +25,10 @@ class InspectionConfig(AppConfig):
         registry.register_menu(
             MenuEntry("inspections", _("执法检查"), "inspections:list", MANAGERS, 10),
             MenuEntry("inspections", _("双随机抽查"), "inspections:draw_create", MANAGERS, 20),
+            MenuEntry("inspections", _("联合检查"), "inspections:joint_visits", MANAGERS, 15),
             MenuEntry("inspections", _("柔性执法清单"), "inspections:lenient_manage", MANAGERS, 30),
+            MenuEntry("inspections", _("执法人员库"), "inspections:inspectors", MANAGERS, 40),
+            MenuEntry("inspections", _("免检企业"), "inspections:quiet_periods", MANAGERS, 50),
         )
         registry.register_dashboard(*dashboards.PARTS)
         registry.register_api_routes(*api_urls.ROUTES)

@@ -1,5 +1,5 @@
-"""The forms of this wing's pages: registering an item, and the form of each step, built from
-what the workflow table says the step needs."""
+"""The forms of this wing's pages: registering an item, the form of each step, built from
+what the workflow table says the step needs, and the pools of inspectors and quiet periods."""
 
 from __future__ import annotations
 
@@ -8,10 +8,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lianqi.core.forms import StyledForm
+from lianqi.core.forms import PickerSelect, StyledForm
 from lianqi.core.scoping import scope_queryset
 from lianqi.enterprises.models import Enterprise
-from lianqi.org.models import Department
+from lianqi.enterprises.permissions import visible as enterprises_visible
+from lianqi.org.models import Department, Staff
+from lianqi.org.permissions import departments_visible
+from lianqi.org.permissions import visible as staff_visible
 
 from .choices import Trigger
 from .models import Inspector
@@ -127,3 +130,50 @@ def step_form(action: str, data: Any = None, *, version: int | None = None) -> S
     form_class = type("StepForm", (StepForm,), {name: fields[name] for name in needs_of(action)})
     form: StepForm = form_class(data, prefix=action, initial={"expected_version": version})
     return form
+
+
+class InspectorForm(StyledForm):
+    """Put a member of a department's staff in its pool of inspectors; the action checks that
+    they belong to the department and that the certificate is new and valid."""
+
+    department = forms.ModelChoiceField(label=_("执法部门"), queryset=Department.objects.none())
+    staff = forms.ModelChoiceField(
+        label=_("人员"),
+        queryset=Staff.objects.none(),
+        widget=PickerSelect("org:pick_staff"),
+        error_messages={"invalid_choice": _("请选择您辖区内在岗的干部")},
+    )
+    certificate_no = forms.CharField(label=_("执法证号"), max_length=60)
+    qualified_until = forms.DateField(
+        label=_("执法资格有效期至"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        department = self.fields["department"]
+        staff = self.fields["staff"]
+        assert isinstance(department, forms.ModelChoiceField) and isinstance(staff, forms.ModelChoiceField)
+        department.queryset = departments_visible(user).filter(is_active=True).order_by("order", "name")
+        staff.queryset = staff_visible(user).filter(is_active=True)
+
+
+class QuietPeriodForm(StyledForm):
+    """Exempt an enterprise from inspections on plan and by draw for a period."""
+
+    enterprise = forms.ModelChoiceField(
+        label=_("企业"),
+        queryset=Enterprise.objects.none(),
+        widget=PickerSelect("enterprises:pick"),
+        error_messages={"invalid_choice": _("请选择您辖区内的企业")},
+    )
+    starts_on = forms.DateField(label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label=_("结束日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(
+        label=_("免检原因"), max_length=200, help_text=_("如：新落地项目建设期、信用等级 A 级企业")
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        enterprise = self.fields["enterprise"]
+        assert isinstance(enterprise, forms.ModelChoiceField)
+        enterprise.queryset = enterprises_visible(user)

@@ -14,7 +14,7 @@ from lianqi.core.scoping import get_object_or_404_scoped, scope_queryset
 from lianqi.enterprises import permissions as enterprises
 from lianqi.enterprises.models import Enterprise
 
-from .models import Inspection
+from .models import Inspection, Inspector, JointVisit, QuietPeriod
 
 #: Roles that manage items: the menu entry, the home page's card and the file's section are theirs.
 MANAGERS = (Role.SERVICE_OFFICE, Role.LEADER, Role.ADMIN)
@@ -41,3 +41,33 @@ def access_inspection(user: Any, pk: int) -> Inspection:
 def access_enterprise(user: Any, pk: int) -> Enterprise:
     """The enterprise `pk` whose file (or whose new item) the user opens, if they may see it."""
     return get_object_or_404_scoped(enterprises.visible(user), pk=pk)
+
+
+def _managed(queryset: QuerySet[Any], user: Any) -> QuerySet[Any]:
+    """`queryset` within the user's jurisdiction for the managers, nothing for anyone else."""
+    return scope_queryset(queryset, user) if has_role(user, MANAGERS) else queryset.none()
+
+
+def visible_inspectors(user: Any) -> QuerySet[Inspector]:
+    """The departments' pools of inspectors the user manages."""
+    return _managed(Inspector.objects.all(), user)
+
+
+def access_inspector(user: Any, pk: int) -> Inspector:
+    """The inspector `pk` of a pool the user manages (404 otherwise)."""
+    return get_object_or_404_scoped(visible_inspectors(user), pk=pk)
+
+
+def visible_quiet_periods(user: Any) -> QuerySet[QuietPeriod]:
+    """The quiet periods of the enterprises the user manages."""
+    return _managed(QuietPeriod.objects.all(), user)
+
+
+def access_quiet_period(user: Any, pk: int) -> QuietPeriod:
+    """The quiet period `pk`, if the user manages it (404 otherwise)."""
+    return get_object_or_404_scoped(visible_quiet_periods(user), pk=pk)
+
+
+def visible_joint_visits(user: Any) -> QuerySet[JointVisit]:
+    """The joint visits (综合查一次) of the enterprises the user manages."""
+    return _managed(JointVisit.objects.all(), user)

@@ -1,5 +1,6 @@
 """Every read of this wing that matters: the list with its filters, an enterprise's items,
-the history of one item, and the figures of the home page and of the measures."""
+the history of one item, the pools of inspectors, the quiet periods and the joint visits,
+and the figures of the home page and of the measures."""
 
 from __future__ import annotations
 
@@ -16,8 +17,8 @@ from lianqi.enterprises.models import Enterprise
 
 from .choices import OPEN_STATES, InspectionState, LenientKind
 from .filters import InspectionFilter
-from .models import Inspection, InspectionEvent, LenientItem, Rating
-from .permissions import visible
+from .models import Inspection, InspectionEvent, Inspector, JointVisit, LenientItem, QuietPeriod, Rating
+from .permissions import visible, visible_inspectors, visible_joint_visits, visible_quiet_periods
 
 
 def inspection_list(user: Any, params: Mapping[str, Any] | None = None) -> InspectionFilter:
@@ -131,3 +132,40 @@ def average_rating(jurisdiction_path: str, period: Period) -> Decimal | None:
     if figures["count"] < MIN_RATINGS:
         return None
     return Decimal(str(figures["average"])).quantize(Decimal("0.01"))
+
+
+def inspector_pool(user: Any, department_id: int | None = None) -> QuerySet[Inspector]:
+    """The inspectors of the pools the user manages (of one department with `department_id`),
+    those in the pool first, by department and name."""
+    rows = visible_inspectors(user).select_related("staff", "department")
+    if department_id:
+        rows = rows.filter(department_id=department_id)
+    return rows.order_by("-is_active", "department__order", "department__name", "staff__name", "pk")
+
+
+def quiet_periods(user: Any, *, current_only: bool = True) -> QuerySet[QuietPeriod]:
+    """The quiet periods the user manages, those running today or later only unless
+    `current_only` is false, the soonest to end first."""
+    rows = visible_quiet_periods(user).select_related("enterprise")
+    if current_only:
+        rows = rows.filter(ends_on__gte=timezone.localdate())
+    return rows.order_by("ends_on", "pk")
+
+
+def joint_visits(user: Any) -> QuerySet[JointVisit]:
+    """The joint visits the user manages, newest first, each with its inspections counted."""
+    return (
+        visible_joint_visits(user)
+        .select_related("enterprise", "lead_department")
+        .annotate(inspection_count=Count("inspections"))
+        .order_by("-planned_on", "-pk")
+    )
+
+
+def inspections_of_joint_visits(ids: list[int]) -> dict[int, list[Inspection]]:
+    """The inspections merged into each of the joint visits `ids`, by department."""
+    grouped: dict[int, list[Inspection]] = {}
+    rows = Inspection.objects.filter(joint_visit_id__in=ids).select_related("department")
+    for row in rows.order_by("department__order", "pk"):
+        grouped.setdefault(row.joint_visit_id or 0, []).append(row)
+    return grouped

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -28,9 +29,26 @@ from lianqi.org.models import Jurisdiction
 from . import actions, drawing, lenient, queries
 from . import draw as draw_engine
 from .choices import InspectionAction, LenientKind
-from .forms import DrawForm, InspectionForm, LenientImportForm, RatingForm, ReportForm, StepForm, step_form
+from .forms import (
+    DrawForm,
+    InspectionForm,
+    InspectorForm,
+    LenientImportForm,
+    QuietPeriodForm,
+    RatingForm,
+    ReportForm,
+    StepForm,
+    step_form,
+)
 from .models import Inspection, InspectionDraw
-from .permissions import MANAGERS, READERS, access_enterprise, access_inspection
+from .permissions import (
+    MANAGERS,
+    READERS,
+    access_enterprise,
+    access_inspection,
+    access_inspector,
+    access_quiet_period,
+)
 from .workflow import workflow
 
 
@@ -365,3 +383,112 @@ class DrawPublicView(View):
             return response
         context = {"row": row, "result": list(drawing.assignments(row.document))}
         return render(request, "inspections/draw_public.html", context)
+
+
+class InspectorPoolView(RoleRequiredMixin, View):
+    """The departments' pools of inspectors (执法人员库): who may be registered for an
+    inspection or drawn for one, with their certificates and when they expire; the office adds
+    a member of a department's staff with their certificate."""
+
+    allowed_roles = MANAGERS
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self.show(InspectorForm(user=request.user))
+
+    def show(self, form: InspectorForm) -> HttpResponse:
+        request = self.request
+        department = request.GET.get("department", "")
+        rows = queries.inspector_pool(request.user, int(department) if department.isdigit() else None)
+        context = paginate(request, rows)
+        department_field = form.fields["department"]
+        assert isinstance(department_field, forms.ModelChoiceField)
+        context.update(
+            form=form,
+            departments=department_field.queryset,
+            department=department,
+            today=timezone.localdate(),
+        )
+        return render(request, "inspections/inspector_pool.html", context)
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = InspectorForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                inspector = actions.add_inspector(**form.cleaned_data, actor=acting_user(request))
+            except ValidationError as invalid:
+                add_action_errors(form, invalid)
+            else:
+                messages.success(request, _("已将 %(name)s 加入执法人员库") % {"name": inspector})
+                return redirect("inspections:inspectors")
+        return self.show(form)
+
+
+class InspectorRemoveView(RoleRequiredMixin, View):
+    """Take an inspector out of the pool."""
+
+    allowed_roles = MANAGERS
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        inspector = access_inspector(request.user, pk)
+        actions.remove_inspector(inspector=inspector, actor=acting_user(request))
+        messages.success(request, _("已将 %(name)s 移出执法人员库") % {"name": inspector})
+        return redirect("inspections:inspectors")
+
+
+class QuietPeriodListView(RoleRequiredMixin, View):
+    """The enterprises exempted from inspections on plan and by draw (免检、无事不扰), the
+    soonest to end first (``?all=1`` also lists those over); the office sets a new period."""
+
+    allowed_roles = MANAGERS
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self.show(QuietPeriodForm(user=request.user))
+
+    def show(self, form: QuietPeriodForm) -> HttpResponse:
+        request = self.request
+        show_all = request.GET.get("all") == "1"
+        context = paginate(request, queries.quiet_periods(request.user, current_only=not show_all))
+        context.update(form=form, show_all=show_all, today=timezone.localdate())
+        return render(request, "inspections/quiet_periods.html", context)
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = QuietPeriodForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                period = actions.add_quiet_period(**form.cleaned_data, actor=acting_user(request))
+            except ValidationError as invalid:
+                add_action_errors(form, invalid)
+            else:
+                messages.success(
+                    request,
+                    _("已为 %(name)s 设置免检期 %(start)s 至 %(end)s")
+                    % {"name": period.enterprise.name, "start": period.starts_on, "end": period.ends_on},
+                )
+                return redirect("inspections:quiet_periods")
+        return self.show(form)
+
+
+class QuietPeriodEndView(RoleRequiredMixin, View):
+    """End a quiet period today."""
+
+    allowed_roles = MANAGERS
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        period = access_quiet_period(request.user, pk)
+        period = actions.end_quiet_period(period=period, actor=acting_user(request))
+        messages.success(request, _("免检期已结束于 %(day)s") % {"day": period.ends_on})
+        return redirect("inspections:quiet_periods")
+
+
+class JointVisitListView(RoleRequiredMixin, View):
+    """The joint visits (综合查一次): several departments' inspections of one enterprise made
+    in one visit, newest first, each with its inspections."""
+
+    allowed_roles = MANAGERS
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        context = paginate(request, queries.joint_visits(request.user))
+        visits = list(context["object_list"])
+        members = queries.inspections_of_joint_visits([v.pk for v in visits])
+        context["rows"] = [(visit, members.get(visit.pk, [])) for visit in visits]
+        return render(request, "inspections/joint_visits.html", context)
