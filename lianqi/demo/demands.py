@@ -62,7 +62,7 @@ from .demand_texts import (
     slots,
 )
 from .log import CHINESE, Say
-from .visits import Round, VisitBuilder, VisitFigures
+from .visits import YEAR_FORMS, Round, VisitBuilder, VisitFigures
 
 SHANGHAI = workdays.SHANGHAI
 
@@ -177,6 +177,11 @@ class DemandFigures:
     dispatch: int = 0
     expert: int = 0
     year_open: int = 0
+    #: This year's first half (when the latest half year starts on 1 July): its demands, those
+    #: solved on the spot, and its campaigns and forms.
+    first_half_total: int = 0
+    first_half_on_spot: int = 0
+    first_half_visits: VisitFigures | None = None
     half_year_start: dt.date | None = None
     half_year_total: int = 0
     half_year_open: int = 0
@@ -211,6 +216,17 @@ class DemandFigures:
                 f"assigned/roundtable/dispatch {ladder} ({self.share(ladder):.1f}%: "
                 f"{self.assigned}/{self.roundtable}/{self.dispatch}), "
                 f"expert {self.expert} ({self.share(self.expert):.1f}%)",
+            ),
+            *(
+                [
+                    say(
+                        f"  今年上半年诉求：{self.first_half_total} 条，当即解决 {self.first_half_on_spot} 条",
+                        f"  Demands this year to 30 June: {self.first_half_total}, "
+                        f"{self.first_half_on_spot} solved on the spot",
+                    )
+                ]
+                if self.first_half_total
+                else []
             ),
             say(
                 f"  {self.half_year_start} 以来诉求：{self.half_year_total} 条，交办 "
@@ -257,8 +273,9 @@ class DemandFigures:
             )
         by_department = say.list([f"{name} {n}" for name, n in self.half_year_departments.items()])
         lines.append(say(f"  按部门：{by_department}", f"  By department: {by_department}"))
-        if self.visits is not None:
-            lines += self.visits.lines(say)
+        for visits in (self.visits, self.first_half_visits):
+            if visits is not None:
+                lines += visits.lines(say)
         return lines
 
 
@@ -887,25 +904,81 @@ class DemandBuilder:
 
     def last_year(self) -> None:
         total = max(1, round(YEAR_DEMANDS * self.scale))
+        split = self.ladder_year(
+            year=self.year, specs=ROUNDS, opened=self.rounds, builder=self.visit_builder, total=total
+        )
+        self.figures.year_total = total
+        self.figures.on_spot = split["on_spot"]
+        self.figures.expert = split["expert"]
+        self.figures.roundtable = split["roundtable"]
+        self.figures.dispatch = split["dispatch"]
+        self.figures.assigned = split["assigned"]
+        self.figures.visits = self.visit_builder.finish()
+
+    def first_half(self) -> None:
+        """This year's first half, when the latest half year starts on 1 July: the rounds of
+        last year's calendar that fall before July visited again, with their share of a year's
+        demands and forms on the same resolution ladder, all settled by 30 June — so that this
+        year's figures (the on-the-spot rate above all) cover the whole year so far."""
+        year = self.today.year
+        if self.half_start != dt.date(year, 7, 1):
+            return
+        specs = tuple(r for r in ROUNDS if r[1][0] < 7)
+        share = sum(r[3] for r in specs) / sum(r[3] for r in ROUNDS)
+        builder = VisitBuilder(
+            park=self.park,
+            seed=self.seed,
+            scale=self.scale,
+            year=year,
+            rounds=specs,
+            office=self.people.office[0],
+            liaison_user=lambda enterprise: self.people.by_staff.get(enterprise.liaison_id or 0),
+            forms=round(YEAR_FORMS * share),
+            stream=f"visits-{self.seed}-{year}",
+        )
+        opened = builder.open_rounds()
+        total = max(1, round(YEAR_DEMANDS * share * self.scale))
+        split = self.ladder_year(
+            year=year, specs=specs, opened=opened, builder=builder, total=total, end=dt.date(year, 6, 30)
+        )
+        self.figures.first_half_total = total
+        self.figures.first_half_on_spot = split["on_spot"]
+        self.figures.first_half_visits = builder.finish()
+
+    def ladder_year(
+        self,
+        *,
+        year: int,
+        specs: Sequence[tuple[str, tuple[int, int], int, float, tuple[str, ...]]],
+        opened: list[Round],
+        builder: VisitBuilder,
+        total: int,
+        end: dt.date | None = None,
+    ) -> dict[str, int]:
+        """`total` demands of `year`'s visit rounds (`specs`, opened as `opened` by `builder`)
+        split over the resolution ladder as seed 001 reports it, every one settled by `end`
+        (31 December by default); the split, by path."""
         on_spot = round(total * ON_SPOT_SHARE)
         expert = round(total * EXPERT_SHARE)
         ladder = total - on_spot - expert
         roundtable = round(ladder * ROUNDTABLE_SHARE)
         dispatch = round(ladder * DISPATCH_SHARE)
-        paths = (
-            ["on_spot"] * on_spot
-            + ["expert"] * expert
-            + ["roundtable"] * roundtable
-            + ["dispatch"] * dispatch
-            + ["assigned"] * (ladder - roundtable - dispatch)
-        )
+        split = {
+            "on_spot": on_spot,
+            "expert": expert,
+            "roundtable": roundtable,
+            "dispatch": dispatch,
+            "assigned": ladder - roundtable - dispatch,
+        }
+        paths = [path for path, count in split.items() for _ in range(count)]
         self.rng.shuffle(paths)
-        year_end = self.clock.index(dt.date(self.year, 12, 31) + dt.timedelta(days=1)) - 1
+        last_day = end or dt.date(year, 12, 31)
+        year_end = self.clock.index(last_day + dt.timedelta(days=1)) - 1
         rounds = []
-        for index, (_theme, (month, day), length, share, bias) in enumerate(ROUNDS):
-            first = self.clock.index(dt.date(self.year, month, day))
+        for index, (_theme, (month, day), length, share, bias) in enumerate(specs):
+            first = self.clock.index(dt.date(year, month, day))
             rounds.append((index, first, length, share, bias))
-        # Slow paths come from the earlier rounds, so that they can close by 31 December.
+        # Slow paths come from the earlier rounds, so that they can close in time.
         need = {"on_spot": 0, "assigned": 30, "roundtable": 40, "dispatch": 35, "expert": 75}
         liaison_firms = [
             e
@@ -918,18 +991,19 @@ class DemandBuilder:
             index, first, length, _share, bias = self.rng.choices(fitting, weights=[r[3] for r in fitting])[0]
             cursor = _Cursor(self.clock, self.rng, first + self.rng.randrange(length), year_end)
             if path == "on_spot":
-                self.visit_story(self.rounds[index], cursor, bias, liaison_firms)
+                self.visit_story(builder, opened[index], cursor, bias, liaison_firms)
             else:
                 self.year_story(path, cursor, bias)
-        self.figures.year_total = total
-        self.figures.on_spot = on_spot
-        self.figures.expert = expert
-        self.figures.roundtable = roundtable
-        self.figures.dispatch = dispatch
-        self.figures.assigned = ladder - roundtable - dispatch
-        self.figures.visits = self.visit_builder.finish()
+        return split
 
-    def visit_story(self, round_: Round, cursor: _Cursor, bias: Sequence[str], own: list[Enterprise]) -> None:
+    def visit_story(
+        self,
+        builder: VisitBuilder,
+        round_: Round,
+        cursor: _Cursor,
+        bias: Sequence[str],
+        own: list[Enterprise],
+    ) -> None:
         """A demand the liaison solved on the spot at a visit of `round_`: an answer of the
         round's questionnaire raises it, with the liaison's words, through the visits' action.
         The demo liaison's own firms come first when the round visits them."""
@@ -953,9 +1027,7 @@ class DemandBuilder:
         fill = slots(self.rng, product=self.product(firm), roads=self.roads)
         detail = self.word(self.rng.choice(topic.asks).format_map(fill), Channel.LIAISON)
         note = self.rng.choice(topic.on_spot).format_map(fill) + self.rng.choice(ON_SPOT_CLOSINGS)
-        self.visit_builder.raise_demand(
-            round_, firm, topic.category, at=cursor.now(), detail=detail, solved=note
-        )
+        builder.raise_demand(round_, firm, topic.category, at=cursor.now(), detail=detail, solved=note)
 
     def year_story(self, path: str, cursor: _Cursor, bias: Sequence[str]) -> None:
         rng = self.rng
@@ -1239,6 +1311,7 @@ class DemandBuilder:
         with notify.muted():
             self.visits()
             self.last_year()
+            self.first_half()
             self.half_year()
             self.new_demands()
         # Count the statistics' day cells now rather than on the first visit to the page.

@@ -3,7 +3,8 @@ provincial, city and park level (专精特新 awards tiered by revenue, R&D subs
 subsidies, talent subsidies, Shaoshan's 3% subsidy on local purchases, 免申即享 tax awards …),
 each year's edition valid for its year; last year's matches taken through the ledger to
 payment on dated working days (Shaoyang's order of magnitude: tens of millions of yuan a year),
-and this year's matched and partly under way. Deterministic for a seed and a day."""
+and this year's matched in March, partly paid and partly under way, with a late batch
+matched three weeks before the build day. Deterministic for a seed and a day."""
 
 from __future__ import annotations
 
@@ -441,8 +442,12 @@ def _workday_after(day: dt.date, n: int) -> dt.date:
 
 #: Share of the ledger entries each year that the demo takes further than "notified".
 REPLAY_SHARE = 0.12
-#: Share of this year's policies whose matches the office has not yet told (overdue flags).
-UNTOLD_SHARE = 0.08
+#: Share of this year's late batch whose matches the office has not yet told (overdue flags).
+UNTOLD_SHARE = 0.3
+#: Share of this year's shelf matched only three weeks before the build day (the rest in
+#: March, when the build day is at least `SPRING_LEAD_DAYS` after it).
+LATE_SHARE = 0.15
+SPRING_LEAD_DAYS = 120
 
 
 def build_demo_policies(
@@ -498,14 +503,40 @@ def build_demo_policies(
     for entry in _sample(rng, last_year, outside=main_park.path):
         _replay(rng, entry, offices[_park_of(entry, parks).pk], last_year, told_on)
     summary.main_park = _main_park_year(rng, main_park, offices[main_park.pk], last_year, told_on)
-    # This year: matched three weeks ago, most told, a share under way.
+    # This year: when the build day is far enough into the year, most of the shelf was matched
+    # in March as last year's was, everyone told, a share paid by now and a share under way; the
+    # rest (the park-level policies at the end of the shelf) matched three weeks ago, most told,
+    # a share under way — so the leader's year-to-date payments and the overdue flags both show.
+    shelf = by_year[this_year]
+    spring_on = _workday_after(dt.date(this_year, 3, 2), 0)
+    spring: list[Policy] = []
+    if (today - spring_on).days >= SPRING_LEAD_DAYS:
+        spring = shelf[: int(len(shelf) * (1 - LATE_SHARE))]
+        actions.rematch_policies(policies=spring, at=_at(spring_on), tell=False)
+        _notify(spring, parks, offices, this_year, spring_on)
+        for entry in _sample(rng, this_year, outside=main_park.path):
+            _replay(rng, entry, offices[_park_of(entry, parks).pk], this_year, spring_on)
+        # The main park keeps last year's pace: about as many payments so far as last year's.
+        own = list(
+            Fulfilment.objects.filter(
+                period=this_year, state=FulfilmentState.NOTIFIED, jurisdiction_path__startswith=main_park.path
+            ).order_by("pk")
+        )
+        paid_so_far = min(len(own), MAIN_PARK_FULFILMENTS + MAIN_PARK_NO_APPLICATION)
+        for entry in sorted(rng.sample(own, paid_so_far), key=lambda e: e.pk):
+            _replay(rng, entry, offices[main_park.pk], this_year, spring_on)
+        for entry in _sample(rng, this_year):
+            _advance(rng, entry, offices[_park_of(entry, parks).pk], _workday_after(spring_on, 40), today)
+    late = shelf[len(spring) :]
     start = max(_workday_after(today - dt.timedelta(days=21), 0), dt.date(this_year, 1, 5))
-    actions.rematch_policies(policies=by_year[this_year], at=_at(start, 9), tell=False)
-    untold = set(rng.sample(range(len(by_year[this_year])), int(len(by_year[this_year]) * UNTOLD_SHARE)))
-    told = [p for i, p in enumerate(by_year[this_year]) if i not in untold]
+    actions.rematch_policies(policies=late, at=_at(start, 9), tell=False)
+    untold = set(rng.sample(range(len(late)), int(len(late) * UNTOLD_SHARE)))
+    told = [p for i, p in enumerate(late) if i not in untold]
     _notify(told, parks, offices, this_year, _workday_after(start, 1))
+    late_ids = {p.pk for p in late}
     for entry in _sample(rng, this_year, states=(FulfilmentState.NOTIFIED,)):
-        _advance(rng, entry, offices[_park_of(entry, parks).pk], _workday_after(start, 1), today)
+        if entry.policy_id in late_ids:
+            _advance(rng, entry, offices[_park_of(entry, parks).pk], _workday_after(start, 1), today)
 
     summary.matched_pairs = PolicyMatch.objects.count()
     summary.ledger_entries = Fulfilment.objects.count()
@@ -764,7 +795,7 @@ def _replay(
     amount: Decimal | None = None,
     reject: bool = True,
 ) -> None:
-    """Last year's told entry, to payment (or, with `reject`, sometimes a rejection) on dated
+    """A told entry of `year`, to payment (or, with `reject`, sometimes a rejection) on dated
     working days, at `amount` when given (else the promise)."""
     day = told_on
     amount = amount if amount is not None else entry.promised_amount

@@ -176,10 +176,15 @@ class VisitBuilder:
         rounds: Sequence[tuple[str, tuple[int, int], int, float, tuple[str, ...]]],
         office: User,
         liaison_user: Callable[[Enterprise], User | None],
+        forms: int = YEAR_FORMS,
+        stream: str = "",
     ) -> None:
+        """`forms`: the forms the rounds collect at scale 1; `stream`: the name of the random
+        stream, so that a second builder (another year) draws apart from the first."""
         self.park, self.scale, self.year, self.rounds = park, scale, year, rounds
         self.office, self.liaison_user = office, liaison_user
-        self.rng = random.Random(f"visits-{seed}")
+        self.forms = forms
+        self.rng = random.Random(stream or f"visits-{seed}")
         self.seed = seed
         self.figures = VisitFigures()
         self.opened: list[Round] = []
@@ -201,7 +206,7 @@ class VisitBuilder:
     def open_rounds(self) -> list[Round]:
         """Create and publish one campaign per round, each from its theme's template and with
         its scope, through the visits' actions."""
-        total = round(YEAR_FORMS * self.scale)
+        total = round(self.forms * self.scale)
         weights = [r[3] for r in self.rounds]
         per_round = [round(total * w / sum(weights)) for w in weights]
         per_round[-1] += total - sum(per_round)
@@ -280,7 +285,7 @@ class VisitBuilder:
         visit = actions.record_visit(
             enterprise=enterprise,
             actor=actor,
-            idempotency_key=f"demo-{self.seed}-{round_.index}-raised-{round_.raised}",
+            idempotency_key=f"demo-{self.seed}-{self.year}-{round_.index}-raised-{round_.raised}",
             campaign=round_.campaign,
             answers=draw_answers(round_.questions, self.rng, (key, answer)),
             checked_in_at=at,
@@ -325,7 +330,7 @@ class VisitBuilder:
                     channel=VisitChannel.ELECTRONIC if electronic else VisitChannel.LIAISON,
                     checked_in_at=checked_in,
                     people_met=contacts[0].name if contacts else "",
-                    idempotency_key=f"demo-{self.seed}-{round_.index}-{number}",
+                    idempotency_key=f"demo-{self.seed}-{self.year}-{round_.index}-{number}",
                     questionnaire_version=campaign.questionnaire_version,
                     answers=checked.values,
                     recorded_by=None if electronic else self.liaison_user(enterprise) or self.office,

@@ -285,7 +285,6 @@ def test_full_scale_matches_seed_001(reference_data: Any) -> None:
         codes = Counter(firms.values_list("industry_id", flat=True))
         # The seeds' industries lead: vehicle parts, medical devices, wire and cable.
         assert {"3670", "3584", "3831"} <= {code for code, _ in codes.most_common(6)}
-    assert summary.seconds < 60
 
 
 @pytest.mark.django_db
