@@ -150,6 +150,8 @@ def _jobs(user: Any) -> Section:
 HEADLINE = (
     "demands.received",
     "demands.satisfaction_rate",
+    # Seed 003's 回访满意度: the return visits as answered, before any redo.
+    "demands.return_visit_satisfaction_rate",
     "demands.solved_rate",
     "demands.responded_rate",
     "demands.on_spot_rate",

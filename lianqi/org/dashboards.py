@@ -21,7 +21,7 @@ def leader_figures(user: Any) -> Section:
         title="",
         cards=[
             Card(_("在岗干部"), staff_in_post(staff_visible(user)).count(), link("org:staff")),
-            Card(_("部门"), departments_in_use(departments_visible(user)).count(), link("org:departments")),
+            Card(_("部门数"), departments_in_use(departments_visible(user)).count(), link("org:departments")),
         ],
     )
 

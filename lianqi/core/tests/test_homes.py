@@ -108,7 +108,7 @@ def test_the_handler_s_home_lists_what_its_department_owes_the_nearest_deadline_
 
 def test_the_leader_opens_on_coverage_then_the_year_s_figures_then_what_is_overdue(world: World) -> None:
     labels = card_labels(home(world.user(Role.LEADER)))
-    assert labels[:3] == ["联企覆盖率", "受理诉求数", "满意率"]
+    assert labels[:4] == ["联企覆盖率", "受理诉求数", "满意率", "回访满意率"]
     assert labels.index("已超期诉求") < labels.index("在园企业")
 
 

@@ -32,7 +32,7 @@ def test_the_measures_agree_with_the_leader_s_cards(world: World) -> None:
     today = _day(timezone.localdate())
     cards = {str(card.label): card.value for card in leader_figures(world.user(Role.LEADER)).cards}
     assert registry.measure("org.active_staff").compute(world.home.park.path, today) == cards["在岗干部"] == 1
-    assert registry.measure("org.departments").compute(world.home.park.path, today) == cards["部门"] == 1
+    assert registry.measure("org.departments").compute(world.home.park.path, today) == cards["部门数"] == 1
     # A city counts its parks.
     assert registry.measure("org.active_staff").compute(world.city.path, today) == 2
     assert registry.measure("org.departments").compute(world.city.path, today) == 2
