@@ -29,6 +29,7 @@ from lianqi.org.models import Department, Jurisdiction, Staff
 from . import checks, drawing, lenient
 from .choices import REACTIVE_TRIGGERS, InspectionAction, InspectionState, LenientKind, Trigger
 from .models import Inspection, InspectionDraw, Inspector, JointVisit, LenientItem, QuietPeriod, Rating
+from .permissions import own_department_id, registers_only_for_own_department
 from .workflow import workflow
 
 
@@ -57,6 +58,12 @@ def register_inspection(
         raise ValidationError({"enterprise": _("不能为您管辖范围以外的企业登记检查")})
     if not enterprise.jurisdiction_path.startswith(department.jurisdiction_path):
         errors["department"] = [_("该部门不管辖这家企业")]
+    elif (
+        actor is not None
+        and registers_only_for_own_department(actor)
+        and department.pk != own_department_id(actor)
+    ):
+        errors["department"] = [_("部门经办人只能为本部门登记检查")]
     legal_basis = (legal_basis or "").strip()
     task = (task or "").strip()
     if not legal_basis:

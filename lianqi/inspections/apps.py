@@ -19,11 +19,11 @@ class InspectionConfig(AppConfig):
 
         from . import dashboards, measures, queries, urls
         from .api import urls as api_urls
-        from .permissions import MANAGERS
+        from .permissions import MANAGERS, REGISTRARS
 
         registry.register_menu_groups(MenuGroup("inspections", _("执法检查"), 60))
         registry.register_menu(
-            MenuEntry("inspections", _("执法检查"), "inspections:list", MANAGERS, 10),
+            MenuEntry("inspections", _("执法检查"), "inspections:list", REGISTRARS, 10),
             MenuEntry("inspections", _("双随机抽查"), "inspections:draw_create", MANAGERS, 20),
             MenuEntry("inspections", _("联合检查"), "inspections:joint_visits", MANAGERS, 15),
             MenuEntry("inspections", _("柔性执法清单"), "inspections:lenient_manage", MANAGERS, 30),
@@ -47,7 +47,7 @@ class InspectionConfig(AppConfig):
         )
         registry.register_enterprise_sections(
             EnterpriseSection(
-                "inspections", _("执法检查"), "inspections:enterprise_section", MANAGERS, order=50
+                "inspections", _("执法检查"), "inspections:enterprise_section", REGISTRARS, order=50
             )
         )
         registry.register_measures(*measures.MEASURES)

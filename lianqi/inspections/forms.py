@@ -18,6 +18,7 @@ from lianqi.org.permissions import visible as staff_visible
 
 from .choices import Trigger
 from .models import Inspector
+from .permissions import own_department_id, registers_only_for_own_department
 from .workflow import needs_of
 
 
@@ -36,9 +37,12 @@ class InspectionForm(StyledForm):
     planned_on = forms.DateField(label=_("计划检查日期"), widget=forms.DateInput(attrs={"type": "date"}))
     inspectors = forms.ModelMultipleChoiceField(label=_("检查人员"), queryset=Inspector.objects.none())
 
-    def __init__(self, *args: Any, enterprise: Enterprise, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, enterprise: Enterprise, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         departments = Department.objects.filter(is_active=True)
+        if registers_only_for_own_department(user):
+            # A department handler registers for their own department only.
+            departments = departments.filter(pk=own_department_id(user) or 0)
         # The departments whose jurisdiction holds the enterprise, and their pools.
         paths = [p for p in _ancestors(enterprise.jurisdiction_path)]
         self.fields["department"].queryset = departments.filter(jurisdiction_path__in=paths)  # type: ignore[attr-defined]

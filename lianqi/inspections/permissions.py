@@ -7,27 +7,51 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from lianqi.core.roles import Role, has_role
 from lianqi.core.scoping import get_object_or_404_scoped, scope_queryset
 from lianqi.enterprises import permissions as enterprises
 from lianqi.enterprises.models import Enterprise
+from lianqi.org.queries import own_staff
 
 from .models import Inspection, Inspector, JointVisit, QuietPeriod
 
 #: Roles that manage items: the menu entry, the home page's card and the file's section are theirs.
 MANAGERS = (Role.SERVICE_OFFICE, Role.LEADER, Role.ADMIN)
-#: Roles that open the pages: the managers, and an enterprise's account for its own items.
-READERS = (*MANAGERS, Role.ENTERPRISE)
+#: Roles that register inspections: the managers, and a department handler for the
+#: department they belong to (an enforcement department files its own visits).
+REGISTRARS = (*MANAGERS, Role.DEPARTMENT_HANDLER)
+#: Roles that open the pages: those who register, and an enterprise's account for its own items.
+READERS = (*REGISTRARS, Role.ENTERPRISE)
+
+
+def own_department_id(user: Any) -> int | None:
+    """The department a handler belongs to (None for anyone else, or a handler not bound to one)."""
+    staff = own_staff(user)
+    return staff.department_id if staff is not None else None
+
+
+def registers_only_for_own_department(user: Any) -> bool:
+    """Whether `user` registers as a department handler only (not as a manager): then only
+    for their own department."""
+    return has_role(user, (Role.DEPARTMENT_HANDLER,)) and not has_role(user, MANAGERS)
 
 
 def visible(user: Any) -> QuerySet[Inspection]:
-    """The items a user may see: their jurisdiction's subtree for the managers, its own for an
-    enterprise's account, nothing for anyone else."""
+    """The items a user may see: their jurisdiction's subtree for the managers; for a
+    department handler, their department's inspections and those they go on as an inspector;
+    its own for an enterprise's account; nothing for anyone else."""
     queryset = Inspection.objects.all()
     if has_role(user, MANAGERS):
         return scope_queryset(queryset, user)
+    if has_role(user, (Role.DEPARTMENT_HANDLER,)):
+        department_id = own_department_id(user)
+        mine = Q(inspectors__staff__user=user)
+        if department_id is not None:
+            mine |= Q(department_id=department_id)
+        ids = scope_queryset(queryset, user).filter(mine).values("pk")
+        return queryset.filter(pk__in=ids)
     if has_role(user, (Role.ENTERPRISE,)) and getattr(user, "enterprise_id", None):
         return queryset.filter(enterprise_id=user.enterprise_id)
     return queryset.none()

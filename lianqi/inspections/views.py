@@ -44,6 +44,7 @@ from .models import Inspection, InspectionDraw
 from .permissions import (
     MANAGERS,
     READERS,
+    REGISTRARS,
     access_enterprise,
     access_inspection,
     access_inspector,
@@ -157,18 +158,18 @@ def _form_page(request: HttpRequest, enterprise: Enterprise, form: InspectionFor
 class InspectionCreateView(RoleRequiredMixin, View):
     """Register an inspection of the enterprise whose file it was opened from."""
 
-    allowed_roles = MANAGERS
+    allowed_roles = REGISTRARS
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         return _form_page(
             request,
             access_enterprise(request.user, pk),
-            InspectionForm(enterprise=access_enterprise(request.user, pk)),
+            InspectionForm(enterprise=access_enterprise(request.user, pk), user=request.user),
         )
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         enterprise = access_enterprise(request.user, pk)
-        form = InspectionForm(request.POST, enterprise=enterprise)
+        form = InspectionForm(request.POST, enterprise=enterprise, user=request.user)
         if form.is_valid():
             try:
                 row = actions.register_inspection(
@@ -186,7 +187,7 @@ class InspectionEnterpriseSectionView(RoleRequiredMixin, View):
     """This wing's section of the enterprise's file (一企一档): the enterprise's items the user
     may see, an HTML fragment the file page loads by itself."""
 
-    allowed_roles = MANAGERS
+    allowed_roles = REGISTRARS
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         enterprise = access_enterprise(request.user, pk)
