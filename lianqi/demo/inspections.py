@@ -4,7 +4,7 @@ entry) and its three lenient-enforcement lists (免罚 334 / 轻罚 205 / 减罚
 Each department of the main park gets a pool of inspectors from its staff. The year's
 registrations are spread over the last 365 days, most on plan, some on complaints, referrals
 and draws; those past are checked in and closed, some rated by the enterprise, some merged
-into joint visits. They are written in bulk (thousands of rows through the action would make
+into joint visits; a dozen projects under construction are in a quiet period. They are written in bulk (thousands of rows through the action would make
 the demo slow), with what the action would have written: the code, the inspectors, the
 creation event, and the frequency warnings of `inspections.checks`.
 
@@ -18,10 +18,19 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from lianqi.core import workdays
+from lianqi.enterprises.choices import EnterpriseKind
 from lianqi.enterprises.models import Enterprise
 from lianqi.inspections.checks import cap_warnings
 from lianqi.inspections.choices import InspectionAction, InspectionState, LenientKind, Trigger
-from lianqi.inspections.models import Inspection, InspectionEvent, Inspector, JointVisit, LenientItem, Rating
+from lianqi.inspections.models import (
+    Inspection,
+    InspectionEvent,
+    Inspector,
+    JointVisit,
+    LenientItem,
+    QuietPeriod,
+    Rating,
+)
 from lianqi.org.models import Department, Jurisdiction, Staff
 
 R = TypeVar("R", Inspector, LenientItem)
@@ -68,6 +77,7 @@ class InspectionDemoFigures:
     joint_visits: int = 0
     ratings: int = 0
     lenient_items: int = 0
+    quiet_periods: int = 0
 
 
 def build_demo_inspections(
@@ -147,6 +157,7 @@ def build_demo_inspections(
             figures.ratings += 1
         figures.registered += 1
     figures.joint_visits = _merge_same_day(park)
+    figures.quiet_periods = _quiet_periods(park, rng, scale, today)
     for lenient_kind, size in LIST_SIZES.items():
         LenientItem.objects.bulk_create(
             [
@@ -166,6 +177,40 @@ def build_demo_inspections(
         )
         figures.lenient_items += size
     return figures
+
+
+#: Newly landed projects the park exempts from routine inspections while they build (无事不扰).
+QUIET_PROJECTS = 12
+
+
+def _quiet_periods(park: Jurisdiction, rng: random.Random, scale: float, today: dt.date) -> int:
+    """Quiet periods for some of the park's projects under construction: from a month ago to
+    five months ahead, chosen among those with no inspection on plan or by draw since the
+    period began (the register refuses those)."""
+    starts_on, ends_on = today - dt.timedelta(days=30), today + dt.timedelta(days=150)
+    routine = Inspection.objects.filter(
+        jurisdiction=park, trigger__in=(Trigger.PLAN, Trigger.DRAW), planned_on__gte=starts_on
+    ).values("enterprise_id")
+    candidates = list(
+        Enterprise.objects.filter(jurisdiction=park, kind=EnterpriseKind.PROJECT)
+        .exclude(pk__in=routine)
+        .order_by("pk")
+    )
+    chosen = rng.sample(candidates, min(len(candidates), max(1, round(QUIET_PROJECTS * scale))))
+    QuietPeriod.objects.bulk_create(
+        [
+            QuietPeriod(
+                jurisdiction=park,
+                jurisdiction_path=park.path,
+                enterprise=enterprise,
+                starts_on=starts_on,
+                ends_on=ends_on,
+                reason="新落地项目建设期，免于计划检查和随机抽查",
+            )
+            for enterprise in sorted(chosen, key=lambda e: e.pk)
+        ]
+    )
+    return len(chosen)
 
 
 def _filled(row: R) -> R:
