@@ -210,7 +210,9 @@ def test_a_published_rule_changes_every_class_under_it(world: World) -> None:
     assert queries.grade_of(enterprise).credit_class == "A"
     assert queries.grade_of(world.other.enterprise).credit_class == "B"  # another park keeps the default
     with pytest.raises(ValidationError) as invalid:
-        actions.publish_rule(jurisdiction=world.home.park, values={**values, "b_min": 90, "c_min": 95}, actor=office)
+        actions.publish_rule(
+            jurisdiction=world.home.park, values={**values, "b_min": 90, "c_min": 95}, actor=office
+        )
     assert set(invalid.value.message_dict) == {"a_min", "b_min"}
     with pytest.raises(ValidationError) as elsewhere:
         actions.publish_rule(jurisdiction=world.other.park, values=values, actor=office)
