@@ -15,7 +15,13 @@ class CreditConfig(AppConfig):
 
     def ready(self) -> None:
         from lianqi.core import registry
-        from lianqi.core.registry import CodeTile, EnterpriseSection, MenuEntry, MenuGroup
+        from lianqi.core.registry import (
+            CodeTile,
+            EnterpriseAttribute,
+            EnterpriseSection,
+            MenuEntry,
+            MenuGroup,
+        )
 
         from . import dashboards, measures, queries, urls
         from .api import urls as api_urls
@@ -48,3 +54,6 @@ class CreditConfig(AppConfig):
             EnterpriseSection("credit", _("信用"), "credit:enterprise_section", MANAGERS, order=50)
         )
         registry.register_measures(*measures.MEASURES)
+        # The class as the eligibility engine's `credit_class` (declared in its catalogue):
+        # policies, finance products and pilots' whitelists may ask for a class.
+        registry.register_enterprise_attributes(EnterpriseAttribute("credit_class", queries.credit_classes))
