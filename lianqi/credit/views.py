@@ -234,7 +234,12 @@ def _detail(request: HttpRequest, row: DishonestyRecord, failed: StepForm | None
                 "url": reverse("credit:step", args=[row.pk, action]),
             }
         )
-    context = {"row": row, "events": queries.history(row), "steps": steps}
+    context = {
+        "row": row,
+        "events": queries.history(row),
+        "steps": steps,
+        "perms_file": has_role(request.user, MANAGERS),
+    }
     return render(request, "credit/detail.html", context)
 
 
