@@ -256,14 +256,14 @@ def import_records(
         errors.append(_("文件中没有数据行"))
     if errors:
         raise ValidationError({"file": errors})
-    made = []
+    made: list[DishonestyRecord] = []
     with transaction.atomic():
         for fields in cleaned:
-            row = DishonestyRecord.objects.create(
+            record = DishonestyRecord.objects.create(
                 **fields, source=RecordSource.IMPORTED, last_actor=actor, last_changed_at=at
             )
-            workflow.record(row, action=RepairAction.CREATE, from_state="", actor=actor, at=at)
-            made.append(row)
+            workflow.record(record, action=RepairAction.CREATE, from_state="", actor=actor, at=at)
+            made.append(record)
     return made
 
 

@@ -168,8 +168,8 @@ def build_demo_credit(*, park: Jurisdiction, seed: int, scale: float, today: dt.
         )
         for i, e in enumerate(honoured)
     ]
-    for row in honours:
-        row.fill_derived_fields()
+    for honour in honours:
+        honour.fill_derived_fields()
     Honour.objects.bulk_create(honours)
     figures.honoured = len(honours)
 
@@ -182,8 +182,8 @@ def build_demo_credit(*, park: Jurisdiction, seed: int, scale: float, today: dt.
         )
         for e in sorted(registered, key=lambda e: e.pk)
     ]
-    for row in registrations:
-        row.fill_derived_fields()
+    for registration in registrations:
+        registration.fill_derived_fields()
     XindaiRegistration.objects.bulk_create(registrations)
     figures.xindai = len(registrations)
 

@@ -59,7 +59,7 @@ class RecordStepSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
 
 class ReasonSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     count = serializers.IntegerField()
     points = serializers.IntegerField()
 

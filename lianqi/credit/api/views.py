@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.http import Http404
+from django.utils.translation import gettext
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -94,7 +95,10 @@ class ClassViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewS
                 "credit_class": grades[e.pk].credit_class,
                 "score": grades[e.pk].score,
                 "vetoed": grades[e.pk].vetoed,
-                "reasons": [vars(r) for r in grades[e.pk].reasons],
+                "reasons": [
+                    {"label": gettext(r.label), "count": r.count, "points": r.points}
+                    for r in grades[e.pk].reasons
+                ],
             }
             for e in found
         ]

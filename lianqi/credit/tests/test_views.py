@@ -278,7 +278,7 @@ def test_recording_from_the_file(world: World) -> None:
         {"text_version": "2024年版", "signed_on": "2024-03-01", "signed_by": "王五", "scan": scan},
     )
     assert response.status_code == 302 and response["Location"].endswith("#section-credit")
-    assert Commitment.objects.get().scan.name.endswith(".pdf")
+    assert str(Commitment.objects.get().scan.name).endswith(".pdf")
     future = client.post(reverse("credit:honour_create", args=[pk]), {"title": "诚信示范企业", "year": 2099})
     assert 'data-error-for="year"' in future.content.decode() and not Honour.objects.exists()
     client.post(
