@@ -206,7 +206,9 @@ class ConvenienceListView(RoleRequiredMixin, View):
             headers=[_("名称"), _("便利类型"), _("便利内容"), _("信用条件")],
             rows=queries.conveniences_visible(request.user),
             cells=lambda r: [r.name, r.get_benefit_display(), r.description, _condition(r)],
-            actions_=[(_("新增便利"), reverse("credit:convenience_create"))],
+            actions_=[(_("新增便利"), reverse("credit:convenience_create"))]
+            if has_role(request.user, PUBLISHERS)
+            else [],
         )
 
 
