@@ -325,3 +325,23 @@ def test_the_code_page_asks_for_the_phone_first(world: World) -> None:
     response = Client().get(url)
     assert response.status_code == 302
     assert reverse("codes:confirm_phone", args=[world.home.enterprise.code_token]) in response["Location"]
+
+
+def test_the_enterprise_sees_its_class_and_the_conveniences_it_enjoys_on_its_code(world: World) -> None:
+    for name, lowest in (("标准厂房信用租", "A"), ("信易+法律援助", "B")):
+        actions.offer_convenience(
+            jurisdiction=world.home.park,
+            name=name,
+            benefit=BenefitKind.RENT if lowest == "A" else BenefitKind.LEGAL_AID,
+            description="园区信用便利",
+            lowest_class=lowest,
+            actor=world.user(Role.SERVICE_OFFICE),
+        )
+    make_record(world, kind=RecordKind.ABNORMAL)  # 60: C
+    url = reverse("codes:credit", args=[world.home.enterprise.code_token])
+    page = client_for(world.user(Role.ENTERPRISE)).get(url).content.decode()
+    assert "C级（警示）" in page and "未修复的经营异常记录" in page
+    assert page.count("暂不满足条件") == 2 and "可享受" not in page
+    assert "如需信用修复" in page
+    other = client_for(world.other_user(Role.ENTERPRISE)).get(url)
+    assert "C级（警示）" not in other.content.decode()
