@@ -1,4 +1,4 @@
-"""The main park's credit work (seed 003, Shaoyang County's 信用 + 园区): 219 firms signed
+"""The main park's credit work at the figures of seed 003 (Shaoyang County's 信用 + 园区): 219 firms signed
 credit commitments, 11 were named honest enterprises (诚信企业), 6 were helped through credit
 repair, 159 registered on 湘信贷; a few collective interviews of dishonest enterprises; the
 credit-based conveniences (信用租, 信易+审批, 信易+法律援助, 信易贷) and the published scoring rule.
@@ -35,17 +35,18 @@ RECORDS_IN_FORCE = 14
 REPAIRS_UNDER_WAY = 3
 INTERVIEWS = 3
 
-TEXT_VERSION = "邵阳县高新区企业信用承诺书（2023年版）"
+#: The commitment's text, named after the park.
+TEXT_VERSION = "{park}企业信用承诺书（2023年版）"
 SIGNERS = ("王建国", "李华", "张伟", "刘洋", "陈静", "杨帆", "赵磊", "黄敏", "周强", "吴芳", "徐涛", "孙丽")
 AUTHORITIES = {
     RecordKind.PENALTY: (
-        "邵阳县市场监督管理局",
-        "邵阳县应急管理局",
-        "邵阳县生态环境分局",
-        "国家税务总局邵阳县税务局",
+        "{city}市场监督管理局",
+        "{city}应急管理局",
+        "{city}生态环境局",
+        "国家税务总局{city}税务局",
     ),
-    RecordKind.ABNORMAL: ("邵阳县市场监督管理局",),
-    RecordKind.BLACKLIST: ("邵阳县人民法院",),
+    RecordKind.ABNORMAL: ("{city}市场监督管理局",),
+    RecordKind.BLACKLIST: ("{city}中级人民法院",),
 }
 SUMMARIES = {
     RecordKind.PENALTY: (
@@ -136,6 +137,7 @@ def build_demo_credit(*, park: Jurisdiction, seed: int, scale: float, today: dt.
     if office is None or not enterprises:
         return figures
     rng.shuffle(enterprises)
+    city = park.parent.name if park.parent is not None else park.name
     # Those with records come from the tail, so few of them signed, none is honoured.
     n_records = min(len(enterprises) // 3, _scaled(REPAIRED + RECORDS_IN_FORCE + REPAIRS_UNDER_WAY, scale))
     flagged = enterprises[len(enterprises) - n_records :]
@@ -146,7 +148,7 @@ def build_demo_credit(*, park: Jurisdiction, seed: int, scale: float, today: dt.
         Commitment(
             jurisdiction=park,
             enterprise=e,
-            text_version=TEXT_VERSION,
+            text_version=TEXT_VERSION.format(park=park.name),
             signed_on=_day(rng, today - dt.timedelta(days=700), today - dt.timedelta(days=30)),
             signed_by=e.legal_representative or rng.choice(SIGNERS),
         )
@@ -164,7 +166,7 @@ def build_demo_credit(*, park: Jurisdiction, seed: int, scale: float, today: dt.
             enterprise=e,
             title="诚信示范企业" if i % 3 else "守合同重信用企业",
             year=today.year - 1,
-            awarded_by="邵阳县社会信用体系建设领导小组办公室",
+            awarded_by=f"{city}社会信用体系建设领导小组办公室",
         )
         for i, e in enumerate(honoured)
     ]
@@ -202,8 +204,8 @@ def build_demo_credit(*, park: Jurisdiction, seed: int, scale: float, today: dt.
         record = actions.record_dishonesty(
             enterprise=enterprise,
             kind=kind,
-            authority=rng.choice(AUTHORITIES[kind]),
-            document_no=f"邵县{'罚' if kind == RecordKind.PENALTY else '异'}〔{decided.year}〕{rng.randint(10, 299)}号",
+            authority=rng.choice(AUTHORITIES[kind]).format(city=city),
+            document_no=f"{'罚' if kind == RecordKind.PENALTY else '异'}字〔{decided.year}〕{rng.randint(10, 299)}号",
             decided_on=decided,
             summary=rng.choice(SUMMARIES[kind]),
             actor=office,
