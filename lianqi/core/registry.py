@@ -16,7 +16,9 @@ Each app registers from its own ``AppConfig.ready()``:
 - `EnterpriseFacts` — a short fact per enterprise for lists of a few enterprises (its open
   demands, the days since it was last visited), such as the liaison's home;
 - `OriginProvider` — where a row of another app came from (the visit that raised a demand), so
-  the row's page and its API can say so without that app importing this one.
+  the row's page and its API can say so without that app importing this one;
+- `EnterpriseAttribute` — the values of an attribute of the eligibility engine's enterprise
+  catalogue that an app computes (the credit class), which the engine's subject records take in.
 
 Registering the same key twice replaces the earlier entry, so a reloaded app does not appear
 twice. Lookups return entries in a stable order (``order``, then registration).
@@ -232,6 +234,23 @@ class EnterpriseFacts:
     order: int = 100
 
 
+# --- Attributes of enterprises computed by an app ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class EnterpriseAttribute:
+    """The values of one attribute of the rule engine's enterprise catalogue
+    (`lianqi.rules.catalogue.ENTERPRISE_CATALOGUE` declares its name, kind and choices) that an
+    app computes rather than the register holding it: `values(ids)` answers the value per
+    enterprise id, in a fixed number of queries however many ids; an id left out is unknown to
+    the engine, never a default. The subject records rules read (`policies.subjects`) take
+    these in, so policies, finance products and anything matching on enterprises can test it."""
+
+    name: str
+    values: Callable[[list[int]], dict[int, Any]]
+    order: int = 100
+
+
 # --- The registries themselves ---------------------------------------------------------------
 
 
@@ -249,6 +268,7 @@ class _Registry:
     search: dict[str, SearchProvider] = field(default_factory=dict)
     origins: dict[str, OriginProvider] = field(default_factory=dict)
     enterprise_facts: dict[str, EnterpriseFacts] = field(default_factory=dict)
+    enterprise_attributes: dict[str, EnterpriseAttribute] = field(default_factory=dict)
 
 
 _registry = _Registry()
@@ -316,6 +336,11 @@ def register_enterprise_facts(*providers: EnterpriseFacts) -> None:
         _registry.enterprise_facts[provider.key] = provider
 
 
+def register_enterprise_attributes(*attributes: EnterpriseAttribute) -> None:
+    for attribute in attributes:
+        _registry.enterprise_attributes[attribute.name] = attribute
+
+
 def _ordered(items: Sequence[Any]) -> list[Any]:
     # `sorted` is stable: equal orders keep registration order.
     return sorted(items, key=lambda item: item.order)
@@ -374,6 +399,17 @@ def enterprise_facts(user: Any, ids: list[int]) -> dict[int, list[str]]:
     for provider in _ordered(list(_registry.enterprise_facts.values())):
         for pk, text in provider.facts(user, ids).items():
             found.setdefault(pk, []).append(text)
+    return found
+
+
+def enterprise_attribute_values(ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Every registered attribute's values for the enterprises `ids`: id → {name: value}, an
+    attribute left out where its app knows nothing of the enterprise."""
+    found: dict[int, dict[str, Any]] = {pk: {} for pk in ids}
+    for attribute in _ordered(list(_registry.enterprise_attributes.values())):
+        for pk, value in attribute.values(ids).items():
+            if pk in found and value is not None:
+                found[pk][attribute.name] = value
     return found
 
 

@@ -1,5 +1,5 @@
-"""What this wing adds to the home page: the service office's count of items under way,
-counted on what the user may see, leading to the list."""
+"""What the credit work adds to the home page: the service office's count of repairs waiting
+on someone, counted on what the user may see, leading to the repairs' list."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from . import queries
 
 
 def _office(user: Any) -> Section:
-    card = Card(_("在办事项"), queries.open_count(user), link("credit:list"))
+    card = Card(_("在办信用修复"), queries.open_repairs_count(user), link("credit:repairs"))
     return Section(role=Role.SERVICE_OFFICE, title="", cards=[card])
 
 

@@ -1,5 +1,5 @@
-"""One FilterSet for the list page and the API's list, so a filter means the same on both. On
-the page a bad value is dropped (the form shows why); the API answers it with a 400."""
+"""One FilterSet for the dishonesty records on the API's list (and any page that lists them):
+words in the enterprise's name or the authority, the kind, the repair state, one enterprise."""
 
 from __future__ import annotations
 
@@ -10,21 +10,24 @@ from django.utils.translation import gettext_lazy as _
 from lianqi.core.api.filters import IdFilter
 from lianqi.core.forms import StyledForm
 
-from .choices import CreditState
-from .models import Credit
+from .choices import RecordKind, RepairState
+from .models import DishonestyRecord
 
 
-class CreditFilter(django_filters.FilterSet):
-    """Words in the title or the enterprise's name, the state, one enterprise."""
-
+class RecordFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="search")
-    state = django_filters.ChoiceFilter(label=_("状态"), choices=CreditState.choices, empty_label=_("全部"))
+    kind = django_filters.ChoiceFilter(label=_("记录类型"), choices=RecordKind.choices, empty_label=_("全部"))
+    state = django_filters.ChoiceFilter(
+        label=_("修复状态"), choices=RepairState.choices, empty_label=_("全部")
+    )
     enterprise = IdFilter(label=_("企业"), field_name="enterprise_id")
 
     class Meta:
-        model = Credit
+        model = DishonestyRecord
         fields: list[str] = []
         form = StyledForm
 
-    def search(self, queryset: QuerySet[Credit], name: str, value: str) -> QuerySet[Credit]:
-        return queryset.filter(Q(title__icontains=value) | Q(enterprise__name__icontains=value))
+    def search(
+        self, queryset: QuerySet[DishonestyRecord], name: str, value: str
+    ) -> QuerySet[DishonestyRecord]:
+        return queryset.filter(Q(enterprise__name__icontains=value) | Q(authority__icontains=value))

@@ -38,6 +38,7 @@ from lianqi.org.models import Department, Jurisdiction, Staff
 
 from . import catalogue, names
 from .catalogue import DEPARTMENTS, INDIVIDUAL_TRADES, MANUFACTURING, SHOP_TRADES, ParkSpec, TradeLine
+from .credit import CreditDemoFigures, build_demo_credit
 from .demands import DemandFigures, build_demands
 from .finance import FinanceDemoSummary, build_demo_finance
 from .inspections import InspectionDemoFigures, build_demo_inspections
@@ -106,6 +107,8 @@ class DemoSummary:
     market: MarketFigures | None = None
     #: The main park's inspectors, a year of registered inspections and the lenient lists.
     inspections: InspectionDemoFigures | None = None
+    #: The main park's credit work (seed 003's 信用 + 园区).
+    credit: CreditDemoFigures | None = None
     #: The main park's key projects and dispatch meetings (None when built without demands).
     projects: ProjectFigures | None = None
     seconds: float = 0.0
@@ -254,6 +257,7 @@ def build_demo(
                 city=world.city, park=world.main_park, seed=seed, scale=scale, today=today
             )
         office = User.objects.filter(username="office").first()
+        summary.credit = build_demo_credit(park=world.main_park, seed=seed, scale=scale, today=today)
         summary.market = build_market(
             park=world.main_park, city=world.city, seed=seed, scale=scale, today=today, office=office
         )

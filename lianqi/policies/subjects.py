@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from lianqi.core import registry
 from lianqi.enterprises.models import Enterprise, YearFigure
 
 #: Yearly figures the register holds, by the engine's attribute name.
@@ -37,7 +38,12 @@ def enterprise_records(enterprises: QuerySet[Enterprise]) -> list[dict[str, Any]
         for name in YEARLY_FIELDS:
             if figure[name] is not None:
                 yearly[figure["enterprise_id"]][name][figure["year"]] = figure[name]
-    return [_record(dict(row), tags.get(row["pk"], set()), yearly.get(row["pk"], {})) for row in rows]
+    # Attributes other apps compute (the credit class), through core's registry.
+    computed = registry.enterprise_attribute_values(ids)
+    return [
+        {**_record(dict(row), tags.get(row["pk"], set()), yearly.get(row["pk"], {})), **computed[row["pk"]]}
+        for row in rows
+    ]
 
 
 def _record(row: dict[str, Any], tags: Iterable[str], yearly: dict[str, dict[int, Any]]) -> dict[str, Any]:

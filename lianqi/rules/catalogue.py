@@ -190,6 +190,20 @@ ENTERPRISE_CATALOGUE = Catalogue(
             gettext_noop("企业填报"),
             unit=gettext_noop("万元"),
         ),
+        # Computed by the credit app's published scoring rule, never typed; its values reach
+        # the records through core's `EnterpriseAttribute` registry.
+        Attribute(
+            "credit_class",
+            gettext_noop("信用等级"),
+            AttributeKind.ENUM,
+            gettext_noop("信用评价"),
+            choices={
+                "A": gettext_noop("A级（诚信）"),
+                "B": gettext_noop("B级（良好）"),
+                "C": gettext_noop("C级（警示）"),
+                "D": gettext_noop("D级（失信）"),
+            },
+        ),
     ]
 )
 

@@ -94,6 +94,11 @@ PATHS = {
     "/api/v1/inspection-draws/{id}/": {"get"},
     "/api/v1/lenient-items/": {"get"},
     "/api/v1/lenient-items/{id}/": {"get"},
+    "/api/v1/credit/records/": {"get"},
+    "/api/v1/credit/records/{id}/": {"get"},
+    "/api/v1/credit/records/{id}/steps/{name}/": {"post"},
+    "/api/v1/credit/classes/": {"get"},
+    "/api/v1/credit/classes/{id}/": {"get"},
 }
 ERROR_REF = "#/components/schemas/Error"
 

@@ -1,6 +1,6 @@
-"""Every (state, action, role) of this wing's table, taken through its action: allowed ones
-move the item to the table's next state and write the step's event, refused ones raise
-`TransitionNotAllowed` and change nothing."""
+"""Every (state, action, role) of the repair table, taken through its action: allowed ones
+move the record to the table's next state and write the step's event, refused ones (a step
+out of order, or by a role that may not) raise `TransitionNotAllowed` and change nothing."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from lianqi.core.workflow import TransitionNotAllowed, walk_table
 from lianqi.testing.world import World
 
 from .. import actions
-from ..models import Credit, CreditEvent
+from ..models import DishonestyRecord, RecordEvent
 from ..workflow import ROLES, TABLE, needs_of, workflow
-from .factories import AT, INPUTS, actor_for, make_credit
+from .factories import AT, INPUTS, actor_for, make_record
 
 
 def test_every_step_of_the_table_has_its_action() -> None:
@@ -22,13 +22,13 @@ def test_every_step_of_the_table_has_its_action() -> None:
 
 @pytest.mark.parametrize(("state", "action", "role", "allowed"), walk_table(workflow, ROLES))
 def test_table(world: World, state: str, action: str, role: str, allowed: bool) -> None:
-    row = make_credit(world, state)
+    row = make_record(world, state)
     actor, enterprise = actor_for(world, role)
     assert (action in workflow.allowed_actions(row, actor, enterprise=enterprise)) == allowed
 
-    def take() -> Credit:
+    def take() -> DishonestyRecord:
         return actions.STEPS[action](
-            credit=row,
+            record=row,
             actor=actor,
             enterprise=enterprise,
             expected_version=1,
@@ -40,7 +40,7 @@ def test_table(world: World, state: str, action: str, role: str, allowed: bool) 
         moved = take()
         assert moved.state == TABLE[(state, action)].next_state
         assert moved.version == 2
-        event = CreditEvent.objects.get(credit=row)
+        event = RecordEvent.objects.get(record=row)
         assert (event.action, event.from_state, event.to_state) == (action, state, moved.state)
         assert (event.actor, event.by_enterprise) == (actor, actor is None)
     else:
@@ -48,11 +48,11 @@ def test_table(world: World, state: str, action: str, role: str, allowed: bool) 
             take()
         row.refresh_from_db()
         assert (row.state, row.version) == (state, 1)
-        assert not CreditEvent.objects.filter(credit=row).exists()
+        assert not RecordEvent.objects.filter(record=row).exists()
 
 
 def test_the_other_park_may_take_no_step(world: World) -> None:
-    row = make_credit(world)
+    row = make_record(world)
     for role in (Role.SERVICE_OFFICE, Role.LEADER, Role.ENTERPRISE):
         assert workflow.allowed_actions(row, world.other_user(role)) == []
     assert workflow.allowed_actions(row, None, enterprise=world.other.enterprise) == []
