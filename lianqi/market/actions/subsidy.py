@@ -81,6 +81,12 @@ def grant_local_purchase_subsidy(
         raise ValidationError({"policy": _("只有政策所属辖区的营商办或领导可以兑现该政策")})
     if year > timezone.localdate(at).year:
         raise ValidationError({"year": _("年度不能晚于今年")})
+    return enter_subsidy(policy=policy, year=year, at=at)
+
+
+def enter_subsidy(*, policy: Policy, year: int, at: dt.datetime) -> SubsidyRun:
+    """The writes of `grant_local_purchase_subsidy` once the actor is checked (the demo, which
+    replays a year, calls it directly)."""
     version = version_on(policy, timezone.localdate(at))
     if version is None:
         raise ValidationError({"policy": _("该政策没有现行有效的版本")})
