@@ -672,6 +672,7 @@ def build_chains(
     if shaoshan is not None:
         rows += _shaoshan_purchases(shaoshan, manufacturers, rng, last, serial, office)
     Purchase.objects.bulk_create(rows, batch_size=2000)
+    purchase_actions.add_to_totals(rows)
     figures.purchases = len(rows)
     figures.rate = queries.chain_map(nev, last).figures.rate
     if shaoshan is not None:

@@ -150,16 +150,13 @@ def chain_figures(
     purchases in the year (an enterprise without an entry bought nothing on record)."""
     figures = {node.key: NodeFigures(node, depth) for node, depth in tree_order(nodes)}
     firms: set[int] = set()
+    seen: set[tuple[int, int]] = set()
     for placement in placements:
         figure = figures.get(placement.node)
-        if figure is None:
+        if figure is None or (placement.node, placement.enterprise) in seen:
             continue
-        mine = figure.park_firms if placement.place == PARK else figure.city_firms
-        if placement.enterprise in mine:
-            continue
-        if placement.enterprise in figure.park_firms or placement.enterprise in figure.city_firms:
-            continue
-        mine.append(placement.enterprise)
+        seen.add((placement.node, placement.enterprise))
+        (figure.park_firms if placement.place == PARK else figure.city_firms).append(placement.enterprise)
         bought = spend.get(placement.enterprise)
         if bought is not None:
             figure.local += bought.local

@@ -3,7 +3,7 @@ the actions check the rules and name the field they refuse, which the page shows
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -160,7 +160,10 @@ class ChainNodeForm(StyledForm):
 
     def __init__(self, *args: Any, nodes: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["parent"].choices = [("", _("（根环节）")), *((n.pk, n.name) for n in nodes)]
+        cast(forms.ChoiceField, self.fields["parent"]).choices = [
+            ("", _("（根环节）")),
+            *((n.pk, n.name) for n in nodes),
+        ]
 
 
 class ChainFirmForm(StyledForm):
@@ -172,7 +175,7 @@ class ChainFirmForm(StyledForm):
 
     def __init__(self, *args: Any, nodes: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["node"].choices = [(n.pk, n.name) for n in nodes]
+        cast(forms.ChoiceField, self.fields["node"]).choices = [(n.pk, n.name) for n in nodes]
 
 
 class CommitteeMemberForm(StyledForm):
@@ -202,4 +205,4 @@ class SubsidyForm(StyledForm):
 
     def __init__(self, *args: Any, policies: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["policy"].choices = [(p.pk, p.title) for p in policies]
+        cast(forms.ChoiceField, self.fields["policy"]).choices = [(p.pk, p.title) for p in policies]

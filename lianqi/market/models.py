@@ -494,3 +494,32 @@ class CommitteeMeeting(TimeStampedModel):
         verbose_name = _("链上党委会议")
         verbose_name_plural = _("链上党委会议")
         ordering = ["chain", "-held_on", "-pk"]
+
+
+class PurchaseTotal(models.Model):
+    """One enterprise's purchases in one year, added up as they are recorded: in all, from
+    local suppliers, and those that count for Shaoshan's subsidy (local, strategic, not
+    affiliated). The chain's map and the subsidy read these cells instead of adding up every
+    purchase (`actions.purchases.add_to_totals`; `rebuild_purchase_totals` recomputes them)."""
+
+    buyer = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.CASCADE, related_name="+", verbose_name=_("采购企业")
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    jurisdiction_path = models.CharField(_("辖区路径"), max_length=255, db_index=True)
+    total = models.DecimalField(_("采购总额（元）"), max_digits=MONEY_DIGITS + 2, decimal_places=2, default=0)
+    local = models.DecimalField(
+        _("本地采购额（元）"), max_digits=MONEY_DIGITS + 2, decimal_places=2, default=0
+    )
+    qualifying = models.DecimalField(
+        _("本地战略性新兴产业非关联采购额（元）"), max_digits=MONEY_DIGITS + 2, decimal_places=2, default=0
+    )
+
+    class Meta:
+        verbose_name = _("年度采购合计")
+        verbose_name_plural = _("年度采购合计")
+        constraints = [models.UniqueConstraint(fields=["buyer", "year"], name="market_purchase_total_once")]
+        indexes = [models.Index(fields=["year", "buyer"], name="market_purchase_total_year")]
+
+    def __str__(self) -> str:
+        return f"{self.buyer_id} {self.year}"

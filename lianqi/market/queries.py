@@ -21,7 +21,7 @@ from . import chainmap, matching
 from .choices import IntroductionState, ListingState
 from .filters import NeedFilter, OfferFilter
 from .listings import need_listing, offer_listing
-from .models import Chain, FairDeal, Introduction, MatchingFair, Need, Offer, Purchase
+from .models import Chain, FairDeal, Introduction, MatchingFair, Need, Offer, Purchase, PurchaseTotal
 from .permissions import (
     visible_chains,
     visible_fairs,
@@ -235,6 +235,7 @@ def chain_list(user: Any) -> QuerySet[Chain]:
             node_count=Count("nodes", distinct=True),
             firm_count=Count("firms__enterprise", distinct=True),
         )
+        .order_by("name", "pk")
     )
 
 
@@ -250,26 +251,19 @@ def home_path(chain: Chain) -> str:
 def chain_year(chain: Chain, today: dt.date | None = None) -> int:
     """The year a chain's page shows by default: the latest with purchases on record for its
     enterprises, else last year."""
-    latest = Purchase.objects.filter(buyer_id__in=chain.firms.values("enterprise_id")).aggregate(
+    latest = PurchaseTotal.objects.filter(buyer_id__in=chain.firms.values("enterprise_id")).aggregate(
         latest=Max("year")
     )["latest"]
     return latest or (today or timezone.localdate()).year - 1
 
 
 def chain_spend(chain: Chain, year: int) -> dict[int, chainmap.Spend]:
-    """Each chain enterprise's purchases in `year`: from local suppliers and in all (one
-    grouped query over the purchases)."""
-    rows = (
-        Purchase.objects.filter(year=year, buyer_id__in=chain.firms.values("enterprise_id"))
-        .values("buyer_id")
-        .annotate(total=Sum("amount"), local=Sum("amount", filter=Q(is_local=True)))
-    )
-    return {
-        row["buyer_id"]: chainmap.Spend(
-            local=row["local"] or Decimal("0"), total=row["total"] or Decimal("0")
-        )
-        for row in rows
-    }
+    """Each chain enterprise's purchases in `year`: from local suppliers and in all, read from
+    the yearly cells kept as purchases are recorded (one row per enterprise)."""
+    rows = PurchaseTotal.objects.filter(
+        year=year, buyer_id__in=chain.firms.values("enterprise_id")
+    ).values_list("buyer_id", "local", "total")
+    return {buyer: chainmap.Spend(local=local, total=total) for buyer, local, total in rows}
 
 
 @dataclass

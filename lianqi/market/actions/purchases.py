@@ -8,11 +8,14 @@ local (本地)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,9 +27,10 @@ from lianqi.enterprises import creditcode
 from lianqi.enterprises.models import Enterprise
 
 from ..choices import LOCAL_PLACES, PurchaseSource, SupplierPlace
-from ..models import Purchase
+from ..models import Purchase, PurchaseTotal
 from .listings import may_record_for, yuan
 
+ZERO = Decimal("0.00")
 #: The oldest year a purchase may be recorded for.
 FIRST_YEAR = 2000
 #: Answers in a yes/no column of the import.
@@ -196,7 +200,9 @@ def record_purchase(
     )
     row.source = _source(actor)
     row.recorded_by = actor  # type: ignore[assignment]
-    row.save()
+    with transaction.atomic():
+        row.save()
+        add_to_totals([row])
     return row
 
 
@@ -301,4 +307,80 @@ def import_purchases(*, source: str | IO[bytes], actor: Actor, at: dt.datetime |
         raise ValidationError({"file": _("文件中没有采购记录")})
     with transaction.atomic():
         Purchase.objects.bulk_create(prepared, batch_size=1000)
+        add_to_totals(prepared)
     return len(prepared)
+
+
+def add_to_totals(rows: list[Purchase]) -> None:
+    """Add newly recorded purchases to their buyers' yearly cells, inside the transaction that
+    records them. The buyers' rows are locked first, so two recordings for one buyer at once
+    are added one after the other, never lost."""
+    sums: dict[tuple[int, int], list[Decimal]] = defaultdict(lambda: [ZERO, ZERO, ZERO])
+    paths: dict[int, str] = {}
+    for row in rows:
+        cell = sums[(row.buyer_id, row.year)]
+        cell[0] += row.amount
+        if row.is_local:
+            cell[1] += row.amount
+            if row.strategic and not row.affiliated:
+                cell[2] += row.amount
+        paths[row.buyer_id] = row.jurisdiction_path
+    if not sums:
+        return
+    buyers = sorted(paths)
+    list(Enterprise.objects.select_for_update().filter(pk__in=buyers).values_list("pk", flat=True))
+    existing = {
+        (cell.buyer_id, cell.year): cell
+        for cell in PurchaseTotal.objects.filter(buyer_id__in=buyers, year__in={y for _b, y in sums})
+    }
+    fresh: list[PurchaseTotal] = []
+    changed: list[PurchaseTotal] = []
+    for (buyer, year), (total, local, qualifying) in sums.items():
+        cell = existing.get((buyer, year))
+        if cell is None:
+            fresh.append(
+                PurchaseTotal(
+                    buyer_id=buyer,
+                    year=year,
+                    jurisdiction_path=paths[buyer],
+                    total=total,
+                    local=local,
+                    qualifying=qualifying,
+                )
+            )
+        else:
+            cell.total += total
+            cell.local += local
+            cell.qualifying += qualifying
+            changed.append(cell)
+    PurchaseTotal.objects.bulk_create(fresh, batch_size=1000)
+    PurchaseTotal.objects.bulk_update(changed, ["total", "local", "qualifying"], batch_size=1000)
+
+
+def rebuild_purchase_totals() -> int:
+    """Recompute every yearly cell from the purchases (after rows were written by hand or by a
+    loader that skipped the actions). Answers how many cells there are."""
+    rows = (
+        Purchase.objects.values("buyer_id", "year", "jurisdiction_path")
+        .annotate(
+            sum_total=Sum("amount"),
+            sum_local=Sum("amount", filter=Q(is_local=True)),
+            sum_qualifying=Sum("amount", filter=Q(is_local=True, strategic=True, affiliated=False)),
+        )
+        .order_by()
+    )
+    cells = [
+        PurchaseTotal(
+            buyer_id=row["buyer_id"],
+            year=row["year"],
+            jurisdiction_path=row["jurisdiction_path"],
+            total=row["sum_total"] or ZERO,
+            local=row["sum_local"] or ZERO,
+            qualifying=row["sum_qualifying"] or ZERO,
+        )
+        for row in rows
+    ]
+    with transaction.atomic():
+        PurchaseTotal.objects.all().delete()
+        PurchaseTotal.objects.bulk_create(cells, batch_size=2000)
+    return len(cells)

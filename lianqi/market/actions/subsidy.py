@@ -17,20 +17,19 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lianqi.core.actors import Actor
 from lianqi.core.roles import Role, has_role
 from lianqi.core.scoping import path_visible
-from lianqi.policies.actions.ledger import open_entries
+from lianqi.policies.actions.ledger import Found, open_entries
 from lianqi.policies.choices import MatchVerdict
 from lianqi.policies.models import Fulfilment, Policy
 from lianqi.policies.queries import version_on
 
 from .. import chainmap
-from ..models import Purchase
+from ..models import PurchaseTotal
 
 
 @dataclass
@@ -47,19 +46,11 @@ def qualifying_purchases(path: str, up_to: int) -> dict[int, dict[int, Decimal]]
     """Per enterprise under `path`, per year up to `up_to`: purchases of strategic-industry
     products from local suppliers that are not affiliated with the buyer (yuan)."""
     yearly: dict[int, dict[int, Decimal]] = defaultdict(dict)
-    rows = (
-        Purchase.objects.filter(
-            jurisdiction_path__startswith=path,
-            year__lte=up_to,
-            is_local=True,
-            strategic=True,
-            affiliated=False,
-        )
-        .values("buyer_id", "year")
-        .annotate(total=Sum("amount"))
-    )
-    for row in rows:
-        yearly[row["buyer_id"]][row["year"]] = row["total"]
+    rows = PurchaseTotal.objects.filter(
+        jurisdiction_path__startswith=path, year__lte=up_to, qualifying__gt=0
+    ).values_list("buyer_id", "year", "qualifying")
+    for buyer, year, amount in rows:
+        yearly[buyer][year] = amount
     return yearly
 
 
@@ -95,7 +86,9 @@ def enter_subsidy(*, policy: Policy, year: int, at: dt.datetime) -> SubsidyRun:
         already = set(Fulfilment.objects.filter(policy=policy).values_list("enterprise_id", flat=True))
         fresh = [d for d in run.due if d.enterprise not in already]
         pairs = [(policy.pk, d.enterprise) for d in fresh]
-        found = {(policy.pk, d.enterprise): (MatchVerdict.ELIGIBLE.value, d.amount, version) for d in fresh}
+        found: Found = {
+            (policy.pk, d.enterprise): (MatchVerdict.ELIGIBLE.value, d.amount, version) for d in fresh
+        }
         open_entries(pairs, found, at)
         entries = Fulfilment.objects.filter(policy=policy, enterprise_id__in=[d.enterprise for d in fresh])
         for entry in entries:

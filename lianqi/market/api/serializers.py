@@ -210,7 +210,7 @@ class ChainNodeFiguresSerializer(serializers.Serializer):  # type: ignore[type-a
     """One node of a chain's map in a year."""
 
     id = serializers.IntegerField()
-    parent = serializers.IntegerField(allow_null=True)
+    parent_id = serializers.IntegerField(allow_null=True)
     name = serializers.CharField()
     depth = serializers.IntegerField()
     coverage = serializers.ChoiceField(choices=NodeCoverage.choices)

@@ -238,7 +238,7 @@ def _map_data(found: queries.ChainMap) -> dict[str, Any]:
         "nodes": [
             {
                 "id": n.node.key,
-                "parent": n.node.parent,
+                "parent_id": n.node.parent,
                 "name": n.node.name,
                 "depth": n.depth,
                 "coverage": n.coverage,

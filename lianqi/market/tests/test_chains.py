@@ -67,6 +67,26 @@ def test_a_supplier_in_the_park_or_the_city_is_local(world: World) -> None:
     assert (far.place, far.is_local) == (SupplierPlace.ELSEWHERE, False)
 
 
+def test_yearly_cells_add_up_as_purchases_are_recorded_and_rebuild_the_same(world: World) -> None:
+    from ..actions.purchases import rebuild_purchase_totals
+    from ..models import PurchaseTotal
+
+    buyer = world.home.enterprise
+    local = enterprise_in(world, "园区配套厂")
+    buy(world, buyer, local, "100.10", strategic=True)
+    buy(world, buyer, local, "50.00", strategic=True, affiliated=True)
+    buy(world, buyer, enterprise_in(world, "深圳供应商", "elsewhere"), "200.00", strategic=True)
+    cell = PurchaseTotal.objects.get(buyer=buyer, year=2024)
+    assert (cell.total, cell.local, cell.qualifying) == (
+        Decimal("350.10"),
+        Decimal("150.10"),
+        Decimal("100.10"),
+    )
+    PurchaseTotal.objects.update(total=0)
+    assert rebuild_purchase_totals() == 1
+    assert PurchaseTotal.objects.get(buyer=buyer, year=2024).total == Decimal("350.10")
+
+
 def test_an_unknown_supplier_is_placed_by_its_credit_code(world: World) -> None:
     unknown_local = actions.record_purchase(
         buyer=world.home.enterprise,

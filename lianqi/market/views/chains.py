@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from lianqi.core.actors import acting_user
@@ -44,10 +45,12 @@ from ..models import Chain, ChainFirm
 from ..permissions import CHAIN_KEEPERS, STAFF, SUBSIDY, access_chain
 
 #: The chain's own words for what the rate means, shown beside it.
-RATE_DEFINITION = (
+RATE_DEFINITION = gettext_lazy(
     "本地配套率 = 链上企业当年向本地供应商（注册在本园区或本市的企业）的采购额 ÷ 其当年采购总额；"
     "按环节计算时为该环节企业的采购，全链计算时每家企业只计一次。数据来自企业填报和发票导入的采购记录。"
 )
+#: How many firms of a node, in the park and in the city, the table names.
+FIRMS_SHOWN = 8
 COVERAGE_CLASS = {
     NodeCoverage.PARK: "bg-green-lt",
     NodeCoverage.CITY: "bg-yellow-lt",
@@ -67,6 +70,9 @@ class ChainListView(RoleRequiredMixin, View):
             found = queries.chain_map(chain, queries.chain_year(chain))
             rows.append({"chain": chain, "map": found})
         context["rows"] = rows
+        jurisdiction = getattr(request.user, "jurisdiction", None)
+        if jurisdiction is not None and jurisdiction.level in ("park", "county"):
+            context["brochure_url"] = reverse("market:brochure", args=[jurisdiction.code])
         return render(request, "market/chain_list.html", context)
 
 
@@ -113,7 +119,7 @@ def _chain_page(request: HttpRequest, chain: Chain, status: int = 200, **forms: 
         "rows": rows,
         "rate": found.figures.rate,
         "growth": found.growth,
-        "definition": _(RATE_DEFINITION),
+        "definition": RATE_DEFINITION,
         "tree": {"roots": queries.chain_tree(found), "labels": {c.value: str(c.label) for c in NodeCoverage}},
         "needs": queries.chain_needs(request.user, chain)[:50],
         "fairs": chain.fairs.order_by("-held_on")[:20],
