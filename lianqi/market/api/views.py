@@ -19,7 +19,6 @@ from rest_framework.response import Response
 from lianqi.core.actors import acting_user
 from lianqi.core.api.errors import ErrorSerializer
 from lianqi.core.api.views import ScopedViewSet
-from lianqi.enterprises.models import Enterprise
 
 from .. import actions, queries
 from ..filters import NeedFilter, OfferFilter
@@ -195,6 +194,9 @@ class PurchaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
     read_roles = READERS
     write_roles = PURCHASE_RECORDERS
 
+    def allowed_query_parameters(self, request: Request) -> set[str]:
+        return {*super().allowed_query_parameters(request), "year"}
+
     def get_queryset(self) -> Any:
         queryset = visible_purchases(self.request.user).select_related("buyer").order_by("-year", "pk")
         year = self.request.query_params.get("year", "")
@@ -216,9 +218,8 @@ class PurchaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
         data = dict(serializer.validated_data)
         buyer = access_enterprise(request.user, data.pop("buyer"))
         supplier_id = data.pop("supplier", None)
-        supplier = Enterprise.objects.filter(pk=supplier_id).first() if supplier_id else None
-        if supplier_id and supplier is None:
-            raise Http404
+        # A supplier named by id is one the caller may see; any other is named by its credit code.
+        supplier = access_enterprise(request.user, supplier_id) if supplier_id else None
         row = actions.record_purchase(buyer=buyer, supplier=supplier, actor=acting_user(request), **data)
         return Response(PurchaseSerializer(row).data, status=status.HTTP_201_CREATED)
 
@@ -259,6 +260,9 @@ class ChainViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewS
 
     serializer_class = ChainSerializer
     read_roles = STAFF
+
+    def allowed_query_parameters(self, request: Request) -> set[str]:
+        return {*super().allowed_query_parameters(request), "year"}
 
     def get_queryset(self) -> Any:
         return visible_chains(self.request.user).select_related("home_park").order_by("name", "pk")

@@ -558,3 +558,30 @@ def test_a_citys_chain_is_seen_by_its_parks_but_not_another_citys(world: World) 
     assert client_for(world.user(Role.LEADER)).get(chain.get_absolute_url()).status_code == 200
     park_chain = home_chain(world)
     assert client_for(world.other_user(Role.LEADER)).get(park_chain.get_absolute_url()).status_code == 404
+
+
+def test_the_api_records_a_purchase_and_names_the_missing_credit_code(world: World) -> None:
+    client = client_for(office(world))
+    url = "/api/v1/market/purchases/"
+    bad = {"buyer": world.home.enterprise.pk, "year": 2024, "supplier_name": "无名供应商", "amount": "10.00"}
+    response = client.post(url, bad, content_type="application/json")
+    assert response.status_code == 400
+    assert "supplier_credit_code" in response.content.decode()
+    good = {**bad, "supplier_credit_code": credit_code("430302")}
+    response = client.post(url, good, content_type="application/json")
+    assert response.status_code == 201, response.content
+    assert response.json()["is_local"] is True and response.json()["amount"] == "10.00"
+    other = client_for(world.other_user(Role.SERVICE_OFFICE)).post(url, good, content_type="application/json")
+    assert other.status_code == 404
+    listed = client.get(url, {"year": 2024}).json()
+    assert [row["supplier_name"] for row in listed["results"]] == ["无名供应商"]
+    assert client.get(url, {"year": 2023}).json()["results"] == []
+
+
+def test_the_chain_api_answers_the_rates_by_node(world: World) -> None:
+    chain, _nodes, _firms = city_chain(world)
+    data = client_for(world.user(Role.LEADER)).get(f"/api/v1/market/chains/{chain.pk}/?year=2024").json()
+    assert data["local_rate"] == "0.3684" and data["missing_nodes"] == ["隔膜"]
+    by_name = {n["name"]: n for n in data["nodes"]}
+    assert by_name["电池"]["local_rate"] == "0.4000" and by_name["电池"]["total_purchases"] == "1500.00"
+    assert by_name["正负极材料"]["coverage"] == "city"
