@@ -57,6 +57,7 @@ from lianqi.market.texts import reasons_text
 from lianqi.org.models import Jurisdiction
 from lianqi.policies.models import Policy
 from lianqi.policies.money import to_fen
+from lianqi.policies.queries import version_on
 
 from . import names
 from .catalogue import MANUFACTURING
@@ -582,12 +583,14 @@ def build_chains(
     auto_park = parks.get("湘潭经开区", park)
     manufacturers = list(
         Enterprise.objects.filter(
-            jurisdiction_path__startswith=city.path, kind__in=("above_size", "below_size")
+            jurisdiction_path__startswith=city.path,
+            kind__in=("above_size", "below_size"),
+            industry__section="C",
         ).order_by("pk")
     )
     by_line: dict[str, list[Enterprise]] = {}
     for enterprise in manufacturers:
-        by_line.setdefault(_line_code(enterprise.industry_id), []).append(enterprise)
+        by_line.setdefault(_line_code(enterprise), []).append(enterprise)
     for firms in by_line.values():
         # The chain's own park first, larger firms (above size) first.
         firms.sort(
@@ -680,14 +683,17 @@ def build_chains(
     return figures
 
 
-def _line_code(industry_id: str) -> str:
-    """The demo line of an enterprise stored under its class or its division."""
+def _line_code(enterprise: Enterprise) -> str:
+    """The demo line of an enterprise: its class when the full table is loaded; stored under
+    its division otherwise, the line of that division whose words its name carries."""
+    industry_id = enterprise.industry_id
     if len(industry_id) == 4:
         return industry_id
-    for line in MANUFACTURING:
-        if line.code[:2] == industry_id:
+    lines = [line for line in MANUFACTURING if line.code[:2] == industry_id]
+    for line in lines:
+        if any(word in enterprise.name for word in line.words):
             return line.code
-    return industry_id
+    return lines[0].code if lines else industry_id
 
 
 def _share_quota(total: int, available: dict[str, int]) -> dict[str, int]:
@@ -749,13 +755,10 @@ def _shaoshan_purchases(
 def _shaoshan_subsidy(shaoshan: Jurisdiction, year: int, today: dt.date, figures: ChainFigures) -> None:
     """Enter last year's local-purchase subsidy in the Shaoshan policy's ledger (when the policy
     supermarket was built), as the office's action does."""
-    policy = (
-        Policy.objects.filter(
-            jurisdiction_path__startswith=shaoshan.path, title__contains="本地战略性产业产品首次采购补贴"
-        )
-        .order_by("pk")
-        .first()
-    )
+    candidates = Policy.objects.filter(
+        jurisdiction_path__startswith=shaoshan.path, title__contains="本地战略性产业产品首次采购补贴"
+    ).order_by("-pk")
+    policy = next((p for p in candidates if version_on(p, today) is not None), None)
     if policy is None:
         return
     at = timezone.make_aware(dt.datetime.combine(today, dt.time(9, 30)))
