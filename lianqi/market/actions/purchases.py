@@ -318,20 +318,20 @@ def add_to_totals(rows: list[Purchase]) -> None:
     sums: dict[tuple[int, int], list[Decimal]] = defaultdict(lambda: [ZERO, ZERO, ZERO])
     paths: dict[int, str] = {}
     for row in rows:
-        cell = sums[(row.buyer_id, row.year)]
-        cell[0] += row.amount
+        added = sums[(row.buyer_id, row.year)]
+        added[0] += row.amount
         if row.is_local:
-            cell[1] += row.amount
+            added[1] += row.amount
             if row.strategic and not row.affiliated:
-                cell[2] += row.amount
+                added[2] += row.amount
         paths[row.buyer_id] = row.jurisdiction_path
     if not sums:
         return
     buyers = sorted(paths)
     list(Enterprise.objects.select_for_update().filter(pk__in=buyers).values_list("pk", flat=True))
     existing = {
-        (cell.buyer_id, cell.year): cell
-        for cell in PurchaseTotal.objects.filter(buyer_id__in=buyers, year__in={y for _b, y in sums})
+        (row.buyer_id, row.year): row
+        for row in PurchaseTotal.objects.filter(buyer_id__in=buyers, year__in={y for _b, y in sums})
     }
     fresh: list[PurchaseTotal] = []
     changed: list[PurchaseTotal] = []
