@@ -17,19 +17,31 @@ from decimal import Decimal
 from django.utils import timezone
 
 from lianqi.accounts.models import User
+from lianqi.enterprises import creditcode
 from lianqi.enterprises.models import Enterprise, Industry
-from lianqi.market import matching
+from lianqi.market import matching, queries
+from lianqi.market.actions import purchases as purchase_actions
+from lianqi.market.actions import subsidy as subsidy_actions
 from lianqi.market.choices import (
+    LOCAL_PLACES,
+    ChainRole,
     IntroductionAction,
     IntroductionState,
     ListingAction,
     ListingState,
     ParticipantRole,
+    PurchaseSource,
+    SupplierPlace,
     SupplierRegion,
     Visibility,
 )
 from lianqi.market.listings import need_listing, offer_listing
 from lianqi.market.models import (
+    Chain,
+    ChainFirm,
+    ChainNode,
+    CommitteeMeeting,
+    CommitteeMember,
     FairDeal,
     FairParticipant,
     Introduction,
@@ -39,11 +51,15 @@ from lianqi.market.models import (
     NeedEvent,
     Offer,
     OfferEvent,
+    Purchase,
 )
 from lianqi.market.texts import reasons_text
 from lianqi.org.models import Jurisdiction
+from lianqi.policies.models import Policy
 from lianqi.policies.money import to_fen
+from lianqi.policies.queries import version_on
 
+from . import names
 from .catalogue import MANUFACTURING
 
 #: Seed 001: 13 matching events, ¥1.0bn of orders in the year.
@@ -86,6 +102,7 @@ class MarketFigures:
     deals: int = 0
     fairs: int = 0
     fair_amount: Decimal = Decimal("0.00")
+    chains: ChainFigures | None = None
 
 
 def build_market(
@@ -301,6 +318,7 @@ def build_market(
         office=office,
         figures=figures,
     )
+    figures.chains = build_chains(city=city, park=park, seed=seed, scale=scale, today=today, office=office)
     return figures
 
 
@@ -374,3 +392,376 @@ def _fairs(
     FairDeal.objects.bulk_create(deals, batch_size=1000)
     figures.fairs = len(fairs)
     figures.fair_amount = sum((deal.amount for deal in deals), Decimal("0.00"))
+
+
+# --- Industrial chains, purchases, the local-purchase subsidy (seeds 004, 001) -----------------
+
+#: The new-energy-vehicle chain's tree: (node, parent, lines whose firms sit on it, role). A
+#: node without lines has no firm in the city: a target of chain investment attraction.
+NEV_NODES: tuple[tuple[str, str | None, tuple[str, ...], str], ...] = (
+    ("整车制造", None, ("3612",), ChainRole.LEADER),
+    ("动力电池", "整车制造", ("3841",), ChainRole.KEY),
+    ("正负极材料", "动力电池", ("3091", "2661"), ChainRole.SUPPORTING),
+    ("隔膜", "动力电池", ("2651",), ChainRole.SUPPORTING),
+    ("电解液", "动力电池", (), ChainRole.SUPPORTING),
+    ("电驱动", "整车制造", ("3812",), ChainRole.KEY),
+    ("减速器", "电驱动", ("3453",), ChainRole.SUPPORTING),
+    ("电机控制器", "电驱动", (), ChainRole.SUPPORTING),
+    ("车身与底盘", "整车制造", ("3670",), ChainRole.KEY),
+    ("铝合金型材", "车身与底盘", ("3252", "3240"), ChainRole.SUPPORTING),
+    ("复合材料部件", "车身与底盘", ("3062",), ChainRole.SUPPORTING),
+    ("汽车电子", "整车制造", ("3982", "3983"), ChainRole.SUPPORTING),
+    ("线束", "汽车电子", ("3831",), ChainRole.SUPPORTING),
+    ("车规级芯片", "汽车电子", (), ChainRole.SUPPORTING),
+    ("热管理系统", "整车制造", (), ChainRole.SUPPORTING),
+)
+#: The cable chain of the main park.
+CABLE_NODES: tuple[tuple[str, str | None, tuple[str, ...], str], ...] = (
+    ("电线电缆", None, ("3831",), ChainRole.LEADER),
+    ("导体材料", "电线电缆", ("3240", "3252"), ChainRole.SUPPORTING),
+    ("绝缘与护套材料", "电线电缆", ("2651",), ChainRole.SUPPORTING),
+    ("电缆附件", "电线电缆", (), ChainRole.SUPPORTING),
+    ("配电与应用", "电线电缆", ("3823", "3415"), ChainRole.KEY),
+)
+#: Suppliers outside the city the chains buy from: (division of registration, place name).
+FAR_SUPPLIERS = (
+    ("320500", "苏州"),
+    ("330200", "宁波"),
+    ("440300", "深圳"),
+    ("310115", "上海"),
+    ("430100", "长沙"),
+    ("430200", "株洲"),
+    ("370200", "青岛"),
+    ("420100", "武汉"),
+)
+FAR_WORDS = ("汽车部件", "精密机械", "电子科技", "新材料", "金属制品", "供应链管理")
+COMMITTEE_UNITS = (
+    ("书记", "市委常委、常务副市长"),
+    ("副书记", "市工业和信息化局党组书记、局长"),
+    ("副书记", "湘潭经开区党工委书记"),
+    ("委员", "市商务局党组成员、副局长"),
+    ("委员", "市科学技术局党组成员、副局长"),
+    ("委员", "链主企业党委书记"),
+    ("委员", "链主企业党委书记"),
+)
+MEETINGS = (
+    (
+        "产业链党委扩大会议",
+        "梳理缺链环节，明确电解液、热管理系统招商目标；整车企业本地采购清单下发配套企业。",
+    ),
+    ("一季度产业链调度会", "协调零部件企业用地 2 宗、用工 120 人；推动 3 家配套企业进入整车企业供应商名录。"),
+    ("二季度产业链调度会", "组织整车与电池企业供需对接，签订配套协议 6 份；督办物流降本事项。"),
+    ("三季度产业链调度会", "研究醇氢电动商用车推广应用政策；链上党员先锋岗挂牌。"),
+)
+
+
+@dataclass
+class ChainFigures:
+    """What the demo's chains hold, for the tests to check."""
+
+    chains: int = 0
+    firms: int = 0
+    purchases: int = 0
+    rate: Decimal | None = None
+    subsidy_entries: int = 0
+    subsidy_amount: Decimal = Decimal("0.00")
+
+
+def _far_supplier(rng: random.Random, serial: int) -> tuple[str, str]:
+    division, place = rng.choice(FAR_SUPPLIERS)
+    code = creditcode.complete(f"91{division}{serial:09d}"[:17])
+    return f"{place}{names.brand(rng)}{rng.choice(FAR_WORDS)}有限公司", code
+
+
+def _place_chain(
+    chain: Chain,
+    spec: tuple[tuple[str, str | None, tuple[str, ...], str], ...],
+    by_line: dict[str, list[Enterprise]],
+    quota: dict[str, int],
+) -> list[ChainFirm]:
+    nodes: dict[str, ChainNode] = {}
+    placed: list[ChainFirm] = []
+    for order, (name, parent, lines, role) in enumerate(spec):
+        node = ChainNode.objects.create(chain=chain, parent=nodes.get(parent or ""), name=name, order=order)
+        nodes[name] = node
+        for line in lines:
+            for enterprise in by_line.get(line, [])[: quota.get(line, 99)]:
+                placed.append(ChainFirm(chain=chain, node=node, enterprise=enterprise, role=role))
+    ChainFirm.objects.bulk_create(placed, ignore_conflicts=True)
+    return placed
+
+
+def _purchases(
+    *,
+    buyers: list[Enterprise],
+    local_pool: list[Enterprise],
+    years: dict[int, Decimal],
+    rng: random.Random,
+    serial: list[int],
+    big: set[int],
+    office: User | None,
+) -> list[Purchase]:
+    """Each buyer's purchases in each year: a few local suppliers from `local_pool` and a few
+    from outside the city, scaled so that the buyers' local share in each year is the one asked
+    for (a little over 40 % in the last year)."""
+    rows: list[Purchase] = []
+    for year, target in years.items():
+        local_rows: list[Purchase] = []
+        far_rows: list[Purchase] = []
+        for buyer in buyers:
+            spend = (
+                Decimal(rng.randint(200_000, 800_000) if buyer.pk in big else rng.randint(3_000, 40_000))
+                * 1000
+            )
+            suppliers = [s for s in rng.sample(local_pool, min(len(local_pool), 6)) if s.pk != buyer.pk][:4]
+            for supplier in suppliers:
+                place = purchase_actions.supplier_place(
+                    buyer.jurisdiction_path, supplier_path=supplier.jurisdiction_path
+                )
+                local_rows.append(
+                    Purchase(
+                        jurisdiction_id=buyer.jurisdiction_id,
+                        jurisdiction_path=buyer.jurisdiction_path,
+                        buyer=buyer,
+                        year=year,
+                        supplier=supplier,
+                        supplier_name=supplier.name,
+                        supplier_credit_code=supplier.credit_code,
+                        place=place,
+                        is_local=place in LOCAL_PLACES,
+                        item=rng.choice(("零部件", "原材料", "配套件", "加工服务")),
+                        amount=to_fen(spend * Decimal(rng.uniform(0.05, 0.2))),
+                        strategic=rng.random() < 0.5,
+                        source=PurchaseSource.IMPORT,
+                        recorded_by=office,
+                    )
+                )
+            for _ in range(rng.randint(2, 4)):
+                serial[0] += 1
+                name, code = _far_supplier(rng, serial[0])
+                place = purchase_actions.supplier_place(buyer.jurisdiction_path, division=code[2:8])
+                far_rows.append(
+                    Purchase(
+                        jurisdiction_id=buyer.jurisdiction_id,
+                        jurisdiction_path=buyer.jurisdiction_path,
+                        buyer=buyer,
+                        year=year,
+                        supplier_name=name,
+                        supplier_credit_code=code,
+                        place=place,
+                        is_local=False,
+                        item=rng.choice(("零部件", "原材料", "芯片模组", "标准件")),
+                        amount=to_fen(spend * Decimal(rng.uniform(0.1, 0.3))),
+                        strategic=False,
+                        source=PurchaseSource.IMPORT,
+                        recorded_by=office,
+                    )
+                )
+        # Scale the purchases from outside so that local ÷ total is the target, to the fen.
+        local = sum((r.amount for r in local_rows if r.is_local), Decimal("0"))
+        far = sum((r.amount for r in far_rows), Decimal("0")) + sum(
+            (r.amount for r in local_rows if not r.is_local), Decimal("0")
+        )
+        if local > 0 and far > 0:
+            factor = local * (1 - target) / target / far
+            for row in far_rows:
+                row.amount = max(Decimal("0.01"), to_fen(row.amount * factor))
+        rows += local_rows + far_rows
+    return rows
+
+
+def build_chains(
+    *, city: Jurisdiction, park: Jurisdiction, seed: int, scale: float, today: dt.date, office: User | None
+) -> ChainFigures:
+    """The city's new-energy-vehicle chain (seed 004: four vehicle makers, 80-odd parts firms on
+    its nodes, a local supporting rate a little over 40 % from the purchases on record), the main
+    park's cable chain, Shaoshan's firms' purchases and the local-purchase subsidy entered in the
+    policy's ledger from them."""
+    rng = random.Random(seed * 13 + 4)
+    figures = ChainFigures()
+    parks = {j.short_name: j for j in Jurisdiction.objects.filter(parent=city)}
+    auto_park = parks.get("湘潭经开区", park)
+    manufacturers = list(
+        Enterprise.objects.filter(
+            jurisdiction_path__startswith=city.path,
+            kind__in=("above_size", "below_size"),
+            industry__section="C",
+        ).order_by("pk")
+    )
+    by_line: dict[str, list[Enterprise]] = {}
+    for enterprise in manufacturers:
+        by_line.setdefault(_line_code(enterprise), []).append(enterprise)
+    for firms in by_line.values():
+        # The chain's own park first, larger firms (above size) first.
+        firms.sort(
+            key=lambda e: (not e.jurisdiction_path.startswith(auto_park.path), e.kind != "above_size", e.pk)
+        )
+    parts_wanted = max(24, round(84 * min(scale, 1.0)))
+    part_lines = [line for _n, _p, lines, _r in NEV_NODES[1:] for line in lines]
+    quota = {"3612": 4}
+    available = {line: len(by_line.get(line, [])) for line in part_lines}
+    share = _share_quota(parts_wanted, available)
+    quota.update(share)
+    nev = Chain.objects.create(
+        jurisdiction=city,
+        name="新能源和汽车",
+        description="长株潭新能源汽车城：研发设计、整车制造、零部件生产、新能源材料、检测认证的全产业链。",
+        home_park=auto_park,
+        leader_name=names.person_name(rng),
+        leader_title="市长（链长）",
+        committee_name="湘潭市新能源和汽车产业链党委",
+    )
+    nev_firms = _place_chain(nev, NEV_NODES, by_line, quota)
+    CommitteeMember.objects.bulk_create(
+        [
+            CommitteeMember(chain=nev, name=names.person_name(rng), post=post, unit=unit, order=i)
+            for i, (post, unit) in enumerate(COMMITTEE_UNITS)
+        ]
+    )
+    last = today.year - 1
+    CommitteeMeeting.objects.bulk_create(
+        [
+            CommitteeMeeting(
+                chain=nev,
+                held_on=min(today, dt.date(last, 1, 20) + dt.timedelta(days=91 * i)),
+                subject=f"{last}年{subject}",
+                decisions=decisions,
+                recorded_by=office,
+            )
+            for i, (subject, decisions) in enumerate(MEETINGS)
+        ]
+    )
+    cable = Chain.objects.create(
+        jurisdiction=park,
+        name="线缆",
+        description="特种电缆、电力电缆及其导体、绝缘材料与下游配电应用。",
+        leader_name=names.person_name(rng),
+        leader_title="高新区党工委副书记、管委会主任（链长）",
+        committee_name="湘潭高新区线缆产业链党委",
+    )
+    in_park = {
+        line: [e for e in firms if e.jurisdiction_path.startswith(park.path)]
+        for line, firms in by_line.items()
+    }
+    cable_firms = _place_chain(
+        cable, CABLE_NODES, in_park, {"3831": 12, "3240": 3, "3252": 3, "2651": 3, "3823": 4, "3415": 2}
+    )
+    figures.chains = 2
+    nev_ids = {f.enterprise_id for f in nev_firms}
+    figures.firms = len(nev_ids)
+    serial = [seed * 100_000]
+    city_firms = manufacturers
+    makers = {f.enterprise_id for f in nev_firms if f.role == ChainRole.LEADER}
+    rows = _purchases(
+        buyers=[e for e in manufacturers if e.pk in nev_ids],
+        local_pool=[e for e in city_firms if e.pk in nev_ids] or city_firms,
+        years={last - 1: Decimal("0.3860"), last: Decimal("0.4236")},
+        rng=rng,
+        serial=serial,
+        big=makers,
+        office=office,
+    )
+    cable_ids = {f.enterprise_id for f in cable_firms} - nev_ids
+    rows += _purchases(
+        buyers=[e for e in manufacturers if e.pk in cable_ids],
+        local_pool=[e for e in city_firms if e.jurisdiction_path.startswith(park.path)] or city_firms,
+        years={last - 1: Decimal("0.3310"), last: Decimal("0.3570")},
+        rng=rng,
+        serial=serial,
+        big=set(),
+        office=office,
+    )
+    shaoshan = parks.get("韶山高新区")
+    if shaoshan is not None:
+        rows += _shaoshan_purchases(shaoshan, manufacturers, rng, last, serial, office)
+    Purchase.objects.bulk_create(rows, batch_size=2000)
+    purchase_actions.add_to_totals(rows)
+    figures.purchases = len(rows)
+    figures.rate = queries.chain_map(nev, last).figures.rate
+    if shaoshan is not None:
+        _shaoshan_subsidy(shaoshan, last, today, figures)
+    return figures
+
+
+def _line_code(enterprise: Enterprise) -> str:
+    """The demo line of an enterprise: its class when the full table is loaded; stored under
+    its division otherwise, the line of that division whose words its name carries."""
+    industry_id = enterprise.industry_id
+    if len(industry_id) == 4:
+        return industry_id
+    lines = [line for line in MANUFACTURING if line.code[:2] == industry_id]
+    for line in lines:
+        if any(word in enterprise.name for word in line.words):
+            return line.code
+    return lines[0].code if lines else industry_id
+
+
+def _share_quota(total: int, available: dict[str, int]) -> dict[str, int]:
+    """`total` places shared among lines in proportion to the firms each has (at most all)."""
+    whole = sum(available.values())
+    if whole == 0:
+        return {}
+    quota = {line: min(count, max(1, round(total * count / whole))) for line, count in available.items()}
+    return quota
+
+
+def _shaoshan_purchases(
+    shaoshan: Jurisdiction,
+    manufacturers: list[Enterprise],
+    rng: random.Random,
+    last: int,
+    serial: list[int],
+    office: User | None,
+) -> list[Purchase]:
+    """Shaoshan's manufacturers' purchases of local strategic-industry products: some reach
+    ¥300,000 for the first time last year, some reached it the year before, the rest fall short."""
+    firms = [e for e in manufacturers if e.jurisdiction_path.startswith(shaoshan.path)]
+    if len(firms) < 4:
+        return []
+    rows: list[Purchase] = []
+    for index, buyer in enumerate(firms[:16]):
+        pattern = index % 4  # 0, 1: first time last year; 2: the year before; 3: short
+        for year in (last - 1, last):
+            if pattern in (0, 1):
+                amount = Decimal(
+                    rng.randint(120_000, 250_000) if year < last else rng.randint(310_000, 1_200_000)
+                )
+            elif pattern == 2:
+                amount = Decimal(rng.randint(320_000, 900_000))
+            else:
+                amount = Decimal(rng.randint(40_000, 280_000))
+            supplier = rng.choice([f for f in firms if f.pk != buyer.pk])
+            rows.append(
+                Purchase(
+                    jurisdiction_id=buyer.jurisdiction_id,
+                    jurisdiction_path=buyer.jurisdiction_path,
+                    buyer=buyer,
+                    year=year,
+                    supplier=supplier,
+                    supplier_name=supplier.name,
+                    supplier_credit_code=supplier.credit_code,
+                    place=SupplierPlace.PARK,
+                    is_local=True,
+                    item="战略性新兴产业产品",
+                    amount=to_fen(amount),
+                    strategic=True,
+                    source=PurchaseSource.ENTERPRISE,
+                    recorded_by=office,
+                )
+            )
+    return rows
+
+
+def _shaoshan_subsidy(shaoshan: Jurisdiction, year: int, today: dt.date, figures: ChainFigures) -> None:
+    """Enter last year's local-purchase subsidy in the Shaoshan policy's ledger (when the policy
+    supermarket was built), as the office's action does."""
+    candidates = Policy.objects.filter(
+        jurisdiction_path__startswith=shaoshan.path, title__contains="本地战略性产业产品首次采购补贴"
+    ).order_by("-pk")
+    policy = next((p for p in candidates if version_on(p, today) is not None), None)
+    if policy is None:
+        return
+    at = timezone.make_aware(dt.datetime.combine(today, dt.time(9, 30)))
+    run = subsidy_actions.enter_subsidy(policy=policy, year=year, at=at)
+    figures.subsidy_entries = len(run.entered)
+    figures.subsidy_amount = run.amount

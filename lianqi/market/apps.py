@@ -19,7 +19,7 @@ class MarketConfig(AppConfig):
 
         from . import dashboards, measures, queries, urls
         from .api import urls as api_urls
-        from .permissions import READERS, STAFF
+        from .permissions import READERS, STAFF, SUBSIDY
 
         # A two-character label: the top bar holds every module at 1280 px in English too.
         registry.register_menu_groups(MenuGroup("market", _("供需"), 58))
@@ -28,6 +28,9 @@ class MarketConfig(AppConfig):
             MenuEntry("market", _("供应"), "market:offers", READERS, 20),
             MenuEntry("market", _("对接跟进"), "market:introductions", READERS, 30),
             MenuEntry("market", _("供需对接会"), "market:fairs", STAFF, 40),
+            MenuEntry("market", _("产业链"), "market:chains", STAFF, 50),
+            MenuEntry("market", _("采购记录"), "market:purchases", READERS, 60),
+            MenuEntry("market", _("本地采购补贴"), "market:subsidy", SUBSIDY, 70),
         )
         registry.register_dashboard(*dashboards.PARTS)
         registry.register_api_routes(*api_urls.ROUTES)

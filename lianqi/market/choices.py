@@ -61,3 +61,41 @@ class ParticipantRole(models.TextChoices):
 
 #: The introductions still waiting on an outcome.
 OPEN_INTRODUCTIONS = (IntroductionState.INTRODUCED,)
+
+
+class SupplierPlace(models.TextChoices):
+    """Where a purchase's supplier is registered, seen from the buyer: in its park or elsewhere in
+    its city counts as local (本地)."""
+
+    PARK = "park", _("本园区")
+    CITY = "city", _("本市")
+    PROVINCE = "province", _("本省")
+    ELSEWHERE = "elsewhere", _("省外")
+
+
+#: The places whose suppliers count as local.
+LOCAL_PLACES = (SupplierPlace.PARK, SupplierPlace.CITY)
+
+
+class PurchaseSource(models.TextChoices):
+    """How a purchase came on record."""
+
+    ENTERPRISE = "enterprise", _("企业填报")
+    OFFICE = "office", _("营商办录入")
+    IMPORT = "import", _("发票导入")
+
+
+class ChainRole(models.TextChoices):
+    """An enterprise's role on a node of an industrial chain."""
+
+    LEADER = "leader", _("链主企业")
+    KEY = "key", _("重点企业")
+    SUPPORTING = "supporting", _("配套企业")
+
+
+class NodeCoverage(models.TextChoices):
+    """What a chain's node is covered by: firms in the park, only elsewhere in the city, none."""
+
+    PARK = "park", _("园区有企业")
+    CITY = "city", _("仅市内有企业")
+    MISSING = "missing", _("缺链")

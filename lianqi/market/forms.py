@@ -3,7 +3,7 @@ the actions check the rules and name the field they refuse, which the page shows
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from lianqi.core.forms import BoundedIntegerField, StyledForm
 from lianqi.policies.money import MAX_DIGITS
 
-from .choices import ParticipantRole, SupplierRegion, Visibility
+from .choices import ChainRole, ParticipantRole, SupplierRegion, Visibility
 from .workflow import needs_of
 
 
@@ -127,3 +127,82 @@ class FairDealForm(StyledForm):
     supplier = BoundedIntegerField(label=_("供应方企业编号"))
     subject = forms.CharField(label=_("合作内容"), max_length=200)
     amount = _money(_("签约金额（元）"), required=True)
+
+
+class PurchaseForm(StyledForm):
+    """Record one year's purchases of an enterprise from one supplier."""
+
+    year = BoundedIntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    supplier_name = forms.CharField(label=_("供应商名称"), max_length=200)
+    supplier_credit_code = forms.CharField(
+        label=_("供应商统一社会信用代码"),
+        max_length=30,
+        required=False,
+        help_text=_("供应商不在企业库中时必填"),
+    )
+    item = forms.CharField(label=_("采购内容"), max_length=200, required=False)
+    amount = _money(_("采购金额（元）"), required=True)
+    strategic = forms.BooleanField(label=_("战略性新兴产业产品"), required=False)
+    affiliated = forms.BooleanField(label=_("供应商为关联企业"), required=False)
+
+
+class PurchaseImportForm(StyledForm):
+    """An Excel file of invoices: one row per buyer, year and supplier."""
+
+    file = forms.FileField(label=_("Excel 文件（.xlsx）"))
+
+
+class ChainNodeForm(StyledForm):
+    """A node of a chain's tree, under one of its nodes or at the root."""
+
+    name = forms.CharField(label=_("环节名称"), max_length=100)
+    parent = forms.TypedChoiceField(label=_("上级环节"), coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args: Any, nodes: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["parent"]).choices = [
+            ("", _("（根环节）")),
+            *((n.pk, n.name) for n in nodes),
+        ]
+
+
+class ChainFirmForm(StyledForm):
+    """Place an enterprise (by its credit code or exact name) on a node with its role."""
+
+    node = forms.TypedChoiceField(label=_("环节"), coerce=int)
+    enterprise = forms.CharField(label=_("企业名称或统一社会信用代码"), max_length=200)
+    role = forms.ChoiceField(label=_("链上角色"), choices=ChainRole.choices, initial=ChainRole.SUPPORTING)
+
+    def __init__(self, *args: Any, nodes: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["node"]).choices = [(n.pk, n.name) for n in nodes]
+
+
+class CommitteeMemberForm(StyledForm):
+    name = forms.CharField(label=_("姓名"), max_length=50)
+    post = forms.CharField(label=_("党委职务"), max_length=50)
+    unit = forms.CharField(label=_("单位及职务"), max_length=200, required=False)
+
+
+class MeetingForm(StyledForm):
+    held_on = forms.DateField(label=_("会议日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    subject = forms.CharField(label=_("会议主题"), max_length=200)
+    decisions = forms.CharField(
+        label=_("议定事项"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ChainFairForm(StyledForm):
+    held_on = forms.DateField(label=_("举办日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    theme = forms.CharField(label=_("主题"), max_length=200, required=False)
+
+
+class SubsidyForm(StyledForm):
+    """Enter the year's local-purchase subsidy in a policy's ledger."""
+
+    policy = forms.TypedChoiceField(label=_("政策"), coerce=int)
+    year = BoundedIntegerField(label=_("采购年度"), min_value=2000, max_value=2100)
+
+    def __init__(self, *args: Any, policies: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["policy"]).choices = [(p.pk, p.title) for p in policies]

@@ -13,7 +13,16 @@ from django.utils.translation import gettext_lazy as _
 from lianqi.core.models import ScopedModel, TimeStampedModel
 from lianqi.core.workflow import WorkflowEvent
 
-from .choices import IntroductionState, ListingState, ParticipantRole, SupplierRegion, Visibility
+from .choices import (
+    ChainRole,
+    IntroductionState,
+    ListingState,
+    ParticipantRole,
+    PurchaseSource,
+    SupplierPlace,
+    SupplierRegion,
+    Visibility,
+)
 
 #: Amounts in yuan to the fen (docs/decisions/0007-money-to-the-yuan.md): 18 digits, 2 decimals.
 MONEY_DIGITS = 18
@@ -240,6 +249,14 @@ class MatchingFair(ScopedModel):
         related_name="+",
         verbose_name=_("行业"),
     )
+    chain = models.ForeignKey(
+        "Chain",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="fairs",
+        verbose_name=_("产业链"),
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -300,3 +317,209 @@ class FairDeal(TimeStampedModel):
         verbose_name_plural = _("对接会签约")
         ordering = ["fair", "pk"]
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="market_fair_deal_positive")]
+
+
+class Purchase(ScopedModel):
+    """One year's purchases of an enterprise (the buyer) from one supplier, as the enterprise
+    reports them or the office enters them from invoices. The supplier is an enterprise of the
+    register, or named with its credit code; where it is registered (`place`) is fixed when the
+    purchase is recorded, and a supplier in the buyer's park or city counts as local. Strategic
+    means products of a strategic emerging industry; affiliated, a supplier tied to the buyer
+    (关联企业), which Shaoshan's subsidy leaves out."""
+
+    buyer = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.PROTECT, related_name="+", verbose_name=_("采购企业")
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    supplier = models.ForeignKey(
+        "enterprises.Enterprise",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("供应商（在册企业）"),
+    )
+    supplier_name = models.CharField(_("供应商名称"), max_length=200)
+    supplier_credit_code = models.CharField(_("供应商统一社会信用代码"), max_length=18, blank=True)
+    place = models.CharField(_("供应商所在地"), max_length=16, choices=SupplierPlace.choices)
+    is_local = models.BooleanField(_("本地采购"), default=False)
+    item = models.CharField(_("采购内容"), max_length=200, blank=True)
+    amount = models.DecimalField(_("采购金额（元）"), max_digits=MONEY_DIGITS, decimal_places=2)
+    strategic = models.BooleanField(_("战略性新兴产业产品"), default=False)
+    affiliated = models.BooleanField(_("关联企业"), default=False)
+    source = models.CharField(_("来源"), max_length=16, choices=PurchaseSource.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("登记人"),
+    )
+
+    class Meta:
+        verbose_name = _("采购记录")
+        verbose_name_plural = _("采购记录")
+        ordering = ["-year", "buyer", "-amount", "pk"]
+        indexes = [
+            models.Index(fields=["year", "buyer"], name="market_purchase_year_buyer"),
+            models.Index(fields=["jurisdiction_path", "year"], name="market_purchase_path_year"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="market_purchase_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(supplier__isnull=False) | ~Q(supplier_credit_code=""),
+                name="market_purchase_supplier_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.supplier_name}"
+
+
+class Chain(ScopedModel):
+    """An industrial chain (产业链) of a city or a park: a tree of nodes with the enterprises
+    placed on them, its chain leader (链长) and its party committee (链上党委) with members and
+    meetings. `home_park` is the park the chain gathers in (firms there count as in the park,
+    the rest of the city as in the city)."""
+
+    name = models.CharField(_("产业链"), max_length=100)
+    description = models.TextField(_("简介"), blank=True)
+    home_park = models.ForeignKey(
+        "org.Jurisdiction",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("主要承载园区"),
+    )
+    leader_name = models.CharField(_("链长"), max_length=50, blank=True)
+    leader_title = models.CharField(_("链长职务"), max_length=100, blank=True)
+    committee_name = models.CharField(_("链上党委"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("产业链")
+        verbose_name_plural = _("产业链")
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("market:chain", args=[self.pk])
+
+
+class ChainNode(TimeStampedModel):
+    """A node of a chain's tree (整车 → 电驱动 → 电池 → 正负极材料 …)."""
+
+    chain = models.ForeignKey(Chain, on_delete=models.CASCADE, related_name="nodes", verbose_name=_("产业链"))
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("上级环节"),
+    )
+    name = models.CharField(_("环节"), max_length=100)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("产业链环节")
+        verbose_name_plural = _("产业链环节")
+        ordering = ["chain", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "parent", "name"], name="market_chain_node_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ChainFirm(TimeStampedModel):
+    """An enterprise placed on a chain's node, with its role (链主, 重点, 配套)."""
+
+    chain = models.ForeignKey(Chain, on_delete=models.CASCADE, related_name="firms", verbose_name=_("产业链"))
+    node = models.ForeignKey(
+        ChainNode, on_delete=models.CASCADE, related_name="firms", verbose_name=_("环节")
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.PROTECT, related_name="+", verbose_name=_("企业")
+    )
+    role = models.CharField(_("链上角色"), max_length=16, choices=ChainRole.choices)
+
+    class Meta:
+        verbose_name = _("链上企业")
+        verbose_name_plural = _("链上企业")
+        ordering = ["node", "role", "pk"]
+        constraints = [models.UniqueConstraint(fields=["node", "enterprise"], name="market_chain_firm_once")]
+
+
+class CommitteeMember(TimeStampedModel):
+    """A member of the chain's party committee (链上党委): name, post in the committee, unit."""
+
+    chain = models.ForeignKey(
+        Chain, on_delete=models.CASCADE, related_name="members", verbose_name=_("产业链")
+    )
+    name = models.CharField(_("姓名"), max_length=50)
+    post = models.CharField(_("党委职务"), max_length=50)
+    unit = models.CharField(_("单位及职务"), max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("链上党委成员")
+        verbose_name_plural = _("链上党委成员")
+        ordering = ["chain", "order", "pk"]
+
+
+class CommitteeMeeting(TimeStampedModel):
+    """A meeting of the chain's party committee: date, subject and what was decided (定期调度)."""
+
+    chain = models.ForeignKey(
+        Chain, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("产业链")
+    )
+    held_on = models.DateField(_("会议日期"))
+    subject = models.CharField(_("会议主题"), max_length=200)
+    decisions = models.TextField(_("议定事项"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("登记人"),
+    )
+
+    class Meta:
+        verbose_name = _("链上党委会议")
+        verbose_name_plural = _("链上党委会议")
+        ordering = ["chain", "-held_on", "-pk"]
+
+
+class PurchaseTotal(models.Model):
+    """One enterprise's purchases in one year, added up as they are recorded: in all, from
+    local suppliers, and those that count for Shaoshan's subsidy (local, strategic, not
+    affiliated). The chain's map and the subsidy read these cells instead of adding up every
+    purchase (`actions.purchases.add_to_totals`; `rebuild_purchase_totals` recomputes them)."""
+
+    buyer = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.CASCADE, related_name="+", verbose_name=_("采购企业")
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    jurisdiction_path = models.CharField(_("辖区路径"), max_length=255, db_index=True)
+    total = models.DecimalField(_("采购总额（元）"), max_digits=MONEY_DIGITS + 2, decimal_places=2, default=0)
+    local = models.DecimalField(
+        _("本地采购额（元）"), max_digits=MONEY_DIGITS + 2, decimal_places=2, default=0
+    )
+    qualifying = models.DecimalField(
+        _("本地战略性新兴产业非关联采购额（元）"), max_digits=MONEY_DIGITS + 2, decimal_places=2, default=0
+    )
+
+    class Meta:
+        verbose_name = _("年度采购合计")
+        verbose_name_plural = _("年度采购合计")
+        constraints = [models.UniqueConstraint(fields=["buyer", "year"], name="market_purchase_total_once")]
+        indexes = [models.Index(fields=["year", "buyer"], name="market_purchase_total_year")]
+
+    def __str__(self) -> str:
+        return f"{self.buyer_id} {self.year}"

@@ -14,12 +14,12 @@ from typing import Any, TypeVar
 from django.db.models import Q, QuerySet
 
 from lianqi.core.roles import Role, has_role
-from lianqi.core.scoping import get_object_or_404_scoped, scope_queryset
+from lianqi.core.scoping import get_object_or_404_scoped, scope_paths, scope_queryset
 from lianqi.enterprises import permissions as enterprises
 from lianqi.enterprises.models import Enterprise
 
 from .choices import ListingState, Visibility
-from .models import Introduction, MatchingFair, Need, Offer
+from .models import Chain, Introduction, MatchingFair, Need, Offer, Purchase
 
 #: Roles that work the market: the menu group, the home page's card and the file's section.
 STAFF = (Role.SERVICE_OFFICE, Role.LEADER, Role.LIAISON, Role.ADMIN)
@@ -29,6 +29,12 @@ READERS = (*STAFF, Role.ENTERPRISE)
 INTRODUCERS = (Role.SERVICE_OFFICE, Role.LIAISON)
 #: Roles that record matching events.
 ORGANISERS = (Role.SERVICE_OFFICE,)
+#: Roles that keep the industrial chains and import purchases.
+CHAIN_KEEPERS = (Role.SERVICE_OFFICE,)
+#: Roles that open the local-purchase subsidy's page.
+SUBSIDY = (Role.SERVICE_OFFICE, Role.LEADER, Role.ADMIN)
+#: Roles that record purchases one by one (the action checks for which enterprise).
+PURCHASE_RECORDERS = (Role.SERVICE_OFFICE, Role.LIAISON, Role.ENTERPRISE)
 
 L = TypeVar("L", Offer, Need)
 
@@ -100,3 +106,44 @@ def access_fair(user: Any, pk: int) -> MatchingFair:
 def access_enterprise(user: Any, pk: int) -> Enterprise:
     """The enterprise `pk` whose file (or whose new offer or need) the user opens."""
     return get_object_or_404_scoped(enterprises.visible(user).select_related("liaison"), pk=pk)
+
+
+def visible_purchases(user: Any) -> QuerySet[Purchase]:
+    """Purchases: the staff's subtree (by the buyer's jurisdiction); an enterprise's account,
+    its own purchases as the buyer."""
+    queryset = Purchase.objects.all()
+    if has_role(user, STAFF):
+        return scope_queryset(queryset, user)
+    enterprise_id = getattr(user, "enterprise_id", None)
+    if has_role(user, (Role.ENTERPRISE,)) and enterprise_id:
+        return queryset.filter(buyer_id=enterprise_id)
+    return queryset.none()
+
+
+def visible_chains(user: Any) -> QuerySet[Chain]:
+    """Industrial chains, for the staff: those of their subtree, and those of the jurisdictions
+    above them (a city's chain is worked on by its parks too). Another park's chain is never
+    shown."""
+    queryset = Chain.objects.all()
+    if not has_role(user, STAFF):
+        return queryset.none()
+    paths = scope_paths(user)
+    if paths is None:
+        return queryset
+    condition = Q(pk__in=[])
+    for path in paths:
+        condition |= Q(jurisdiction_path__startswith=path)
+        parts = [p for p in path.split("/") if p]
+        for depth in range(1, len(parts)):
+            condition |= Q(jurisdiction_path="/".join(parts[:depth]) + "/")
+    return queryset.filter(condition)
+
+
+def access_chain(user: Any, pk: int) -> Chain:
+    """The chain `pk`, if the user may see it (404 otherwise)."""
+    return get_object_or_404_scoped(visible_chains(user).select_related("jurisdiction", "home_park"), pk=pk)
+
+
+def access_purchase(user: Any, pk: int) -> Purchase:
+    """The purchase `pk`, if the user may see it (404 otherwise)."""
+    return get_object_or_404_scoped(visible_purchases(user).select_related("buyer", "supplier"), pk=pk)

@@ -11,18 +11,25 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from lianqi.core.registry import Period
-from lianqi.enterprises.models import Enterprise
+from lianqi.enterprises.models import Enterprise, YearFigure
 
-from . import matching
+from . import chainmap, matching
 from .choices import IntroductionState, ListingState
 from .filters import NeedFilter, OfferFilter
 from .listings import need_listing, offer_listing
-from .models import FairDeal, Introduction, MatchingFair, Need, Offer
-from .permissions import visible_fairs, visible_introductions, visible_needs, visible_offers
+from .models import Chain, FairDeal, Introduction, MatchingFair, Need, Offer, Purchase, PurchaseTotal
+from .permissions import (
+    visible_chains,
+    visible_fairs,
+    visible_introductions,
+    visible_needs,
+    visible_offers,
+    visible_purchases,
+)
 from .texts import reason_text
 
 
@@ -193,3 +200,221 @@ def year_figures(user: Any, year: int) -> dict[str, Any]:
         "deals": deals["count"],
         "amount": deals["amount"] or Decimal("0.00"),
     }
+
+
+# --- Purchases and the industrial chains -------------------------------------------------------
+
+
+def purchase_list(user: Any, *, year: int | None = None, q: str = "", local: str = "") -> QuerySet[Purchase]:
+    """The purchases a user may see, newest year first, filtered by year, buyer or supplier
+    name and locality."""
+    queryset = visible_purchases(user).select_related("buyer", "supplier")
+    if year:
+        queryset = queryset.filter(year=year)
+    if q.strip():
+        queryset = queryset.filter(Q(buyer__name__contains=q.strip()) | Q(supplier_name__contains=q.strip()))
+    if local in ("1", "0"):
+        queryset = queryset.filter(is_local=local == "1")
+    return queryset
+
+
+def purchase_totals(queryset: QuerySet[Purchase]) -> dict[str, Any]:
+    """Purchases in all and from local suppliers (yuan) with the local share."""
+    totals = queryset.aggregate(total=Sum("amount"), local=Sum("amount", filter=Q(is_local=True)))
+    total = totals["total"] or Decimal("0.00")
+    local = totals["local"] or Decimal("0.00")
+    return {"total": total, "local": local, "rate": chainmap.rate(local, total)}
+
+
+def chain_list(user: Any) -> QuerySet[Chain]:
+    """The chains a user may see with their numbers of nodes and firms."""
+    return (
+        visible_chains(user)
+        .select_related("jurisdiction", "home_park")
+        .annotate(
+            node_count=Count("nodes", distinct=True),
+            firm_count=Count("firms__enterprise", distinct=True),
+        )
+        .order_by("name", "pk")
+    )
+
+
+def home_path(chain: Chain) -> str:
+    """The path of the park the chain gathers in: its home park, or its own jurisdiction when
+    that is a park; empty when the chain has none (every firm is then "in the city")."""
+    if chain.home_park_id and chain.home_park is not None:
+        return chain.home_park.path
+    parts = [p for p in chain.jurisdiction_path.split("/") if p]
+    return chain.jurisdiction_path if len(parts) >= 3 else ""
+
+
+def chain_year(chain: Chain, today: dt.date | None = None) -> int:
+    """The year a chain's page shows by default: the latest with purchases on record for its
+    enterprises, else last year."""
+    latest = PurchaseTotal.objects.filter(buyer_id__in=chain.firms.values("enterprise_id")).aggregate(
+        latest=Max("year")
+    )["latest"]
+    return latest or (today or timezone.localdate()).year - 1
+
+
+def chain_spend(chain: Chain, year: int) -> dict[int, chainmap.Spend]:
+    """Each chain enterprise's purchases in `year`: from local suppliers and in all, read from
+    the yearly cells kept as purchases are recorded (one row per enterprise)."""
+    rows = PurchaseTotal.objects.filter(
+        year=year, buyer_id__in=chain.firms.values("enterprise_id")
+    ).values_list("buyer_id", "local", "total")
+    return {buyer: chainmap.Spend(local=local, total=total) for buyer, local, total in rows}
+
+
+@dataclass
+class ChainMap:
+    """A chain's page: the engine's figures, the firms by id, the year, output and growth."""
+
+    chain: Chain
+    year: int
+    figures: chainmap.ChainFigures
+    firms: dict[int, dict[str, Any]]
+    roles: dict[tuple[int, int], str]
+    output: Decimal | None
+    previous_output: Decimal | None
+
+    @property
+    def growth(self) -> Decimal | None:
+        return chainmap.growth(self.output, self.previous_output)
+
+
+def chain_map(chain: Chain, year: int) -> ChainMap:
+    """The chain's map for `year` (see `chainmap`): nodes with their firms in the park and in the
+    city, coverage, local supporting rate by node and for the chain, and the chain's output
+    (its enterprises' yearly output value, 万元) with its growth on the year before."""
+    nodes = [
+        chainmap.Node(key=n["pk"], parent=n["parent_id"], name=n["name"], order=n["order"])
+        for n in chain.nodes.values("pk", "parent_id", "name", "order")
+    ]
+    park = home_path(chain)
+    placements: list[chainmap.Placement] = []
+    firms: dict[int, dict[str, Any]] = {}
+    roles: dict[tuple[int, int], str] = {}
+    for row in chain.firms.values(
+        "node_id", "role", "enterprise_id", "enterprise__name", "enterprise__jurisdiction_path"
+    ):
+        path = row["enterprise__jurisdiction_path"]
+        place = chainmap.PARK if park and path.startswith(park) else chainmap.CITY
+        placements.append(chainmap.Placement(row["node_id"], row["enterprise_id"], row["role"], place))
+        firms[row["enterprise_id"]] = {"name": row["enterprise__name"], "place": place}
+        roles[(row["node_id"], row["enterprise_id"])] = row["role"]
+    figures = chainmap.chain_figures(nodes, placements, chain_spend(chain, year))
+    outputs = dict(
+        YearFigure.objects.filter(
+            enterprise_id__in=chain.firms.values("enterprise_id"),
+            year__in=(year, year - 1),
+            output_value__isnull=False,
+        )
+        .values("year")
+        .annotate(total=Sum("output_value"))
+        .values_list("year", "total")
+    )
+    return ChainMap(
+        chain=chain,
+        year=year,
+        figures=figures,
+        firms=firms,
+        roles=roles,
+        output=outputs.get(year),
+        previous_output=outputs.get(year - 1),
+    )
+
+
+def chain_tree(found: ChainMap) -> list[dict[str, Any]]:
+    """The chain as the nested data of an ECharts tree: each node with its coverage, its firms
+    in the park and the city, and its rate in words."""
+    by_key: dict[int, dict[str, Any]] = {}
+    roots: list[dict[str, Any]] = []
+    for figure in found.figures.nodes:
+        node = figure.node
+        item = {
+            "name": node.name,
+            "coverage": figure.coverage,
+            "park": len(figure.park_firms),
+            "city": len(figure.city_firms),
+            "rate": None if figure.rate is None else float(figure.rate * 100),
+            "children": [],
+        }
+        by_key[node.key] = item
+        parent = by_key.get(node.parent) if node.parent is not None else None
+        (parent["children"] if parent is not None else roots).append(item)
+    return roots
+
+
+def chain_needs(user: Any, chain: Chain, *, today: dt.date | None = None) -> QuerySet[Need]:
+    """The open, valid needs of the chain's enterprises that the user may see."""
+    return open_needs(user, today=today).filter(enterprise_id__in=chain.firms.values("enterprise_id"))
+
+
+def brochure(chains: QuerySet[Chain], firms_in: QuerySet[Enterprise]) -> list[dict[str, Any]]:
+    """The park's product catalogue (企业产品宣传手册): by chain, each node's enterprises among
+    `firms_in` with their open offers (products); then the other enterprises with offers, by
+    industry. Only what could be printed on a factory gate: names, products, address, and the
+    contact's title (never a phone number)."""
+    allowed = set(firms_in.values_list("pk", flat=True))
+    products: dict[int, list[str]] = {}
+    for enterprise_id, product in (
+        Offer.objects.filter(state=ListingState.OPEN, enterprise_id__in=allowed)
+        .order_by("enterprise_id", "pk")
+        .values_list("enterprise_id", "product")
+    ):
+        mine = products.setdefault(enterprise_id, [])
+        if product not in mine:
+            mine.append(product)
+    placed: set[int] = set()
+    sections: list[dict[str, Any]] = []
+    for chain in chains.order_by("name", "pk"):
+        groups = []
+        for node in chain.nodes.order_by("order", "pk"):
+            ids = [
+                f.enterprise_id
+                for f in node.firms.order_by("role", "enterprise__name")
+                if f.enterprise_id in allowed
+            ]
+            if ids:
+                groups.append({"title": node.name, "ids": ids})
+                placed.update(ids)
+        if groups:
+            sections.append({"title": chain.name, "groups": groups})
+    rest: dict[str, list[int]] = {}
+    for enterprise in (
+        Enterprise.objects.filter(pk__in=[e for e in products if e not in placed])
+        .select_related("industry")
+        .order_by("industry_id", "name")
+    ):
+        rest.setdefault(str(enterprise.industry), []).append(enterprise.pk)
+    if rest:
+        sections.append(
+            {"title": "", "groups": [{"title": title, "ids": ids} for title, ids in sorted(rest.items())]}
+        )
+    every = {i for s in sections for g in s["groups"] for i in g["ids"]}
+    enterprises = Enterprise.objects.filter(pk__in=every).prefetch_related("contacts")
+    cards: dict[int, dict[str, Any]] = {}
+    for enterprise in enterprises:
+        contacts = list(enterprise.contacts.all())
+        primary = next((c for c in contacts if c.is_primary), contacts[0] if contacts else None)
+        cards[enterprise.pk] = {
+            "name": enterprise.name,
+            "address": enterprise.address,
+            "products": products.get(enterprise.pk, []),
+            "contact": primary.title if primary is not None and primary.title else "",
+        }
+    for section in sections:
+        for group in section["groups"]:
+            group["firms"] = [cards[i] for i in group.pop("ids") if i in cards]
+    return sections
+
+
+def chain_targets(chain: Chain) -> list[str]:
+    """The chain's missing nodes (no firm on them): the targets a chain's matching event lists."""
+    found = chainmap.chain_figures(
+        [chainmap.Node(n.pk, n.parent_id, n.name, n.order) for n in chain.nodes.all()],
+        [chainmap.Placement(f.node_id, f.enterprise_id, f.role, chainmap.CITY) for f in chain.firms.all()],
+        {},
+    )
+    return [n.node.name for n in found.missing]

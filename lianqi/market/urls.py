@@ -3,7 +3,8 @@ the one under the enterprise's code, which `apps.py` registers in the ``codes`` 
 
 from django.urls import path
 
-from . import views
+from .views import brochure, chains, purchases
+from .views import listings as views
 
 app_name = "market"
 
@@ -34,6 +35,24 @@ urlpatterns = [
         "enterprises/<int:pk>/offers/new/", views.ListingCreateView.as_view(kind="offer"), name="offer_create"
     ),
     path("enterprises/<int:pk>/needs/new/", views.ListingCreateView.as_view(kind="need"), name="need_create"),
+    path("purchases/", purchases.PurchaseListView.as_view(), name="purchases"),
+    path("purchases/import/", purchases.PurchaseImportView.as_view(), name="purchase_import"),
+    path(
+        "enterprises/<int:pk>/purchases/new/",
+        purchases.PurchaseCreateView.as_view(),
+        name="purchase_create",
+    ),
+    path("chains/", chains.ChainListView.as_view(), name="chains"),
+    path("chains/<int:pk>/", chains.ChainDetailView.as_view(), name="chain"),
+    path(
+        "chains/<int:pk>/firms/<int:firm>/remove/",
+        chains.ChainFirmRemoveView.as_view(),
+        name="chain_firm_remove",
+    ),
+    path("chains/<int:pk>/<str:what>/", chains.ChainEditView.as_view(), name="chain_edit"),
+    path("subsidy/", chains.SubsidyView.as_view(), name="subsidy"),
+    path("brochure/<str:code>/", brochure.BrochureView.as_view(), name="brochure"),
+    path("brochure/<str:code>/document/", brochure.BrochureDocumentView.as_view(), name="brochure_document"),
 ]
 
 code_urlpatterns = [

@@ -61,6 +61,7 @@ def test_liaison_does_not_see_user_admin(world: World) -> None:
                 "需求",
                 "供应",
                 "对接跟进",
+                "采购记录",
             ],
         ),
         (Role.FINANCE, ["首页", "消息", "金融产品", "融资申请", "银企对接会", "融资试点"]),

@@ -53,3 +53,44 @@ def test_the_demo_market_holds_a_year_of_events_worth_one_billion(world: World) 
     for row in deals:
         assert row.deal_amount is not None and row.reasons
         assert row.deal_amount == row.deal_amount.quantize(Decimal("0.01"))
+
+
+def test_the_demo_chain_has_four_makers_parts_firms_and_a_rate_a_little_over_forty(world: World) -> None:
+    from lianqi.market import queries
+    from lianqi.market.models import Chain, Purchase
+
+    division = Industry.objects.get(code="38")
+    lines = (
+        ("3612", "新能源车整车制造"),
+        ("3670", "汽车零部件及配件制造"),
+        ("3841", "锂离子电池制造"),
+        ("3831", "电线、电缆制造"),
+    )
+    for code, name in lines:
+        Industry.objects.get_or_create(
+            code=code, defaults={"level": 4, "name": name, "section": "C", "parent": division}
+        )
+    for i in range(6):
+        make_enterprise(world.other.park, f"整车{i}", industry_id="3612")
+    for i in range(30):
+        make_enterprise(world.other.park if i % 2 else world.home.park, f"零部件{i}", industry_id="3670")
+        make_enterprise(world.home.park, f"电池{i}", industry_id="3841")
+        make_enterprise(world.home.park, f"线缆{i}", industry_id="3831")
+    figures = build_market(
+        park=world.home.park,
+        city=world.city,
+        seed=1,
+        scale=1.0,
+        today=TODAY,
+        office=world.user(Role.SERVICE_OFFICE),
+    )
+    assert figures.chains is not None and figures.chains.chains == 2
+    nev = Chain.objects.get(name="新能源和汽车")
+    found = queries.chain_map(nev, TODAY.year - 1)
+    makers = next(n for n in found.figures.nodes if n.node.name == "整车制造")
+    assert len(makers.park_firms) + len(makers.city_firms) == 4
+    assert found.figures.firms >= 60
+    assert found.figures.rate is not None and Decimal("0.40") < found.figures.rate < Decimal("0.45")
+    assert {"电解液", "车规级芯片", "热管理系统"} <= {n.node.name for n in found.figures.missing}
+    assert Purchase.objects.filter(year=TODAY.year - 2).exists()
+    assert nev.members.count() == 7 and nev.meetings.count() == 4

@@ -3,13 +3,15 @@ the fen), as the policies' ledger answers them."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from rest_framework import serializers
 
 from lianqi.core.validators import MAX_INTEGER
 from lianqi.policies.money import MAX_DIGITS
 
-from ..choices import SupplierRegion, Visibility
-from ..models import FairDeal, Introduction, IntroductionEvent, MatchingFair, Need, Offer
+from ..choices import NodeCoverage, SupplierRegion, Visibility
+from ..models import Chain, FairDeal, Introduction, IntroductionEvent, MatchingFair, Need, Offer, Purchase
 
 LISTING_FIELDS = ["id", "enterprise", "enterprise_name", "industry", "keywords", "certifications"]
 LISTING_TAIL = ["visibility", "state", "version", "created_at"]
@@ -160,3 +162,93 @@ class FairSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     class Meta:
         model = MatchingFair
         fields = ["id", "held_on", "theme", "industry", "deals"]
+
+
+class PurchaseSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    """One year's purchases of a buyer from one supplier; `is_local` when the supplier is
+    registered in the buyer's park or city."""
+
+    buyer_name = serializers.CharField(source="buyer.name", read_only=True)
+
+    class Meta:
+        model = Purchase
+        fields = [
+            "id",
+            "buyer",
+            "buyer_name",
+            "year",
+            "supplier",
+            "supplier_name",
+            "supplier_credit_code",
+            "place",
+            "is_local",
+            "item",
+            "amount",
+            "strategic",
+            "affiliated",
+            "source",
+        ]
+
+
+class PurchaseCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """What recording a purchase takes: the buyer, the year, the supplier (a registered
+    enterprise's id, or its name with its credit code when it is not in the register), the
+    amount in yuan."""
+
+    buyer = serializers.IntegerField(min_value=1, max_value=MAX_INTEGER)
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    supplier = serializers.IntegerField(min_value=1, max_value=MAX_INTEGER, required=False, allow_null=True)
+    supplier_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    supplier_credit_code = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+    item = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    amount = serializers.DecimalField(max_digits=MAX_DIGITS, decimal_places=2, min_value=Decimal("0.01"))
+    strategic = serializers.BooleanField(required=False, default=False)
+    affiliated = serializers.BooleanField(required=False, default=False)
+
+
+class ChainNodeFiguresSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """One node of a chain's map in a year."""
+
+    id = serializers.IntegerField()
+    parent_id = serializers.IntegerField(allow_null=True)
+    name = serializers.CharField()
+    depth = serializers.IntegerField()
+    coverage = serializers.ChoiceField(choices=NodeCoverage.choices)
+    park_firms = serializers.ListField(child=serializers.IntegerField())
+    city_firms = serializers.ListField(child=serializers.IntegerField())
+    local_purchases = serializers.DecimalField(max_digits=MAX_DIGITS + 4, decimal_places=2)
+    total_purchases = serializers.DecimalField(max_digits=MAX_DIGITS + 4, decimal_places=2)
+    local_rate = serializers.DecimalField(max_digits=7, decimal_places=4, allow_null=True)
+
+
+class ChainSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    """An industrial chain with its leader and committee."""
+
+    class Meta:
+        model = Chain
+        fields = [
+            "id",
+            "name",
+            "description",
+            "jurisdiction",
+            "home_park",
+            "leader_name",
+            "leader_title",
+            "committee_name",
+        ]
+
+
+class ChainMapSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """A chain's map in a year: its nodes, its local supporting rate (local purchases ÷ total
+    purchases of its enterprises, each counted once), its missing nodes, output and growth."""
+
+    chain = ChainSerializer()
+    year = serializers.IntegerField()
+    firms = serializers.IntegerField()
+    local_purchases = serializers.DecimalField(max_digits=MAX_DIGITS + 4, decimal_places=2)
+    total_purchases = serializers.DecimalField(max_digits=MAX_DIGITS + 4, decimal_places=2)
+    local_rate = serializers.DecimalField(max_digits=7, decimal_places=4, allow_null=True)
+    missing_nodes = serializers.ListField(child=serializers.CharField())
+    output = serializers.DecimalField(max_digits=18, decimal_places=2, allow_null=True)
+    output_growth = serializers.DecimalField(max_digits=9, decimal_places=4, allow_null=True)
+    nodes = ChainNodeFiguresSerializer(many=True)

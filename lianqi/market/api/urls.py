@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from lianqi.core.registry import ApiRoute
 
-from .views import FairViewSet, IntroductionViewSet, NeedViewSet, OfferViewSet
+from .views import ChainViewSet, FairViewSet, IntroductionViewSet, NeedViewSet, OfferViewSet, PurchaseViewSet
 
 ROUTES = (
     ApiRoute("market/offers", OfferViewSet, "market-offer", order=100),
     ApiRoute("market/needs", NeedViewSet, "market-need", order=101),
     ApiRoute("market/introductions", IntroductionViewSet, "market-introduction", order=102),
     ApiRoute("market/fairs", FairViewSet, "market-fair", order=103),
+    ApiRoute("market/purchases", PurchaseViewSet, "market-purchase", order=104),
+    ApiRoute("market/chains", ChainViewSet, "market-chain", order=105),
 )

@@ -22,21 +22,26 @@ from lianqi.core.api.views import ScopedViewSet
 
 from .. import actions, queries
 from ..filters import NeedFilter, OfferFilter
-from ..models import Introduction, Need, Offer
+from ..models import Chain, Introduction, Need, Offer
 from ..permissions import (
     INTRODUCERS,
+    PURCHASE_RECORDERS,
     READERS,
     STAFF,
     access_enterprise,
     access_offer,
+    visible_chains,
     visible_fairs,
     visible_introductions,
     visible_needs,
     visible_offers,
+    visible_purchases,
 )
 from ..workflow import needs_of
 from .serializers import (
     CandidateSerializer,
+    ChainMapSerializer,
+    ChainSerializer,
     FairSerializer,
     IntroduceSerializer,
     IntroductionSerializer,
@@ -45,6 +50,8 @@ from .serializers import (
     NeedSerializer,
     OfferCreateSerializer,
     OfferSerializer,
+    PurchaseCreateSerializer,
+    PurchaseSerializer,
 )
 
 
@@ -178,3 +185,94 @@ class FairViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
 
     def get_queryset(self) -> Any:
         return visible_fairs(self.request.user).prefetch_related("deals").order_by("-held_on", "-pk")
+
+
+class PurchaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """Purchases the caller may see (`?year=` to keep one year); recording one."""
+
+    serializer_class = PurchaseSerializer
+    read_roles = READERS
+    write_roles = PURCHASE_RECORDERS
+
+    def allowed_query_parameters(self, request: Request) -> set[str]:
+        return {*super().allowed_query_parameters(request), "year"}
+
+    def get_queryset(self) -> Any:
+        queryset = visible_purchases(self.request.user).select_related("buyer").order_by("-year", "pk")
+        year = self.request.query_params.get("year", "")
+        return queryset.filter(year=int(year)) if year.isdigit() else queryset
+
+    @extend_schema(parameters=[OpenApiParameter("year", OpenApiTypes.INT, description="年度")])
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(
+        request=PurchaseCreateSerializer,
+        responses={201: PurchaseSerializer, 404: OpenApiResponse(response=ErrorSerializer)},
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Record a purchase: 400 naming the field (a supplier outside the register without a
+        credit code is refused), 404 for a buyer or supplier the caller may not see."""
+        serializer = PurchaseCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        buyer = access_enterprise(request.user, data.pop("buyer"))
+        supplier_id = data.pop("supplier", None)
+        # A supplier named by id is one the caller may see; any other is named by its credit code.
+        supplier = access_enterprise(request.user, supplier_id) if supplier_id else None
+        row = actions.record_purchase(buyer=buyer, supplier=supplier, actor=acting_user(request), **data)
+        return Response(PurchaseSerializer(row).data, status=status.HTTP_201_CREATED)
+
+
+def _map_data(found: queries.ChainMap) -> dict[str, Any]:
+    figures = found.figures
+    return {
+        "chain": found.chain,
+        "year": found.year,
+        "firms": figures.firms,
+        "local_purchases": figures.local,
+        "total_purchases": figures.total,
+        "local_rate": figures.rate,
+        "missing_nodes": [n.node.name for n in figures.missing],
+        "output": found.output,
+        "output_growth": found.growth,
+        "nodes": [
+            {
+                "id": n.node.key,
+                "parent_id": n.node.parent,
+                "name": n.node.name,
+                "depth": n.depth,
+                "coverage": n.coverage,
+                "park_firms": n.park_firms,
+                "city_firms": n.city_firms,
+                "local_purchases": n.local,
+                "total_purchases": n.total,
+                "local_rate": n.rate,
+            }
+            for n in figures.nodes
+        ],
+    }
+
+
+class ChainViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """Industrial chains the caller may see; one chain's map with its local supporting rate by
+    node and for the chain (`?year=`, by default the latest year with purchases)."""
+
+    serializer_class = ChainSerializer
+    read_roles = STAFF
+
+    def allowed_query_parameters(self, request: Request) -> set[str]:
+        return {*super().allowed_query_parameters(request), "year"}
+
+    def get_queryset(self) -> Any:
+        return visible_chains(self.request.user).select_related("home_park").order_by("name", "pk")
+
+    @extend_schema(
+        parameters=[OpenApiParameter("year", OpenApiTypes.INT, description="年度")],
+        responses={200: ChainMapSerializer},
+    )
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        chain = cast(Chain, self.get_object())
+        raw = request.query_params.get("year", "")
+        year = int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else queries.chain_year(chain)
+        return Response(ChainMapSerializer(_map_data(queries.chain_map(chain, year))).data)

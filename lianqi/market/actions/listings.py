@@ -24,8 +24,8 @@ from lianqi.core.workflow import Step, required_text, take_step
 from lianqi.enterprises.models import Enterprise, Industry
 from lianqi.policies.money import MAX_YUAN, to_fen
 
-from . import matching
-from .choices import (
+from .. import matching
+from ..choices import (
     IntroductionAction,
     IntroductionState,
     ListingAction,
@@ -34,10 +34,10 @@ from .choices import (
     SupplierRegion,
     Visibility,
 )
-from .listings import need_listing, offer_listing
-from .models import FairDeal, FairParticipant, Introduction, MatchingFair, Need, Offer
-from .texts import reasons_text
-from .workflow import introduction_workflow, need_workflow, offer_workflow, serves
+from ..listings import need_listing, offer_listing
+from ..models import FairDeal, FairParticipant, Introduction, MatchingFair, Need, Offer
+from ..texts import reasons_text
+from ..workflow import introduction_workflow, need_workflow, offer_workflow, serves
 
 
 def may_record_for(actor: Actor, enterprise: Enterprise) -> bool:

@@ -27,9 +27,9 @@ from lianqi.core.workflow import StaleVersion, TransitionNotAllowed
 from lianqi.enterprises.models import Enterprise
 from lianqi.enterprises.views.code import CodeTokenMixin
 
-from . import actions, queries
-from .choices import IntroductionAction, IntroductionState
-from .forms import (
+from .. import actions, queries
+from ..choices import IntroductionAction, IntroductionState
+from ..forms import (
     FairDealForm,
     FairForm,
     IntroduceForm,
@@ -40,8 +40,8 @@ from .forms import (
     WithdrawForm,
     step_form,
 )
-from .models import Introduction, MatchingFair, Need, Offer
-from .permissions import (
+from ..models import Introduction, MatchingFair, Need, Offer
+from ..permissions import (
     INTRODUCERS,
     ORGANISERS,
     READERS,
@@ -52,7 +52,7 @@ from .permissions import (
     access_need,
     access_offer,
 )
-from .workflow import introduction_workflow, need_workflow, offer_workflow
+from ..workflow import introduction_workflow, need_workflow, offer_workflow
 
 #: The actions' names for the fields the forms call otherwise.
 RENAMES = {"industry": "industry_code"}
@@ -394,6 +394,7 @@ def _fair_page(request: HttpRequest, fair: MatchingFair, **forms: Any) -> HttpRe
         "may_edit": _has(request, ORGANISERS),
         "participant_form": forms.get("participant_form") or ParticipantForm(),
         "deal_form": forms.get("deal_form") or FairDealForm(),
+        "targets": queries.chain_targets(fair.chain) if fair.chain_id and fair.chain else [],
     }
     return render(request, "market/fair_detail.html", context)
 

@@ -1,0 +1,101 @@
+"""The purchases' pages: the list the user may see (by year, name, locality) with its totals and
+local share, recording one purchase for an enterprise, and the office's Excel import, which
+shows every bad row and saves nothing until the file is right."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+
+from lianqi.core.actors import acting_user
+from lianqi.core.forms import add_action_errors
+from lianqi.core.roles import Role, has_role
+from lianqi.core.views import RoleRequiredMixin, paginate
+
+from .. import actions, queries
+from ..forms import PurchaseForm, PurchaseImportForm
+from ..permissions import PURCHASE_RECORDERS, READERS, access_enterprise
+
+
+class PurchaseListView(RoleRequiredMixin, View):
+    """The purchases the user may see with the totals of what is listed."""
+
+    allowed_roles = READERS
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        raw_year = request.GET.get("year", "")
+        year = int(raw_year) if raw_year.isdigit() and 2000 <= int(raw_year) <= 2100 else None
+        q = request.GET.get("q", "")[:100]
+        local = request.GET.get("local", "")
+        found = queries.purchase_list(request.user, year=year, q=q, local=local)
+        context = paginate(request, found)
+        own = getattr(request.user, "enterprise_id", None)
+        context.update(
+            totals=queries.purchase_totals(found),
+            year=year or "",
+            q=q,
+            local=local,
+            create_url=reverse("market:purchase_create", args=[own]) if own else None,
+            may_import=has_role(request.user, (Role.SERVICE_OFFICE, Role.LIAISON)),
+        )
+        return render(request, "market/purchase_list.html", context)
+
+
+class PurchaseCreateView(RoleRequiredMixin, View):
+    """Record one purchase for an enterprise (its account, its liaison or the office)."""
+
+    allowed_roles = PURCHASE_RECORDERS
+
+    def _page(self, request: HttpRequest, enterprise: object, form: PurchaseForm) -> HttpResponse:
+        context = {"enterprise": enterprise, "form": form, "title": _("登记采购记录")}
+        return render(request, "market/form.html", context)
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return self._page(request, access_enterprise(request.user, pk), PurchaseForm())
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        enterprise = access_enterprise(request.user, pk)
+        form = PurchaseForm(request.POST)
+        if form.is_valid():
+            try:
+                actions.record_purchase(buyer=enterprise, actor=acting_user(request), **form.cleaned_data)
+            except ValidationError as invalid:
+                add_action_errors(form, invalid)
+            else:
+                messages.success(request, _("已登记采购记录"))
+                return redirect(reverse("market:purchases") + f"?q={enterprise.name}")
+        return self._page(request, enterprise, form)
+
+
+class PurchaseImportView(RoleRequiredMixin, View):
+    """Import purchases from an Excel file of invoices: every bad row is listed (row, column,
+    what is wrong) and nothing is saved until the whole file is right."""
+
+    allowed_roles = (Role.SERVICE_OFFICE, Role.LIAISON)
+
+    def _page(self, request: HttpRequest, form: PurchaseImportForm, problems: list[object]) -> HttpResponse:
+        context = {"form": form, "problems": problems, "columns": actions.IMPORT_COLUMNS}
+        return render(request, "market/purchase_import.html", context, status=400 if problems else 200)
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self._page(request, PurchaseImportForm(), [])
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = PurchaseImportForm(request.POST, request.FILES)
+        problems: list[object] = []
+        if form.is_valid():
+            try:
+                saved = actions.import_purchases(source=form.cleaned_data["file"], actor=acting_user(request))
+            except actions.ImportRefused as refused:
+                problems = list(refused.problems)
+            except ValidationError as invalid:
+                add_action_errors(form, invalid)
+            else:
+                messages.success(request, _("已导入 %(count)s 条采购记录") % {"count": saved})
+                return redirect("market:purchases")
+        return self._page(request, form, problems)
