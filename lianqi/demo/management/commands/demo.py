@@ -123,6 +123,22 @@ class Command(BaseCommand):
                     f"events with ¥{market.fair_amount:,.2f} signed",
                 )
             )
+            chains = market.chains
+            if chains is not None:
+                rate = "—" if chains.rate is None else f"{chains.rate * 100:.2f}%"
+                self.stdout.write(
+                    say(
+                        f"  产业链 {chains.chains} 条，链上企业 {chains.firms} 家，采购记录 {chains.purchases} 条，"
+                        f"新能源汽车链本地配套率 {rate}；本地采购补贴 {chains.subsidy_entries} 笔、"
+                        f"¥{chains.subsidy_amount:,.2f}",
+                        f"  {chains.chains} industrial chains, {chains.firms} chain enterprises, "
+                        f"{chains.purchases} purchases, local supporting rate of the vehicle chain {rate}; "
+                        f"local-purchase subsidy {chains.subsidy_entries} entries, ¥{chains.subsidy_amount:,.2f}",
+                    )
+                )
+        if summary.credit is not None:
+            for line in summary.credit.lines(say):
+                self.stdout.write(line)
         if not summary.industry_classes_loaded:
             self.stdout.write(
                 say(
