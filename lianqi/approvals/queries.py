@@ -206,6 +206,7 @@ def run_list(user: Any, params: Mapping[str, Any] | None = None) -> RunFilter:
             approved_count=Count("items", filter=Q(items__state=ItemState.APPROVED), distinct=True),
             lenient_count=Count("items", filter=Q(items__lenient=True), distinct=True),
         )
+        .order_by("-started_on", "-pk")
     )
     return RunFilter(params or None, queryset=queryset)
 
