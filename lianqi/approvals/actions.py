@@ -71,13 +71,16 @@ def create_chart(
     )
 
 
-def add_stage(*, chart: Chart, name: str, actor: Actor, order: int | None = None) -> Stage:
-    """A stage (a column of the diagram), after the chart's last unless `order` says where."""
+def add_stage(
+    *, chart: Chart, name: str, actor: Actor, order: int | None = None, counted: bool = True
+) -> Stage:
+    """A stage (a column of the diagram), after the chart's last unless `order` says where;
+    one that follows construction is not `counted` in the promised working days."""
     _within(actor, chart.jurisdiction_path)
     name = required_text(name, "name", _("请填写阶段名称"))
     if order is None:
         order = (chart.stages.count() + 1) * 10
-    return Stage.objects.create(chart=chart, name=name, order=order)
+    return Stage.objects.create(chart=chart, name=name, order=order, counted=counted)
 
 
 def _prerequisite_cycle(chart: Chart, item: Item, prerequisites: Sequence[Item]) -> str:
@@ -278,12 +281,18 @@ def _prerequisites_done(row: RunItem, on: dt.date) -> None:
 
 
 def _finish_run(row: RunItem) -> None:
-    """Close the run on the day its last item is done, `row` being approved now (items do not
-    go back, so a finished run stays finished)."""
+    """Close the run on the day its last counted item is done, `row` being approved now (items
+    do not go back, so a finished run stays finished). Items of a stage after construction
+    (竣工验收) are not counted."""
+    if not row.item.stage.counted:
+        return
     run = Run.objects.select_for_update().get(pk=row.run_id)
-    others = list(RunItem.objects.filter(run=run).exclude(pk=row.pk).values_list("state", "approved_on"))
+    if run.finished_on is not None:
+        return
+    counted = RunItem.objects.filter(run=run, item__stage__counted=True).exclude(pk=row.pk)
+    others = list(counted.values_list("state", "approved_on"))
     if all(state == ItemState.APPROVED for state, _on in others):
-        run.finished_on = max([row.approved_on, *(on for _state, on in others)])
+        run.finished_on = max(d for d in (row.approved_on, *(on for _state, on in others)) if d is not None)
         run.save(update_fields=["finished_on", "updated_at"])
 
 

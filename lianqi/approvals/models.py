@@ -50,13 +50,16 @@ class Chart(ScopedModel):
 
 
 class Stage(TimeStampedModel):
-    """A stage of a chart (立项用地规划许可, 工程建设许可 …): a column of the diagram."""
+    """A stage of a chart (立项用地规划许可, 工程建设许可 …): a column of the diagram. A stage
+    that follows construction (竣工验收) is shown and tracked but not `counted` in the promised
+    working days, which run from the start to the construction permit."""
 
     chart = models.ForeignKey(
         Chart, on_delete=models.CASCADE, related_name="stages", verbose_name=_("一图三单")
     )
     name = models.CharField(_("阶段名称"), max_length=100)
     order = models.PositiveSmallIntegerField(_("顺序"), default=100)
+    counted = models.BooleanField(_("计入承诺时限"), default=True)
 
     class Meta:
         verbose_name = _("审批阶段")

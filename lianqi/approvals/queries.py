@@ -39,8 +39,14 @@ def chart_items(chart: Chart) -> list[Item]:
 
 
 def nodes(items: list[Item]) -> list[flow.Node]:
-    """The chart's items as the engine's nodes."""
-    return [flow.Node(i.pk, i.time_limit, tuple(p.pk for p in i.prerequisites.all())) for i in items]
+    """The chart's items counted in the promised working days, as the engine's nodes (the items
+    of a stage after construction, such as 竣工验收, are left out)."""
+    counted = [i for i in items if i.stage.counted]
+    keys = {i.pk for i in counted}
+    return [
+        flow.Node(i.pk, i.time_limit, tuple(p.pk for p in i.prerequisites.all() if p.pk in keys))
+        for i in counted
+    ]
 
 
 @dataclass
@@ -78,8 +84,9 @@ def chart_layout(chart: Chart, states: Mapping[int, RunItem] | None = None) -> C
         cards = [
             {
                 "item": item,
-                "start": plan.earliest_start[item.pk] + 1,
-                "finish": plan.earliest_finish[item.pk],
+                "counted": item.pk in plan.earliest_start,
+                "start": plan.earliest_start.get(item.pk, 0) + 1,
+                "finish": plan.earliest_finish.get(item.pk, 0),
                 "critical": item.pk in critical,
                 "prerequisites": [p.name for p in item.prerequisites.all()],
                 "run_item": (states or {}).get(item.pk),
@@ -151,7 +158,7 @@ def _count(a: dt.date, b: dt.date, cal: workdays.CalendarLike) -> workdays.Count
 
 def run_items(run: Run) -> list[RunItem]:
     return list(
-        run.items.select_related("item__stage")
+        run.items.select_related("item__stage", "run__chart")
         .prefetch_related("missing", "item__prerequisites")
         .order_by("item__stage__order", "item__order", "pk")
     )
@@ -179,12 +186,7 @@ def run_progress(run: Run, today: dt.date, rows: list[RunItem] | None = None) ->
                 promise_overdue=row.lenient and flow.promise_overdue(row.promise_on, row.supplied_on, today),
             )
         )
-    planned = flow.schedule(
-        [
-            flow.Node(r.item_id, r.item.time_limit, tuple(p.pk for p in r.item.prerequisites.all()))
-            for r in rows
-        ]
-    ).length
+    planned = flow.schedule(nodes([r.item for r in rows])).length
     return RunProgress(
         run=run,
         elapsed=max(0, total.days),

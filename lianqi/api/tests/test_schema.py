@@ -94,6 +94,12 @@ PATHS = {
     "/api/v1/inspection-draws/{id}/": {"get"},
     "/api/v1/lenient-items/": {"get"},
     "/api/v1/lenient-items/{id}/": {"get"},
+    "/api/v1/approvals/charts/": {"get"},
+    "/api/v1/approvals/charts/{id}/": {"get"},
+    "/api/v1/approvals/runs/": {"get"},
+    "/api/v1/approvals/runs/{id}/": {"get"},
+    "/api/v1/approvals/items/{id}/": {"get"},
+    "/api/v1/approvals/items/{id}/steps/{name}/": {"post"},
 }
 ERROR_REF = "#/components/schemas/Error"
 

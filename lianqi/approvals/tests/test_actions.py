@@ -291,3 +291,30 @@ def test_measures_count_finished_runs_and_lenient_items(world: World) -> None:
     assert measure("approvals.average_workdays").compute(world.other.park.path, period) is None
     assert Run.objects.get().finished_on == dt.date(2025, 3, 6)
     assert Item.objects.count() == 4
+
+
+def test_a_stage_after_construction_is_not_counted_in_the_promise(world: World) -> None:
+    chart = make_chart(world)
+    acceptance = actions.add_stage(chart=chart, name="竣工验收", actor=office(world), counted=False)
+    permit = item_named(chart, "建筑工程施工许可证")
+    actions.add_item(
+        chart=chart,
+        stage=acceptance,
+        name="竣工联合验收",
+        department="住建局",
+        time_limit=10,
+        actor=office(world),
+        prerequisites=[permit],
+    )
+    assert queries.chart_layout(chart).schedule.length == 11
+    run = make_run(world)
+    for name, day in (
+        ("企业投资项目备案", STARTED),
+        ("用地预审与选址意见书", dt.date(2025, 3, 4)),
+        ("建设用地规划许可证", dt.date(2025, 3, 4)),
+        ("建筑工程施工许可证", dt.date(2025, 3, 5)),
+    ):
+        _walk(world, run_item(run, name), submitted=day, accepted=day, approved=day)
+    run.refresh_from_db()
+    assert run.finished_on == dt.date(2025, 3, 5)
+    assert run_item(run, "竣工联合验收").state == ItemState.WAITING
