@@ -37,6 +37,7 @@ from lianqi.org.choices import JurisdictionLevel, StaffTier
 from lianqi.org.models import Department, Jurisdiction, Staff
 
 from . import catalogue, names
+from .approvals import ApprovalFigures, build_demo_approvals
 from .catalogue import DEPARTMENTS, INDIVIDUAL_TRADES, MANUFACTURING, SHOP_TRADES, ParkSpec, TradeLine
 from .demands import DemandFigures, build_demands
 from .finance import FinanceDemoSummary, build_demo_finance
@@ -108,6 +109,8 @@ class DemoSummary:
     inspections: InspectionDemoFigures | None = None
     #: The main park's key projects and dispatch meetings (None when built without demands).
     projects: ProjectFigures | None = None
+    #: The main park's approval charts (一图三单) and its key projects' runs.
+    approvals: ApprovalFigures | None = None
     seconds: float = 0.0
 
 
@@ -241,6 +244,7 @@ def build_demo(
         if demands:
             summary.demands = build_demands(park=world.main_park, seed=seed, scale=scale, today=today)
             summary.projects = build_demo_projects(park=world.main_park, seed=seed, scale=scale, today=today)
+            summary.approvals = build_demo_approvals(park=world.main_park, seed=seed, today=today)
         if policies:
             summary.policies = build_demo_policies(
                 province=world.province,
