@@ -231,3 +231,11 @@ def test_the_enterprise_sees_its_own_run_only(world: World) -> None:
     page = client_for(world.user(Role.ENTERPRISE)).get(first.get_absolute_url()).content.decode()
     assert 'data-testid="step-submit"' in page
     assert client_for(world.other_user(Role.ENTERPRISE)).get(run.get_absolute_url()).status_code == 404
+
+
+def test_the_project_s_page_leads_to_its_approvals(world: World) -> None:
+    project = home_project(world)
+    page = client_for(world.user(Role.SERVICE_OFFICE)).get(project.get_absolute_url()).content.decode()
+    assert reverse("approvals:project", args=[project.pk]) in page
+    own = client_for(world.user(Role.ENTERPRISE)).get(project.get_absolute_url()).content.decode()
+    assert 'data-testid="approvals-link"' not in own
