@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lianqi.core.forms import StyledForm
 
-from .models import Chart, Item, Material, RunItem
+from .models import Chart, Item, Material, RunItem, Stage
 from .workflow import needs_of
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -26,7 +26,7 @@ class StartRunForm(StyledForm):
 class ItemForm(StyledForm):
     """Add an item to a chart (事项清单 and 实施清单 in one) with the items it waits for."""
 
-    stage = forms.ModelChoiceField(label=_("审批阶段"), queryset=None)  # type: ignore[arg-type]
+    stage = forms.ModelChoiceField(label=_("审批阶段"), queryset=Stage.objects.none())
     name = forms.CharField(label=_("事项名称"), max_length=200)
     department = forms.CharField(label=_("实施部门"), max_length=100)
     time_limit = forms.IntegerField(label=_("承诺时限（工作日）"), min_value=1, max_value=365)
@@ -38,10 +38,7 @@ class ItemForm(StyledForm):
     place = forms.CharField(label=_("办理地点"), max_length=200, required=False)
     lenient = forms.BooleanField(label=_("可容缺受理"), required=False)
     prerequisites = forms.ModelMultipleChoiceField(
-        label=_("前置事项"),
-        queryset=None,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,  # type: ignore[arg-type]
+        label=_("前置事项"), queryset=Item.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
 
     def __init__(self, *args: Any, chart: Chart, **kwargs: Any) -> None:
@@ -54,10 +51,7 @@ class PrerequisitesForm(StyledForm):
     """Change what an item waits for (a circle is refused by the action, next to this field)."""
 
     prerequisites = forms.ModelMultipleChoiceField(
-        label=_("前置事项"),
-        queryset=None,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,  # type: ignore[arg-type]
+        label=_("前置事项"), queryset=Item.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
 
     def __init__(self, *args: Any, item: Item, **kwargs: Any) -> None:

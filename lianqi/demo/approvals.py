@@ -356,7 +356,7 @@ GOVERNMENT: dict[str, Any] = {
     ],
 }
 
-CHARTS = {
+CHARTS: dict[str, dict[str, Any]] = {
     ProjectKind.INDUSTRIAL: INDUSTRIAL,
     ProjectKind.INFRASTRUCTURE: {**GOVERNMENT, "name": "政府投资基础设施项目审批“一图三单”"},
     ProjectKind.PUBLIC_SERVICE: {**GOVERNMENT, "name": "政府投资社会民生项目审批“一图三单”"},
@@ -549,7 +549,7 @@ def build_demo_approvals(*, park: Jurisdiction, seed: int, today: dt.date) -> Ap
     )
     if office is None:
         return figures
-    charts = {kind: _build_chart(park, kind, data, office) for kind, data in CHARTS.items()}
+    charts: dict[str, Chart] = {kind: _build_chart(park, kind, data, office) for kind, data in CHARTS.items()}
     figures.charts = len(charts)
     cal = get_calendar()
     projects = list(Project.objects.filter(jurisdiction=park).order_by("signed_on", "pk"))

@@ -22,7 +22,9 @@ class ItemSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     """One item of a chart with how it is carried out, what it waits for and its materials."""
 
     materials = MaterialSerializer(many=True, read_only=True)
-    prerequisites = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    prerequisites: serializers.PrimaryKeyRelatedField[Item] = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True
+    )
 
     class Meta:
         model = Item
@@ -91,7 +93,9 @@ class RunItemSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 
     name = serializers.CharField(source="item.name", read_only=True)
     time_limit = serializers.IntegerField(source="item.time_limit", read_only=True)
-    missing = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    missing: serializers.PrimaryKeyRelatedField[Material] = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True
+    )
     events = RunItemEventSerializer(many=True, read_only=True)
 
     class Meta:
