@@ -42,3 +42,33 @@ def test_the_demo_builds_charts_and_runs_mostly_within_30_working_days(world: Wo
             assert (
                 before.approved_on is not None and row.submitted_on and before.approved_on <= row.submitted_on
             )
+
+
+def test_the_demo_pipeline_signs_41_projects_worth_4_33bn_this_year(world: World) -> None:
+    import random
+    from decimal import Decimal
+
+    from django.db.models import Sum
+
+    from lianqi.core.roles import Role
+    from lianqi.demo.projects import ProjectFigures, _pipeline
+    from lianqi.projects import pipeline
+    from lianqi.projects.choices import LEAD_DATE_FIELDS, PIPELINE
+    from lianqi.projects.models import Lead
+
+    figures = ProjectFigures()
+    _pipeline(
+        figures,
+        park=world.home.park,
+        office=world.user(Role.SERVICE_OFFICE),
+        rng=random.Random(3),
+        today=TODAY,
+    )
+    signed = Lead.objects.filter(signed_on__year=TODAY.year)
+    assert signed.count() == figures.signed == 41
+    assert signed.aggregate(total=Sum("amount"))["total"] == Decimal("4330000000.00") == figures.signed_amount
+    assert signed.filter(amount__gte=Decimal("100000000")).count() >= 8
+    for lead in Lead.objects.all():
+        days = [getattr(lead, LEAD_DATE_FIELDS[s]) for s in PIPELINE]
+        assert pipeline.in_order(days) is None, lead.name
+        assert all(d is None or d <= TODAY for d in days)
