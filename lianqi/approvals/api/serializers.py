@@ -47,7 +47,7 @@ class ItemSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 class StageSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     class Meta:
         model = Stage
-        fields = ["id", "name", "order"]
+        fields = ["id", "name", "order", "counted"]
 
 
 class ScheduleSerializer(serializers.Serializer):  # type: ignore[type-arg]
