@@ -281,6 +281,9 @@ SPECTACULAR_SETTINGS = {
         "ProjectKindEnum": "lianqi.projects.choices.ProjectKind",
         "ProjectLevelEnum": "lianqi.projects.choices.ProjectLevel",
         "ProjectActionEnum": "lianqi.projects.choices.ProjectAction",
+        "ApprovalItemStateEnum": "lianqi.approvals.choices.ItemState",
+        "ApprovalItemActionEnum": "lianqi.approvals.choices.ItemAction",
+        "ApprovalMaterialFormEnum": "lianqi.approvals.choices.MaterialForm",
     },
 }
 

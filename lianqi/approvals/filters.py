@@ -1,5 +1,5 @@
-"""One FilterSet for the list page and the API's list, so a filter means the same on both. On
-the page a bad value is dropped (the form shows why); the API answers it with a 400."""
+"""One FilterSet for the runs' list page and the API's list, so a filter means the same on both.
+On the page a bad value is dropped (the form shows why); the API answers it with a 400."""
 
 from __future__ import annotations
 
@@ -7,24 +7,27 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from lianqi.core.api.filters import IdFilter
 from lianqi.core.forms import StyledForm
 
-from .choices import ApprovalsState
-from .models import Approvals
+from .models import Run
 
 
-class ApprovalsFilter(django_filters.FilterSet):
-    """Words in the title or the enterprise's name, the state, one enterprise."""
+class RunFilter(django_filters.FilterSet):
+    """Words in the project's or the owner's name; finished or under way."""
 
     q = django_filters.CharFilter(label=_("搜索"), method="search")
-    state = django_filters.ChoiceFilter(label=_("状态"), choices=ApprovalsState.choices, empty_label=_("全部"))
-    enterprise = IdFilter(label=_("企业"), field_name="enterprise_id")
+    finished = django_filters.BooleanFilter(
+        label=_("已全部办结"), field_name="finished_on", lookup_expr="isnull", exclude=True
+    )
 
     class Meta:
-        model = Approvals
+        model = Run
         fields: list[str] = []
         form = StyledForm
 
-    def search(self, queryset: QuerySet[Approvals], name: str, value: str) -> QuerySet[Approvals]:
-        return queryset.filter(Q(title__icontains=value) | Q(enterprise__name__icontains=value))
+    def search(self, queryset: QuerySet[Run], name: str, value: str) -> QuerySet[Run]:
+        return queryset.filter(
+            Q(project__name__icontains=value)
+            | Q(project__owner_name__icontains=value)
+            | Q(project__enterprise__name__icontains=value)
+        )

@@ -1,5 +1,4 @@
-"""The addresses of this wing's pages (`config/urls.py` puts them under ``/approvals/``), and
-those under the enterprise's code, which `apps.py` registers in the ``codes`` namespace."""
+"""The addresses of approvals' pages (`config/urls.py` puts them under ``/approvals/``)."""
 
 from django.urls import path
 
@@ -8,13 +7,19 @@ from . import views
 app_name = "approvals"
 
 urlpatterns = [
-    path("", views.ApprovalsListView.as_view(), name="list"),
-    path("<int:pk>/", views.ApprovalsDetailView.as_view(), name="detail"),
-    path("<int:pk>/<str:action>/", views.ApprovalsStepView.as_view(), name="step"),
-    path("enterprises/<int:pk>/", views.ApprovalsEnterpriseSectionView.as_view(), name="enterprise_section"),
-    path("enterprises/<int:pk>/new/", views.ApprovalsCreateView.as_view(), name="create"),
-]
-
-code_urlpatterns = [
-    path("<str:token>/approvals/", views.ApprovalsCodeListView.as_view(), name="approvals_list"),
+    path("", views.RunListView.as_view(), name="list"),
+    path("<int:pk>/", views.RunDetailView.as_view(), name="detail"),
+    path("items/<int:pk>/", views.RunItemView.as_view(), name="item"),
+    path("items/<int:pk>/<str:action>/", views.RunItemStepView.as_view(), name="item_step"),
+    path("projects/<int:pk>/", views.ProjectRunView.as_view(), name="project"),
+    path("charts/", views.ChartListView.as_view(), name="charts"),
+    path("charts/<int:pk>/", views.ChartDetailView.as_view(), name="chart"),
+    path("charts/<int:pk>/items/new/", views.ChartItemCreateView.as_view(), name="chart_item_create"),
+    path(
+        "chart-items/<int:pk>/prerequisites/",
+        views.ChartItemPrerequisitesView.as_view(),
+        name="prerequisites",
+    ),
+    path("guide/<int:pk>/", views.ChartGuideView.as_view(), name="guide"),
+    path("enterprises/<int:pk>/", views.RunEnterpriseSectionView.as_view(), name="enterprise_section"),
 ]

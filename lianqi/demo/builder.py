@@ -37,6 +37,7 @@ from lianqi.org.choices import JurisdictionLevel, StaffTier
 from lianqi.org.models import Department, Jurisdiction, Staff
 
 from . import catalogue, names
+from .approvals import ApprovalFigures, build_demo_approvals
 from .catalogue import DEPARTMENTS, INDIVIDUAL_TRADES, MANUFACTURING, SHOP_TRADES, ParkSpec, TradeLine
 from .credit import CreditDemoFigures, build_demo_credit
 from .demands import DemandFigures, build_demands
@@ -111,6 +112,8 @@ class DemoSummary:
     credit: CreditDemoFigures | None = None
     #: The main park's key projects and dispatch meetings (None when built without demands).
     projects: ProjectFigures | None = None
+    #: The main park's approval charts (一图三单) and its key projects' runs.
+    approvals: ApprovalFigures | None = None
     seconds: float = 0.0
 
 
@@ -244,6 +247,7 @@ def build_demo(
         if demands:
             summary.demands = build_demands(park=world.main_park, seed=seed, scale=scale, today=today)
             summary.projects = build_demo_projects(park=world.main_park, seed=seed, scale=scale, today=today)
+            summary.approvals = build_demo_approvals(park=world.main_park, seed=seed, today=today)
         if policies:
             summary.policies = build_demo_policies(
                 province=world.province,

@@ -25,14 +25,27 @@ from lianqi.enterprises.models import Enterprise
 from lianqi.org.models import Department, Jurisdiction
 from lianqi.projects.actions.meetings import hold_meeting
 from lianqi.projects.choices import (
+    LEAD_DATE_FIELDS,
+    PIPELINE,
     STAGE_DATE_FIELDS,
     Cadence,
+    LeadAction,
+    LeadStage,
     ProjectAction,
     ProjectKind,
     ProjectLevel,
     ProjectStage,
 )
-from lianqi.projects.models import Decision, MeetingSeries, Milestone, ProgressReport, Project, ProjectEvent
+from lianqi.projects.models import (
+    Decision,
+    Lead,
+    LeadEvent,
+    MeetingSeries,
+    Milestone,
+    ProgressReport,
+    Project,
+    ProjectEvent,
+)
 
 #: Seed 003 at scale 1: the portfolio, its yearly plan and what was done.
 PROJECTS = 23
@@ -91,6 +104,10 @@ class ProjectFigures:
     reports: int = 0
     meetings: int = 0
     decisions: int = 0
+    #: The attraction pipeline (seed 002: 41 projects signed this year, ¥4.33bn).
+    leads: int = 0
+    signed: int = 0
+    signed_amount: Decimal = Decimal(0)
 
 
 def _split(total: Decimal, weights: list[float]) -> list[Decimal]:
@@ -226,6 +243,7 @@ def build_demo_projects(*, park: Jurisdiction, seed: int, scale: float, today: d
     ProgressReport.objects.bulk_create(reports)
     figures = ProjectFigures(len(projects), plan_total, done_total if months else Decimal(0), len(reports))
     _dispatch(figures, park=park, demands=dispatch_demands, office=office, rng=rng)
+    _pipeline(figures, park=park, office=office, rng=random.Random(f"{seed}-pipeline"), today=today)
     return figures
 
 
@@ -286,3 +304,135 @@ def _dispatch(
             for d in taken
         )
         figures.decisions += len(taken)
+
+
+#: Seed 002: projects signed this year and what they are worth.
+SIGNED_THIS_YEAR = 41
+SIGNED_AMOUNT = Decimal("4330000000.00")
+LEAD_SUBJECTS = (
+    "新能源汽车零部件",
+    "锂电池隔膜",
+    "高端数控机床",
+    "工业机器人减速器",
+    "半导体封装测试",
+    "精密光学元件",
+    "特种钢材深加工",
+    "风电装备",
+    "智能家电",
+    "医疗器械",
+    "生物制药原料",
+    "预制菜加工",
+    "冷链物流",
+    "电子元器件",
+    "5G通信模组",
+    "碳纤维复合材料",
+    "氢能装备",
+    "环保新材料",
+    "智能仓储",
+    "汽车线束",
+)
+INVESTORS = ("深圳", "东莞", "苏州", "宁波", "长沙", "武汉", "上海", "杭州", "佛山", "厦门")
+
+
+def _pipeline(
+    figures: ProjectFigures, *, park: Jurisdiction, office: User | None, rng: random.Random, today: dt.date
+) -> None:
+    """The park's attraction pipeline: this year's 41 signings worth ¥4.33bn to the fen (a
+    dozen of them ¥100m or more), each carried as far as its dates allow (registered, land,
+    started, a few in production the same year), last year's signings further on, and leads
+    still in talks or dropped."""
+    year = today.year if today.month > 1 else today.year - 1
+    weights = [
+        rng.uniform(2.5, 6.0) if i % 3 == 0 else rng.uniform(0.3, 1.6) for i in range(SIGNED_THIS_YEAR)
+    ]
+    amounts = _split(SIGNED_AMOUNT, weights)
+    year_start = dt.date(year, 1, 1)
+    span = max(1, (min(today, dt.date(year, 12, 31)) - year_start).days)
+    rows: list[Lead] = []
+
+    def lead(
+        index: int, found: dt.date, stages: int, amount: Decimal | None, dropped: dt.date | None = None
+    ) -> Lead:
+        subject = LEAD_SUBJECTS[index % len(LEAD_SUBJECTS)]
+        dates: dict[str, dt.date] = {}
+        day = found
+        for stage in PIPELINE[: stages + 1]:
+            dates[LEAD_DATE_FIELDS[stage]] = min(day, today)
+            day = day + dt.timedelta(days=rng.randrange(12, 60))
+        state = LeadStage.DROPPED if dropped else PIPELINE[stages]
+        return Lead(
+            jurisdiction=park,
+            jurisdiction_path=park.path,
+            name=f"{subject}项目"
+            + ("" if index < len(LEAD_SUBJECTS) else f"（{index // len(LEAD_SUBJECTS) + 1}期）"),
+            investor=f"{rng.choice(INVESTORS)}{rng.choice(('华', '恒', '鑫', '科', '中', '远'))}{rng.choice(('创', '达', '盛', '泰'))}{subject[:2]}有限公司",
+            industry=rng.choice(("先进制造", "电子信息", "新材料", "生物医药", "现代物流")),
+            amount=amount,
+            state=state,
+            dropped_on=dropped,
+            last_actor=office,
+            **dates,
+        )
+
+    for index, amount in enumerate(amounts):
+        signed = year_start + dt.timedelta(days=rng.randrange(span))
+        found = signed - dt.timedelta(days=rng.randrange(30, 120))
+        row = lead(index, found, 2, amount)
+        row.talks_on, row.signed_on = found + (signed - found) / 2, signed
+        # Carry it on: each later stage 20–70 days after the one before, as far as today allows.
+        day, reached = signed, 2
+        for stage in PIPELINE[3:]:
+            day = day + dt.timedelta(days=rng.randrange(20, 70))
+            if day > today or rng.random() < 0.15:
+                break
+            setattr(row, LEAD_DATE_FIELDS[stage], day)
+            reached = PIPELINE.index(stage)
+        row.state = PIPELINE[reached]
+        rows.append(row)
+    for index in range(12):
+        signed = dt.date(year - 1, 1, 1) + dt.timedelta(days=rng.randrange(330))
+        row = lead(
+            SIGNED_THIS_YEAR + index,
+            signed - dt.timedelta(days=60),
+            2,
+            Decimal(rng.randrange(30, 300) * 1_000_000),
+        )
+        row.talks_on, row.signed_on = signed - dt.timedelta(days=30), signed
+        day, reached = signed, 2
+        for stage in PIPELINE[3:]:
+            day = day + dt.timedelta(days=rng.randrange(30, 90))
+            if day > today:
+                break
+            setattr(row, LEAD_DATE_FIELDS[stage], day)
+            reached = PIPELINE.index(stage)
+        row.state = PIPELINE[reached]
+        rows.append(row)
+    for index in range(26):
+        found = today - dt.timedelta(days=rng.randrange(10, 200))
+        stages = 1 if rng.random() < 0.6 else 0
+        dropped = None
+        if rng.random() < 0.3:
+            stages = 1
+            dropped = min(today, found + dt.timedelta(days=rng.randrange(40, 100)))
+        rows.append(lead(SIGNED_THIS_YEAR + 12 + index, found, stages, None, dropped))
+    for row in rows:
+        if row.dropped_on and row.talks_on and row.dropped_on < row.talks_on:
+            row.dropped_on = row.talks_on
+    Lead.objects.bulk_create(rows)
+    LeadEvent.objects.bulk_create(
+        LeadEvent(
+            lead=row,
+            jurisdiction_path=row.jurisdiction_path,
+            action=LeadAction.CREATE,
+            from_state="",
+            to_state=row.state,
+            actor=office,
+            at=dt.datetime.combine(row.found_on, dt.time(9), tzinfo=workdays.SHANGHAI),
+        )
+        for row in rows
+    )
+    figures.leads = len(rows)
+    figures.signed = sum(1 for row in rows if row.signed_on and row.signed_on.year == year)
+    figures.signed_amount = sum(
+        (row.amount or Decimal(0) for row in rows if row.signed_on and row.signed_on.year == year), Decimal(0)
+    )

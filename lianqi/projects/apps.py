@@ -27,6 +27,7 @@ class ProjectsConfig(AppConfig):
             MenuEntry("projects", _("重点项目"), "projects:list", MANAGERS, 10),
             MenuEntry("projects", _("项目看板"), "projects:dashboard", MANAGERS, 20),
             MenuEntry("projects", _("调度会议"), "projects:series_list", MANAGERS, 30),
+            MenuEntry("projects", _("招商进展"), "projects:pipeline", MANAGERS, 40),
         )
         registry.register_dashboard(*dashboards.PARTS)
         registry.register_api_routes(*api_urls.ROUTES)

@@ -114,3 +114,50 @@ MILESTONE_TEMPLATES: dict[str, tuple[tuple[StrOrPromise, int], ...]] = {
     ),
     ProjectKind.OTHER: ((_("前期工作"), 60), (_("开工建设"), 30), (_("建设完成"), 180)),
 }
+
+
+class LeadStage(models.TextChoices):
+    """Where an investment lead stands in the attraction pipeline (招商)."""
+
+    LEAD = "lead", _("线索")
+    TALKS = "talks", _("洽谈")
+    SIGNED = "signed", _("签约")
+    REGISTERED = "registered", _("注册")
+    LAND = "land", _("供地")
+    STARTED = "started", _("开工")
+    PRODUCING = "producing", _("投产")
+    DROPPED = "dropped", _("已终止")
+
+
+class LeadAction(models.TextChoices):
+    # Registering a lead is an event of its history but no step of the table.
+    CREATE = "create", _("登记线索")
+    TALK = "talk", _("开始洽谈")
+    SIGN = "sign", _("签约")
+    REGISTER = "register", _("注册落户")
+    OBTAIN_LAND = "obtain_land", _("取得用地")
+    START = "start", _("开工")
+    PRODUCE = "produce", _("投产")
+    DROP = "drop", _("终止")
+
+
+#: The pipeline's stages in order (a dropped lead keeps the dates it reached).
+PIPELINE: tuple[str, ...] = (
+    LeadStage.LEAD,
+    LeadStage.TALKS,
+    LeadStage.SIGNED,
+    LeadStage.REGISTERED,
+    LeadStage.LAND,
+    LeadStage.STARTED,
+    LeadStage.PRODUCING,
+)
+#: The column of `Lead` that holds the date each stage was reached.
+LEAD_DATE_FIELDS: dict[str, str] = {
+    LeadStage.LEAD: "found_on",
+    LeadStage.TALKS: "talks_on",
+    LeadStage.SIGNED: "signed_on",
+    LeadStage.REGISTERED: "registered_on",
+    LeadStage.LAND: "land_on",
+    LeadStage.STARTED: "started_on",
+    LeadStage.PRODUCING: "producing_on",
+}

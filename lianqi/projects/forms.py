@@ -136,3 +136,32 @@ class ReferForm(StyledForm):
     """Refer a project's problem to the demands' intake under a category."""
 
     category = forms.ModelChoiceField(label=_("诉求类别"), queryset=Category.objects.filter(is_active=True))
+
+
+class LeadStepForm(StyledForm):
+    """A step of an investment lead: the version the page showed, the date, and what the step
+    needs besides (the amount signed, the reason talks ended)."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput)
+    on = forms.DateField(label=_("日期"), widget=DATE)
+
+    def inputs(self) -> dict[str, Any]:
+        return {name: value for name, value in self.cleaned_data.items() if name != "expected_version"}
+
+
+def lead_step_form(
+    action: str, data: Any = None, *, version: int | None = None, today: Any = None
+) -> LeadStepForm:
+    """The form of lead step `action`, with the fields the lead table says it needs."""
+    from .workflow import lead_needs_of
+
+    extra: dict[str, forms.Field] = {
+        "amount": forms.DecimalField(label=_("签约金额（元）"), max_digits=18, decimal_places=2, min_value=0),
+        "note": forms.CharField(
+            label=_("终止原因"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+        ),
+    }
+    fields = {name: extra[name] for name in lead_needs_of(action) if name in extra}
+    form_class = type("LeadStepForm", (LeadStepForm,), fields)
+    form: LeadStepForm = form_class(data, prefix=action, initial={"expected_version": version, "on": today})
+    return form

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from lianqi.core.models import ScopedModel, TimeStampedModel
 from lianqi.core.workflow import WorkflowEvent
 
-from .choices import Cadence, ProjectAction, ProjectKind, ProjectLevel, ProjectStage
+from .choices import Cadence, LeadAction, LeadStage, ProjectAction, ProjectKind, ProjectLevel, ProjectStage
 
 
 class Project(ScopedModel):
@@ -287,3 +287,83 @@ class Decision(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.text[:40]
+
+
+class Lead(ScopedModel):
+    """An investment lead of a jurisdiction's attraction pipeline (招商): from the first lead
+    through talks and signing (with the amount signed) to the project company's registration,
+    its land, the start of construction and production, each stage with the date it was reached,
+    or dropped on the way. Its stage runs the lead table of `workflow.py`."""
+
+    name = models.CharField(_("项目名称"), max_length=200)
+    investor = models.CharField(_("投资方"), max_length=200)
+    industry = models.CharField(_("所属产业"), max_length=100, blank=True)
+    amount = models.DecimalField(_("签约金额（元）"), max_digits=18, decimal_places=2, null=True, blank=True)
+    state = models.CharField(
+        _("招商阶段"), max_length=20, choices=LeadStage.choices, default=LeadStage.LEAD, db_index=True
+    )
+    found_on = models.DateField(_("线索日期"))
+    talks_on = models.DateField(_("洽谈日期"), null=True, blank=True)
+    signed_on = models.DateField(_("签约日期"), null=True, blank=True)
+    registered_on = models.DateField(_("注册日期"), null=True, blank=True)
+    land_on = models.DateField(_("供地日期"), null=True, blank=True)
+    started_on = models.DateField(_("开工日期"), null=True, blank=True)
+    producing_on = models.DateField(_("投产日期"), null=True, blank=True)
+    dropped_on = models.DateField(_("终止日期"), null=True, blank=True)
+    project = models.ForeignKey(
+        Project,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("重点项目"),
+    )
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    last_actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("最后操作人"),
+    )
+    last_changed_at = models.DateTimeField(_("最后操作时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("招商项目")
+        verbose_name_plural = _("招商项目")
+        ordering = ["-found_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gt=0), name="projects_lead_amount_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(signed_on__isnull=True) | Q(amount__isnull=False),
+                name="projects_lead_signed_has_amount",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:lead", args=[self.pk])
+
+
+class LeadEvent(WorkflowEvent):
+    """One step of a lead's history (`WorkflowEvent`): who moved it to which stage, when.
+    Rows are never edited or deleted."""
+
+    lead = models.ForeignKey(
+        Lead, on_delete=models.PROTECT, related_name="events", verbose_name=_("招商项目")
+    )
+    action = models.CharField(_("操作"), max_length=40, choices=LeadAction.choices)
+    from_state = models.CharField(_("原阶段"), max_length=20, choices=LeadStage.choices, blank=True)
+    to_state = models.CharField(_("新阶段"), max_length=20, choices=LeadStage.choices)
+
+    class Meta(WorkflowEvent.Meta):
+        verbose_name = _("招商进展记录")
+        verbose_name_plural = _("招商进展记录")
+
+    def __str__(self) -> str:
+        return f"{self.lead_id}: {self.action} {self.from_state} → {self.to_state}"

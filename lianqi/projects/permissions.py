@@ -14,7 +14,7 @@ from lianqi.core.scoping import get_object_or_404_scoped, scope_queryset
 from lianqi.enterprises import permissions as enterprises
 from lianqi.enterprises.models import Enterprise
 
-from .models import Meeting, MeetingSeries, Milestone, Problem, Project
+from .models import Lead, Meeting, MeetingSeries, Milestone, Problem, Project
 
 #: Roles that run the portfolio and its meetings: the menu, the dashboard and the file's section are theirs.
 MANAGERS = (Role.SERVICE_OFFICE, Role.LEADER, Role.ADMIN)
@@ -81,3 +81,15 @@ def access_series(user: Any, pk: int) -> MeetingSeries:
 def access_enterprise(user: Any, pk: int) -> Enterprise:
     """The enterprise `pk` whose file the user opens, if they may see it."""
     return get_object_or_404_scoped(enterprises.visible(user), pk=pk)
+
+
+def visible_leads(user: Any) -> QuerySet[Lead]:
+    """The attraction pipeline of a manager's jurisdiction (enterprises see none)."""
+    if not has_role(user, MANAGERS):
+        return Lead.objects.none()
+    return scope_queryset(Lead.objects.all(), user)
+
+
+def access_lead(user: Any, pk: int) -> Lead:
+    """The lead `pk`, if it is in the user's jurisdiction (404 otherwise)."""
+    return get_object_or_404_scoped(visible_leads(user), pk=pk)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import meetings, portfolio, progress
+from .views import meetings, pipeline, portfolio, progress
 
 app_name = "projects"
 
@@ -24,5 +24,8 @@ urlpatterns = [
     path("meetings/", meetings.SeriesListView.as_view(), name="series_list"),
     path("meetings/series/<int:pk>/new/", meetings.MeetingCreateView.as_view(), name="meeting_create"),
     path("meetings/<int:pk>/", meetings.MeetingView.as_view(), name="meeting"),
+    path("pipeline/", pipeline.PipelineView.as_view(), name="pipeline"),
+    path("leads/<int:pk>/", pipeline.LeadView.as_view(), name="lead"),
+    path("leads/<int:pk>/<str:action>/", pipeline.LeadStepView.as_view(), name="lead_step"),
     path("enterprises/<int:pk>/", portfolio.EnterpriseSectionView.as_view(), name="enterprise_section"),
 ]

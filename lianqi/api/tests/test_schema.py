@@ -103,6 +103,12 @@ PATHS = {
     "/api/v1/credit/records/{id}/steps/{name}/": {"post"},
     "/api/v1/credit/classes/": {"get"},
     "/api/v1/credit/classes/{id}/": {"get"},
+    "/api/v1/approvals/charts/": {"get"},
+    "/api/v1/approvals/charts/{id}/": {"get"},
+    "/api/v1/approvals/runs/": {"get"},
+    "/api/v1/approvals/runs/{id}/": {"get"},
+    "/api/v1/approvals/items/{id}/": {"get"},
+    "/api/v1/approvals/items/{id}/steps/{name}/": {"post"},
 }
 ERROR_REF = "#/components/schemas/Error"
 
