@@ -99,6 +99,15 @@ class Command(BaseCommand):
                     f"{projects.decisions} decisions",
                 )
             )
+            self.stdout.write(
+                say(
+                    f"  招商：线索 {projects.leads} 个，今年签约 {projects.signed} 个、¥{projects.signed_amount:,.2f}",
+                    f"  Attraction: {projects.leads} leads, {projects.signed} signed this year "
+                    f"for ¥{projects.signed_amount:,.2f}",
+                )
+            )
+        if summary.approvals is not None:
+            self.stdout.write(summary.approvals.describe(say))
         if summary.inspections is not None:
             inspections = summary.inspections
             self.stdout.write(
