@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from lianqi.core import workdays
 from lianqi.core.calendar_store import get_calendar
@@ -235,12 +235,11 @@ def open_count(user: Any) -> int:
 
 
 def overdue_promise_count(user: Any, today: dt.date) -> int:
-    """How many 容缺 promises of the runs the user may see are broken now."""
-    return (
-        RunItem.objects.filter(run__in=visible_runs(user), lenient=True)
-        .filter(Q(supplied_on__isnull=True, promise_on__lt=today) | Q(supplied_on__gt=F("promise_on")))
-        .count()
-    )
+    """How many 容缺 promises of the runs the user may see are past their date with the
+    materials still missing (the home's 容缺逾期未补齐; one supplied late is no longer awaited)."""
+    return RunItem.objects.filter(
+        run__in=visible_runs(user), lenient=True, supplied_on__isnull=True, promise_on__lt=today
+    ).count()
 
 
 # --- Measures --------------------------------------------------------------------------------

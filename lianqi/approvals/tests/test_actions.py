@@ -191,6 +191,7 @@ def test_a_lenient_acceptance_names_the_missing_materials_and_a_later_promise(wo
     # Not supplied by its day: flagged; approval goes on meanwhile (容缺 does not hold it up).
     progress = queries.run_progress(run, dt.date(2025, 3, 10))
     assert [p.row.pk for p in progress.overdue_promises] == [row.pk]
+    assert queries.overdue_promise_count(office(world), dt.date(2025, 3, 10)) == 1
     row = actions.approve_item(
         run_item=row, actor=office(world), expected_version=row.version, on=dt.date(2025, 3, 7), at=AT
     )
@@ -199,6 +200,8 @@ def test_a_lenient_acceptance_names_the_missing_materials_and_a_later_promise(wo
     )
     assert "逾期" in RunItemEvent.objects.filter(run_item=row).latest("pk").note
     assert [p.row.pk for p in queries.run_progress(run, dt.date(2025, 3, 10)).overdue_promises] == [row.pk]
+    # Supplied late: still flagged on the run, no longer awaited on the home page's count.
+    assert queries.overdue_promise_count(office(world), dt.date(2025, 3, 10)) == 0
 
 
 def test_an_item_the_chart_does_not_allow_is_not_accepted_leniently(world: World) -> None:

@@ -281,6 +281,9 @@ def test_the_chain_page_shows_rate_definition_gaps_and_tree_data(world: World) -
     assert "20.00%" in html  # output growth 120 on 100
     missing = html.split('data-testid="missing"')[1].split("</ul>")[0]
     assert "隔膜" in missing and "正负极材料" not in missing
+    # Each node names its firms in the park and elsewhere in the city, with their roles.
+    battery = html.split('data-node="电池"')[1].split("</tr>")[0]
+    assert firms["maker"].name in battery and "经开区电芯有限公司" in battery and "重点企业" in battery
 
 
 def test_a_parks_chain_is_kept_by_its_office_only(world: World) -> None:

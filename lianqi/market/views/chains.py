@@ -94,11 +94,13 @@ def _chain_page(request: HttpRequest, chain: Chain, status: int = 200, **forms: 
     rows = []
     for figure in found.figures.nodes:
 
-        def named(ids: list[int], node: int = figure.node.key) -> list[dict[str, Any]]:
-            return [
+        def named(ids: list[int], node: int = figure.node.key) -> dict[str, Any]:
+            # The first `FIRMS_SHOWN` firms by name, and how many more the node holds.
+            shown = [
                 {"name": found.firms[i]["name"], "role": role_labels.get(found.roles.get((node, i), ""), "")}
-                for i in ids
+                for i in ids[:FIRMS_SHOWN]
             ]
+            return {"shown": shown, "more": max(0, len(ids) - FIRMS_SHOWN)}
 
         rows.append(
             {
