@@ -273,6 +273,14 @@ SPECTACULAR_SETTINGS = {
         "ProjectKindEnum": "lianqi.projects.choices.ProjectKind",
         "ProjectLevelEnum": "lianqi.projects.choices.ProjectLevel",
         "ProjectActionEnum": "lianqi.projects.choices.ProjectAction",
+        "LandParcelStatusEnum": "lianqi.land.choices.ParcelStatus",
+        "LandUseEnum": "lianqi.land.choices.LandUse",
+        "LandPriceKindEnum": "lianqi.land.choices.PriceKind",
+        "LandReservationStateEnum": "lianqi.land.choices.ReservationState",
+        "LandReservationActionEnum": "lianqi.land.choices.ReservationAction",
+        "LandPolygonTypeEnum": ["Polygon"],
+        "LandFeatureTypeEnum": ["Feature"],
+        "LandFeatureCollectionTypeEnum": ["FeatureCollection"],
     },
 }
 
