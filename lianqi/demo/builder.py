@@ -41,6 +41,7 @@ from .catalogue import DEPARTMENTS, INDIVIDUAL_TRADES, MANUFACTURING, SHOP_TRADE
 from .demands import DemandFigures, build_demands
 from .finance import FinanceDemoSummary, build_demo_finance
 from .inspections import InspectionDemoFigures, build_demo_inspections
+from .land import build_demo_land
 from .log import CHINESE, Say
 from .market import MarketFigures, build_market
 from .policies import PolicyDemoSummary, build_demo_policies
@@ -257,6 +258,7 @@ def build_demo(
         summary.market = build_market(
             park=world.main_park, city=world.city, seed=seed, scale=scale, today=today, office=office
         )
+        build_demo_land(park=world.main_park, seed=seed, scale=scale, today=today, office=office)
     summary.seconds = time.monotonic() - started
     return summary
 

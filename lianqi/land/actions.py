@@ -413,6 +413,12 @@ class ProjectFigures:
     emissions_tpa: Decimal | None = None
 
 
+def _fig(value: Decimal) -> str:
+    """A figure as people write it: 300, 0.45, 12.5 (no trailing zeros)."""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def project_problems(parcel: Parcel, project: ProjectFigures) -> dict[str, str]:
     """What a project's figures fail of a parcel's conditions, by field, with the figures."""
     errors: dict[str, str] = {}
@@ -434,14 +440,14 @@ def project_problems(parcel: Parcel, project: ProjectFigures) -> dict[str, str]:
     minimum = parcel.investment_per_mu_min
     if minimum is not None and project.investment_per_mu < minimum:
         errors["investment_per_mu"] = _("承诺亩均投资 %(given)s 万元/亩，低于该地块标准 %(min)s 万元/亩") % {
-            "given": project.investment_per_mu,
-            "min": minimum,
+            "given": _fig(project.investment_per_mu),
+            "min": _fig(minimum),
         }
     minimum = parcel.tax_per_mu_min
     if minimum is not None and project.tax_per_mu < minimum:
         errors["tax_per_mu"] = _("承诺亩均税收 %(given)s 万元/亩·年，低于该地块标准 %(min)s 万元/亩·年") % {
-            "given": project.tax_per_mu,
-            "min": minimum,
+            "given": _fig(project.tax_per_mu),
+            "min": _fig(minimum),
         }
     maximum = parcel.energy_per_output_max
     if maximum is not None:
@@ -449,8 +455,8 @@ def project_problems(parcel: Parcel, project: ProjectFigures) -> dict[str, str]:
             errors["energy_per_output"] = _("该地块有能耗标准，请填写单位产出能耗")
         elif project.energy_per_output > maximum:
             errors["energy_per_output"] = _("单位产出能耗 %(given)s 吨标煤/万元，高于该地块上限 %(max)s") % {
-                "given": project.energy_per_output,
-                "max": maximum,
+                "given": _fig(project.energy_per_output),
+                "max": _fig(maximum),
             }
     maximum = parcel.emissions_max
     if maximum is not None:
@@ -458,8 +464,8 @@ def project_problems(parcel: Parcel, project: ProjectFigures) -> dict[str, str]:
             errors["emissions_tpa"] = _("该地块有排放标准，请填写主要污染物排放量")
         elif project.emissions_tpa > maximum:
             errors["emissions_tpa"] = _("主要污染物排放 %(given)s 吨/年，高于该地块上限 %(max)s 吨/年") % {
-                "given": project.emissions_tpa,
-                "max": maximum,
+                "given": _fig(project.emissions_tpa),
+                "max": _fig(maximum),
             }
     return errors
 
