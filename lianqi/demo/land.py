@@ -308,7 +308,8 @@ def build_demo_land(
         code = f"{industry.section}{industry.code}"
         barred = parcel.barred
         if any(code.upper().startswith(p) for p in barred):
-            code = "C3831" if "C38" not in barred else "M7320"
+            # The company's line is barred here: its project on this parcel is one the zone takes.
+            code = next(c for c in ("C3831", "M7320", "G5941") if not any(c.startswith(p) for p in barred))
         project = actions.ProjectFigures(
             project_name=name,
             industry_code=code,
