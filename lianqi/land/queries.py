@@ -7,9 +7,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from django.db.models import Count, QuerySet, Sum
+from django.db import connections
+from django.db.models import Count, FloatField, QuerySet, Sum, TextField
+from django.db.models.functions import Cast
 from django.urls import reverse
 
 from lianqi.core.registry import Period
@@ -104,22 +106,72 @@ def feature_collection(rows: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     }
 
 
-def geojson_of(queryset: QuerySet[Parcel]) -> dict[str, Any]:
-    return feature_collection(queryset.order_by("code", "pk").values(*MAP_COLUMNS))
+#: The columns the GeoJSON reads as they are; the boundary comes as its stored text and the
+#: figures as floats, converted by the database (no JSON decoded and encoded again, no
+#: Decimal made), which is what keeps 5,000 parcels in a few hundred milliseconds.
+GEO_COLUMNS = ("pk", "code", "location", "zone", "state", "land_use", "price_kind", "power_kva")
+_FLOAT = FloatField()
+
+
+def _fetch(queryset: QuerySet[Any]) -> list[tuple[Any, ...]]:
+    """The rows of a `values_list` query read straight from the cursor: the database already
+    converted every column (floats, the boundary's text), so Django's per-row converters add
+    nothing but time at a park's thousands of parcels."""
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _as_float(name: str) -> Cast:
+    return Cast(name, _FLOAT)
 
 
 def geojson_text(queryset: QuerySet[Parcel]) -> str:
-    return json.dumps(geojson_of(queryset), ensure_ascii=False, separators=(",", ":"))
+    """Parcels as a GeoJSON FeatureCollection in WGS84, as text (the boundaries spliced in as
+    stored, each feature's properties encoded here)."""
+    rows = _fetch(
+        queryset.order_by("code", "pk")
+        .annotate(
+            geometry_text=Cast("boundary", TextField()),
+            mu=_as_float("area_mu"),
+            m2=_as_float("area_m2"),
+            price_yuan=_as_float("price"),
+        )
+        .values_list(*GEO_COLUMNS, "geometry_text", "mu", "m2", "price_yuan")
+    )
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    parts = []
+    for pk, code, location, zone, state, use, kind, kva, geometry_text, mu, m2, price in rows:
+        properties = dumps(
+            {
+                "id": pk,
+                "code": code,
+                "location": location,
+                "zone": zone,
+                "state": state,
+                "land_use": use,
+                "area_mu": mu,
+                "area_m2": m2,
+                "price": price,
+                "price_kind": kind,
+                "power_kva": kva,
+            }
+        )
+        parts.append(f'{{"type":"Feature","id":{pk},"geometry":{geometry_text},"properties":{properties}}}')
+    return '{"type":"FeatureCollection","features":[' + ",".join(parts) + "]}"
 
 
-#: The columns selection reads.
+def geojson_of(queryset: QuerySet[Parcel]) -> dict[str, Any]:
+    return cast(dict[str, Any], json.loads(geojson_text(queryset)))
+
+
+#: The columns selection reads, the figures as floats from the database.
 OFFER_COLUMNS = (
     "pk",
     "code",
     "state",
-    "area_mu",
     "land_use",
-    "price",
     "zone",
     "barred_industries",
     "power_kva",
@@ -127,6 +179,10 @@ OFFER_COLUMNS = (
     "gas",
     "sewage",
     "road",
+)
+OFFER_FIGURES = (
+    "area_mu",
+    "price",
     "investment_per_mu_min",
     "tax_per_mu_min",
     "energy_per_output_max",
@@ -135,32 +191,53 @@ OFFER_COLUMNS = (
 
 
 def offers(queryset: QuerySet[Parcel]) -> list[selection.Offer]:
-    """The parcels as selection reads them (numbers as floats, labels in the reader's language)."""
-    states = dict(ParcelStatus.choices)
-    uses = dict(LandUse.choices)
+    """The parcels as selection reads them (labels in the reader's language)."""
+    states = {value: str(label) for value, label in ParcelStatus.choices}
+    uses = {value: str(label) for value, label in LandUse.choices}
+    figures = {f"f_{name}": _as_float(name) for name in OFFER_FIGURES}
+    rows = _fetch(queryset.order_by().annotate(**figures).values_list(*OFFER_COLUMNS, *figures))
+    Offer = selection.Offer
     return [
-        selection.Offer(
-            pk=r["pk"],
-            code=r["code"],
-            state=r["state"],
-            area_mu=float(r["area_mu"]),
-            land_use=r["land_use"],
-            price=float(r["price"]),
-            zone=r["zone"],
-            barred=tuple(r["barred_industries"].split()),
-            power_kva=r["power_kva"],
-            water_tpd=r["water_tpd"],
-            gas=r["gas"],
-            sewage=r["sewage"],
-            road=bool(r["road"]),
-            investment_per_mu_min=_number(r["investment_per_mu_min"]),
-            tax_per_mu_min=_number(r["tax_per_mu_min"]),
-            energy_per_output_max=_number(r["energy_per_output_max"]),
-            emissions_max=_number(r["emissions_max"]),
-            state_label=str(states.get(r["state"], r["state"])),
-            use_label=str(uses.get(r["land_use"], r["land_use"])),
+        Offer(
+            pk,
+            code,
+            state,
+            mu,
+            use,
+            price,
+            zone,
+            tuple(barred.split()),
+            kva,
+            water,
+            bool(gas),
+            bool(sewage),
+            bool(road),
+            invest,
+            tax,
+            energy,
+            emissions,
+            states.get(state, state),
+            uses.get(use, use),
         )
-        for r in queryset.values(*OFFER_COLUMNS)
+        for (
+            pk,
+            code,
+            state,
+            use,
+            zone,
+            barred,
+            kva,
+            water,
+            gas,
+            sewage,
+            road,
+            mu,
+            price,
+            invest,
+            tax,
+            energy,
+            emissions,
+        ) in rows
     ]
 
 

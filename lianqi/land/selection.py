@@ -40,7 +40,7 @@ class Needs:
     emissions_tpa: float | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Offer:
     """What selection reads of a parcel."""
 
@@ -313,12 +313,108 @@ class Ranked:
 
 def select(needs: Needs, offers: Iterable[Offer], *, include_failed: bool = True) -> list[Ranked]:
     """Every offer ranked: eligible first, then those waiting on a figure, then those failing
-    (unless `include_failed` is False); within each by soft fit, then by fewer failures, then code."""
-    ranked = []
+    (unless `include_failed` is False); within each by soft fit, then by fewer failures, then
+    code. The loop is `_verdicts` and `fit_score` unrolled over locals (the same rules; a test
+    holds them equal), as it runs once per parcel of a park."""
+    low, high = needs.area_min_mu, needs.area_max_mu
+    use = needs.land_use
+    power = needs.power_kva
+    budget = needs.budget
+    industry = needs.industry_code.upper()
+    invest, tax = needs.investment_per_mu, needs.tax_per_mu
+    energy, emissions = needs.energy_per_output, needs.emissions_tpa
+    ranged = low is not None or high is not None
+    low0 = low if low is not None else 0.0
+    mid = (low0 + high) / 2 if high is not None else 0.0
+    half = max((high - low0) / 2, 1e-9) if high is not None else 1.0
+    base_weight = 20.0 + (25.0 if ranged else 0.0) + (20.0 if budget else 0.0)
+    ranked: list[Ranked] = []
+    keyed: list[tuple[int, int, float, str, int]] = []
     for offer in offers:
-        failed, unknown = _verdicts(needs, offer)
+        failed = unknown = 0
+        if offer.state != "available":
+            failed += 1
+        if use and offer.land_use != use:
+            failed += 1
+        area = offer.area_mu
+        if (low is not None and area < low) or (high is not None and area > high):
+            failed += 1
+        kva = offer.power_kva
+        if power is not None:
+            if kva is None:
+                unknown += 1
+            elif kva < power:
+                failed += 1
+        price = offer.price
+        if budget is not None and price > budget:
+            failed += 1
+        if industry and offer.barred:
+            for prefix in offer.barred:
+                if industry.startswith(prefix.upper()):
+                    failed += 1
+                    break
+        bound = offer.investment_per_mu_min
+        if bound is not None:
+            if invest is None:
+                unknown += 1
+            elif invest < bound:
+                failed += 1
+        bound = offer.tax_per_mu_min
+        if bound is not None:
+            if tax is None:
+                unknown += 1
+            elif tax < bound:
+                failed += 1
+        bound = offer.energy_per_output_max
+        if bound is not None:
+            if energy is None:
+                unknown += 1
+            elif energy > bound:
+                failed += 1
+        bound = offer.emissions_max
+        if bound is not None:
+            if emissions is None:
+                unknown += 1
+            elif emissions > bound:
+                failed += 1
         if failed and not include_failed:
             continue
-        ranked.append(Ranked(offer, needs, failed, unknown, fit_score(needs, offer)))
-    ranked.sort(key=lambda r: (_RANK[r.verdict], r.failed, -r.score, r.offer.code))
-    return ranked
+        # fit_score, unrolled
+        total = 20.0 * (((offer.water_tpd or 0) > 0) + offer.gas + offer.sewage + offer.road) / 4
+        weight = base_weight
+        if ranged:
+            x = 1 - abs(area - mid) / half
+            total += (
+                25 * (0.0 if x < 0 else 1.0 if x > 1 else x)
+                if high is not None
+                else 25
+                * _clip(
+                    1
+                    - abs(area - (low0 + max(low0 * 2, area)) / 2)
+                    / max((max(low0 * 2, area) - low0) / 2, 1e-9)
+                )
+            )
+        if budget:
+            x = 1 - price / budget
+            total += 20 * (0.0 if x < 0 else 1.0 if x > 1 else x)
+        if power and kva is not None:
+            x = (kva - power) / power
+            total += 15 * (0.0 if x < 0 else 1.0 if x > 1 else x)
+            weight += 15
+        margin = count = 0.0
+        if invest is not None and offer.investment_per_mu_min:
+            x = invest / offer.investment_per_mu_min - 1
+            margin += 0.0 if x < 0 else 1.0 if x > 1 else x
+            count += 1
+        if tax is not None and offer.tax_per_mu_min:
+            x = tax / offer.tax_per_mu_min - 1
+            margin += 0.0 if x < 0 else 1.0 if x > 1 else x
+            count += 1
+        if count:
+            total += 20 * margin / count
+            weight += 20
+        ranked.append(Ranked(offer, needs, failed, unknown, round(100 * total / weight, 1)))
+    for i, r in enumerate(ranked):
+        keyed.append((2 if r.failed else 1 if r.unknown else 0, r.failed, -r.score, r.offer.code, i))
+    keyed.sort()
+    return [ranked[k[-1]] for k in keyed]

@@ -131,3 +131,39 @@ def test_no_needs_still_ranks_by_status_and_infrastructure() -> None:
     ranked = select(Needs(), [bare, BASE])
     assert [r.offer.code for r in ranked] == ["XT-01", "A"]
     assert ranked[0].score == 100.0 and ranked[1].score == 75.0
+
+
+def test_the_unrolled_ranking_agrees_with_the_rules_it_unrolls() -> None:
+    import random
+
+    from ..selection import _verdicts, fit_score
+
+    rng = random.Random(7)
+    offers = [
+        replace(
+            BASE,
+            pk=i,
+            code=f"P{i:03d}",
+            state=rng.choice(("available", "sold")),
+            area_mu=rng.uniform(5, 90),
+            land_use=rng.choice(("0601", "0505")),
+            price=rng.uniform(1e6, 3e7),
+            power_kva=rng.choice((None, 630, 2000)),
+            gas=rng.random() < 0.5,
+            investment_per_mu_min=rng.choice((None, 300.0, 500.0)),
+            tax_per_mu_min=rng.choice((None, 20.0, 40.0)),
+            energy_per_output_max=rng.choice((None, 0.2, 0.5)),
+        )
+        for i in range(300)
+    ]
+    for needs in (
+        NEEDS,
+        Needs(),
+        Needs(area_min_mu=10),
+        Needs(area_max_mu=30, budget=1e7),
+        replace(NEEDS, tax_per_mu=None),
+    ):
+        for ranked in select(needs, offers):
+            assert (ranked.failed, ranked.unknown) == _verdicts(needs, ranked.offer)
+            assert ranked.score == fit_score(needs, ranked.offer)
+            assert (ranked.verdict is NOT_MET) == any(c.hard and c.verdict is NOT_MET for c in ranked.checks)
