@@ -70,7 +70,6 @@ def render_svg(
         f'preserveAspectRatio="xMidYMid meet">',
         f'<rect x="0" y="0" width="{WIDTH:.0f}" height="{height:.0f}" fill="#f1f3f5"/>',
     ]
-    font = max(6.0, min(11.0, scale * 0.0006))
     ordered = sorted(parcels, key=lambda p: not p.dimmed)
     for parcel in ordered:
         path = " ".join("M" + " L".join(xy(p[0], p[1]) for p in ring[:-1]) + " Z" for ring in parcel.rings)
@@ -87,13 +86,17 @@ def render_svg(
         )
         if codes and not parcel.dimmed:
             ring = parcel.rings[0]
-            lon = sum(p[0] for p in ring[:-1]) / (len(ring) - 1)
-            lat = sum(p[1] for p in ring[:-1]) / (len(ring) - 1)
-            x, y = xy(lon, lat).split(",")
-            out.append(
-                f'<text x="{x}" y="{y}" font-size="{font:.1f}" text-anchor="middle" '
-                f'dominant-baseline="middle" fill="#1a1b1e" pointer-events="none">{escape(parcel.code)}</text>'
-            )
+            xs = [MARGIN + (p[0] - west) * k_lon * scale for p in ring]
+            # The code in the parcel's middle, as large as its width allows (none if too narrow).
+            size = min(11.0, (max(xs) - min(xs)) * 0.9 / (0.6 * max(len(parcel.code), 1)))
+            if size >= 4.5:
+                lon = sum(p[0] for p in ring[:-1]) / (len(ring) - 1)
+                lat = sum(p[1] for p in ring[:-1]) / (len(ring) - 1)
+                x, y = xy(lon, lat).split(",")
+                out.append(
+                    f'<text x="{x}" y="{y}" font-size="{size:.1f}" text-anchor="middle" '
+                    f'dominant-baseline="middle" fill="#1a1b1e" pointer-events="none">{escape(parcel.code)}</text>'
+                )
         out.append("</a>")
     out.append("</svg>")
     return "".join(out)
