@@ -94,6 +94,12 @@ PATHS = {
     "/api/v1/inspection-draws/{id}/": {"get"},
     "/api/v1/lenient-items/": {"get"},
     "/api/v1/lenient-items/{id}/": {"get"},
+    "/api/v1/land/parcels/": {"get"},
+    "/api/v1/land/parcels/{id}/": {"get"},
+    "/api/v1/land/parcels/{id}/reserve/": {"post"},
+    "/api/v1/land/reservations/": {"get"},
+    "/api/v1/land/reservations/{id}/": {"get"},
+    "/api/v1/land/reservations/{id}/steps/{name}/": {"post"},
 }
 ERROR_REF = "#/components/schemas/Error"
 

@@ -10,6 +10,7 @@ from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
+from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -107,7 +108,7 @@ class ParcelViewSet(ScopedViewSet):
                 scope_queryset(Enterprise.objects.all(), user).filter(pk=data.get("enterprise") or 0).first()
             )
             if enterprise is None:
-                raise ValidationError({"enterprise": "请选择您管辖范围内的企业"})
+                raise ValidationError({"enterprise": _("请选择您管辖范围内的企业")})
         else:
             enterprise = Enterprise.objects.filter(pk=getattr(user, "enterprise_id", None) or 0).first()
             if enterprise is None:
