@@ -83,7 +83,7 @@ EXPIRING_STATES = (ReservationState.REQUESTED, ReservationState.APPROVED)
 OPEN_STATES = (ReservationState.REQUESTED, ReservationState.APPROVED, ReservationState.LISTED)
 
 #: The map's colour of each status (fill), and of each use (outline).
-STATUS_COLOURS = {
+STATUS_COLOURS: dict[str, str] = {
     ParcelStatus.PLANNED: "#adb5bd",
     ParcelStatus.AVAILABLE: "#2fb344",
     ParcelStatus.RESERVED: "#f59f00",
@@ -91,7 +91,7 @@ STATUS_COLOURS = {
     ParcelStatus.SOLD: "#d63939",
     ParcelStatus.BUILT: "#626976",
 }
-USE_COLOURS = {
+USE_COLOURS: dict[str, str] = {
     LandUse.INDUSTRIAL: "#1d4ed8",
     LandUse.WAREHOUSE: "#7c3aed",
     LandUse.LOGISTICS: "#9333ea",

@@ -12,6 +12,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lianqi.core.forms import StyledForm
+from lianqi.enterprises.models import Enterprise
 
 from . import selection
 from .actions import ProjectFigures
@@ -110,7 +111,7 @@ class NeedsForm(StyledForm):
 class ReserveForm(StyledForm):
     """Reserve a parcel: the project's key figures (and, for the office, which enterprise)."""
 
-    enterprise = forms.ModelChoiceField(label=_("企业"), queryset=None, required=True)  # type: ignore[arg-type]
+    enterprise = forms.ModelChoiceField(label=_("企业"), queryset=Enterprise.objects.none(), required=True)
     project_name = forms.CharField(label=_("项目名称"), max_length=200)
     industry_code = forms.CharField(
         label=_("项目行业代码"), max_length=10, help_text=_("国民经济行业分类，如 C3831")

@@ -280,7 +280,12 @@ def status_summary(user: Any) -> list[tuple[str, str, int, Decimal]]:
     for state in ParcelStatus:
         row = rows.get(state.value)
         out.append(
-            (state.label, STATUS_COLOURS[state], row["n"] if row else 0, row["mu"] if row else Decimal(0))
+            (
+                str(state.label),
+                STATUS_COLOURS[state],
+                row["n"] if row else 0,
+                row["mu"] if row else Decimal(0),
+            )
         )
     return out
 

@@ -182,9 +182,8 @@ class ReserveView(RoleRequiredMixin, View):
         if form is None:
             raise Http404
         if form.is_valid():
-            enterprise = form.cleaned_data.get("enterprise") or Enterprise.objects.get(
-                pk=request.user.enterprise_id  # type: ignore[union-attr]
-            )
+            own = getattr(request.user, "enterprise_id", None) or 0
+            enterprise = form.cleaned_data.get("enterprise") or Enterprise.objects.get(pk=own)
             try:
                 reservation = actions.reserve_parcel(
                     parcel=row, enterprise=enterprise, project=form.project(), actor=acting_user(request)

@@ -95,14 +95,14 @@ def make_reservation(
     world: World, state: str = ReservationState.REQUESTED, parcel: Parcel | None = None, **fields: Any
 ) -> Reservation:
     """A reservation of the home enterprise placed directly in `state`, its parcel moved to match."""
-    parcel_state = {
+    moved: dict[str, str] = {
         ReservationState.LISTED: ParcelStatus.IN_TRANSACTION,
         ReservationState.DEALT: ParcelStatus.SOLD,
         ReservationState.HANDED_OVER: ParcelStatus.SOLD,
         ReservationState.RELEASED: ParcelStatus.AVAILABLE,
         ReservationState.EXPIRED: ParcelStatus.AVAILABLE,
-    }.get(state, ParcelStatus.RESERVED)
-    parcel = parcel or make_parcel(world, parcel_state)
+    }
+    parcel = parcel or make_parcel(world, moved.get(state, ParcelStatus.RESERVED))
     values: dict[str, Any] = {
         "jurisdiction": parcel.jurisdiction,
         "parcel": parcel,

@@ -47,5 +47,6 @@ def test_the_demo_builds_the_shelf_and_its_reservations(world: World) -> None:
     held = Reservation.objects.filter(state__in=(ReservationState.REQUESTED, ReservationState.APPROVED))
     assert held.exists() and all(r.expires_on >= today for r in held)
     assert all(
-        r.deal_price >= r.parcel.price for r in Reservation.objects.filter(state=ReservationState.HANDED_OVER)
+        (r.deal_price or 0) >= r.parcel.price
+        for r in Reservation.objects.filter(state=ReservationState.HANDED_OVER)
     )

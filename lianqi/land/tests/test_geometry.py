@@ -13,7 +13,7 @@ from ..geometry import GeometryError, check_area, polygon, read_features
 from .factories import LAT, LON, rectangle
 
 
-def poly(ring: list[list[float]]) -> dict[str, Any]:
+def poly(ring: list[list[Any]]) -> dict[str, Any]:
     return {"type": "Polygon", "coordinates": [ring]}
 
 
