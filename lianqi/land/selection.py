@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from lianqi.rules.model import Verdict
 
@@ -285,7 +284,7 @@ def explain(needs: Needs, o: Offer) -> list[Check]:
     return checks
 
 
-@dataclass
+@dataclass(slots=True)
 class Ranked:
     """One parcel's place in the selection: its verdict over the hard conditions, its soft
     fit, and (on demand) every condition with its figures."""
@@ -295,6 +294,7 @@ class Ranked:
     failed: int
     unknown: int
     score: float
+    _checks: list[Check] | None = field(default=None, repr=False, compare=False)
 
     @property
     def verdict(self) -> Verdict:
@@ -302,9 +302,12 @@ class Ranked:
             return NOT_MET
         return UNKNOWN if self.unknown else MET
 
-    @cached_property
+    @property
     def checks(self) -> list[Check]:
-        return explain(self.needs, self.offer)
+        """Every condition with its figures, written the first time a page asks."""
+        if self._checks is None:
+            self._checks = explain(self.needs, self.offer)
+        return self._checks
 
     @property
     def reasons_not_met(self) -> list[Check]:
