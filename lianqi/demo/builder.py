@@ -258,7 +258,8 @@ def build_demo(
         summary.market = build_market(
             park=world.main_park, city=world.city, seed=seed, scale=scale, today=today, office=office
         )
-        build_demo_land(park=world.main_park, seed=seed, scale=scale, today=today, office=office)
+        if demands:
+            build_demo_land(park=world.main_park, seed=seed, scale=scale, today=today, office=office)
     summary.seconds = time.monotonic() - started
     return summary
 
