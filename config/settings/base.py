@@ -284,6 +284,14 @@ SPECTACULAR_SETTINGS = {
         "ApprovalItemStateEnum": "lianqi.approvals.choices.ItemState",
         "ApprovalItemActionEnum": "lianqi.approvals.choices.ItemAction",
         "ApprovalMaterialFormEnum": "lianqi.approvals.choices.MaterialForm",
+        "LandParcelStatusEnum": "lianqi.land.choices.ParcelStatus",
+        "LandUseEnum": "lianqi.land.choices.LandUse",
+        "LandPriceKindEnum": "lianqi.land.choices.PriceKind",
+        "LandReservationStateEnum": "lianqi.land.choices.ReservationState",
+        "LandReservationActionEnum": "lianqi.land.choices.ReservationAction",
+        "LandPolygonTypeEnum": ["Polygon"],
+        "LandFeatureTypeEnum": ["Feature"],
+        "LandFeatureCollectionTypeEnum": ["FeatureCollection"],
     },
 }
 

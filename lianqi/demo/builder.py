@@ -43,6 +43,7 @@ from .credit import CreditDemoFigures, build_demo_credit
 from .demands import DemandFigures, build_demands
 from .finance import FinanceDemoSummary, build_demo_finance
 from .inspections import InspectionDemoFigures, build_demo_inspections
+from .land import build_demo_land
 from .log import CHINESE, Say
 from .market import MarketFigures, build_market
 from .policies import PolicyDemoSummary, build_demo_policies
@@ -265,6 +266,8 @@ def build_demo(
         summary.market = build_market(
             park=world.main_park, city=world.city, seed=seed, scale=scale, today=today, office=office
         )
+        if demands:
+            build_demo_land(park=world.main_park, seed=seed, scale=scale, today=today, office=office)
     summary.seconds = time.monotonic() - started
     return summary
 

@@ -1,5 +1,5 @@
-"""The named figures of this wing (`lianqi.core.registry.Measure`), each with its definition in
-words: dashboards and, later, assessments read them by key."""
+"""The named figures of the land supermarket (`lianqi.core.registry.Measure`), each with its
+definition in words: dashboards and assessments read them by key."""
 
 from __future__ import annotations
 
@@ -11,10 +11,26 @@ from . import queries
 
 MEASURES = (
     Measure(
-        key="land.registered",
-        label=_("登记事项数"),
-        definition=_("统计期内登记的事项件数，含下级辖区"),
+        key="land.available_mu",
+        label=_("可供地面积"),
+        definition=_("当前状态为可供地的地块面积之和（亩），含下级辖区；为时点数，与统计期无关"),
+        unit=_("亩"),
+        compute=queries.available_mu,
+        url_name="land:map",
+    ),
+    Measure(
+        key="land.reserved",
+        label=_("用地预订数"),
+        definition=_("统计期内企业预订地块的次数（按预订日期），含已释放、已过期的预订，含下级辖区"),
         unit=_("件"),
-        compute=queries.registered_count,
+        compute=queries.reserved_count,
+        url_name="land:reservations",
+    ),
+    Measure(
+        key="land.sold_mu",
+        label=_("成交用地面积"),
+        definition=_("统计期内成交（按成交日期）的地块面积之和（亩），含下级辖区"),
+        unit=_("亩"),
+        compute=queries.sold_mu,
     ),
 )

@@ -1,7 +1,8 @@
-"""Who may see this wing's items, and the loaders pages use: `access_*` answers 404 both for
-a row that does not exist and for one the user may not see, so nobody learns that a row
-exists elsewhere. Which steps an actor may take is the workflow table's business
-(`workflow.roles_for`)."""
+"""Who may see the land supermarket, and the loaders pages use: `access_*` answers 404 both
+for a row that does not exist and for one the user may not see. Parcels are the park's
+offer: its staff and the enterprises of the park (investors with an account there) see them.
+A reservation is seen by the staff of its jurisdiction and by the enterprise that made it.
+Which steps an actor may take is the workflow tables' business (`workflow.py`)."""
 
 from __future__ import annotations
 
@@ -14,18 +15,27 @@ from lianqi.core.scoping import get_object_or_404_scoped, scope_queryset
 from lianqi.enterprises import permissions as enterprises
 from lianqi.enterprises.models import Enterprise
 
-from .models import Land
+from .models import Parcel, Reservation
 
-#: Roles that manage items: the menu entry, the home page's card and the file's section are theirs.
+#: Roles that manage the park's land: the menu's register, the home page's card, the file's section.
 MANAGERS = (Role.SERVICE_OFFICE, Role.LEADER, Role.ADMIN)
-#: Roles that open the pages: the managers, and an enterprise's account for its own items.
+#: Roles that open the land supermarket: the managers and an enterprise's account.
 READERS = (*MANAGERS, Role.ENTERPRISE)
+#: Roles that may reserve a parcel: an enterprise for itself, the office for one of its enterprises.
+RESERVERS = (Role.SERVICE_OFFICE, Role.ENTERPRISE)
 
 
-def visible(user: Any) -> QuerySet[Land]:
-    """The items a user may see: their jurisdiction's subtree for the managers, its own for an
+def visible_parcels(user: Any) -> QuerySet[Parcel]:
+    """The parcels of the user's jurisdiction and those below it, for any reader."""
+    if not has_role(user, READERS):
+        return Parcel.objects.none()
+    return scope_queryset(Parcel.objects.all(), user)
+
+
+def visible(user: Any) -> QuerySet[Reservation]:
+    """The reservations a user may see: the jurisdiction's for the managers, its own for an
     enterprise's account, nothing for anyone else."""
-    queryset = Land.objects.all()
+    queryset = Reservation.objects.all()
     if has_role(user, MANAGERS):
         return scope_queryset(queryset, user)
     if has_role(user, (Role.ENTERPRISE,)) and getattr(user, "enterprise_id", None):
@@ -33,11 +43,14 @@ def visible(user: Any) -> QuerySet[Land]:
     return queryset.none()
 
 
-def access_land(user: Any, pk: int) -> Land:
-    """The item `pk`, if the user may see it (404 otherwise, as for a missing one)."""
-    return get_object_or_404_scoped(visible(user).select_related("enterprise"), pk=pk)
+def access_parcel(user: Any, pk: int) -> Parcel:
+    return get_object_or_404_scoped(visible_parcels(user), pk=pk)
+
+
+def access_reservation(user: Any, pk: int) -> Reservation:
+    return get_object_or_404_scoped(visible(user).select_related("enterprise", "parcel"), pk=pk)
 
 
 def access_enterprise(user: Any, pk: int) -> Enterprise:
-    """The enterprise `pk` whose file (or whose new item) the user opens, if they may see it."""
+    """The enterprise `pk` whose file the user opens, if they may see it."""
     return get_object_or_404_scoped(enterprises.visible(user), pk=pk)

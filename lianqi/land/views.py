@@ -1,7 +1,8 @@
-"""The pages of this wing: the list, one item with its history and the steps the user may
-take, registering an item from the enterprise's file, its section of that file, and the
-enterprise's own items under its code. Thin: objects come through the `access_*` loaders,
-reads from `queries`, and every write is an action."""
+"""The pages of the land supermarket: the map with its filters (全方位看地), a parcel with
+everything an investor asks and the reservation form, smart selection (智能化选地), the
+reservations and their steps (淘宝式买地), the GeoJSON import, the enterprise file's section and
+the enterprise's reservations under its code. Thin: objects come through the `access_*`
+loaders, reads from `queries`, and every write is an action."""
 
 from __future__ import annotations
 
@@ -12,39 +13,266 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views import View
 
 from lianqi.core.actors import acting_user
 from lianqi.core.forms import add_action_errors
+from lianqi.core.roles import Role, has_role
+from lianqi.core.scoping import scope_queryset
 from lianqi.core.views import RoleRequiredMixin, paginate
 from lianqi.core.views.steps import take_step
 from lianqi.enterprises.models import Enterprise
 from lianqi.enterprises.views.code import CodeTokenMixin
 
-from . import actions, queries
-from .choices import LandAction
-from .forms import LandForm, StepForm, step_form
-from .models import Land
-from .permissions import MANAGERS, READERS, access_enterprise, access_land
-from .workflow import workflow
+from . import actions, mapping, queries, selection
+from .choices import STATUS_COLOURS, USE_COLOURS, LandUse, ParcelAction, ParcelStatus, ReservationAction
+from .forms import ImportForm, NeedsForm, ReserveForm, StepForm, step_form
+from .models import Parcel, Reservation
+from .permissions import (
+    MANAGERS,
+    READERS,
+    RESERVERS,
+    access_enterprise,
+    access_parcel,
+    access_reservation,
+    visible_parcels,
+)
+from .workflow import parcel_workflow, workflow
+
+#: How many ranked parcels selection shows with their reasons.
+SELECTION_SHOWN = 30
 
 
-class LandListView(RoleRequiredMixin, View):
-    """Every item the user may see, searched and filtered, newest first."""
+def _legend() -> dict[str, Any]:
+    return {
+        "status_legend": [(STATUS_COLOURS[s], s.label) for s in ParcelStatus],
+        "use_legend": [(USE_COLOURS[u], u.label) for u in LandUse],
+    }
+
+
+class MapView(RoleRequiredMixin, View):
+    """The park's parcels drawn from their own boundaries, coloured by status (fill) and use
+    (outline), filtered; the filtered parcels listed below the map."""
 
     allowed_roles = READERS
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        found = queries.land_list(request.user, request.GET)
+        found, drawn = queries.map_parcels(request.user, request.GET)
+        svg = mapping.render_svg(drawn, label=_("园区地块图"))
+        context = paginate(request, found.qs, default_size=25)
+        context.update(
+            {
+                "filter_form": found.form,
+                "svg": mark_safe(svg),
+                "summary": queries.status_summary(request.user),
+                "can_import": has_role(request.user, (Role.SERVICE_OFFICE, Role.ADMIN)),
+                "geojson_url": reverse("land:geojson")
+                + ("?" + request.GET.urlencode() if request.GET else ""),
+                **_legend(),
+            }
+        )
+        return render(request, "land/map.html", context)
+
+
+class GeoJsonView(RoleRequiredMixin, View):
+    """The filtered parcels as a GeoJSON FeatureCollection (WGS84), for GIS tools."""
+
+    allowed_roles = READERS
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        found = queries.parcel_list(request.user, request.GET)
+        response = HttpResponse(queries.geojson_text(found.qs), content_type="application/geo+json")
+        response["Content-Disposition"] = 'attachment; filename="parcels.geojson"'
+        return response
+
+
+def _reserve_form(request: HttpRequest, data: Any = None) -> ReserveForm | None:
+    """The reservation form for a user who may reserve: an enterprise for itself, the office
+    for one of its enterprises (picked)."""
+    user = request.user
+    if has_role(user, (Role.SERVICE_OFFICE,)):
+        enterprises = scope_queryset(Enterprise.objects.order_by("name"), user)
+        return ReserveForm(data, enterprises=enterprises, prefix="reserve")
+    if has_role(user, (Role.ENTERPRISE,)) and getattr(user, "enterprise_id", None):
+        return ReserveForm(data, prefix="reserve")
+    return None
+
+
+def _parcel_page(
+    request: HttpRequest, row: Parcel, *, reserve: ReserveForm | None = None, failed: StepForm | None = None
+) -> HttpResponse:
+    actor = acting_user(request)
+    steps = []
+    for action in parcel_workflow.allowed_actions(row, actor):
+        form = failed if failed is not None and failed.prefix == f"parcel-{action}" else None
+        steps.append(
+            {
+                "action": action,
+                "label": action.label,
+                "form": form or step_form(action, version=row.version, parcel=True),
+                "url": reverse("land:parcel_step", args=[row.pk, action]),
+            }
+        )
+    shape = mapping.MapParcel(
+        pk=row.pk,
+        code=row.code,
+        rings=row.boundary["coordinates"],
+        fill=STATUS_COLOURS.get(row.state, "#adb5bd"),
+        stroke=USE_COLOURS.get(row.land_use, "#475569"),
+        url=row.get_absolute_url(),
+        title=row.code,
+    )
+    if reserve is None and row.state == ParcelStatus.AVAILABLE:
+        reserve = _reserve_form(request)
+    context = {
+        "row": row,
+        "svg": mark_safe(mapping.render_svg([shape], label=row.code, codes=False)),
+        "events": queries.parcel_history(row),
+        "reservations": queries.parcel_reservations(request.user, row),
+        "steps": steps,
+        "reserve_form": reserve if row.state == ParcelStatus.AVAILABLE else None,
+        "reserve_url": reverse("land:reserve", args=[row.pk]),
+        "hold_workdays": actions.hold_workdays(),
+    }
+    return render(request, "land/parcel.html", context)
+
+
+class ParcelView(RoleRequiredMixin, View):
+    """One parcel: where it is, what may be built, its price, infrastructure, 标准地 indicators,
+    status and dates, its history, and the reservation form while it is available."""
+
+    allowed_roles = READERS
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return _parcel_page(request, access_parcel(request.user, pk))
+
+
+class ParcelStepView(RoleRequiredMixin, View):
+    """Take one of a parcel's own steps (on the shelf, off it, built)."""
+
+    allowed_roles = MANAGERS
+
+    def post(self, request: HttpRequest, pk: int, action: str) -> HttpResponse:
+        row = access_parcel(request.user, pk)
+        take = actions.PARCEL_STEPS.get(action)
+        if take is None:
+            raise Http404
+        return take_step(
+            request,
+            row=row,
+            subject="parcel",
+            take=take,
+            form=step_form(action, request.POST, parcel=True),
+            label=ParcelAction(action).label,
+            page=lambda failed: _parcel_page(request, row, failed=failed),
+        )
+
+
+class ReserveView(RoleRequiredMixin, View):
+    """Reserve the parcel for a project: refused with the field named (the parcel taken, a
+    promise below the 标准地 indicators, a barred industry) and the form kept."""
+
+    allowed_roles = RESERVERS
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        row = access_parcel(request.user, pk)
+        form = _reserve_form(request, request.POST)
+        if form is None:
+            raise Http404
+        if form.is_valid():
+            own = getattr(request.user, "enterprise_id", None) or 0
+            enterprise = form.cleaned_data.get("enterprise") or Enterprise.objects.get(pk=own)
+            try:
+                reservation = actions.reserve_parcel(
+                    parcel=row, enterprise=enterprise, project=form.project(), actor=acting_user(request)
+                )
+            except ValidationError as invalid:
+                add_action_errors(form, invalid)
+            else:
+                messages.success(
+                    request,
+                    _("已预订地块 %(code)s，保留至 %(day)s")
+                    % {"code": row.code, "day": f"{reservation.expires_on:%Y-%m-%d}"},
+                )
+                return redirect(reservation.get_absolute_url())
+        row.refresh_from_db()
+        return _parcel_page(request, row, reserve=form)
+
+
+class SelectView(RoleRequiredMixin, View):
+    """Smart selection: a project's needs in, the parcels ranked with their reasons out."""
+
+    allowed_roles = READERS
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        form = NeedsForm(request.GET or None)
+        context: dict[str, Any] = {"form": form, "ranked": None}
+        if form.is_bound and form.is_valid():
+            needs = form.needs()
+            ranked = selection.select(needs, queries.offers(visible_parcels(request.user)))
+            context.update(
+                {
+                    "ranked": ranked[:SELECTION_SHOWN],
+                    "eligible": sum(1 for r in ranked if r.verdict is selection.MET),
+                    "pending": sum(1 for r in ranked if r.verdict is selection.UNKNOWN),
+                    "total": len(ranked),
+                }
+            )
+        return render(request, "land/select.html", context)
+
+
+class ImportView(RoleRequiredMixin, View):
+    """Import the park's parcels from a GeoJSON export: every bad feature listed, nothing saved
+    unless all pass."""
+
+    allowed_roles = (Role.SERVICE_OFFICE, Role.ADMIN)
+
+    def _page(
+        self, request: HttpRequest, form: ImportForm, problems: list[str] | None = None
+    ) -> HttpResponse:
+        return render(request, "land/import.html", {"form": form, "problems": problems or []})
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self._page(request, ImportForm())
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = ImportForm(request.POST, request.FILES)
+        jurisdiction = getattr(request.user, "jurisdiction", None)
+        if not form.is_valid() or jurisdiction is None:
+            if jurisdiction is None:
+                form.add_error(None, _("您的账号没有所属辖区，不能导入地块"))
+            return self._page(request, form)
+        try:
+            result = actions.import_parcels(
+                jurisdiction=jurisdiction,
+                data=form.cleaned_data["geojson"],
+                actor=acting_user(request),
+                publish=form.cleaned_data.get("publish", False),
+            )
+        except ValidationError as invalid:
+            add_action_errors(form, invalid)
+            return self._page(request, form)
+        if not result.ok:
+            return self._page(request, form, result.problems)
+        messages.success(request, _("已导入 %(count)s 个地块") % {"count": len(result.created)})
+        return redirect("land:map")
+
+
+class ReservationListView(RoleRequiredMixin, View):
+    """Every reservation the user may see, searched and filtered, newest first."""
+
+    allowed_roles = READERS
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        found = queries.reservation_list(request.user, request.GET)
         context = paginate(request, found.qs)
         context["filter_form"] = found.form
-        return render(request, "land/list.html", context)
+        return render(request, "land/reservations.html", context)
 
 
-def _detail(request: HttpRequest, row: Land, failed: StepForm | None = None) -> HttpResponse:
-    """One item's page: its fields, its history and a form for each step the user may take
-    (the one that failed keeps what was typed, with its errors)."""
+def _reservation_page(request: HttpRequest, row: Reservation, failed: StepForm | None = None) -> HttpResponse:
     steps = []
     for action in workflow.allowed_actions(row, acting_user(request)):
         form = failed if failed is not None and failed.prefix == action else None
@@ -56,89 +284,54 @@ def _detail(request: HttpRequest, row: Land, failed: StepForm | None = None) -> 
                 "url": reverse("land:step", args=[row.pk, action]),
             }
         )
-    context = {"row": row, "events": queries.history(row), "steps": steps}
-    return render(request, "land/detail.html", context)
+    context = {"row": row, "parcel": row.parcel, "events": queries.history(row), "steps": steps}
+    return render(request, "land/reservation.html", context)
 
 
-class LandDetailView(RoleRequiredMixin, View):
-    """One item: its fields, its history and the steps the user may take now."""
+class ReservationView(RoleRequiredMixin, View):
+    """One reservation: the project's figures, the dates, the deal, its history and the steps."""
 
     allowed_roles = READERS
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        return _detail(request, access_land(request.user, pk))
+        return _reservation_page(request, access_reservation(request.user, pk))
 
 
-class LandStepView(RoleRequiredMixin, View):
-    """Take one step of an item with the version the page showed. A refused or stale step is
-    told above the page; bad input is shown next to its field with what was typed."""
+class ReservationStepView(RoleRequiredMixin, View):
+    """Take one step of a reservation with the version the page showed."""
 
     allowed_roles = READERS
 
     def post(self, request: HttpRequest, pk: int, action: str) -> HttpResponse:
-        row = access_land(request.user, pk)
+        row = access_reservation(request.user, pk)
         take = actions.STEPS.get(action)
         if take is None:
             raise Http404
         return take_step(
             request,
             row=row,
-            subject="land",
+            subject="reservation",
             take=take,
             form=step_form(action, request.POST),
-            label=LandAction(action).label,
-            page=lambda failed: _detail(request, row, failed=failed),
+            label=ReservationAction(action).label,
+            page=lambda failed: _reservation_page(request, row, failed=failed),
         )
 
 
-def _form_page(request: HttpRequest, enterprise: Enterprise, form: LandForm) -> HttpResponse:
-    return render(request, "land/form.html", {"enterprise": enterprise, "form": form})
-
-
-class LandCreateView(RoleRequiredMixin, View):
-    """Register an item for the enterprise whose file it was opened from."""
-
-    allowed_roles = MANAGERS
-
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        return _form_page(request, access_enterprise(request.user, pk), LandForm())
-
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        enterprise = access_enterprise(request.user, pk)
-        form = LandForm(request.POST)
-        if form.is_valid():
-            try:
-                row = actions.create_land(
-                    enterprise=enterprise, title=form.cleaned_data["title"], actor=acting_user(request)
-                )
-            except ValidationError as invalid:
-                add_action_errors(form, invalid)
-            else:
-                messages.success(request, _("已登记：%(title)s") % {"title": row.title})
-                return redirect(row.get_absolute_url())
-        return _form_page(request, enterprise, form)
-
-
-class LandEnterpriseSectionView(RoleRequiredMixin, View):
-    """This wing's section of the enterprise's file (一企一档): the enterprise's items the user
-    may see, an HTML fragment the file page loads by itself."""
+class EnterpriseSectionView(RoleRequiredMixin, View):
+    """The land section of the enterprise's file (一企一档): its reservations the user may see."""
 
     allowed_roles = MANAGERS
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         enterprise = access_enterprise(request.user, pk)
-        context = {
-            "enterprise": enterprise,
-            "rows": queries.for_enterprise(request.user, enterprise)[:20],
-            "create_url": reverse("land:create", args=[enterprise.pk]),
-        }
+        context = {"enterprise": enterprise, "rows": queries.for_enterprise(request.user, enterprise)[:20]}
         return render(request, "land/enterprise_section.html", context)
 
 
-class LandCodeListView(CodeTokenMixin):
-    """`/c/<token>/land/`: the enterprise's items under way, through its code. They are the
-    enterprise's own data: the mixin's default access (`CodeAccess.MEMBER`) sends whoever holds
-    the code to confirm one of the enterprise's registered phones first."""
+class CodeListView(CodeTokenMixin):
+    """`/c/<token>/land/`: the enterprise's reservations under way, through its code (the
+    enterprise's own data: whoever holds the code confirms one of its phones first)."""
 
     def get(self, request: HttpRequest, token: str) -> HttpResponse:
         context: dict[str, Any] = {

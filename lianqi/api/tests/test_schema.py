@@ -109,6 +109,12 @@ PATHS = {
     "/api/v1/approvals/runs/{id}/": {"get"},
     "/api/v1/approvals/items/{id}/": {"get"},
     "/api/v1/approvals/items/{id}/steps/{name}/": {"post"},
+    "/api/v1/land/parcels/": {"get"},
+    "/api/v1/land/parcels/{id}/": {"get"},
+    "/api/v1/land/parcels/{id}/reserve/": {"post"},
+    "/api/v1/land/reservations/": {"get"},
+    "/api/v1/land/reservations/{id}/": {"get"},
+    "/api/v1/land/reservations/{id}/steps/{name}/": {"post"},
 }
 ERROR_REF = "#/components/schemas/Error"
 

@@ -1,10 +1,13 @@
-"""Routes of this wing's API, put on the one router of `lianqi.api` through the API registry
-(see `apps.py`)."""
+"""Routes of the land supermarket's API, put on the one router of `lianqi.api` through the API
+registry (see `apps.py`)."""
 
 from __future__ import annotations
 
 from lianqi.core.registry import ApiRoute
 
-from .views import LandViewSet
+from .views import ParcelViewSet, ReservationViewSet
 
-ROUTES = (ApiRoute("land", LandViewSet, "land", order=100),)
+ROUTES = (
+    ApiRoute("land/parcels", ParcelViewSet, "land-parcel", order=100),
+    ApiRoute("land/reservations", ReservationViewSet, "land-reservation", order=101),
+)

@@ -1,5 +1,5 @@
-"""This wing's pages: one shared contract per page (anonymous, a role that may not, the other
-park, a role that may), then what the pages show and do."""
+"""The land supermarket's pages: one shared contract per page (anonymous, a role that may not,
+the other park, a role that may), then what the pages show and do."""
 
 from __future__ import annotations
 
@@ -12,15 +12,18 @@ from lianqi.core.roles import Role
 from lianqi.testing.contracts import ListPageContract, ObjectPageContract
 from lianqi.testing.world import World
 
-from ..choices import LandState
-from ..models import Land
-from ..permissions import MANAGERS, READERS
-from .factories import TITLE, make_land
+from ..choices import ParcelStatus, ReservationState
+from ..models import Parcel, Reservation
+from ..permissions import MANAGERS, READERS, RESERVERS
+from .factories import LON, make_parcel, make_reservation, rectangle
 
 
-def home_land(world: World, state: str = LandState.DRAFT) -> Land:
-    """The home park's one item, made on first use (a contract asks for its URL many times)."""
-    return Land.objects.filter(enterprise=world.home.enterprise).first() or make_land(world, state)
+def home_parcel(world: World) -> Parcel:
+    return Parcel.objects.filter(jurisdiction=world.home.park).first() or make_parcel(world, code="XT-HOME")
+
+
+def home_reservation(world: World) -> Reservation:
+    return Reservation.objects.filter(enterprise=world.home.enterprise).first() or make_reservation(world)
 
 
 def client_for(user: Any) -> Client:
@@ -29,21 +32,51 @@ def client_for(user: Any) -> Client:
     return client
 
 
-class TestListContract(ListPageContract):
+class TestMapContract(ListPageContract):
+    allowed_roles = READERS
+    denied_role = Role.LIAISON
+
+    def marker(self, world: World) -> str:
+        return "XT-HOME"
+
+    def url(self, world: World) -> str:
+        home_parcel(world)
+        return reverse("land:map")
+
+
+class TestParcelContract(ObjectPageContract):
     allowed_roles = READERS
     denied_role = Role.LIAISON
 
     def url(self, world: World) -> str:
-        home_land(world)
-        return reverse("land:list")
+        return reverse("land:parcel", args=[home_parcel(world).pk])
 
 
-class TestDetailContract(ObjectPageContract):
+class TestReserveContract(ObjectPageContract):
+    method = "post"
+    ok_statuses = (200, 302)
+    allowed_roles = RESERVERS
+    denied_role = Role.LEADER
+
+    def url(self, world: World) -> str:
+        return reverse("land:reserve", args=[home_parcel(world).pk])
+
+
+class TestReservationsContract(ListPageContract):
     allowed_roles = READERS
     denied_role = Role.LIAISON
 
     def url(self, world: World) -> str:
-        return reverse("land:detail", args=[home_land(world).pk])
+        home_reservation(world)
+        return reverse("land:reservations")
+
+
+class TestReservationContract(ObjectPageContract):
+    allowed_roles = READERS
+    denied_role = Role.LIAISON
+
+    def url(self, world: World) -> str:
+        return reverse("land:reservation", args=[home_reservation(world).pk])
 
 
 class TestStepContract(ObjectPageContract):
@@ -53,18 +86,10 @@ class TestStepContract(ObjectPageContract):
     denied_role = Role.LIAISON
 
     def url(self, world: World) -> str:
-        return reverse("land:step", args=[home_land(world, LandState.SUBMITTED).pk, "approve"])
+        return reverse("land:step", args=[home_reservation(world).pk, "approve"])
 
     def data(self, world: World) -> dict[str, Any]:
-        return {"approve-expected_version": home_land(world).version}
-
-
-class TestCreateContract(ObjectPageContract):
-    allowed_roles = MANAGERS
-    denied_role = Role.ENTERPRISE
-
-    def url(self, world: World) -> str:
-        return reverse("land:create", args=[world.home.enterprise.pk])
+        return {"approve-expected_version": home_reservation(world).version}
 
 
 class TestEnterpriseSectionContract(ObjectPageContract):
@@ -72,63 +97,159 @@ class TestEnterpriseSectionContract(ObjectPageContract):
     denied_role = Role.LIAISON
 
     def url(self, world: World) -> str:
-        home_land(world)
+        home_reservation(world)
         return reverse("land:enterprise_section", args=[world.home.enterprise.pk])
 
 
-def test_the_detail_offers_the_steps_the_user_may_take(world: World) -> None:
-    row = make_land(world, LandState.SUBMITTED)
-    office = client_for(world.user(Role.SERVICE_OFFICE)).get(row.get_absolute_url()).content.decode()
-    assert 'data-testid="step-approve"' in office and 'data-testid="step-return"' in office
-    own = client_for(world.user(Role.ENTERPRISE)).get(row.get_absolute_url()).content.decode()
-    assert TITLE in own and 'data-testid="step-' not in own
+def test_the_map_draws_every_parcel_from_its_boundary_and_dims_the_filtered_out(world: World) -> None:
+    make_parcel(world, code="XT-IND", land_use="0601")
+    make_parcel(world, ParcelStatus.SOLD, code="XT-BIZ", land_use="0505")
+    make_parcel(world, side=world.other, code="JK-OTHER")
+    client = client_for(world.user(Role.ENTERPRISE))
+    page = client.get(reverse("land:map")).content.decode()
+    svg = page.split('data-testid="land-map"')[1].split("</svg>")[0]
+    assert svg.count("<path ") == 2 and "JK-OTHER" not in page
+    assert 'fill="#2fb344"' in svg and 'fill="#d63939"' in svg  # available green, sold red
+    assert "<script" not in page.split("<main")[-1].split("</main>")[0] if "<main" in page else True
+    filtered = client.get(reverse("land:map"), {"land_use": "0505"}).content.decode()
+    svg = filtered.split('data-testid="land-map"')[1].split("</svg>")[0]
+    assert 'data-code="XT-IND" data-dimmed="1"' in svg and 'data-code="XT-BIZ">' in svg
+    table = filtered.split('data-testid="list"')[1]
+    assert "XT-BIZ" in table and "XT-IND" not in table
 
 
-def test_a_step_from_the_page_moves_the_item(world: World) -> None:
-    row = make_land(world, LandState.SUBMITTED)
-    url = reverse("land:step", args=[row.pk, "approve"])
-    response = client_for(world.user(Role.LEADER)).post(url, {"approve-expected_version": 1})
-    assert response.status_code == 302 and response["Location"] == row.get_absolute_url()
-    row.refresh_from_db()
-    assert (row.state, row.version) == (LandState.APPROVED, 2)
-
-
-def test_bad_input_is_shown_next_to_its_field_and_kept(world: World) -> None:
-    row = make_land(world, LandState.APPROVED)
-    url = reverse("land:step", args=[row.pk, "close"])
-    response = client_for(world.user(Role.SERVICE_OFFICE)).post(
-        url, {"close-expected_version": 1, "close-outcome": "   "}
+def test_a_bad_filter_value_is_dropped_not_a_500(world: World) -> None:
+    make_parcel(world)
+    response = client_for(world.user(Role.LEADER)).get(
+        reverse("land:map"), {"area_min": "abc", "state": "nope"}
     )
     assert response.status_code == 200
-    assert 'data-error-for="outcome"' in response.content.decode()
-    row.refresh_from_db()
-    assert row.state == LandState.APPROVED
 
 
-def test_a_stale_page_is_told_who_changed_the_item(world: World) -> None:
-    row = make_land(world, LandState.SUBMITTED)
-    leader = world.user(Role.LEADER)
-    client_for(leader).post(reverse("land:step", args=[row.pk, "approve"]), {"approve-expected_version": 1})
-    client = client_for(world.user(Role.SERVICE_OFFICE))
-    url = reverse("land:step", args=[row.pk, "return"])
-    response = client.post(url, {"return-expected_version": 1, "return-note": "补充材料"}, follow=True)
-    assert str(leader) in response.content.decode()
-    row.refresh_from_db()
-    assert (row.state, row.version) == (LandState.APPROVED, 2)
+def test_the_parcel_page_answers_what_an_investor_asks(world: World) -> None:
+    parcel = make_parcel(world, code="XT-0099")
+    page = client_for(world.user(Role.ENTERPRISE)).get(parcel.get_absolute_url()).content.decode()
+    for words in (
+        "工业用地",
+        "2000 千伏安",
+        "≥ 300 万元/亩",
+        "≤ 0.5 吨标煤/万元",
+        "600.00 万元",
+        "先进制造产业园",
+        'data-testid="reserve"',
+    ):
+        assert words in page, words
 
 
-def test_an_item_is_registered_from_the_enterprise_s_file(world: World) -> None:
-    client = client_for(world.user(Role.SERVICE_OFFICE))
-    url = reverse("land:create", args=[world.home.enterprise.pk])
-    assert 'data-error-for="title"' in client.post(url, {"title": ""}).content.decode()
-    response = client.post(url, {"title": "安全生产检查"})
-    row = Land.objects.get(title="安全生产检查")
+def test_an_enterprise_reserves_from_the_parcel_page(world: World) -> None:
+    parcel = make_parcel(world)
+    client = client_for(world.user(Role.ENTERPRISE))
+    form = {
+        "reserve-project_name": "年产5万吨特种电缆",
+        "reserve-industry_code": "C3831",
+        "reserve-total_investment_wan": "12000",
+        "reserve-investment_per_mu": "200",
+        "reserve-tax_per_mu": "30",
+        "reserve-energy_per_output": "0.3",
+        "reserve-emissions_tpa": "5",
+    }
+    refused = client.post(reverse("land:reserve", args=[parcel.pk]), form)
+    assert refused.status_code == 200
+    assert 'data-error-for="investment_per_mu"' in refused.content.decode()
+    assert not Reservation.objects.exists()
+    response = client.post(
+        reverse("land:reserve", args=[parcel.pk]), {**form, "reserve-investment_per_mu": "400"}
+    )
+    row = Reservation.objects.get()
     assert response["Location"] == row.get_absolute_url()
-    assert row.enterprise == world.home.enterprise
+    assert (row.enterprise, row.total_investment) == (world.home.enterprise, 120_000_000)
+    again = client.post(reverse("land:reserve", args=[parcel.pk]), form)
+    assert "预订此地块" not in again.content.decode()  # taken: no form any more
+
+
+def test_the_office_lists_and_deals_from_the_reservation_page(world: World) -> None:
+    row = make_reservation(world, ReservationState.APPROVED)
+    client = client_for(world.user(Role.SERVICE_OFFICE))
+    page = client.get(row.get_absolute_url()).content.decode()
+    assert 'data-testid="step-list"' in page and 'data-testid="step-release"' in page
+    client.post(
+        reverse("land:step", args=[row.pk, "list"]),
+        {"list-expected_version": 1, "list-listing_starts": "2026-03-05", "list-listing_ends": "2026-03-20"},
+    )
+    bad = client.post(
+        reverse("land:step", args=[row.pk, "deal"]),
+        {"deal-expected_version": 2, "deal-deal_price": "100", "deal-contract_no": "C-1"},
+    )
+    assert 'data-error-for="deal_price"' in bad.content.decode()
+    row.refresh_from_db()
+    assert row.state == ReservationState.LISTED
+
+
+def test_selection_ranks_the_parcels_with_reasons(world: World) -> None:
+    make_parcel(world, code="XT-FIT")
+    make_parcel(world, code="XT-SMALL", boundary=rectangle(50, 50, LON + 0.3))
+    page = (
+        client_for(world.user(Role.ENTERPRISE))
+        .get(
+            reverse("land:select"),
+            {
+                "area_min": "20",
+                "area_max": "40",
+                "land_use": "0601",
+                "investment_per_mu": "350",
+                "tax_per_mu": "25",
+                "energy_per_output": "0.3",
+                "emissions_tpa": "4",
+            },
+        )
+        .content.decode()
+    )
+    assert page.index('data-code="XT-FIT" data-verdict="eligible"') < page.index(
+        'data-code="XT-SMALL" data-verdict="ineligible"'
+    )
+    assert "面积：3.75 亩（要求 ≥ 20 亩，≤ 40 亩）" in page
+
+
+def test_the_import_page_lists_every_problem_and_saves_nothing(world: World) -> None:
+    import json
+
+    good = {
+        "type": "Feature",
+        "geometry": rectangle(100, 100),
+        "properties": {"code": "I-1", "location": "书院路", "land_use": "0601", "price": 1, "area_m2": 10000},
+    }
+    bad = {
+        "type": "Feature",
+        "geometry": rectangle(100, 100, LON + 0.01),
+        "properties": {"code": "I-2", "location": "书院路", "land_use": "0601", "price": 1, "area_m2": 13000},
+    }
+    client = client_for(world.user(Role.SERVICE_OFFICE))
+    page = client.post(
+        reverse("land:import"), {"text": json.dumps({"type": "FeatureCollection", "features": [good, bad]})}
+    ).content.decode()
+    assert 'data-testid="problems"' in page and "第 2 个要素（I-2） area_m2" in page
+    assert not Parcel.objects.exists()
+    response = client.post(
+        reverse("land:import"),
+        {"text": json.dumps({"type": "FeatureCollection", "features": [good]}), "publish": "on"},
+    )
+    assert response.status_code == 302
+    assert Parcel.objects.get().state == ParcelStatus.AVAILABLE
+    assert client_for(world.user(Role.ENTERPRISE)).get(reverse("land:import")).status_code == 403
+
+
+def test_the_geojson_download_is_scoped_and_filtered(world: World) -> None:
+    make_parcel(world, code="XT-G1")
+    make_parcel(world, ParcelStatus.SOLD, code="XT-G2")
+    make_parcel(world, side=world.other, code="JK-G3")
+    response = client_for(world.user(Role.ENTERPRISE)).get(reverse("land:geojson"), {"state": "available"})
+    body = response.json()
+    assert body["type"] == "FeatureCollection"
+    assert [f["properties"]["code"] for f in body["features"]] == ["XT-G1"]
 
 
 def test_the_code_page_asks_for_the_enterprise_s_phone_first(world: World) -> None:
-    make_land(world)
+    make_reservation(world)
     url = reverse("codes:land_list", args=[world.home.enterprise.code_token])
     response = Client().get(url)
     assert response.status_code == 302
