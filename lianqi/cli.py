@@ -40,13 +40,16 @@ DEMO_SWEEP_INTERVAL = 60
 def background_commands(tasks_backend: str) -> list[list[str]]:
     """The manage.py commands the demo runs next to its web server: the task worker of the
     configured backend (the database's, or RQ's when `LIANQI_REDIS_URL` moved tasks to Redis)
-    for delivery and imports, and the sweep loop always."""
+    for delivery and imports, and the sweep loops (demands and notifications, land reservations)
+    always."""
     commands = []
     if tasks_backend.startswith("django_tasks_db."):
         commands.append(["db_worker", "--no-reload", "--interval", "1"])
     elif tasks_backend.startswith("django_tasks_rq."):
         commands.append(["rqworker", "default", "--job-class", "django_tasks_rq.backend.Job"])
     commands.append(["run_sweeps", "--loop", "--interval", str(DEMO_SWEEP_INTERVAL)])
+    # Land reservations whose hold ran out go back on the shelf (lianqi.land's own sweep).
+    commands.append(["run_land_sweeps", "--loop", "--interval", str(DEMO_SWEEP_INTERVAL)])
     return commands
 
 

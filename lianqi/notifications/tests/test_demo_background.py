@@ -13,15 +13,16 @@ from lianqi.cli import Background, background_commands, build_parser
 
 def test_database_backend_gets_a_worker_and_the_sweep_loop() -> None:
     commands = background_commands("django_tasks_db.DatabaseBackend")
-    assert [c[0] for c in commands] == ["db_worker", "run_sweeps"]
+    assert [c[0] for c in commands] == ["db_worker", "run_sweeps", "run_land_sweeps"]
     assert "--loop" in commands[1]
     # With tasks on Redis the worker is RQ's, running django-tasks-rq's jobs.
     rq = background_commands("django_tasks_rq.RQBackend")
-    assert [c[0] for c in rq] == ["rqworker", "run_sweeps"]
+    assert [c[0] for c in rq] == ["rqworker", "run_sweeps", "run_land_sweeps"]
     assert rq[0][-2:] == ["--job-class", "django_tasks_rq.backend.Job"]
     # With the immediate backend tasks run in the request: no worker, the sweeps still run.
     assert [c[0] for c in background_commands("django_tasks.backends.immediate.ImmediateBackend")] == [
-        "run_sweeps"
+        "run_sweeps",
+        "run_land_sweeps",
     ]
 
 
