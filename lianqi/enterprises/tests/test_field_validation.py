@@ -35,6 +35,7 @@ def resolve(value: Any) -> Any:
         return timezone.localdate()
     return value
 
+
 #: (field, value sent, part of the message shown next to the field; None: the field's own
 #: type message, which differs between a form and a serializer).
 REFUSED = [
