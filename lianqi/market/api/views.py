@@ -8,11 +8,13 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -200,7 +202,9 @@ class PurchaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
     def get_queryset(self) -> Any:
         queryset = visible_purchases(self.request.user).select_related("buyer").order_by("-year", "pk")
         year = self.request.query_params.get("year", "")
-        return queryset.filter(year=int(year)) if year.isdigit() else queryset
+        if year and not (year.isdigit() and len(year) <= 4):
+            raise ValidationError({"year": [_("年度须为四位数字")]})
+        return queryset.filter(year=int(year)) if year else queryset
 
     @extend_schema(parameters=[OpenApiParameter("year", OpenApiTypes.INT, description="年度")])
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -30,7 +30,8 @@ class PurchaseListView(RoleRequiredMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
         raw_year = request.GET.get("year", "")
         year = int(raw_year) if raw_year.isdigit() and 2000 <= int(raw_year) <= 2100 else None
-        q = request.GET.get("q", "")[:100]
+        # A NUL byte cannot reach PostgreSQL in a text comparison; it is no part of a name.
+        q = request.GET.get("q", "").replace("\x00", "")[:100]
         local = request.GET.get("local", "")
         found = queries.purchase_list(request.user, year=year, q=q, local=local)
         context = paginate(request, found)
