@@ -74,6 +74,8 @@ class ParcelViewSet(ScopedViewSet):
     read_roles = READERS
     write_roles = RESERVERS
     serializer_class = ParcelDetailSerializer
+    # The list is one GeoJSON FeatureCollection (a park's map), never a page: the schema says so.
+    pagination_class = None
 
     def get_queryset(self) -> Any:
         return visible_parcels(self.request.user).order_by("code", "pk")
