@@ -26,7 +26,7 @@ from lianqi.demo.builder import DEMO_USERNAMES, build_demo
 
 SCALE = 0.05
 #: Distinct addresses walked per role; enough to reach every kind of page at least once.
-MAX_PAGES = 150
+MAX_PAGES = 220
 #: Query-string variants kept per path; beyond that only the bare path is walked, so that
 #: pagination and sorting links do not make the walk explode.
 QUERY_VARIANTS = 3

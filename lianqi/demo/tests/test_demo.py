@@ -337,14 +337,14 @@ def test_lianqi_demo_prepares_a_fresh_database(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
     env["LIANQI_VAR_DIR"] = str(tmp_path)
     run = [sys.executable, "-m", "lianqi.cli", "demo", "--no-serve", "--scale", "0.02", "--port", "8765"]
-    first = subprocess.run(run, cwd=REPO, env=env, capture_output=True, text=True, timeout=180)
+    first = subprocess.run(run, cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
     assert first.returncode == 0, first.stderr
     assert (tmp_path / "lianqi.sqlite3").exists()
     assert "http://127.0.0.1:8765/" in first.stdout
     assert "office" in first.stdout and DEMO_PASSWORD in first.stdout
     assert "已有" not in first.stdout and "个部门" in first.stdout
     second = subprocess.run(
-        [*run, "--language", "en"], cwd=REPO, env=env, capture_output=True, text=True, timeout=180
+        [*run, "--language", "en"], cwd=REPO, env=env, capture_output=True, text=True, timeout=300
     )
     assert second.returncode == 0, second.stderr
     assert "already" in second.stdout and "handler" in second.stdout and "用户名" not in second.stdout
