@@ -274,7 +274,6 @@ SPECTACULAR_SETTINGS = {
         "CreditRepairActionEnum": "lianqi.credit.choices.RepairAction",
         "CreditClassEnum": "lianqi.credit.choices.CreditClass",
         "MarketSupplierRegionEnum": "lianqi.market.choices.SupplierRegion",
-        "MarketSupplierPlaceEnum": "lianqi.market.choices.SupplierPlace",
         "MarketPurchaseSourceEnum": "lianqi.market.choices.PurchaseSource",
         "MarketNodeCoverageEnum": "lianqi.market.choices.NodeCoverage",
         "ProjectStageEnum": "lianqi.projects.choices.ProjectStage",
