@@ -21,6 +21,7 @@ from rest_framework.response import Response
 
 from lianqi.core.actors import acting_user
 from lianqi.core.api.errors import ErrorSerializer
+from lianqi.core.api.schema import ErrorAwareAutoSchema
 from lianqi.core.api.views import ScopedViewSet
 from lianqi.core.roles import Role, has_role
 from lianqi.core.scoping import scope_queryset
@@ -66,6 +67,21 @@ def _feature(row: Parcel) -> dict[str, Any]:
     return cast(dict[str, Any], feature)
 
 
+class _FeatureCollectionSchema(ErrorAwareAutoSchema):
+    """The parcels' list answers one GeoJSON FeatureCollection object, not an array of them."""
+
+    def _is_list_view(self, serializer: Any = None) -> bool:
+        if getattr(self.view, "action", None) == "list":
+            return False
+        return bool(super()._is_list_view(serializer))
+
+    def get_operation_id(self) -> str:
+        operation_id = str(super().get_operation_id())
+        if getattr(self.view, "action", None) == "list":
+            return operation_id.removesuffix("_retrieve") + "_list"
+        return operation_id
+
+
 class ParcelViewSet(ScopedViewSet):
     """The parcels the caller may see, as GeoJSON; reserving one."""
 
@@ -76,6 +92,7 @@ class ParcelViewSet(ScopedViewSet):
     serializer_class = ParcelDetailSerializer
     # The list is one GeoJSON FeatureCollection (a park's map), never a page: the schema says so.
     pagination_class = None
+    schema = _FeatureCollectionSchema()
 
     def get_queryset(self) -> Any:
         return visible_parcels(self.request.user).order_by("code", "pk")
