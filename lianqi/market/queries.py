@@ -18,7 +18,7 @@ from lianqi.core.registry import Period
 from lianqi.enterprises.models import Enterprise, YearFigure
 
 from . import chainmap, matching
-from .choices import IntroductionState, ListingState
+from .choices import ChainRole, IntroductionState, ListingState
 from .filters import NeedFilter, OfferFilter
 from .listings import need_listing, offer_listing
 from .models import Chain, FairDeal, Introduction, MatchingFair, Need, Offer, Purchase, PurchaseTotal
@@ -418,3 +418,18 @@ def chain_targets(chain: Chain) -> list[str]:
         {},
     )
     return [n.node.name for n in found.missing]
+
+
+#: How many firms of a node, in the park and in the city, the chain page names.
+FIRMS_SHOWN = 8
+
+
+def named_firms(found: ChainMap, node: int, ids: list[int]) -> dict[str, Any]:
+    """The first `FIRMS_SHOWN` firms of `ids` on the chain map's `node` with their role there,
+    and how many more the node holds."""
+    labels = dict(ChainRole.choices)
+    shown = [
+        {"name": found.firms[i]["name"], "role": labels.get(found.roles.get((node, i), ""), "")}
+        for i in ids[:FIRMS_SHOWN]
+    ]
+    return {"shown": shown, "more": max(0, len(ids) - FIRMS_SHOWN)}

@@ -32,7 +32,7 @@ from lianqi.policies.models import Policy
 from lianqi.policies.queries import version_on
 
 from .. import actions, chainmap, queries
-from ..choices import ChainRole, NodeCoverage
+from ..choices import NodeCoverage
 from ..forms import (
     ChainFairForm,
     ChainFirmForm,
@@ -49,8 +49,6 @@ RATE_DEFINITION = gettext_lazy(
     "本地配套率 = 链上企业当年向本地供应商（注册在本园区或本市的企业）的采购额 ÷ 其当年采购总额；"
     "按环节计算时为该环节企业的采购，全链计算时每家企业只计一次。数据来自企业填报和发票导入的采购记录。"
 )
-#: How many firms of a node, in the park and in the city, the table names.
-FIRMS_SHOWN = 8
 COVERAGE_CLASS = {
     NodeCoverage.PARK: "bg-green-lt",
     NodeCoverage.CITY: "bg-yellow-lt",
@@ -90,24 +88,14 @@ def _chain_page(request: HttpRequest, chain: Chain, status: int = 200, **forms: 
         acting_user(request), chain.jurisdiction_path
     )
     nodes = list(chain.nodes.order_by("order", "pk"))
-    role_labels = dict(ChainRole.choices)
     rows = []
     for figure in found.figures.nodes:
-
-        def named(ids: list[int], node: int = figure.node.key) -> dict[str, Any]:
-            # The first `FIRMS_SHOWN` firms by name, and how many more the node holds.
-            shown = [
-                {"name": found.firms[i]["name"], "role": role_labels.get(found.roles.get((node, i), ""), "")}
-                for i in ids[:FIRMS_SHOWN]
-            ]
-            return {"shown": shown, "more": max(0, len(ids) - FIRMS_SHOWN)}
-
         rows.append(
             {
                 "figure": figure,
                 "indent": figure.depth * 1.25,
-                "park": named(figure.park_firms),
-                "city": named(figure.city_firms),
+                "park": queries.named_firms(found, figure.node.key, figure.park_firms),
+                "city": queries.named_firms(found, figure.node.key, figure.city_firms),
                 "coverage": NodeCoverage(figure.coverage).label,
                 "coverage_class": COVERAGE_CLASS[NodeCoverage(figure.coverage)],
                 "rate": figure.rate,
