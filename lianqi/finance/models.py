@@ -256,6 +256,9 @@ class Pilot(ScopedModel):
     (`WhitelistChange`), each with its reason and who made it."""
 
     name = models.CharField(_("试点名称"), max_length=200)
+    # What rules name the pilot by: a product's admission rule may ask that an enterprise be
+    # on the whitelist of the pilot with this code (the `finance_whitelists` attribute).
+    code = models.CharField(_("试点编号"), max_length=40, unique=True)
     guarantor = models.ForeignKey(
         Institution, on_delete=models.PROTECT, related_name="led_pilots", verbose_name=_("牵头担保机构")
     )

@@ -32,6 +32,7 @@ def pilot_of(world: World) -> Pilot:
     return actions.create_pilot(
         jurisdiction=world.home.park,
         name="动产质押融资试点",
+        code="DCZY",
         guarantor=guarantor,
         banks=[institution_of(world.home)],
         actor=world.user(Role.SERVICE_OFFICE),
