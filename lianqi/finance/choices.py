@@ -31,6 +31,15 @@ class ProductKind(models.TextChoices):
     EQUITY = "equity", _("股权投资")
 
 
+class VersionState(models.TextChoices):
+    """Where a new version of a product's terms stands: submitted by its institution, returned
+    by the office with its comments, or published (in force from its first day)."""
+
+    SUBMITTED = "submitted", _("待审核")
+    RETURNED = "returned", _("已退回")
+    PUBLISHED = "published", _("已发布")
+
+
 class ProductState(models.TextChoices):
     """Whether a product is on the shelf: drafts are the institution's own, withdrawn ones stay
     for the applications made while it was published."""

@@ -73,6 +73,46 @@ class VersionForm(StyledForm):
     expected_version = forms.IntegerField(widget=forms.HiddenInput)
 
 
+DATE = {"widget": forms.DateInput(attrs={"type": "date"})}
+
+
+class ProductVersionForm(StyledForm):
+    """A new version of a product's terms: the day it takes effect (and ends, if it does), the
+    terms, and the admission criteria as rule data (JSON), for the office's review."""
+
+    valid_from = forms.DateField(label=_("生效日期"), **DATE)  # type: ignore[arg-type]
+    valid_to = forms.DateField(label=_("失效日期"), required=False, **DATE)  # type: ignore[arg-type]
+    min_amount_yuan = forms.DecimalField(label=_("最低额度（元）"), **YUAN)  # type: ignore[arg-type]
+    max_amount_yuan = forms.DecimalField(label=_("最高额度（元）"), **YUAN)  # type: ignore[arg-type]
+    min_rate = forms.DecimalField(label=_("最低年利率（%）"), max_digits=5, decimal_places=2)
+    max_rate = forms.DecimalField(label=_("最高年利率（%）"), max_digits=5, decimal_places=2)
+    min_term_months = forms.IntegerField(label=_("最短期限（月）"), min_value=1, max_value=600)
+    max_term_months = forms.IntegerField(label=_("最长期限（月）"), min_value=1, max_value=600)
+    promise_workdays = forms.IntegerField(label=_("承诺受理时限（工作日）"), min_value=1, max_value=60)
+    collateral = forms.CharField(label=_("担保方式"), max_length=200, required=False)
+    description = forms.CharField(
+        label=_("产品介绍"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    rule = forms.JSONField(label=_("准入条件（规则数据）"), widget=forms.Textarea(attrs={"rows": 8}))
+    note = forms.CharField(label=_("修订说明"), max_length=200, required=False)
+
+    @classmethod
+    def for_product(cls, product: Any) -> ProductVersionForm:
+        """The form filled with the product's current terms, to change what differs."""
+        initial = {name: getattr(product, name) for name in cls.base_fields if hasattr(product, name)}
+        initial["min_amount_yuan"] = Decimal(product.min_amount_fen) / 100
+        initial["max_amount_yuan"] = Decimal(product.max_amount_fen) / 100
+        return cls(initial=initial)
+
+
+class ReviewForm(StyledForm):
+    """The office's comments on a submitted version (required to return it)."""
+
+    comment = forms.CharField(
+        label=_("审核意见"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False
+    )
+
+
 class WhitelistChangeForm(StyledForm):
     """Add an enterprise of the pilot's jurisdiction to its whitelist, or remove it: always with
     a reason."""

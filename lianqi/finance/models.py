@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from lianqi.core.models import ScopedModel, TimeStampedModel
 from lianqi.core.workflow import WorkflowEvent
 
-from .choices import ApplicationState, InstitutionKind, ProductKind, ProductState
+from .choices import ApplicationState, InstitutionKind, ProductKind, ProductState, VersionState
 
 
 class Institution(ScopedModel):
@@ -71,6 +71,16 @@ class Product(TimeStampedModel):
     state = models.CharField(
         _("状态"), max_length=20, choices=ProductState.choices, default=ProductState.DRAFT, db_index=True
     )
+    # The published version whose terms the product carries now (empty: the terms it was
+    # first published with). The terms above are copied from it on its first day.
+    version = models.ForeignKey(
+        "ProductVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("现行版本"),
+    )
 
     class Meta:
         verbose_name = _("金融产品")
@@ -96,6 +106,78 @@ class Product(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("finance:product", args=[self.pk])
+
+
+#: The terms a version of a product carries (and copies onto the product on its first day).
+VERSIONED_TERMS = (
+    "min_amount_fen",
+    "max_amount_fen",
+    "min_rate",
+    "max_rate",
+    "min_term_months",
+    "max_term_months",
+    "collateral",
+    "promise_workdays",
+    "description",
+    "rule",
+)
+
+
+class ProductVersion(TimeStampedModel):
+    """A new version of a product's terms and admission criteria, valid from `valid_from` to
+    `valid_to` (inclusive; open when empty). The institution submits it; the park's office
+    publishes it or returns it with its comments. Published versions of one product never
+    overlap: an earlier one still running ends the day before; on its first day the version's
+    terms replace the product's."""
+
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, related_name="versions", verbose_name=_("金融产品")
+    )
+    number = models.PositiveIntegerField(_("版本号"))
+    state = models.CharField(
+        _("状态"), max_length=20, choices=VersionState.choices, default=VersionState.SUBMITTED
+    )
+    valid_from = models.DateField(_("生效日期"))
+    valid_to = models.DateField(_("失效日期"), null=True, blank=True)
+    note = models.CharField(_("修订说明"), max_length=200, blank=True)
+    min_amount_fen = models.BigIntegerField(_("最低额度（分）"))
+    max_amount_fen = models.BigIntegerField(_("最高额度（分）"))
+    min_rate = models.DecimalField(_("最低年利率（%）"), max_digits=5, decimal_places=2)
+    max_rate = models.DecimalField(_("最高年利率（%）"), max_digits=5, decimal_places=2)
+    min_term_months = models.PositiveIntegerField(_("最短期限（月）"))
+    max_term_months = models.PositiveIntegerField(_("最长期限（月）"))
+    collateral = models.CharField(_("担保方式"), max_length=200, blank=True)
+    promise_workdays = models.PositiveIntegerField(_("承诺受理时限（工作日）"), default=5)
+    description = models.TextField(_("产品介绍"), blank=True)
+    rule = models.JSONField(_("准入条件"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("提交人")
+    )
+    review_comment = models.TextField(_("审核意见"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("审核人"),
+    )
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("产品版本")
+        verbose_name_plural = _("产品版本")
+        ordering = ["product", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["product", "number"], name="finance_product_version_unique"),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
+                name="finance_product_version_dates_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product.code} v{self.number}"
 
 
 class Application(ScopedModel):

@@ -30,6 +30,7 @@ from .models import (
     MatchingEvent,
     Pilot,
     Product,
+    ProductVersion,
     WhitelistChange,
     WhitelistVersion,
 )
@@ -165,6 +166,11 @@ def disbursed_yuan(jurisdiction_path: str, period: Period) -> Decimal:
         disbursed_on__lte=period.end,
     ).aggregate(total=Coalesce(Sum("disbursed_fen"), 0))["total"]
     return Decimal(total) / 100
+
+
+def product_versions(product: Product) -> QuerySet[ProductVersion]:
+    """A product's versions, newest first, with who submitted and reviewed them."""
+    return product.versions.select_related("submitted_by", "reviewed_by").order_by("-number")
 
 
 def my_products(user: Any) -> QuerySet[Product]:

@@ -13,6 +13,12 @@ urlpatterns = [
     path("products/reach/", overview.ReachView.as_view(), name="reach"),
     path("products/<int:pk>/", products.ProductDetailView.as_view(), name="product"),
     path("products/<int:pk>/apply/", products.ApplyView.as_view(), name="apply"),
+    path("products/<int:pk>/versions/new/", products.ProductVersionView.as_view(), name="product_version"),
+    path(
+        "products/<int:pk>/versions/<int:number>/<str:decision>/",
+        products.ProductVersionReviewView.as_view(),
+        name="product_version_review",
+    ),
     path("products/<int:pk>/<str:change>/", products.ProductStateView.as_view(), name="product_state"),
     path("for-me/", products.ForMeView.as_view(), name="for_me"),
     path("applications/", applications.ApplicationListView.as_view(), name="applications"),
