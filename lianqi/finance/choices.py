@@ -56,6 +56,7 @@ class ApplicationState(models.TextChoices):
     DECLINED = "declined", _("未通过")
     DISBURSED = "disbursed", _("已放款")
     WITHDRAWN = "withdrawn", _("已撤回")
+    CLOSED = "closed", _("已办结")
 
 
 class ApplicationAction(models.TextChoices):
@@ -66,8 +67,11 @@ class ApplicationAction(models.TextChoices):
     DECLINE = "decline", _("审批不通过")
     DISBURSE = "disburse", _("放款")
     WITHDRAW = "withdraw", _("撤回申请")
+    CLOSE = "close", _("办结")
     RAISE_DEMAND = "raise_demand", _("转为融资诉求")
 
 
 #: The states in which an application still waits on the institution.
 OPEN_STATES = (ApplicationState.SUBMITTED, ApplicationState.ACCEPTED, ApplicationState.APPROVED)
+#: The states in which loans may have been made (a closed application keeps its tranches).
+LENT_STATES = (ApplicationState.DISBURSED, ApplicationState.CLOSED)

@@ -212,6 +212,7 @@ class Application(ScopedModel):
     decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
     granted_fen = models.BigIntegerField(_("授信金额（分）"), null=True, blank=True)
     reason = models.TextField(_("未通过原因"), blank=True)
+    # The sum of the tranches paid out (`Tranche`) and the day of the first, kept by the action.
     disbursed_fen = models.BigIntegerField(_("放款金额（分）"), null=True, blank=True)
     disbursed_on = models.DateField(_("放款日期"), null=True, blank=True)
     demand = models.ForeignKey(
@@ -276,6 +277,39 @@ class ApplicationEvent(WorkflowEvent):
     class Meta(WorkflowEvent.Meta):
         verbose_name = _("融资申请记录")
         verbose_name_plural = _("融资申请记录")
+
+
+class Tranche(TimeStampedModel):
+    """One payment of a loan (一笔放款): its amount in fen and its day. An application's tranches
+    never add up to more than the credit granted; their sum is the application's
+    `disbursed_fen`."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="tranches", verbose_name=_("融资申请")
+    )
+    number = models.PositiveIntegerField(_("笔次"))
+    amount_fen = models.BigIntegerField(_("放款金额（分）"))
+    disbursed_on = models.DateField(_("放款日期"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("操作人"),
+    )
+
+    class Meta:
+        verbose_name = _("放款记录")
+        verbose_name_plural = _("放款记录")
+        ordering = ["application", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "number"], name="finance_tranche_unique"),
+            models.CheckConstraint(condition=Q(amount_fen__gt=0), name="finance_tranche_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application} #{self.number}"
 
 
 class MatchingEvent(ScopedModel):

@@ -21,7 +21,7 @@ from lianqi.enterprises.models import Enterprise
 from lianqi.policies.subjects import enterprise_records
 from lianqi.rules import ENTERPRISE_CATALOGUE, Engine, SubjectTable, Verdict, build_table, rules_from_data
 
-from .choices import OPEN_STATES, ApplicationState, ProductKind, ProductState
+from .choices import LENT_STATES, OPEN_STATES, ApplicationState, ProductKind, ProductState
 from .filters import ApplicationFilter, ProductFilter
 from .models import (
     Application,
@@ -31,6 +31,7 @@ from .models import (
     Pilot,
     Product,
     ProductVersion,
+    Tranche,
     WhitelistChange,
     WhitelistVersion,
 )
@@ -38,7 +39,7 @@ from .permissions import ancestor_paths, visible, visible_events, visible_instit
 from .whitelists import WHITELISTS
 
 #: States in which credit has been granted (an approval, and the loans that followed it).
-GRANTED_STATES = (ApplicationState.APPROVED, ApplicationState.DISBURSED)
+GRANTED_STATES = (ApplicationState.APPROVED, *LENT_STATES)
 #: States in which the institution has decided.
 DECIDED_STATES = (*GRANTED_STATES, ApplicationState.DECLINED)
 
@@ -73,6 +74,19 @@ def history(row: Application) -> QuerySet[ApplicationEvent]:
     return row.events.select_related("actor").order_by("at", "pk")
 
 
+def tranches(row: Application) -> QuerySet[Tranche]:
+    """The loan's tranches, in the order they were paid out."""
+    return row.tranches.select_related("actor").order_by("number")
+
+
+def undrawn_fen(row: Application) -> int | None:
+    """What is left of the credit granted to pay out (None before a credit is granted, and once
+    the application is closed: nothing more will be)."""
+    if row.granted_fen is None or row.state == ApplicationState.CLOSED:
+        return None
+    return row.granted_fen - (row.disbursed_fen or 0)
+
+
 def is_overdue(row: Application, *, at: dt.datetime) -> bool:
     """Still not accepted after the product's promised working days."""
     return row.state == ApplicationState.SUBMITTED and workdays.is_overdue(row.accept_due, at)
@@ -102,8 +116,10 @@ def _totals() -> dict[str, Any]:
         "declined": Count("pk", filter=Q(state=ApplicationState.DECLINED)),
         "open": Count("pk", filter=Q(state__in=OPEN_STATES)),
         "granted_fen": Coalesce(Sum("granted_fen", filter=Q(state__in=GRANTED_STATES)), 0),
-        "disbursed_fen": Coalesce(Sum("disbursed_fen", filter=Q(state=ApplicationState.DISBURSED)), 0),
-        "enterprises": Count("enterprise", filter=Q(state=ApplicationState.DISBURSED), distinct=True),
+        "disbursed_fen": Coalesce(Sum("disbursed_fen", filter=Q(state__in=LENT_STATES)), 0),
+        "enterprises": Count(
+            "enterprise", filter=Q(state__in=LENT_STATES, disbursed_on__isnull=False), distinct=True
+        ),
     }
 
 
@@ -161,7 +177,7 @@ def disbursed_yuan(jurisdiction_path: str, period: Period) -> Decimal:
     """Loans disbursed in `period`, by the disbursement date, in yuan to the fen (a measure)."""
     total = Application.objects.filter(
         jurisdiction_path__startswith=jurisdiction_path,
-        state=ApplicationState.DISBURSED,
+        state__in=LENT_STATES,
         disbursed_on__gte=period.start,
         disbursed_on__lte=period.end,
     ).aggregate(total=Coalesce(Sum("disbursed_fen"), 0))["total"]
@@ -195,7 +211,7 @@ def event_figures(event: MatchingEvent) -> dict[str, Any]:
     for enterprise_id, institution_id in set(agreements.values_list("enterprise_id", "institution_id")):
         pairs |= Q(enterprise_id=enterprise_id, institution_id=institution_id)
     disbursed = Application.objects.filter(
-        pairs, state=ApplicationState.DISBURSED, disbursed_on__gte=event.held_on
+        pairs, state__in=LENT_STATES, disbursed_on__gte=event.held_on
     ).aggregate(total=Coalesce(Sum("disbursed_fen"), 0))["total"]
     return {**signed, "disbursed_fen": disbursed}
 

@@ -59,6 +59,8 @@ def _detail(request: HttpRequest, row: Application, failed: StepForm | None = No
     context = {
         "row": row,
         "events": queries.history(row),
+        "tranches": queries.tranches(row),
+        "undrawn_fen": queries.undrawn_fen(row),
         "steps": steps,
         "overdue": queries.is_overdue(row, at=now),
         "may_raise_demand": actions.can_raise_demand(row, at=now)
