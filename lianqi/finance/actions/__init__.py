@@ -32,6 +32,7 @@ from .catalogue import (
 from .checks import OFFICE_ROLES
 from .events import create_event, record_agreement
 from .pilots import change_whitelist, create_pilot, save_whitelist_rule
+from .sweeps import flag_overdue_applications
 from .versions import (
     apply_product_versions,
     publish_product_version,
@@ -58,6 +59,7 @@ __all__ = [
     "create_product",
     "decline_application",
     "disburse_application",
+    "flag_overdue_applications",
     "may_manage_product",
     "publish_product",
     "publish_product_version",
