@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from lianqi.core.forms import PickerSelect, StyledForm
 from lianqi.enterprises.models import Enterprise
 
-from .choices import ProductKind
-from .models import Institution
+from .choices import InstitutionKind, ProductKind
+from .models import Institution, Product
 from .workflow import needs_of
 
 #: Yuan as typed: two decimals at most (a fen is the smallest amount), below ¥100 billion.
@@ -111,6 +111,41 @@ class ReviewForm(StyledForm):
     comment = forms.CharField(
         label=_("审核意见"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False
     )
+
+
+class PilotForm(StyledForm):
+    """Set up a pilot: its name and code (what a product's rule names), the guarantee company
+    that leads it, the banks that take part and its dedicated product, all serving the
+    jurisdiction."""
+
+    name = forms.CharField(label=_("试点名称"), max_length=200)
+    code = forms.CharField(
+        label=_("试点编号"),
+        max_length=40,
+        help_text=_("字母、数字或连字符，如 DCZY；产品准入规则以此引用白名单"),
+    )
+    guarantor = forms.ModelChoiceField(label=_("牵头担保机构"), queryset=Institution.objects.none())
+    banks = forms.ModelMultipleChoiceField(label=_("试点银行"), queryset=Institution.objects.none())
+    product = forms.ModelChoiceField(label=_("专属产品"), queryset=Product.objects.none(), required=False)
+
+    def __init__(self, *args: Any, institutions: QuerySet[Institution], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = {
+            "guarantor": institutions.filter(kind=InstitutionKind.GUARANTEE),
+            "banks": institutions.exclude(kind=InstitutionKind.GUARANTEE),
+            "product": Product.objects.filter(institution__in=institutions).order_by("name"),
+        }
+        for name, queryset in choices.items():
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = queryset
+
+
+class WhitelistRuleForm(StyledForm):
+    """A new version of a pilot's whitelist rule: rule data (JSON) with one rule, and a note."""
+
+    rule = forms.JSONField(label=_("白名单规则（规则数据）"), widget=forms.Textarea(attrs={"rows": 8}))
+    note = forms.CharField(label=_("修改说明"), max_length=200, required=False)
 
 
 class WhitelistChangeForm(StyledForm):

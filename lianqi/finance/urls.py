@@ -28,7 +28,9 @@ urlpatterns = [
     path("events/", events.EventListView.as_view(), name="events"),
     path("events/<int:pk>/", events.EventDetailView.as_view(), name="event"),
     path("pilots/", pilots.PilotListView.as_view(), name="pilots"),
+    path("pilots/new/", pilots.PilotCreateView.as_view(), name="pilot_new"),
     path("pilots/<int:pk>/", pilots.PilotDetailView.as_view(), name="pilot"),
+    path("pilots/<int:pk>/rule/", pilots.WhitelistRuleView.as_view(), name="pilot_rule"),
     path("enterprises/<int:pk>/", overview.EnterpriseSectionView.as_view(), name="enterprise_section"),
 ]
 
