@@ -172,6 +172,39 @@ class WhitelistChangeForm(StyledForm):
         field.queryset = enterprises
 
 
+class EventForm(StyledForm):
+    """A matching event: its title, day, place and the institutions serving the jurisdiction
+    that came."""
+
+    title = forms.CharField(label=_("活动名称"), max_length=200)
+    held_on = forms.DateField(label=_("举办日期"), **DATE)  # type: ignore[arg-type]
+    place = forms.CharField(label=_("地点"), max_length=200, required=False)
+    institutions = forms.ModelMultipleChoiceField(label=_("参会机构"), queryset=Institution.objects.none())
+
+    def __init__(self, *args: Any, institutions: QuerySet[Institution], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["institutions"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = institutions
+
+
+class AttendanceForm(StyledForm):
+    """An enterprise of the event's jurisdiction that came."""
+
+    enterprise = forms.ModelChoiceField(
+        label=_("参会企业"),
+        queryset=Enterprise.objects.none(),
+        widget=PickerSelect("enterprises:pick"),
+        error_messages={"invalid_choice": _("请选择活动所在辖区的企业")},
+    )
+
+    def __init__(self, *args: Any, enterprises: QuerySet[Enterprise], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["enterprise"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = enterprises
+
+
 class AgreementForm(StyledForm):
     """An agreement signed at a matching event: the enterprise, one of the event's institutions,
     the amount in yuan and the kind of financing."""

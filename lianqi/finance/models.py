@@ -365,6 +365,32 @@ class Agreement(TimeStampedModel):
         return f"{self.enterprise} · {self.institution}"
 
 
+class Attendance(TimeStampedModel):
+    """An enterprise that came to a matching event (参会企业), recorded by the office: the
+    event's figures set the firms that signed against those that came."""
+
+    event = models.ForeignKey(
+        MatchingEvent, on_delete=models.PROTECT, related_name="attendances", verbose_name=_("对接活动")
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.PROTECT, related_name="+", verbose_name=_("企业")
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("登记人")
+    )
+
+    class Meta:
+        verbose_name = _("参会企业")
+        verbose_name_plural = _("参会企业")
+        ordering = ["event", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "enterprise"], name="finance_attendance_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} · {self.enterprise}"
+
+
 class Pilot(ScopedModel):
     """A financing pilot of a jurisdiction (动产质押融资试点): the guarantee company that leads it,
     the banks that take part, its dedicated product, and a whitelist of eligible enterprises —

@@ -26,6 +26,7 @@ from .filters import ApplicationFilter, ProductFilter
 from .models import (
     Application,
     ApplicationEvent,
+    Attendance,
     Institution,
     MatchingEvent,
     Pilot,
@@ -213,7 +214,12 @@ def event_figures(event: MatchingEvent) -> dict[str, Any]:
     disbursed = Application.objects.filter(
         pairs, state__in=LENT_STATES, disbursed_on__gte=event.held_on
     ).aggregate(total=Coalesce(Sum("disbursed_fen"), 0))["total"]
-    return {**signed, "disbursed_fen": disbursed}
+    return {**signed, "disbursed_fen": disbursed, "attended": event.attendances.count()}
+
+
+def attendances(event: MatchingEvent) -> QuerySet[Attendance]:
+    """The enterprises recorded as having come to the event, by name."""
+    return event.attendances.select_related("enterprise", "recorded_by").order_by("enterprise__name", "pk")
 
 
 def events_with_figures(user: Any) -> list[tuple[MatchingEvent, dict[str, Any]]]:

@@ -30,7 +30,7 @@ from .catalogue import (
     withdraw_product,
 )
 from .checks import OFFICE_ROLES
-from .events import create_event, record_agreement
+from .events import create_event, record_agreement, record_attendance
 from .pilots import change_whitelist, create_pilot, save_whitelist_rule
 from .sweeps import flag_overdue_applications
 from .versions import (
@@ -65,6 +65,7 @@ __all__ = [
     "publish_product_version",
     "raise_demand",
     "record_agreement",
+    "record_attendance",
     "return_product_version",
     "save_whitelist_rule",
     "submit_product_version",

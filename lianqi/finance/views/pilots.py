@@ -46,7 +46,7 @@ class PilotListView(RoleRequiredMixin, View):
         )
 
 
-def _own_jurisdiction(request: HttpRequest) -> Jurisdiction:
+def own_jurisdiction(request: HttpRequest) -> Jurisdiction:
     """The jurisdiction a new pilot belongs to: the office user's own (a user without one has
     no pilot to set up)."""
     jurisdiction = getattr(request.user, "jurisdiction", None)
@@ -61,7 +61,7 @@ class PilotCreateView(RoleRequiredMixin, View):
     allowed_roles = OFFICE_ROLES
 
     def _form(self, request: HttpRequest, data: Any = None) -> PilotForm:
-        jurisdiction = _own_jurisdiction(request)
+        jurisdiction = own_jurisdiction(request)
         serving = Institution.objects.filter(jurisdiction_path__in=ancestor_paths(jurisdiction.path))
         return PilotForm(data, institutions=serving.order_by("name"))
 
@@ -73,7 +73,7 @@ class PilotCreateView(RoleRequiredMixin, View):
         if form.is_valid():
             try:
                 pilot = actions.create_pilot(
-                    jurisdiction=_own_jurisdiction(request),
+                    jurisdiction=own_jurisdiction(request),
                     actor=acting_user(request),
                     **form.cleaned_data,
                 )
