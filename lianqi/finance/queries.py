@@ -88,6 +88,52 @@ def undrawn_fen(row: Application) -> int | None:
     return row.granted_fen - (row.disbursed_fen or 0)
 
 
+#: What the enterprise consents to share when it applies (the form's words: 登记信息、年度经营数据和
+#: 纳税数据): its registration, and its yearly figures with the tax. Contacts, tags, its liaison,
+#: demands and everything else on its file stay with the park.
+SHARED_REGISTRATION = (
+    "credit_code",
+    "name",
+    "kind",
+    "industry",
+    "legal_representative",
+    "address",
+    "founded_on",
+    "registered_capital",
+    "employees",
+)
+SHARED_YEARLY = ("output_value", "revenue", "rd_spending", "tax")
+SHARED_YEARS = 3
+
+
+@dataclass
+class SharedApplicant:
+    """The applicant's data as its institution reads it: the registration as (label, value)
+    and the yearly figures of the last years before the application, newest first."""
+
+    registration: list[tuple[str, Any]]
+    years: list[dict[str, Any]]
+
+
+def shared_applicant(row: Application) -> SharedApplicant:
+    """What the enterprise consented to share with the institution for this application."""
+    enterprise = row.enterprise
+    registration = []
+    for name in SHARED_REGISTRATION:
+        model_field = enterprise._meta.get_field(name)
+        value = getattr(enterprise, name)
+        if name == "kind":
+            value = enterprise.get_kind_display()  # type: ignore[attr-defined]
+        registration.append((str(model_field.verbose_name), value))  # type: ignore[union-attr]
+    applied_in = workdays.shanghai_date(row.submitted_at).year
+    years = list(
+        enterprise.year_figures.filter(year__lt=applied_in + 1)
+        .order_by("-year")
+        .values("year", *SHARED_YEARLY)[:SHARED_YEARS]
+    )
+    return SharedApplicant(registration, years)
+
+
 def is_overdue(row: Application, *, at: dt.datetime) -> bool:
     """Still not accepted after the product's promised working days."""
     return row.state == ApplicationState.SUBMITTED and workdays.is_overdue(row.accept_due, at)

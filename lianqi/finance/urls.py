@@ -23,6 +23,7 @@ urlpatterns = [
     path("for-me/", products.ForMeView.as_view(), name="for_me"),
     path("applications/", applications.ApplicationListView.as_view(), name="applications"),
     path("applications/<int:pk>/", applications.ApplicationDetailView.as_view(), name="application"),
+    path("applications/<int:pk>/applicant/", applications.ApplicantDataView.as_view(), name="applicant"),
     path("applications/<int:pk>/demand/", applications.RaiseDemandView.as_view(), name="raise_demand"),
     path("applications/<int:pk>/<str:action>/", applications.ApplicationStepView.as_view(), name="step"),
     path("events/", events.EventListView.as_view(), name="events"),
