@@ -17,8 +17,9 @@ Each app registers from its own ``AppConfig.ready()``:
   demands, the days since it was last visited), such as the liaison's home;
 - `OriginProvider` — where a row of another app came from (the visit that raised a demand), so
   the row's page and its API can say so without that app importing this one;
-- `EnterpriseAttribute` — the values of an attribute of the eligibility engine's enterprise
-  catalogue that an app computes (the credit class), which the engine's subject records take in.
+- `EnterpriseAttribute` — an attribute of enterprises an app computes (the credit class, a
+  pilot's whitelist): its declaration joins the eligibility engine's enterprise catalogue and
+  its values the engine's subject records.
 
 Registering the same key twice replaces the earlier entry, so a reloaded app does not appear
 twice. Lookups return entries in a stable order (``order``, then registration).
@@ -27,13 +28,18 @@ twice. Lookups return entries in a stable order (``order``, then registration).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.urls import URLPattern, URLResolver
 from django.utils.functional import Promise
+
+if TYPE_CHECKING:
+    # Only for the type: core never imports the engine (they are independent layers), the
+    # declaration is made by the app that registers the attribute.
+    from lianqi.rules.catalogue import Attribute
 
 Label = str | Promise
 
@@ -239,16 +245,23 @@ class EnterpriseFacts:
 
 @dataclass(frozen=True)
 class EnterpriseAttribute:
-    """The values of one attribute of the rule engine's enterprise catalogue
-    (`lianqi.rules.catalogue.ENTERPRISE_CATALOGUE` declares its name, kind and choices) that an
-    app computes rather than the register holding it: `values(ids)` answers the value per
-    enterprise id, in a fixed number of queries however many ids; an id left out is unknown to
-    the engine, never a default. The subject records rules read (`policies.subjects`) take
-    these in, so policies, finance products and anything matching on enterprises can test it."""
+    """An attribute of enterprises that an app computes rather than the register holding it
+    (the credit class, a pilot's whitelist), for the rule engine's enterprise catalogue:
+    `declaration` is its `lianqi.rules.Attribute` (label, kind, source, choices or unit) — the
+    catalogue rules, the rule editor and the explanations use is the built-in one plus these —
+    and `values(ids)` answers the value per enterprise id, in a fixed number of queries however
+    many ids; an id left out is unknown to the engine, never a default. The subject records
+    rules read (`policies.subjects`) take the values in, so policies, finance products and
+    anything matching on enterprises can test it."""
 
     name: str
     values: Callable[[list[int]], dict[int, Any]]
+    declaration: Attribute
     order: int = 100
+
+    def __post_init__(self) -> None:
+        if self.declaration.name != self.name:
+            raise ValueError(f"attribute {self.name!r} is declared as {self.declaration.name!r}")
 
 
 # --- The registries themselves ---------------------------------------------------------------
@@ -269,6 +282,9 @@ class _Registry:
     origins: dict[str, OriginProvider] = field(default_factory=dict)
     enterprise_facts: dict[str, EnterpriseFacts] = field(default_factory=dict)
     enterprise_attributes: dict[str, EnterpriseAttribute] = field(default_factory=dict)
+    # The declarations of `enterprise_attributes`, made again on each registration: the same
+    # tuple until then, so the catalogue reading it knows at a glance nothing changed.
+    attribute_declarations: tuple[Attribute, ...] = ()
 
 
 _registry = _Registry()
@@ -339,6 +355,15 @@ def register_enterprise_facts(*providers: EnterpriseFacts) -> None:
 def register_enterprise_attributes(*attributes: EnterpriseAttribute) -> None:
     for attribute in attributes:
         _registry.enterprise_attributes[attribute.name] = attribute
+    _registry.attribute_declarations = tuple(
+        attribute.declaration for attribute in _ordered(list(_registry.enterprise_attributes.values()))
+    )
+
+
+def enterprise_attribute_declarations() -> tuple[Attribute, ...]:
+    """The declarations of the registered enterprise attributes, in order (the same tuple until
+    another is registered)."""
+    return _registry.attribute_declarations
 
 
 def _ordered(items: Sequence[Any]) -> list[Any]:
@@ -402,11 +427,15 @@ def enterprise_facts(user: Any, ids: list[int]) -> dict[int, list[str]]:
     return found
 
 
-def enterprise_attribute_values(ids: list[int]) -> dict[int, dict[str, Any]]:
+def enterprise_attribute_values(ids: list[int], *, skip: Collection[str] = ()) -> dict[int, dict[str, Any]]:
     """Every registered attribute's values for the enterprises `ids`: id → {name: value}, an
-    attribute left out where its app knows nothing of the enterprise."""
+    attribute left out where its app knows nothing of the enterprise. The attributes named in
+    `skip` are not computed (an attribute computed from rules on the records themselves, such
+    as a whitelist, reads the records without itself)."""
     found: dict[int, dict[str, Any]] = {pk: {} for pk in ids}
     for attribute in _ordered(list(_registry.enterprise_attributes.values())):
+        if attribute.name in skip:
+            continue
         for pk, value in attribute.values(ids).items():
             if pk in found and value is not None:
                 found[pk][attribute.name] = value

@@ -22,6 +22,7 @@ class CreditConfig(AppConfig):
             MenuEntry,
             MenuGroup,
         )
+        from lianqi.rules.catalogue import Attribute, AttributeKind, gettext_noop
 
         from . import dashboards, measures, queries, urls
         from .api import urls as api_urls
@@ -54,6 +55,23 @@ class CreditConfig(AppConfig):
             EnterpriseSection("credit", _("信用"), "credit:enterprise_section", MANAGERS, order=50)
         )
         registry.register_measures(*measures.MEASURES)
-        # The class as the eligibility engine's `credit_class` (declared in its catalogue):
+        # The class as the eligibility engine's `credit_class`, declared here with its values:
         # policies, finance products and pilots' whitelists may ask for a class.
-        registry.register_enterprise_attributes(EnterpriseAttribute("credit_class", queries.credit_classes))
+        registry.register_enterprise_attributes(
+            EnterpriseAttribute(
+                "credit_class",
+                queries.credit_classes,
+                Attribute(
+                    "credit_class",
+                    gettext_noop("信用等级"),
+                    AttributeKind.ENUM,
+                    gettext_noop("信用评价"),
+                    choices={
+                        "A": gettext_noop("A级（诚信）"),
+                        "B": gettext_noop("B级（良好）"),
+                        "C": gettext_noop("C级（警示）"),
+                        "D": gettext_noop("D级（失信）"),
+                    },
+                ),
+            )
+        )

@@ -592,6 +592,7 @@ def _pilot(park: Jurisdiction, rng: random.Random, today: dt.date, admin: Any) -
     pilot = actions.create_pilot(
         jurisdiction=park,
         name="动产质押融资试点",
+        code="DCZY",
         guarantor=guarantor,
         banks=banks,
         product=product,

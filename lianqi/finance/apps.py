@@ -8,7 +8,8 @@ class FinanceConfig(AppConfig):
     follow the applications up to the loan on a clock the park watches. It adds itself to the
     shell through core's registries only: its menu group and entries, the institution user's
     home (its work queue) and the office's card, its API routes, its tile and page on the
-    enterprise's code, its section of the enterprise's file, its measures, and the origin of the demands it raises."""
+    enterprise's code, its section of the enterprise's file, its measures, the origin of the demands it raises, and
+    whitelist membership as an attribute the rules can test."""
 
     default_auto_field = "django.db.models.BigAutoField"
     name = "lianqi.finance"
@@ -16,10 +17,16 @@ class FinanceConfig(AppConfig):
 
     def ready(self) -> None:
         from lianqi.core import registry
-        from lianqi.core.registry import CodeTile, EnterpriseSection, MenuEntry, MenuGroup
+        from lianqi.core.registry import (
+            CodeTile,
+            EnterpriseAttribute,
+            EnterpriseSection,
+            MenuEntry,
+            MenuGroup,
+        )
         from lianqi.core.roles import Role
 
-        from . import dashboards, matching, measures, origins, urls
+        from . import dashboards, matching, measures, origins, queries, urls, whitelists
         from .api import urls as api_urls
         from .permissions import MANAGERS, READERS, SHELF_READERS
 
@@ -51,3 +58,8 @@ class FinanceConfig(AppConfig):
             )
         )
         registry.register_origins(*origins.PROVIDERS)
+        # Membership of the pilots' whitelists, for the rules: a product may admit only the
+        # enterprises on a pilot's whitelist (finance_whitelists has DCZY).
+        registry.register_enterprise_attributes(
+            EnterpriseAttribute(whitelists.WHITELISTS, queries.whitelist_codes, whitelists.DECLARATION)
+        )

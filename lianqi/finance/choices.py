@@ -31,6 +31,15 @@ class ProductKind(models.TextChoices):
     EQUITY = "equity", _("股权投资")
 
 
+class VersionState(models.TextChoices):
+    """Where a new version of a product's terms stands: submitted by its institution, returned
+    by the office with its comments, or published (in force from its first day)."""
+
+    SUBMITTED = "submitted", _("待审核")
+    RETURNED = "returned", _("已退回")
+    PUBLISHED = "published", _("已发布")
+
+
 class ProductState(models.TextChoices):
     """Whether a product is on the shelf: drafts are the institution's own, withdrawn ones stay
     for the applications made while it was published."""
@@ -47,6 +56,7 @@ class ApplicationState(models.TextChoices):
     DECLINED = "declined", _("未通过")
     DISBURSED = "disbursed", _("已放款")
     WITHDRAWN = "withdrawn", _("已撤回")
+    CLOSED = "closed", _("已办结")
 
 
 class ApplicationAction(models.TextChoices):
@@ -57,8 +67,11 @@ class ApplicationAction(models.TextChoices):
     DECLINE = "decline", _("审批不通过")
     DISBURSE = "disburse", _("放款")
     WITHDRAW = "withdraw", _("撤回申请")
+    CLOSE = "close", _("办结")
     RAISE_DEMAND = "raise_demand", _("转为融资诉求")
 
 
 #: The states in which an application still waits on the institution.
 OPEN_STATES = (ApplicationState.SUBMITTED, ApplicationState.ACCEPTED, ApplicationState.APPROVED)
+#: The states in which loans may have been made (a closed application keeps its tranches).
+LENT_STATES = (ApplicationState.DISBURSED, ApplicationState.CLOSED)

@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from lianqi.core.forms import PickerSelect, StyledForm
 from lianqi.enterprises.models import Enterprise
 
-from .choices import ProductKind
-from .models import Institution
+from .choices import InstitutionKind, ProductKind
+from .models import Institution, Product
 from .workflow import needs_of
 
 #: Yuan as typed: two decimals at most (a fen is the smallest amount), below ¥100 billion.
@@ -73,6 +73,81 @@ class VersionForm(StyledForm):
     expected_version = forms.IntegerField(widget=forms.HiddenInput)
 
 
+DATE = {"widget": forms.DateInput(attrs={"type": "date"})}
+
+
+class ProductVersionForm(StyledForm):
+    """A new version of a product's terms: the day it takes effect (and ends, if it does), the
+    terms, and the admission criteria as rule data (JSON), for the office's review."""
+
+    valid_from = forms.DateField(label=_("生效日期"), **DATE)  # type: ignore[arg-type]
+    valid_to = forms.DateField(label=_("失效日期"), required=False, **DATE)  # type: ignore[arg-type]
+    min_amount_yuan = forms.DecimalField(label=_("最低额度（元）"), **YUAN)  # type: ignore[arg-type]
+    max_amount_yuan = forms.DecimalField(label=_("最高额度（元）"), **YUAN)  # type: ignore[arg-type]
+    min_rate = forms.DecimalField(label=_("最低年利率（%）"), max_digits=5, decimal_places=2)
+    max_rate = forms.DecimalField(label=_("最高年利率（%）"), max_digits=5, decimal_places=2)
+    min_term_months = forms.IntegerField(label=_("最短期限（月）"), min_value=1, max_value=600)
+    max_term_months = forms.IntegerField(label=_("最长期限（月）"), min_value=1, max_value=600)
+    promise_workdays = forms.IntegerField(label=_("承诺受理时限（工作日）"), min_value=1, max_value=60)
+    collateral = forms.CharField(label=_("担保方式"), max_length=200, required=False)
+    description = forms.CharField(
+        label=_("产品介绍"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    rule = forms.JSONField(label=_("准入条件（规则数据）"), widget=forms.Textarea(attrs={"rows": 8}))
+    note = forms.CharField(label=_("修订说明"), max_length=200, required=False)
+
+    @classmethod
+    def for_product(cls, product: Any) -> ProductVersionForm:
+        """The form filled with the product's current terms, to change what differs."""
+        initial = {name: getattr(product, name) for name in cls.base_fields if hasattr(product, name)}
+        initial["min_amount_yuan"] = Decimal(product.min_amount_fen) / 100
+        initial["max_amount_yuan"] = Decimal(product.max_amount_fen) / 100
+        return cls(initial=initial)
+
+
+class ReviewForm(StyledForm):
+    """The office's comments on a submitted version (required to return it)."""
+
+    comment = forms.CharField(
+        label=_("审核意见"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False
+    )
+
+
+class PilotForm(StyledForm):
+    """Set up a pilot: its name and code (what a product's rule names), the guarantee company
+    that leads it, the banks that take part and its dedicated product, all serving the
+    jurisdiction."""
+
+    name = forms.CharField(label=_("试点名称"), max_length=200)
+    code = forms.CharField(
+        label=_("试点编号"),
+        max_length=40,
+        help_text=_("字母、数字或连字符，如 DCZY；产品准入规则以此引用白名单"),
+    )
+    guarantor = forms.ModelChoiceField(label=_("牵头担保机构"), queryset=Institution.objects.none())
+    banks = forms.ModelMultipleChoiceField(label=_("试点银行"), queryset=Institution.objects.none())
+    product = forms.ModelChoiceField(label=_("专属产品"), queryset=Product.objects.none(), required=False)
+
+    def __init__(self, *args: Any, institutions: QuerySet[Institution], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = {
+            "guarantor": institutions.filter(kind=InstitutionKind.GUARANTEE),
+            "banks": institutions.exclude(kind=InstitutionKind.GUARANTEE),
+            "product": Product.objects.filter(institution__in=institutions).order_by("name"),
+        }
+        for name, queryset in choices.items():
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = queryset
+
+
+class WhitelistRuleForm(StyledForm):
+    """A new version of a pilot's whitelist rule: rule data (JSON) with one rule, and a note."""
+
+    rule = forms.JSONField(label=_("白名单规则（规则数据）"), widget=forms.Textarea(attrs={"rows": 8}))
+    note = forms.CharField(label=_("修改说明"), max_length=200, required=False)
+
+
 class WhitelistChangeForm(StyledForm):
     """Add an enterprise of the pilot's jurisdiction to its whitelist, or remove it: always with
     a reason."""
@@ -89,6 +164,39 @@ class WhitelistChangeForm(StyledForm):
         coerce=lambda value: value == "1",
     )
     reason = forms.CharField(label=_("理由"), max_length=200)
+
+    def __init__(self, *args: Any, enterprises: QuerySet[Enterprise], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["enterprise"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = enterprises
+
+
+class EventForm(StyledForm):
+    """A matching event: its title, day, place and the institutions serving the jurisdiction
+    that came."""
+
+    title = forms.CharField(label=_("活动名称"), max_length=200)
+    held_on = forms.DateField(label=_("举办日期"), **DATE)  # type: ignore[arg-type]
+    place = forms.CharField(label=_("地点"), max_length=200, required=False)
+    institutions = forms.ModelMultipleChoiceField(label=_("参会机构"), queryset=Institution.objects.none())
+
+    def __init__(self, *args: Any, institutions: QuerySet[Institution], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["institutions"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = institutions
+
+
+class AttendanceForm(StyledForm):
+    """An enterprise of the event's jurisdiction that came."""
+
+    enterprise = forms.ModelChoiceField(
+        label=_("参会企业"),
+        queryset=Enterprise.objects.none(),
+        widget=PickerSelect("enterprises:pick"),
+        error_messages={"invalid_choice": _("请选择活动所在辖区的企业")},
+    )
 
     def __init__(self, *args: Any, enterprises: QuerySet[Enterprise], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from lianqi.core.models import ScopedModel, TimeStampedModel
 from lianqi.core.workflow import WorkflowEvent
 
-from .choices import ApplicationState, InstitutionKind, ProductKind, ProductState
+from .choices import ApplicationState, InstitutionKind, ProductKind, ProductState, VersionState
 
 
 class Institution(ScopedModel):
@@ -71,6 +71,16 @@ class Product(TimeStampedModel):
     state = models.CharField(
         _("状态"), max_length=20, choices=ProductState.choices, default=ProductState.DRAFT, db_index=True
     )
+    # The published version whose terms the product carries now (empty: the terms it was
+    # first published with). The terms above are copied from it on its first day.
+    version = models.ForeignKey(
+        "ProductVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("现行版本"),
+    )
 
     class Meta:
         verbose_name = _("金融产品")
@@ -96,6 +106,78 @@ class Product(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("finance:product", args=[self.pk])
+
+
+#: The terms a version of a product carries (and copies onto the product on its first day).
+VERSIONED_TERMS = (
+    "min_amount_fen",
+    "max_amount_fen",
+    "min_rate",
+    "max_rate",
+    "min_term_months",
+    "max_term_months",
+    "collateral",
+    "promise_workdays",
+    "description",
+    "rule",
+)
+
+
+class ProductVersion(TimeStampedModel):
+    """A new version of a product's terms and admission criteria, valid from `valid_from` to
+    `valid_to` (inclusive; open when empty). The institution submits it; the park's office
+    publishes it or returns it with its comments. Published versions of one product never
+    overlap: an earlier one still running ends the day before; on its first day the version's
+    terms replace the product's."""
+
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, related_name="versions", verbose_name=_("金融产品")
+    )
+    number = models.PositiveIntegerField(_("版本号"))
+    state = models.CharField(
+        _("状态"), max_length=20, choices=VersionState.choices, default=VersionState.SUBMITTED
+    )
+    valid_from = models.DateField(_("生效日期"))
+    valid_to = models.DateField(_("失效日期"), null=True, blank=True)
+    note = models.CharField(_("修订说明"), max_length=200, blank=True)
+    min_amount_fen = models.BigIntegerField(_("最低额度（分）"))
+    max_amount_fen = models.BigIntegerField(_("最高额度（分）"))
+    min_rate = models.DecimalField(_("最低年利率（%）"), max_digits=5, decimal_places=2)
+    max_rate = models.DecimalField(_("最高年利率（%）"), max_digits=5, decimal_places=2)
+    min_term_months = models.PositiveIntegerField(_("最短期限（月）"))
+    max_term_months = models.PositiveIntegerField(_("最长期限（月）"))
+    collateral = models.CharField(_("担保方式"), max_length=200, blank=True)
+    promise_workdays = models.PositiveIntegerField(_("承诺受理时限（工作日）"), default=5)
+    description = models.TextField(_("产品介绍"), blank=True)
+    rule = models.JSONField(_("准入条件"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("提交人")
+    )
+    review_comment = models.TextField(_("审核意见"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("审核人"),
+    )
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("产品版本")
+        verbose_name_plural = _("产品版本")
+        ordering = ["product", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["product", "number"], name="finance_product_version_unique"),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
+                name="finance_product_version_dates_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product.code} v{self.number}"
 
 
 class Application(ScopedModel):
@@ -130,6 +212,7 @@ class Application(ScopedModel):
     decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
     granted_fen = models.BigIntegerField(_("授信金额（分）"), null=True, blank=True)
     reason = models.TextField(_("未通过原因"), blank=True)
+    # The sum of the tranches paid out (`Tranche`) and the day of the first, kept by the action.
     disbursed_fen = models.BigIntegerField(_("放款金额（分）"), null=True, blank=True)
     disbursed_on = models.DateField(_("放款日期"), null=True, blank=True)
     demand = models.ForeignKey(
@@ -196,6 +279,39 @@ class ApplicationEvent(WorkflowEvent):
         verbose_name_plural = _("融资申请记录")
 
 
+class Tranche(TimeStampedModel):
+    """One payment of a loan (一笔放款): its amount in fen and its day. An application's tranches
+    never add up to more than the credit granted; their sum is the application's
+    `disbursed_fen`."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="tranches", verbose_name=_("融资申请")
+    )
+    number = models.PositiveIntegerField(_("笔次"))
+    amount_fen = models.BigIntegerField(_("放款金额（分）"))
+    disbursed_on = models.DateField(_("放款日期"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("操作人"),
+    )
+
+    class Meta:
+        verbose_name = _("放款记录")
+        verbose_name_plural = _("放款记录")
+        ordering = ["application", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "number"], name="finance_tranche_unique"),
+            models.CheckConstraint(condition=Q(amount_fen__gt=0), name="finance_tranche_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application} #{self.number}"
+
+
 class MatchingEvent(ScopedModel):
     """A bank–enterprise matching event (银企对接会) of a jurisdiction: when and where, the
     institutions that came, and the agreements signed there, followed up to actual loans."""
@@ -249,6 +365,32 @@ class Agreement(TimeStampedModel):
         return f"{self.enterprise} · {self.institution}"
 
 
+class Attendance(TimeStampedModel):
+    """An enterprise that came to a matching event (参会企业), recorded by the office: the
+    event's figures set the firms that signed against those that came."""
+
+    event = models.ForeignKey(
+        MatchingEvent, on_delete=models.PROTECT, related_name="attendances", verbose_name=_("对接活动")
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.PROTECT, related_name="+", verbose_name=_("企业")
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("登记人")
+    )
+
+    class Meta:
+        verbose_name = _("参会企业")
+        verbose_name_plural = _("参会企业")
+        ordering = ["event", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "enterprise"], name="finance_attendance_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} · {self.enterprise}"
+
+
 class Pilot(ScopedModel):
     """A financing pilot of a jurisdiction (动产质押融资试点): the guarantee company that leads it,
     the banks that take part, its dedicated product, and a whitelist of eligible enterprises —
@@ -256,6 +398,9 @@ class Pilot(ScopedModel):
     (`WhitelistChange`), each with its reason and who made it."""
 
     name = models.CharField(_("试点名称"), max_length=200)
+    # What rules name the pilot by: a product's admission rule may ask that an enterprise be
+    # on the whitelist of the pilot with this code (the `finance_whitelists` attribute).
+    code = models.CharField(_("试点编号"), max_length=40, unique=True)
     guarantor = models.ForeignKey(
         Institution, on_delete=models.PROTECT, related_name="led_pilots", verbose_name=_("牵头担保机构")
     )

@@ -20,7 +20,7 @@ from lianqi.core.scoping import get_object_or_404_scoped, scope_paths, scope_que
 from lianqi.enterprises import permissions as enterprises
 from lianqi.enterprises.models import Enterprise
 
-from .choices import ProductState
+from .choices import ApplicationState, ProductState
 from .models import Application, Institution, MatchingEvent, Pilot, Product
 
 #: The park's finance office and those above it: the overview, the file's section, the menu.
@@ -93,6 +93,18 @@ def access_application(user: Any, pk: int) -> Application:
     """The application `pk`, if the user may see it (404 otherwise, as for a missing one)."""
     return get_object_or_404_scoped(
         visible(user).select_related("enterprise", "product", "institution", "demand"), pk=pk
+    )
+
+
+def access_shared_applicant(user: Any, pk: int) -> Application:
+    """The application `pk` whose applicant's data the user's institution may read: one made to
+    that institution, with the enterprise's consent, not withdrawn (the consent was for its
+    review). Anything else — another institution's, a withdrawn one — is 404, as if missing."""
+    shared = Application.objects.filter(institution__in=institutions_of(user), consent=True).exclude(
+        state=ApplicationState.WITHDRAWN
+    )
+    return get_object_or_404_scoped(
+        shared.select_related("enterprise__industry", "product", "institution"), pk=pk
     )
 
 

@@ -11,31 +11,36 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from lianqi.core import workdays
 from lianqi.core.registry import Period
 from lianqi.enterprises.models import Enterprise
 from lianqi.policies.subjects import enterprise_records
-from lianqi.rules import ENTERPRISE_CATALOGUE, Engine, Verdict, build_table, rules_from_data
+from lianqi.rules import ENTERPRISE_CATALOGUE, Engine, SubjectTable, Verdict, build_table, rules_from_data
 
-from .choices import OPEN_STATES, ApplicationState, ProductKind, ProductState
+from .choices import LENT_STATES, OPEN_STATES, ApplicationState, ProductKind, ProductState
 from .filters import ApplicationFilter, ProductFilter
 from .models import (
     Application,
     ApplicationEvent,
+    Attendance,
     Institution,
     MatchingEvent,
     Pilot,
     Product,
+    ProductVersion,
+    Tranche,
     WhitelistChange,
     WhitelistVersion,
 )
 from .permissions import ancestor_paths, visible, visible_events, visible_institutions, visible_products
+from .whitelists import WHITELISTS
 
 #: States in which credit has been granted (an approval, and the loans that followed it).
-GRANTED_STATES = (ApplicationState.APPROVED, ApplicationState.DISBURSED)
+GRANTED_STATES = (ApplicationState.APPROVED, *LENT_STATES)
 #: States in which the institution has decided.
 DECIDED_STATES = (*GRANTED_STATES, ApplicationState.DECLINED)
 
@@ -70,6 +75,65 @@ def history(row: Application) -> QuerySet[ApplicationEvent]:
     return row.events.select_related("actor").order_by("at", "pk")
 
 
+def tranches(row: Application) -> QuerySet[Tranche]:
+    """The loan's tranches, in the order they were paid out."""
+    return row.tranches.select_related("actor").order_by("number")
+
+
+def undrawn_fen(row: Application) -> int | None:
+    """What is left of the credit granted to pay out (None before a credit is granted, and once
+    the application is closed: nothing more will be)."""
+    if row.granted_fen is None or row.state == ApplicationState.CLOSED:
+        return None
+    return row.granted_fen - (row.disbursed_fen or 0)
+
+
+#: What the enterprise consents to share when it applies (the form's words: 登记信息、年度经营数据和
+#: 纳税数据): its registration, and its yearly figures with the tax. Contacts, tags, its liaison,
+#: demands and everything else on its file stay with the park.
+SHARED_REGISTRATION = (
+    "credit_code",
+    "name",
+    "kind",
+    "industry",
+    "legal_representative",
+    "address",
+    "founded_on",
+    "registered_capital",
+    "employees",
+)
+SHARED_YEARLY = ("output_value", "revenue", "rd_spending", "tax")
+SHARED_YEARS = 3
+
+
+@dataclass
+class SharedApplicant:
+    """The applicant's data as its institution reads it: the registration as (label, value)
+    and the yearly figures of the last years before the application, newest first."""
+
+    registration: list[tuple[str, Any]]
+    years: list[dict[str, Any]]
+
+
+def shared_applicant(row: Application) -> SharedApplicant:
+    """What the enterprise consented to share with the institution for this application."""
+    enterprise = row.enterprise
+    registration = []
+    for name in SHARED_REGISTRATION:
+        model_field = enterprise._meta.get_field(name)
+        value = getattr(enterprise, name)
+        if name == "kind":
+            value = enterprise.get_kind_display()  # type: ignore[attr-defined]
+        registration.append((str(model_field.verbose_name), value))  # type: ignore[union-attr]
+    applied_in = workdays.shanghai_date(row.submitted_at).year
+    years = list(
+        enterprise.year_figures.filter(year__lt=applied_in + 1)
+        .order_by("-year")
+        .values("year", *SHARED_YEARLY)[:SHARED_YEARS]
+    )
+    return SharedApplicant(registration, years)
+
+
 def is_overdue(row: Application, *, at: dt.datetime) -> bool:
     """Still not accepted after the product's promised working days."""
     return row.state == ApplicationState.SUBMITTED and workdays.is_overdue(row.accept_due, at)
@@ -99,8 +163,10 @@ def _totals() -> dict[str, Any]:
         "declined": Count("pk", filter=Q(state=ApplicationState.DECLINED)),
         "open": Count("pk", filter=Q(state__in=OPEN_STATES)),
         "granted_fen": Coalesce(Sum("granted_fen", filter=Q(state__in=GRANTED_STATES)), 0),
-        "disbursed_fen": Coalesce(Sum("disbursed_fen", filter=Q(state=ApplicationState.DISBURSED)), 0),
-        "enterprises": Count("enterprise", filter=Q(state=ApplicationState.DISBURSED), distinct=True),
+        "disbursed_fen": Coalesce(Sum("disbursed_fen", filter=Q(state__in=LENT_STATES)), 0),
+        "enterprises": Count(
+            "enterprise", filter=Q(state__in=LENT_STATES, disbursed_on__isnull=False), distinct=True
+        ),
     }
 
 
@@ -158,11 +224,16 @@ def disbursed_yuan(jurisdiction_path: str, period: Period) -> Decimal:
     """Loans disbursed in `period`, by the disbursement date, in yuan to the fen (a measure)."""
     total = Application.objects.filter(
         jurisdiction_path__startswith=jurisdiction_path,
-        state=ApplicationState.DISBURSED,
+        state__in=LENT_STATES,
         disbursed_on__gte=period.start,
         disbursed_on__lte=period.end,
     ).aggregate(total=Coalesce(Sum("disbursed_fen"), 0))["total"]
     return Decimal(total) / 100
+
+
+def product_versions(product: Product) -> QuerySet[ProductVersion]:
+    """A product's versions, newest first, with who submitted and reviewed them."""
+    return product.versions.select_related("submitted_by", "reviewed_by").order_by("-number")
 
 
 def my_products(user: Any) -> QuerySet[Product]:
@@ -187,9 +258,14 @@ def event_figures(event: MatchingEvent) -> dict[str, Any]:
     for enterprise_id, institution_id in set(agreements.values_list("enterprise_id", "institution_id")):
         pairs |= Q(enterprise_id=enterprise_id, institution_id=institution_id)
     disbursed = Application.objects.filter(
-        pairs, state=ApplicationState.DISBURSED, disbursed_on__gte=event.held_on
+        pairs, state__in=LENT_STATES, disbursed_on__gte=event.held_on
     ).aggregate(total=Coalesce(Sum("disbursed_fen"), 0))["total"]
-    return {**signed, "disbursed_fen": disbursed}
+    return {**signed, "disbursed_fen": disbursed, "attended": event.attendances.count()}
+
+
+def attendances(event: MatchingEvent) -> QuerySet[Attendance]:
+    """The enterprises recorded as having come to the event, by name."""
+    return event.attendances.select_related("enterprise", "recorded_by").order_by("enterprise__name", "pk")
 
 
 def events_with_figures(user: Any) -> list[tuple[MatchingEvent, dict[str, Any]]]:
@@ -223,19 +299,69 @@ def whitelist(pilot: Pilot, *, day: dt.date, version: WhitelistVersion | None = 
     result = Whitelist(version)
     if version is not None:
         records = enterprise_records(
-            Enterprise.objects.filter(jurisdiction_path__startswith=pilot.jurisdiction_path)
+            Enterprise.objects.filter(jurisdiction_path__startswith=pilot.jurisdiction_path),
+            skip=(WHITELISTS,),
         )
         if records:
-            ruleset = rules_from_data(version.rule, ENTERPRISE_CATALOGUE)
-            table = build_table(records, ENTERPRISE_CATALOGUE)
-            matching = Engine.compile(ruleset, table, as_of=day, parameters=ruleset.parameters).match()
-            result.by_rule = set(matching.sets(ruleset.rules[0].code)[Verdict.ELIGIBLE])
-    latest: dict[int, WhitelistChange] = {}
-    for change in pilot.changes.select_related("enterprise", "actor").order_by("created_at", "pk"):
-        latest[change.enterprise_id] = change
-    for enterprise_id, change in latest.items():
+            result.by_rule = _taken_in(version.rule, build_table(records, ENTERPRISE_CATALOGUE), day=day)
+    for enterprise_id, change in _latest_changes(pilot.changes.select_related("enterprise", "actor")).items():
         if change.included and enterprise_id not in result.by_rule:
             result.added[enterprise_id] = change
         elif not change.included and enterprise_id in result.by_rule:
             result.removed[enterprise_id] = change
     return result
+
+
+def _taken_in(rule: dict[str, Any], table: SubjectTable, *, day: dt.date) -> set[int]:
+    """The subjects of `table` a whitelist rule (one rule) finds eligible on `day`."""
+    ruleset = rules_from_data(rule, ENTERPRISE_CATALOGUE)
+    matching = Engine.compile(ruleset, table, as_of=day, parameters=ruleset.parameters).match()
+    return set(matching.sets(ruleset.rules[0].code)[Verdict.ELIGIBLE])
+
+
+def _latest_changes(changes: QuerySet[WhitelistChange]) -> dict[int, WhitelistChange]:
+    """Each enterprise's latest manual change among `changes`: the one that holds."""
+    latest: dict[int, WhitelistChange] = {}
+    for change in changes.order_by("created_at", "pk"):
+        latest[change.enterprise_id] = change
+    return latest
+
+
+def whitelist_codes(ids: list[int], *, day: dt.date | None = None) -> dict[int, set[str]]:
+    """The codes of the pilots whose whitelist holds each of the enterprises `ids` today (or on
+    `day`) — the `finance_whitelists` attribute the rules read. Every id gets its set (empty:
+    on no whitelist, which is known, not unknown). A fixed number of queries however many
+    enterprises and pilots: the records once, each pilot's rule evaluated on them in memory."""
+    if not ids:
+        return {}
+    day = day or timezone.localdate()
+    members: dict[int, set[str]] = {pk: set() for pk in ids}
+    pilots = {
+        pk: (code, path) for pk, code, path in Pilot.objects.values_list("pk", "code", "jurisdiction_path")
+    }
+    newest = WhitelistVersion.objects.filter(pilot=OuterRef("pilot")).order_by("-number").values("number")[:1]
+    latest = list(WhitelistVersion.objects.filter(number=Subquery(newest)).values_list("pilot_id", "rule"))
+    if latest:
+        chosen = Enterprise.objects.filter(pk__in=ids)
+        records = enterprise_records(chosen, skip=(WHITELISTS,))
+        paths = dict(chosen.values_list("pk", "jurisdiction_path"))
+        if records:
+            table = build_table(records, ENTERPRISE_CATALOGUE)
+            for pilot_id, rule in latest:
+                code, path = pilots[pilot_id]
+                for pk in _taken_in(rule, table, day=day):
+                    if paths[pk].startswith(path):
+                        members[pk].add(code)
+    held: dict[tuple[int, int], bool] = {}
+    for pilot_id, enterprise_id, included in (
+        WhitelistChange.objects.filter(enterprise_id__in=ids)
+        .order_by("created_at", "pk")
+        .values_list("pilot_id", "enterprise_id", "included")
+    ):
+        held[(pilot_id, enterprise_id)] = included
+    for (pilot_id, enterprise_id), included in held.items():
+        if included:
+            members[enterprise_id].add(pilots[pilot_id][0])
+        else:
+            members[enterprise_id].discard(pilots[pilot_id][0])
+    return members

@@ -40,6 +40,11 @@ TABLE: dict[tuple[str, str], Transition] = {
     (S.ACCEPTED, A.DECLINE): transition(S.DECLINED, BANK, needs=("reason",)),
     (S.ACCEPTED, A.WITHDRAW): transition(S.WITHDRAWN, ENTERPRISE),
     (S.APPROVED, A.DISBURSE): transition(S.DISBURSED, BANK, needs=("disbursed_yuan", "disbursed_on")),
+    # A loan may be paid out in several tranches, their sum never above the credit granted.
+    (S.DISBURSED, A.DISBURSE): transition(S.DISBURSED, BANK, needs=("disbursed_yuan", "disbursed_on")),
+    # Closed: nothing more will be paid out (the loan is settled, or the credit is not drawn).
+    (S.APPROVED, A.CLOSE): transition(S.CLOSED, BANK),
+    (S.DISBURSED, A.CLOSE): transition(S.CLOSED, BANK),
 }
 
 

@@ -250,6 +250,12 @@ class Wording:
             if item.negated:
                 return _("不存在以下情形：%(text)s（由企业自主申报）") % {"text": item.text}
             return _("%(text)s（由企业自主申报）") % {"text": item.text}
+        if item.op in ("has", "lacks") and item.attribute != "tags":
+            # A set an app computes (the pilots' whitelists an enterprise is on) by its label.
+            words = {"subject": self._label(item), "value": item.threshold}
+            return (
+                _("%(subject)s包含“%(value)s”") if item.op == "has" else _("%(subject)s不含“%(value)s”")
+            ) % words
         if item.op == "has":
             return _("企业带有“%(tag)s”标签") % {"tag": item.threshold}
         if item.op == "lacks":
@@ -282,6 +288,11 @@ class Wording:
             origin = _("来源：%(source)s") % {"source": source}
         if item.actual is None:
             return _("本企业暂无此项数据（%(origin)s）") % {"origin": origin}
+        if item.op in ("has", "lacks") and item.attribute != "tags":
+            return _("本企业为 %(value)s（%(origin)s）") % {
+                "value": self.value_text(item, item.actual),
+                "origin": origin,
+            }
         if item.op in ("has", "lacks"):
             if item.threshold in item.actual:
                 return _("本企业带有该标签（%(origin)s）") % {"origin": origin}

@@ -5,21 +5,31 @@ fixed number of queries however many enterprises there are."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from django.db.models import QuerySet
 
 from lianqi.core import registry
 from lianqi.enterprises.models import Enterprise, YearFigure
+from lianqi.rules import ENTERPRISE_CATALOGUE
+
+# The enterprise catalogue rules, the rule editor and the explanations use holds the built-in
+# attributes plus those the apps declare with their values in core's registry (the credit
+# class, a pilot's whitelist); the engine, free of Django, reads them through this source.
+# The apps register in their `ready()`, so the catalogue asks the registry each time it is read.
+ENTERPRISE_CATALOGUE.extend_from(registry.enterprise_attribute_declarations)
 
 #: Yearly figures the register holds, by the engine's attribute name.
 YEARLY_FIELDS = ("output_value", "revenue", "tax", "rd_spending")
 
 
-def enterprise_records(enterprises: QuerySet[Enterprise]) -> list[dict[str, Any]]:
+def enterprise_records(
+    enterprises: QuerySet[Enterprise], *, skip: Collection[str] = ()
+) -> list[dict[str, Any]]:
     """The engine's records of `enterprises`, in primary-key order. Anything not on record is
-    left out of the record, so the engine treats it as unknown, never as zero."""
+    left out of the record, so the engine treats it as unknown, never as zero. The computed
+    attributes named in `skip` are left out (see `registry.enterprise_attribute_values`)."""
     rows = list(
         enterprises.order_by("pk").values(
             "pk", "jurisdiction__code", "industry_id", "kind", "founded_on", "registered_capital", "employees"
@@ -39,7 +49,7 @@ def enterprise_records(enterprises: QuerySet[Enterprise]) -> list[dict[str, Any]
             if figure[name] is not None:
                 yearly[figure["enterprise_id"]][name][figure["year"]] = figure[name]
     # Attributes other apps compute (the credit class), through core's registry.
-    computed = registry.enterprise_attribute_values(ids)
+    computed = registry.enterprise_attribute_values(ids, skip=skip)
     return [
         {**_record(dict(row), tags.get(row["pk"], set()), yearly.get(row["pk"], {})), **computed[row["pk"]]}
         for row in rows

@@ -5,7 +5,7 @@ refused when the rule is loaded."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -76,15 +76,48 @@ class Attribute:
         return self.kind in (AttributeKind.NUMBER, AttributeKind.YEARLY, AttributeKind.DATE)
 
 
+def _by_name(attributes: Iterable[Attribute]) -> dict[str, Attribute]:
+    found: dict[str, Attribute] = {}
+    for attribute in attributes:
+        if attribute.name in found:
+            raise ValueError(f"attribute {attribute.name!r} declared twice")
+        found[attribute.name] = attribute
+    return found
+
+
 class Catalogue:
-    """The attributes rules may use, by name."""
+    """The attributes rules may use, by name. A catalogue may also take further attributes from
+    a `source` it reads each time it is used (`extend_from`): the enterprise catalogue learns
+    the attributes apps compute (the credit class, a pilot's whitelist) that way, declared where
+    they are registered, while the engine itself stays free of Django."""
 
     def __init__(self, attributes: Iterable[Attribute]) -> None:
-        self.attributes: dict[str, Attribute] = {}
-        for attribute in attributes:
-            if attribute.name in self.attributes:
-                raise ValueError(f"attribute {attribute.name!r} declared twice")
-            self.attributes[attribute.name] = attribute
+        self._own: dict[str, Attribute] = _by_name(attributes)
+        self._source: Callable[[], Sequence[Attribute]] | None = None
+        # The source's last answer and the merged attributes made from it: a source answers
+        # the same tuple until something new is declared, so reading costs an identity check.
+        self._seen: Sequence[Attribute] | None = None
+        self._merged: dict[str, Attribute] = self._own
+
+    def extend_from(self, source: Callable[[], Sequence[Attribute]]) -> None:
+        """From now on the catalogue also holds the attributes `source()` answers. A name it
+        already holds is refused (ValueError) when the catalogue is next read."""
+        self._source = source
+        self._seen = None
+
+    @property
+    def attributes(self) -> dict[str, Attribute]:
+        if self._source is None:
+            return self._own
+        extras = self._source()
+        if extras is not self._seen:
+            self._merged = _by_name([*self._own.values(), *extras])
+            self._seen = extras
+        return self._merged
+
+    def extended(self, extras: Iterable[Attribute]) -> Catalogue:
+        """A new catalogue holding this one's attributes and `extras`."""
+        return Catalogue([*self.attributes.values(), *extras])
 
     def __contains__(self, name: object) -> bool:
         return name in self.attributes
@@ -116,6 +149,9 @@ class Catalogue:
         )
 
 
+# The attributes the enterprise register holds. Those an app computes (the credit class, a
+# pilot's whitelist) are declared with their values through core's `EnterpriseAttribute`
+# registry; the Django side hands them to this catalogue with `extend_from`.
 ENTERPRISE_CATALOGUE = Catalogue(
     [
         Attribute("jurisdiction", gettext_noop("所属辖区"), AttributeKind.CODE, gettext_noop("企业库")),
@@ -189,20 +225,6 @@ ENTERPRISE_CATALOGUE = Catalogue(
             AttributeKind.YEARLY,
             gettext_noop("企业填报"),
             unit=gettext_noop("万元"),
-        ),
-        # Computed by the credit app's published scoring rule, never typed; its values reach
-        # the records through core's `EnterpriseAttribute` registry.
-        Attribute(
-            "credit_class",
-            gettext_noop("信用等级"),
-            AttributeKind.ENUM,
-            gettext_noop("信用评价"),
-            choices={
-                "A": gettext_noop("A级（诚信）"),
-                "B": gettext_noop("B级（良好）"),
-                "C": gettext_noop("C级（警示）"),
-                "D": gettext_noop("D级（失信）"),
-            },
         ),
     ]
 )

@@ -28,6 +28,10 @@ from lianqi.enterprises import tasks as enterprise_tasks
 from lianqi.enterprises.actions import importing
 from lianqi.enterprises.models import Enterprise
 from lianqi.enterprises.tests.fixtures_import import home_job
+from lianqi.finance import tasks as finance_tasks
+from lianqi.finance.choices import VersionState
+from lianqi.finance.models import Product, ProductVersion
+from lianqi.finance.tests.factories import make_application, product_of
 from lianqi.notifications import actions as outbox
 from lianqi.notifications import tasks as notification_tasks
 from lianqi.notifications.models import Channel, Notification
@@ -117,6 +121,45 @@ def rematch(of_policy: bool) -> Scenario:
     return scenario
 
 
+# --- Finance: product versions taking effect, and the overdue applications' sweep -------------
+
+
+def finance_versions(world: Any, mailoutbox: list[Any]) -> Any:
+    product = product_of(world.home, code="P-IDEM")
+    ProductVersion.objects.create(
+        product=product,
+        number=1,
+        state=VersionState.PUBLISHED,
+        valid_from=NOW.date(),
+        min_amount_fen=100,
+        max_amount_fen=500_000_001,
+        min_rate=product.min_rate,
+        max_rate=product.max_rate,
+        min_term_months=1,
+        max_term_months=12,
+        rule=product.rule,
+        submitted_by=world.user(Role.FINANCE),
+    )
+
+    def observe() -> object:
+        return list(
+            Product.objects.filter(pk=product.pk).values_list("version_id", "max_amount_fen", "state")
+        )
+
+    return finance_tasks.apply_product_versions.call, observe
+
+
+def finance_overdue(world: Any, mailoutbox: list[Any]) -> Any:
+    make_application(world)  # due 2025-03-06, still not accepted
+    return finance_tasks.sweep_overdue_applications.call, lambda: (len(mailoutbox), notifications())
+
+
+FINANCE_SCENARIOS: dict[str, Scenario] = {
+    "lianqi.finance.tasks.apply_product_versions": finance_versions,
+    "lianqi.finance.tasks.sweep_overdue_applications": finance_overdue,
+}
+
+
 SCENARIOS: dict[str, Scenario] = {
     "lianqi.notifications.tasks.deliver_notification": lambda world, mail: delivery(
         world, mail, notification_tasks.deliver_notification.call
@@ -142,6 +185,7 @@ SCENARIOS: dict[str, Scenario] = {
     "lianqi.enterprises.tasks.commit_enterprise_import": import_commit,
     "lianqi.policies.tasks.rematch_enterprise_task": rematch(of_policy=False),
     "lianqi.policies.tasks.rematch_policy_task": rematch(of_policy=True),
+    **FINANCE_SCENARIOS,
 }
 
 

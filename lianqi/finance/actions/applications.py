@@ -25,8 +25,8 @@ from lianqi.demands.models import Category
 from lianqi.enterprises.models import Enterprise
 
 from ..choices import ApplicationAction, ApplicationState, ProductState
-from ..models import Application, Product
-from ..money import fen_of
+from ..models import Application, Product, Tranche
+from ..money import fen_of, yuan_text
 from ..permissions import ancestor_paths
 from ..workflow import workflow
 from .checks import OFFICE_ROLES, yuan_to_fen
@@ -190,20 +190,36 @@ def disburse_application(
     disbursed_on: dt.date | None,
     at: dt.datetime | None = None,
 ) -> Application:
-    """The institution lends (放款): an amount no larger than the credit granted, on a day no
-    earlier than the approval and not in the future."""
+    """The institution pays out a tranche of the loan (放款): the first one moves the application
+    to 已放款, later ones keep it there. The tranches never add up to more than the credit
+    granted; each is on a day no earlier than the approval and not in the future."""
 
     def change(step: Step[Application]) -> None:
         amount = yuan_to_fen(disbursed_yuan, "disbursed_yuan")
-        if step.row.granted_fen is None or amount > step.row.granted_fen:
-            raise ValidationError({"disbursed_yuan": _("放款金额不能超过授信金额")})
+        already = step.row.disbursed_fen or 0
+        granted = step.row.granted_fen
+        if granted is None or already + amount > granted:
+            left = max((granted or 0) - already, 0)
+            raise ValidationError(
+                {
+                    "disbursed_yuan": _("各笔放款合计不能超过授信金额，尚可放款 %(left)s 元")
+                    % {"left": yuan_text(left)}
+                }
+            )
         if disbursed_on is None:
             raise ValidationError({"disbursed_on": _("请填写放款日期")})
         approved_on = workdays.shanghai_date(step.row.decided_at) if step.row.decided_at else None
         if disbursed_on > workdays.shanghai_date(step.at) or (approved_on and disbursed_on < approved_on):
             raise ValidationError({"disbursed_on": _("放款日期须在授信之后且不晚于今天")})
-        step.row.disbursed_fen = amount
-        step.row.disbursed_on = disbursed_on
+        Tranche.objects.create(
+            application=step.row,
+            number=step.row.tranches.count() + 1,
+            amount_fen=amount,
+            disbursed_on=disbursed_on,
+            actor=actor,
+        )
+        step.row.disbursed_fen = already + amount
+        step.row.disbursed_on = step.row.disbursed_on or disbursed_on
 
     return take_step(
         workflow,
@@ -213,6 +229,22 @@ def disburse_application(
         expected_version=expected_version,
         at=at,
         change=change,
+    )
+
+
+def close_application(
+    *, application: Application, actor: Actor, expected_version: int, at: dt.datetime | None = None
+) -> Application:
+    """The institution closes an approved or disbursed application (办结): the loan is settled,
+    or what is left of the credit will not be drawn. Nothing more is paid out; what was stays
+    in the figures."""
+    return take_step(
+        workflow,
+        row=application,
+        action=ApplicationAction.CLOSE,
+        actor=actor,
+        expected_version=expected_version,
+        at=at,
     )
 
 
@@ -311,4 +343,5 @@ STEPS: dict[str, Callable[..., Application]] = {
     ApplicationAction.DECLINE: decline_application,
     ApplicationAction.DISBURSE: disburse_application,
     ApplicationAction.WITHDRAW: withdraw_application,
+    ApplicationAction.CLOSE: close_application,
 }

@@ -114,6 +114,41 @@ def create_product(
     name = required_text(name, "name", _("请填写产品名称"))
     if kind not in ProductKind.values:
         raise ValidationError({"kind": _("请选择产品类型")})
+    terms = checked_terms(
+        code,
+        min_amount_yuan=min_amount_yuan,
+        max_amount_yuan=max_amount_yuan,
+        min_rate=min_rate,
+        max_rate=max_rate,
+        min_term_months=min_term_months,
+        max_term_months=max_term_months,
+        rule=rule,
+        collateral=collateral,
+        promise_workdays=promise_workdays,
+        description=description,
+    )
+    with transaction.atomic():
+        if Product.objects.filter(code=code).exists():
+            raise ValidationError({"code": _("产品编号已被使用")})
+        return Product.objects.create(institution=institution, code=code, name=name, kind=kind, **terms)
+
+
+def checked_terms(
+    code: str,
+    *,
+    min_amount_yuan: Decimal | str,
+    max_amount_yuan: Decimal | str,
+    min_rate: Decimal,
+    max_rate: Decimal,
+    min_term_months: int,
+    max_term_months: int,
+    rule: dict[str, Any],
+    collateral: str = "",
+    promise_workdays: int = 5,
+    description: str = "",
+) -> dict[str, Any]:
+    """A product's terms as typed, checked (each refusal on its field) and as the model keeps
+    them (amounts in fen): for a new product and for a new version of one alike."""
     low, high = (
         yuan_to_fen(min_amount_yuan, "min_amount_yuan"),
         yuan_to_fen(max_amount_yuan, "max_amount_yuan"),
@@ -126,26 +161,25 @@ def create_product(
         raise ValidationError({"max_term_months": _("期限区间不正确：最长期限不能短于最短期限")})
     if promise_workdays <= 0:
         raise ValidationError({"promise_workdays": _("承诺受理时限须至少 1 个工作日")})
-    checked = _check_rule(code, rule)
-    with transaction.atomic():
-        if Product.objects.filter(code=code).exists():
-            raise ValidationError({"code": _("产品编号已被使用")})
-        return Product.objects.create(
-            institution=institution,
-            code=code,
-            name=name,
-            kind=kind,
-            min_amount_fen=low,
-            max_amount_fen=high,
-            min_rate=min_rate,
-            max_rate=max_rate,
-            min_term_months=min_term_months,
-            max_term_months=max_term_months,
-            collateral=collateral.strip()[:200],
-            promise_workdays=promise_workdays,
-            description=description.strip(),
-            rule=checked,
-        )
+    return {
+        "min_amount_fen": low,
+        "max_amount_fen": high,
+        "min_rate": min_rate,
+        "max_rate": max_rate,
+        "min_term_months": min_term_months,
+        "max_term_months": max_term_months,
+        "collateral": collateral.strip()[:200],
+        "promise_workdays": promise_workdays,
+        "description": description.strip(),
+        "rule": _check_rule(code, rule),
+    }
+
+
+def may_manage_product(actor: Any, product: Product) -> bool:
+    """A user of the product's institution, or the office of its jurisdiction."""
+    return is_member(actor, product.institution_id) or (
+        has_role(actor, OFFICE_ROLES) and path_visible(actor, product.institution.jurisdiction_path)
+    )
 
 
 def _set_product_state(product: Product, state: ProductState, allowed_from: tuple[str, ...]) -> Product:
@@ -170,9 +204,6 @@ def publish_product(*, product: Product, actor: Actor) -> Product:
 def withdraw_product(*, product: Product, actor: Actor) -> Product:
     """Take a product off the shelf (its institution's user or the office); applications
     already made go on."""
-    if not (
-        is_member(actor, product.institution_id)
-        or (has_role(actor, OFFICE_ROLES) and path_visible(actor, product.institution.jurisdiction_path))
-    ):
+    if not may_manage_product(actor, product):
         raise ValidationError({"state": _("只能下架本机构的产品")})
     return _set_product_state(product, ProductState.WITHDRAWN, (ProductState.PUBLISHED,))

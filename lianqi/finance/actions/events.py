@@ -18,7 +18,7 @@ from lianqi.enterprises.models import Enterprise
 from lianqi.org.models import Jurisdiction
 
 from ..choices import ProductKind
-from ..models import Agreement, Institution, MatchingEvent
+from ..models import Agreement, Attendance, Institution, MatchingEvent
 from ..permissions import ancestor_paths
 from .checks import check_office, yuan_to_fen
 
@@ -47,6 +47,18 @@ def create_event(
         )
         event.institutions.set(chosen)
     return event
+
+
+def record_attendance(*, event: MatchingEvent, enterprise: Enterprise, actor: Actor) -> Attendance:
+    """Record that an enterprise of the event's jurisdiction came (once per enterprise)."""
+    check_office(actor, event.jurisdiction_path, "event")
+    if not enterprise.jurisdiction_path.startswith(event.jurisdiction_path):
+        raise ValidationError({"enterprise": _("企业须属于活动所在辖区")})
+    with transaction.atomic():
+        MatchingEvent.objects.select_for_update().get(pk=event.pk)
+        if Attendance.objects.filter(event=event, enterprise=enterprise).exists():
+            raise ValidationError({"enterprise": _("该企业已登记参会")})
+        return Attendance.objects.create(event=event, enterprise=enterprise, recorded_by=actor)
 
 
 def record_agreement(

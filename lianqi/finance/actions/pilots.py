@@ -4,6 +4,7 @@ the pilot's jurisdiction."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -20,24 +21,34 @@ from lianqi.rules import ENTERPRISE_CATALOGUE, RuleError, rules_from_data
 from ..choices import InstitutionKind
 from ..models import Institution, Pilot, Product, WhitelistChange, WhitelistVersion
 from ..permissions import ancestor_paths
+from ..whitelists import WHITELISTS
 from .checks import check_office
+
+CODE_PATTERN = re.compile(r"[A-Z0-9][A-Z0-9-]{0,39}")
 
 
 def create_pilot(
     *,
     jurisdiction: Jurisdiction,
     name: str,
+    code: str,
     guarantor: Institution,
     banks: Iterable[Institution],
     actor: Actor,
     product: Product | None = None,
 ) -> Pilot:
-    """Set up a pilot of `jurisdiction`, led by a guarantee company, with its banks."""
+    """Set up a pilot of `jurisdiction`, led by a guarantee company, with its banks. Its code
+    (DCZY) is what a product's rule names to ask for the pilot's whitelist."""
     check_office(actor, jurisdiction.path, "jurisdiction")
     name = required_text(name, "name", _("请填写试点名称"))
+    code = required_text(code, "code", _("请填写试点编号")).upper()
     serving = set(ancestor_paths(jurisdiction.path))
     chosen = list(banks)
     errors: dict[str, str] = {}
+    if not CODE_PATTERN.fullmatch(code):
+        errors["code"] = _("试点编号只能由字母、数字和连字符组成，不超过 40 个字符")
+    elif Pilot.objects.filter(code=code).exists():
+        errors["code"] = _("该试点编号已被使用")
     if guarantor.kind != InstitutionKind.GUARANTEE or guarantor.jurisdiction_path not in serving:
         errors["guarantor"] = _("牵头机构须为服务本辖区的融资担保公司")
     if not chosen or any(bank.jurisdiction_path not in serving for bank in chosen):
@@ -48,7 +59,7 @@ def create_pilot(
         raise ValidationError(errors)
     with transaction.atomic():
         pilot = Pilot.objects.create(
-            jurisdiction=jurisdiction, name=name, guarantor=guarantor, product=product
+            jurisdiction=jurisdiction, name=name, code=code, guarantor=guarantor, product=product
         )
         pilot.banks.set(chosen)
     return pilot
@@ -65,6 +76,9 @@ def save_whitelist_rule(
         raise ValidationError({"rule": [str(issue) for issue in error.issues]}) from error
     if len(ruleset.rules) != 1:
         raise ValidationError({"rule": _("白名单规则须恰好包含一条规则")})
+    if any(getattr(leaf, "attribute", None) == WHITELISTS for _path, leaf in ruleset.rules[0].conditions()):
+        # Membership is computed from these rules: one reading it would go round in a circle.
+        raise ValidationError({"rule": _("白名单规则不能以试点白名单为条件")})
     with transaction.atomic():
         locked = Pilot.objects.select_for_update().get(pk=pilot.pk)
         last = locked.versions.order_by("-number").values_list("number", flat=True).first() or 0

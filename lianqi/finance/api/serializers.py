@@ -6,7 +6,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..models import Agreement, Application, ApplicationEvent, Institution, MatchingEvent, Product
+from ..models import Agreement, Application, ApplicationEvent, Attendance, Institution, MatchingEvent, Product
 from ..queries import event_figures
 
 
@@ -136,23 +136,36 @@ class FinanceAgreementSerializer(serializers.ModelSerializer):  # type: ignore[t
 
 
 class FinanceEventFiguresSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    """An event's figures: firms, agreements, amount signed and lent since (fen)."""
+    """An event's figures: firms that came and that signed, agreements, amount signed and lent
+    since (fen)."""
 
+    attended = serializers.IntegerField()
     firms = serializers.IntegerField()
     agreements = serializers.IntegerField()
     signed_fen = serializers.IntegerField()
     disbursed_fen = serializers.IntegerField()
 
 
+class FinanceAttendanceSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    """An enterprise that came to a matching event."""
+
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+
+    class Meta:
+        model = Attendance
+        fields = ["enterprise", "enterprise_name"]
+
+
 class FinanceEventSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     """A matching event with its institutions, agreements and figures."""
 
     agreements = FinanceAgreementSerializer(many=True, read_only=True)
+    attendances = FinanceAttendanceSerializer(many=True, read_only=True)
     figures = serializers.SerializerMethodField()
 
     class Meta:
         model = MatchingEvent
-        fields = ["id", "title", "held_on", "place", "institutions", "agreements", "figures"]
+        fields = ["id", "title", "held_on", "place", "institutions", "attendances", "agreements", "figures"]
 
     @extend_schema_field(FinanceEventFiguresSerializer)
     def get_figures(self, event: MatchingEvent) -> dict[str, int]:

@@ -164,6 +164,8 @@ class EventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewS
     def get_queryset(self) -> Any:
         return (
             visible_events(self.request.user)
-            .prefetch_related("institutions", "agreements__enterprise", "agreements__institution")
+            .prefetch_related(
+                "institutions", "attendances__enterprise", "agreements__enterprise", "agreements__institution"
+            )
             .order_by("-held_on", "-pk")
         )

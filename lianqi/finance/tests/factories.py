@@ -118,10 +118,11 @@ def make_application(
         "submitted_at": AT,
         "accept_due": dt.date(2025, 3, 6),
     }
-    if state in (ApplicationState.APPROVED, ApplicationState.DISBURSED):
+    if state in (ApplicationState.APPROVED, ApplicationState.DISBURSED, ApplicationState.CLOSED):
         values.update(granted_fen=90_000_000, decided_at=AT)
-    if state == ApplicationState.DISBURSED:
-        values.update(disbursed_fen=90_000_000, disbursed_on=AT.date())
+    if state in (ApplicationState.DISBURSED, ApplicationState.CLOSED):
+        # A first tranche of ¥100,000 out of ¥900,000 granted: another of `INPUTS` still fits.
+        values.update(disbursed_fen=10_000_000, disbursed_on=AT.date())
     if state == ApplicationState.DECLINED:
         values.update(reason=INPUTS["reason"], decided_at=AT)
     values.update(fields)

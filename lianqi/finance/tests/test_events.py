@@ -105,6 +105,7 @@ def test_the_figures_follow_the_agreements_to_the_loans(world: World) -> None:
         "firms": 2,
         "signed_fen": 3_000_000_000 + 605_700_001 + 2_400_000_000,
         "disbursed_fen": 123_456_789,
+        "attended": 0,
     }
 
 
@@ -162,7 +163,13 @@ def test_the_api_gives_the_events_figures_in_fen(world: World) -> None:
     client = Client()
     client.force_login(office)
     data = client.get(reverse("api:finance-event-detail", args=[event.pk])).json()
-    assert data["figures"] == {"firms": 1, "agreements": 1, "signed_fen": 6_605_701, "disbursed_fen": 0}
+    assert data["figures"] == {
+        "firms": 1,
+        "agreements": 1,
+        "signed_fen": 6_605_701,
+        "disbursed_fen": 0,
+        "attended": 0,
+    }
 
 
 def test_the_office_records_an_agreement_on_the_page_to_the_fen(world: World) -> None:
@@ -208,3 +215,41 @@ def test_the_office_records_an_agreement_on_the_page_to_the_fen(world: World) ->
         ).status_code
         == 403
     )
+
+
+def test_the_office_records_an_event_and_its_attendance_on_pages(world: World) -> None:
+    bank = institution_of(world.home)
+    office = Client()
+    office.force_login(world.user(Role.SERVICE_OFFICE))
+    url = reverse("finance:event_new")
+    data = {"title": "", "held_on": "2025-03-03", "place": "高新区管委会", "institutions": [bank.pk]}
+    assert 'data-error-for="title"' in office.post(url, data).content.decode()
+    assert not MatchingEvent.objects.exists()
+    response = office.post(url, {**data, "title": "春季银企对接会"})
+    event = MatchingEvent.objects.get()
+    assert response.status_code == 302 and event.jurisdiction == world.home.park
+
+    attend = reverse("finance:event_attendance", args=[event.pk])
+    other_firm = office.post(attend, {"enterprise": world.other.enterprise.pk})
+    assert 'data-error-for="enterprise"' in other_firm.content.decode()
+    assert office.post(attend, {"enterprise": world.home.enterprise.pk}).status_code == 302
+    again = office.post(attend, {"enterprise": world.home.enterprise.pk})
+    assert "已登记参会" in again.content.decode()
+    page = office.get(event.get_absolute_url()).content.decode()
+    assert world.home.enterprise.name in page
+    assert queries.event_figures(event)["attended"] == 1
+
+    # The API gives the attendance and the figure; the bank reads, another park's office cannot.
+    api = Client()
+    api.force_login(world.user(Role.FINANCE))
+    body = api.get(f"/api/v1/finance/events/{event.pk}/").json()
+    assert body["figures"]["attended"] == 1
+    assert body["attendances"] == [
+        {"enterprise": world.home.enterprise.pk, "enterprise_name": world.home.enterprise.name}
+    ]
+    assert api.post(attend, {"enterprise": world.home.enterprise.pk}).status_code == 403
+    assert api.get(url).status_code == 403
+    other = Client()
+    other.force_login(world.other_user(Role.SERVICE_OFFICE))
+    assert other.post(attend, {"enterprise": world.other.enterprise.pk}).status_code == 404
+    assert other.get(f"/api/v1/finance/events/{event.pk}/").status_code == 404

@@ -4,6 +4,8 @@ another bank does not."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
@@ -32,6 +34,7 @@ def pilot_of(world: World) -> Pilot:
     return actions.create_pilot(
         jurisdiction=world.home.park,
         name="动产质押融资试点",
+        code="DCZY",
         guarantor=guarantor,
         banks=[institution_of(world.home)],
         actor=world.user(Role.SERVICE_OFFICE),
@@ -130,3 +133,44 @@ def test_the_office_changes_the_whitelist_on_the_page_with_field_errors(world: W
         bank.post(url, {"enterprise": world.home.enterprise.pk, "included": "0", "reason": "x"}).status_code
         == 403
     )
+
+
+def test_the_office_sets_up_a_pilot_and_saves_its_rule_on_pages(world: World) -> None:
+    institution_of(world.home)
+    guarantor = Institution.objects.create(
+        jurisdiction=world.home.park, name="湘潭高新区融资担保公司", kind=InstitutionKind.GUARANTEE
+    )
+    bank = institution_of(world.home)
+    office = Client()
+    office.force_login(world.user(Role.SERVICE_OFFICE))
+    url = reverse("finance:pilot_new")
+    assert "湘潭高新区融资担保公司" in office.get(url).content.decode()
+    data = {"name": "知识产权质押试点", "code": "知识", "guarantor": guarantor.pk, "banks": [bank.pk]}
+    response = office.post(url, data)
+    assert 'data-error-for="code"' in response.content.decode()
+    response = office.post(url, {**data, "guarantor": bank.pk})  # a bank cannot lead
+    assert 'data-error-for="guarantor"' in response.content.decode()
+    assert not Pilot.objects.exists()
+    response = office.post(url, {**data, "code": "zscq"})
+    pilot = Pilot.objects.get()
+    assert response.status_code == 302 and pilot.code == "ZSCQ"
+
+    rule_url = reverse("finance:pilot_rule", args=[pilot.pk])
+    bad = office.post(rule_url, {"rule": '{"version": 1, "rules": []}'})
+    assert 'data-error-for="rule"' in bad.content.decode()
+    give_revenue(world.home, timezone.localdate().year - 1, 3000)
+    response = office.post(
+        rule_url, {"rule": json.dumps(product_rule("WL", 2000)), "note": "营收 2000 万元以上"}
+    )
+    assert response.status_code == 302
+    assert queries.whitelist(pilot, day=timezone.localdate()).members == {world.home.enterprise.pk}
+    page = office.get(pilot.get_absolute_url()).content.decode()
+    assert "营收 2000 万元以上" in page and "ZSCQ" in page
+
+    bank_user = Client()
+    bank_user.force_login(world.user(Role.FINANCE))
+    assert bank_user.get(url).status_code == 403
+    assert bank_user.post(rule_url, {"rule": json.dumps(product_rule("WL", 1))}).status_code == 403
+    other = Client()
+    other.force_login(world.other_user(Role.SERVICE_OFFICE))
+    assert other.post(rule_url, {"rule": json.dumps(product_rule("WL", 1))}).status_code == 404

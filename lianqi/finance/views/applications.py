@@ -19,11 +19,11 @@ from lianqi.core.views.steps import take_step
 from lianqi.core.workflow import StaleVersion
 
 from .. import actions, queries
-from ..choices import ApplicationAction
+from ..choices import ApplicationAction, ApplicationState
 from ..forms import StepForm, VersionForm, step_form
 from ..models import Application
-from ..permissions import READERS, access_application
-from ..workflow import workflow
+from ..permissions import READERS, access_application, access_shared_applicant
+from ..workflow import is_member, workflow
 
 
 class ApplicationListView(RoleRequiredMixin, View):
@@ -59,11 +59,17 @@ def _detail(request: HttpRequest, row: Application, failed: StepForm | None = No
     context = {
         "row": row,
         "events": queries.history(row),
+        "tranches": queries.tranches(row),
+        "undrawn_fen": queries.undrawn_fen(row),
         "steps": steps,
         "overdue": queries.is_overdue(row, at=now),
         "may_raise_demand": actions.can_raise_demand(row, at=now)
         and has_role(request.user, (*actions.OFFICE_ROLES, Role.LIAISON)),
         "version_form": VersionForm(initial={"expected_version": row.version}),
+        # The institution reads what the enterprise consented to share for its review.
+        "may_read_applicant": row.consent
+        and row.state != ApplicationState.WITHDRAWN
+        and is_member(request.user, row.institution_id),
     }
     return render(request, "finance/application_detail.html", context)
 
@@ -123,3 +129,16 @@ class RaiseDemandView(RoleRequiredMixin, View):
         else:
             messages.success(request, _("已转为融资困难诉求"))
         return redirect(row.get_absolute_url())
+
+
+class ApplicantDataView(RoleRequiredMixin, View):
+    """The applicant's data as the institution the application was made to reads it: only what
+    the enterprise consented to share (its registration, yearly figures and tax), only for an
+    application made to the user's institution and not withdrawn (another institution: 404)."""
+
+    allowed_roles = (Role.FINANCE,)
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        row = access_shared_applicant(request.user, pk)
+        context = {"row": row, "shared": queries.shared_applicant(row), "figures": queries.SHARED_YEARLY}
+        return render(request, "finance/applicant.html", context)

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,13 +17,15 @@ from lianqi.core.actors import acting_user
 from lianqi.core.forms import add_action_errors
 from lianqi.core.roles import Role, has_role
 from lianqi.core.views import RoleRequiredMixin
+from lianqi.enterprises.models import Enterprise
 from lianqi.enterprises.permissions import visible as visible_enterprises
 
 from .. import actions, queries
 from ..actions import OFFICE_ROLES
-from ..forms import AgreementForm
-from ..models import MatchingEvent
-from ..permissions import MANAGERS, access_event
+from ..forms import AgreementForm, AttendanceForm, EventForm
+from ..models import Institution, MatchingEvent
+from ..permissions import MANAGERS, access_event, ancestor_paths
+from .pilots import own_jurisdiction
 
 EVENT_READERS = (*MANAGERS, Role.FINANCE)
 
@@ -34,8 +37,64 @@ class EventListView(RoleRequiredMixin, View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         return render(
-            request, "finance/event_list.html", {"events": queries.events_with_figures(request.user)}
+            request,
+            "finance/event_list.html",
+            {
+                "events": queries.events_with_figures(request.user),
+                "may_create": has_role(request.user, OFFICE_ROLES),
+            },
         )
+
+
+class EventCreateView(RoleRequiredMixin, View):
+    """The office records a matching event of its jurisdiction with the institutions that came."""
+
+    allowed_roles = OFFICE_ROLES
+
+    def _form(self, request: HttpRequest, data: Any = None) -> EventForm:
+        jurisdiction = own_jurisdiction(request)
+        serving = Institution.objects.filter(jurisdiction_path__in=ancestor_paths(jurisdiction.path))
+        return EventForm(data, institutions=serving.order_by("name"))
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(request, "finance/event_form.html", {"form": self._form(request)})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = self._form(request, request.POST)
+        if form.is_valid():
+            try:
+                event = actions.create_event(
+                    jurisdiction=own_jurisdiction(request), actor=acting_user(request), **form.cleaned_data
+                )
+            except ValidationError as invalid:
+                add_action_errors(form, invalid)
+            else:
+                messages.success(request, _("对接活动已登记"))
+                return redirect(event.get_absolute_url())
+        return render(request, "finance/event_form.html", {"form": form})
+
+
+class AttendanceView(RoleRequiredMixin, View):
+    """The office records an enterprise that came to the event."""
+
+    allowed_roles = OFFICE_ROLES
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        event = access_event(request.user, pk)
+        form = AttendanceForm(request.POST, enterprises=_event_enterprises(request, event))
+        if form.is_valid():
+            try:
+                actions.record_attendance(event=event, actor=acting_user(request), **form.cleaned_data)
+            except ValidationError as invalid:
+                add_action_errors(form, invalid)
+            else:
+                messages.success(request, _("参会企业已登记"))
+                return redirect(event.get_absolute_url())
+        return _page(request, event, _form(request, event), form)
+
+
+def _event_enterprises(request: HttpRequest, event: MatchingEvent) -> QuerySet[Enterprise]:
+    return visible_enterprises(request.user).filter(jurisdiction_path__startswith=event.jurisdiction_path)
 
 
 def _form(request: HttpRequest, event: MatchingEvent, data: Any = None) -> AgreementForm:
@@ -71,7 +130,12 @@ class EventDetailView(RoleRequiredMixin, View):
         return _page(request, event, form)
 
 
-def _page(request: HttpRequest, event: MatchingEvent, form: AgreementForm) -> HttpResponse:
+def _page(
+    request: HttpRequest,
+    event: MatchingEvent,
+    form: AgreementForm,
+    attendance_form: AttendanceForm | None = None,
+) -> HttpResponse:
     """The event's page, with the office's form to record an agreement (keeping what was typed)."""
     context = {
         "event": event,
@@ -80,6 +144,14 @@ def _page(request: HttpRequest, event: MatchingEvent, form: AgreementForm) -> Ht
         "agreements": event.agreements.select_related("enterprise", "institution").order_by(
             "-amount_fen", "pk"
         ),
+        "attendances": queries.attendances(event),
     }
-    context["form"] = form if has_role(request.user, OFFICE_ROLES) else None
+    office = has_role(request.user, OFFICE_ROLES)
+    context["form"] = form if office else None
+    context["attendance_form"] = (
+        (attendance_form or AttendanceForm(enterprises=_event_enterprises(request, event)))
+        if office
+        else None
+    )
+    context["may_create"] = office
     return render(request, "finance/event_detail.html", context)

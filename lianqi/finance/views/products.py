@@ -5,9 +5,9 @@ writes through `actions`."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
@@ -19,7 +19,7 @@ from lianqi.core.views import RoleRequiredMixin, paginate
 
 from .. import actions, matching, queries
 from ..choices import ProductState
-from ..forms import ApplicationForm
+from ..forms import ApplicationForm, ProductVersionForm, ReviewForm
 from ..models import Product
 from ..permissions import SHELF_READERS, access_product
 from ..workflow import is_member
@@ -90,6 +90,12 @@ class ProductDetailView(RoleRequiredMixin, View):
             "may_publish": office and product.state != ProductState.PUBLISHED,
             "may_withdraw": product.state == ProductState.PUBLISHED
             and (office or is_member(user, product.institution_id)),
+            # Versions under review are the institution's and the office's business only.
+            "versions": queries.product_versions(product)
+            if actions.may_manage_product(user, product)
+            else None,
+            "may_review": office,
+            "review_form": ReviewForm(),
         }
         return render(request, "finance/product_detail.html", context)
 
@@ -110,6 +116,70 @@ class ProductStateView(RoleRequiredMixin, View):
             messages.error(request, "；".join(refused.messages))
         else:
             messages.success(request, _("产品状态：%(state)s") % {"state": product.get_state_display()})
+        return redirect(product.get_absolute_url())
+
+
+class ProductVersionView(RoleRequiredMixin, View):
+    """Submit a new version of a product's terms for the office's review (its institution's
+    users and the office), filled with the current terms."""
+
+    allowed_roles = (*actions.OFFICE_ROLES, Role.FINANCE)
+
+    def _product(self, request: HttpRequest, pk: int) -> Product:
+        product = access_product(request.user, pk)
+        if not actions.may_manage_product(request.user, product):
+            raise PermissionDenied
+        return product
+
+    def _page(self, request: HttpRequest, product: Product, form: ProductVersionForm) -> HttpResponse:
+        return render(request, "finance/product_version_form.html", {"product": product, "form": form})
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        product = self._product(request, pk)
+        return self._page(request, product, ProductVersionForm.for_product(product))
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        product = self._product(request, pk)
+        form = ProductVersionForm(request.POST)
+        if form.is_valid():
+            try:
+                version = actions.submit_product_version(
+                    product=product, actor=acting_user(request), **form.cleaned_data
+                )
+            except ValidationError as invalid:
+                add_action_errors(form, invalid)
+            else:
+                messages.success(
+                    request, _("第 %(n)s 版已提交，等待金融服务部门审核") % {"n": version.number}
+                )
+                return redirect(product.get_absolute_url())
+        return self._page(request, product, form)
+
+
+class ProductVersionReviewView(RoleRequiredMixin, View):
+    """The office publishes a submitted version or returns it with its comments."""
+
+    allowed_roles = actions.OFFICE_ROLES
+
+    def post(self, request: HttpRequest, pk: int, number: int, decision: str) -> HttpResponse:
+        product = access_product(request.user, pk)
+        version = get_object_or_404(product.versions, number=number)
+        take = {"publish": actions.publish_product_version, "return": actions.return_product_version}.get(
+            decision
+        )
+        if take is None:
+            raise Http404
+        form = ReviewForm(request.POST)
+        comment = form.cleaned_data["comment"] if form.is_valid() else ""
+        try:
+            version = take(version=version, actor=acting_user(request), comment=comment)
+        except ValidationError as refused:
+            messages.error(request, "；".join(refused.messages))
+        else:
+            messages.success(
+                request,
+                _("第 %(n)s 版：%(state)s") % {"n": version.number, "state": version.get_state_display()},
+            )
         return redirect(product.get_absolute_url())
 
 
