@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lianqi.core.actors import Actor
+from lianqi.core.validity import ending_before, make_room
 from lianqi.org.models import Department, Jurisdiction
 from lianqi.rules import (
     ENTERPRISE_CATALOGUE,
@@ -170,19 +171,12 @@ def publish_policy_version(
         if policy.no_application:
             _check_no_application(ruleset)
         published = policy.versions.select_for_update().filter(state=VersionState.PUBLISHED)
-        for other in published:
-            ends = other.valid_to or dt.date.max
-            version_ends = version.valid_to or dt.date.max
-            overlaps = other.valid_from <= version_ends and version.valid_from <= ends
-            if not overlaps:
-                continue
-            if other.valid_from < version.valid_from:
-                other.valid_to = version.valid_from - dt.timedelta(days=1)
-                other.save(update_fields=["valid_to", "updated_at"])
-            else:
-                raise ValidationError(
-                    {"valid_from": _("与已发布的第 %(n)s 版有效期重叠") % {"n": other.number}}
-                )
+        to_end, clash = make_room(published, version.valid_from, version.valid_to)
+        if clash is not None:
+            raise ValidationError({"valid_from": _("与已发布的第 %(n)s 版有效期重叠") % {"n": clash.number}})
+        for other in to_end:
+            other.valid_to = ending_before(version.valid_from)
+            other.save(update_fields=["valid_to", "updated_at"])
         version.state = VersionState.PUBLISHED
         version.published_at = at
         version.published_by = actor
