@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from decimal import Decimal
 from typing import Any
 
 import openpyxl
@@ -16,6 +17,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from lianqi.core import registry
+from lianqi.core.registry import Period
 from lianqi.core.roles import Role
 from lianqi.core.workdays import SHANGHAI
 from lianqi.demands.models import Category
@@ -287,3 +290,11 @@ def test_the_office_home_lists_firms_inspected_repeatedly_this_month(world: Worl
     panel = dashboards._office(world.user(Role.SERVICE_OFFICE)).panels[0]
     assert [(row.label, row.meta) for row in panel.rows] == [(home.enterprise.name, "本月 2 次")]
     assert dashboards._office(world.other_user(Role.SERVICE_OFFICE)).panels[0].rows == []
+
+
+def test_the_new_measures_give_the_page_figures(world: World, known: Known) -> None:
+    measures = {m.key: m for m in registry.measures()}
+    path, year = world.home.park.path, Period.year(YEAR)
+    assert measures["inspections.registered_before_entry"].compute(path, year) == Decimal("50.0")
+    assert measures["inspections.unregistered_reports"].compute(path, year) == 2
+    assert measures["inspections.unregistered_reports"].compute(world.city.path, year) == 3
