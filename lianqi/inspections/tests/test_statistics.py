@@ -33,7 +33,7 @@ from .. import actions, dashboards, queries
 from ..choices import InspectionState
 from ..models import Inspection, JointVisit, Rating
 from ..warnings import warn_repeated_inspection
-from .factories import make_inspector
+from .factories import make_inspector, registration
 
 pytestmark = pytest.mark.django_db
 
@@ -298,3 +298,13 @@ def test_the_new_measures_give_the_page_figures(world: World, known: Known) -> N
     assert measures["inspections.registered_before_entry"].compute(path, year) == Decimal("50.0")
     assert measures["inspections.unregistered_reports"].compute(path, year) == 2
     assert measures["inspections.unregistered_reports"].compute(world.city.path, year) == 3
+
+
+def test_a_registration_over_the_day_cap_is_the_one_the_office_hears_of(world: World) -> None:
+    first = actions.register_inspection(**registration(world))
+    second = actions.register_inspection(**registration(world, task="消防检查"))
+    assert warn_repeated_inspection(first) == 0
+    assert warn_repeated_inspection(second) == 1
+    message = Notification.objects.get(subject__contains="重复检查预警")
+    assert message.link == second.get_absolute_url()
+    assert "同一天已登记 1 次检查" in message.body
