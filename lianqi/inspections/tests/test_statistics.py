@@ -260,7 +260,12 @@ def test_the_lists_export_and_stay_in_scope(world: World) -> None:
     book = openpyxl.load_workbook(io.BytesIO(office.get(reverse("inspections:inspectors_export")).content))
     certificates = [row[3] for row in book.active.iter_rows(min_row=2, values_only=True)]
     assert certificates == [f"{world.home.park.code}-0001"]
-    for name in ("inspections:quiet_periods_export", "inspections:joint_visits_export"):
+    for page, name in (
+        ("inspections:inspectors", "inspections:inspectors_export"),
+        ("inspections:quiet_periods", "inspections:quiet_periods_export"),
+        ("inspections:joint_visits", "inspections:joint_visits_export"),
+    ):
+        assert reverse(name) in office.get(reverse(page)).content.decode()  # the page links to its file
         response = office.get(reverse(name))
         assert response.status_code == 200
         openpyxl.load_workbook(io.BytesIO(response.content))
