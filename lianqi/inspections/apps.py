@@ -29,9 +29,11 @@ class InspectionConfig(AppConfig):
             MenuEntry("inspections", _("柔性执法清单"), "inspections:lenient_manage", MANAGERS, 30),
             MenuEntry("inspections", _("执法人员库"), "inspections:inspectors", MANAGERS, 40),
             MenuEntry("inspections", _("免检企业"), "inspections:quiet_periods", MANAGERS, 50),
+            MenuEntry("inspections", _("执法检查统计"), "inspections:statistics", REGISTRARS, 60),
         )
         registry.register_dashboard(*dashboards.PARTS)
         registry.register_api_routes(*api_urls.ROUTES)
+        registry.register_api_urls("inspections", api_urls.urlpatterns)
         registry.register_code_urls("inspections", urls.code_urlpatterns)
         # A service core announces as coming soon (`core.navigation.COMING`) is registered under
         # the key it announced, so that this tile takes the announcement's place.

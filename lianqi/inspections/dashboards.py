@@ -1,13 +1,15 @@
-"""What this wing adds to the home page: the service office's count of items under way,
-counted on what the user may see, leading to the list."""
+"""What this wing adds to the home page: the service office's count of inspections under way,
+leading to the list, and the enterprises inspected repeatedly this month (重复检查预警),
+each leading to its inspections."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from lianqi.core.dashboards import Card, Section, link
+from lianqi.core.dashboards import Card, Panel, Row, Section, link
 from lianqi.core.registry import DashboardPart
 from lianqi.core.roles import Role
 
@@ -15,8 +17,23 @@ from . import queries
 
 
 def _office(user: Any) -> Section:
-    card = Card(_("待入企的执法检查"), queries.open_count(user), link("inspections:list"))
-    return Section(role=Role.SERVICE_OFFICE, title="", cards=[card])
+    card = Card(gettext_lazy("待入企的执法检查"), queries.open_count(user), link("inspections:list"))
+    repeated = queries.repeated_this_month(user)
+    rows = [
+        Row(
+            row["enterprise__name"],
+            link("inspections:list", query=f"enterprise={row['enterprise_id']}"),
+            _("本月 %(count)s 次") % {"count": row["n"]},
+        )
+        for row in repeated
+    ]
+    panel = Panel(
+        gettext_lazy("本月多次受检企业"),
+        rows,
+        empty=gettext_lazy("本月没有企业被检查两次以上"),
+        more_url=link("inspections:statistics"),
+    )
+    return Section(role=Role.SERVICE_OFFICE, title="", cards=[card], panels=[panel])
 
 
 PARTS = (DashboardPart("inspections.office", Role.SERVICE_OFFICE, _office, order=60),)

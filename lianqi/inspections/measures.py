@@ -38,4 +38,22 @@ MEASURES = (
         unit=_("分"),
         compute=queries.average_rating,
     ),
+    Measure(
+        key="inspections.registered_before_entry",
+        label=_("先登记后入企率"),
+        definition=_("统计期内已扫码入企的检查中，登记时间早于入企时间的比例"),
+        unit="%",
+        compute=queries.registered_before_entry_share,
+        url_name="inspections:statistics",
+    ),
+    Measure(
+        key="inspections.unregistered_reports",
+        label=_("未登记入企举报数"),
+        definition=_(
+            "统计期内受理的“执法检查”类企业诉求数（含企业经检查码举报的未登记入企检查），含下级辖区"
+        ),
+        unit=_("件"),
+        compute=queries.unregistered_report_count,
+        url_name="inspections:statistics",
+    ),
 )

@@ -23,6 +23,11 @@ urlpatterns = [
     path("lenient/<str:code>/", views.LenientListPublicView.as_view(), name="lenient_public"),
     path("enterprises/<int:pk>/", views.InspectionEnterpriseSectionView.as_view(), name="enterprise_section"),
     path("enterprises/<int:pk>/new/", views.InspectionCreateView.as_view(), name="create"),
+    path("statistics/", views.InspectionStatisticsView.as_view(), name="statistics"),
+    path("statistics/export/", views.InspectionStatisticsExportView.as_view(), name="statistics_export"),
+    path("inspectors/export/", views.InspectorPoolExportView.as_view(), name="inspectors_export"),
+    path("quiet/export/", views.QuietPeriodExportView.as_view(), name="quiet_periods_export"),
+    path("joint/export/", views.JointVisitExportView.as_view(), name="joint_visits_export"),
 ]
 
 code_urlpatterns = [

@@ -5,6 +5,7 @@ reads from `queries`, and every write is an action."""
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from django import forms
@@ -16,11 +17,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
 
 from lianqi.core.actors import acting_user
 from lianqi.core.excel import Column
 from lianqi.core.forms import add_action_errors
-from lianqi.core.views import RoleRequiredMixin, export_xlsx, paginate
+from lianqi.core.privacy import Holder, PhonePolicy
+from lianqi.core.views import RoleRequiredMixin, export_xlsx, paginate, xlsx_download
 from lianqi.core.views.steps import take_step
 from lianqi.enterprises.models import Enterprise
 from lianqi.enterprises.views.code import CodeAccess, CodeTokenMixin
@@ -493,3 +498,239 @@ class JointVisitListView(RoleRequiredMixin, View):
         members = queries.inspections_of_joint_visits([v.pk for v in visits])
         context["rows"] = [(visit, members.get(visit.pk, [])) for visit in visits]
         return render(request, "inspections/joint_visits.html", context)
+
+
+# --- Statistics and the lists' Excel files ---------------------------------------------------
+
+
+def _statistics_year(request: HttpRequest) -> tuple[int, str]:
+    """The year asked for (``?year=``), or this year with a message saying why the one asked
+    for was not taken."""
+    today = timezone.localdate()
+    raw = request.GET.get("year", "").strip()
+    if not raw:
+        return today.year, ""
+    if raw.isdigit() and STATISTICS_YEARS[0] <= int(raw) <= STATISTICS_YEARS[1]:
+        return int(raw), ""
+    problem = _("年度应为 %(first)s 至 %(last)s 之间的整数，已按 %(year)s 年统计") % {
+        "first": STATISTICS_YEARS[0],
+        "last": STATISTICS_YEARS[1],
+        "year": today.year,
+    }
+    return today.year, problem
+
+
+#: The years the statistics accept.
+STATISTICS_YEARS = (2000, 2100)
+
+
+class InspectionStatisticsView(RoleRequiredMixin, View):
+    """Inspection statistics (执法检查统计) of a year for the office and the leaders (a
+    department handler sees its own department): the headline, a table by department and one
+    by month, the distribution over enterprises, each figure with its definition."""
+
+    allowed_roles = REGISTRARS
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        year, problem = _statistics_year(request)
+        result = queries.inspection_statistics(request.user, year)
+        rows = queries.ROW_DEFINITIONS
+        headline_definitions = queries.HEADLINE_DEFINITIONS
+        context = {
+            "year": year,
+            "problem": problem,
+            "result": result,
+            "headline": [(rows[k], result.total.figures[k]) for k in rows]
+            + [(headline_definitions[k], result.headline[k]) for k in headline_definitions],
+            "table_definitions": list(rows.values()),
+            "department_rows": [(row, list(row.figures.values())) for row in result.departments],
+            "month_rows": [(row, list(row.figures.values())) for row in result.months],
+            "total": list(result.total.figures.values()),
+            "distribution_definition": queries.DISTRIBUTION_DEFINITION,
+            "definitions": [*rows.values(), *headline_definitions.values(), queries.DISTRIBUTION_DEFINITION],
+            "export_url": reverse("inspections:statistics_export") + f"?year={year}",
+        }
+        return render(request, "inspections/statistics.html", context)
+
+
+def statistics_workbook(result: queries.InspectionStatistics) -> bytes:
+    """The statistics as an .xlsx: by department (with the total), by month, the distribution
+    and the headline, and the definitions; a rate is written as percent with its numerator and
+    denominator in columns of their own."""
+    workbook = Workbook(write_only=True)
+    bold = Font(bold=True)
+
+    def header(sheet: Any, titles: list[str]) -> None:
+        cells = []
+        for title in titles:
+            cell = WriteOnlyCell(sheet, value=title)
+            cell.font = bold
+            cells.append(cell)
+        sheet.append(cells)
+
+    def number(value: Any) -> Any:
+        return float(value) if value is not None else "—"
+
+    titles = [_("统计对象")]
+    for definition in queries.ROW_DEFINITIONS.values():
+        name = str(definition.name)
+        if definition.kind == "rate":
+            titles += [f"{name}（%）", _("%(name)s分子") % {"name": name}, _("%(name)s分母") % {"name": name}]
+        else:
+            titles.append(name)
+
+    def line(row: queries.StatisticsRow) -> list[Any]:
+        values: list[Any] = [row.label]
+        for key, definition in queries.ROW_DEFINITIONS.items():
+            figure = row.figures[key]
+            values.append(number(figure.value))
+            if definition.kind == "rate":
+                values += [figure.numerator, figure.denominator]
+        return values
+
+    for title, rows in ((_("按部门"), result.departments), (_("按月份"), result.months)):
+        sheet = workbook.create_sheet(title=title)
+        header(sheet, titles)
+        for row in rows:
+            sheet.append(line(row))
+        sheet.append(line(result.total))
+    sheet = workbook.create_sheet(title=_("企业受检次数分布"))
+    header(sheet, [_("检查次数"), _("企业数")])
+    for label, count in result.distribution:
+        sheet.append([label, count])
+    sheet = workbook.create_sheet(title=_("指标口径"))
+    header(sheet, [_("指标"), _("数值"), _("口径"), _("目标"), _("统计区间")])
+    span = f"{result.period.start.isoformat()} — {result.period.end.isoformat()}"
+    figures = {**result.total.figures, **result.headline}
+    for definition in (
+        *queries.ROW_DEFINITIONS.values(),
+        *queries.HEADLINE_DEFINITIONS.values(),
+        queries.DISTRIBUTION_DEFINITION,
+    ):
+        figure = figures.get(definition.key)
+        sheet.append(
+            [
+                str(definition.name),
+                number(figure.value) if figure is not None else "",
+                str(definition.definition),
+                str(definition.target),
+                span,
+            ]
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+class InspectionStatisticsExportView(RoleRequiredMixin, View):
+    """The statistics page of a year as an .xlsx file (recorded in the export log)."""
+
+    allowed_roles = REGISTRARS
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        year, _problem = _statistics_year(request)
+        result = queries.inspection_statistics(request.user, year)
+        title = _("执法检查统计")
+        # Counts only, no person in it: nothing to mask, but the file is written down.
+        return xlsx_download(
+            request,
+            statistics_workbook(result),
+            f"{title}-{year}-{timezone.localtime():%Y%m%d-%H%M}.xlsx",
+            export="inspections.statistics",
+            title=title,
+            rows=len(result.departments) + len(result.months) + 2,
+        )
+
+
+class InspectorPoolExportView(RoleRequiredMixin, View):
+    """The pools of inspectors (of one department with ``?department=``) as an Excel file; a
+    phone number the user may not see in full is masked."""
+
+    allowed_roles = MANAGERS
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        department = request.GET.get("department", "")
+        rows = queries.inspector_pool(request.user, int(department) if department.isdigit() else None)
+        phones = PhonePolicy(request.user, Holder.STAFF)
+        columns = [
+            Column("name", _("人员")),
+            Column("phone", _("手机号")),
+            Column("department", _("执法部门")),
+            Column("certificate_no", _("执法证号")),
+            Column("qualified_until", _("执法资格有效期至")),
+            Column("state", _("状态")),
+        ]
+        return export_xlsx(
+            request,
+            export="inspections.inspectors",
+            title=_("执法人员库"),
+            columns=columns,
+            rows=(
+                [
+                    row.staff.name,
+                    phones.show(row.staff.phone, path=row.staff.jurisdiction_path),
+                    row.department.name,
+                    row.certificate_no,
+                    row.qualified_until,
+                    _("在库") if row.is_active else _("已移出"),
+                ]
+                for row in rows
+            ),
+            masked={"phone"} if phones.masks_column else (),
+        )
+
+
+class QuietPeriodExportView(RoleRequiredMixin, View):
+    """The quiet periods (those running today or later; ``?all=1`` every one) as an Excel file."""
+
+    allowed_roles = MANAGERS
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        rows = queries.quiet_periods(request.user, current_only=request.GET.get("all") != "1")
+        columns = [
+            Column("enterprise", _("企业")),
+            Column("starts_on", _("开始日期")),
+            Column("ends_on", _("结束日期")),
+            Column("reason", _("免检原因")),
+        ]
+        return export_xlsx(
+            request,
+            export="inspections.quiet_periods",
+            title=_("免检企业"),
+            columns=columns,
+            rows=([row.enterprise.name, row.starts_on, row.ends_on, row.reason] for row in rows),
+        )
+
+
+class JointVisitExportView(RoleRequiredMixin, View):
+    """The joint visits as an Excel file, one row per visit, the departments merged into it
+    named in one cell."""
+
+    allowed_roles = MANAGERS
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        visits = list(queries.joint_visits(request.user))
+        members = queries.inspections_of_joint_visits([v.pk for v in visits])
+        columns = [
+            Column("planned_on", _("计划日期")),
+            Column("enterprise", _("企业")),
+            Column("lead_department", _("牵头部门")),
+            Column("count", _("合并的检查数")),
+            Column("inspections", _("合并的检查")),
+        ]
+        return export_xlsx(
+            request,
+            export="inspections.joint_visits",
+            title=_("联合检查"),
+            columns=columns,
+            rows=(
+                [
+                    visit.planned_on,
+                    visit.enterprise.name,
+                    visit.lead_department.name,
+                    len(members.get(visit.pk, [])),
+                    "；".join(f"{row.department.name}：{row.task}" for row in members.get(visit.pk, [])),
+                ]
+                for visit in visits
+            ),
+        )

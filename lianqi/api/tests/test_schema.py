@@ -96,6 +96,7 @@ PATHS = {
     "/api/v1/inspections/{id}/steps/{name}/": {"post"},
     "/api/v1/inspection-draws/": {"get"},
     "/api/v1/inspection-draws/{id}/": {"get"},
+    "/api/v1/inspection-statistics/": {"get"},
     "/api/v1/lenient-items/": {"get"},
     "/api/v1/lenient-items/{id}/": {"get"},
     "/api/v1/credit/records/": {"get"},

@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+from django.urls import URLPattern, path
+
 from lianqi.core.registry import ApiRoute
 
+from .statistics import InspectionStatisticsView
 from .views import InspectionDrawViewSet, InspectionViewSet, LenientItemViewSet
 
 ROUTES = (
@@ -12,3 +15,8 @@ ROUTES = (
     ApiRoute("inspection-draws", InspectionDrawViewSet, "inspection-draws", order=101),
     ApiRoute("lenient-items", LenientItemViewSet, "lenient-items", order=102),
 )
+
+#: Plain routes besides the router's.
+urlpatterns: list[URLPattern] = [
+    path("inspection-statistics/", InspectionStatisticsView.as_view(), name="inspection-statistics"),
+]
