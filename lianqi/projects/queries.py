@@ -21,7 +21,7 @@ from lianqi.enterprises.models import Enterprise
 from . import progress
 from .choices import ProjectKind, ProjectStage
 from .filters import ProjectFilter
-from .models import Decision, Meeting, Milestone, ProgressReport, Project, ProjectEvent
+from .models import Decision, Meeting, Milestone, Problem, ProgressReport, Project, ProjectEvent
 from .permissions import visible
 
 
@@ -40,10 +40,15 @@ class ProjectFigures:
     completion: Decimal | None
     status: str
     slipped: int
+    #: Days the most late of its open milestones is behind (0 when none is).
+    slipped_days: int = 0
 
 
-def figures(projects: Iterable[Project], today: dt.date) -> list[ProjectFigures]:
-    """Each project's investment done in its plan year, completion and status, in two queries."""
+def figures(
+    projects: Iterable[Project], today: dt.date, until: dt.date | None = None
+) -> list[ProjectFigures]:
+    """Each project's investment done in its plan year (the reports up to `until`'s month when
+    given: a monthly report of a past month), completion and status, in two queries."""
     rows = list(projects)
     ids = [p.pk for p in rows]
     # Summed in the database: five years of monthly reports are never read row by row.
@@ -55,6 +60,8 @@ def figures(projects: Iterable[Project], today: dt.date) -> list[ProjectFigures]
         reports = reports.filter(period__gte=dt.date(year, 1, 1), period__lte=dt.date(year, 12, 31))
     else:
         reports = reports.filter(period__year=F("project__plan_year"))
+    if until is not None:
+        reports = reports.filter(period__lte=until)
     done: dict[int, Decimal] = dict(
         reports.values("project_id").annotate(total=Sum("invested")).values_list("project_id", "total")
     )
@@ -75,9 +82,17 @@ def figures(projects: Iterable[Project], today: dt.date) -> list[ProjectFigures]
             today=min(today, dt.date(p.plan_year, 12, 31)),
             finished=p.state == ProjectStage.PRODUCING,
         )
-        slipped = sum(1 for m in dates[p.pk] if m.actual_end is None and progress.slippage(m, today) > 0)
+        late = [progress.slippage(m, today) for m in dates[p.pk] if m.actual_end is None]
+        late = [days for days in late if days > 0]
         answer.append(
-            ProjectFigures(p, year_done, progress.completion(year_done, p.year_plan), status, slipped)
+            ProjectFigures(
+                p,
+                year_done,
+                progress.completion(year_done, p.year_plan),
+                status,
+                len(late),
+                max(late, default=0),
+            )
         )
     return answer
 
@@ -114,11 +129,12 @@ def group_by(rows: Iterable[ProjectFigures], key: Any) -> list[Group]:
 SLIPPED_SHOWN = 30
 
 
-def portfolio(user: Any, year: int, today: dt.date) -> dict[str, Any]:
+def portfolio(user: Any, year: int, today: dt.date, until: dt.date | None = None) -> dict[str, Any]:
     """The portfolio dashboard of one plan year: totals, completion by leader and by kind, the
-    stage distribution, slipped projects and open decisions."""
+    stage distribution, slipped projects and open decisions (investment reported up to `until`
+    when given)."""
     fields = ("pk", "name", "kind", "leader", "state", "plan_year", "year_plan")
-    rows = figures(visible(user).filter(plan_year=year).only(*fields), today)
+    rows = figures(visible(user).filter(plan_year=year).only(*fields), today, until)
     total = group_by(rows, lambda r: "")
     # Labels looked up once per value, not once per project: a portfolio has thousands.
     kinds = {value: str(label) for value, label in ProjectKind.choices}
@@ -135,6 +151,34 @@ def portfolio(user: Any, year: int, today: dt.date) -> dict[str, Any]:
         "slipped_shown": slipped[:SLIPPED_SHOWN],
         "open_decisions": open_decisions(user).count(),
     }
+
+
+def monthly_report(user: Any, year: int, month: int, today: dt.date) -> dict[str, Any]:
+    """The month's analysis (项目月报): the dashboard's figures as they stood at the month's end
+    (investment reported up to that month, slippage counted to its last day, or to today for the
+    current month), the open decisions of the meetings with their demand's state, and the
+    problems referred as demands during the month."""
+    first = dt.date(year, month, 1)
+    last = dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+    as_of = min(today, last)
+    context = portfolio(user, year, as_of, until=last)
+    context["month"] = month
+    context["as_of"] = as_of
+    context["decisions"] = (
+        open_decisions(user)
+        .select_related("meeting", "meeting__series", "project", "demand")
+        .order_by("meeting__held_on", "pk")
+    )
+    context["referred"] = (
+        Problem.objects.filter(
+            project__in=visible(user),
+            demand__received_at__date__gte=first,
+            demand__received_at__date__lte=last,
+        )
+        .select_related("project", "demand")
+        .order_by("demand__received_at", "pk")
+    )
+    return context
 
 
 def battle_map(project: Project, today: dt.date) -> dict[str, Any]:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", portfolio.ProjectListView.as_view(), name="list"),
     path("export/", portfolio.ProjectExportView.as_view(), name="export"),
     path("dashboard/", portfolio.DashboardView.as_view(), name="dashboard"),
+    path("dashboard/report/", portfolio.MonthlyReportView.as_view(), name="monthly_report"),
     path("new/", portfolio.ProjectCreateView.as_view(), name="create"),
     path("<int:pk>/", portfolio.ProjectDetailView.as_view(), name="detail"),
     path("<int:pk>/map/", progress.BattleMapView.as_view(), name="battle_map"),

@@ -3,6 +3,7 @@ project, one project's page with its stage steps, and its section of the enterpr
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -23,6 +24,7 @@ from lianqi.org.models import Department
 from .. import queries
 from ..actions import portfolio as actions
 from ..actions.reports import may_report
+from ..documents import monthly_report_document
 from ..forms import MilestoneForm, ProjectForm, StageForm, TemplateForm
 from ..models import Project
 from ..permissions import EDITORS, MANAGERS, READERS, access_enterprise, access_project
@@ -98,7 +100,43 @@ class DashboardView(RoleRequiredMixin, View):
             year = int(request.GET.get("year", today.year))
         except ValueError:
             year = today.year
-        return render(request, "projects/dashboard.html", queries.portfolio(request.user, year, today))
+        context = queries.portfolio(request.user, year, today)
+        context["months"] = range(1, 13)
+        context["report_month"] = today.month if year == today.year else 12
+        return render(request, "projects/dashboard.html", context)
+
+
+def _report_month(request: HttpRequest, today: Any) -> tuple[int, int]:
+    """The `?year=&month=` of a monthly report; a missing or bad value is the current month."""
+    try:
+        year, month = int(request.GET.get("year", "")), int(request.GET.get("month", ""))
+    except ValueError:
+        return today.year, today.month
+    if not (1 <= month <= 12 and 2000 <= year <= 2100):
+        return today.year, today.month
+    return year, month
+
+
+class MonthlyReportView(RoleRequiredMixin, View):
+    """The month's analysis of the portfolio (项目月报) as a Word document, figures as the
+    dashboard counts them for the user's own jurisdiction."""
+
+    allowed_roles = MANAGERS
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        today = timezone.localdate()
+        year, month = _report_month(request, today)
+        report = queries.monthly_report(request.user, year, month, today)
+        jurisdiction = getattr(request.user, "jurisdiction", None)
+        document = monthly_report_document(jurisdiction.name if jurisdiction else "", report)
+        buffer = io.BytesIO()
+        document.save(buffer)
+        response = HttpResponse(
+            buffer.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )
+        response["Content-Disposition"] = f"attachment; filename=projects-{year}-{month:02d}.docx"
+        return response
 
 
 def _departments(request: HttpRequest) -> Any:
