@@ -7,6 +7,8 @@ from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from lianqi.demands.choices import Venue
+
 #: A label: text, or a lazy translation of it.
 StrOrPromise = str | Promise
 
@@ -60,6 +62,22 @@ class ProjectLevel(models.TextChoices):
     PROVINCE = "province", _("省重点")
     CITY = "city", _("市重点")
     PARK = "park", _("园区重点")
+
+
+class SeriesKind(models.TextChoices):
+    """What a meeting series is: a dispatch meeting of key projects, or the roundtable of the
+    enterprise reception day (亲商优商企业接待日圆桌会). Each takes the demands escalated to its
+    own venue (`SERIES_VENUE`)."""
+
+    DISPATCH = "dispatch", _("重点项目调度会")
+    ROUNDTABLE = "roundtable", _("企业接待日圆桌会")
+
+
+#: The venue (`demands.choices.Venue` value) whose escalated demands each kind of series decides.
+SERIES_VENUE: dict[str, Venue] = {
+    SeriesKind.DISPATCH: Venue.DISPATCH_MEETING,
+    SeriesKind.ROUNDTABLE: Venue.ROUNDTABLE,
+}
 
 
 class Cadence(models.TextChoices):

@@ -10,10 +10,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lianqi.core.forms import StyledForm
+from lianqi.demands.choices import Outcome
 from lianqi.demands.models import Category
 from lianqi.org.models import Department
 
-from .choices import Cadence, ProjectKind, ProjectLevel
+from .choices import Cadence, ProjectKind, ProjectLevel, SeriesKind
 from .models import Project
 
 
@@ -107,6 +108,13 @@ class SeriesForm(StyledForm):
 
     name = forms.CharField(label=_("会议名称"), max_length=100)
     cadence = forms.ChoiceField(label=_("会议频次"), choices=Cadence.choices)
+    kind = forms.ChoiceField(
+        label=_("会议类型"), choices=SeriesKind.choices, initial=SeriesKind.DISPATCH, required=False
+    )
+
+    def clean_kind(self) -> str:
+        """A series set up without a type is a dispatch meeting (as every series was at first)."""
+        return str(self.cleaned_data.get("kind") or SeriesKind.DISPATCH)
 
 
 class MeetingForm(StyledForm):
@@ -129,6 +137,23 @@ class DecisionForm(StyledForm):
     def __init__(self, *args: Any, projects: Any, departments: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["project"].queryset = projects  # type: ignore[attr-defined]
+        self.fields["department"].queryset = departments  # type: ignore[attr-defined]
+
+
+class EscalationDecisionForm(StyledForm):
+    """A meeting's decision on an escalated demand: the conclusion, then either a department
+    with a new deadline or how it ends (the demands' action tells when neither or both are given)."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput)
+    note = forms.CharField(label=_("协调结论"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    department = forms.ModelChoiceField(
+        label=_("重新交办部门"), queryset=Department.objects.none(), required=False
+    )
+    workdays = forms.IntegerField(label=_("答复时限（工作日）"), min_value=1, required=False)
+    outcome = forms.ChoiceField(label=_("办结结果"), choices=[("", "—"), *Outcome.choices], required=False)
+
+    def __init__(self, *args: Any, departments: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.fields["department"].queryset = departments  # type: ignore[attr-defined]
 
 

@@ -14,7 +14,16 @@ from django.utils.translation import gettext_lazy as _
 from lianqi.core.models import ScopedModel, TimeStampedModel
 from lianqi.core.workflow import WorkflowEvent
 
-from .choices import Cadence, LeadAction, LeadStage, ProjectAction, ProjectKind, ProjectLevel, ProjectStage
+from .choices import (
+    Cadence,
+    LeadAction,
+    LeadStage,
+    ProjectAction,
+    ProjectKind,
+    ProjectLevel,
+    ProjectStage,
+    SeriesKind,
+)
 
 
 class Project(ScopedModel):
@@ -221,10 +230,14 @@ class Problem(TimeStampedModel):
 
 class MeetingSeries(ScopedModel):
     """A fixed meeting of a jurisdiction with its cadence (周会商、旬调度 …): its meetings take the
-    projects behind plan and the open decisions of the last meeting first."""
+    projects behind plan and the open decisions of the last meeting first, and decide the demands
+    escalated to its kind's venue (a dispatch meeting, or the reception day's roundtable)."""
 
     name = models.CharField(_("会议名称"), max_length=100)
     cadence = models.CharField(_("会议频次"), max_length=20, choices=Cadence.choices)
+    kind = models.CharField(
+        _("会议类型"), max_length=20, choices=SeriesKind.choices, default=SeriesKind.DISPATCH
+    )
 
     class Meta:
         verbose_name = _("调度会议")

@@ -14,12 +14,12 @@ from typing import Any
 from django.db.models import F, Q, QuerySet, Sum
 
 from lianqi.core.registry import Period
-from lianqi.demands.choices import DemandState, Venue
+from lianqi.demands.choices import DemandState
 from lianqi.demands.models import Demand
 from lianqi.enterprises.models import Enterprise
 
 from . import progress
-from .choices import ProjectKind, ProjectStage
+from .choices import SERIES_VENUE, ProjectKind, ProjectStage
 from .filters import ProjectFilter
 from .models import Decision, Meeting, Milestone, Problem, ProgressReport, Project, ProjectEvent
 from .permissions import visible
@@ -218,10 +218,24 @@ def open_decisions(user: Any) -> QuerySet[Decision]:
     return Decision.objects.filter(project__in=visible(user)).exclude(demand__state__in=CLOSED_DEMAND)
 
 
+def escalated(meeting: Meeting) -> QuerySet[Demand]:
+    """The demands of the meeting's jurisdiction escalated to its series' venue (the dispatch
+    meeting, or the reception day's roundtable) still waiting for a decision."""
+    return (
+        Demand.objects.filter(
+            jurisdiction_path__startswith=meeting.jurisdiction_path,
+            state=DemandState.ESCALATED,
+            venue=SERIES_VENUE[meeting.series.kind],
+        )
+        .select_related("enterprise")
+        .order_by("received_at", "pk")
+    )
+
+
 def agenda(user: Any, meeting: Meeting, today: dt.date) -> dict[str, Any]:
     """What a meeting takes first: the status of every decision of the series' earlier meetings
     still open (or closed since the last meeting), then the projects behind plan or slipped, and
-    the demands escalated to the dispatch meeting (提级协调) still waiting for its decision."""
+    the demands escalated to its venue (提级协调) still waiting for its decision."""
     earlier = (
         Decision.objects.filter(meeting__series=meeting.series, meeting__held_on__lte=meeting.held_on)
         .exclude(meeting=meeting)
@@ -245,19 +259,10 @@ def agenda(user: Any, meeting: Meeting, today: dt.date) -> dict[str, Any]:
         for row in figures(scope.select_related("enterprise"), today)
         if row.status in (progress.BEHIND, progress.SLIPPED)
     ]
-    escalated = (
-        Demand.objects.filter(
-            jurisdiction_path__startswith=meeting.jurisdiction_path,
-            state=DemandState.ESCALATED,
-            venue=Venue.DISPATCH_MEETING,
-        )
-        .select_related("enterprise")
-        .order_by("received_at", "pk")
-    )
     return {
         "carried": carried,
         "behind": behind,
-        "escalated": escalated,
+        "escalated": escalated(meeting),
         "decisions": meeting.decisions.select_related("demand", "project"),
     }
 

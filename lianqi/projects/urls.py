@@ -25,6 +25,11 @@ urlpatterns = [
     path("meetings/", meetings.SeriesListView.as_view(), name="series_list"),
     path("meetings/series/<int:pk>/new/", meetings.MeetingCreateView.as_view(), name="meeting_create"),
     path("meetings/<int:pk>/", meetings.MeetingView.as_view(), name="meeting"),
+    path(
+        "meetings/<int:pk>/escalated/<int:demand>/",
+        meetings.EscalatedDecisionView.as_view(),
+        name="escalated_decision",
+    ),
     path("pipeline/", pipeline.PipelineView.as_view(), name="pipeline"),
     path("leads/<int:pk>/", pipeline.LeadView.as_view(), name="lead"),
     path("leads/<int:pk>/<str:action>/", pipeline.LeadStepView.as_view(), name="lead_step"),
