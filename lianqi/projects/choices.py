@@ -80,6 +80,10 @@ SERIES_VENUE: dict[str, Venue] = {
 }
 
 
+#: Photos a month's progress report may carry.
+MAX_PHOTOS = 6
+
+
 class Cadence(models.TextChoices):
     """How often a meeting series meets (周会商、旬调度、月分析、季考核、半年述职; 半月一调度)."""
 

@@ -7,14 +7,15 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from lianqi.core.forms import StyledForm
+from lianqi.core.forms import MultipleFileField, MultipleFileInput, StyledForm
 from lianqi.demands.choices import Outcome
 from lianqi.demands.models import Category
 from lianqi.org.models import Department
 
-from .choices import Cadence, ProjectKind, ProjectLevel, SeriesKind
+from .choices import MAX_PHOTOS, Cadence, ProjectKind, ProjectLevel, SeriesKind
 from .models import Project
 
 
@@ -100,6 +101,11 @@ class ReportForm(VersionForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=4000,
         required=False,
+    )
+    photos = MultipleFileField(
+        label=_("现场照片"),
+        help_text=format_lazy(_("可多选，最多 {max} 张；支持：jpg、jpeg、png"), max=MAX_PHOTOS),
+        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png"}),
     )
 
 

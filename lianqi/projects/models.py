@@ -11,7 +11,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from lianqi.core.models import ScopedModel, TimeStampedModel
+from lianqi.core.models import ScopedModel, TimeStampedModel, UploadedDocument
+from lianqi.core.uploads import stored_name
 from lianqi.core.workflow import WorkflowEvent
 
 from .choices import (
@@ -193,6 +194,28 @@ class ProgressReport(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.project_id} {self.period:%Y-%m}"
+
+
+def photo_path(instance: ReportPhoto, filename: str) -> str:
+    return stored_name("projects", filename, instance.at)
+
+
+class ReportPhoto(UploadedDocument):
+    """A photo of the site sent with a month's report (形象进度照片), shown as a thumbnail on the
+    project's page. Type, content and size are checked in `actions.reports.submit_report`."""
+
+    report = models.ForeignKey(
+        ProgressReport, on_delete=models.CASCADE, related_name="photos", verbose_name=_("进度报告")
+    )
+    file = models.FileField(_("照片"), upload_to=photo_path, max_length=200)
+
+    class Meta:
+        verbose_name = _("进度照片")
+        verbose_name_plural = _("进度照片")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Problem(TimeStampedModel):

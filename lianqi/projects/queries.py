@@ -197,7 +197,7 @@ def battle_map(project: Project, today: dt.date) -> dict[str, Any]:
 
 def reports(project: Project) -> QuerySet[ProgressReport]:
     """A project's reports, latest month first."""
-    return project.reports.select_related("reported_by")
+    return project.reports.select_related("reported_by").prefetch_related("photos")
 
 
 def history(project: Project) -> QuerySet[ProjectEvent]:

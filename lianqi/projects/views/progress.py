@@ -4,7 +4,7 @@ referring a project's problem to the demands' intake."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +16,7 @@ from lianqi.core.views import RoleRequiredMixin
 from .. import queries
 from ..actions import milestones, reports
 from ..forms import MilestoneDatesForm, MilestoneForm, ReferForm, ReportForm, TemplateForm
-from ..permissions import EDITORS, READERS, access_milestone, access_problem, access_project
+from ..permissions import EDITORS, READERS, access_milestone, access_photo, access_problem, access_project
 from ..workflow import workflow
 from .common import run
 from .portfolio import project_page
@@ -112,7 +112,7 @@ class ReportView(RoleRequiredMixin, View):
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         row = access_project(request.user, pk)
-        form = ReportForm(request.POST, prefix="report")
+        form = ReportForm(request.POST, request.FILES, prefix="report")
 
         def act() -> object:
             return reports.submit_report(project=row, actor=acting_user(request), **form.cleaned_data)
@@ -140,3 +140,18 @@ class ReferProblemView(RoleRequiredMixin, View):
             for errors in form.errors.values():
                 messages.error(request, " ".join(str(e) for e in errors))
         return redirect(problem.project.get_absolute_url())
+
+
+class ReportPhotoView(RoleRequiredMixin, View):
+    """One photo of a progress report, shown inline (the project page's thumbnails). Looked up
+    through the projects the user may see, so another park's photo answers 404."""
+
+    allowed_roles = READERS
+
+    def get(self, request: HttpRequest, pk: int) -> FileResponse:
+        photo = access_photo(request.user, pk)
+        try:
+            handle = photo.file.open("rb")
+        except (FileNotFoundError, ValueError) as exc:
+            raise Http404 from exc
+        return FileResponse(handle, content_type=photo.content_type, filename=photo.name)
