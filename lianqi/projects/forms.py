@@ -16,7 +16,7 @@ from lianqi.demands.models import Category
 from lianqi.org.models import Department
 
 from .choices import MAX_PHOTOS, Cadence, ProjectKind, ProjectLevel, SeriesKind
-from .models import Project
+from .models import Milestone, Project
 
 
 def money(label: Any) -> forms.DecimalField:
@@ -84,6 +84,18 @@ class MilestoneDatesForm(VersionForm):
 
     actual_start = forms.DateField(label=_("实际开始"), widget=DATE, required=False)
     actual_end = forms.DateField(label=_("实际完成"), widget=DATE, required=False)
+
+
+class DependencyForm(VersionForm):
+    """Which milestone of the same project a milestone waits for (none: it waits for nothing)."""
+
+    depends_on = forms.ModelChoiceField(
+        label=_("前置节点"), queryset=Milestone.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, milestones: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["depends_on"].queryset = milestones  # type: ignore[attr-defined]
 
 
 class ReportForm(VersionForm):

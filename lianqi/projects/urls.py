@@ -22,6 +22,11 @@ urlpatterns = [
     path("<int:pk>/report/", progress.ReportView.as_view(), name="report"),
     path("<int:pk>/steps/<str:action>/", portfolio.ProjectStepView.as_view(), name="step"),
     path("milestones/<int:pk>/", progress.MilestoneDatesView.as_view(), name="milestone_dates"),
+    path(
+        "milestones/<int:pk>/dependency/",
+        progress.MilestoneDependencyView.as_view(),
+        name="milestone_dependency",
+    ),
     path("photos/<int:pk>/", progress.ReportPhotoView.as_view(), name="photo"),
     path("problems/<int:pk>/refer/", progress.ReferProblemView.as_view(), name="refer_problem"),
     path("meetings/", meetings.SeriesListView.as_view(), name="series_list"),

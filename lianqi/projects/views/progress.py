@@ -15,7 +15,7 @@ from lianqi.core.views import RoleRequiredMixin
 
 from .. import queries
 from ..actions import milestones, reports
-from ..forms import MilestoneDatesForm, MilestoneForm, ReferForm, ReportForm, TemplateForm
+from ..forms import DependencyForm, MilestoneDatesForm, MilestoneForm, ReferForm, ReportForm, TemplateForm
 from ..permissions import EDITORS, READERS, access_milestone, access_photo, access_problem, access_project
 from ..workflow import workflow
 from .common import run
@@ -94,6 +94,28 @@ class MilestoneDatesView(RoleRequiredMixin, View):
                 request,
                 f"{form.fields[field].label if field in form.fields else ''} {' '.join(str(e) for e in errors)}",
             )
+        return redirect("projects:battle_map", pk=milestone.project_id)
+
+
+class MilestoneDependencyView(RoleRequiredMixin, View):
+    """Change which milestone of the project a milestone waits for (or make it wait for none);
+    a circle is refused with the field named."""
+
+    allowed_roles = EDITORS
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        milestone = access_milestone(request.user, pk)
+        others = milestone.project.milestones.all()
+        form = DependencyForm(request.POST, prefix=f"d{milestone.pk}", milestones=others)
+
+        def act() -> object:
+            return milestones.set_milestone_dependency(
+                milestone=milestone, actor=acting_user(request), **form.cleaned_data
+            )
+
+        run(request, form, act, _("已调整前置节点"))
+        for errors in form.errors.values():
+            messages.error(request, f"{_('前置节点')} {' '.join(str(e) for e in errors)}")
         return redirect("projects:battle_map", pk=milestone.project_id)
 
 
