@@ -38,6 +38,7 @@ class ProjectAction(models.TextChoices):
     REPORT = "report", _("报送进度")
     REFER_PROBLEM = "refer_problem", _("问题转为诉求")
     DECIDE = "decide", _("会议议定")
+    REVISE_PLAN = "revise_plan", _("调整投资计划")
 
 
 #: The column of `Project` that holds the date each stage was reached.

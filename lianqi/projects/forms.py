@@ -86,6 +86,14 @@ class MilestoneDatesForm(VersionForm):
     actual_end = forms.DateField(label=_("实际完成"), widget=DATE, required=False)
 
 
+class PlanForm(VersionForm):
+    """A revised total investment and yearly plan, with the reason."""
+
+    total_investment = money(_("总投资（元）"))
+    year_plan = money(_("年度计划投资（元）"))
+    reason = forms.CharField(label=_("调整原因"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
 class DependencyForm(VersionForm):
     """Which milestone of the same project a milestone waits for (none: it waits for nothing)."""
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path(
         "<int:pk>/milestones/template/", progress.MilestoneTemplateView.as_view(), name="milestone_template"
     ),
+    path("<int:pk>/plan/", portfolio.PlanRevisionView.as_view(), name="plan"),
     path("<int:pk>/report/", progress.ReportView.as_view(), name="report"),
     path("<int:pk>/steps/<str:action>/", portfolio.ProjectStepView.as_view(), name="step"),
     path("milestones/<int:pk>/", progress.MilestoneDatesView.as_view(), name="milestone_dates"),

@@ -25,7 +25,7 @@ from .. import queries
 from ..actions import portfolio as actions
 from ..actions.reports import may_report
 from ..documents import monthly_report_document
-from ..forms import MilestoneForm, ProjectForm, StageForm, TemplateForm
+from ..forms import MilestoneForm, PlanForm, ProjectForm, StageForm, TemplateForm
 from ..models import Project
 from ..permissions import EDITORS, MANAGERS, READERS, access_enterprise, access_project
 from ..workflow import workflow
@@ -253,6 +253,11 @@ def project_page(request: HttpRequest, row: Project, **failed: Any) -> HttpRespo
         "template_form": failed.get("template")
         or TemplateForm(prefix="template", initial={"expected_version": row.version, "start": today}),
         "milestone_form": failed.get("milestone") or MilestoneForm(prefix="milestone", initial=initial),
+        "plan_form": failed.get("plan")
+        or PlanForm(
+            prefix="plan",
+            initial={**initial, "total_investment": row.total_investment, "year_plan": row.year_plan},
+        ),
     }
     return render(request, "projects/detail.html", context)
 
@@ -264,6 +269,24 @@ class ProjectDetailView(RoleRequiredMixin, View):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         return project_page(request, access_project(request.user, pk))
+
+
+class PlanRevisionView(RoleRequiredMixin, View):
+    """Revise a project's total investment and yearly plan, with the reason; bad input is shown
+    next to its field on the project's page."""
+
+    allowed_roles = EDITORS
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        row = access_project(request.user, pk)
+        form = PlanForm(request.POST, prefix="plan")
+
+        def act() -> Project:
+            return actions.revise_plan(project=row, actor=acting_user(request), **form.cleaned_data)
+
+        if run(request, form, act, _("已调整投资计划")) is None:
+            return project_page(request, row, plan=form)
+        return redirect(row.get_absolute_url())
 
 
 class ProjectStepView(RoleRequiredMixin, View):
