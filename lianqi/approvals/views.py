@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from lianqi.core.actors import acting_user
+from lianqi.core.excel import Column
 from lianqi.core.forms import add_action_errors
 from lianqi.core.roles import has_role
-from lianqi.core.views import RoleRequiredMixin, paginate
+from lianqi.core.views import RoleRequiredMixin, export_xlsx, paginate
 from lianqi.core.views.steps import take_step
 
 from . import actions, queries
@@ -59,7 +60,45 @@ class RunListView(RoleRequiredMixin, View):
         elapsed = queries.elapsed_of(runs, timezone.localdate())
         context["rows"] = [{"run": r, "elapsed": elapsed[r.pk]} for r in runs]
         context["filter_form"] = found.form
+        context["export_query"] = request.GET.urlencode()
         return render(request, "approvals/list.html", context)
+
+
+class RunExportView(RoleRequiredMixin, View):
+    """The filtered runs as Excel: each with its items done, accepted with materials missing,
+    and its working days against its target."""
+
+    allowed_roles = READERS
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        runs = list(queries.run_list(request.user, request.GET).qs)
+        elapsed = queries.elapsed_of(runs, timezone.localdate())
+        columns = [
+            Column("project", _("项目")),
+            Column("chart", _("一图三单")),
+            Column("started_on", _("启动日期")),
+            Column("approved", _("已办结事项")),
+            Column("items", _("事项")),
+            Column("lenient", _("容缺受理")),
+            Column("elapsed", _("已用工作日")),
+            Column("target", _("承诺总时限（工作日）")),
+            Column("finished_on", _("全部办结日期")),
+        ]
+        rows = (
+            [
+                run.project.name,
+                run.chart.name,
+                run.started_on,
+                run.approved_count,
+                run.item_count,
+                run.lenient_count,
+                elapsed[run.pk],
+                run.target_workdays,
+                run.finished_on,
+            ]
+            for run in runs
+        )
+        return export_xlsx(request, export="approvals.runs", title=_("项目审批"), columns=columns, rows=rows)
 
 
 class RunDetailView(RoleRequiredMixin, View):
@@ -188,6 +227,38 @@ class ChartListView(RoleRequiredMixin, View):
             for chart in visible_charts(request.user).select_related("jurisdiction")
         ]
         return render(request, "approvals/charts.html", {"charts": charts})
+
+
+class ChartExportView(RoleRequiredMixin, View):
+    """The charts as Excel: kind, jurisdiction, items, critical path and promised time limit."""
+
+    allowed_roles = MANAGERS
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        columns = [
+            Column("name", _("名称")),
+            Column("kind", _("项目类别")),
+            Column("jurisdiction", _("辖区")),
+            Column("items", _("事项")),
+            Column("critical", _("关键路径（工作日）")),
+            Column("target", _("承诺总时限（工作日）")),
+        ]
+        rows = []
+        for chart in visible_charts(request.user).select_related("jurisdiction"):
+            layout = queries.chart_layout(chart)
+            rows.append(
+                [
+                    chart.name,
+                    _kind_label(chart.project_kind),
+                    chart.jurisdiction.name,
+                    len(layout.items),
+                    layout.schedule.length,
+                    chart.target_workdays,
+                ]
+            )
+        return export_xlsx(
+            request, export="approvals.charts", title=_("一图三单"), columns=columns, rows=rows
+        )
 
 
 def _chart_context(chart: Chart) -> dict[str, Any]:

@@ -35,6 +35,7 @@ from lianqi.projects.choices import (
     ProjectKind,
     ProjectLevel,
     ProjectStage,
+    SeriesKind,
 )
 from lianqi.projects.models import (
     Decision,
@@ -284,6 +285,13 @@ def _dispatch(
         return
     series = MeetingSeries.objects.create(jurisdiction=park, name="重点项目周调度会", cadence=Cadence.WEEKLY)
     MeetingSeries.objects.create(jurisdiction=park, name="重点项目月度分析会", cadence=Cadence.MONTHLY)
+    # The reception day's roundtable: its meetings take the demands escalated to the roundtable.
+    MeetingSeries.objects.create(
+        jurisdiction=park,
+        name="亲商优商企业接待日圆桌会",
+        cadence=Cadence.MONTHLY,
+        kind=SeriesKind.ROUNDTABLE,
+    )
     owned = {p.enterprise_id: p for p in Project.objects.filter(jurisdiction=park, enterprise__isnull=False)}
     by_day: dict[dt.date, list[Demand]] = {}
     for demand in demands:

@@ -7,6 +7,8 @@ from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from lianqi.demands.choices import Venue
+
 #: A label: text, or a lazy translation of it.
 StrOrPromise = str | Promise
 
@@ -36,6 +38,7 @@ class ProjectAction(models.TextChoices):
     REPORT = "report", _("报送进度")
     REFER_PROBLEM = "refer_problem", _("问题转为诉求")
     DECIDE = "decide", _("会议议定")
+    REVISE_PLAN = "revise_plan", _("调整投资计划")
 
 
 #: The column of `Project` that holds the date each stage was reached.
@@ -60,6 +63,26 @@ class ProjectLevel(models.TextChoices):
     PROVINCE = "province", _("省重点")
     CITY = "city", _("市重点")
     PARK = "park", _("园区重点")
+
+
+class SeriesKind(models.TextChoices):
+    """What a meeting series is: a dispatch meeting of key projects, or the roundtable of the
+    enterprise reception day (亲商优商企业接待日圆桌会). Each takes the demands escalated to its
+    own venue (`SERIES_VENUE`)."""
+
+    DISPATCH = "dispatch", _("重点项目调度会")
+    ROUNDTABLE = "roundtable", _("企业接待日圆桌会")
+
+
+#: The venue (`demands.choices.Venue` value) whose escalated demands each kind of series decides.
+SERIES_VENUE: dict[str, Venue] = {
+    SeriesKind.DISPATCH: Venue.DISPATCH_MEETING,
+    SeriesKind.ROUNDTABLE: Venue.ROUNDTABLE,
+}
+
+
+#: Photos a month's progress report may carry.
+MAX_PHOTOS = 6
 
 
 class Cadence(models.TextChoices):

@@ -7,14 +7,16 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from lianqi.core.forms import StyledForm
+from lianqi.core.forms import MultipleFileField, MultipleFileInput, StyledForm
+from lianqi.demands.choices import Outcome
 from lianqi.demands.models import Category
 from lianqi.org.models import Department
 
-from .choices import Cadence, ProjectKind, ProjectLevel
-from .models import Project
+from .choices import MAX_PHOTOS, Cadence, ProjectKind, ProjectLevel, SeriesKind
+from .models import Milestone, Project
 
 
 def money(label: Any) -> forms.DecimalField:
@@ -84,6 +86,26 @@ class MilestoneDatesForm(VersionForm):
     actual_end = forms.DateField(label=_("实际完成"), widget=DATE, required=False)
 
 
+class PlanForm(VersionForm):
+    """A revised total investment and yearly plan, with the reason."""
+
+    total_investment = money(_("总投资（元）"))
+    year_plan = money(_("年度计划投资（元）"))
+    reason = forms.CharField(label=_("调整原因"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class DependencyForm(VersionForm):
+    """Which milestone of the same project a milestone waits for (none: it waits for nothing)."""
+
+    depends_on = forms.ModelChoiceField(
+        label=_("前置节点"), queryset=Milestone.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, milestones: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["depends_on"].queryset = milestones  # type: ignore[attr-defined]
+
+
 class ReportForm(VersionForm):
     """A month's progress report, one column wide on a phone."""
 
@@ -100,6 +122,11 @@ class ReportForm(VersionForm):
         max_length=4000,
         required=False,
     )
+    photos = MultipleFileField(
+        label=_("现场照片"),
+        help_text=format_lazy(_("可多选，最多 {max} 张；支持：jpg、jpeg、png"), max=MAX_PHOTOS),
+        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png"}),
+    )
 
 
 class SeriesForm(StyledForm):
@@ -107,6 +134,13 @@ class SeriesForm(StyledForm):
 
     name = forms.CharField(label=_("会议名称"), max_length=100)
     cadence = forms.ChoiceField(label=_("会议频次"), choices=Cadence.choices)
+    kind = forms.ChoiceField(
+        label=_("会议类型"), choices=SeriesKind.choices, initial=SeriesKind.DISPATCH, required=False
+    )
+
+    def clean_kind(self) -> str:
+        """A series set up without a type is a dispatch meeting (as every series was at first)."""
+        return str(self.cleaned_data.get("kind") or SeriesKind.DISPATCH)
 
 
 class MeetingForm(StyledForm):
@@ -129,6 +163,23 @@ class DecisionForm(StyledForm):
     def __init__(self, *args: Any, projects: Any, departments: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["project"].queryset = projects  # type: ignore[attr-defined]
+        self.fields["department"].queryset = departments  # type: ignore[attr-defined]
+
+
+class EscalationDecisionForm(StyledForm):
+    """A meeting's decision on an escalated demand: the conclusion, then either a department
+    with a new deadline or how it ends (the demands' action tells when neither or both are given)."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput)
+    note = forms.CharField(label=_("协调结论"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    department = forms.ModelChoiceField(
+        label=_("重新交办部门"), queryset=Department.objects.none(), required=False
+    )
+    workdays = forms.IntegerField(label=_("答复时限（工作日）"), min_value=1, required=False)
+    outcome = forms.ChoiceField(label=_("办结结果"), choices=[("", "—"), *Outcome.choices], required=False)
+
+    def __init__(self, *args: Any, departments: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.fields["department"].queryset = departments  # type: ignore[attr-defined]
 
 

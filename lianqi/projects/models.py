@@ -11,10 +11,20 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from lianqi.core.models import ScopedModel, TimeStampedModel
+from lianqi.core.models import ScopedModel, TimeStampedModel, UploadedDocument
+from lianqi.core.uploads import stored_name
 from lianqi.core.workflow import WorkflowEvent
 
-from .choices import Cadence, LeadAction, LeadStage, ProjectAction, ProjectKind, ProjectLevel, ProjectStage
+from .choices import (
+    Cadence,
+    LeadAction,
+    LeadStage,
+    ProjectAction,
+    ProjectKind,
+    ProjectLevel,
+    ProjectStage,
+    SeriesKind,
+)
 
 
 class Project(ScopedModel):
@@ -186,6 +196,28 @@ class ProgressReport(TimeStampedModel):
         return f"{self.project_id} {self.period:%Y-%m}"
 
 
+def photo_path(instance: ReportPhoto, filename: str) -> str:
+    return stored_name("projects", filename, instance.at)
+
+
+class ReportPhoto(UploadedDocument):
+    """A photo of the site sent with a month's report (形象进度照片), shown as a thumbnail on the
+    project's page. Type, content and size are checked in `actions.reports.submit_report`."""
+
+    report = models.ForeignKey(
+        ProgressReport, on_delete=models.CASCADE, related_name="photos", verbose_name=_("进度报告")
+    )
+    file = models.FileField(_("照片"), upload_to=photo_path, max_length=200)
+
+    class Meta:
+        verbose_name = _("进度照片")
+        verbose_name_plural = _("进度照片")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Problem(TimeStampedModel):
     """A problem a project raised (in a report or at a meeting). Passed to the demands' intake,
     it becomes a demand supervised like any other, linked here."""
@@ -221,10 +253,14 @@ class Problem(TimeStampedModel):
 
 class MeetingSeries(ScopedModel):
     """A fixed meeting of a jurisdiction with its cadence (周会商、旬调度 …): its meetings take the
-    projects behind plan and the open decisions of the last meeting first."""
+    projects behind plan and the open decisions of the last meeting first, and decide the demands
+    escalated to its kind's venue (a dispatch meeting, or the reception day's roundtable)."""
 
     name = models.CharField(_("会议名称"), max_length=100)
     cadence = models.CharField(_("会议频次"), max_length=20, choices=Cadence.choices)
+    kind = models.CharField(
+        _("会议类型"), max_length=20, choices=SeriesKind.choices, default=SeriesKind.DISPATCH
+    )
 
     class Meta:
         verbose_name = _("调度会议")

@@ -14,7 +14,7 @@ from lianqi.core.scoping import get_object_or_404_scoped, scope_queryset
 from lianqi.enterprises import permissions as enterprises
 from lianqi.enterprises.models import Enterprise
 
-from .models import Lead, Meeting, MeetingSeries, Milestone, Problem, Project
+from .models import Lead, Meeting, MeetingSeries, Milestone, Problem, Project, ReportPhoto
 
 #: Roles that run the portfolio and its meetings: the menu, the dashboard and the file's section are theirs.
 MANAGERS = (Role.SERVICE_OFFICE, Role.LEADER, Role.ADMIN)
@@ -93,3 +93,8 @@ def visible_leads(user: Any) -> QuerySet[Lead]:
 def access_lead(user: Any, pk: int) -> Lead:
     """The lead `pk`, if it is in the user's jurisdiction (404 otherwise)."""
     return get_object_or_404_scoped(visible_leads(user), pk=pk)
+
+
+def access_photo(user: Any, pk: int) -> ReportPhoto:
+    """The report photo `pk` of a project the user may see (404 otherwise)."""
+    return get_object_or_404_scoped(ReportPhoto.objects.filter(report__project__in=visible(user)), pk=pk)

@@ -14,14 +14,14 @@ from typing import Any
 from django.db.models import F, Q, QuerySet, Sum
 
 from lianqi.core.registry import Period
-from lianqi.demands.choices import DemandState, Venue
+from lianqi.demands.choices import DemandState
 from lianqi.demands.models import Demand
 from lianqi.enterprises.models import Enterprise
 
 from . import progress
-from .choices import ProjectKind, ProjectStage
+from .choices import SERIES_VENUE, ProjectKind, ProjectStage
 from .filters import ProjectFilter
-from .models import Decision, Meeting, Milestone, ProgressReport, Project, ProjectEvent
+from .models import Decision, Meeting, Milestone, Problem, ProgressReport, Project, ProjectEvent
 from .permissions import visible
 
 
@@ -40,10 +40,15 @@ class ProjectFigures:
     completion: Decimal | None
     status: str
     slipped: int
+    #: Days the most late of its open milestones is behind (0 when none is).
+    slipped_days: int = 0
 
 
-def figures(projects: Iterable[Project], today: dt.date) -> list[ProjectFigures]:
-    """Each project's investment done in its plan year, completion and status, in two queries."""
+def figures(
+    projects: Iterable[Project], today: dt.date, until: dt.date | None = None
+) -> list[ProjectFigures]:
+    """Each project's investment done in its plan year (the reports up to `until`'s month when
+    given: a monthly report of a past month), completion and status, in two queries."""
     rows = list(projects)
     ids = [p.pk for p in rows]
     # Summed in the database: five years of monthly reports are never read row by row.
@@ -55,6 +60,8 @@ def figures(projects: Iterable[Project], today: dt.date) -> list[ProjectFigures]
         reports = reports.filter(period__gte=dt.date(year, 1, 1), period__lte=dt.date(year, 12, 31))
     else:
         reports = reports.filter(period__year=F("project__plan_year"))
+    if until is not None:
+        reports = reports.filter(period__lte=until)
     done: dict[int, Decimal] = dict(
         reports.values("project_id").annotate(total=Sum("invested")).values_list("project_id", "total")
     )
@@ -75,9 +82,17 @@ def figures(projects: Iterable[Project], today: dt.date) -> list[ProjectFigures]
             today=min(today, dt.date(p.plan_year, 12, 31)),
             finished=p.state == ProjectStage.PRODUCING,
         )
-        slipped = sum(1 for m in dates[p.pk] if m.actual_end is None and progress.slippage(m, today) > 0)
+        late = [progress.slippage(m, today) for m in dates[p.pk] if m.actual_end is None]
+        late = [days for days in late if days > 0]
         answer.append(
-            ProjectFigures(p, year_done, progress.completion(year_done, p.year_plan), status, slipped)
+            ProjectFigures(
+                p,
+                year_done,
+                progress.completion(year_done, p.year_plan),
+                status,
+                len(late),
+                max(late, default=0),
+            )
         )
     return answer
 
@@ -114,11 +129,12 @@ def group_by(rows: Iterable[ProjectFigures], key: Any) -> list[Group]:
 SLIPPED_SHOWN = 30
 
 
-def portfolio(user: Any, year: int, today: dt.date) -> dict[str, Any]:
+def portfolio(user: Any, year: int, today: dt.date, until: dt.date | None = None) -> dict[str, Any]:
     """The portfolio dashboard of one plan year: totals, completion by leader and by kind, the
-    stage distribution, slipped projects and open decisions."""
+    stage distribution, slipped projects and open decisions (investment reported up to `until`
+    when given)."""
     fields = ("pk", "name", "kind", "leader", "state", "plan_year", "year_plan")
-    rows = figures(visible(user).filter(plan_year=year).only(*fields), today)
+    rows = figures(visible(user).filter(plan_year=year).only(*fields), today, until)
     total = group_by(rows, lambda r: "")
     # Labels looked up once per value, not once per project: a portfolio has thousands.
     kinds = {value: str(label) for value, label in ProjectKind.choices}
@@ -137,6 +153,34 @@ def portfolio(user: Any, year: int, today: dt.date) -> dict[str, Any]:
     }
 
 
+def monthly_report(user: Any, year: int, month: int, today: dt.date) -> dict[str, Any]:
+    """The month's analysis (项目月报): the dashboard's figures as they stood at the month's end
+    (investment reported up to that month, slippage counted to its last day, or to today for the
+    current month), the open decisions of the meetings with their demand's state, and the
+    problems referred as demands during the month."""
+    first = dt.date(year, month, 1)
+    last = dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+    as_of = min(today, last)
+    context = portfolio(user, year, as_of, until=last)
+    context["month"] = month
+    context["as_of"] = as_of
+    context["decisions"] = (
+        open_decisions(user)
+        .select_related("meeting", "meeting__series", "project", "demand")
+        .order_by("meeting__held_on", "pk")
+    )
+    context["referred"] = (
+        Problem.objects.filter(
+            project__in=visible(user),
+            demand__received_at__date__gte=first,
+            demand__received_at__date__lte=last,
+        )
+        .select_related("project", "demand")
+        .order_by("demand__received_at", "pk")
+    )
+    return context
+
+
 def battle_map(project: Project, today: dt.date) -> dict[str, Any]:
     """A project's battle map: each milestone with its Gantt bars and slippage."""
     milestones = list(project.milestones.select_related("depends_on"))
@@ -153,7 +197,7 @@ def battle_map(project: Project, today: dt.date) -> dict[str, Any]:
 
 def reports(project: Project) -> QuerySet[ProgressReport]:
     """A project's reports, latest month first."""
-    return project.reports.select_related("reported_by")
+    return project.reports.select_related("reported_by").prefetch_related("photos")
 
 
 def history(project: Project) -> QuerySet[ProjectEvent]:
@@ -174,10 +218,24 @@ def open_decisions(user: Any) -> QuerySet[Decision]:
     return Decision.objects.filter(project__in=visible(user)).exclude(demand__state__in=CLOSED_DEMAND)
 
 
+def escalated(meeting: Meeting) -> QuerySet[Demand]:
+    """The demands of the meeting's jurisdiction escalated to its series' venue (the dispatch
+    meeting, or the reception day's roundtable) still waiting for a decision."""
+    return (
+        Demand.objects.filter(
+            jurisdiction_path__startswith=meeting.jurisdiction_path,
+            state=DemandState.ESCALATED,
+            venue=SERIES_VENUE[meeting.series.kind],
+        )
+        .select_related("enterprise")
+        .order_by("received_at", "pk")
+    )
+
+
 def agenda(user: Any, meeting: Meeting, today: dt.date) -> dict[str, Any]:
     """What a meeting takes first: the status of every decision of the series' earlier meetings
     still open (or closed since the last meeting), then the projects behind plan or slipped, and
-    the demands escalated to the dispatch meeting (提级协调) still waiting for its decision."""
+    the demands escalated to its venue (提级协调) still waiting for its decision."""
     earlier = (
         Decision.objects.filter(meeting__series=meeting.series, meeting__held_on__lte=meeting.held_on)
         .exclude(meeting=meeting)
@@ -201,19 +259,10 @@ def agenda(user: Any, meeting: Meeting, today: dt.date) -> dict[str, Any]:
         for row in figures(scope.select_related("enterprise"), today)
         if row.status in (progress.BEHIND, progress.SLIPPED)
     ]
-    escalated = (
-        Demand.objects.filter(
-            jurisdiction_path__startswith=meeting.jurisdiction_path,
-            state=DemandState.ESCALATED,
-            venue=Venue.DISPATCH_MEETING,
-        )
-        .select_related("enterprise")
-        .order_by("received_at", "pk")
-    )
     return {
         "carried": carried,
         "behind": behind,
-        "escalated": escalated,
+        "escalated": escalated(meeting),
         "decisions": meeting.decisions.select_related("demand", "project"),
     }
 

@@ -12,7 +12,7 @@ from lianqi.core.roles import Role
 from lianqi.testing.browser import PHONE, log_in, new_page, screenshot
 from lianqi.testing.world import PASSWORD, World
 
-from .factories import PROJECT, home_project, make_chart
+from .factories import PROJECT, home_project, make_chart, make_run
 
 pytestmark = pytest.mark.browser
 
@@ -46,3 +46,21 @@ def test_a_project_s_approvals_are_started_and_taken_and_the_chart_read_on_a_pho
     expect(phone.get_by_test_id("materials-list")).to_contain_text("规划设计条件论证报告")
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     screenshot(phone, "approvals-guide-phone")
+
+
+def test_a_run_s_items_are_cards_on_a_phone(browser: Any, live_server: Any, world: World) -> None:
+    from playwright.sync_api import expect
+
+    run = make_run(world)
+    phone = new_page(browser, live_server.url, PHONE)
+    log_in(phone, world.user(Role.LEADER).username, PASSWORD, next_url=f"/approvals/{run.pk}/")
+    items = phone.get_by_test_id("run-items")
+    expect(items.locator("tbody tr")).to_have_count(run.items.count())
+    # Each row is a card: its cells stacked, each headed by its column's name; no table header.
+    assert items.locator("thead").bounding_box()["height"] <= 1
+    status = items.locator("tbody tr").first.locator("td").nth(1)
+    expect(status).to_have_attribute("data-label", "状态")
+    first, second = (items.locator("tbody tr").first.locator("td").nth(i).bounding_box() for i in (0, 1))
+    assert second["y"] >= first["y"] + first["height"] - 1  # below, not beside
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    screenshot(phone, "approvals-run-phone")

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,9 +20,10 @@ from lianqi.enterprises.models import Enterprise
 from lianqi.org.models import Department
 
 from ..choices import STAGE_DATE_FIELDS, ProjectAction, ProjectKind, ProjectLevel
-from ..models import Project
+from ..models import ProgressReport, Project
 from ..workflow import workflow
 from .checks import amount, not_before
+from .milestones import locked_project, touch
 
 
 def _check_plan(total_investment: Decimal, year_plan: Decimal) -> tuple[Decimal, Decimal]:
@@ -92,6 +94,45 @@ def create_project(
         )
         workflow.record(row, action=ProjectAction.CREATE, from_state="", actor=actor, at=at)
     return row
+
+
+def revise_plan(
+    *,
+    project: Project,
+    actor: Actor,
+    expected_version: int,
+    total_investment: Decimal,
+    year_plan: Decimal,
+    reason: str,
+    at: dt.datetime | None = None,
+) -> Project:
+    """Revise a project's total investment and its yearly plan (调整投资计划), saying why: the
+    plan not above the total, the total not below the investment already reported. The history
+    keeps both figures before and after; completion is counted against the new plan."""
+    at = at or timezone.now()
+    total, plan = _check_plan(total_investment, year_plan)
+    reason = required_text(reason, "reason", _("请填写调整原因"))
+    with transaction.atomic():
+        locked = locked_project(project, actor, expected_version)
+        reported = ProgressReport.objects.filter(project=locked).aggregate(total=Sum("invested"))["total"]
+        if reported is not None and total < reported:
+            raise ValidationError(
+                {
+                    "total_investment": _("总投资不能低于已报送的累计完成投资（%(done)s 元）")
+                    % {"done": f"{reported:,.2f}"}
+                }
+            )
+        note = _("总投资 %(old_total)s → %(total)s 元，年度计划 %(old_plan)s → %(plan)s 元：%(reason)s") % {
+            "old_total": f"{locked.total_investment:,.2f}",
+            "total": f"{total:,.2f}",
+            "old_plan": f"{locked.year_plan:,.2f}",
+            "plan": f"{plan:,.2f}",
+            "reason": reason,
+        }
+        locked.total_investment, locked.year_plan = total, plan
+        locked.save(update_fields=["total_investment", "year_plan", "updated_at"])
+        touch(locked, action=ProjectAction.REVISE_PLAN, actor=actor, at=at, note=note)
+    return locked
 
 
 def _stage(action: str) -> Callable[..., Project]:

@@ -4,9 +4,12 @@ progress; a problem, referred to the demands' intake, becomes a demand supervise
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -14,13 +17,14 @@ from django.utils.translation import gettext as _
 
 from lianqi.core.actors import Actor
 from lianqi.core.roles import Role, has_role
+from lianqi.core.uploads import check_upload, store_upload
 from lianqi.core.workflow import StaleVersion, required_text
 from lianqi.demands.actions.intake import submit_demand
 from lianqi.demands.choices import Channel
 from lianqi.demands.models import Category
 
-from ..choices import ProjectAction
-from ..models import Problem, ProgressReport, Project
+from ..choices import MAX_PHOTOS, ProjectAction
+from ..models import Problem, ProgressReport, Project, ReportPhoto
 from ..workflow import roles_for, workflow
 from .checks import amount
 from .milestones import touch
@@ -51,6 +55,23 @@ def _locked_for_report(project: Project, actor: Actor | None, expected_version: 
     return locked
 
 
+#: What a photo may be: a picture, checked by its first bytes too (`core.uploads`).
+PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png")
+
+
+def _check_photos(photos: Sequence[UploadedFile]) -> None:
+    """Every photo is checked before anything is written, so a refused one leaves no trace."""
+    if len(photos) > MAX_PHOTOS:
+        raise ValidationError({"photos": _("每次报送最多 %(max)s 张照片") % {"max": MAX_PHOTOS}})
+    for photo in photos:
+        name = photo.name or ""
+        if Path(name).suffix.lower() not in PHOTO_SUFFIXES:
+            raise ValidationError(
+                {"photos": _("“%(name)s”不是照片，可上传：jpg、jpeg、png") % {"name": name}}
+            )
+        check_upload(photo, field="photos")
+
+
 def submit_report(
     *,
     project: Project,
@@ -60,14 +81,17 @@ def submit_report(
     invested: Decimal,
     progress: str,
     problems: str = "",
+    photos: Sequence[UploadedFile] = (),
     at: dt.datetime | None = None,
 ) -> ProgressReport:
     """File a project's report for one open month: the investment of the month (yuan to the
     fen), the year's cumulative figure computed from the year's earlier reports, the physical
-    progress and the problems (each problem line is also kept as a problem of the project).
-    Refused: a closed or future month, a second report of a month, and a cumulative investment
-    above the project's total (the total is revised first)."""
+    progress, the problems (each problem line is also kept as a problem of the project) and up
+    to `MAX_PHOTOS` photos of the site. Refused: a closed or future month, a second report of a
+    month, a cumulative investment above the project's total (the total is revised first), and a
+    photo that is not a JPEG or PNG picture within the size limit."""
     at = at or timezone.now()
+    _check_photos(photos)
     period = period.replace(day=1)
     earliest, latest = open_periods(timezone.localdate(at))
     if period > latest:
@@ -97,6 +121,8 @@ def submit_report(
         )
         for line in filter(None, (line.strip() for line in problems.splitlines())):
             Problem.objects.create(project=locked, description=line, raised_by=actor)
+        for upload in photos:
+            store_upload(ReportPhoto(report=report, uploaded_by=actor, at=at), upload)
         touch(locked, action=ProjectAction.REPORT, actor=actor, at=at, note=f"{period:%Y-%m}")
     return report
 

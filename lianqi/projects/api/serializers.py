@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from ..models import Decision, Meeting, Milestone, ProgressReport, Project, ProjectEvent
+from ..models import Decision, Lead, LeadEvent, Meeting, Milestone, ProgressReport, Project, ProjectEvent
 
 
 class ProjectEventSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -112,3 +112,78 @@ class MeetingSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     class Meta:
         model = Meeting
         fields = ["id", "series", "series_name", "cadence", "held_on", "attendees", "minutes", "decisions"]
+
+
+class LeadEventSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    actor = serializers.CharField(source="actor.username", default=None, read_only=True)
+
+    class Meta:
+        model = LeadEvent
+        fields = ["action", "from_state", "to_state", "actor", "note", "at"]
+
+
+class LeadSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    """An investment lead with the date of each stage reached, the amount signed (yuan to the
+    fen) and its history; `version` is what a step sends back as `expected_version`."""
+
+    events = LeadEventSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Lead
+        fields = [
+            "id",
+            "name",
+            "investor",
+            "industry",
+            "amount",
+            "state",
+            "found_on",
+            "talks_on",
+            "signed_on",
+            "registered_on",
+            "land_on",
+            "started_on",
+            "producing_on",
+            "dropped_on",
+            "project",
+            "version",
+            "events",
+        ]
+
+
+class LeadStepSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """A lead's step: the version read last, the date, and what the step needs besides (the
+    amount signed for `sign`, the reason for `drop`)."""
+
+    expected_version = serializers.IntegerField()
+    on = serializers.DateField()
+    amount = serializers.DecimalField(
+        max_digits=18, decimal_places=2, required=False, allow_null=True, default=None
+    )
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class FunnelStageSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """One stage of the funnel: how many leads reached it, how many went on, the share that went
+    on (%), and the average days spent in it before moving on."""
+
+    stage = serializers.CharField()
+    stage_label = serializers.CharField()
+    reached = serializers.IntegerField()
+    went_on = serializers.IntegerField()
+    conversion = serializers.DecimalField(max_digits=7, decimal_places=1, allow_null=True)
+    dwell_days = serializers.DecimalField(max_digits=9, decimal_places=1, allow_null=True)
+
+
+class FunnelSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """The pipeline of a year as its page shows it: the funnel of the leads found up to the
+    year's end, the year's signings (those of ¥100m or more apart) and the same-year projects."""
+
+    year = serializers.IntegerField()
+    stages = FunnelStageSerializer(many=True)
+    signed = serializers.IntegerField()
+    signed_amount = serializers.DecimalField(max_digits=20, decimal_places=2)
+    big = serializers.IntegerField()
+    big_amount = serializers.DecimalField(max_digits=20, decimal_places=2)
+    same_year = serializers.ListField(child=serializers.IntegerField())
+    dropped = serializers.IntegerField()

@@ -14,13 +14,13 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from lianqi.core.actors import acting_user
-from lianqi.core.scoping import scope_queryset
+from lianqi.core.scoping import get_object_or_404_scoped, scope_queryset
 from lianqi.core.views import RoleRequiredMixin
 from lianqi.org.models import Department
 
 from .. import queries
 from ..actions import meetings as actions
-from ..forms import DecisionForm, MeetingForm, SeriesForm
+from ..forms import DecisionForm, EscalationDecisionForm, MeetingForm, SeriesForm
 from ..models import Meeting
 from ..permissions import MANAGERS, access_meeting, access_series, visible, visible_series
 from .common import run
@@ -80,14 +80,37 @@ class MeetingCreateView(RoleRequiredMixin, View):
 
 def _decision_form(request: HttpRequest, meeting: Meeting, data: Any = None) -> DecisionForm:
     projects = visible(request.user).filter(jurisdiction_path__startswith=meeting.jurisdiction_path)
-    departments = scope_queryset(Department.objects.filter(is_active=True), request.user)
-    return DecisionForm(data, projects=projects, departments=departments)
+    return DecisionForm(data, projects=projects, departments=_departments(request))
 
 
-def _meeting_page(request: HttpRequest, meeting: Meeting, form: DecisionForm | None = None) -> HttpResponse:
+def _departments(request: HttpRequest) -> Any:
+    return scope_queryset(Department.objects.filter(is_active=True), request.user)
+
+
+def _escalation_form(request: HttpRequest, demand: Any, data: Any = None) -> EscalationDecisionForm:
+    return EscalationDecisionForm(
+        data,
+        prefix=f"escalated-{demand.pk}",
+        departments=_departments(request),
+        initial={"expected_version": demand.version},
+    )
+
+
+def _meeting_page(
+    request: HttpRequest,
+    meeting: Meeting,
+    form: DecisionForm | None = None,
+    failed: tuple[Any, EscalationDecisionForm] | None = None,
+) -> HttpResponse:
+    agenda = queries.agenda(request.user, meeting, timezone.localdate())
+    escalated = [
+        (demand, failed[1] if failed and failed[0].pk == demand.pk else _escalation_form(request, demand))
+        for demand in agenda["escalated"]
+    ]
     context = {
         "meeting": meeting,
-        "agenda": queries.agenda(request.user, meeting, timezone.localdate()),
+        "agenda": agenda,
+        "escalated": escalated,
         "form": form or _decision_form(request, meeting),
     }
     return render(request, "projects/meeting.html", context)
@@ -119,4 +142,34 @@ class MeetingView(RoleRequiredMixin, View):
 
         if run(request, form, act, _("已记录议定事项并交办")) is None:
             return _meeting_page(request, meeting, form)
+        return redirect(meeting.get_absolute_url())
+
+
+class EscalatedDecisionView(RoleRequiredMixin, View):
+    """The meeting's decision on a demand escalated to its venue: recorded as the escalation's
+    decision (re-assigned or closed), named in the demand's timeline and in the minutes."""
+
+    allowed_roles = MANAGERS
+
+    def post(self, request: HttpRequest, pk: int, demand: int) -> HttpResponse:
+        meeting = access_meeting(request.user, pk)
+        # Only a demand waiting on this meeting's agenda (inside the user's scope) may be decided here.
+        row = get_object_or_404_scoped(scope_queryset(queries.escalated(meeting), request.user), pk=demand)
+        form = _escalation_form(request, row, request.POST)
+
+        def act() -> object:
+            data = form.cleaned_data
+            return actions.decide_escalated(
+                meeting=meeting,
+                actor=acting_user(request),
+                demand=row,
+                expected_version=data["expected_version"],
+                note=data["note"],
+                department=data["department"],
+                workdays_limit=data["workdays"],
+                outcome=data["outcome"] or None,
+            )
+
+        if run(request, form, act, _("已记录会议决定")) is None:
+            return _meeting_page(request, meeting, failed=(row, form))
         return redirect(meeting.get_absolute_url())

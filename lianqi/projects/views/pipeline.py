@@ -8,14 +8,16 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views import View
 
 from lianqi.core.actors import acting_user
-from lianqi.core.views import RoleRequiredMixin
+from lianqi.core.excel import Column
+from lianqi.core.views import RoleRequiredMixin, export_xlsx
 
 from .. import leads
 from ..actions.pipeline import LEAD_STEPS
-from ..choices import LeadAction
+from ..choices import LEAD_DATE_FIELDS, PIPELINE, LeadAction
 from ..forms import LeadStepForm, lead_step_form
 from ..models import Lead
 from ..permissions import MANAGERS, access_lead
@@ -46,6 +48,43 @@ class PipelineView(RoleRequiredMixin, View):
             "big": leads.BIG,
         }
         return render(request, "projects/pipeline.html", context)
+
+
+def _date_title(name: str) -> str:
+    """A stage's date column is titled as the lead's field (线索日期, 签约日期 …)."""
+    field = Lead._meta.get_field(name)
+    return str(getattr(field, "verbose_name", name))
+
+
+class PipelineExportView(RoleRequiredMixin, View):
+    """The year's leads (found up to its end) as Excel, the amount signed in yuan to the fen."""
+
+    allowed_roles = MANAGERS
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        year = _year(request)
+        columns = [
+            Column("name", _("项目名称")),
+            Column("investor", _("投资方")),
+            Column("industry", _("所属产业")),
+            Column("state", _("招商阶段")),
+            Column("amount", _("签约金额（元）")),
+            *(Column(LEAD_DATE_FIELDS[stage], _date_title(LEAD_DATE_FIELDS[stage])) for stage in PIPELINE),
+        ]
+        rows = (
+            [
+                row.name,
+                row.investor,
+                row.industry,
+                row.get_state_display(),
+                row.amount,
+                *(getattr(row, LEAD_DATE_FIELDS[stage]) for stage in PIPELINE),
+            ]
+            for row in leads.lead_list(request.user, year)
+        )
+        return export_xlsx(
+            request, export="projects.pipeline", title=f"{year}{_('招商项目')}", columns=columns, rows=rows
+        )
 
 
 def _lead_page(request: HttpRequest, row: Lead, failed: LeadStepForm | None = None) -> HttpResponse:

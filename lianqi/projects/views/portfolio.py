@@ -3,6 +3,7 @@ project, one project's page with its stage steps, and its section of the enterpr
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -23,7 +24,8 @@ from lianqi.org.models import Department
 from .. import queries
 from ..actions import portfolio as actions
 from ..actions.reports import may_report
-from ..forms import MilestoneForm, ProjectForm, StageForm, TemplateForm
+from ..documents import monthly_report_document
+from ..forms import MilestoneForm, PlanForm, ProjectForm, StageForm, TemplateForm
 from ..models import Project
 from ..permissions import EDITORS, MANAGERS, READERS, access_enterprise, access_project
 from ..workflow import workflow
@@ -94,11 +96,93 @@ class DashboardView(RoleRequiredMixin, View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         today = timezone.localdate()
-        try:
-            year = int(request.GET.get("year", today.year))
-        except ValueError:
-            year = today.year
-        return render(request, "projects/dashboard.html", queries.portfolio(request.user, year, today))
+        year = _dashboard_year(request, today)
+        context = queries.portfolio(request.user, year, today)
+        context["months"] = range(1, 13)
+        context["report_month"] = today.month if year == today.year else 12
+        return render(request, "projects/dashboard.html", context)
+
+
+def _dashboard_year(request: HttpRequest, today: Any) -> int:
+    try:
+        return int(request.GET.get("year", today.year))
+    except ValueError:
+        return int(today.year)
+
+
+def _group_rows(groups: Any) -> Any:
+    return ([g.label, g.count, g.plan, g.done, g.completion] for g in groups)
+
+
+class DashboardExportView(RoleRequiredMixin, View):
+    """One of the dashboard's tables as Excel (completion by leader, by kind, or every slipped
+    project with its days late), the figures the dashboard shows, amounts in yuan to the fen."""
+
+    allowed_roles = MANAGERS
+
+    def get(self, request: HttpRequest, table: str) -> HttpResponse:
+        today = timezone.localdate()
+        year = _dashboard_year(request, today)
+        figures = queries.portfolio(request.user, year, today)
+        group_columns = [
+            Column("count", _("项目数")),
+            Column("plan", _("年度计划投资（元）")),
+            Column("done", _("完成投资（元）")),
+            Column("completion", _("完成率（%）")),
+        ]
+        if table == "leaders":
+            title, columns = _("按责任领导"), [Column("label", _("责任领导")), *group_columns]
+            rows = _group_rows(figures["by_leader"])
+        elif table == "kinds":
+            title, columns = _("按项目类别"), [Column("label", _("项目类别")), *group_columns]
+            rows = _group_rows(figures["by_kind"])
+        elif table == "slipped":
+            title = _("节点滞后项目")
+            columns = [
+                Column("name", _("项目名称")),
+                Column("leader", _("责任领导")),
+                Column("slipped", _("滞后节点数")),
+                Column("days", _("滞后天数")),
+            ]
+            rows = ([f.project.name, f.project.leader, f.slipped, f.slipped_days] for f in figures["slipped"])
+        else:
+            raise Http404
+        return export_xlsx(
+            request, export=f"projects.dashboard.{table}", title=f"{year}{title}", columns=columns, rows=rows
+        )
+
+
+def _report_month(request: HttpRequest, today: Any) -> tuple[int, int]:
+    """The `?year=&month=` of a monthly report; a missing or bad value is the current month."""
+    try:
+        year, month = int(request.GET.get("year", "")), int(request.GET.get("month", ""))
+    except ValueError:
+        return today.year, today.month
+    if not (1 <= month <= 12 and 2000 <= year <= 2100):
+        return today.year, today.month
+    return year, month
+
+
+class MonthlyReportView(RoleRequiredMixin, View):
+    """The month's analysis of the portfolio (项目月报) as a Word document, figures as the
+    dashboard counts them for the user's own jurisdiction."""
+
+    allowed_roles = MANAGERS
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        today = timezone.localdate()
+        year, month = _report_month(request, today)
+        report = queries.monthly_report(request.user, year, month, today)
+        jurisdiction = getattr(request.user, "jurisdiction", None)
+        document = monthly_report_document(jurisdiction.name if jurisdiction else "", report)
+        buffer = io.BytesIO()
+        document.save(buffer)
+        response = HttpResponse(
+            buffer.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )
+        response["Content-Disposition"] = f"attachment; filename=projects-{year}-{month:02d}.docx"
+        return response
 
 
 def _departments(request: HttpRequest) -> Any:
@@ -169,6 +253,11 @@ def project_page(request: HttpRequest, row: Project, **failed: Any) -> HttpRespo
         "template_form": failed.get("template")
         or TemplateForm(prefix="template", initial={"expected_version": row.version, "start": today}),
         "milestone_form": failed.get("milestone") or MilestoneForm(prefix="milestone", initial=initial),
+        "plan_form": failed.get("plan")
+        or PlanForm(
+            prefix="plan",
+            initial={**initial, "total_investment": row.total_investment, "year_plan": row.year_plan},
+        ),
     }
     return render(request, "projects/detail.html", context)
 
@@ -180,6 +269,24 @@ class ProjectDetailView(RoleRequiredMixin, View):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         return project_page(request, access_project(request.user, pk))
+
+
+class PlanRevisionView(RoleRequiredMixin, View):
+    """Revise a project's total investment and yearly plan, with the reason; bad input is shown
+    next to its field on the project's page."""
+
+    allowed_roles = EDITORS
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        row = access_project(request.user, pk)
+        form = PlanForm(request.POST, prefix="plan")
+
+        def act() -> Project:
+            return actions.revise_plan(project=row, actor=acting_user(request), **form.cleaned_data)
+
+        if run(request, form, act, _("已调整投资计划")) is None:
+            return project_page(request, row, plan=form)
+        return redirect(row.get_absolute_url())
 
 
 class ProjectStepView(RoleRequiredMixin, View):

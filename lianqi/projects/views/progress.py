@@ -4,7 +4,7 @@ referring a project's problem to the demands' intake."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,8 +15,8 @@ from lianqi.core.views import RoleRequiredMixin
 
 from .. import queries
 from ..actions import milestones, reports
-from ..forms import MilestoneDatesForm, MilestoneForm, ReferForm, ReportForm, TemplateForm
-from ..permissions import EDITORS, READERS, access_milestone, access_problem, access_project
+from ..forms import DependencyForm, MilestoneDatesForm, MilestoneForm, ReferForm, ReportForm, TemplateForm
+from ..permissions import EDITORS, READERS, access_milestone, access_photo, access_problem, access_project
 from ..workflow import workflow
 from .common import run
 from .portfolio import project_page
@@ -97,6 +97,28 @@ class MilestoneDatesView(RoleRequiredMixin, View):
         return redirect("projects:battle_map", pk=milestone.project_id)
 
 
+class MilestoneDependencyView(RoleRequiredMixin, View):
+    """Change which milestone of the project a milestone waits for (or make it wait for none);
+    a circle is refused with the field named."""
+
+    allowed_roles = EDITORS
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        milestone = access_milestone(request.user, pk)
+        others = milestone.project.milestones.all()
+        form = DependencyForm(request.POST, prefix=f"d{milestone.pk}", milestones=others)
+
+        def act() -> object:
+            return milestones.set_milestone_dependency(
+                milestone=milestone, actor=acting_user(request), **form.cleaned_data
+            )
+
+        run(request, form, act, _("已调整前置节点"))
+        for errors in form.errors.values():
+            messages.error(request, f"{_('前置节点')} {' '.join(str(e) for e in errors)}")
+        return redirect("projects:battle_map", pk=milestone.project_id)
+
+
 class ReportView(RoleRequiredMixin, View):
     """The month's report on a page of its own, one column on a phone."""
 
@@ -112,7 +134,7 @@ class ReportView(RoleRequiredMixin, View):
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         row = access_project(request.user, pk)
-        form = ReportForm(request.POST, prefix="report")
+        form = ReportForm(request.POST, request.FILES, prefix="report")
 
         def act() -> object:
             return reports.submit_report(project=row, actor=acting_user(request), **form.cleaned_data)
@@ -140,3 +162,18 @@ class ReferProblemView(RoleRequiredMixin, View):
             for errors in form.errors.values():
                 messages.error(request, " ".join(str(e) for e in errors))
         return redirect(problem.project.get_absolute_url())
+
+
+class ReportPhotoView(RoleRequiredMixin, View):
+    """One photo of a progress report, shown inline (the project page's thumbnails). Looked up
+    through the projects the user may see, so another park's photo answers 404."""
+
+    allowed_roles = READERS
+
+    def get(self, request: HttpRequest, pk: int) -> FileResponse:
+        photo = access_photo(request.user, pk)
+        try:
+            handle = photo.file.open("rb")
+        except (FileNotFoundError, ValueError) as exc:
+            raise Http404 from exc
+        return FileResponse(handle, content_type=photo.content_type, filename=photo.name)
