@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from ..choices import SeriesKind
 from ..models import Decision, Lead, LeadEvent, Meeting, Milestone, ProgressReport, Project, ProjectEvent
 
 
@@ -107,11 +108,27 @@ class MeetingSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 
     series_name = serializers.CharField(source="series.name", read_only=True)
     cadence = serializers.CharField(source="series.cadence", read_only=True)
+    series_kind = serializers.ChoiceField(
+        source="series.kind",
+        choices=SeriesKind.choices,
+        read_only=True,
+        help_text="dispatch: a dispatch meeting of key projects; roundtable: the reception day's roundtable",
+    )
     decisions = MeetingDecisionSerializer(many=True, read_only=True)
 
     class Meta:
         model = Meeting
-        fields = ["id", "series", "series_name", "cadence", "held_on", "attendees", "minutes", "decisions"]
+        fields = [
+            "id",
+            "series",
+            "series_name",
+            "series_kind",
+            "cadence",
+            "held_on",
+            "attendees",
+            "minutes",
+            "decisions",
+        ]
 
 
 class LeadEventSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]

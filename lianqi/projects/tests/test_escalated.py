@@ -164,3 +164,14 @@ def test_the_action_refuses_a_demand_not_waiting_on_the_meeting(world: World) ->
             outcome=Outcome.SOLVED,
             at=timezone.now(),
         )
+
+
+def test_the_meetings_api_says_which_venue_a_series_serves(world: World) -> None:
+    """An API client tells a roundtable's meetings from the dispatch meetings."""
+    table, weekly = meeting_of(world, SeriesKind.ROUNDTABLE), meeting_of(world)
+    client = client_for(world.user(Role.SERVICE_OFFICE))
+    kinds = {
+        pk: client.get(reverse("api:project-meeting-detail", args=[pk])).json()["series_kind"]
+        for pk in (table.pk, weekly.pk)
+    }
+    assert kinds == {table.pk: "roundtable", weekly.pk: "dispatch"}
