@@ -5,6 +5,7 @@ and the figures of the home page and of the measures."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -17,8 +18,23 @@ from lianqi.enterprises.models import Enterprise
 
 from .choices import OPEN_STATES, InspectionState, LenientKind
 from .filters import InspectionFilter
-from .models import Inspection, InspectionEvent, Inspector, JointVisit, LenientItem, QuietPeriod, Rating
-from .permissions import visible, visible_inspectors, visible_joint_visits, visible_quiet_periods
+from .models import (
+    Inspection,
+    InspectionEvent,
+    InspectionItem,
+    Inspector,
+    JointVisit,
+    LenientItem,
+    QuietPeriod,
+    Rating,
+)
+from .permissions import (
+    visible,
+    visible_inspectors,
+    visible_items,
+    visible_joint_visits,
+    visible_quiet_periods,
+)
 
 
 def inspection_list(user: Any, params: Mapping[str, Any] | None = None) -> InspectionFilter:
@@ -169,3 +185,44 @@ def inspections_of_joint_visits(ids: list[int]) -> dict[int, list[Inspection]]:
     for row in rows.order_by("department__order", "pk"):
         grouped.setdefault(row.joint_visit_id or 0, []).append(row)
     return grouped
+
+
+def managed_items(user: Any, department_id: object = None) -> QuerySet[InspectionItem]:
+    """The inspection items the user manages, by department and name (one department's with
+    `department_id`; a value that is not a number filters nothing)."""
+    rows = (
+        visible_items(user)
+        .select_related("department")
+        .order_by("department__order", "department_id", "name")
+    )
+    if str(department_id or "").isdigit():
+        rows = rows.filter(department_id=int(str(department_id)))
+    return rows
+
+
+def published_items(jurisdiction_path: str) -> QuerySet[InspectionItem]:
+    """Every department's published items within a jurisdiction, as the public page lists
+    them: by department, then name."""
+    return (
+        InspectionItem.objects.filter(jurisdiction_path__startswith=jurisdiction_path, is_published=True)
+        .select_related("department")
+        .order_by("department__order", "department_id", "name")
+    )
+
+
+def item_rows(items: QuerySet[InspectionItem]) -> list[list[object]]:
+    """Items as rows of the Excel file (`items.COLUMNS`): what the import reads back."""
+    return [
+        [
+            item.department.name,
+            item.name,
+            item.law,
+            item.article,
+            item.get_kind_display(),
+            json.dumps(item.rule["rules"][0]["eligibility"], ensure_ascii=False) if item.rule else "",
+            item.rule_note,
+            item.yearly_cap,
+            "是" if item.is_published else "否",
+        ]
+        for item in items
+    ]

@@ -23,6 +23,10 @@ urlpatterns = [
     path("lenient/<str:code>/", views.LenientListPublicView.as_view(), name="lenient_public"),
     path("enterprises/<int:pk>/", views.InspectionEnterpriseSectionView.as_view(), name="enterprise_section"),
     path("enterprises/<int:pk>/new/", views.InspectionCreateView.as_view(), name="create"),
+    path("items/", views.ItemListView.as_view(), name="items"),
+    path("items/<int:pk>/edit/", views.ItemEditView.as_view(), name="item_edit"),
+    path("items/<int:pk>/<str:verb>/", views.ItemPublishView.as_view(), name="item_publish"),
+    path("items/public/<str:code>/", views.ItemPublicView.as_view(), name="items_public"),
 ]
 
 code_urlpatterns = [

@@ -1,0 +1,123 @@
+"""The departments' published inspection lists (检查事项清单): the office's page adds, edits,
+publishes and withdraws items, exports and imports them (a bad file changes nothing and names
+every bad field by row), anyone reads the published ones, and another jurisdiction gets 404."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from lianqi.core.roles import Role
+from lianqi.demands.tests.factories import handler
+from lianqi.org.models import Department
+from lianqi.testing.world import World
+
+from ..models import InspectionItem
+from .factories import make_item
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _sheet(response: Any) -> list[list[Any]]:
+    assert response.status_code == 200
+    return [[cell.value for cell in row] for row in load_workbook(io.BytesIO(response.content)).worksheets[0]]
+
+
+def _xlsx(rows: list[list[Any]]) -> io.BytesIO:
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    out.seek(0)
+    out.name = "items.xlsx"
+    return out
+
+
+def test_the_office_adds_an_item_publishes_it_and_the_public_page_lists_it(world: World) -> None:
+    office = client_for(world.user(Role.SERVICE_OFFICE))
+    url = reverse("inspections:items")
+    data = {
+        "department": world.home.department.pk,
+        "name": "粉尘防爆检查",
+        "law": "《工贸企业粉尘防爆安全规定》",
+        "article": "第二十条",
+        "kind": "targeted",
+        "yearly_cap": "2",
+        "eligibility": '{"attribute": "industry", "op": "prefix", "value": ["Q"]}',
+        "rule_note": "制造业",
+    }
+    bad = office.post(url, data | {"eligibility": "{not json"})
+    assert bad.status_code == 200 and not InspectionItem.objects.exists()
+    assert "JSON" in bad.context["form"].errors["eligibility"][0]
+    assert office.post(url, data).status_code == 302
+    item = InspectionItem.objects.get()
+    assert not item.is_published and item.rule["rules"][0]["eligibility"]["value"] == ["Q"]
+    public = reverse("inspections:items_public", args=[world.home.park.code])
+    assert "粉尘防爆检查" not in Client().get(public).content.decode()
+    office.post(reverse("inspections:item_publish", args=[item.pk, "publish"]))
+    page = Client().get(public).content.decode()
+    assert "粉尘防爆检查" in page and "《工贸企业粉尘防爆安全规定》第二十条" in page
+    office.post(reverse("inspections:item_publish", args=[item.pk, "withdraw"]))
+    item.refresh_from_db()
+    assert not item.is_published and item.withdrawn_at
+    assert "粉尘防爆检查" not in Client().get(public).content.decode()
+
+
+def test_another_jurisdiction_gets_404_and_a_handler_manages_only_its_department(world: World) -> None:
+    item = make_item(world.home, published=False)
+    stranger = client_for(world.other_user(Role.SERVICE_OFFICE))
+    assert stranger.get(reverse("inspections:item_edit", args=[item.pk])).status_code == 404
+    assert stranger.post(reverse("inspections:item_publish", args=[item.pk, "publish"])).status_code == 404
+    assert "安全生产检查" not in stranger.get(reverse("inspections:items")).content.decode()
+    other = Department.objects.create(jurisdiction=world.home.park, name="应急管理局")
+    theirs = make_item(world.home, "危化品检查", department=other, published=False)
+    own = client_for(handler(world.home))
+    listed = own.get(reverse("inspections:items")).content.decode()
+    assert "安全生产检查" in listed and "危化品检查" not in listed
+    assert own.post(reverse("inspections:item_publish", args=[theirs.pk, "publish"])).status_code == 404
+    theirs.refresh_from_db()
+    assert not theirs.is_published
+
+
+def test_export_then_import_round_trips_and_a_bad_file_changes_nothing(world: World) -> None:
+    make_item(world.home, rule_note="全部")
+    office = client_for(world.user(Role.SERVICE_OFFICE))
+    rows = _sheet(office.get(reverse("inspections:items"), {"format": "xlsx"}))
+    header = rows[0]
+    assert header[:3] == ["部门", "检查事项", "法律法规"] and rows[1][1] == "安全生产检查"
+    department = world.home.department.name
+    good = [department, "消防安全检查", "《消防法》", "第五十三条", "重点检查", "", "", 1, "是"]
+    bad_rows = [
+        header,
+        good,
+        ["不存在的部门", "x", "《消防法》", "", "重点检查", "", "", 1, "是"],
+        [department, "特种设备检查", "", "", "随便查", "{oops", "", 0, "否"],
+    ]
+    response = office.post(reverse("inspections:items"), {"import": "1", "file": _xlsx(bad_rows)})
+    text = response.content.decode()
+    assert "第 3 行“部门”" in text and "第 4 行“法律法规”" in text and "第 4 行“检查类别”" in text
+    assert "第 4 行“适用企业规则”" in text and "第 4 行“每企业每年检查上限”" in text
+    assert InspectionItem.objects.count() == 1
+    response = office.post(
+        reverse("inspections:items"), {"import": "1", "file": _xlsx([header, *rows[1:], good])}
+    )
+    assert response.status_code == 302
+    imported = InspectionItem.objects.get(name="消防安全检查")
+    assert (
+        imported.is_published
+        and imported.legal_basis == "《消防法》第五十三条"
+        and imported.kind == "targeted"
+    )
+    assert InspectionItem.objects.count() == 2
