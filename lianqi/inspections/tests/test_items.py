@@ -121,3 +121,47 @@ def test_export_then_import_round_trips_and_a_bad_file_changes_nothing(world: Wo
         and imported.kind == "targeted"
     )
     assert InspectionItem.objects.count() == 2
+
+
+def test_registration_through_the_api_answers_field_by_field_and_lists_items(world: World) -> None:
+    from .factories import PLANNED, make_inspector
+
+    item = make_item(world.home)
+    make_item(world.home, "草稿事项", published=False)
+    office = client_for(world.user(Role.SERVICE_OFFICE))
+    listed = office.get(reverse("api:inspection-items-list")).json()
+    names = [row["name"] for row in listed["results"]]
+    assert names == ["安全生产检查"] and listed["results"][0]["legal_basis"] == "《安全生产法》第六十五条"
+    stranger = client_for(world.other_user(Role.SERVICE_OFFICE))
+    assert stranger.get(reverse("api:inspection-items-detail", args=[item.pk])).status_code == 404
+    team = [make_inspector(world.home, 1).pk, make_inspector(world.home, 2).pk]
+    body = {
+        "enterprise": world.home.enterprise.pk,
+        "department": world.home.department.pk,
+        "item": item.pk,
+        "inspectors": team,
+        "planned_on": PLANNED.isoformat(),
+        "trigger": "plan",
+        "plan_reference": "",
+    }
+    url = reverse("api:inspections-list")
+    response = office.post(url, body, content_type="application/json")
+    assert response.status_code == 400
+    assert "plan_reference" in response.json()["error"]["fields"]
+    body["plan_reference"] = "湘潭高新经发〔2025〕3号"
+    response = office.post(url, body, content_type="application/json")
+    assert response.status_code == 201 and response.json()["code"]
+    assert response.json()["legal_basis"] == "《安全生产法》第六十五条"
+    refused = office.post(url, body, content_type="application/json")
+    assert refused.status_code == 400
+    assert "超过每天 1 次的上限" in refused.json()["error"]["fields"]["planned_on"][0]
+    awaiting = office.post(url, body | {"exception_reason": "举报复查"}, content_type="application/json")
+    assert (
+        awaiting.status_code == 201
+        and awaiting.json()["state"] == "awaiting"
+        and awaiting.json()["code"] is None
+    )
+    # Another jurisdiction cannot name this enterprise; an enterprise's account cannot register.
+    assert "enterprise" in stranger.post(url, body, content_type="application/json").json()["error"]["fields"]
+    firm = client_for(world.user(Role.ENTERPRISE))
+    assert firm.post(url, body, content_type="application/json").status_code == 403
