@@ -449,23 +449,106 @@ def run_draw(
             commitment=published["commitment"],
             fingerprint=published["fingerprint"],
             document=published,
+            seed=published["seed"],
+            drawn_at=at,
             drawn_by=actor,
         )
-        for enterprise_key, inspector_ids in drawing.assignments(published):
-            register_inspection(
-                enterprise=enterprises[enterprise_key],
-                department=department,
-                legal_basis=legal_basis,
-                task=task,
-                inspectors=[inspectors[i] for i in inspector_ids],
-                planned_on=planned_on,
-                trigger=Trigger.DRAW,
-                trigger_note=_("随机抽查：%(task)s") % {"task": task},
-                draw_row=row,
-                actor=actor,
-                at=at,
-            )
+        _register_drawn(row, enterprises, inspectors, actor=actor, at=at)
     return row
+
+
+def announce_draw(
+    *,
+    department: Department,
+    task: str,
+    legal_basis: str,
+    planned_on: dt.date,
+    enterprise_count: int,
+    team_size: int,
+    actor: Actor,
+) -> InspectionDraw:
+    """Announce a random draw before it is drawn: fix the pools as `run_draw` would take them,
+    publish their fingerprint, the parameters and the commitment (hash) of a secret seed kept
+    until `perform_draw` reveals it — so nobody, the office included, can pick the seed after
+    seeing the pools. A draw the pools cannot serve is refused now, saying by how many."""
+    if not path_visible(actor, department.jurisdiction_path):
+        raise ValidationError({"department": _("不能为您管辖范围以外的部门抽查")})
+    task = required_text(task, "task", _("请填写抽查任务"))
+    legal_basis = required_text(legal_basis, "legal_basis", _("请填写检查依据"))
+    if team_size < 2:
+        raise ValidationError({"team_size": _("执法检查须由两名以上执法人员进行")})
+    pools, _enterprises, _inspectors = drawing.pools_for(department, planned_on)
+    announced, seed = drawing.announce(
+        pools, enterprise_count=enterprise_count, team_size=team_size, task=task
+    )
+    return InspectionDraw.objects.create(
+        jurisdiction_id=department.jurisdiction_id,
+        department=department,
+        task=task,
+        legal_basis=legal_basis,
+        planned_on=planned_on,
+        enterprise_count=enterprise_count,
+        team_size=team_size,
+        commitment=announced["commitment"],
+        fingerprint=announced["fingerprint"],
+        document=announced,
+        seed=seed,
+        drawn_by=actor,
+    )
+
+
+def perform_draw(
+    *, draw_row: InspectionDraw, actor: Actor, entropy: str = "", at: dt.datetime | None = None
+) -> InspectionDraw:
+    """Draw an announced draw: from the announced pools (not today's register) with the
+    committed seed and the public entropy, reveal the seed in the published document and
+    register one inspection per drawn enterprise with its drawn team. Refused once drawn."""
+    at = at or timezone.now()
+    if not path_visible(actor, draw_row.jurisdiction_path):
+        raise ValidationError({"draw": _("不能为您管辖范围以外的部门抽查")})
+    with transaction.atomic():
+        row = InspectionDraw.objects.select_for_update().select_related("department").get(pk=draw_row.pk)
+        if row.is_drawn:
+            raise ValidationError({"draw": _("该抽查已经抽取，结果已公示")})
+        row.document = drawing.reveal(row.document, row.seed, entropy=(entropy or "").strip())
+        row.drawn_at, row.drawn_by = at, actor
+        row.save(update_fields=["document", "drawn_at", "drawn_by", "updated_at"])
+        drawn = [code for code, _team in drawing.assignments(row.document)]
+        teams = {c for _code, team in drawing.assignments(row.document) for c in team}
+        enterprises = {
+            e.credit_code: e
+            for e in Enterprise.objects.filter(
+                credit_code__in=drawn, jurisdiction_path__startswith=row.department.jurisdiction_path
+            )
+        }
+        inspectors = {i.certificate_no: i for i in Inspector.objects.filter(certificate_no__in=teams)}
+        _register_drawn(row, enterprises, inspectors, actor=actor, at=at)
+    return row
+
+
+def _register_drawn(
+    row: InspectionDraw,
+    enterprises: dict[str, Enterprise],
+    inspectors: dict[str, Inspector],
+    *,
+    actor: Actor,
+    at: dt.datetime,
+) -> None:
+    """Register one inspection per enterprise of a drawn document, with its drawn team."""
+    for enterprise_key, inspector_ids in drawing.assignments(row.document):
+        register_inspection(
+            enterprise=enterprises[enterprise_key],
+            department=row.department,
+            legal_basis=row.legal_basis,
+            task=row.task,
+            inspectors=[inspectors[i] for i in inspector_ids],
+            planned_on=row.planned_on,
+            trigger=Trigger.DRAW,
+            trigger_note=_("随机抽查：%(task)s") % {"task": row.task},
+            draw_row=row,
+            actor=actor,
+            at=at,
+        )
 
 
 def _item_errors(

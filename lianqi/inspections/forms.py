@@ -152,6 +152,11 @@ class DrawForm(StyledForm):
     enterprise_count = forms.IntegerField(label=_("抽取企业数"), min_value=1, max_value=10000)
     team_size = forms.IntegerField(label=_("每组检查人员数"), min_value=2, max_value=20, initial=2)
     entropy = forms.CharField(label=_("公开随机数"), max_length=200, required=False)
+    announce_only = forms.BooleanField(
+        label=_("先公告，后抽取"),
+        required=False,
+        help_text=_("先公示名录指纹和种子承诺，到公告的时间再抽取并公开种子"),
+    )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -237,3 +242,9 @@ class QuietPeriodForm(StyledForm):
         enterprise = self.fields["enterprise"]
         assert isinstance(enterprise, forms.ModelChoiceField)
         enterprise.queryset = enterprises_visible(user)
+
+
+class DrawPerformForm(StyledForm):
+    """Draw an announced draw, with the public entropy the announcement promised (if any)."""
+
+    entropy = forms.CharField(label=_("公开随机数"), max_length=200, required=False)

@@ -137,8 +137,10 @@ class InspectionItem(ScopedModel):
 
 class InspectionDraw(ScopedModel):
     """A random draw (双随机一公开) of a department's plan: which enterprises of the pool are
-    inspected and by which inspectors. `document` is the published draw that anyone checks
-    with ``python -m lianqi.inspections.draw.verify``."""
+    inspected and by which inspectors. It may be announced first (`drawn_at` empty): then
+    `document` is the announcement — pools, fingerprint, parameters, the seed's commitment —
+    and the draw later reveals the seed. `document` is what anyone checks with
+    ``python -m lianqi.inspections.draw.verify``."""
 
     department = models.ForeignKey(
         "org.Department", on_delete=models.PROTECT, related_name="+", verbose_name=_("部门")
@@ -151,6 +153,10 @@ class InspectionDraw(ScopedModel):
     commitment = models.CharField(_("种子承诺"), max_length=64)
     fingerprint = models.CharField(_("名录指纹"), max_length=64)
     document = models.JSONField(_("公示文件"))
+    # The secret seed, kept from the announcement until the draw reveals it in `document`:
+    # never shown before (its hash, `commitment`, is what the announcement publishes).
+    seed = models.CharField(_("种子"), max_length=64, blank=True, editable=False)
+    drawn_at = models.DateTimeField(_("抽取时间"), null=True, blank=True)
     drawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -169,6 +175,11 @@ class InspectionDraw(ScopedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("inspections:draw", args=[self.pk])
+
+    @property
+    def is_drawn(self) -> bool:
+        """Whether the seed is revealed and the result published (not just announced)."""
+        return "result" in self.document
 
 
 class Inspection(ScopedModel):

@@ -27,6 +27,7 @@ urlpatterns = [
     path("items/<int:pk>/edit/", views.ItemEditView.as_view(), name="item_edit"),
     path("items/<int:pk>/<str:verb>/", views.ItemPublishView.as_view(), name="item_publish"),
     path("items/public/<str:code>/", views.ItemPublicView.as_view(), name="items_public"),
+    path("draws/<int:pk>/draw/", views.DrawPerformView.as_view(), name="draw_perform"),
 ]
 
 code_urlpatterns = [

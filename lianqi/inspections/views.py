@@ -21,6 +21,8 @@ from django.views import View
 from lianqi.core.actors import acting_user
 from lianqi.core.excel import Column
 from lianqi.core.forms import add_action_errors
+from lianqi.core.roles import has_role
+from lianqi.core.scoping import path_visible, scope_queryset
 from lianqi.core.views import RoleRequiredMixin, export_xlsx, paginate
 from lianqi.core.views.steps import take_step
 from lianqi.enterprises.models import Enterprise
@@ -33,6 +35,7 @@ from . import items as items_sheet
 from .choices import InspectionAction, LenientKind
 from .forms import (
     DrawForm,
+    DrawPerformForm,
     InspectionForm,
     InspectionItemForm,
     InspectorForm,
@@ -365,8 +368,13 @@ class DrawCreateView(RoleRequiredMixin, View):
     def post(self, request: HttpRequest) -> HttpResponse:
         form = DrawForm(request.POST, user=request.user)
         if form.is_valid():
+            data = dict(form.cleaned_data)
             try:
-                row = actions.run_draw(actor=acting_user(request), **form.cleaned_data)
+                if data.pop("announce_only"):
+                    data.pop("entropy")
+                    row = actions.announce_draw(actor=acting_user(request), **data)
+                else:
+                    row = actions.run_draw(actor=acting_user(request), **data)
             except ValidationError as invalid:
                 add_action_errors(form, invalid)
             else:
@@ -387,7 +395,11 @@ class DrawPublicView(View):
             )
             response["Content-Disposition"] = f'attachment; filename="draw-{row.pk}.json"'
             return response
-        context = {"row": row, "result": list(drawing.assignments(row.document))}
+        context = {
+            "row": row,
+            "result": list(drawing.assignments(row.document)) if row.is_drawn else [],
+            "perform": DrawPerformForm() if not row.is_drawn and _may_draw(request, row) else None,
+        }
         return render(request, "inspections/draw_public.html", context)
 
 
@@ -630,3 +642,31 @@ class ItemPublicView(View):
             groups.setdefault(item.department.name, []).append(item)
         context = {"jurisdiction": jurisdiction, "groups": list(groups.items())}
         return render(request, "inspections/items_public.html", context)
+
+
+def _may_draw(request: HttpRequest, row: InspectionDraw) -> bool:
+    """Whether the visitor is staff who may draw this announced draw (the public page offers
+    them the button; everyone else sees the announcement only)."""
+    user = request.user
+    return bool(
+        user.is_authenticated and has_role(user, MANAGERS) and path_visible(user, row.jurisdiction_path)
+    )
+
+
+class DrawPerformView(RoleRequiredMixin, View):
+    """Draw an announced draw: the seed is revealed, the result published and the drawn
+    inspections registered; the public page shows it."""
+
+    allowed_roles = MANAGERS
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        row = get_object_or_404(scope_queryset(InspectionDraw.objects.all(), request.user), pk=pk)
+        form = DrawPerformForm(request.POST)
+        if form.is_valid():
+            try:
+                actions.perform_draw(draw_row=row, actor=acting_user(request), **form.cleaned_data)
+            except ValidationError as invalid:
+                messages.error(request, "；".join(invalid.messages))
+            else:
+                messages.success(request, _("已抽取，种子和结果已公示"))
+        return redirect(row.get_absolute_url())
