@@ -165,3 +165,43 @@ def test_registration_through_the_api_answers_field_by_field_and_lists_items(wor
     assert "enterprise" in stranger.post(url, body, content_type="application/json").json()["error"]["fields"]
     firm = client_for(world.user(Role.ENTERPRISE))
     assert firm.post(url, body, content_type="application/json").status_code == 403
+
+
+def test_the_office_approves_an_over_cap_inspection_on_its_page_and_edits_an_item(world: World) -> None:
+    from .. import actions
+    from .factories import registration
+
+    actions.register_inspection(**registration(world))
+    row = actions.register_inspection(**registration(world, exception_reason="同日专项检查"))
+    office = client_for(world.user(Role.SERVICE_OFFICE))
+    page = office.get(reverse("inspections:detail", args=[row.pk])).content.decode()
+    assert 'data-testid="step-approve"' in page and "同日专项检查" in page and "营商办批准后赋码" in page
+    # The department handler sees it but may not approve it.
+    own = client_for(handler(world.home))
+    assert (
+        'data-testid="step-approve"'
+        not in own.get(reverse("inspections:detail", args=[row.pk])).content.decode()
+    )
+    office.post(
+        reverse("inspections:step", args=[row.pk, "approve"]),
+        {"approve-expected_version": row.version, "approve-note": "同意，注意合并"},
+    )
+    row.refresh_from_db()
+    assert row.state == "registered" and row.code
+    item = row.item
+    assert item is not None
+    edit = reverse("inspections:item_edit", args=[item.pk])
+    assert "《安全生产法》" in office.get(edit).content.decode()
+    data = {
+        "department": world.home.department.pk,
+        "name": item.name,
+        "law": "《安全生产法》",
+        "article": "第六十六条",
+        "kind": "random",
+        "yearly_cap": "3",
+        "eligibility": "",
+        "rule_note": "",
+    }
+    assert office.post(edit, data).status_code == 302
+    item.refresh_from_db()
+    assert (item.legal_basis, item.kind, item.yearly_cap) == ("《安全生产法》第六十六条", "random", 3)
