@@ -126,7 +126,8 @@ def build_demo_inspections(
     per_item: dict[tuple[int, int, int], int] = {}
     made: list[Inspection] = []
     n = 0
-    while figures.registered < count:
+    # Draws over a cap are drawn again; a park too small for the caps stops short, not forever.
+    while figures.registered < count and n < count * MAX_TRIES:
         n += 1
         department_pk = rng.choice(sorted(pools))
         item = rng.choice(items[department_pk])
@@ -211,6 +212,8 @@ def build_demo_inspections(
 
 #: Over-cap registrations the office refused, kept so that the log shows the caps at work.
 REFUSED_SHOWN = 4
+#: Draws per registration at most before a park too small for the caps gives up.
+MAX_TRIES = 20
 #: The share of registrations that join another department's visit (综合查一次).
 JOINT_SHARE = 0.12
 
