@@ -31,6 +31,7 @@ from . import checks, drawing, lenient
 from . import items as items_sheet
 from .choices import REACTIVE_TRIGGERS, InspectionAction, InspectionState, ItemKind, LenientKind, Trigger
 from .models import (
+    FrequencyCaps,
     Inspection,
     InspectionDraw,
     InspectionItem,
@@ -928,3 +929,29 @@ STEPS: dict[str, Callable[..., Inspection]] = {
     InspectionAction.CLOSE: close_inspection,
     InspectionAction.CANCEL: cancel_inspection,
 }
+
+
+def set_frequency_caps(
+    *, jurisdiction: Jurisdiction, per_day: int, per_week: int, per_month: int, actor: Actor
+) -> FrequencyCaps:
+    """Set a jurisdiction's frequency caps on inspections of one enterprise (counted across all
+    departments; those below it without their own use these). Refused, field by field, outside
+    the actor's jurisdiction, below one, or when a longer window allows fewer than a shorter."""
+    if not path_visible(actor, jurisdiction.path):
+        raise ValidationError({"per_day": _("不能设置您管辖范围以外的检查频次上限")})
+    errors: dict[str, list[str]] = {}
+    for field, value in (("per_day", per_day), ("per_week", per_week), ("per_month", per_month)):
+        if value < 1:
+            errors[field] = [_("上限须为正整数")]
+    if not errors and per_week < per_day:
+        errors["per_week"] = [_("每周上限不能小于每日上限")]
+    if not errors and per_month < per_week:
+        errors["per_month"] = [_("每月上限不能小于每周上限")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        row, _created = FrequencyCaps.objects.select_for_update().update_or_create(
+            jurisdiction=jurisdiction,
+            defaults={"per_day": per_day, "per_week": per_week, "per_month": per_month},
+        )
+    return row

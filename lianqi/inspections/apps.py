@@ -30,6 +30,7 @@ class InspectionConfig(AppConfig):
             MenuEntry("inspections", _("柔性执法清单"), "inspections:lenient_manage", MANAGERS, 30),
             MenuEntry("inspections", _("执法人员库"), "inspections:inspectors", MANAGERS, 40),
             MenuEntry("inspections", _("免检企业"), "inspections:quiet_periods", MANAGERS, 50),
+            MenuEntry("inspections", _("检查频次上限"), "inspections:caps", MANAGERS, 60),
         )
         registry.register_dashboard(*dashboards.PARTS)
         registry.register_api_routes(*api_urls.ROUTES)

@@ -248,3 +248,11 @@ class DrawPerformForm(StyledForm):
     """Draw an announced draw, with the public entropy the announcement promised (if any)."""
 
     entropy = forms.CharField(label=_("公开随机数"), max_length=200, required=False)
+
+
+class FrequencyCapsForm(StyledForm):
+    """A jurisdiction's caps on inspections of one enterprise, across all departments."""
+
+    per_day = forms.IntegerField(label=_("每日上限"), min_value=1, max_value=31)
+    per_week = forms.IntegerField(label=_("每周上限"), min_value=1, max_value=31)
+    per_month = forms.IntegerField(label=_("每月上限"), min_value=1, max_value=31)

@@ -28,6 +28,7 @@ urlpatterns = [
     path("items/<int:pk>/<str:verb>/", views.ItemPublishView.as_view(), name="item_publish"),
     path("items/public/<str:code>/", views.ItemPublicView.as_view(), name="items_public"),
     path("draws/<int:pk>/draw/", views.DrawPerformView.as_view(), name="draw_perform"),
+    path("caps/", views.FrequencyCapsView.as_view(), name="caps"),
 ]
 
 code_urlpatterns = [

@@ -29,13 +29,14 @@ from lianqi.enterprises.models import Enterprise
 from lianqi.enterprises.views.code import CodeAccess, CodeTokenMixin
 from lianqi.org.models import Jurisdiction
 
-from . import actions, drawing, lenient, queries
+from . import actions, checks, drawing, lenient, queries
 from . import draw as draw_engine
 from . import items as items_sheet
 from .choices import InspectionAction, LenientKind
 from .forms import (
     DrawForm,
     DrawPerformForm,
+    FrequencyCapsForm,
     InspectionForm,
     InspectionItemForm,
     InspectorForm,
@@ -670,3 +671,35 @@ class DrawPerformView(RoleRequiredMixin, View):
             else:
                 messages.success(request, _("已抽取，种子和结果已公示"))
         return redirect(row.get_absolute_url())
+
+
+class FrequencyCapsView(RoleRequiredMixin, View):
+    """The caps on inspections of one enterprise in the user's jurisdiction (default Chengdu's
+    1 a day, 2 a week, 3 a month): over one, a registration is refused unless the office
+    approves it."""
+
+    allowed_roles = MANAGERS
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        jurisdiction = _own_jurisdiction(request)
+        caps = dict(checks.caps_for(jurisdiction.path))
+        initial = {"per_day": caps["day"], "per_week": caps["week"], "per_month": caps["month"]}
+        return self.show(FrequencyCapsForm(initial=initial))
+
+    def show(self, form: FrequencyCapsForm) -> HttpResponse:
+        context = {"form": form, "jurisdiction": _own_jurisdiction(self.request)}
+        return render(self.request, "inspections/caps.html", context)
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = FrequencyCapsForm(request.POST)
+        if form.is_valid():
+            try:
+                actions.set_frequency_caps(
+                    jurisdiction=_own_jurisdiction(request), actor=acting_user(request), **form.cleaned_data
+                )
+            except ValidationError as invalid:
+                add_action_errors(form, invalid)
+            else:
+                messages.success(request, _("已保存检查频次上限"))
+                return redirect("inspections:caps")
+        return self.show(form)

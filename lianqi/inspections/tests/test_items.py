@@ -205,3 +205,17 @@ def test_the_office_approves_an_over_cap_inspection_on_its_page_and_edits_an_ite
     assert office.post(edit, data).status_code == 302
     item.refresh_from_db()
     assert (item.legal_basis, item.kind, item.yearly_cap) == ("《安全生产法》第六十六条", "random", 3)
+
+
+def test_the_office_sets_its_caps_and_another_jurisdiction_keeps_the_default(world: World) -> None:
+    from ..checks import caps_for
+
+    office = client_for(world.user(Role.SERVICE_OFFICE))
+    url = reverse("inspections:caps")
+    assert 'value="3"' in office.get(url).content.decode()
+    bad = office.post(url, {"per_day": "3", "per_week": "2", "per_month": "5"})
+    assert "每周上限不能小于每日上限" in bad.content.decode()
+    assert office.post(url, {"per_day": "1", "per_week": "3", "per_month": "5"}).status_code == 302
+    assert caps_for(world.home.enterprise.jurisdiction_path) == (("day", 1), ("week", 3), ("month", 5))
+    assert caps_for(world.other.park.path) == (("day", 1), ("week", 2), ("month", 3))
+    assert client_for(handler(world.home)).get(url).status_code == 403
