@@ -1,8 +1,12 @@
 """The demo park's year of enforcement inspections (seed 003: 971 inspections registered before
 entry) and its three lenient-enforcement lists (免罚 334 / 轻罚 205 / 减罚 126 items).
 
-Each department of the main park gets a pool of inspectors from its staff. The year's
-registrations are spread over the last 365 days, most on plan, some on complaints, referrals
+Each department of the main park gets a pool of inspectors from its staff and a published
+list of inspection items (检查事项清单, by what the department enforces). The year's
+registrations are spread over the last 365 days, each against an item of its department,
+within the frequency caps and the items' yearly caps (a draw over a cap is drawn again; a few
+went to the office with a reason and were refused, and the log shows them; about one in eight
+joins another department's visit of the same day), most on plan, some on complaints, referrals
 and draws; those past are checked in and closed, some rated by the enterprise, some merged
 into joint visits; a dozen projects under construction are in a quiet period. They are written in bulk (thousands of rows through the action would make
 the demo slow), with what the action would have written: the code, the inspectors, the
@@ -21,10 +25,11 @@ from lianqi.core import workdays
 from lianqi.enterprises.choices import EnterpriseKind
 from lianqi.enterprises.models import Enterprise
 from lianqi.inspections.checks import cap_warnings
-from lianqi.inspections.choices import InspectionAction, InspectionState, LenientKind, Trigger
+from lianqi.inspections.choices import InspectionAction, InspectionState, ItemKind, LenientKind, Trigger
 from lianqi.inspections.models import (
     Inspection,
     InspectionEvent,
+    InspectionItem,
     Inspector,
     JointVisit,
     LenientItem,
@@ -33,7 +38,7 @@ from lianqi.inspections.models import (
 )
 from lianqi.org.models import Department, Jurisdiction, Staff
 
-R = TypeVar("R", Inspector, LenientItem)
+R = TypeVar("R", Inspector, LenientItem, InspectionItem)
 
 #: Registrations of a year at scale 1 (seed 003: 登记入企检查971次).
 YEAR_INSPECTIONS = 971
@@ -49,7 +54,6 @@ TRIGGER_WEIGHTS: tuple[tuple[Trigger, int], ...] = (
     (Trigger.COMPLAINT, 10),
     (Trigger.REFERRAL, 5),
 )
-TASKS = ("安全生产检查", "消防安全检查", "环境保护检查", "特种设备检查", "食品安全检查", "劳动保障检查")
 BASES = (
     "《安全生产法》",
     "《消防法》",
@@ -78,6 +82,8 @@ class InspectionDemoFigures:
     ratings: int = 0
     lenient_items: int = 0
     quiet_periods: int = 0
+    items: int = 0
+    refused: int = 0
 
 
 def build_demo_inspections(
@@ -110,36 +116,61 @@ def build_demo_inspections(
     enterprises = list(Enterprise.objects.filter(jurisdiction=park).order_by("pk"))
     if not pools or not enterprises:
         return figures
+    items = _items(park, departments, today)
+    figures.items = sum(len(v) for v in items.values())
     count = max(1, round(YEAR_INSPECTIONS * scale))
     triggers = [trigger for trigger, _weight in TRIGGER_WEIGHTS]
     weights = [weight for _trigger, weight in TRIGGER_WEIGHTS]
     at = dt.datetime.combine(today, dt.time(9), tzinfo=workdays.SHANGHAI)
-    for n in range(count):
+    # Per (enterprise, item, year): the items' yearly caps are checked as the register would.
+    per_item: dict[tuple[int, int, int], int] = {}
+    made: list[Inspection] = []
+    n = 0
+    # Draws over a cap are drawn again; a park too small for the caps stops short, not forever.
+    while figures.registered < count and n < count * MAX_TRIES:
+        n += 1
         department_pk = rng.choice(sorted(pools))
-        kind = rng.randrange(len(TASKS))
-        planned_on = today - dt.timedelta(days=rng.randrange(365))
+        item = rng.choice(items[department_pk])
         trigger = rng.choices(triggers, weights)[0]
-        enterprise = rng.choice(enterprises)
+        partner = _partner(made, department_pk, rng)
+        if partner is not None:
+            # Another department joins a visit already registered (综合查一次): one visit for the caps.
+            enterprise, planned_on, warnings = partner.enterprise, partner.planned_on, []
+        else:
+            enterprise = rng.choice(enterprises)
+            planned_on = today - dt.timedelta(days=rng.randrange(365))
+            warnings = cap_warnings(enterprise, planned_on)
+        key = (enterprise.pk, item.pk, planned_on.year)
+        if per_item.get(key, 0) >= item.yearly_cap:
+            warnings = [*warnings, f"超过“{item.name}”每年 {item.yearly_cap} 次的上限"]
+        if warnings:
+            # Over a cap: the register refuses it. A few asked the office, which said no.
+            if figures.refused < REFUSED_SHOWN and planned_on < today:
+                _refused(park, enterprise, item, planned_on, trigger, warnings, pools[department_pk], rng, at)
+                figures.refused += 1
+            continue
+        per_item[key] = per_item.get(key, 0) + 1
         past = planned_on < today
         row = Inspection(
             jurisdiction=park,
             enterprise=enterprise,
             department_id=department_pk,
-            legal_basis=BASES[kind],
-            task=TASKS[kind],
+            item=item,
+            legal_basis=item.legal_basis,
+            task=item.name,
             trigger=trigger,
             plan_reference=f"年度检查计划〔{planned_on.year}〕{n % 40 + 1}号"
             if trigger == Trigger.PLAN
             else "",
             trigger_note="" if trigger == Trigger.PLAN else str(trigger.label),
             planned_on=planned_on,
-            cap_warnings=cap_warnings(enterprise, planned_on),
             state=InspectionState.CLOSED if past else InspectionState.REGISTERED,
             checked_in_at=at - dt.timedelta(days=(today - planned_on).days) if past else None,
             result="未发现问题" if past else "",
             last_changed_at=at,
         )
         row.save()
+        made.append(row)
         # Registered three days before the visit (the row's own stamp says today otherwise).
         registered_at = at - dt.timedelta(days=(today - planned_on).days + 3)
         Inspection.objects.filter(pk=row.pk).update(created_at=registered_at)
@@ -177,6 +208,163 @@ def build_demo_inspections(
         )
         figures.lenient_items += size
     return figures
+
+
+#: Over-cap registrations the office refused, kept so that the log shows the caps at work.
+REFUSED_SHOWN = 4
+#: Draws per registration at most before a park too small for the caps gives up.
+MAX_TRIES = 20
+#: The share of registrations that join another department's visit (综合查一次).
+JOINT_SHARE = 0.12
+
+#: Published inspection items (检查事项清单) by a word of the department's name: the item, the
+#: law, the article, the kind and the yearly cap per enterprise.
+ITEMS: dict[str, tuple[tuple[str, str, str, ItemKind, int], ...]] = {
+    "应急": (
+        ("安全生产主体责任落实情况检查", "《安全生产法》", "第六十五条", ItemKind.TARGETED, 2),
+        ("危险化学品使用安全检查", "《危险化学品安全管理条例》", "第六条", ItemKind.TARGETED, 2),
+        ("粉尘防爆安全检查", "《工贸企业粉尘防爆安全规定》", "第二十五条", ItemKind.RANDOM, 1),
+        ("有限空间作业安全检查", "《工贸企业有限空间作业安全规定》", "第二十三条", ItemKind.RANDOM, 1),
+    ),
+    "消防": (
+        ("消防安全重点单位检查", "《消防法》", "第五十三条", ItemKind.TARGETED, 2),
+        ("火灾隐患举报核查", "《消防监督检查规定》", "第十四条", ItemKind.COMPLAINT, 3),
+        ("消防设施维护保养检查", "《消防法》", "第十六条", ItemKind.RANDOM, 1),
+    ),
+    "生态环境": (
+        ("排污许可证执行情况检查", "《排污许可管理条例》", "第二十七条", ItemKind.RANDOM, 1),
+        ("大气污染防治设施运行检查", "《大气污染防治法》", "第二十九条", ItemKind.TARGETED, 2),
+        ("环境污染投诉核查", "《环境保护法》", "第二十四条", ItemKind.COMPLAINT, 3),
+        ("危险废物规范化管理检查", "《固体废物污染环境防治法》", "第七十八条", ItemKind.JOINT, 1),
+    ),
+    "市场监督": (
+        ("特种设备使用安全检查", "《特种设备安全法》", "第五十七条", ItemKind.RANDOM, 1),
+        ("产品质量监督抽查", "《产品质量法》", "第十五条", ItemKind.RANDOM, 1),
+        ("食品生产经营日常监督检查", "《食品安全法》", "第一百一十条", ItemKind.TARGETED, 2),
+        ("计量器具使用检查", "《计量法》", "第九条", ItemKind.RANDOM, 1),
+    ),
+    "人力资源": (
+        ("劳动用工和工资支付检查", "《劳动保障监察条例》", "第十一条", ItemKind.RANDOM, 1),
+        ("欠薪投诉核查", "《保障农民工工资支付条例》", "第四十五条", ItemKind.COMPLAINT, 3),
+    ),
+    "住房": (
+        ("建筑施工安全检查", "《建设工程安全生产管理条例》", "第四十三条", ItemKind.TARGETED, 2),
+        ("工程质量监督检查", "《建设工程质量管理条例》", "第四十七条", ItemKind.RANDOM, 1),
+    ),
+    "税务": (("发票使用管理检查", "《发票管理办法》", "第三十条", ItemKind.RANDOM, 1),),
+    "公安": (("内部治安保卫检查", "《企业事业单位内部治安保卫条例》", "第十七条", ItemKind.RANDOM, 1),),
+    "统计": (("统计数据质量检查", "《统计法》", "第三十三条", ItemKind.RANDOM, 1),),
+    "自然资源": (("土地利用动态巡查", "《土地管理法》", "第六十七条", ItemKind.RANDOM, 1),),
+    "综合执法": (
+        ("市容环境卫生检查", "《城市市容和环境卫生管理条例》", "第三十二条", ItemKind.RANDOM, 1),
+        ("违法建设投诉核查", "《城乡规划法》", "第五十三条", ItemKind.COMPLAINT, 2),
+    ),
+    "水务": (
+        ("取水许可执行情况检查", "《取水许可和水资源费征收管理条例》", "第四十六条", ItemKind.RANDOM, 1),
+    ),
+    "城市管理": (("户外广告设施安全检查", "《城市市容和环境卫生管理条例》", "第十一条", ItemKind.RANDOM, 1),),
+}
+#: A department without items of its own publishes these (every department checks what it licensed).
+GENERIC_ITEMS: tuple[tuple[str, str, str, ItemKind, int], ...] = (
+    ("行政许可事项事中事后检查", "《行政许可法》", "第六十一条", ItemKind.RANDOM, 1),
+    ("投诉举报线索核查", "《优化营商环境条例》", "第五十九条", ItemKind.COMPLAINT, 2),
+    ("跨部门联合检查", "《优化营商环境条例》", "第五十五条", ItemKind.JOINT, 1),
+)
+
+
+def _items(
+    park: Jurisdiction, departments: list[Department], today: dt.date
+) -> dict[int, list[InspectionItem]]:
+    """Every department's published list, by department."""
+    published_at = dt.datetime.combine(today - dt.timedelta(days=400), dt.time(9), tzinfo=workdays.SHANGHAI)
+    by_department: dict[int, list[InspectionItem]] = {}
+    for department in departments:
+        chosen = next((rows for word, rows in ITEMS.items() if word in department.name), GENERIC_ITEMS)
+        by_department[department.pk] = InspectionItem.objects.bulk_create(
+            [
+                _filled(
+                    InspectionItem(
+                        jurisdiction=park,
+                        department=department,
+                        name=name,
+                        law=law,
+                        article=article,
+                        kind=kind,
+                        yearly_cap=cap,
+                        is_published=True,
+                        published_at=published_at,
+                    )
+                )
+                for name, law, article, kind, cap in chosen
+            ]
+        )
+    return by_department
+
+
+def _partner(made: list[Inspection], department_pk: int, rng: random.Random) -> Inspection | None:
+    """Now and then, another department's inspection to join (same firm, same day), if the
+    firm has no visit of this department that day yet."""
+    if not made or rng.random() >= JOINT_SHARE:
+        return None
+    partner = made[rng.randrange(max(0, len(made) - 50), len(made))]
+    if partner.department_id == department_pk:
+        return None
+    return partner
+
+
+def _refused(
+    park: Jurisdiction,
+    enterprise: Enterprise,
+    item: InspectionItem,
+    planned_on: dt.date,
+    trigger: Trigger,
+    warnings: list[str],
+    pool: list[Inspector],
+    rng: random.Random,
+    at: dt.datetime,
+) -> None:
+    """An over-cap registration the handler sent to the office with a reason, which the
+    office refused: no code, and the log says why."""
+    asked = at - dt.timedelta(days=(at.date() - planned_on).days + 5)
+    row = Inspection.objects.create(
+        jurisdiction=park,
+        enterprise=enterprise,
+        department_id=item.department_id,
+        item=item,
+        legal_basis=item.legal_basis,
+        task=item.name,
+        trigger=trigger,
+        plan_reference=f"年度检查计划〔{planned_on.year}〕1号" if trigger == Trigger.PLAN else "",
+        trigger_note="" if trigger == Trigger.PLAN else str(trigger.label),
+        planned_on=planned_on,
+        code=None,
+        cap_warnings=warnings,
+        exception_reason="计划检查与专项检查时间冲突，申请同期检查",
+        state=InspectionState.REFUSED,
+        version=2,
+        last_changed_at=asked,
+    )
+    row.inspectors.set(rng.sample(pool, 2))
+    for action, from_state, to_state, note, when in (
+        (InspectionAction.CREATE, "", InspectionState.AWAITING, "超频次检查，报营商办审批", asked),
+        (
+            InspectionAction.REFUSE,
+            InspectionState.AWAITING,
+            InspectionState.REFUSED,
+            "请与已登记的检查合并进行",
+            asked + dt.timedelta(hours=3),
+        ),
+    ):
+        InspectionEvent.objects.create(
+            inspection=row,
+            jurisdiction_path=row.jurisdiction_path,
+            action=action,
+            from_state=from_state,
+            to_state=to_state,
+            note=note,
+            at=when,
+        )
+    Inspection.objects.filter(pk=row.pk).update(created_at=asked)
 
 
 #: Newly landed projects the park exempts from routine inspections while they build (无事不扰).
@@ -223,7 +411,9 @@ def _merge_same_day(park: Jurisdiction) -> int:
     """Merge several departments' inspections of one firm on one day into a joint visit, as
     the office would have (综合查一次)."""
     groups: dict[tuple[int, dt.date], list[Inspection]] = {}
-    for row in Inspection.objects.filter(jurisdiction=park).order_by("pk"):
+    for row in (
+        Inspection.objects.filter(jurisdiction=park).exclude(state=InspectionState.REFUSED).order_by("pk")
+    ):
         groups.setdefault((row.enterprise_id, row.planned_on), []).append(row)
     merged = 0
     for (enterprise_id, day), rows in groups.items():

@@ -8,8 +8,9 @@ through its code passes ``actor=None, enterprise=…``."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Sequence
-from typing import IO
+from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -27,9 +28,22 @@ from lianqi.enterprises.models import Enterprise
 from lianqi.org.models import Department, Jurisdiction, Staff
 
 from . import checks, drawing, lenient
-from .choices import REACTIVE_TRIGGERS, InspectionAction, InspectionState, LenientKind, Trigger
-from .models import Inspection, InspectionDraw, Inspector, JointVisit, LenientItem, QuietPeriod, Rating
+from . import items as items_sheet
+from .choices import REACTIVE_TRIGGERS, InspectionAction, InspectionState, ItemKind, LenientKind, Trigger
+from .models import (
+    FrequencyCaps,
+    Inspection,
+    InspectionDraw,
+    InspectionItem,
+    Inspector,
+    JointVisit,
+    LenientItem,
+    QuietPeriod,
+    Rating,
+    new_inspection_code,
+)
 from .permissions import own_department_id, registers_only_for_own_department
+from .warnings import warn_repeated_inspection
 from .workflow import workflow
 
 
@@ -37,21 +51,28 @@ def register_inspection(
     *,
     enterprise: Enterprise,
     department: Department,
-    legal_basis: str,
-    task: str,
     inspectors: Sequence[Inspector],
     planned_on: dt.date,
     trigger: str,
     actor: Actor | None,
+    item: InspectionItem | None = None,
+    legal_basis: str = "",
+    task: str = "",
     plan_reference: str = "",
     trigger_note: str = "",
+    exception_reason: str = "",
     draw_row: InspectionDraw | None = None,
     at: dt.datetime | None = None,
 ) -> Inspection:
-    """Register an inspection before entry and give it its code (赋码). Refused, field by field,
-    without a filed plan or a stated trigger, with an inspector not qualified or not in the
-    department's pool, or on plan or by draw in the enterprise's quiet period (免检). One more
-    inspection than the frequency caps allow is registered but flagged (`cap_warnings`)."""
+    """Register an inspection before entry and give it its code (赋码). It is registered
+    against a published item of the department's list (检查事项清单) whose rule the enterprise
+    meets; the item supplies the legal basis and the task (a draw's inspections take the
+    draw's). Refused, field by field, without such an item, without a filed plan or a stated
+    trigger, with an inspector not qualified or not in the department's pool, or on plan or by
+    draw in the enterprise's quiet period (免检). Over a frequency cap or the item's yearly cap
+    it is refused naming the rule — unless the handler gives a reason (`exception_reason`):
+    then it awaits the service office's approval, without a code until approved. A draw's
+    inspections are drawn in public, so over a cap they are registered and flagged instead."""
     at = at or timezone.now()
     errors: dict[str, list[str]] = {}
     if actor is not None and not path_visible(actor, enterprise.jurisdiction_path):
@@ -64,11 +85,19 @@ def register_inspection(
         and department.pk != own_department_id(actor)
     ):
         errors["department"] = [_("部门经办人只能为本部门登记检查")]
+    if item is None and draw_row is None:
+        errors["item"] = [_("请选择本部门已公布的检查事项")]
+    elif item is not None and "department" not in errors:
+        problem = checks.item_problem(item, enterprise, department, planned_on)
+        if problem:
+            errors["item"] = [problem]
+    if item is not None and draw_row is None:
+        legal_basis, task = item.legal_basis, item.name
     legal_basis = (legal_basis or "").strip()
     task = (task or "").strip()
-    if not legal_basis:
+    if not legal_basis and "item" not in errors:
         errors["legal_basis"] = [_("请填写检查依据")]
-    if not task:
+    if not task and "item" not in errors:
         errors["task"] = [_("请填写检查事项")]
     if trigger not in Trigger.values:
         errors["trigger"] = [_("请选择检查来源")]
@@ -96,13 +125,27 @@ def register_inspection(
             ]
     if errors:
         raise ValidationError(errors)
+    exception_reason = (exception_reason or "").strip()[:500]
     with transaction.atomic():
         # Lock the enterprise so two registrations of the same day see each other's counts.
         Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+        warnings = checks.cap_warnings(enterprise, planned_on)
+        yearly = checks.yearly_cap_warning(item, enterprise, planned_on) if item is not None else ""
+        over = bool(warnings or yearly)
+        if over and draw_row is None and not exception_reason:
+            refusal: dict[str, list[str]] = {}
+            if warnings:
+                refusal["planned_on"] = warnings
+            if yearly:
+                refusal["item"] = [yearly]
+            refusal["exception_reason"] = [_("确需超频次检查的，请填写理由，报营商办审批")]
+            raise ValidationError(refusal)
+        awaiting = over and draw_row is None
         row = Inspection.objects.create(
             jurisdiction_id=enterprise.jurisdiction_id,
             enterprise=enterprise,
             department=department,
+            item=item,
             legal_basis=legal_basis,
             task=task,
             trigger=trigger,
@@ -110,13 +153,74 @@ def register_inspection(
             trigger_note=trigger_note.strip(),
             planned_on=planned_on,
             draw=draw_row,
-            cap_warnings=checks.cap_warnings(enterprise, planned_on),
+            cap_warnings=[*warnings, *([yearly] if yearly else [])],
+            exception_reason=exception_reason if awaiting else "",
+            state=InspectionState.AWAITING if awaiting else InspectionState.REGISTERED,
+            code=None if awaiting else new_inspection_code(),
             last_actor=actor,
             last_changed_at=at,
         )
         row.inspectors.set(inspectors)
-        workflow.record(row, action=InspectionAction.CREATE, from_state="", actor=actor, at=at)
+        note = _("超频次检查，报营商办审批：%(reason)s") % {"reason": exception_reason} if awaiting else ""
+        workflow.record(row, action=InspectionAction.CREATE, from_state="", actor=actor, at=at, note=note)
+        # Over a cap, the office hears of it: it approves the request (or a drawn inspection
+        # flagged over a cap) or merges the visits.
+        warn_repeated_inspection(row, at=at)
     return row
+
+
+def approve_inspection(
+    *,
+    inspection: Inspection,
+    actor: Actor | None,
+    expected_version: int,
+    note: str,
+    enterprise: Enterprise | None = None,
+    at: dt.datetime | None = None,
+) -> Inspection:
+    """The service office approves an over-cap inspection with its reason: the inspection
+    gets its code; the approval and the reason are the event's note."""
+
+    def change(step: Step[Inspection]) -> None:
+        step.note = required_text(note, "note", _("请填写审批意见"))
+        step.row.code = new_inspection_code()
+
+    return take_step(
+        workflow,
+        row=inspection,
+        action=InspectionAction.APPROVE,
+        actor=actor,
+        enterprise=enterprise,
+        expected_version=expected_version,
+        at=at,
+        change=change,
+    )
+
+
+def refuse_inspection(
+    *,
+    inspection: Inspection,
+    actor: Actor | None,
+    expected_version: int,
+    note: str,
+    enterprise: Enterprise | None = None,
+    at: dt.datetime | None = None,
+) -> Inspection:
+    """The service office refuses an over-cap inspection, saying why: no code is issued."""
+
+    def change(step: Step[Inspection]) -> None:
+        step.note = required_text(note, "note", _("请填写不予批准的理由"))
+
+    return take_step(
+        workflow,
+        row=inspection,
+        action=InspectionAction.REFUSE,
+        actor=actor,
+        enterprise=enterprise,
+        expected_version=expected_version,
+        at=at,
+        change=change,
+    )
 
 
 def merge_joint_visit(
@@ -350,23 +454,318 @@ def run_draw(
             commitment=published["commitment"],
             fingerprint=published["fingerprint"],
             document=published,
+            seed=published["seed"],
+            drawn_at=at,
             drawn_by=actor,
         )
-        for enterprise_key, inspector_ids in drawing.assignments(published):
-            register_inspection(
-                enterprise=enterprises[enterprise_key],
-                department=department,
-                legal_basis=legal_basis,
-                task=task,
-                inspectors=[inspectors[i] for i in inspector_ids],
-                planned_on=planned_on,
-                trigger=Trigger.DRAW,
-                trigger_note=_("随机抽查：%(task)s") % {"task": task},
-                draw_row=row,
-                actor=actor,
-                at=at,
-            )
+        _register_drawn(row, enterprises, inspectors, actor=actor, at=at)
     return row
+
+
+def announce_draw(
+    *,
+    department: Department,
+    task: str,
+    legal_basis: str,
+    planned_on: dt.date,
+    enterprise_count: int,
+    team_size: int,
+    actor: Actor,
+) -> InspectionDraw:
+    """Announce a random draw before it is drawn: fix the pools as `run_draw` would take them,
+    publish their fingerprint, the parameters and the commitment (hash) of a secret seed kept
+    until `perform_draw` reveals it — so nobody, the office included, can pick the seed after
+    seeing the pools. A draw the pools cannot serve is refused now, saying by how many."""
+    if not path_visible(actor, department.jurisdiction_path):
+        raise ValidationError({"department": _("不能为您管辖范围以外的部门抽查")})
+    task = required_text(task, "task", _("请填写抽查任务"))
+    legal_basis = required_text(legal_basis, "legal_basis", _("请填写检查依据"))
+    if team_size < 2:
+        raise ValidationError({"team_size": _("执法检查须由两名以上执法人员进行")})
+    pools, _enterprises, _inspectors = drawing.pools_for(department, planned_on)
+    announced, seed = drawing.announce(
+        pools, enterprise_count=enterprise_count, team_size=team_size, task=task
+    )
+    return InspectionDraw.objects.create(
+        jurisdiction_id=department.jurisdiction_id,
+        department=department,
+        task=task,
+        legal_basis=legal_basis,
+        planned_on=planned_on,
+        enterprise_count=enterprise_count,
+        team_size=team_size,
+        commitment=announced["commitment"],
+        fingerprint=announced["fingerprint"],
+        document=announced,
+        seed=seed,
+        drawn_by=actor,
+    )
+
+
+def perform_draw(
+    *, draw_row: InspectionDraw, actor: Actor, entropy: str = "", at: dt.datetime | None = None
+) -> InspectionDraw:
+    """Draw an announced draw: from the announced pools (not today's register) with the
+    committed seed and the public entropy, reveal the seed in the published document and
+    register one inspection per drawn enterprise with its drawn team. Refused once drawn."""
+    at = at or timezone.now()
+    if not path_visible(actor, draw_row.jurisdiction_path):
+        raise ValidationError({"draw": _("不能为您管辖范围以外的部门抽查")})
+    with transaction.atomic():
+        row = InspectionDraw.objects.select_for_update().select_related("department").get(pk=draw_row.pk)
+        if row.is_drawn:
+            raise ValidationError({"draw": _("该抽查已经抽取，结果已公示")})
+        row.document = drawing.reveal(row.document, row.seed, entropy=(entropy or "").strip())
+        row.drawn_at, row.drawn_by = at, actor
+        row.save(update_fields=["document", "drawn_at", "drawn_by", "updated_at"])
+        drawn = [code for code, _team in drawing.assignments(row.document)]
+        teams = {c for _code, team in drawing.assignments(row.document) for c in team}
+        enterprises = {
+            e.credit_code: e
+            for e in Enterprise.objects.filter(
+                credit_code__in=drawn, jurisdiction_path__startswith=row.department.jurisdiction_path
+            )
+        }
+        inspectors = {i.certificate_no: i for i in Inspector.objects.filter(certificate_no__in=teams)}
+        _register_drawn(row, enterprises, inspectors, actor=actor, at=at)
+    return row
+
+
+def _register_drawn(
+    row: InspectionDraw,
+    enterprises: dict[str, Enterprise],
+    inspectors: dict[str, Inspector],
+    *,
+    actor: Actor,
+    at: dt.datetime,
+) -> None:
+    """Register one inspection per enterprise of a drawn document, with its drawn team."""
+    for enterprise_key, inspector_ids in drawing.assignments(row.document):
+        register_inspection(
+            enterprise=enterprises[enterprise_key],
+            department=row.department,
+            legal_basis=row.legal_basis,
+            task=row.task,
+            inspectors=[inspectors[i] for i in inspector_ids],
+            planned_on=row.planned_on,
+            trigger=Trigger.DRAW,
+            trigger_note=_("随机抽查：%(task)s") % {"task": row.task},
+            draw_row=row,
+            actor=actor,
+            at=at,
+        )
+
+
+def _item_errors(
+    *,
+    department: Department | None,
+    name: str,
+    law: str,
+    kind: str,
+    eligibility: Any,
+    yearly_cap: object,
+    actor: Actor,
+) -> tuple[dict[str, list[str]], dict[str, Any], int]:
+    """The field messages of an item's input (shared by the form and the Excel import), the
+    rule file to store and the yearly cap as a number."""
+    errors: dict[str, list[str]] = {}
+    if department is None:
+        errors["department"] = [_("请选择部门")]
+    elif not path_visible(actor, department.jurisdiction_path):
+        errors["department"] = [_("不能管理您管辖范围以外部门的检查事项")]
+    elif registers_only_for_own_department(actor) and department.pk != own_department_id(actor):
+        errors["department"] = [_("部门经办人只能管理本部门的检查事项")]
+    if not name:
+        errors["name"] = [_("请填写检查事项")]
+    if not law:
+        errors["law"] = [_("请填写法律法规")]
+    if kind not in ItemKind.values:
+        errors["kind"] = [_("检查类别应为双随机抽查、重点检查、投诉举报、转办交办或联合检查")]
+    rule: dict[str, Any] = {}
+    if isinstance(eligibility, str):
+        text = eligibility.strip()
+        try:
+            eligibility = json.loads(text) if text else {}
+        except ValueError:
+            errors["eligibility"] = [_("适用企业规则须为规则引擎的 JSON 格式")]
+            eligibility = {}
+    if eligibility and "eligibility" not in errors:
+        rule = checks.rule_data(eligibility, name)
+        problems = checks.rule_problems(rule)
+        if problems:
+            errors["eligibility"] = problems
+    try:
+        cap = int(str(yearly_cap))
+    except ValueError:
+        cap = 0
+    if cap < 1:
+        errors["yearly_cap"] = [_("每年检查上限须为正整数")]
+    return errors, rule, cap
+
+
+def save_inspection_item(
+    *,
+    actor: Actor,
+    department: Department | None,
+    name: str,
+    law: str,
+    kind: str,
+    yearly_cap: object,
+    article: str = "",
+    eligibility: Any = "",
+    rule_note: str = "",
+    item: InspectionItem | None = None,
+) -> InspectionItem:
+    """Add an item to a department's inspection list (检查事项清单), or change one
+    (`item`): a draft until it is published. Refused, field by field, for a department outside
+    the actor's reach (a handler: outside their own), a name the department already lists, an
+    unknown kind, a rule the engine cannot read or a yearly cap below one."""
+    name, law, article, rule_note = (
+        v.strip() for v in (name or "", law or "", article or "", rule_note or "")
+    )
+    errors, rule, cap = _item_errors(
+        department=department,
+        name=name,
+        law=law,
+        kind=kind,
+        eligibility=eligibility,
+        yearly_cap=yearly_cap,
+        actor=actor,
+    )
+    if item is not None and not path_visible(actor, item.jurisdiction_path):
+        raise ValidationError({"department": _("不能管理您管辖范围以外部门的检查事项")})
+    if not errors and department is not None:
+        clash = InspectionItem.objects.filter(department=department, name=name)
+        if item is not None:
+            clash = clash.exclude(pk=item.pk)
+        if clash.exists():
+            errors["name"] = [
+                _("%(department)s已有检查事项“%(name)s”") % {"department": department.name, "name": name}
+            ]
+    if errors:
+        raise ValidationError(errors)
+    assert department is not None
+    values = {
+        "jurisdiction_id": department.jurisdiction_id,
+        "department": department,
+        "name": name[:200],
+        "law": law[:200],
+        "article": article[:100],
+        "kind": kind,
+        "rule": rule,
+        "rule_note": rule_note[:200],
+        "yearly_cap": cap,
+    }
+    with transaction.atomic():
+        if item is None:
+            return InspectionItem.objects.create(**values)
+        row = InspectionItem.objects.select_for_update().get(pk=item.pk)
+        for field, value in values.items():
+            setattr(row, field, value)
+        row.save()
+        return row
+
+
+def publish_inspection_item(
+    *, item: InspectionItem, actor: Actor, published: bool = True, at: dt.datetime | None = None
+) -> InspectionItem:
+    """Publish an item of the list (inspections may be registered against it from now on),
+    or withdraw it (``published=False``: none from now on; those registered keep it)."""
+    at = at or timezone.now()
+    if not path_visible(actor, item.jurisdiction_path) or (
+        registers_only_for_own_department(actor) and item.department_id != own_department_id(actor)
+    ):
+        raise ValidationError({"item": _("不能管理您管辖范围以外部门的检查事项")})
+    with transaction.atomic():
+        row = InspectionItem.objects.select_for_update().get(pk=item.pk)
+        if row.is_published != published:
+            row.is_published = published
+            if published:
+                row.published_at, row.withdrawn_at = at, None
+            else:
+                row.withdrawn_at = at
+            row.save(update_fields=["is_published", "published_at", "withdrawn_at", "updated_at"])
+    return row
+
+
+def import_inspection_items(*, jurisdiction: Jurisdiction, source: IO[bytes], actor: Actor) -> int:
+    """Add or change the items of an Excel file (`items.COLUMNS`; an item is known by its
+    department and name), all or nothing: a file with any bad row changes nothing, and every
+    bad field is named by its row. Returns the number of items written."""
+    if not path_visible(actor, jurisdiction.path):
+        raise ValidationError({"file": _("不能导入您管辖范围以外的检查事项")})
+    try:
+        _total, rows = read_rows(source, items_sheet.COLUMNS)
+        records = list(rows)
+    except HeaderError as bad:
+        raise ValidationError(
+            {
+                "file": _("表头不符：缺少 %(missing)s；无法识别 %(unknown)s")
+                % {"missing": "、".join(bad.missing) or "—", "unknown": "、".join(bad.unknown) or "—"}
+            }
+        ) from None
+    except Exception:
+        raise ValidationError({"file": _("无法读取该文件，请上传 .xlsx 格式的 Excel 文件")}) from None
+    departments = {
+        d.name: d
+        for d in Department.objects.filter(jurisdiction_path__startswith=jurisdiction.path, is_active=True)
+    }
+    kinds = {str(label): value for value, label in ItemKind.choices} | {v: v for v in ItemKind.values}
+    titles = {column.key: column.title for column in items_sheet.COLUMNS}
+    problems: list[str] = []
+    planned: list[tuple[dict[str, Any], bool]] = []
+    seen: set[tuple[int, str]] = set()
+    for number, record in records:
+        department = departments.get(str(record.get("department") or "").strip())
+        name = str(record.get("name") or "").strip()
+        errors, rule, cap = _item_errors(
+            department=department,
+            name=name,
+            law=str(record.get("law") or "").strip(),
+            kind=kinds.get(str(record.get("kind") or "").strip(), ""),
+            eligibility=str(record.get("eligibility") or ""),
+            yearly_cap=record.get("yearly_cap") or "",
+            actor=actor,
+        )
+        if department is not None and (department.pk, name) in seen:
+            errors["name"] = [_("与前面的行重复")]
+        for field, messages in errors.items():
+            title = titles.get(field, field)
+            problems.extend(
+                _("第 %(row)s 行“%(field)s”：%(message)s") % {"row": number, "field": title, "message": m}
+                for m in messages
+            )
+        if errors or department is None:
+            continue
+        seen.add((department.pk, name))
+        published = str(record.get("published") or "").strip() in items_sheet.YES
+        planned.append(
+            (
+                {
+                    "jurisdiction_id": department.jurisdiction_id,
+                    "department": department,
+                    "name": name[:200],
+                    "law": str(record.get("law") or "").strip()[:200],
+                    "article": str(record.get("article") or "").strip()[:100],
+                    "kind": kinds[str(record.get("kind")).strip()],
+                    "rule": rule,
+                    "rule_note": str(record.get("rule_note") or "").strip()[:200],
+                    "yearly_cap": cap,
+                },
+                published,
+            )
+        )
+    if problems:
+        raise ValidationError({"file": problems})
+    at = timezone.now()
+    with transaction.atomic():
+        for values, published in planned:
+            row, _created = InspectionItem.objects.update_or_create(
+                department=values["department"], name=values["name"], defaults=values
+            )
+            if published != row.is_published:
+                publish_inspection_item(item=row, actor=actor, published=published, at=at)
+    return len(planned)
 
 
 def import_lenient_lists(*, jurisdiction: Jurisdiction, source: IO[bytes], actor: Actor) -> int:
@@ -528,7 +927,35 @@ def end_quiet_period(*, period: QuietPeriod, actor: Actor, on: dt.date | None = 
 #: The action of each step by the table's name for it: what the step page and the API call
 #: with the input the step needs (`workflow.needs_of`).
 STEPS: dict[str, Callable[..., Inspection]] = {
+    InspectionAction.APPROVE: approve_inspection,
+    InspectionAction.REFUSE: refuse_inspection,
     InspectionAction.CHECK_IN: check_in_inspection,
     InspectionAction.CLOSE: close_inspection,
     InspectionAction.CANCEL: cancel_inspection,
 }
+
+
+def set_frequency_caps(
+    *, jurisdiction: Jurisdiction, per_day: int, per_week: int, per_month: int, actor: Actor
+) -> FrequencyCaps:
+    """Set a jurisdiction's frequency caps on inspections of one enterprise (counted across all
+    departments; those below it without their own use these). Refused, field by field, outside
+    the actor's jurisdiction, below one, or when a longer window allows fewer than a shorter."""
+    if not path_visible(actor, jurisdiction.path):
+        raise ValidationError({"per_day": _("不能设置您管辖范围以外的检查频次上限")})
+    errors: dict[str, list[str]] = {}
+    for field, value in (("per_day", per_day), ("per_week", per_week), ("per_month", per_month)):
+        if value < 1:
+            errors[field] = [_("上限须为正整数")]
+    if not errors and per_week < per_day:
+        errors["per_week"] = [_("每周上限不能小于每日上限")]
+    if not errors and per_month < per_week:
+        errors["per_month"] = [_("每月上限不能小于每周上限")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        row, _created = FrequencyCaps.objects.select_for_update().update_or_create(
+            jurisdiction=jurisdiction,
+            defaults={"per_day": per_day, "per_week": per_week, "per_month": per_month},
+        )
+    return row

@@ -26,10 +26,12 @@ class InspectionConfig(AppConfig):
             MenuEntry("inspections", _("执法检查"), "inspections:list", REGISTRARS, 10),
             MenuEntry("inspections", _("双随机抽查"), "inspections:draw_create", MANAGERS, 20),
             MenuEntry("inspections", _("联合检查"), "inspections:joint_visits", MANAGERS, 15),
+            MenuEntry("inspections", _("检查事项清单"), "inspections:items", REGISTRARS, 25),
             MenuEntry("inspections", _("柔性执法清单"), "inspections:lenient_manage", MANAGERS, 30),
             MenuEntry("inspections", _("执法人员库"), "inspections:inspectors", MANAGERS, 40),
             MenuEntry("inspections", _("免检企业"), "inspections:quiet_periods", MANAGERS, 50),
             MenuEntry("inspections", _("执法检查统计"), "inspections:statistics", REGISTRARS, 60),
+            MenuEntry("inspections", _("检查频次上限"), "inspections:caps", MANAGERS, 61),
         )
         registry.register_dashboard(*dashboards.PARTS)
         registry.register_api_routes(*api_urls.ROUTES)

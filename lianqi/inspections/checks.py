@@ -7,18 +7,103 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from django.utils.translation import gettext as _
 
 from lianqi.enterprises.models import Enterprise
 from lianqi.org.models import Department
+from lianqi.policies.subjects import enterprise_records
+from lianqi.rules import ENTERPRISE_CATALOGUE, Engine, RuleError, Verdict, build_table, rules_from_data
 
 from .choices import InspectionState
-from .models import Inspection, Inspector, QuietPeriod
+from .models import FrequencyCaps, Inspection, InspectionItem, Inspector, QuietPeriod
 
-#: At most this many inspections of one enterprise per day, per calendar week (Monday to Sunday) and per calendar month;
-#: one more is flagged (频次提示), so that repeated inspections are seen and can be merged.
+#: By default at most this many inspections of one enterprise per day, per calendar week
+#: (Monday to Sunday) and per calendar month (Chengdu's 一码检查); a jurisdiction may set its
+#: own (`FrequencyCaps`). One more is refused unless the service office approves it.
 CAPS: tuple[tuple[str, int], ...] = (("day", 1), ("week", 2), ("month", 3))
+#: The states that do not count towards a cap: the visit will not happen.
+NOT_COUNTED = (InspectionState.CANCELLED, InspectionState.REFUSED)
+
+
+def caps_for(path: str) -> tuple[tuple[str, int], ...]:
+    """The caps of the jurisdiction at `path`: its own row, else the nearest above, else `CAPS`."""
+    parts = [p for p in path.split("/") if p]
+    paths = ["".join(f"{p}/" for p in parts[: i + 1]) for i in range(len(parts))]
+    row = FrequencyCaps.objects.filter(jurisdiction_path__in=paths).order_by("-jurisdiction_path").first()
+    if row is None:
+        return CAPS
+    return (("day", row.per_day), ("week", row.per_week), ("month", row.per_month))
+
+
+def rule_data(eligibility: Any, name: str = "") -> dict[str, Any]:
+    """An item's applicability as the engine's rule file: one rule, coded ``ITEM`` (empty when
+    `eligibility` is empty: every enterprise)."""
+    if not eligibility:
+        return {}
+    return {"version": 1, "rules": [{"code": "ITEM", "name": name or "ITEM", "eligibility": eligibility}]}
+
+
+def rule_problems(rule: dict[str, Any]) -> list[str]:
+    """What the engine finds wrong with an item's rule (nothing for an empty rule)."""
+    if not rule:
+        return []
+    try:
+        ruleset = rules_from_data(rule, ENTERPRISE_CATALOGUE)
+    except RuleError as error:
+        return [str(issue) for issue in error.issues]
+    except (TypeError, ValueError, KeyError, AttributeError) as error:
+        return [str(error)]
+    if len(ruleset.rules) != 1:
+        return [_("适用企业规则须恰好包含一条规则")]
+    return []
+
+
+def applies_to(item: InspectionItem, enterprise: Enterprise, on: dt.date) -> bool:
+    """Whether the enterprise meets the item's rule on `on` (an empty rule: every enterprise;
+    an unknown answer is not a yes — the register must show that the item applies)."""
+    if not item.rule:
+        return True
+    ruleset = rules_from_data(item.rule, ENTERPRISE_CATALOGUE)
+    records = enterprise_records(Enterprise.objects.filter(pk=enterprise.pk))
+    table = build_table(records, ENTERPRISE_CATALOGUE)
+    matching = Engine.compile(ruleset, table, as_of=on, parameters=ruleset.parameters).match()
+    return enterprise.pk in set(matching.sets(ruleset.rules[0].code)[Verdict.ELIGIBLE])
+
+
+def item_problem(item: InspectionItem, enterprise: Enterprise, department: Department, on: dt.date) -> str:
+    """Why `item` may not be used for this inspection ('' when it may): not the department's,
+    not published, or the enterprise outside its rule."""
+    if item.department_id != department.pk:
+        return _("“%(item)s”不是%(department)s公布的检查事项") % {
+            "item": item.name,
+            "department": department.name,
+        }
+    if not item.is_published:
+        return _("“%(item)s”未公布或已撤回，不能据此登记检查") % {"item": item.name}
+    if not applies_to(item, enterprise, on):
+        note = item.rule_note or _("该事项的适用条件")
+        return _("该企业不属于“%(item)s”的适用范围（%(note)s）") % {"item": item.name, "note": note}
+    return ""
+
+
+def yearly_cap_warning(item: InspectionItem, enterprise: Enterprise, on: dt.date) -> str:
+    """The item's yearly cap one more inspection of `enterprise` in `on`'s calendar year would
+    exceed ('' when within it)."""
+    count = (
+        Inspection.objects.filter(enterprise=enterprise, item=item, planned_on__year=on.year)
+        .exclude(state__in=NOT_COUNTED)
+        .count()
+    )
+    if count + 1 <= item.yearly_cap:
+        return ""
+    return _("%(year)s 年已按“%(item)s”检查该企业 %(count)s 次，超过每年 %(cap)s 次的上限") % {
+        "year": on.year,
+        "item": item.name,
+        "count": count,
+        "cap": item.yearly_cap,
+    }
 
 
 def inspector_problems(inspectors: Iterable[Inspector], department: Department, on: dt.date) -> list[str]:
@@ -49,7 +134,7 @@ def quiet_period(enterprise: Enterprise, on: dt.date) -> QuietPeriod | None:
 def cap_warnings(enterprise: Enterprise, on: dt.date, *, joint_visit_id: int | None = None) -> list[str]:
     """The frequency caps one more inspection of `enterprise` on `on` would exceed. Inspections
     merged into one joint visit count as one visit (the firm opens its gate once)."""
-    live = Inspection.objects.filter(enterprise=enterprise).exclude(state=InspectionState.CANCELLED)
+    live = Inspection.objects.filter(enterprise=enterprise).exclude(state__in=NOT_COUNTED)
     windows = {
         "day": (on, on),
         "week": (on - dt.timedelta(days=on.weekday()), on + dt.timedelta(days=6 - on.weekday())),
@@ -57,7 +142,7 @@ def cap_warnings(enterprise: Enterprise, on: dt.date, *, joint_visit_id: int | N
     }
     labels = {"day": _("同一天"), "week": _("同一周内"), "month": _("同一个月内")}
     warnings = []
-    for window, cap in CAPS:
+    for window, cap in caps_for(enterprise.jurisdiction_path):
         start, end = windows[window]
         rows = live.filter(planned_on__gte=start, planned_on__lte=end)
         visits = {("joint", j) if j else ("one", pk) for pk, j in rows.values_list("pk", "joint_visit_id")}

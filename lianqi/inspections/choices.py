@@ -8,6 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class InspectionState(models.TextChoices):
+    # Over a frequency cap, with the handler's reason: no code until the service office approves.
+    AWAITING = "awaiting", _("待营商办审批")
+    REFUSED = "refused", _("营商办不予批准")
     REGISTERED = "registered", _("已登记")
     CHECKED_IN = "checked_in", _("已入企")
     CLOSED = "closed", _("已办结")
@@ -17,6 +20,8 @@ class InspectionState(models.TextChoices):
 class InspectionAction(models.TextChoices):
     # Registering an inspection is an event of its history but no step of the table.
     CREATE = "create", _("登记")
+    APPROVE = "approve", _("批准超频次检查")
+    REFUSE = "refuse", _("不予批准")
     CHECK_IN = "check_in", _("扫码入企")
     CLOSE = "close", _("录入检查结果")
     CANCEL = "cancel", _("取消")
@@ -31,6 +36,15 @@ class Trigger(models.TextChoices):
     DRAW = "draw", _("双随机抽查")
 
 
+class ItemKind(models.TextChoices):
+    """The kinds of a published inspection item (检查事项清单)."""
+
+    RANDOM = "random", _("双随机抽查")
+    TARGETED = "targeted", _("重点检查")
+    COMPLAINT = "complaint", _("投诉举报、转办交办")
+    JOINT = "joint", _("联合检查")
+
+
 class LenientKind(models.TextChoices):
     """The three lenient-enforcement lists (柔性执法三张清单)."""
 
@@ -41,5 +55,8 @@ class LenientKind(models.TextChoices):
 
 #: The states in which an inspection is still ahead or under way.
 OPEN_STATES = (InspectionState.REGISTERED, InspectionState.CHECKED_IN)
+# Inspections that hold no code (awaiting the office's approval, refused) or were called off:
+# the statistics do not count them and the enterprise's code page does not list them.
+NOT_REGISTERED_STATES = (InspectionState.AWAITING, InspectionState.REFUSED, InspectionState.CANCELLED)
 #: Triggers that come from outside the plan, so a quiet period (免检) does not stop them.
 REACTIVE_TRIGGERS = (Trigger.COMPLAINT, Trigger.REFERRAL)

@@ -63,6 +63,42 @@ def run(
     return engine.publication(pools, result, task={"title": task})
 
 
+def announce(
+    pools: engine.Pools, *, enterprise_count: int, team_size: int, task: str
+) -> tuple[dict[str, Any], str]:
+    """The announcement of a draw to be made later — the pools, their fingerprint, the
+    parameters and the commitment of a fresh secret seed — and the seed (hex) to keep secret
+    until the draw. A draw the pools cannot serve is refused now, as `run` would."""
+    try:
+        parameters = engine.Parameters.build(enterprise_count, team_size)
+        shortfalls = engine.check(pools, parameters)
+    except engine.DrawError as refused:
+        raise ValidationError(
+            {"enterprise_count": [_(msg.template) % msg.params for msg in refused.messages()]}
+        ) from refused
+    if shortfalls:
+        raise ValidationError(
+            {"enterprise_count": [_(s.message.template) % s.message.params for s in shortfalls]}
+        )
+    seed = engine.new_seed()
+    return engine.announcement(pools, parameters, engine.commitment(seed), task={"title": task}), seed.hex()
+
+
+def reveal(announced: dict[str, Any], seed: str, *, entropy: str) -> dict[str, Any]:
+    """Draw from the announced pools and parameters with the committed seed (and the public
+    entropy, if the task uses any): the published document, which verifies against the
+    announcement's fingerprint and commitment."""
+    pools = engine.Pools.from_json(announced["pools"])
+    parameters = engine.Parameters.from_json(announced["parameters"])
+    try:
+        result = engine.draw(pools, parameters, bytes.fromhex(seed), entropy=entropy)
+    except engine.DrawError as refused:
+        raise ValidationError(
+            {"entropy": [_(msg.template) % msg.params for msg in refused.messages()]}
+        ) from refused
+    return engine.publication(pools, result, task=announced.get("task") or {})
+
+
 def assignments(document: dict[str, Any]) -> Iterator[tuple[str, list[str]]]:
     """The drawn enterprises with their inspectors, in draw order, from a published document."""
     for entry in document["result"]:

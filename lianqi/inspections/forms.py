@@ -16,8 +16,8 @@ from lianqi.org.models import Department, Staff
 from lianqi.org.permissions import departments_visible
 from lianqi.org.permissions import visible as staff_visible
 
-from .choices import Trigger
-from .models import Inspector
+from .choices import ItemKind, Trigger
+from .models import InspectionItem, Inspector
 from .permissions import own_department_id, registers_only_for_own_department
 from .workflow import needs_of
 
@@ -27,8 +27,12 @@ class InspectionForm(StyledForm):
     from); the action checks the rest and answers field by field."""
 
     department = forms.ModelChoiceField(label=_("检查部门"), queryset=Department.objects.none())
-    legal_basis = forms.CharField(label=_("检查依据"), max_length=500)
-    task = forms.CharField(label=_("检查事项"), max_length=200)
+    item = forms.ModelChoiceField(
+        label=_("检查事项"),
+        queryset=InspectionItem.objects.none(),
+        required=False,
+        help_text=_("本部门已公布的检查事项清单中的一项，检查依据随之带出"),
+    )
     trigger = forms.ChoiceField(
         label=_("检查来源"), choices=[c for c in Trigger.choices if c[0] != Trigger.DRAW]
     )
@@ -36,6 +40,12 @@ class InspectionForm(StyledForm):
     trigger_note = forms.CharField(label=_("来源说明"), max_length=500, required=False)
     planned_on = forms.DateField(label=_("计划检查日期"), widget=forms.DateInput(attrs={"type": "date"}))
     inspectors = forms.ModelMultipleChoiceField(label=_("检查人员"), queryset=Inspector.objects.none())
+    exception_reason = forms.CharField(
+        label=_("超频次理由"),
+        max_length=500,
+        required=False,
+        help_text=_("超过检查频次上限时填写，报营商办审批后赋码"),
+    )
 
     def __init__(self, *args: Any, enterprise: Enterprise, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -49,6 +59,52 @@ class InspectionForm(StyledForm):
         self.fields["inspectors"].queryset = Inspector.objects.filter(  # type: ignore[attr-defined]
             jurisdiction_path__in=paths, is_active=True
         ).select_related("staff")
+        # Published items of those departments; the action says when one does not fit.
+        self.fields["item"].queryset = InspectionItem.objects.filter(  # type: ignore[attr-defined]
+            department__in=self.fields["department"].queryset,  # type: ignore[attr-defined]
+            is_published=True,
+        ).select_related("department")
+        self.fields["item"].label_from_instance = _item_label  # type: ignore[attr-defined]
+
+
+def _item_label(item: InspectionItem) -> str:
+    return f"{item.department.name} · {item.name}（{item.legal_basis}）"
+
+
+class InspectionItemForm(StyledForm):
+    """Add or change an item of a department's inspection list; the action checks the rule
+    with the engine and answers field by field."""
+
+    department = forms.ModelChoiceField(label=_("部门"), queryset=Department.objects.none())
+    name = forms.CharField(label=_("检查事项"), max_length=200)
+    law = forms.CharField(label=_("法律法规"), max_length=200, help_text=_("如：《安全生产法》"))
+    article = forms.CharField(label=_("条款"), max_length=100, required=False, help_text=_("如：第六十五条"))
+    kind = forms.ChoiceField(label=_("检查类别"), choices=ItemKind.choices)
+    yearly_cap = forms.IntegerField(label=_("每企业每年检查上限"), min_value=1, max_value=366, initial=1)
+    eligibility = forms.CharField(
+        label=_("适用企业规则"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "font-monospace"}),
+        help_text=_(
+            '规则引擎的 JSON 条件，如 {"attribute": "industry", "op": "prefix", "value": ["C"]}；留空为全部企业'
+        ),
+    )
+    rule_note = forms.CharField(label=_("适用企业说明"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        departments = departments_visible(user).filter(is_active=True).order_by("order", "name")
+        if registers_only_for_own_department(user):
+            departments = departments.filter(pk=own_department_id(user) or 0)
+        self.fields["department"].queryset = departments  # type: ignore[attr-defined]
+
+
+class ItemImportForm(StyledForm):
+    """The Excel file of inspection items to add or change."""
+
+    file = forms.FileField(
+        label=_("检查事项文件（.xlsx）"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"})
+    )
 
 
 def _ancestors(path: str) -> list[str]:
@@ -96,6 +152,11 @@ class DrawForm(StyledForm):
     enterprise_count = forms.IntegerField(label=_("抽取企业数"), min_value=1, max_value=10000)
     team_size = forms.IntegerField(label=_("每组检查人员数"), min_value=2, max_value=20, initial=2)
     entropy = forms.CharField(label=_("公开随机数"), max_length=200, required=False)
+    announce_only = forms.BooleanField(
+        label=_("先公告，后抽取"),
+        required=False,
+        help_text=_("先公示名录指纹和种子承诺，到公告的时间再抽取并公开种子"),
+    )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -108,7 +169,7 @@ def _need_fields() -> dict[str, forms.Field]:
     """A form field for each input a step of the table may need (its `needs` name them)."""
     return {
         "note": forms.CharField(
-            label=_("取消理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+            label=_("理由或意见"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
         ),
         "scanned_code": forms.CharField(label=_("扫描企业营商码"), max_length=300),
         "result": forms.CharField(
@@ -181,3 +242,17 @@ class QuietPeriodForm(StyledForm):
         enterprise = self.fields["enterprise"]
         assert isinstance(enterprise, forms.ModelChoiceField)
         enterprise.queryset = enterprises_visible(user)
+
+
+class DrawPerformForm(StyledForm):
+    """Draw an announced draw, with the public entropy the announcement promised (if any)."""
+
+    entropy = forms.CharField(label=_("公开随机数"), max_length=200, required=False)
+
+
+class FrequencyCapsForm(StyledForm):
+    """A jurisdiction's caps on inspections of one enterprise, across all departments."""
+
+    per_day = forms.IntegerField(label=_("每日上限"), min_value=1, max_value=31)
+    per_week = forms.IntegerField(label=_("每周上限"), min_value=1, max_value=31)
+    per_month = forms.IntegerField(label=_("每月上限"), min_value=1, max_value=31)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from lianqi.core.models import ScopedModel
 from lianqi.core.workflow import WorkflowEvent
 
-from .choices import InspectionState, LenientKind, Trigger
+from .choices import InspectionState, ItemKind, LenientKind, Trigger
 
 
 def new_inspection_code() -> str:
@@ -95,10 +95,52 @@ class JointVisit(ScopedModel):
         return f"{self.enterprise_id} {self.planned_on}"
 
 
+class InspectionItem(ScopedModel):
+    """One item of a department's published inspection list (检查事项清单): what it may
+    inspect, on which legal basis, of which kind, in which enterprises (`rule`, an eligibility
+    rule in the rule engine's format over the register; empty = every enterprise) and how
+    often a year at most per enterprise. An inspection is registered only against a published
+    item; a withdrawn item takes no new ones."""
+
+    department = models.ForeignKey(
+        "org.Department", on_delete=models.PROTECT, related_name="+", verbose_name=_("部门")
+    )
+    name = models.CharField(_("检查事项"), max_length=200)
+    law = models.CharField(_("法律法规"), max_length=200)
+    article = models.CharField(_("条款"), max_length=100, blank=True)
+    kind = models.CharField(_("检查类别"), max_length=20, choices=ItemKind.choices)
+    rule = models.JSONField(_("适用企业"), default=dict, blank=True)
+    rule_note = models.CharField(_("适用企业说明"), max_length=200, blank=True)
+    yearly_cap = models.PositiveSmallIntegerField(
+        _("每企业每年检查上限"), default=1, validators=[MinValueValidator(1)]
+    )
+    is_published = models.BooleanField(_("已公布"), default=False)
+    published_at = models.DateTimeField(_("公布时间"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("检查事项")
+        verbose_name_plural = _("检查事项")
+        ordering = ["department_id", "name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["department", "name"], name="inspections_item_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def legal_basis(self) -> str:
+        """The law and article as an inspection cites them: 《安全生产法》第六十五条."""
+        return f"{self.law}{self.article}"
+
+
 class InspectionDraw(ScopedModel):
     """A random draw (双随机一公开) of a department's plan: which enterprises of the pool are
-    inspected and by which inspectors. `document` is the published draw that anyone checks
-    with ``python -m lianqi.inspections.draw.verify``."""
+    inspected and by which inspectors. It may be announced first (`drawn_at` empty): then
+    `document` is the announcement — pools, fingerprint, parameters, the seed's commitment —
+    and the draw later reveals the seed. `document` is what anyone checks with
+    ``python -m lianqi.inspections.draw.verify``."""
 
     department = models.ForeignKey(
         "org.Department", on_delete=models.PROTECT, related_name="+", verbose_name=_("部门")
@@ -111,6 +153,10 @@ class InspectionDraw(ScopedModel):
     commitment = models.CharField(_("种子承诺"), max_length=64)
     fingerprint = models.CharField(_("名录指纹"), max_length=64)
     document = models.JSONField(_("公示文件"))
+    # The secret seed, kept from the announcement until the draw reveals it in `document`:
+    # never shown before (its hash, `commitment`, is what the announcement publishes).
+    seed = models.CharField(_("种子"), max_length=64, blank=True, editable=False)
+    drawn_at = models.DateTimeField(_("抽取时间"), null=True, blank=True)
     drawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -130,6 +176,11 @@ class InspectionDraw(ScopedModel):
     def get_absolute_url(self) -> str:
         return reverse("inspections:draw", args=[self.pk])
 
+    @property
+    def is_drawn(self) -> bool:
+        """Whether the seed is revealed and the result published (not just announced)."""
+        return "result" in self.document
+
 
 class Inspection(ScopedModel):
     """One enforcement inspection of one enterprise, registered before entry: the department,
@@ -144,6 +195,14 @@ class Inspection(ScopedModel):
     department = models.ForeignKey(
         "org.Department", on_delete=models.PROTECT, related_name="+", verbose_name=_("检查部门")
     )
+    item = models.ForeignKey(
+        InspectionItem,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="inspections",
+        verbose_name=_("检查事项清单"),
+    )
     legal_basis = models.CharField(_("检查依据"), max_length=500)
     task = models.CharField(_("检查事项"), max_length=200)
     trigger = models.CharField(_("检查来源"), max_length=20, choices=Trigger.choices)
@@ -151,7 +210,11 @@ class Inspection(ScopedModel):
     trigger_note = models.CharField(_("来源说明"), max_length=500, blank=True)
     planned_on = models.DateField(_("计划检查日期"), db_index=True)
     inspectors = models.ManyToManyField(Inspector, related_name="inspections", verbose_name=_("检查人员"))
-    code = models.CharField(_("检查码"), max_length=20, unique=True, default=new_inspection_code)
+    # Empty (NULL) while an over-cap registration awaits the office's approval: no code yet.
+    code = models.CharField(
+        _("检查码"), max_length=20, unique=True, null=True, blank=True, default=new_inspection_code
+    )
+    exception_reason = models.CharField(_("超频次理由"), max_length=500, blank=True)
     joint_visit = models.ForeignKey(
         JointVisit,
         on_delete=models.PROTECT,
@@ -211,6 +274,24 @@ class Inspection(ScopedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("inspections:detail", args=[self.pk])
+
+
+class FrequencyCaps(ScopedModel):
+    """A jurisdiction's frequency caps on inspections of one enterprise, counted across all
+    departments (default Chengdu's: 1 a day, 2 a week, 3 a month). Without a row of its own a
+    jurisdiction uses the nearest one above it, else the default."""
+
+    per_day = models.PositiveSmallIntegerField(_("每日上限"), default=1, validators=[MinValueValidator(1)])
+    per_week = models.PositiveSmallIntegerField(_("每周上限"), default=2, validators=[MinValueValidator(1)])
+    per_month = models.PositiveSmallIntegerField(_("每月上限"), default=3, validators=[MinValueValidator(1)])
+
+    class Meta:
+        verbose_name = _("检查频次上限")
+        verbose_name_plural = _("检查频次上限")
+        constraints = [models.UniqueConstraint(fields=["jurisdiction"], name="inspections_caps_one")]
+
+    def __str__(self) -> str:
+        return f"{self.per_day}/{self.per_week}/{self.per_month}"
 
 
 class InspectionEvent(WorkflowEvent):

@@ -15,7 +15,7 @@ from lianqi.enterprises import permissions as enterprises
 from lianqi.enterprises.models import Enterprise
 from lianqi.org.queries import own_staff
 
-from .models import Inspection, Inspector, JointVisit, QuietPeriod
+from .models import Inspection, InspectionItem, Inspector, JointVisit, QuietPeriod
 
 #: Roles that manage items: the menu entry, the home page's card and the file's section are theirs.
 MANAGERS = (Role.SERVICE_OFFICE, Role.LEADER, Role.ADMIN)
@@ -95,3 +95,19 @@ def access_quiet_period(user: Any, pk: int) -> QuietPeriod:
 def visible_joint_visits(user: Any) -> QuerySet[JointVisit]:
     """The joint visits (综合查一次) of the enterprises the user manages."""
     return _managed(JointVisit.objects.all(), user)
+
+
+def visible_items(user: Any) -> QuerySet[InspectionItem]:
+    """The inspection items a user manages: their jurisdiction's departments' for the
+    managers, their own department's for a department handler, nothing for anyone else."""
+    queryset = InspectionItem.objects.all()
+    if has_role(user, MANAGERS):
+        return scope_queryset(queryset, user)
+    if has_role(user, (Role.DEPARTMENT_HANDLER,)):
+        return scope_queryset(queryset, user).filter(department_id=own_department_id(user) or 0)
+    return queryset.none()
+
+
+def access_item(user: Any, pk: int) -> InspectionItem:
+    """The item `pk` of a list the user manages (404 otherwise)."""
+    return get_object_or_404_scoped(visible_items(user).select_related("department"), pk=pk)

@@ -5,6 +5,7 @@ and the figures of the home page and of the measures."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from calendar import monthrange
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -24,14 +25,24 @@ from lianqi.demands.models import Demand
 from lianqi.enterprises.choices import EnterpriseStatus
 from lianqi.enterprises.models import Enterprise
 
-from .choices import OPEN_STATES, InspectionState, LenientKind
+from .choices import NOT_REGISTERED_STATES, OPEN_STATES, InspectionState, LenientKind
 from .filters import InspectionFilter
-from .models import Inspection, InspectionEvent, Inspector, JointVisit, LenientItem, QuietPeriod, Rating
+from .models import (
+    Inspection,
+    InspectionEvent,
+    InspectionItem,
+    Inspector,
+    JointVisit,
+    LenientItem,
+    QuietPeriod,
+    Rating,
+)
 from .permissions import (
     MANAGERS,
     own_department_id,
     visible,
     visible_inspectors,
+    visible_items,
     visible_joint_visits,
     visible_quiet_periods,
 )
@@ -63,7 +74,7 @@ def for_code_page(enterprise: Enterprise) -> QuerySet[Inspection]:
     since = timezone.localdate() - dt.timedelta(days=CODE_PAGE_DAYS)
     return (
         Inspection.objects.filter(enterprise=enterprise, planned_on__gte=since)
-        .exclude(state=InspectionState.CANCELLED)
+        .exclude(state__in=NOT_REGISTERED_STATES)
         .select_related("department", "rating")
         .prefetch_related("inspectors__staff")
         .order_by("-planned_on", "-pk")
@@ -115,7 +126,7 @@ def _registered(jurisdiction_path: str, period: Period) -> QuerySet[Inspection]:
         jurisdiction_path__startswith=jurisdiction_path,
         planned_on__gte=period.start,
         planned_on__lte=period.end,
-    ).exclude(state=InspectionState.CANCELLED)
+    ).exclude(state__in=NOT_REGISTERED_STATES)
 
 
 def registered_count(jurisdiction_path: str, period: Period) -> int:
@@ -386,7 +397,7 @@ def statistics_scope(user: Any) -> QuerySet[Inspection]:
 
 def _counted(rows: QuerySet[Inspection], period: Period) -> QuerySet[Inspection]:
     return rows.filter(planned_on__gte=period.start, planned_on__lte=period.end).exclude(
-        state=InspectionState.CANCELLED
+        state__in=NOT_REGISTERED_STATES
     )
 
 
@@ -599,3 +610,44 @@ def repeated_this_month(
         .order_by("-n", "enterprise__name")[:10]
     )
     return [dict(row) for row in rows]
+
+
+def managed_items(user: Any, department_id: object = None) -> QuerySet[InspectionItem]:
+    """The inspection items the user manages, by department and name (one department's with
+    `department_id`; a value that is not a number filters nothing)."""
+    rows = (
+        visible_items(user)
+        .select_related("department")
+        .order_by("department__order", "department_id", "name")
+    )
+    if str(department_id or "").isdigit():
+        rows = rows.filter(department_id=int(str(department_id)))
+    return rows
+
+
+def published_items(jurisdiction_path: str) -> QuerySet[InspectionItem]:
+    """Every department's published items within a jurisdiction, as the public page lists
+    them: by department, then name."""
+    return (
+        InspectionItem.objects.filter(jurisdiction_path__startswith=jurisdiction_path, is_published=True)
+        .select_related("department")
+        .order_by("department__order", "department_id", "name")
+    )
+
+
+def item_rows(items: QuerySet[InspectionItem]) -> list[list[object]]:
+    """Items as rows of the Excel file (`items.COLUMNS`): what the import reads back."""
+    return [
+        [
+            item.department.name,
+            item.name,
+            item.law,
+            item.article,
+            item.get_kind_display(),
+            json.dumps(item.rule["rules"][0]["eligibility"], ensure_ascii=False) if item.rule else "",
+            item.rule_note,
+            item.yearly_cap,
+            "是" if item.is_published else "否",
+        ]
+        for item in items
+    ]

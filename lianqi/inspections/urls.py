@@ -28,6 +28,12 @@ urlpatterns = [
     path("inspectors/export/", views.InspectorPoolExportView.as_view(), name="inspectors_export"),
     path("quiet/export/", views.QuietPeriodExportView.as_view(), name="quiet_periods_export"),
     path("joint/export/", views.JointVisitExportView.as_view(), name="joint_visits_export"),
+    path("items/", views.ItemListView.as_view(), name="items"),
+    path("items/<int:pk>/edit/", views.ItemEditView.as_view(), name="item_edit"),
+    path("items/<int:pk>/<str:verb>/", views.ItemPublishView.as_view(), name="item_publish"),
+    path("items/public/<str:code>/", views.ItemPublicView.as_view(), name="items_public"),
+    path("draws/<int:pk>/draw/", views.DrawPerformView.as_view(), name="draw_perform"),
+    path("caps/", views.FrequencyCapsView.as_view(), name="caps"),
 ]
 
 code_urlpatterns = [

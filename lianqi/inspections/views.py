@@ -6,6 +6,7 @@ reads from `queries`, and every write is an action."""
 from __future__ import annotations
 
 import io
+import json
 from typing import Any
 
 from django import forms
@@ -25,19 +26,26 @@ from lianqi.core.actors import acting_user
 from lianqi.core.excel import Column
 from lianqi.core.forms import add_action_errors
 from lianqi.core.privacy import Holder, PhonePolicy
+from lianqi.core.roles import has_role
+from lianqi.core.scoping import path_visible, scope_queryset
 from lianqi.core.views import RoleRequiredMixin, export_xlsx, paginate, xlsx_download
 from lianqi.core.views.steps import take_step
 from lianqi.enterprises.models import Enterprise
 from lianqi.enterprises.views.code import CodeAccess, CodeTokenMixin
 from lianqi.org.models import Jurisdiction
 
-from . import actions, drawing, lenient, queries
+from . import actions, checks, drawing, lenient, queries
 from . import draw as draw_engine
+from . import items as items_sheet
 from .choices import InspectionAction, LenientKind
 from .forms import (
     DrawForm,
+    DrawPerformForm,
+    FrequencyCapsForm,
     InspectionForm,
+    InspectionItemForm,
     InspectorForm,
+    ItemImportForm,
     LenientImportForm,
     QuietPeriodForm,
     RatingForm,
@@ -45,7 +53,7 @@ from .forms import (
     StepForm,
     step_form,
 )
-from .models import Inspection, InspectionDraw
+from .models import Inspection, InspectionDraw, InspectionItem
 from .permissions import (
     MANAGERS,
     READERS,
@@ -53,6 +61,7 @@ from .permissions import (
     access_enterprise,
     access_inspection,
     access_inspector,
+    access_item,
     access_quiet_period,
 )
 from .workflow import workflow
@@ -365,8 +374,13 @@ class DrawCreateView(RoleRequiredMixin, View):
     def post(self, request: HttpRequest) -> HttpResponse:
         form = DrawForm(request.POST, user=request.user)
         if form.is_valid():
+            data = dict(form.cleaned_data)
             try:
-                row = actions.run_draw(actor=acting_user(request), **form.cleaned_data)
+                if data.pop("announce_only"):
+                    data.pop("entropy")
+                    row = actions.announce_draw(actor=acting_user(request), **data)
+                else:
+                    row = actions.run_draw(actor=acting_user(request), **data)
             except ValidationError as invalid:
                 add_action_errors(form, invalid)
             else:
@@ -387,7 +401,11 @@ class DrawPublicView(View):
             )
             response["Content-Disposition"] = f'attachment; filename="draw-{row.pk}.json"'
             return response
-        context = {"row": row, "result": list(drawing.assignments(row.document))}
+        context = {
+            "row": row,
+            "result": list(drawing.assignments(row.document)) if row.is_drawn else [],
+            "perform": DrawPerformForm() if not row.is_drawn and _may_draw(request, row) else None,
+        }
         return render(request, "inspections/draw_public.html", context)
 
 
@@ -498,6 +516,198 @@ class JointVisitListView(RoleRequiredMixin, View):
         members = queries.inspections_of_joint_visits([v.pk for v in visits])
         context["rows"] = [(visit, members.get(visit.pk, [])) for visit in visits]
         return render(request, "inspections/joint_visits.html", context)
+
+
+class ItemListView(RoleRequiredMixin, View):
+    """The departments' inspection lists (检查事项清单) the user manages, one department's with
+    ``?department=<pk>``: add an item, publish or withdraw one, export the list to Excel
+    (``?format=xlsx``) and import a file (every bad field named by row, nothing half-imported)."""
+
+    allowed_roles = REGISTRARS
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        rows = queries.managed_items(request.user, request.GET.get("department"))
+        if request.GET.get("format") == "xlsx":
+            return export_xlsx(
+                request,
+                export="inspections.items",
+                title=_("检查事项清单"),
+                columns=items_sheet.COLUMNS,
+                rows=queries.item_rows(rows),
+            )
+        return self.show(InspectionItemForm(user=request.user), ItemImportForm())
+
+    def show(self, form: InspectionItemForm, upload: ItemImportForm) -> HttpResponse:
+        request = self.request
+        context = paginate(request, queries.managed_items(request.user, request.GET.get("department")))
+        jurisdiction = acting_user(request).jurisdiction
+        context.update(form=form, upload=upload, jurisdiction=jurisdiction)
+        return render(request, "inspections/items.html", context)
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        actor = acting_user(request)
+        form = InspectionItemForm(user=request.user)
+        upload = ItemImportForm()
+        if "file" in request.FILES or request.POST.get("import"):
+            upload = ItemImportForm(request.POST, request.FILES)
+            if upload.is_valid():
+                try:
+                    count = actions.import_inspection_items(
+                        jurisdiction=_own_jurisdiction(request),
+                        source=upload.cleaned_data["file"],
+                        actor=actor,
+                    )
+                except ValidationError as invalid:
+                    add_action_errors(upload, invalid)
+                else:
+                    messages.success(request, _("已导入 %(count)s 项") % {"count": count})
+                    return redirect("inspections:items")
+            return self.show(form, upload)
+        form = InspectionItemForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                item = actions.save_inspection_item(actor=actor, **form.cleaned_data)
+            except ValidationError as invalid:
+                add_action_errors(form, invalid)
+            else:
+                messages.success(
+                    request, _("已添加检查事项“%(name)s”，公布后方可据此登记检查") % {"name": item.name}
+                )
+                return redirect("inspections:items")
+        return self.show(form, upload)
+
+
+class ItemEditView(RoleRequiredMixin, View):
+    """Change an item of a list the user manages."""
+
+    allowed_roles = REGISTRARS
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        item = access_item(request.user, pk)
+        initial = {
+            "department": item.department,
+            "name": item.name,
+            "law": item.law,
+            "article": item.article,
+            "kind": item.kind,
+            "yearly_cap": item.yearly_cap,
+            "eligibility": json.dumps(item.rule["rules"][0]["eligibility"], ensure_ascii=False)
+            if item.rule
+            else "",
+            "rule_note": item.rule_note,
+        }
+        return self.show(item, InspectionItemForm(initial=initial, user=request.user))
+
+    def show(self, item: InspectionItem, form: InspectionItemForm) -> HttpResponse:
+        return render(self.request, "inspections/item_form.html", {"item": item, "form": form})
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        item = access_item(request.user, pk)
+        form = InspectionItemForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                actions.save_inspection_item(actor=acting_user(request), item=item, **form.cleaned_data)
+            except ValidationError as invalid:
+                add_action_errors(form, invalid)
+            else:
+                messages.success(request, _("已保存检查事项“%(name)s”") % {"name": form.cleaned_data["name"]})
+                return redirect("inspections:items")
+        return self.show(item, form)
+
+
+class ItemPublishView(RoleRequiredMixin, View):
+    """Publish an item (``/publish/``) or withdraw it (``/withdraw/``)."""
+
+    allowed_roles = REGISTRARS
+
+    def post(self, request: HttpRequest, pk: int, verb: str) -> HttpResponse:
+        if verb not in ("publish", "withdraw"):
+            raise Http404
+        item = access_item(request.user, pk)
+        try:
+            item = actions.publish_inspection_item(
+                item=item, actor=acting_user(request), published=verb == "publish"
+            )
+        except ValidationError as invalid:
+            messages.error(request, "；".join(invalid.messages))
+        else:
+            done = _("已公布“%(name)s”") if item.is_published else _("已撤回“%(name)s”")
+            messages.success(request, done % {"name": item.name})
+        return redirect("inspections:items")
+
+
+class ItemPublicView(View):
+    """`/inspections/items/public/<code>/`: every department's published inspection items in a
+    jurisdiction, for anyone — what each may inspect, on which legal basis, how often at most
+    (nothing personal: no enterprise and no inspector is named)."""
+
+    def get(self, request: HttpRequest, code: str) -> HttpResponse:
+        jurisdiction = get_object_or_404(Jurisdiction, code=code)
+        groups: dict[str, list[InspectionItem]] = {}
+        for item in queries.published_items(jurisdiction.path):
+            groups.setdefault(item.department.name, []).append(item)
+        context = {"jurisdiction": jurisdiction, "groups": list(groups.items())}
+        return render(request, "inspections/items_public.html", context)
+
+
+def _may_draw(request: HttpRequest, row: InspectionDraw) -> bool:
+    """Whether the visitor is staff who may draw this announced draw (the public page offers
+    them the button; everyone else sees the announcement only)."""
+    user = request.user
+    return bool(
+        user.is_authenticated and has_role(user, MANAGERS) and path_visible(user, row.jurisdiction_path)
+    )
+
+
+class DrawPerformView(RoleRequiredMixin, View):
+    """Draw an announced draw: the seed is revealed, the result published and the drawn
+    inspections registered; the public page shows it."""
+
+    allowed_roles = MANAGERS
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        row = get_object_or_404(scope_queryset(InspectionDraw.objects.all(), request.user), pk=pk)
+        form = DrawPerformForm(request.POST)
+        if form.is_valid():
+            try:
+                actions.perform_draw(draw_row=row, actor=acting_user(request), **form.cleaned_data)
+            except ValidationError as invalid:
+                messages.error(request, "；".join(invalid.messages))
+            else:
+                messages.success(request, _("已抽取，种子和结果已公示"))
+        return redirect(row.get_absolute_url())
+
+
+class FrequencyCapsView(RoleRequiredMixin, View):
+    """The caps on inspections of one enterprise in the user's jurisdiction (default Chengdu's
+    1 a day, 2 a week, 3 a month): over one, a registration is refused unless the office
+    approves it."""
+
+    allowed_roles = MANAGERS
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        jurisdiction = _own_jurisdiction(request)
+        caps = dict(checks.caps_for(jurisdiction.path))
+        initial = {"per_day": caps["day"], "per_week": caps["week"], "per_month": caps["month"]}
+        return self.show(FrequencyCapsForm(initial=initial))
+
+    def show(self, form: FrequencyCapsForm) -> HttpResponse:
+        context = {"form": form, "jurisdiction": _own_jurisdiction(self.request)}
+        return render(self.request, "inspections/caps.html", context)
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = FrequencyCapsForm(request.POST)
+        if form.is_valid():
+            try:
+                actions.set_frequency_caps(
+                    jurisdiction=_own_jurisdiction(request), actor=acting_user(request), **form.cleaned_data
+                )
+            except ValidationError as invalid:
+                add_action_errors(form, invalid)
+            else:
+                messages.success(request, _("已保存检查频次上限"))
+                return redirect("inspections:caps")
+        return self.show(form)
 
 
 # --- Statistics and the lists' Excel files ---------------------------------------------------

@@ -5,7 +5,8 @@ what `workflow.allowed_actions` answers, every step is an action on `take_step`
 
 A workflow role is held for one inspection:
 
-- office: the service office or a department handler whose jurisdiction holds it;
+- office: the service office whose jurisdiction holds it (it alone approves over-cap ones);
+- handler: a department handler whose jurisdiction holds it;
 - inspector: a member of staff registered as one of its inspectors;
 - enterprise: the inspected enterprise (it takes no step: it sees and rates the visit).
 """
@@ -26,15 +27,20 @@ from .choices import InspectionState as S
 from .models import Inspection, InspectionEvent
 
 OFFICE = "office"
+HANDLER = "handler"
 INSPECTOR = "inspector"
 ENTERPRISE = Role.ENTERPRISE.value
 #: The workflow roles, in the order pages list them.
-ROLES: tuple[str, ...] = (OFFICE, INSPECTOR, ENTERPRISE)
+ROLES: tuple[str, ...] = (OFFICE, HANDLER, INSPECTOR, ENTERPRISE)
 
 TABLE: dict[tuple[str, str], Transition] = {
-    (S.REGISTERED, A.CHECK_IN): transition(S.CHECKED_IN, INSPECTOR, OFFICE, needs=("scanned_code",)),
-    (S.CHECKED_IN, A.CLOSE): transition(S.CLOSED, INSPECTOR, OFFICE, needs=("result",)),
-    (S.REGISTERED, A.CANCEL): transition(S.CANCELLED, OFFICE, needs=("note",)),
+    # Over a cap: only the service office lets the inspection go ahead (or not), with its reason.
+    (S.AWAITING, A.APPROVE): transition(S.REGISTERED, OFFICE, needs=("note",)),
+    (S.AWAITING, A.REFUSE): transition(S.REFUSED, OFFICE, needs=("note",)),
+    (S.AWAITING, A.CANCEL): transition(S.CANCELLED, OFFICE, HANDLER, needs=("note",)),
+    (S.REGISTERED, A.CHECK_IN): transition(S.CHECKED_IN, INSPECTOR, OFFICE, HANDLER, needs=("scanned_code",)),
+    (S.CHECKED_IN, A.CLOSE): transition(S.CLOSED, INSPECTOR, OFFICE, HANDLER, needs=("result",)),
+    (S.REGISTERED, A.CANCEL): transition(S.CANCELLED, OFFICE, HANDLER, needs=("note",)),
 }
 
 
@@ -48,8 +54,10 @@ def roles_for(row: Inspection, actor: Actor | None, *, enterprise: Any = None) -
     if has_role(actor, (Role.ENTERPRISE,)) and actor.enterprise_id == row.enterprise_id:
         roles.add(ENTERPRISE)
     if path_visible(actor, row.jurisdiction_path):
-        if has_role(actor, (Role.SERVICE_OFFICE, Role.DEPARTMENT_HANDLER)):
+        if has_role(actor, (Role.SERVICE_OFFICE,)):
             roles.add(OFFICE)
+        if has_role(actor, (Role.DEPARTMENT_HANDLER,)):
+            roles.add(HANDLER)
         if row.inspectors.filter(staff__user=actor).exists():
             roles.add(INSPECTOR)
     return frozenset(roles)

@@ -11,7 +11,8 @@ import pytest
 from lianqi.core.registry import Period
 from lianqi.inspections import queries
 from lianqi.inspections.models import Inspection, InspectionEvent, LenientItem
-from lianqi.org.models import Staff
+from lianqi.org.models import Department, Staff
+from lianqi.testing.world import make_enterprise
 
 from ..inspections import build_demo_inspections
 
@@ -24,13 +25,25 @@ def test_a_year_of_inspections_at_seed_scale(world):
     park = world.home.park
     for n in range(4):
         Staff.objects.create(jurisdiction=park, name=f"执法员{n}", department=world.home.department)
+    fire = Department.objects.create(jurisdiction=park, name="消防救援大队")
+    for n in range(3):
+        Staff.objects.create(jurisdiction=park, name=f"消防员{n}", department=fire)
+    # Enough firms for 971 visits within the caps (1 a day, 2 a week, 3 a month, the items' yearly caps).
+    for n in range(300):
+        make_enterprise(park, f"示范企业{n}")
     figures = build_demo_inspections(park=park, seed=3, scale=1.0, today=TODAY)
-    assert figures.registered == Inspection.objects.filter(jurisdiction=park).count() == 971
-    assert InspectionEvent.objects.count() == 971
+    coded = Inspection.objects.filter(jurisdiction=park, code__isnull=False)
+    assert figures.registered == coded.count() == 971
+    assert all(row.item and row.item.is_published and row.task == row.item.name for row in coded[:50])
+    # A few over-cap registrations were refused by the office, with the log to say so.
+    refused = Inspection.objects.filter(jurisdiction=park, state="refused")
+    assert refused.count() == figures.refused > 0
+    assert InspectionEvent.objects.filter(action="refuse").count() == figures.refused
+    assert InspectionEvent.objects.count() == 971 + 2 * figures.refused
     kinds = {kind: LenientItem.objects.filter(kind=kind).count() for kind in ("exempt", "lighter", "reduced")}
     assert kinds == {"exempt": 334, "lighter": 205, "reduced": 126}
     year = Period(TODAY - dt.timedelta(days=364), TODAY)
-    assert queries.registered_count(park.path, year) == 971
+    assert figures.joint_visits > 0 and figures.items == 3 + 3
     assert queries.average_rating(park.path, year) is not None
     row = Inspection.objects.first()
     assert row is not None
@@ -38,6 +51,6 @@ def test_a_year_of_inspections_at_seed_scale(world):
         row.department_id
     }
     # Each registration is dated before its visit, across the year, not on the day the demo ran.
-    for inspection in Inspection.objects.filter(jurisdiction=park):
+    for inspection in coded:
         assert inspection.created_at.date() < inspection.planned_on
     assert Inspection.objects.filter(created_at__date__lt=TODAY - dt.timedelta(days=180)).exists()

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
-from ..models import Inspection, InspectionDraw, InspectionEvent, LenientItem
+from lianqi.core.api.serializers import IdField, StrictInputMixin, request_user
+from lianqi.enterprises import permissions as enterprise_permissions
+from lianqi.enterprises.models import Enterprise
+from lianqi.org.models import Department
+
+from ..choices import Trigger
+from ..models import Inspection, InspectionDraw, InspectionEvent, InspectionItem, Inspector, LenientItem
 
 
 class InspectionEventSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -37,6 +45,8 @@ class InspectionSerializer(serializers.ModelSerializer):  # type: ignore[type-ar
             "inspectors",
             "code",
             "joint_visit",
+            "item",
+            "exception_reason",
             "cap_warnings",
             "checked_in_at",
             "state",
@@ -82,4 +92,53 @@ class InspectionDrawSerializer(serializers.ModelSerializer):  # type: ignore[typ
             "fingerprint",
             "document",
             "created_at",
+        ]
+
+
+class InspectionCreateSerializer(StrictInputMixin, serializers.Serializer):  # type: ignore[type-arg]
+    """A registration before entry through the API: the same action and checks as the page
+    (a published item of the department whose rule the enterprise meets, the caps — over one,
+    give `exception_reason` and the inspection awaits the service office's approval)."""
+
+    enterprise = IdField(queryset=Enterprise.objects.none(), help_text="企业 id；只能是您可见的企业")
+    department = IdField(queryset=Department.objects.filter(is_active=True), help_text="检查部门 id")
+    item = IdField(queryset=InspectionItem.objects.all(), help_text="该部门已公布的检查事项 id")
+    inspectors = IdField(
+        queryset=Inspector.objects.filter(is_active=True), many=True, help_text="检查人员 id，至少两名"
+    )
+    planned_on = serializers.DateField(help_text="计划检查日期")
+    trigger = serializers.ChoiceField(choices=[c for c in Trigger.choices if c[0] != Trigger.DRAW])
+    plan_reference = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    trigger_note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    exception_reason = serializers.CharField(
+        max_length=500, required=False, allow_blank=True, default="", help_text="超频次理由，报营商办审批"
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = enterprise_permissions.visible(request_user(self))  # type: ignore[attr-defined]
+
+
+class InspectionItemSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    """A published item of a department's inspection list (检查事项清单); `rule` is its
+    applicability in the rule engine's format (empty: every enterprise)."""
+
+    department_name = serializers.CharField(source="department.name", read_only=True)
+
+    class Meta:
+        model = InspectionItem
+        fields = [
+            "id",
+            "department",
+            "department_name",
+            "name",
+            "law",
+            "article",
+            "legal_basis",
+            "kind",
+            "rule",
+            "rule_note",
+            "yearly_cap",
+            "is_published",
+            "published_at",
         ]

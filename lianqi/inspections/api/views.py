@@ -10,23 +10,27 @@ from django.http import Http404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import mixins
+from rest_framework import mixins, status
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from lianqi.core.actors import acting_user
 from lianqi.core.api.errors import ErrorSerializer
 from lianqi.core.api.views import ScopedViewSet
+from lianqi.core.roles import has_role
 from lianqi.core.scoping import scope_queryset
 
 from .. import actions
 from ..filters import InspectionFilter
-from ..models import Inspection, InspectionDraw, LenientItem
-from ..permissions import MANAGERS, READERS, visible
+from ..models import Inspection, InspectionDraw, InspectionItem, LenientItem
+from ..permissions import MANAGERS, READERS, REGISTRARS, visible
 from ..workflow import needs_of
 from .serializers import (
+    InspectionCreateSerializer,
     InspectionDrawSerializer,
+    InspectionItemSerializer,
     InspectionSerializer,
     InspectionStepSerializer,
     LenientItemSerializer,
@@ -49,6 +53,20 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
             .prefetch_related("events__actor", "inspectors")
             .order_by("-planned_on", "-pk")
         )
+
+    @extend_schema(request=InspectionCreateSerializer, responses={201: InspectionSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Register an inspection before entry: the same checks as the page, refused field by
+        field (400); over a cap without `exception_reason` refused naming the rule, with one
+        it is registered awaiting the service office's approval (state `awaiting`, no code)."""
+        if not has_role(request.user, REGISTRARS):
+            raise PermissionDenied
+        serializer = InspectionCreateSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        row = actions.register_inspection(actor=acting_user(request), **data)
+        fresh = self.get_queryset().get(pk=row.pk)
+        return Response(InspectionSerializer(fresh).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         request=InspectionStepSerializer,
@@ -93,3 +111,18 @@ class InspectionDrawViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Sc
 
     def get_queryset(self) -> Any:
         return scope_queryset(InspectionDraw.objects.all(), self.request.user).order_by("-created_at", "-pk")
+
+
+class InspectionItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """The published inspection items (检查事项清单) of the caller's jurisdiction and those below
+    it, by department and name: what an inspection may be registered against."""
+
+    serializer_class = InspectionItemSerializer
+    read_roles = REGISTRARS
+
+    def get_queryset(self) -> Any:
+        return (
+            scope_queryset(InspectionItem.objects.filter(is_published=True), self.request.user)
+            .select_related("department")
+            .order_by("department_id", "name", "pk")
+        )

@@ -15,8 +15,8 @@ from lianqi.org.models import Staff
 from lianqi.testing.world import Side, World
 
 from ..choices import InspectionState
-from ..models import Inspection, Inspector
-from ..workflow import ENTERPRISE, INSPECTOR
+from ..models import Inspection, InspectionItem, Inspector
+from ..workflow import ENTERPRISE, HANDLER, INSPECTOR
 
 PLANNED = dt.date(2025, 3, 12)  # a Wednesday
 
@@ -43,15 +43,37 @@ def make_inspector(
     return Inspector.objects.create(**values)
 
 
+def make_item(
+    side: Side, name: str = "安全生产检查", *, published: bool = True, **fields: Any
+) -> InspectionItem:
+    """An item of the park department's inspection list (the same one when asked twice), for
+    every enterprise and at most 12 times a year unless `fields` say otherwise."""
+    existing = InspectionItem.objects.filter(department=side.department, name=name).first()
+    if existing is not None:
+        return existing
+    values: dict[str, Any] = {
+        "jurisdiction": side.park,
+        "department": side.department,
+        "name": name,
+        "law": "《安全生产法》",
+        "article": "第六十五条",
+        "kind": "targeted",
+        "yearly_cap": 12,
+        "is_published": published,
+    }
+    values.update(fields)
+    return InspectionItem.objects.create(**values)
+
+
 def registration(world: World, side: Side | None = None, **changes: Any) -> dict[str, Any]:
-    """The keyword arguments of a valid `register_inspection` on plan, by the service office."""
+    """The keyword arguments of a valid `register_inspection` on plan, by the service office,
+    against a published item of the department (``task=`` names the item)."""
     side = side or world.home
     inspectors = changes.pop("inspectors", None) or [make_inspector(side, 1), make_inspector(side, 2)]
     values: dict[str, Any] = {
         "enterprise": side.enterprise,
         "department": side.department,
-        "legal_basis": "《安全生产法》第六十五条",
-        "task": "安全生产检查",
+        "item": make_item(side, changes.pop("task", "安全生产检查")),
         "inspectors": inspectors,
         "planned_on": PLANNED,
         "trigger": "plan",
@@ -60,6 +82,17 @@ def registration(world: World, side: Side | None = None, **changes: Any) -> dict
     }
     values.update(changes)
     return values
+
+
+def register_over_cap(world: World, **changes: Any) -> Inspection:
+    """Register an inspection over a cap with the handler's reason, approved by the office."""
+    from .. import actions
+
+    row = actions.register_inspection(**registration(world, exception_reason="同日另有投诉须核查", **changes))
+    assert row.state == InspectionState.AWAITING and row.code is None
+    return actions.approve_inspection(
+        inspection=row, actor=world.user(Role.SERVICE_OFFICE), expected_version=row.version, note="同意"
+    )
 
 
 AT = dt.datetime(2025, 3, 12, 9, 30, tzinfo=SHANGHAI)
@@ -102,6 +135,10 @@ def actor_for(world: World, role: str) -> tuple[User | None, Enterprise | None]:
         return None, world.home.enterprise
     if role == INSPECTOR:
         return world.user(Role.LIAISON), None
+    if role == HANDLER:
+        from lianqi.demands.tests.factories import handler
+
+        return handler(world.home), None
     return world.user(Role.SERVICE_OFFICE), None
 
 

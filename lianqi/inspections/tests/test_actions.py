@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from lianqi.core.workflow import TransitionNotAllowed
+from lianqi.demands.tests.factories import handler
+from lianqi.org.models import Department
 
 from .. import actions
 from ..choices import InspectionState
-from ..models import QuietPeriod
+from ..models import FrequencyCaps, QuietPeriod
 from ..permissions import access_inspection
-from .factories import PLANNED, make_inspector, registration
+from .factories import PLANNED, make_inspector, make_item, register_over_cap, registration
 
 pytestmark = pytest.mark.django_db
 
@@ -66,11 +69,29 @@ def test_quiet_period_stops_plans_but_not_complaints(world):
     assert actions.register_inspection(**complaint).pk
 
 
-def test_frequency_caps_are_flagged_and_a_joint_visit_counts_once(world):
+def test_over_the_day_cap_is_refused_unless_the_office_approves_and_a_joint_visit_counts_once(world):
     team = [make_inspector(world.home, 1), make_inspector(world.home, 2)]
     first = actions.register_inspection(**registration(world, inspectors=team))
-    second = actions.register_inspection(**registration(world, inspectors=team))
-    assert any("同一天" in w for w in second.cap_warnings)
+    refused = errors_of(lambda: actions.register_inspection(**registration(world, inspectors=team)))
+    assert any("同一天" in m and "上限" in m for m in refused["planned_on"]) and "exception_reason" in refused
+    second = actions.register_inspection(
+        **registration(world, inspectors=team, exception_reason="接群众举报须当日复查")
+    )
+    assert second.state == InspectionState.AWAITING and second.code is None
+    # A department handler may not approve; the service office does, and the code is issued.
+    with pytest.raises(TransitionNotAllowed):
+        actions.approve_inspection(
+            inspection=second, actor=handler(world.home), expected_version=second.version, note="同意"
+        )
+    second = actions.approve_inspection(
+        inspection=second,
+        actor=world.user("service_office"),
+        expected_version=second.version,
+        note="同意复查",
+    )
+    assert second.state == InspectionState.REGISTERED and second.code
+    notes = [e.note for e in second.events.order_by("pk")]
+    assert "接群众举报须当日复查" in notes[0] and notes[1] == "同意复查"
     actions.merge_joint_visit(
         inspections=[first, second], lead_department=world.home.department, actor=world.user("service_office")
     )
@@ -79,10 +100,106 @@ def test_frequency_caps_are_flagged_and_a_joint_visit_counts_once(world):
         **registration(world, inspectors=team, planned_on=PLANNED + dt.timedelta(days=1))
     )
     assert third.cap_warnings == []
-    fourth = actions.register_inspection(
-        **registration(world, inspectors=team, planned_on=PLANNED + dt.timedelta(days=2))
+    refused = errors_of(
+        lambda: actions.register_inspection(
+            **registration(world, inspectors=team, planned_on=PLANNED + dt.timedelta(days=2))
+        )
     )
-    assert any("同一周" in w for w in fourth.cap_warnings)
+    assert any("同一周" in m for m in refused["planned_on"])
+
+
+def test_the_office_may_refuse_an_over_cap_inspection_which_then_counts_for_nothing(world):
+    actions.register_inspection(**registration(world))
+    row = actions.register_inspection(**registration(world, exception_reason="补查"))
+    row = actions.refuse_inspection(
+        inspection=row, actor=world.user("service_office"), expected_version=row.version, note="请合并检查"
+    )
+    assert row.state == InspectionState.REFUSED and row.code is None
+    assert "note" in errors_of(
+        lambda: actions.refuse_inspection(
+            inspection=actions.register_inspection(**registration(world, exception_reason="再查")),
+            actor=world.user("service_office"),
+            expected_version=1,
+            note=" ",
+        )
+    )
+
+
+MONDAYS = (dt.date(2025, 3, 3), dt.date(2025, 3, 10), dt.date(2025, 3, 17), dt.date(2025, 3, 24))
+
+
+def test_month_cap_third_allowed_fourth_refused_counted_across_departments(world):
+    other = Department.objects.create(jurisdiction=world.home.park, name="消防救援大队")
+    theirs: dict[str, Any] = {
+        "department": other,
+        "item": make_item(world.home, "消防安全检查", department=other),
+        "inspectors": [
+            make_inspector(world.home, 21, department=other),
+            make_inspector(world.home, 22, department=other),
+        ],
+    }
+    actions.register_inspection(**registration(world, planned_on=MONDAYS[0]))
+    actions.register_inspection(**registration(world, planned_on=MONDAYS[1], **theirs))
+    third = actions.register_inspection(**registration(world, planned_on=MONDAYS[2]))
+    assert third.state == InspectionState.REGISTERED
+    refused = errors_of(
+        lambda: actions.register_inspection(**registration(world, planned_on=MONDAYS[3], **theirs))
+    )
+    assert any("同一个月内已登记 3 次" in m for m in refused["planned_on"])
+    # The turn of the month starts a new count (Tuesday 1 April, a week of its own).
+    assert actions.register_inspection(**registration(world, planned_on=dt.date(2025, 4, 1))).code
+
+
+def test_a_jurisdictions_own_caps_replace_the_default(world):
+    FrequencyCaps.objects.create(jurisdiction=world.home.park, per_day=2, per_week=3, per_month=4)
+    actions.register_inspection(**registration(world))
+    assert actions.register_inspection(**registration(world)).state == InspectionState.REGISTERED
+    assert "planned_on" in errors_of(lambda: actions.register_inspection(**registration(world)))
+
+
+def test_the_items_yearly_cap_counts_the_calendar_year(world):
+    item = make_item(world.home, "特种设备检查", yearly_cap=1)
+    # Tuesday 30 December and Friday 2 January: one each side of the turn of the year.
+    actions.register_inspection(**registration(world, item=item, planned_on=dt.date(2025, 12, 30)))
+    assert actions.register_inspection(**registration(world, item=item, planned_on=dt.date(2026, 1, 2))).code
+    refused = errors_of(
+        lambda: actions.register_inspection(**registration(world, item=item, planned_on=dt.date(2026, 2, 2)))
+    )
+    assert "超过每年 1 次的上限" in refused["item"][0] and "planned_on" not in refused
+
+
+def test_registration_needs_a_published_item_of_the_department_whose_rule_the_enterprise_meets(world):
+    assert "item" in errors_of(lambda: actions.register_inspection(**registration(world, item=None)))
+    draft = make_item(world.home, "职业卫生检查", published=False)
+    assert (
+        "未公布"
+        in errors_of(lambda: actions.register_inspection(**registration(world, item=draft)))["item"][0]
+    )
+    other = Department.objects.create(jurisdiction=world.home.park, name="应急管理局")
+    foreign = make_item(world.home, "危险化学品检查", department=other)
+    assert (
+        "不是"
+        in errors_of(lambda: actions.register_inspection(**registration(world, item=foreign)))["item"][0]
+    )
+    # An item for manufacturers only: the home enterprise's industry decides.
+    rule = {"attribute": "industry", "op": "prefix", "value": ["A"]}
+    narrow = actions.save_inspection_item(
+        actor=world.user("service_office"),
+        department=world.home.department,
+        name="粉尘防爆检查",
+        law="《工贸企业粉尘防爆安全规定》",
+        article="第二十条",
+        kind="targeted",
+        yearly_cap=2,
+        eligibility=rule,
+        rule_note="农林牧渔业企业",
+    )
+    narrow = actions.publish_inspection_item(item=narrow, actor=world.user("service_office"))
+    message = errors_of(lambda: actions.register_inspection(**registration(world, item=narrow)))["item"][0]
+    assert "不属于" in message and "农林牧渔业企业" in message
+    # The item supplies the legal basis and the task.
+    row = actions.register_inspection(**registration(world))
+    assert (row.task, row.legal_basis) == ("安全生产检查", "《安全生产法》第六十五条")
 
 
 def test_another_jurisdiction_can_neither_register_nor_read(world):
@@ -142,7 +259,7 @@ def test_measures_count_joint_share_cap_warnings_and_hide_ratings_below_five(wor
 
     team = [make_inspector(world.home, 1), make_inspector(world.home, 2)]
     first = actions.register_inspection(**registration(world, inspectors=team))
-    second = actions.register_inspection(**registration(world, inspectors=team))
+    second = register_over_cap(world, inspectors=team)
     actions.merge_joint_visit(
         inspections=[first, second], lead_department=world.home.department, actor=world.user("service_office")
     )

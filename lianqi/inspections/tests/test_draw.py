@@ -15,6 +15,7 @@ from lianqi.testing.world import make_enterprise
 from .. import actions
 from ..choices import Trigger
 from ..draw import Outcome, verify
+from ..models import InspectionDraw
 from .factories import PLANNED, make_inspector
 
 pytestmark = pytest.mark.django_db
@@ -95,3 +96,52 @@ def test_the_office_runs_a_draw_on_the_page_and_anyone_downloads_a_verifiable_do
         [sys.executable, "-m", "lianqi.inspections.draw.verify", str(path)], capture_output=True
     )
     assert done.returncode == 0, done.stdout
+
+
+def test_an_announced_draw_publishes_the_commitment_then_the_draw_reveals_a_verifiable_seed(world):
+    from django.test import Client
+    from django.urls import reverse
+
+    from lianqi.inspections.draw import commitment
+
+    for n in range(4):
+        make_enterprise(world.home.park, f"公告企业{n}有限公司")
+    for n in range(1, 5):
+        make_inspector(world.home, n)
+    office = Client()
+    office.force_login(world.user("service_office"))
+    response = office.post(
+        reverse("inspections:draw_create"),
+        {
+            "department": world.home.department.pk,
+            "task": "2025 年第二批随机抽查",
+            "legal_basis": "《安全生产法》",
+            "planned_on": PLANNED.isoformat(),
+            "enterprise_count": 2,
+            "team_size": 2,
+            "announce_only": "on",
+        },
+    )
+    assert response.status_code == 302
+    row = InspectionDraw.objects.get()
+    # Announced: fingerprint and commitment public, no seed, no result, nothing registered.
+    public = Client().get(row.get_absolute_url()).content.decode()
+    assert row.commitment in public and row.fingerprint in public and 'data-testid="announced"' in public
+    assert row.seed not in public and "perform-draw" not in public
+    assert "seed" not in row.document and not row.inspections.exists()
+    announcement = Client().get(row.get_absolute_url(), {"format": "json"}).content
+    assert verify(json.loads(announcement)).outcome == Outcome.VERIFIED
+    # Another jurisdiction's office cannot draw it; this one's can, once.
+    stranger = Client()
+    stranger.force_login(world.other_user("service_office"))
+    assert stranger.post(reverse("inspections:draw_perform", args=[row.pk])).status_code == 404
+    assert "perform-draw" in office.get(row.get_absolute_url()).content.decode()
+    office.post(reverse("inspections:draw_perform", args=[row.pk]), {"entropy": "双色球 2025031"})
+    row.refresh_from_db()
+    assert row.is_drawn and row.inspections.count() == 2
+    assert commitment(bytes.fromhex(row.document["seed"])) == row.commitment
+    assert row.document["fingerprint"] == json.loads(announcement)["fingerprint"]
+    assert verify(row.document).outcome == Outcome.VERIFIED
+    with pytest.raises(ValidationError):
+        actions.perform_draw(draw_row=row, actor=world.user("service_office"))
+    assert row.document["seed"] in Client().get(row.get_absolute_url()).content.decode()

@@ -3,6 +3,7 @@ and sees them — and only them — in the list; another department's are 404 to
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -15,7 +16,7 @@ from lianqi.testing.world import World
 
 from .. import actions
 from ..models import Inspection
-from .factories import PLANNED, make_inspector, registration
+from .factories import PLANNED, make_inspector, make_item, registration
 
 pytestmark = pytest.mark.django_db
 
@@ -35,8 +36,7 @@ def test_a_handler_registers_for_its_own_department_only(world: World) -> None:
     first, second = make_inspector(world.home, 1), make_inspector(world.home, 2)
     data = {
         "department": world.home.department.pk,
-        "legal_basis": "《安全生产法》第六十五条",
-        "task": "安全生产检查",
+        "item": make_item(world.home).pk,
         "trigger": "plan",
         "plan_reference": "湘潭高新经发〔2025〕3号",
         "planned_on": PLANNED.isoformat(),
@@ -61,7 +61,8 @@ def test_a_handler_sees_its_department_s_inspections_and_not_another_s(world: Wo
         **registration(
             world,
             department=other,
-            task="环境保护检查",
+            item=make_item(world.home, "环境保护检查", department=other),
+            planned_on=PLANNED + dt.timedelta(days=1),
             inspectors=[
                 make_inspector(world.home, 11, department=other),
                 make_inspector(world.home, 12, department=other),

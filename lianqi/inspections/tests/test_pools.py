@@ -20,7 +20,7 @@ from lianqi.testing.world import Side, World
 
 from .. import actions
 from ..models import Inspector, QuietPeriod
-from .factories import make_inspector, registration
+from .factories import make_inspector, register_over_cap, registration
 
 pytestmark = pytest.mark.django_db
 
@@ -147,7 +147,7 @@ def test_a_quiet_period_with_its_dates_out_of_order_is_refused(world: World) -> 
 
 def test_the_joint_visits_page_lists_each_visit_with_its_departments_inspections(world: World) -> None:
     first = actions.register_inspection(**registration(world, task="安全生产检查"))
-    second = actions.register_inspection(**registration(world, task="消防安全检查"))
+    second = register_over_cap(world, task="消防安全检查")
     actions.merge_joint_visit(
         inspections=[first, second],
         lead_department=world.home.department,

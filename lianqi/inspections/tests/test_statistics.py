@@ -307,7 +307,9 @@ def test_the_new_measures_give_the_page_figures(world: World, known: Known) -> N
 
 def test_a_registration_over_the_day_cap_is_the_one_the_office_hears_of(world: World) -> None:
     first = actions.register_inspection(**registration(world))
-    second = actions.register_inspection(**registration(world, task="消防检查"))
+    second = actions.register_inspection(
+        **registration(world, task="消防检查"), exception_reason="群众举报需当日复查"
+    )
     assert warn_repeated_inspection(first) == 0
     assert warn_repeated_inspection(second) == 1
     message = Notification.objects.get(subject__contains="重复检查预警")

@@ -20,7 +20,7 @@ from lianqi.testing.world import World
 
 from .. import actions
 from ..choices import InspectionState
-from .factories import make_inspection, make_inspector, registration
+from .factories import make_inspection, make_inspector, make_item, registration
 
 pytestmark = pytest.mark.django_db
 
@@ -61,8 +61,6 @@ def test_registering_on_the_page_answers_field_by_field(world):
     url = reverse("inspections:create", args=[world.home.enterprise.pk])
     data = {
         "department": world.home.department.pk,
-        "legal_basis": "《消防法》",
-        "task": "消防检查",
         "trigger": "plan",
         "plan_reference": "",
         "planned_on": "2025-03-12",
@@ -71,14 +69,22 @@ def test_registering_on_the_page_answers_field_by_field(world):
     response = office.post(url, data)
     assert response.status_code == 200
     errors = response.context["form"].errors
-    assert "plan_reference" in errors and "inspectors" in errors
+    assert "plan_reference" in errors and "inspectors" in errors and "item" in errors
     data.update(
+        item=make_item(world.home, "消防安全检查").pk,
         plan_reference="湘潭高新经发〔2025〕3号",
         inspectors=[make_inspector(world.home, 1).pk, make_inspector(world.home, 2).pk],
     )
     response = office.post(url, data)
     assert response.status_code == 302
-    assert "检查码" in client_for(world.user("service_office")).get(response["Location"]).content.decode()
+    page = client_for(world.user("service_office")).get(response["Location"]).content.decode()
+    assert "检查码" in page and "《安全生产法》第六十五条" in page
+    # A second one the same day is refused naming the cap; with a reason it awaits the office.
+    response = office.post(url, data)
+    assert "超过每天 1 次的上限" in response.content.decode()
+    response = office.post(url, data | {"exception_reason": "举报须当日复查"})
+    assert response.status_code == 302
+    assert "营商办批准后赋码" in office.get(response["Location"]).content.decode()
 
 
 def test_api_step_with_a_wrong_code_answers_the_field(world):
