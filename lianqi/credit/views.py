@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -22,9 +23,10 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from lianqi.core.actors import acting_user
+from lianqi.core.excel import Column
 from lianqi.core.forms import add_action_errors
 from lianqi.core.roles import has_role
-from lianqi.core.views import RoleRequiredMixin, paginate
+from lianqi.core.views import RoleRequiredMixin, export_xlsx, paginate
 from lianqi.core.views.steps import take_step
 from lianqi.enterprises import permissions as enterprises_permissions
 from lianqi.enterprises.models import Enterprise
@@ -61,9 +63,23 @@ def _table(
     link: Callable[[Any], str] | None = None,
     actions_: list[tuple[Any, str]] | None = None,
     testid: str = "list",
+    export: str = "",
 ) -> HttpResponse:
     """A list page: the rows the user may see, paged, each as its cells (the first links to
-    the row's page when `link` is given), with buttons above for what the user may add."""
+    the row's page when `link` is given), with buttons above for what the user may add and,
+    when `export` names the list in the export log, one for the whole list as an Excel file
+    (``?format=xlsx``: the same cells, every row, no page). No credit list shows a person's
+    phone, so no column is masked."""
+    if export and request.GET.get("format") == "xlsx":
+        return export_xlsx(
+            request,
+            export=export,
+            title=str(title),
+            columns=[Column(f"c{n}", str(header)) for n, header in enumerate(headers)],
+            rows=(cells(row) for row in rows),
+        )
+    if export:
+        actions_ = [*(actions_ or []), (_("导出 Excel"), "?format=xlsx")]
     context = paginate(request, rows)
     context.update(
         {
@@ -100,6 +116,7 @@ class CommitmentListView(RoleRequiredMixin, View):
                 _("有") if r.scan else "—",
             ],
             link=_enterprise_link,
+            export="credit.commitments",
         )
 
 
@@ -116,6 +133,7 @@ class HonourListView(RoleRequiredMixin, View):
             rows=visible_rows(Honour, request.user).select_related("enterprise"),
             cells=lambda r: [r.enterprise.name, r.title, r.year, r.awarded_by or "—"],
             link=_enterprise_link,
+            export="credit.honours",
         )
 
 
@@ -152,6 +170,7 @@ class RecordListView(RoleRequiredMixin, View):
             cells=_record_cells,
             link=lambda r: r.get_absolute_url(),
             actions_=[(_("从 Excel 导入"), reverse("credit:import"))],
+            export="credit.records",
         )
 
 
@@ -169,6 +188,7 @@ class RepairListView(RoleRequiredMixin, View):
             cells=lambda r: [*_record_cells(r), r.applied_on or "—", r.repaired_on or "—"],
             link=lambda r: r.get_absolute_url(),
             testid="repairs",
+            export="credit.repairs",
         )
 
 
@@ -191,6 +211,7 @@ class InterviewListView(RoleRequiredMixin, View):
                 "、".join(e.name for e in r.enterprises.all()),
             ],
             actions_=[(_("登记约谈"), reverse("credit:interview_create"))],
+            export="credit.interviews",
         )
 
 
@@ -209,6 +230,7 @@ class ConvenienceListView(RoleRequiredMixin, View):
             actions_=[(_("新增便利"), reverse("credit:convenience_create"))]
             if has_role(request.user, PUBLISHERS)
             else [],
+            export="credit.conveniences",
         )
 
 
@@ -439,6 +461,8 @@ class ClassListView(RoleRequiredMixin, View):
         chosen = request.GET.get("class", "")
         counts = {c: sum(1 for g in found.values() if g.credit_class == c) for c in scoring.CLASSES}
         wanted = [pk for pk, grade in found.items() if not chosen or grade.credit_class == chosen]
+        if request.GET.get("format") == "xlsx":
+            return _export_classes(request, enterprises.filter(pk__in=wanted), found)
         context = paginate(request, enterprises.filter(pk__in=wanted))
         context.update(
             {
@@ -448,10 +472,39 @@ class ClassListView(RoleRequiredMixin, View):
                 "lines": [(e, found[e.pk]) for e in context["object_list"]],
                 "counts": [(c, CreditClass(c).label, counts[c]) for c in scoring.CLASSES],
                 "chosen": chosen,
+                "export_query": urlencode({"class": chosen, "format": "xlsx"}),
                 "may_publish": bool(path) and has_role(request.user, PUBLISHERS),
             }
         )
         return render(request, "credit/classes.html", context)
+
+
+def _reasons_text(grade: scoring.Grade) -> str:
+    """The reasons of a class in words, as the page lists them (the base score left out)."""
+    parts = [
+        f"{_(reason.label)}{f'×{reason.count}' if reason.count > 1 else ''} {reason.points:+d}"
+        for reason in grade.reasons[1:]
+    ]
+    text = "；".join(parts)
+    return f"{text} · {_('一票否决')}" if grade.vetoed else text
+
+
+def _export_classes(
+    request: HttpRequest, enterprises: QuerySet[Enterprise], found: dict[int, scoring.Grade]
+) -> HttpResponse:
+    """The scoring results as shown (the class filter kept), every row, as an Excel file."""
+    columns = [
+        Column("enterprise", _("企业")),
+        Column("credit_code", _("统一社会信用代码")),
+        Column("class", _("等级")),
+        Column("score", _("得分")),
+        Column("reasons", _("依据")),
+    ]
+    rows = (
+        [e.name, e.credit_code, found[e.pk].credit_class, found[e.pk].score, _reasons_text(found[e.pk])]
+        for e in enterprises
+    )
+    return export_xlsx(request, export="credit.classes", title=_("信用评价"), columns=columns, rows=rows)
 
 
 def _rule_rows(rule: scoring.Rule) -> list[tuple[Any, Any]]:
