@@ -22,10 +22,14 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lianqi.accounts.models import User
 from lianqi.core.actors import Actor
+from lianqi.core.roles import Role
 from lianqi.core.scoping import path_visible
-from lianqi.core.workflow import Step, required_text, take_step
+from lianqi.core.workflow import StaleVersion, Step, TransitionNotAllowed, required_text, take_step
 from lianqi.enterprises.models import Enterprise
+from lianqi.notifications.actions import queue_notification
+from lianqi.notifications.models import Channel
 from lianqi.org.models import Jurisdiction
 
 from . import scoring
@@ -534,6 +538,76 @@ def complete_repair(
         at=at,
         change=change,
     )
+
+
+def apply_repair_by_code(
+    *,
+    record: DishonestyRecord,
+    enterprise: Enterprise,
+    correction: str,
+    contact_name: str,
+    contact_phone: str,
+    at: dt.datetime | None = None,
+) -> DishonestyRecord:
+    """The enterprise applies, through its code (营商码), for the repair of one of its own
+    records in force, saying what it corrected: the record takes the workflow's first two
+    steps as if the office had filed them for it (applied today, the correction as its
+    materials, signed with the contact who confirmed their phone), and every service office
+    above the record is told in the app. A record that is not the enterprise's, or no longer
+    in force, is refused on ``record``; all or nothing."""
+    at = at or timezone.now()
+    if record.enterprise_id != enterprise.pk:
+        raise ValidationError({"record": _("请选择本企业的失信记录")})
+    correction = required_text(correction, "correction", _("请说明已完成的整改"))
+    signed = _("%(text)s（经营商码提交，联系人：%(name)s %(phone)s）") % {
+        "text": correction,
+        "name": contact_name.strip() or "—",
+        "phone": contact_phone.strip(),
+    }
+    with transaction.atomic():
+        try:
+            row = apply_repair(
+                record=record,
+                actor=None,
+                enterprise=enterprise,
+                expected_version=record.version,
+                applied_on=timezone.localdate(at),
+                at=at,
+            )
+        except (TransitionNotAllowed, StaleVersion):
+            # Another hand moved it first (the office, or a second tab): say so on the choice.
+            raise ValidationError({"record": _("该记录已在修复中或已修复，请刷新后重新选择")}) from None
+        row = submit_repair_materials(
+            record=row,
+            actor=None,
+            enterprise=enterprise,
+            expected_version=row.version,
+            materials=signed,
+            at=at,
+        )
+        _tell_offices(row, at)
+    return row
+
+
+def _tell_offices(row: DishonestyRecord, at: dt.datetime) -> None:
+    """Queue an in-app message (in the caller's transaction) to every active service office
+    account whose jurisdiction holds the record: an enterprise applied for its repair."""
+    codes = [c for c in row.jurisdiction_path.split("/") if c]
+    paths = ["".join(f"{c}/" for c in codes[: n + 1]) for n in range(len(codes))]
+    offices = User.objects.filter(
+        is_active=True, groups__name=Role.SERVICE_OFFICE.value, jurisdiction__path__in=paths
+    ).distinct()
+    subject = _("%(name)s 经营商码申请信用修复") % {"name": row.enterprise.name}
+    for user in offices.order_by("pk"):
+        queue_notification(
+            channel=Channel.IN_APP,
+            recipient=user,
+            subject=subject,
+            body=row.materials,
+            link=row.get_absolute_url(),
+            dedupe_key=f"credit-apply:{row.pk}:{row.version}:{user.pk}",
+            at=at,
+        )
 
 
 #: The action of each step by the table's name for it: what the step page and the API call

@@ -175,6 +175,12 @@ def open_for_enterprise(enterprise: Enterprise) -> QuerySet[DishonestyRecord]:
     return DishonestyRecord.objects.filter(enterprise=enterprise, state__in=OPEN_STATES)
 
 
+def repairable_for(enterprise: Enterprise) -> QuerySet[DishonestyRecord]:
+    """An enterprise's records in force whose repair nobody has applied for yet: what it may
+    apply to repair through its code."""
+    return DishonestyRecord.objects.filter(enterprise=enterprise, state=RepairState.IN_FORCE)
+
+
 def _in(jurisdiction_path: str) -> dict[str, Any]:
     return {"jurisdiction_path__startswith": jurisdiction_path}
 

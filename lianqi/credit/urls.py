@@ -30,4 +30,5 @@ urlpatterns = [
 
 code_urlpatterns = [
     path("<str:token>/credit/", views.CreditCodeView.as_view(), name="credit"),
+    path("<str:token>/credit/repair/", views.CreditRepairCodeView.as_view(), name="credit_repair"),
 ]

@@ -35,6 +35,7 @@ from lianqi.enterprises.views.code import CodeTokenMixin
 from . import actions, queries, scoring
 from .choices import CreditClass, RepairAction
 from .forms import (
+    CodeRepairForm,
     CommitmentForm,
     ConvenienceForm,
     HonourForm,
@@ -592,4 +593,42 @@ class CreditCodeView(CodeTokenMixin):
     def get(self, request: HttpRequest, token: str) -> HttpResponse:
         context: dict[str, Any] = {**self.base_context(), **_credit_context(self.enterprise)}
         context["records"] = queries.open_for_enterprise(self.enterprise)
+        context["may_apply"] = queries.repairable_for(self.enterprise).exists()
         return render(request, "credit/code_page.html", context)
+
+
+class CreditRepairCodeView(CodeTokenMixin):
+    """`/c/<token>/credit/repair/`: the enterprise applies for the repair of one of its own
+    records in force, saying what it corrected; the record enters the repair workflow and the
+    service office is told. Only the enterprise's registered contacts (or its account) may, as
+    for the rest of its credit; a wrong or retired code answers the plain page naming no one."""
+
+    def _form(self, data: Any = None) -> CodeRepairForm:
+        return CodeRepairForm(data, records=queries.repairable_for(self.enterprise))
+
+    def show(self, form: CodeRepairForm) -> HttpResponse:
+        return render(self.request, "credit/code_repair.html", {**self.base_context(), "form": form})
+
+    def get(self, request: HttpRequest, token: str) -> HttpResponse:
+        return self.show(self._form())
+
+    def post(self, request: HttpRequest, token: str) -> HttpResponse:
+        form = self._form(request.POST)
+        viewer = self.contact()
+        if viewer is None:  # `CodeAccess.MEMBER` let no one else in
+            raise Http404
+        if form.is_valid():
+            try:
+                actions.apply_repair_by_code(
+                    record=form.cleaned_data["record"],
+                    enterprise=self.enterprise,
+                    correction=form.cleaned_data["correction"],
+                    contact_name=viewer.name,
+                    contact_phone=viewer.phone,
+                )
+            except ValidationError as invalid:
+                add_action_errors(form, invalid)
+            else:
+                messages.success(request, _("修复申请已提交，园区营商办将审核您的整改材料"))
+                return redirect("codes:credit", token=token)
+        return self.show(form)
