@@ -30,7 +30,7 @@ from lianqi.core.workflow import StaleVersion, Step, TransitionNotAllowed, requi
 from lianqi.enterprises.models import Enterprise
 from lianqi.notifications.actions import queue_notification
 from lianqi.notifications.models import Channel
-from lianqi.org.models import Jurisdiction
+from lianqi.org.models import Department, Jurisdiction
 
 from . import scoring
 from .choices import BenefitKind, CreditClass, RecordKind, RecordSource, RepairAction
@@ -358,6 +358,46 @@ def publish_rule(
         )
 
 
+def _line_of(path: str, other: str) -> bool:
+    """Whether two jurisdictions are one above the other (or the same)."""
+    return path.startswith(other) or other.startswith(path)
+
+
+def _clean_convenience(
+    jurisdiction: Jurisdiction,
+    *,
+    name: str,
+    benefit: str,
+    description: str,
+    lowest_class: str,
+    department: Department | None,
+    no_record_in_force: bool,
+) -> dict[str, Any]:
+    """A convenience's fields, or a `ValidationError` naming each bad one. Its department is
+    of the jurisdiction, one above it (a city's tax bureau) or one below it."""
+    errors: dict[str, str] = {}
+    if not name.strip():
+        errors["name"] = _("请填写名称")
+    if not description.strip():
+        errors["description"] = _("请填写便利内容")
+    if benefit not in BenefitKind.values:
+        errors["benefit"] = _("请选择便利类型")
+    if lowest_class not in CreditClass.values:
+        errors["lowest_class"] = _("请选择最低信用等级")
+    if department is not None and not _line_of(department.jurisdiction_path, jurisdiction.path):
+        errors["department"] = _("提供部门须为本辖区或上级辖区的部门")
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "name": name.strip(),
+        "benefit": benefit,
+        "description": description.strip(),
+        "lowest_class": lowest_class,
+        "department": department,
+        "no_record_in_force": no_record_in_force,
+    }
+
+
 def offer_convenience(
     *,
     jurisdiction: Jurisdiction,
@@ -367,25 +407,68 @@ def offer_convenience(
     lowest_class: str,
     actor: Actor,
     no_record_in_force: bool = False,
+    department: Department | None = None,
 ) -> Convenience:
     """Offer a credit-based convenience (信易+) to the enterprises of a jurisdiction whose class
     is `lowest_class` or better."""
     if not path_visible(actor, jurisdiction.path):
         raise ValidationError({"jurisdiction": _("不能为您管辖范围以外的辖区发布便利")})
-    name = required_text(name, "name", _("请填写名称"))
-    description = required_text(description, "description", _("请填写便利内容"))
-    if benefit not in BenefitKind.values:
-        raise ValidationError({"benefit": _("请选择便利类型")})
-    if lowest_class not in CreditClass.values:
-        raise ValidationError({"lowest_class": _("请选择最低信用等级")})
-    return Convenience.objects.create(
-        jurisdiction=jurisdiction,
+    fields = _clean_convenience(
+        jurisdiction,
         name=name,
         benefit=benefit,
         description=description,
         lowest_class=lowest_class,
+        department=department,
         no_record_in_force=no_record_in_force,
     )
+    return Convenience.objects.create(jurisdiction=jurisdiction, **fields)
+
+
+def edit_convenience(
+    *,
+    convenience: Convenience,
+    name: str,
+    benefit: str,
+    description: str,
+    lowest_class: str,
+    actor: Actor,
+    no_record_in_force: bool = False,
+    department: Department | None = None,
+) -> Convenience:
+    """Change what a convenience gives, who gives it and which classes enjoy it; every
+    enterprise's page follows at once."""
+    if not path_visible(actor, convenience.jurisdiction_path):
+        raise ValidationError({"jurisdiction": _("不能修改您管辖范围以外的便利")})
+    fields = _clean_convenience(
+        convenience.jurisdiction,
+        name=name,
+        benefit=benefit,
+        description=description,
+        lowest_class=lowest_class,
+        department=department,
+        no_record_in_force=no_record_in_force,
+    )
+    with transaction.atomic():
+        row = Convenience.objects.select_for_update().get(pk=convenience.pk)
+        for key, value in fields.items():
+            setattr(row, key, value)
+        row.save(update_fields=[*fields, "updated_at"])
+    return row
+
+
+def withdraw_convenience(*, convenience: Convenience, actor: Actor) -> Convenience:
+    """Withdraw a convenience: no enterprise is offered it any longer; it stays in the list,
+    marked withdrawn. Withdrawing one already withdrawn is refused."""
+    if not path_visible(actor, convenience.jurisdiction_path):
+        raise ValidationError({"jurisdiction": _("不能撤回您管辖范围以外的便利")})
+    with transaction.atomic():
+        row = Convenience.objects.select_for_update().get(pk=convenience.pk)
+        if not row.active:
+            raise ValidationError({"active": _("该便利已撤回")})
+        row.active = False
+        row.save(update_fields=["active", "updated_at"])
+    return row
 
 
 # --- The repair of a record (申请 → 材料 → 审核 → 修复) ----------------------------------------

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lianqi.core.forms import BoundedIntegerField, PickerSelectMultiple, StyledForm
 from lianqi.enterprises.models import Enterprise
+from lianqi.org.models import Department
 
 from .actions import HONOUR_TITLES
 from .choices import BenefitKind, CreditClass, RecordKind
@@ -103,6 +104,15 @@ class ConvenienceForm(StyledForm):
     description = forms.CharField(label=_("便利内容"), widget=forms.Textarea(attrs={"rows": 3}))
     lowest_class = forms.ChoiceField(label=_("最低信用等级"), choices=CreditClass.choices, initial="B")
     no_record_in_force = forms.BooleanField(label=_("要求无未修复失信记录"), required=False)
+    department = forms.ModelChoiceField(
+        label=_("提供部门"), queryset=Department.objects.none(), required=False, empty_label=_("（不指定）")
+    )
+
+    def __init__(self, *args: Any, departments: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["department"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = departments
 
 
 def _need_fields() -> dict[str, forms.Field]:

@@ -11,11 +11,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from lianqi.core.registry import Period
 from lianqi.enterprises.models import Enterprise
+from lianqi.org.models import Department
 
 from . import scoring
 from .choices import OPEN_STATES, REPAIR_STATES, RepairState
@@ -147,7 +148,18 @@ def conveniences_for(enterprise: Enterprise, grade: scoring.Grade) -> list[Offer
 
 def conveniences_visible(user: Any) -> QuerySet[Convenience]:
     """The conveniences a manager sees: those of their jurisdiction and below."""
-    return visible_rows(Convenience, user)
+    return visible_rows(Convenience, user).select_related("department")
+
+
+def convenience_departments(user: Any) -> QuerySet[Department]:
+    """The departments a convenience of the user's jurisdiction may name: of that jurisdiction,
+    above it and below it."""
+    path = getattr(getattr(user, "jurisdiction", None), "path", "")
+    if not path:
+        return Department.objects.none()
+    return Department.objects.filter(
+        Q(jurisdiction_path__in=_ancestors(path)) | Q(jurisdiction_path__startswith=path)
+    ).order_by("jurisdiction_path", "order", "name")
 
 
 def records(user: Any) -> QuerySet[DishonestyRecord]:

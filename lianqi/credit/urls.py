@@ -21,6 +21,12 @@ urlpatterns = [
     path("interviews/new/", views.InterviewCreateView.as_view(), name="interview_create"),
     path("conveniences/", views.ConvenienceListView.as_view(), name="conveniences"),
     path("conveniences/new/", views.ConvenienceCreateView.as_view(), name="convenience_create"),
+    path("conveniences/<int:pk>/", views.ConvenienceEditView.as_view(), name="convenience_edit"),
+    path(
+        "conveniences/<int:pk>/withdraw/",
+        views.ConvenienceWithdrawView.as_view(),
+        name="convenience_withdraw",
+    ),
     path("enterprises/<int:pk>/", views.EnterpriseSectionView.as_view(), name="enterprise_section"),
     path("enterprises/<int:pk>/commitment/", views.CommitmentCreateView.as_view(), name="commitment_create"),
     path("enterprises/<int:pk>/honour/", views.HonourCreateView.as_view(), name="honour_create"),

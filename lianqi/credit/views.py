@@ -47,8 +47,16 @@ from .forms import (
     XindaiForm,
     step_form,
 )
-from .models import Commitment, DishonestyRecord, Honour, Interview, XindaiRegistration
-from .permissions import MANAGERS, PUBLISHERS, READERS, access_enterprise, access_record, visible_rows
+from .models import Commitment, Convenience, DishonestyRecord, Honour, Interview, XindaiRegistration
+from .permissions import (
+    MANAGERS,
+    PUBLISHERS,
+    READERS,
+    access_convenience,
+    access_enterprise,
+    access_record,
+    visible_rows,
+)
 from .workflow import workflow
 
 # --- Lists -----------------------------------------------------------------------------------
@@ -217,20 +225,28 @@ class InterviewListView(RoleRequiredMixin, View):
 
 
 class ConvenienceListView(RoleRequiredMixin, View):
-    """The credit-based conveniences (信易+) of the user's jurisdiction and below."""
+    """The credit-based conveniences (信易+) of the user's jurisdiction and below, withdrawn
+    ones marked; a publisher opens one to edit or withdraw it."""
 
     allowed_roles = MANAGERS
 
     def get(self, request: HttpRequest) -> HttpResponse:
+        publisher = has_role(request.user, PUBLISHERS)
         return _table(
             request,
             title=_("信易+便利"),
-            headers=[_("名称"), _("便利类型"), _("便利内容"), _("信用条件")],
+            headers=[_("名称"), _("便利类型"), _("便利内容"), _("信用条件"), _("提供部门"), _("状态")],
             rows=queries.conveniences_visible(request.user),
-            cells=lambda r: [r.name, r.get_benefit_display(), r.description, _condition(r)],
-            actions_=[(_("新增便利"), reverse("credit:convenience_create"))]
-            if has_role(request.user, PUBLISHERS)
-            else [],
+            cells=lambda r: [
+                r.name,
+                r.get_benefit_display(),
+                r.description,
+                _condition(r),
+                r.department.name if r.department else "—",
+                _("生效中") if r.active else _("已撤回"),
+            ],
+            link=(lambda r: reverse("credit:convenience_edit", args=[r.pk])) if publisher else None,
+            actions_=[(_("新增便利"), reverse("credit:convenience_create"))] if publisher else [],
             export="credit.conveniences",
         )
 
@@ -416,16 +432,20 @@ class InterviewCreateView(RoleRequiredMixin, View):
         return _form_page(request, _("登记集体约谈"), form)
 
 
+def _convenience_form(request: HttpRequest, data: Any = None, **kwargs: Any) -> ConvenienceForm:
+    return ConvenienceForm(data, departments=queries.convenience_departments(request.user), **kwargs)
+
+
 class ConvenienceCreateView(RoleRequiredMixin, View):
     """Offer a credit-based convenience in the user's jurisdiction."""
 
     allowed_roles = PUBLISHERS
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        return _form_page(request, _("新增信易+便利"), ConvenienceForm())
+        return _form_page(request, _("新增信易+便利"), _convenience_form(request))
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        form = ConvenienceForm(request.POST)
+        form = _convenience_form(request, request.POST)
         jurisdiction = getattr(request.user, "jurisdiction", None)
         if form.is_valid() and jurisdiction is not None:
             try:
@@ -437,6 +457,55 @@ class ConvenienceCreateView(RoleRequiredMixin, View):
             else:
                 return redirect("credit:conveniences")
         return _form_page(request, _("新增信易+便利"), form)
+
+
+class ConvenienceEditView(RoleRequiredMixin, View):
+    """Edit a convenience of the user's jurisdiction or below (what it gives, which classes,
+    the department), or withdraw it; bad input is refused next to its field."""
+
+    allowed_roles = PUBLISHERS
+
+    def show(self, request: HttpRequest, row: Convenience, form: ConvenienceForm) -> HttpResponse:
+        withdraw = reverse("credit:convenience_withdraw", args=[row.pk]) if row.active else ""
+        return render(
+            request,
+            "credit/convenience_form.html",
+            {"title": _("修改信易+便利"), "form": form, "row": row, "withdraw_url": withdraw},
+        )
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        row = access_convenience(request.user, pk)
+        initial = {name: getattr(row, name) for name in ConvenienceForm.base_fields}
+        return self.show(request, row, _convenience_form(request, initial=initial))
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        row = access_convenience(request.user, pk)
+        form = _convenience_form(request, request.POST)
+        if form.is_valid():
+            try:
+                actions.edit_convenience(convenience=row, actor=acting_user(request), **form.cleaned_data)
+            except ValidationError as invalid:
+                add_action_errors(form, invalid)
+            else:
+                messages.success(request, _("已保存：%(what)s") % {"what": form.cleaned_data["name"]})
+                return redirect("credit:conveniences")
+        return self.show(request, row, form)
+
+
+class ConvenienceWithdrawView(RoleRequiredMixin, View):
+    """Withdraw a convenience: offered to no one from now on, still listed as withdrawn."""
+
+    allowed_roles = PUBLISHERS
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        row = access_convenience(request.user, pk)
+        try:
+            actions.withdraw_convenience(convenience=row, actor=acting_user(request))
+        except ValidationError as invalid:
+            messages.error(request, "；".join(invalid.messages))
+        else:
+            messages.success(request, _("已撤回：%(what)s") % {"what": row.name})
+        return redirect("credit:conveniences")
 
 
 # --- The scoring rule and every enterprise's class ------------------------------------------
