@@ -385,7 +385,7 @@ def _clean_convenience(
     if lowest_class not in CreditClass.values:
         errors["lowest_class"] = _("请选择最低信用等级")
     if department is not None and not _line_of(department.jurisdiction_path, jurisdiction.path):
-        errors["department"] = _("提供部门须为本辖区或上级辖区的部门")
+        errors["department"] = _("提供部门须为本辖区或其上级、下级辖区的部门")
     if errors:
         raise ValidationError(errors)
     return {

@@ -60,6 +60,41 @@ def rule_for(path: str) -> scoring.Rule:
     return rule_values(row) if row is not None else scoring.DEFAULT_RULE
 
 
+@dataclass(frozen=True)
+class RuleVersion:
+    """One published version of a rule: from when to when it was in force (`until` is None for
+    the one in force), and how many of the enterprises it scores fall in each class under it."""
+
+    row: ScoringRule
+    until: dt.datetime | None
+    counts: tuple[tuple[str, int], ...]
+
+
+def rule_versions(path: str, enterprises: QuerySet[Enterprise]) -> list[RuleVersion]:
+    """Every version of the rule that scores `path` (that of the nearest jurisdiction at or
+    above it with one), newest first, each with its validity and the class distribution it
+    gives `enterprises` on today's credit facts, so versions compare on the same data."""
+    current = published_rule(path)
+    if current is None:
+        return []
+    rows = list(
+        ScoringRule.objects.filter(jurisdiction_id=current.jurisdiction_id)
+        .select_related("published_by")
+        .order_by("-version")
+    )
+    facts = facts_of(enterprises.values_list("pk", flat=True))
+    year = timezone.localdate().year
+    found: list[RuleVersion] = []
+    until: dt.datetime | None = None
+    for row in rows:
+        rule = rule_values(row)
+        classes = [scoring.grade(f, rule, year=year).credit_class for f in facts.values()]
+        counts = tuple((c, classes.count(c)) for c in scoring.CLASSES)
+        found.append(RuleVersion(row, until, counts))
+        until = row.created_at
+    return found
+
+
 def facts_of(ids: Iterable[int]) -> dict[int, scoring.Facts]:
     """The credit facts of the enterprises `ids`, in six queries however many there are."""
     ids = list(ids)

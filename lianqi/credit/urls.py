@@ -10,6 +10,7 @@ app_name = "credit"
 urlpatterns = [
     path("", views.ClassListView.as_view(), name="classes"),
     path("rule/", views.RuleEditView.as_view(), name="rule_edit"),
+    path("rule/versions/", views.RuleVersionsView.as_view(), name="rule_versions"),
     path("commitments/", views.CommitmentListView.as_view(), name="commitments"),
     path("honours/", views.HonourListView.as_view(), name="honours"),
     path("records/", views.RecordListView.as_view(), name="records"),

@@ -583,6 +583,25 @@ def _rule_rows(rule: scoring.Rule) -> list[tuple[Any, Any]]:
     return [(form.fields[name].label, getattr(rule, name)) for name in form.fields if name != "note"]
 
 
+class RuleVersionsView(RoleRequiredMixin, View):
+    """Every version of the scoring rule over the user's jurisdiction: when each was in force,
+    who published it and why, and the classes it gives the user's enterprises (on today's
+    facts, so the versions compare); a publisher publishes the next version from here."""
+
+    allowed_roles = MANAGERS
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        path = _user_path(request.user)
+        enterprises = enterprises_permissions.visible(request.user)
+        versions = queries.rule_versions(path, enterprises) if path else []
+        context = {
+            "versions": versions,
+            "labels": {c: CreditClass(c).label for c in scoring.CLASSES},
+            "may_publish": bool(path) and has_role(request.user, PUBLISHERS),
+        }
+        return render(request, "credit/rule_versions.html", context)
+
+
 class RuleEditView(RoleRequiredMixin, View):
     """Publish a new version of the scoring rule of the user's jurisdiction, from the one in
     force."""
