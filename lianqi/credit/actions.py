@@ -22,11 +22,15 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lianqi.accounts.models import User
 from lianqi.core.actors import Actor
+from lianqi.core.roles import Role
 from lianqi.core.scoping import path_visible
-from lianqi.core.workflow import Step, required_text, take_step
+from lianqi.core.workflow import StaleVersion, Step, TransitionNotAllowed, required_text, take_step
 from lianqi.enterprises.models import Enterprise
-from lianqi.org.models import Jurisdiction
+from lianqi.notifications.actions import queue_notification
+from lianqi.notifications.models import Channel
+from lianqi.org.models import Department, Jurisdiction
 
 from . import scoring
 from .choices import BenefitKind, CreditClass, RecordKind, RecordSource, RepairAction
@@ -354,6 +358,46 @@ def publish_rule(
         )
 
 
+def _line_of(path: str, other: str) -> bool:
+    """Whether two jurisdictions are one above the other (or the same)."""
+    return path.startswith(other) or other.startswith(path)
+
+
+def _clean_convenience(
+    jurisdiction: Jurisdiction,
+    *,
+    name: str,
+    benefit: str,
+    description: str,
+    lowest_class: str,
+    department: Department | None,
+    no_record_in_force: bool,
+) -> dict[str, Any]:
+    """A convenience's fields, or a `ValidationError` naming each bad one. Its department is
+    of the jurisdiction, one above it (a city's tax bureau) or one below it."""
+    errors: dict[str, str] = {}
+    if not name.strip():
+        errors["name"] = _("请填写名称")
+    if not description.strip():
+        errors["description"] = _("请填写便利内容")
+    if benefit not in BenefitKind.values:
+        errors["benefit"] = _("请选择便利类型")
+    if lowest_class not in CreditClass.values:
+        errors["lowest_class"] = _("请选择最低信用等级")
+    if department is not None and not _line_of(department.jurisdiction_path, jurisdiction.path):
+        errors["department"] = _("提供部门须为本辖区或其上级、下级辖区的部门")
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "name": name.strip(),
+        "benefit": benefit,
+        "description": description.strip(),
+        "lowest_class": lowest_class,
+        "department": department,
+        "no_record_in_force": no_record_in_force,
+    }
+
+
 def offer_convenience(
     *,
     jurisdiction: Jurisdiction,
@@ -363,25 +407,68 @@ def offer_convenience(
     lowest_class: str,
     actor: Actor,
     no_record_in_force: bool = False,
+    department: Department | None = None,
 ) -> Convenience:
     """Offer a credit-based convenience (信易+) to the enterprises of a jurisdiction whose class
     is `lowest_class` or better."""
     if not path_visible(actor, jurisdiction.path):
         raise ValidationError({"jurisdiction": _("不能为您管辖范围以外的辖区发布便利")})
-    name = required_text(name, "name", _("请填写名称"))
-    description = required_text(description, "description", _("请填写便利内容"))
-    if benefit not in BenefitKind.values:
-        raise ValidationError({"benefit": _("请选择便利类型")})
-    if lowest_class not in CreditClass.values:
-        raise ValidationError({"lowest_class": _("请选择最低信用等级")})
-    return Convenience.objects.create(
-        jurisdiction=jurisdiction,
+    fields = _clean_convenience(
+        jurisdiction,
         name=name,
         benefit=benefit,
         description=description,
         lowest_class=lowest_class,
+        department=department,
         no_record_in_force=no_record_in_force,
     )
+    return Convenience.objects.create(jurisdiction=jurisdiction, **fields)
+
+
+def edit_convenience(
+    *,
+    convenience: Convenience,
+    name: str,
+    benefit: str,
+    description: str,
+    lowest_class: str,
+    actor: Actor,
+    no_record_in_force: bool = False,
+    department: Department | None = None,
+) -> Convenience:
+    """Change what a convenience gives, who gives it and which classes enjoy it; every
+    enterprise's page follows at once."""
+    if not path_visible(actor, convenience.jurisdiction_path):
+        raise ValidationError({"jurisdiction": _("不能修改您管辖范围以外的便利")})
+    fields = _clean_convenience(
+        convenience.jurisdiction,
+        name=name,
+        benefit=benefit,
+        description=description,
+        lowest_class=lowest_class,
+        department=department,
+        no_record_in_force=no_record_in_force,
+    )
+    with transaction.atomic():
+        row = Convenience.objects.select_for_update().get(pk=convenience.pk)
+        for key, value in fields.items():
+            setattr(row, key, value)
+        row.save(update_fields=[*fields, "updated_at"])
+    return row
+
+
+def withdraw_convenience(*, convenience: Convenience, actor: Actor) -> Convenience:
+    """Withdraw a convenience: no enterprise is offered it any longer; it stays in the list,
+    marked withdrawn. Withdrawing one already withdrawn is refused."""
+    if not path_visible(actor, convenience.jurisdiction_path):
+        raise ValidationError({"jurisdiction": _("不能撤回您管辖范围以外的便利")})
+    with transaction.atomic():
+        row = Convenience.objects.select_for_update().get(pk=convenience.pk)
+        if not row.active:
+            raise ValidationError({"active": _("该便利已撤回")})
+        row.active = False
+        row.save(update_fields=["active", "updated_at"])
+    return row
 
 
 # --- The repair of a record (申请 → 材料 → 审核 → 修复) ----------------------------------------
@@ -534,6 +621,76 @@ def complete_repair(
         at=at,
         change=change,
     )
+
+
+def apply_repair_by_code(
+    *,
+    record: DishonestyRecord,
+    enterprise: Enterprise,
+    correction: str,
+    contact_name: str,
+    contact_phone: str,
+    at: dt.datetime | None = None,
+) -> DishonestyRecord:
+    """The enterprise applies, through its code (营商码), for the repair of one of its own
+    records in force, saying what it corrected: the record takes the workflow's first two
+    steps as if the office had filed them for it (applied today, the correction as its
+    materials, signed with the contact who confirmed their phone), and every service office
+    above the record is told in the app. A record that is not the enterprise's, or no longer
+    in force, is refused on ``record``; all or nothing."""
+    at = at or timezone.now()
+    if record.enterprise_id != enterprise.pk:
+        raise ValidationError({"record": _("请选择本企业的失信记录")})
+    correction = required_text(correction, "correction", _("请说明已完成的整改"))
+    signed = _("%(text)s（经营商码提交，联系人：%(name)s %(phone)s）") % {
+        "text": correction,
+        "name": contact_name.strip() or "—",
+        "phone": contact_phone.strip(),
+    }
+    with transaction.atomic():
+        try:
+            row = apply_repair(
+                record=record,
+                actor=None,
+                enterprise=enterprise,
+                expected_version=record.version,
+                applied_on=timezone.localdate(at),
+                at=at,
+            )
+        except (TransitionNotAllowed, StaleVersion):
+            # Another hand moved it first (the office, or a second tab): say so on the choice.
+            raise ValidationError({"record": _("该记录已在修复中或已修复，请刷新后重新选择")}) from None
+        row = submit_repair_materials(
+            record=row,
+            actor=None,
+            enterprise=enterprise,
+            expected_version=row.version,
+            materials=signed,
+            at=at,
+        )
+        _tell_offices(row, at)
+    return row
+
+
+def _tell_offices(row: DishonestyRecord, at: dt.datetime) -> None:
+    """Queue an in-app message (in the caller's transaction) to every active service office
+    account whose jurisdiction holds the record: an enterprise applied for its repair."""
+    codes = [c for c in row.jurisdiction_path.split("/") if c]
+    paths = ["".join(f"{c}/" for c in codes[: n + 1]) for n in range(len(codes))]
+    offices = User.objects.filter(
+        is_active=True, groups__name=Role.SERVICE_OFFICE.value, jurisdiction__path__in=paths
+    ).distinct()
+    subject = _("%(name)s 经营商码申请信用修复") % {"name": row.enterprise.name}
+    for user in offices.order_by("pk"):
+        queue_notification(
+            channel=Channel.IN_APP,
+            recipient=user,
+            subject=subject,
+            body=row.materials,
+            link=row.get_absolute_url(),
+            dedupe_key=f"credit-apply:{row.pk}:{row.version}:{user.pk}",
+            at=at,
+        )
 
 
 #: The action of each step by the table's name for it: what the step page and the API call

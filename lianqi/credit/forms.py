@@ -11,9 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from lianqi.core.forms import BoundedIntegerField, PickerSelectMultiple, StyledForm
 from lianqi.enterprises.models import Enterprise
+from lianqi.org.models import Department
 
 from .actions import HONOUR_TITLES
 from .choices import BenefitKind, CreditClass, RecordKind
+from .models import DishonestyRecord
 from .workflow import needs_of
 
 
@@ -102,6 +104,15 @@ class ConvenienceForm(StyledForm):
     description = forms.CharField(label=_("便利内容"), widget=forms.Textarea(attrs={"rows": 3}))
     lowest_class = forms.ChoiceField(label=_("最低信用等级"), choices=CreditClass.choices, initial="B")
     no_record_in_force = forms.BooleanField(label=_("要求无未修复失信记录"), required=False)
+    department = forms.ModelChoiceField(
+        label=_("提供部门"), queryset=Department.objects.none(), required=False, empty_label=_("（不指定）")
+    )
+
+    def __init__(self, *args: Any, departments: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["department"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = departments
 
 
 def _need_fields() -> dict[str, forms.Field]:
@@ -136,3 +147,39 @@ def step_form(action: str, data: Any = None, *, version: int | None = None) -> S
     form_class = type("StepForm", (StepForm,), {name: fields[name] for name in needs_of(action)})
     form: StepForm = form_class(data, prefix=action, initial={"expected_version": version})
     return form
+
+
+class _RecordChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """A record offered by what the enterprise recognises: its kind, authority, date, reason."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.get_kind_display()} · {obj.authority} · {obj.decided_on:%Y-%m-%d} · {obj.summary}"
+
+
+class CodeRepairForm(StyledForm):
+    """The enterprise's application for repair through its code: which of its records in force,
+    and what it corrected."""
+
+    record = _RecordChoice(
+        label=_("失信记录"),
+        queryset=DishonestyRecord.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={
+            "required": _("请选择要申请修复的失信记录"),
+            "invalid_choice": _("请选择本企业的失信记录"),
+        },
+    )
+    correction = forms.CharField(
+        label=_("已完成的整改"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=1800,
+        help_text=_("说明已纠正的失信行为和已履行的义务，如已缴纳罚款、已履行判决，以及可提交的证明材料。"),
+        error_messages={"required": _("请说明已完成的整改")},
+    )
+
+    def __init__(self, *args: Any, records: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["record"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = records

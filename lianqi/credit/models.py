@@ -216,14 +216,23 @@ class ScoringRule(ScopedModel):
 
 
 class Convenience(ScopedModel):
-    """A credit-based convenience (信易+) a jurisdiction offers: the benefit, and the credit
-    condition, the lowest class that enjoys it (and, when asked, no record in force)."""
+    """A credit-based convenience (信易+) a jurisdiction offers: the benefit, the department that
+    gives it, and the credit condition, the lowest class that enjoys it (and, when asked, no
+    record in force). Withdrawn, it stays listed for the record but is offered to no one."""
 
     name = models.CharField(_("名称"), max_length=80)
     benefit = models.CharField(_("便利类型"), max_length=20, choices=BenefitKind.choices)
     description = models.TextField(_("便利内容"))
     lowest_class = models.CharField(_("最低信用等级"), max_length=1, choices=CreditClass.choices)
     no_record_in_force = models.BooleanField(_("要求无未修复失信记录"), default=False)
+    department = models.ForeignKey(
+        "org.Department",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("提供部门"),
+    )
     active = models.BooleanField(_("生效中"), default=True)
 
     class Meta:

@@ -14,7 +14,7 @@ from lianqi.core.scoping import get_object_or_404_scoped, scope_queryset
 from lianqi.enterprises import permissions as enterprises
 from lianqi.enterprises.models import Enterprise
 
-from .models import DishonestyRecord, Interview
+from .models import Convenience, DishonestyRecord, Interview
 
 M = TypeVar("M", bound=Model)
 
@@ -52,3 +52,10 @@ def access_record(user: Any, pk: int) -> DishonestyRecord:
 def access_enterprise(user: Any, pk: int) -> Enterprise:
     """The enterprise `pk` whose credit the user opens, if they may see it."""
     return get_object_or_404_scoped(enterprises.visible(user), pk=pk)
+
+
+def access_convenience(user: Any, pk: int) -> Convenience:
+    """The convenience `pk` of the user's jurisdiction or below (404 otherwise)."""
+    return get_object_or_404_scoped(
+        scope_queryset(Convenience.objects.select_related("jurisdiction"), user), pk=pk
+    )

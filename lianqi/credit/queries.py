@@ -11,11 +11,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from lianqi.core.registry import Period
 from lianqi.enterprises.models import Enterprise
+from lianqi.org.models import Department
 
 from . import scoring
 from .choices import OPEN_STATES, REPAIR_STATES, RepairState
@@ -57,6 +58,41 @@ def rule_for(path: str) -> scoring.Rule:
     published above them)."""
     row = published_rule(path)
     return rule_values(row) if row is not None else scoring.DEFAULT_RULE
+
+
+@dataclass(frozen=True)
+class RuleVersion:
+    """One published version of a rule: from when to when it was in force (`until` is None for
+    the one in force), and how many of the enterprises it scores fall in each class under it."""
+
+    row: ScoringRule
+    until: dt.datetime | None
+    counts: tuple[tuple[str, int], ...]
+
+
+def rule_versions(path: str, enterprises: QuerySet[Enterprise]) -> list[RuleVersion]:
+    """Every version of the rule that scores `path` (that of the nearest jurisdiction at or
+    above it with one), newest first, each with its validity and the class distribution it
+    gives `enterprises` on today's credit facts, so versions compare on the same data."""
+    current = published_rule(path)
+    if current is None:
+        return []
+    rows = list(
+        ScoringRule.objects.filter(jurisdiction_id=current.jurisdiction_id)
+        .select_related("published_by")
+        .order_by("-version")
+    )
+    facts = facts_of(enterprises.values_list("pk", flat=True))
+    year = timezone.localdate().year
+    found: list[RuleVersion] = []
+    until: dt.datetime | None = None
+    for row in rows:
+        rule = rule_values(row)
+        classes = [scoring.grade(f, rule, year=year).credit_class for f in facts.values()]
+        counts = tuple((c, classes.count(c)) for c in scoring.CLASSES)
+        found.append(RuleVersion(row, until, counts))
+        until = row.created_at
+    return found
 
 
 def facts_of(ids: Iterable[int]) -> dict[int, scoring.Facts]:
@@ -147,7 +183,18 @@ def conveniences_for(enterprise: Enterprise, grade: scoring.Grade) -> list[Offer
 
 def conveniences_visible(user: Any) -> QuerySet[Convenience]:
     """The conveniences a manager sees: those of their jurisdiction and below."""
-    return visible_rows(Convenience, user)
+    return visible_rows(Convenience, user).select_related("department")
+
+
+def convenience_departments(user: Any) -> QuerySet[Department]:
+    """The departments a convenience of the user's jurisdiction may name: of that jurisdiction,
+    above it and below it."""
+    path = getattr(getattr(user, "jurisdiction", None), "path", "")
+    if not path:
+        return Department.objects.none()
+    return Department.objects.filter(
+        Q(jurisdiction_path__in=_ancestors(path)) | Q(jurisdiction_path__startswith=path)
+    ).order_by("jurisdiction_path", "order", "name")
 
 
 def records(user: Any) -> QuerySet[DishonestyRecord]:
@@ -173,6 +220,12 @@ def open_repairs_count(user: Any) -> int:
 def open_for_enterprise(enterprise: Enterprise) -> QuerySet[DishonestyRecord]:
     """An enterprise's records not yet repaired."""
     return DishonestyRecord.objects.filter(enterprise=enterprise, state__in=OPEN_STATES)
+
+
+def repairable_for(enterprise: Enterprise) -> QuerySet[DishonestyRecord]:
+    """An enterprise's records in force whose repair nobody has applied for yet: what it may
+    apply to repair through its code."""
+    return DishonestyRecord.objects.filter(enterprise=enterprise, state=RepairState.IN_FORCE)
 
 
 def _in(jurisdiction_path: str) -> dict[str, Any]:

@@ -10,6 +10,7 @@ app_name = "credit"
 urlpatterns = [
     path("", views.ClassListView.as_view(), name="classes"),
     path("rule/", views.RuleEditView.as_view(), name="rule_edit"),
+    path("rule/versions/", views.RuleVersionsView.as_view(), name="rule_versions"),
     path("commitments/", views.CommitmentListView.as_view(), name="commitments"),
     path("honours/", views.HonourListView.as_view(), name="honours"),
     path("records/", views.RecordListView.as_view(), name="records"),
@@ -21,6 +22,12 @@ urlpatterns = [
     path("interviews/new/", views.InterviewCreateView.as_view(), name="interview_create"),
     path("conveniences/", views.ConvenienceListView.as_view(), name="conveniences"),
     path("conveniences/new/", views.ConvenienceCreateView.as_view(), name="convenience_create"),
+    path("conveniences/<int:pk>/", views.ConvenienceEditView.as_view(), name="convenience_edit"),
+    path(
+        "conveniences/<int:pk>/withdraw/",
+        views.ConvenienceWithdrawView.as_view(),
+        name="convenience_withdraw",
+    ),
     path("enterprises/<int:pk>/", views.EnterpriseSectionView.as_view(), name="enterprise_section"),
     path("enterprises/<int:pk>/commitment/", views.CommitmentCreateView.as_view(), name="commitment_create"),
     path("enterprises/<int:pk>/honour/", views.HonourCreateView.as_view(), name="honour_create"),
@@ -30,4 +37,5 @@ urlpatterns = [
 
 code_urlpatterns = [
     path("<str:token>/credit/", views.CreditCodeView.as_view(), name="credit"),
+    path("<str:token>/credit/repair/", views.CreditRepairCodeView.as_view(), name="credit_repair"),
 ]

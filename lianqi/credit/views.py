@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -22,9 +23,10 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from lianqi.core.actors import acting_user
+from lianqi.core.excel import Column
 from lianqi.core.forms import add_action_errors
 from lianqi.core.roles import has_role
-from lianqi.core.views import RoleRequiredMixin, paginate
+from lianqi.core.views import RoleRequiredMixin, export_xlsx, paginate
 from lianqi.core.views.steps import take_step
 from lianqi.enterprises import permissions as enterprises_permissions
 from lianqi.enterprises.models import Enterprise
@@ -33,6 +35,7 @@ from lianqi.enterprises.views.code import CodeTokenMixin
 from . import actions, queries, scoring
 from .choices import CreditClass, RepairAction
 from .forms import (
+    CodeRepairForm,
     CommitmentForm,
     ConvenienceForm,
     HonourForm,
@@ -44,8 +47,16 @@ from .forms import (
     XindaiForm,
     step_form,
 )
-from .models import Commitment, DishonestyRecord, Honour, Interview, XindaiRegistration
-from .permissions import MANAGERS, PUBLISHERS, READERS, access_enterprise, access_record, visible_rows
+from .models import Commitment, Convenience, DishonestyRecord, Honour, Interview, XindaiRegistration
+from .permissions import (
+    MANAGERS,
+    PUBLISHERS,
+    READERS,
+    access_convenience,
+    access_enterprise,
+    access_record,
+    visible_rows,
+)
 from .workflow import workflow
 
 # --- Lists -----------------------------------------------------------------------------------
@@ -61,9 +72,23 @@ def _table(
     link: Callable[[Any], str] | None = None,
     actions_: list[tuple[Any, str]] | None = None,
     testid: str = "list",
+    export: str = "",
 ) -> HttpResponse:
     """A list page: the rows the user may see, paged, each as its cells (the first links to
-    the row's page when `link` is given), with buttons above for what the user may add."""
+    the row's page when `link` is given), with buttons above for what the user may add and,
+    when `export` names the list in the export log, one for the whole list as an Excel file
+    (``?format=xlsx``: the same cells, every row, no page). No credit list shows a person's
+    phone, so no column is masked."""
+    if export and request.GET.get("format") == "xlsx":
+        return export_xlsx(
+            request,
+            export=export,
+            title=str(title),
+            columns=[Column(f"c{n}", str(header)) for n, header in enumerate(headers)],
+            rows=(cells(row) for row in rows),
+        )
+    if export:
+        actions_ = [*(actions_ or []), (_("导出 Excel"), "?format=xlsx")]
     context = paginate(request, rows)
     context.update(
         {
@@ -100,6 +125,7 @@ class CommitmentListView(RoleRequiredMixin, View):
                 _("有") if r.scan else "—",
             ],
             link=_enterprise_link,
+            export="credit.commitments",
         )
 
 
@@ -116,6 +142,7 @@ class HonourListView(RoleRequiredMixin, View):
             rows=visible_rows(Honour, request.user).select_related("enterprise"),
             cells=lambda r: [r.enterprise.name, r.title, r.year, r.awarded_by or "—"],
             link=_enterprise_link,
+            export="credit.honours",
         )
 
 
@@ -152,6 +179,7 @@ class RecordListView(RoleRequiredMixin, View):
             cells=_record_cells,
             link=lambda r: r.get_absolute_url(),
             actions_=[(_("从 Excel 导入"), reverse("credit:import"))],
+            export="credit.records",
         )
 
 
@@ -169,6 +197,7 @@ class RepairListView(RoleRequiredMixin, View):
             cells=lambda r: [*_record_cells(r), r.applied_on or "—", r.repaired_on or "—"],
             link=lambda r: r.get_absolute_url(),
             testid="repairs",
+            export="credit.repairs",
         )
 
 
@@ -191,24 +220,34 @@ class InterviewListView(RoleRequiredMixin, View):
                 "、".join(e.name for e in r.enterprises.all()),
             ],
             actions_=[(_("登记约谈"), reverse("credit:interview_create"))],
+            export="credit.interviews",
         )
 
 
 class ConvenienceListView(RoleRequiredMixin, View):
-    """The credit-based conveniences (信易+) of the user's jurisdiction and below."""
+    """The credit-based conveniences (信易+) of the user's jurisdiction and below, withdrawn
+    ones marked; a publisher opens one to edit or withdraw it."""
 
     allowed_roles = MANAGERS
 
     def get(self, request: HttpRequest) -> HttpResponse:
+        publisher = has_role(request.user, PUBLISHERS)
         return _table(
             request,
             title=_("信易+便利"),
-            headers=[_("名称"), _("便利类型"), _("便利内容"), _("信用条件")],
+            headers=[_("名称"), _("便利类型"), _("便利内容"), _("信用条件"), _("提供部门"), _("状态")],
             rows=queries.conveniences_visible(request.user),
-            cells=lambda r: [r.name, r.get_benefit_display(), r.description, _condition(r)],
-            actions_=[(_("新增便利"), reverse("credit:convenience_create"))]
-            if has_role(request.user, PUBLISHERS)
-            else [],
+            cells=lambda r: [
+                r.name,
+                r.get_benefit_display(),
+                r.description,
+                _condition(r),
+                r.department.name if r.department else "—",
+                _("生效中") if r.active else _("已撤回"),
+            ],
+            link=(lambda r: reverse("credit:convenience_edit", args=[r.pk])) if publisher else None,
+            actions_=[(_("新增便利"), reverse("credit:convenience_create"))] if publisher else [],
+            export="credit.conveniences",
         )
 
 
@@ -393,16 +432,20 @@ class InterviewCreateView(RoleRequiredMixin, View):
         return _form_page(request, _("登记集体约谈"), form)
 
 
+def _convenience_form(request: HttpRequest, data: Any = None, **kwargs: Any) -> ConvenienceForm:
+    return ConvenienceForm(data, departments=queries.convenience_departments(request.user), **kwargs)
+
+
 class ConvenienceCreateView(RoleRequiredMixin, View):
     """Offer a credit-based convenience in the user's jurisdiction."""
 
     allowed_roles = PUBLISHERS
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        return _form_page(request, _("新增信易+便利"), ConvenienceForm())
+        return _form_page(request, _("新增信易+便利"), _convenience_form(request))
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        form = ConvenienceForm(request.POST)
+        form = _convenience_form(request, request.POST)
         jurisdiction = getattr(request.user, "jurisdiction", None)
         if form.is_valid() and jurisdiction is not None:
             try:
@@ -414,6 +457,55 @@ class ConvenienceCreateView(RoleRequiredMixin, View):
             else:
                 return redirect("credit:conveniences")
         return _form_page(request, _("新增信易+便利"), form)
+
+
+class ConvenienceEditView(RoleRequiredMixin, View):
+    """Edit a convenience of the user's jurisdiction or below (what it gives, which classes,
+    the department), or withdraw it; bad input is refused next to its field."""
+
+    allowed_roles = PUBLISHERS
+
+    def show(self, request: HttpRequest, row: Convenience, form: ConvenienceForm) -> HttpResponse:
+        withdraw = reverse("credit:convenience_withdraw", args=[row.pk]) if row.active else ""
+        return render(
+            request,
+            "credit/convenience_form.html",
+            {"title": _("修改信易+便利"), "form": form, "row": row, "withdraw_url": withdraw},
+        )
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        row = access_convenience(request.user, pk)
+        initial = {name: getattr(row, name) for name in ConvenienceForm.base_fields}
+        return self.show(request, row, _convenience_form(request, initial=initial))
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        row = access_convenience(request.user, pk)
+        form = _convenience_form(request, request.POST)
+        if form.is_valid():
+            try:
+                actions.edit_convenience(convenience=row, actor=acting_user(request), **form.cleaned_data)
+            except ValidationError as invalid:
+                add_action_errors(form, invalid)
+            else:
+                messages.success(request, _("已保存：%(what)s") % {"what": form.cleaned_data["name"]})
+                return redirect("credit:conveniences")
+        return self.show(request, row, form)
+
+
+class ConvenienceWithdrawView(RoleRequiredMixin, View):
+    """Withdraw a convenience: offered to no one from now on, still listed as withdrawn."""
+
+    allowed_roles = PUBLISHERS
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        row = access_convenience(request.user, pk)
+        try:
+            actions.withdraw_convenience(convenience=row, actor=acting_user(request))
+        except ValidationError as invalid:
+            messages.error(request, "；".join(invalid.messages))
+        else:
+            messages.success(request, _("已撤回：%(what)s") % {"what": row.name})
+        return redirect("credit:conveniences")
 
 
 # --- The scoring rule and every enterprise's class ------------------------------------------
@@ -439,6 +531,8 @@ class ClassListView(RoleRequiredMixin, View):
         chosen = request.GET.get("class", "")
         counts = {c: sum(1 for g in found.values() if g.credit_class == c) for c in scoring.CLASSES}
         wanted = [pk for pk, grade in found.items() if not chosen or grade.credit_class == chosen]
+        if request.GET.get("format") == "xlsx":
+            return _export_classes(request, enterprises.filter(pk__in=wanted), found)
         context = paginate(request, enterprises.filter(pk__in=wanted))
         context.update(
             {
@@ -448,16 +542,64 @@ class ClassListView(RoleRequiredMixin, View):
                 "lines": [(e, found[e.pk]) for e in context["object_list"]],
                 "counts": [(c, CreditClass(c).label, counts[c]) for c in scoring.CLASSES],
                 "chosen": chosen,
+                "export_query": urlencode({"class": chosen, "format": "xlsx"}),
                 "may_publish": bool(path) and has_role(request.user, PUBLISHERS),
             }
         )
         return render(request, "credit/classes.html", context)
 
 
+def _reasons_text(grade: scoring.Grade) -> str:
+    """The reasons of a class in words, as the page lists them (the base score left out)."""
+    parts = [
+        f"{_(reason.label)}{f'×{reason.count}' if reason.count > 1 else ''} {reason.points:+d}"
+        for reason in grade.reasons[1:]
+    ]
+    text = "；".join(parts)
+    return f"{text} · {_('一票否决')}" if grade.vetoed else text
+
+
+def _export_classes(
+    request: HttpRequest, enterprises: QuerySet[Enterprise], found: dict[int, scoring.Grade]
+) -> HttpResponse:
+    """The scoring results as shown (the class filter kept), every row, as an Excel file."""
+    columns = [
+        Column("enterprise", _("企业")),
+        Column("credit_code", _("统一社会信用代码")),
+        Column("class", _("等级")),
+        Column("score", _("得分")),
+        Column("reasons", _("依据")),
+    ]
+    rows = (
+        [e.name, e.credit_code, found[e.pk].credit_class, found[e.pk].score, _reasons_text(found[e.pk])]
+        for e in enterprises
+    )
+    return export_xlsx(request, export="credit.classes", title=_("信用评价"), columns=columns, rows=rows)
+
+
 def _rule_rows(rule: scoring.Rule) -> list[tuple[Any, Any]]:
     """The rule in words, one line per field, in the form's order and labels."""
     form = RuleForm()
     return [(form.fields[name].label, getattr(rule, name)) for name in form.fields if name != "note"]
+
+
+class RuleVersionsView(RoleRequiredMixin, View):
+    """Every version of the scoring rule over the user's jurisdiction: when each was in force,
+    who published it and why, and the classes it gives the user's enterprises (on today's
+    facts, so the versions compare); a publisher publishes the next version from here."""
+
+    allowed_roles = MANAGERS
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        path = _user_path(request.user)
+        enterprises = enterprises_permissions.visible(request.user)
+        versions = queries.rule_versions(path, enterprises) if path else []
+        context = {
+            "versions": versions,
+            "labels": {c: CreditClass(c).label for c in scoring.CLASSES},
+            "may_publish": bool(path) and has_role(request.user, PUBLISHERS),
+        }
+        return render(request, "credit/rule_versions.html", context)
 
 
 class RuleEditView(RoleRequiredMixin, View):
@@ -539,4 +681,42 @@ class CreditCodeView(CodeTokenMixin):
     def get(self, request: HttpRequest, token: str) -> HttpResponse:
         context: dict[str, Any] = {**self.base_context(), **_credit_context(self.enterprise)}
         context["records"] = queries.open_for_enterprise(self.enterprise)
+        context["may_apply"] = queries.repairable_for(self.enterprise).exists()
         return render(request, "credit/code_page.html", context)
+
+
+class CreditRepairCodeView(CodeTokenMixin):
+    """`/c/<token>/credit/repair/`: the enterprise applies for the repair of one of its own
+    records in force, saying what it corrected; the record enters the repair workflow and the
+    service office is told. Only the enterprise's registered contacts (or its account) may, as
+    for the rest of its credit; a wrong or retired code answers the plain page naming no one."""
+
+    def _form(self, data: Any = None) -> CodeRepairForm:
+        return CodeRepairForm(data, records=queries.repairable_for(self.enterprise))
+
+    def show(self, form: CodeRepairForm) -> HttpResponse:
+        return render(self.request, "credit/code_repair.html", {**self.base_context(), "form": form})
+
+    def get(self, request: HttpRequest, token: str) -> HttpResponse:
+        return self.show(self._form())
+
+    def post(self, request: HttpRequest, token: str) -> HttpResponse:
+        form = self._form(request.POST)
+        viewer = self.contact()
+        if viewer is None:  # `CodeAccess.MEMBER` let no one else in
+            raise Http404
+        if form.is_valid():
+            try:
+                actions.apply_repair_by_code(
+                    record=form.cleaned_data["record"],
+                    enterprise=self.enterprise,
+                    correction=form.cleaned_data["correction"],
+                    contact_name=viewer.name,
+                    contact_phone=viewer.phone,
+                )
+            except ValidationError as invalid:
+                add_action_errors(form, invalid)
+            else:
+                messages.success(request, _("修复申请已提交，园区营商办将审核您的整改材料"))
+                return redirect("codes:credit", token=token)
+        return self.show(form)

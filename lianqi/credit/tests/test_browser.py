@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 
 from lianqi.core.roles import Role
-from lianqi.testing.browser import log_in, new_page, screenshot
+from lianqi.testing.browser import PHONE, log_in, new_page, screenshot
 from lianqi.testing.world import PASSWORD, World
 
 from ..choices import RepairState
@@ -66,3 +66,27 @@ def test_the_office_records_a_repair_and_the_class_follows(
     page.goto("/credit/repairs/")
     expect(page.locator("[data-testid=repairs]")).to_contain_text(world.home.enterprise.name)
     assert DishonestyRecord.objects.filter(state=RepairState.REPAIRED).count() == 1
+
+
+def test_the_enterprise_applies_for_repair_on_its_phone(browser: Any, live_server: Any, world: World) -> None:
+    """On a 390 px phone, through its code: the credit page offers the application, the form
+    refuses an empty correction next to its field, then the application is taken and the
+    record waits for the office's review."""
+    from playwright.sync_api import expect
+
+    record = make_record(world, summary="逾期未缴纳行政罚款")
+    page = new_page(browser, live_server.url, viewport=PHONE)
+    token = world.home.enterprise.code_token
+    log_in(page, world.user(Role.ENTERPRISE).username, PASSWORD, f"/c/{token}/credit/")
+    page.locator("[data-testid=apply-repair]").click()
+    expect(page.locator("[data-testid=repair-form]")).to_contain_text("逾期未缴纳行政罚款")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "credit-code-repair-390")
+    page.locator("input[name=record]").first.check()
+    page.locator("[data-testid=repair-form] button[type=submit]").click()
+    expect(page.locator("[data-error-for=correction]")).to_be_visible()
+    page.fill("textarea[name=correction]", "罚款已全额缴纳，缴款凭证已备")
+    page.locator("[data-testid=repair-form] button[type=submit]").click()
+    expect(page.locator("body")).to_contain_text("修复申请已提交")
+    record.refresh_from_db()
+    assert record.state == RepairState.MATERIALS
