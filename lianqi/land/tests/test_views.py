@@ -254,3 +254,35 @@ def test_the_code_page_asks_for_the_enterprise_s_phone_first(world: World) -> No
     response = Client().get(url)
     assert response.status_code == 302
     assert reverse("codes:confirm_phone", args=[world.home.enterprise.code_token]) in response["Location"]
+
+
+def test_the_office_picks_the_reserving_enterprise_by_search_within_its_park(world: World) -> None:
+    parcel = make_parcel(world)
+    client = client_for(world.user(Role.SERVICE_OFFICE))
+    page = client.get(parcel.get_absolute_url()).content.decode()
+    picker = next(
+        tag for tag in page.split("<select")[1:] if 'name="reserve-enterprise"' in tag.split(">")[0]
+    )
+    assert f'data-picker="{reverse("enterprises:pick")}"' in picker
+    # Only the chosen option is rendered: the park's enterprises are searched, not listed.
+    assert world.home.enterprise.name not in page.split('data-testid="reserve"')[1].split("</form>")[0]
+    found = client.get(reverse("enterprises:pick"), {"q": world.home.enterprise.name[:4]}).content.decode()
+    assert world.home.enterprise.name in found and world.other.enterprise.name not in found
+    form = {
+        "reserve-project_name": "年产5万吨特种电缆",
+        "reserve-industry_code": "C3831",
+        "reserve-total_investment_wan": "12000",
+        "reserve-investment_per_mu": "400",
+        "reserve-tax_per_mu": "30",
+        "reserve-energy_per_output": "0.3",
+        "reserve-emissions_tpa": "5",
+    }
+    refused = client.post(
+        reverse("land:reserve", args=[parcel.pk]), {**form, "reserve-enterprise": world.other.enterprise.pk}
+    )
+    assert 'data-error-for="enterprise"' in refused.content.decode()
+    assert not Reservation.objects.exists()
+    client.post(
+        reverse("land:reserve", args=[parcel.pk]), {**form, "reserve-enterprise": world.home.enterprise.pk}
+    )
+    assert Reservation.objects.get().enterprise == world.home.enterprise
