@@ -28,6 +28,9 @@ from lianqi.enterprises import tasks as enterprise_tasks
 from lianqi.enterprises.actions import importing
 from lianqi.enterprises.models import Enterprise
 from lianqi.enterprises.tests.fixtures_import import home_job
+from lianqi.land import tasks as land_tasks
+from lianqi.land.models import ParcelEvent, Reservation, ReservationEvent
+from lianqi.land.tests.factories import make_reservation
 from lianqi.notifications import actions as outbox
 from lianqi.notifications import tasks as notification_tasks
 from lianqi.notifications.models import Channel, Notification
@@ -117,6 +120,21 @@ def rematch(of_policy: bool) -> Scenario:
     return scenario
 
 
+def land_sweep(world: Any, mailoutbox: list[Any]) -> Any:
+    # Held until the Friday before NOW: released on the sweep's first run, never twice.
+    make_reservation(world, expires_on=dt.date(2026, 2, 27))
+    make_reservation(world, expires_on=dt.date(2026, 3, 16))
+
+    def observe() -> object:
+        return (
+            sorted(Reservation.objects.values_list("pk", "state", "version", "parcel__state")),
+            ReservationEvent.objects.count(),
+            ParcelEvent.objects.count(),
+        )
+
+    return land_tasks.run_land_sweeps.call, observe
+
+
 SCENARIOS: dict[str, Scenario] = {
     "lianqi.notifications.tasks.deliver_notification": lambda world, mail: delivery(
         world, mail, notification_tasks.deliver_notification.call
@@ -142,6 +160,7 @@ SCENARIOS: dict[str, Scenario] = {
     "lianqi.enterprises.tasks.commit_enterprise_import": import_commit,
     "lianqi.policies.tasks.rematch_enterprise_task": rematch(of_policy=False),
     "lianqi.policies.tasks.rematch_policy_task": rematch(of_policy=True),
+    "lianqi.land.tasks.run_land_sweeps": land_sweep,
 }
 
 
