@@ -18,10 +18,11 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from lianqi.core.actors import acting_user
+from lianqi.core.excel import Column
 from lianqi.core.forms import add_action_errors
 from lianqi.core.roles import Role, has_role
 from lianqi.core.scoping import scope_queryset
-from lianqi.core.views import RoleRequiredMixin, paginate
+from lianqi.core.views import RoleRequiredMixin, export_xlsx, paginate
 from lianqi.core.views.steps import take_step
 from lianqi.core.workflow import StaleVersion
 from lianqi.enterprises.models import Enterprise
@@ -87,6 +88,94 @@ class GeoJsonView(RoleRequiredMixin, View):
         response = HttpResponse(queries.geojson_text(found.qs), content_type="application/geo+json")
         response["Content-Disposition"] = 'attachment; filename="parcels.geojson"'
         return response
+
+
+class ParcelExportView(RoleRequiredMixin, View):
+    """The map's parcels as filtered, one row per parcel with its terms and 标准地 indicators,
+    as an Excel file (recorded in the export log)."""
+
+    allowed_roles = READERS
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        found = queries.parcel_list(request.user, request.GET)
+        columns = [
+            Column("code", _("地块编号")),
+            Column("location", _("坐落")),
+            Column("zone", _("功能分区")),
+            Column("land_use", _("用地性质")),
+            Column("area_mu", _("面积（亩）")),
+            Column("area_m2", _("面积（平方米）")),
+            Column("price_kind", _("价格类型")),
+            Column("price", _("价格（元）")),
+            Column("investment_per_mu_min", _("亩均投资强度下限（万元/亩）")),
+            Column("tax_per_mu_min", _("亩均税收下限（万元/亩·年）")),
+            Column("power_kva", _("供电容量（千伏安）")),
+            Column("state", _("状态")),
+            Column("centre", _("中心点")),
+        ]
+        rows = (
+            [
+                row.code,
+                row.location,
+                row.zone,
+                row.get_land_use_display(),
+                row.area_mu,
+                row.area_m2,
+                row.get_price_kind_display(),
+                row.price,
+                row.investment_per_mu_min,
+                row.tax_per_mu_min,
+                row.power_kva,
+                row.get_state_display(),
+                f"{row.centre_lon:.6f},{row.centre_lat:.6f}",
+            ]
+            for row in found.qs
+        )
+        return export_xlsx(request, export="land.parcels", title=_("地块"), columns=columns, rows=rows)
+
+
+class ReservationExportView(RoleRequiredMixin, View):
+    """The reservations as filtered, one row per reservation with its project's promises and
+    where the purchase stands, as an Excel file (recorded in the export log)."""
+
+    allowed_roles = READERS
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        found = queries.reservation_list(request.user, request.GET)
+        columns = [
+            Column("parcel", _("地块编号")),
+            Column("enterprise", _("企业")),
+            Column("project_name", _("项目名称")),
+            Column("industry_code", _("项目行业代码")),
+            Column("total_investment", _("项目总投资（元）")),
+            Column("investment_per_mu", _("承诺亩均投资（万元/亩）")),
+            Column("tax_per_mu", _("承诺亩均税收（万元/亩·年）")),
+            Column("state", _("状态")),
+            Column("reserved_on", _("预订日期")),
+            Column("expires_on", _("预留截止日")),
+            Column("deal_price", _("成交价（元）")),
+            Column("contract_no", _("出让合同编号")),
+        ]
+        rows = (
+            [
+                row.parcel.code,
+                row.enterprise.name,
+                row.project_name,
+                row.industry_code,
+                row.total_investment,
+                row.investment_per_mu,
+                row.tax_per_mu,
+                row.get_state_display(),
+                row.reserved_on,
+                row.expires_on,
+                row.deal_price,
+                row.contract_no,
+            ]
+            for row in found.qs.select_related("parcel", "enterprise")
+        )
+        return export_xlsx(
+            request, export="land.reservations", title=_("用地预订"), columns=columns, rows=rows
+        )
 
 
 def _reserve_form(request: HttpRequest, data: Any = None) -> ReserveForm | None:

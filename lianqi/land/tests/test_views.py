@@ -3,13 +3,15 @@ the other park, a role that may), then what the pages show and do."""
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from django.test import Client
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from lianqi.core.roles import Role
-from lianqi.testing.contracts import ListPageContract, ObjectPageContract
+from lianqi.testing.contracts import ListExportContract, ListPageContract, ObjectPageContract
 from lianqi.testing.world import World
 
 from ..choices import ParcelStatus, ReservationState
@@ -42,6 +44,27 @@ class TestMapContract(ListPageContract):
     def url(self, world: World) -> str:
         home_parcel(world)
         return reverse("land:map")
+
+
+class TestParcelExportContract(ListExportContract):
+    allowed_roles = READERS
+    denied_role = Role.LIAISON
+
+    def marker(self, world: World) -> str:
+        return "XT-HOME"
+
+    def url(self, world: World) -> str:
+        home_parcel(world)
+        return reverse("land:export")
+
+
+class TestReservationExportContract(ListExportContract):
+    allowed_roles = READERS
+    denied_role = Role.LIAISON
+
+    def url(self, world: World) -> str:
+        home_reservation(world)
+        return reverse("land:reservations_export")
 
 
 class TestParcelContract(ObjectPageContract):
@@ -286,3 +309,36 @@ def test_the_office_picks_the_reserving_enterprise_by_search_within_its_park(wor
         reverse("land:reserve", args=[parcel.pk]), {**form, "reserve-enterprise": world.home.enterprise.pk}
     )
     assert Reservation.objects.get().enterprise == world.home.enterprise
+
+
+def sheet_rows(response: Any) -> list[tuple[Any, ...]]:
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content), read_only=True)
+    return [tuple(row) for row in book.worksheets[0].iter_rows(values_only=True)]
+
+
+def test_the_parcels_export_as_filtered_and_only_the_user_s_own(world: World) -> None:
+    make_parcel(world, code="XT-IND", land_use="0601")
+    make_parcel(world, code="XT-BIZ", land_use="0505")
+    make_parcel(world, side=world.other, code="JK-OTHER")
+    client = client_for(world.user(Role.SERVICE_OFFICE))
+    assert reverse("land:export") in client.get(reverse("land:map")).content.decode()
+    rows = sheet_rows(client.get(reverse("land:export"), {"land_use": "0601"}))
+    assert rows[0][:2] == ("地块编号", "坐落") and len(rows) == 2
+    code, _location, zone, use, area_mu, *_rest = rows[1]
+    assert (code, zone, use, str(area_mu)) == ("XT-IND", "先进制造产业园", "工业用地", "30")
+    other = sheet_rows(client_for(world.other_user(Role.SERVICE_OFFICE)).get(reverse("land:export")))
+    assert [r[0] for r in other[1:]] == ["JK-OTHER"]
+
+
+def test_the_reservations_export_with_the_promises_and_the_deal(world: World) -> None:
+    row = make_reservation(world, ReservationState.DEALT)
+    client = client_for(world.user(Role.LEADER))
+    assert reverse("land:reservations_export") in client.get(reverse("land:reservations")).content.decode()
+    rows = sheet_rows(client.get(reverse("land:reservations_export")))
+    assert rows[1][:3] == (row.parcel.code, world.home.enterprise.name, "年产5万吨特种电缆")
+    assert rows[1][-1] == "湘潭高新〔2026〕12号" and str(rows[1][-2]) == "6100000"
+    assert (
+        len(sheet_rows(client_for(world.other_user(Role.LEADER)).get(reverse("land:reservations_export"))))
+        == 1
+    )
