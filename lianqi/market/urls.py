@@ -36,6 +36,7 @@ urlpatterns = [
     ),
     path("enterprises/<int:pk>/needs/new/", views.ListingCreateView.as_view(kind="need"), name="need_create"),
     path("purchases/", purchases.PurchaseListView.as_view(), name="purchases"),
+    path("purchases/export/", purchases.PurchaseExportView.as_view(), name="purchases_export"),
     path("purchases/import/", purchases.PurchaseImportView.as_view(), name="purchase_import"),
     path(
         "enterprises/<int:pk>/purchases/new/",
@@ -44,6 +45,7 @@ urlpatterns = [
     ),
     path("chains/", chains.ChainListView.as_view(), name="chains"),
     path("chains/<int:pk>/", chains.ChainDetailView.as_view(), name="chain"),
+    path("chains/<int:pk>/export/", chains.ChainExportView.as_view(), name="chain_export"),
     path(
         "chains/<int:pk>/firms/<int:firm>/remove/",
         chains.ChainFirmRemoveView.as_view(),

@@ -13,13 +13,67 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from lianqi.core.actors import acting_user
+from lianqi.core.excel import Column
 from lianqi.core.forms import add_action_errors
 from lianqi.core.roles import Role, has_role
-from lianqi.core.views import RoleRequiredMixin, paginate
+from lianqi.core.views import RoleRequiredMixin, export_xlsx, paginate
 
 from .. import actions, queries
 from ..forms import PurchaseForm, PurchaseImportForm
 from ..permissions import PURCHASE_RECORDERS, READERS, access_enterprise
+
+
+def _filters(request: HttpRequest) -> tuple[int | None, str, str]:
+    """The list's year, words and locality as typed; a year out of range is no filter."""
+    raw_year = request.GET.get("year", "")
+    year = int(raw_year) if raw_year.isdigit() and 2000 <= int(raw_year) <= 2100 else None
+    # A NUL byte cannot reach PostgreSQL in a text comparison; it is no part of a name.
+    q = request.GET.get("q", "").replace("\x00", "")[:100]
+    return year, q, request.GET.get("local", "")
+
+
+class PurchaseExportView(RoleRequiredMixin, View):
+    """The purchases as filtered on their list, one row per purchase, as an Excel file
+    (recorded in the export log). A purchase names firms, not people: no phone to mask."""
+
+    allowed_roles = READERS
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        year, q, local = _filters(request)
+        found = queries.purchase_list(request.user, year=year, q=q, local=local)
+        columns = [
+            Column("buyer", _("采购企业")),
+            Column("year", _("年度")),
+            Column("supplier_name", _("供应商名称")),
+            Column("supplier_credit_code", _("供应商统一社会信用代码")),
+            Column("place", _("供应商所在地")),
+            Column("is_local", _("本地采购")),
+            Column("item", _("采购内容")),
+            Column("amount", _("采购金额（元）")),
+            Column("strategic", _("战略性新兴产业产品")),
+            Column("affiliated", _("关联企业")),
+            Column("source", _("来源")),
+        ]
+        yes, no = _("是"), _("否")
+        rows = (
+            [
+                p.buyer.name,
+                p.year,
+                p.supplier_name,
+                p.supplier_credit_code,
+                p.get_place_display(),
+                yes if p.is_local else no,
+                p.item,
+                p.amount,
+                yes if p.strategic else no,
+                yes if p.affiliated else no,
+                p.get_source_display(),
+            ]
+            for p in found.select_related("buyer")
+        )
+        return export_xlsx(
+            request, export="market.purchases", title=_("采购记录"), columns=columns, rows=rows
+        )
 
 
 class PurchaseListView(RoleRequiredMixin, View):
@@ -28,11 +82,7 @@ class PurchaseListView(RoleRequiredMixin, View):
     allowed_roles = READERS
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        raw_year = request.GET.get("year", "")
-        year = int(raw_year) if raw_year.isdigit() and 2000 <= int(raw_year) <= 2100 else None
-        # A NUL byte cannot reach PostgreSQL in a text comparison; it is no part of a name.
-        q = request.GET.get("q", "").replace("\x00", "")[:100]
-        local = request.GET.get("local", "")
+        year, q, local = _filters(request)
         found = queries.purchase_list(request.user, year=year, q=q, local=local)
         context = paginate(request, found)
         own = getattr(request.user, "enterprise_id", None)
