@@ -63,6 +63,18 @@ class NeedForm(StyledForm):
     visibility = forms.ChoiceField(label=_("公开范围"), choices=Visibility.choices, initial=Visibility.OFFICE)
 
 
+class OfferEditForm(OfferForm):
+    """Correct an offer: its fields and the version the page showed."""
+
+    expected_version = BoundedIntegerField(widget=forms.HiddenInput)
+
+
+class NeedEditForm(NeedForm):
+    """Correct a need: its fields and the version the page showed."""
+
+    expected_version = BoundedIntegerField(widget=forms.HiddenInput)
+
+
 class StepForm(StyledForm):
     """One step: the version the page showed and the step's input, prefixed by the step's name
     so that several steps share one page."""

@@ -14,6 +14,8 @@ urlpatterns = [
     path("offers/export/", views.ListingExportView.as_view(kind="offers"), name="offers_export"),
     path("needs/export/", views.ListingExportView.as_view(kind="needs"), name="needs_export"),
     path("offers/<int:pk>/", views.OfferDetailView.as_view(), name="offer"),
+    path("offers/<int:pk>/edit/", views.ListingEditView.as_view(kind="offer"), name="offer_edit"),
+    path("needs/<int:pk>/edit/", views.ListingEditView.as_view(kind="need"), name="need_edit"),
     path("offers/<int:pk>/withdraw/", views.WithdrawView.as_view(kind="offer"), name="offer_withdraw"),
     path("needs/<int:pk>/", views.NeedDetailView.as_view(), name="need"),
     path("needs/<int:pk>/withdraw/", views.WithdrawView.as_view(kind="need"), name="need_withdraw"),
