@@ -342,3 +342,15 @@ def test_the_reservations_export_with_the_promises_and_the_deal(world: World) ->
         len(sheet_rows(client_for(world.other_user(Role.LEADER)).get(reverse("land:reservations_export"))))
         == 1
     )
+
+
+def test_an_english_page_gives_the_selection_reasons_in_english(world: World) -> None:
+    make_parcel(world, code="XT-FIT")
+    client = client_for(world.user(Role.ENTERPRISE))
+    page = client.get(
+        reverse("land:select"), {"land_use": "0601"}, HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    reason = page.split('data-check="land_use"')[1].split("</li>")[0]
+    assert "Land use" in reason and "用地性质" not in reason
+    chinese = client.get(reverse("land:select"), {"land_use": "0601"}).content.decode()
+    assert "用地性质：工业用地（要求 工业用地）" in chinese
