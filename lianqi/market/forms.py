@@ -158,6 +158,12 @@ class PurchaseForm(StyledForm):
     affiliated = forms.BooleanField(label=_("供应商为关联企业"), required=False)
 
 
+class PurchaseEditForm(PurchaseForm):
+    """Correct a purchase: its fields and the version the page showed."""
+
+    expected_version = BoundedIntegerField(widget=forms.HiddenInput)
+
+
 class PurchaseImportForm(StyledForm):
     """An Excel file of invoices: one row per buyer, year and supplier."""
 

@@ -39,6 +39,7 @@ urlpatterns = [
     path("enterprises/<int:pk>/needs/new/", views.ListingCreateView.as_view(kind="need"), name="need_create"),
     path("purchases/", purchases.PurchaseListView.as_view(), name="purchases"),
     path("purchases/export/", purchases.PurchaseExportView.as_view(), name="purchases_export"),
+    path("purchases/<int:pk>/edit/", purchases.PurchaseEditView.as_view(), name="purchase_edit"),
     path("purchases/import/", purchases.PurchaseImportView.as_view(), name="purchase_import"),
     path(
         "enterprises/<int:pk>/purchases/new/",

@@ -32,7 +32,14 @@ from .listings import (
     withdraw_offer,
     yuan,
 )
-from .purchases import IMPORT_COLUMNS, ImportRefused, RowProblem, import_purchases, record_purchase
+from .purchases import (
+    IMPORT_COLUMNS,
+    ImportRefused,
+    RowProblem,
+    import_purchases,
+    record_purchase,
+    update_purchase,
+)
 from .subsidy import SubsidyRun, grant_local_purchase_subsidy, subsidy_due
 
 __all__ = [
@@ -65,6 +72,7 @@ __all__ = [
     "subsidy_due",
     "update_need",
     "update_offer",
+    "update_purchase",
     "withdraw_need",
     "withdraw_offer",
     "yuan",

@@ -592,6 +592,14 @@ class TestChainExportContract(ObjectPageContract):
         return reverse("market:chain_export", args=[home_chain(world).pk])
 
 
+class TestPurchaseEditContract(ObjectPageContract):
+    allowed_roles = (Role.SERVICE_OFFICE, Role.ENTERPRISE)
+    denied_role = Role.FINANCE
+
+    def url(self, world: World) -> str:
+        return reverse("market:purchase_edit", args=[home_purchase(world).pk])
+
+
 class TestPurchaseCreateContract(ObjectPageContract):
     allowed_roles = (Role.SERVICE_OFFICE, Role.ENTERPRISE)
     denied_role = Role.FINANCE
@@ -652,3 +660,50 @@ def test_the_chain_api_answers_the_rates_by_node(world: World) -> None:
     by_name = {n["name"]: n for n in data["nodes"]}
     assert by_name["电池"]["local_rate"] == "0.4000" and by_name["电池"]["total_purchases"] == "1500.00"
     assert by_name["正负极材料"]["coverage"] == "city"
+
+
+def test_correcting_a_purchase_moves_the_chain_rate_and_the_subsidy_due(world: World) -> None:
+    chain, _nodes, firms = city_chain(world)
+    maker_far = Purchase.objects.get(buyer=firms["maker"], supplier=firms["far"])
+    client = client_for(office(world))
+    listed = client.get(reverse("market:purchases"), {"q": firms["maker"].name}).content.decode()
+    assert reverse("market:purchase_edit", args=[maker_far.pk]) in listed
+    form = client.get(reverse("market:purchase_edit", args=[maker_far.pk])).content.decode()
+    assert "深圳电子有限公司" in form
+    data = {
+        "year": "2024",
+        "supplier_name": "园区钣金厂",
+        "amount": "400",
+        "strategic": "on",
+        "expected_version": "1",
+    }
+    response = client.post(reverse("market:purchase_edit", args=[maker_far.pk]), data)
+    assert response.status_code == 302
+    maker_far.refresh_from_db()
+    assert (maker_far.supplier, maker_far.is_local, maker_far.version) == (firms["park_supplier"], True, 2)
+    found = queries.chain_map(chain, 2024)
+    rates = {f.node.name: f.rate for f in found.figures.nodes}
+    assert rates["整车"] == Decimal("1.0000")  # 1000 / 1000, the far supplier corrected to the park's
+    assert found.figures.rate == Decimal("0.5789")  # 1100 / 1900
+    # Now local and strategic: it counts toward the subsidy a grant would enter from here on.
+    from ..actions.subsidy import qualifying_purchases
+
+    assert qualifying_purchases(world.city.path, 2024)[firms["maker"].pk] == {2024: Decimal("400.00")}
+    # The yearly cells are what a rebuild from the purchases gives.
+    from ..actions.purchases import rebuild_purchase_totals
+    from ..models import PurchaseTotal
+
+    cells = sorted(PurchaseTotal.objects.values_list("buyer_id", "year", "total", "local", "qualifying"))
+    rebuild_purchase_totals()
+    assert (
+        sorted(PurchaseTotal.objects.values_list("buyer_id", "year", "total", "local", "qualifying")) == cells
+    )
+    stale = client.post(reverse("market:purchase_edit", args=[maker_far.pk]), {**data, "amount": "1"})
+    assert "请刷新后重试" in stale.content.decode()
+    bad = client.post(
+        reverse("market:purchase_edit", args=[maker_far.pk]),
+        {**data, "amount": "1.001", "expected_version": "2"},
+    )
+    assert 'data-error-for="amount"' in bad.content.decode()
+    maker_far.refresh_from_db()
+    assert maker_far.amount == Decimal("400.00")
