@@ -22,7 +22,7 @@ from lianqi.core import calendar_store, workdays
 from lianqi.core.actors import Actor
 from lianqi.core.roles import Role, has_role
 from lianqi.core.scoping import path_visible
-from lianqi.core.workflow import Step, required_text, take_step
+from lianqi.core.workflow import StaleVersion, Step, required_text, take_step
 from lianqi.enterprises.models import Enterprise
 from lianqi.org.models import Jurisdiction
 
@@ -216,11 +216,13 @@ def create_parcel(
     boundary: Any,
     area_m2: Any,
     actor: Actor,
+    publish: bool = False,
     at: dt.datetime | None = None,
     **values: Any,
 ) -> Parcel:
-    """Register one planned parcel: its boundary must be a valid polygon and its stated area
-    within `geometry.AREA_TOLERANCE` of the boundary's. Every bad field is named at once."""
+    """Register one planned parcel (on the shelf at once with `publish`, as an import may):
+    its boundary must be a valid polygon and its stated area within `geometry.AREA_TOLERANCE`
+    of the boundary's. Every bad field is named at once."""
     at = at or timezone.now()
     _check_jurisdiction(actor, jurisdiction)
     clean, errors = _clean_parcel_values(values)
@@ -236,11 +238,68 @@ def create_parcel(
     with transaction.atomic():
         row = _new_parcel(jurisdiction, code, shape, area, clean)
         row.planned_on = _today(at)
+        if publish:
+            row.state = ParcelStatus.AVAILABLE
+            row.available_on = row.planned_on
         row.last_actor = actor  # type: ignore[assignment]
         row.last_changed_at = at
         row.save()
         parcel_workflow.record(row, action=ParcelAction.CREATE, from_state="", actor=actor, at=at)
     return row
+
+
+#: The statuses in which a parcel's terms may still be edited: once reserved, the investor's
+#: promises were made against the terms shown, so they stay as they were.
+EDITABLE_STATES = (ParcelStatus.PLANNED, ParcelStatus.AVAILABLE)
+
+
+def update_parcel(
+    *,
+    parcel: Parcel,
+    code: str,
+    boundary: Any,
+    area_m2: Any,
+    actor: Actor,
+    expected_version: int,
+    at: dt.datetime | None = None,
+    **values: Any,
+) -> Parcel:
+    """Correct a planned or available parcel's terms (code, boundary, area, use, price,
+    conditions, 标准地 indicators) with the checks of `create_parcel`, refusing a stale
+    `expected_version`; the parcel's history records the edit."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        locked = Parcel.objects.select_for_update(of=("self",)).get(pk=parcel.pk)
+        _check_jurisdiction(actor, locked.jurisdiction)
+        if locked.version != expected_version:
+            raise StaleVersion(parcel_workflow, locked)
+        if locked.state not in EDITABLE_STATES:
+            raise ValidationError(
+                _("地块处于“%(state)s”状态，不能再修改") % {"state": ParcelStatus(locked.state).label}
+            )
+        clean, errors = _clean_parcel_values(values)
+        code = (code or "").strip()
+        if not code:
+            errors["code"] = _("请填写地块编号")
+        elif (
+            Parcel.objects.filter(jurisdiction_id=locked.jurisdiction_id, code=code)
+            .exclude(pk=locked.pk)
+            .exists()
+        ):
+            errors["code"] = _("地块编号 %(code)s 已存在") % {"code": code}
+        shape, area, shape_errors = _shape_and_area(boundary, area_m2)
+        errors.update(shape_errors)
+        if errors or shape is None or area is None:
+            raise ValidationError(errors)
+        fresh = _new_parcel(locked.jurisdiction, code, shape, area, clean)
+        for name in ("code", "boundary", "centre_lon", "centre_lat", "area_m2", "area_mu", *PARCEL_FIELDS):
+            setattr(locked, name, getattr(fresh, name))
+        locked.version += 1
+        locked.last_actor = actor  # type: ignore[assignment]
+        locked.last_changed_at = at
+        locked.save()
+        parcel_workflow.record(locked, action=ParcelAction.EDIT, from_state=locked.state, actor=actor, at=at)
+    return locked
 
 
 @dataclass

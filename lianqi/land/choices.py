@@ -21,6 +21,7 @@ class ParcelStatus(models.TextChoices):
 
 class ParcelAction(models.TextChoices):
     CREATE = "create", _("登记")
+    EDIT = "edit", _("修改")
     PUBLISH = "publish", _("上架供地")
     WITHDRAW = "withdraw", _("下架")
     MARK_BUILT = "mark_built", _("确认建成")

@@ -11,12 +11,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lianqi.core.forms import StyledForm
+from lianqi.core.forms import PickerSelect, StyledForm
 from lianqi.enterprises.models import Enterprise
 
-from . import selection
+from . import geometry, selection
 from .actions import ProjectFigures
-from .choices import LandUse
+from .choices import LandUse, PriceKind
+from .models import M2_PER_MU
 from .workflow import PARCEL_TABLE, TABLE, needs_of
 
 WAN = Decimal(10000)
@@ -57,6 +58,84 @@ class ImportForm(StyledForm):
         except (ValueError, UnicodeDecodeError) as bad:
             raise forms.ValidationError(_("不是有效的 JSON：%(error)s") % {"error": bad}) from bad
         return data
+
+
+class ParcelForm(StyledForm):
+    """One parcel typed in by the office: its number, where it is, its boundary (GeoJSON or
+    lon/lat pairs), area in mu, use, price, planning conditions, infrastructure and 标准地
+    indicators. The action checks the boundary, the area against it and the number's
+    uniqueness; this form only types the input."""
+
+    code = forms.CharField(label=_("地块编号"), max_length=40)
+    location = forms.CharField(label=_("坐落"), max_length=200, help_text=_("地块名称或位置"))
+    zone = forms.CharField(label=_("功能分区"), max_length=60, required=False)
+    land_use = forms.ChoiceField(label=_("用地性质"), choices=LandUse.choices)
+    area_mu = forms.DecimalField(
+        label=_("面积（亩）"), min_value=Decimal("0.01"), max_value=MAX_WAN, decimal_places=2, max_digits=12
+    )
+    boundary = forms.CharField(
+        label=_("边界坐标"),
+        widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
+        help_text=_("GeoJSON Polygon（WGS84），或每行一个“经度,纬度”，首尾两点相同"),
+    )
+    price_kind = forms.ChoiceField(label=_("价格类型"), choices=PriceKind.choices)
+    price = forms.DecimalField(
+        label=_("价格（元）"), min_value=0, max_value=MAX_WAN, decimal_places=2, max_digits=14
+    )
+    plot_ratio_min = _decimal(_("容积率下限"), maximum=Decimal("99"))
+    plot_ratio_max = _decimal(_("容积率上限"), maximum=Decimal("99"))
+    building_density_max = _decimal(_("建筑密度上限（%）"), maximum=Decimal("100"))
+    height_limit_m = _decimal(_("限高（米）"), maximum=Decimal("9999"))
+    power_kva = forms.IntegerField(
+        label=_("供电容量（千伏安）"), required=False, min_value=0, max_value=10**9
+    )
+    water_tpd = forms.IntegerField(label=_("供水能力（吨/日）"), required=False, min_value=0, max_value=10**9)
+    gas = forms.BooleanField(label=_("通天然气"), required=False)
+    sewage = forms.BooleanField(label=_("通污水管网"), required=False)
+    road = forms.CharField(label=_("道路"), max_length=100, required=False)
+    investment_per_mu_min = _decimal(_("亩均投资强度下限（万元/亩）"))
+    tax_per_mu_min = _decimal(_("亩均税收下限（万元/亩·年）"))
+    energy_per_output_max = _decimal(_("单位产出能耗上限（吨标煤/万元）"), places=3)
+    emissions_max = _decimal(_("主要污染物排放上限（吨/年）"))
+    barred_industries = forms.CharField(
+        label=_("禁止入驻行业"),
+        max_length=200,
+        required=False,
+        help_text=_("国民经济行业分类代码前缀，空格分隔，如 C25 C26"),
+    )
+    note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    publish = forms.BooleanField(label=_("登记后直接上架供地"), required=False)
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if editing:
+            del self.fields["publish"]
+        else:
+            del self.fields["expected_version"]
+
+    @classmethod
+    def initial_for(cls, parcel: Any) -> dict[str, Any]:
+        """What the edit form starts from: the parcel as stored, its boundary as GeoJSON."""
+        names = [n for n in cls.base_fields if n not in ("boundary", "publish", "expected_version")]
+        initial = {name: getattr(parcel, name) for name in names}
+        initial["boundary"] = json.dumps(parcel.boundary, ensure_ascii=False)
+        initial["expected_version"] = parcel.version
+        return initial
+
+    def clean_boundary(self) -> dict[str, Any]:
+        try:
+            return geometry.boundary_from_text(self.cleaned_data["boundary"])
+        except geometry.GeometryError as bad:
+            raise forms.ValidationError(bad.message) from bad
+
+    def values(self) -> dict[str, Any]:
+        """The action's keyword arguments: the boundary as GeoJSON, the area in square metres."""
+        d = dict(self.cleaned_data)
+        d["area_m2"] = (d.pop("area_mu") * M2_PER_MU).quantize(Decimal("0.01"))
+        d.pop("publish", None)
+        d.pop("expected_version", None)
+        return d
 
 
 class NeedsForm(StyledForm):
@@ -111,7 +190,14 @@ class NeedsForm(StyledForm):
 class ReserveForm(StyledForm):
     """Reserve a parcel: the project's key figures (and, for the office, which enterprise)."""
 
-    enterprise = forms.ModelChoiceField(label=_("企业"), queryset=Enterprise.objects.none(), required=True)
+    enterprise = forms.ModelChoiceField(
+        label=_("企业"),
+        queryset=Enterprise.objects.none(),
+        required=True,
+        # Searched by name or credit code: a park has too many enterprises for one list.
+        widget=PickerSelect("enterprises:pick"),
+        error_messages={"invalid_choice": _("请选择您管辖范围内的企业")},
+    )
     project_name = forms.CharField(label=_("项目名称"), max_length=200)
     industry_code = forms.CharField(
         label=_("项目行业代码"), max_length=10, help_text=_("国民经济行业分类，如 C3831")

@@ -11,6 +11,7 @@ than a surveyor's rounding. No Django import (the import-linter's "no Django" co
 from __future__ import annotations
 
 import itertools
+import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -230,6 +231,36 @@ def polygon(geometry: Any) -> Polygon:
         raise GeometryError("边界缺少坐标")
     rings = [_ring(r, "外环" if i == 0 else f"第 {i} 个内环") for i, r in enumerate(coordinates)]
     return Polygon(tuple(tuple(r) for r in rings))
+
+
+def boundary_from_text(text: str) -> dict[str, Any]:
+    """A boundary typed on a page: a GeoJSON Polygon (or a Feature holding one), or the outer
+    ring's points as "经度,纬度" pairs, one per line or separated by semicolons. The pairs are
+    taken as given (the first point repeated last), so `polygon` refuses an open ring."""
+    text = (text or "").strip()
+    if not text:
+        raise GeometryError("请填写边界坐标")
+    if text.startswith("{"):
+        try:
+            value = json.loads(text)
+        except ValueError as bad:
+            raise GeometryError(f"不是有效的 GeoJSON：{bad}") from bad
+        if isinstance(value, Mapping) and value.get("type") == "Feature":
+            value = value.get("geometry")
+        if not isinstance(value, dict):
+            raise GeometryError("边界应为 GeoJSON 几何对象")
+        return value
+    ring: list[list[float]] = []
+    for number, chunk in enumerate((c for c in text.replace(";", "\n").splitlines() if c.strip()), 1):
+        parts = chunk.replace("，", ",").replace(",", " ").split()
+        if len(parts) != 2:
+            raise GeometryError(f"第 {number} 点应为“经度,纬度”")
+        try:
+            lon, lat = float(parts[0]), float(parts[1])
+        except ValueError as bad:
+            raise GeometryError(f"第 {number} 点不是数字") from bad
+        ring.append([lon, lat])
+    return {"type": "Polygon", "coordinates": [ring]}
 
 
 def area_disagreement(stated_m2: float, computed_m2: float) -> float:

@@ -12,10 +12,14 @@ them, so ranking thousands of parcels stays in milliseconds."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from lianqi.rules.model import Verdict
+
+from . import messages as m
+from .messages import Message, text
 
 #: Hard conditions' verdicts as the engine's three values.
 MET, NOT_MET, UNKNOWN = Verdict.ELIGIBLE, Verdict.INELIGIBLE, Verdict.UNKNOWN
@@ -68,26 +72,31 @@ class Offer:
 @dataclass(frozen=True)
 class Check:
     """One condition of the selection for one parcel: met / not met / unknown, with the figure
-    read and what it was compared with."""
+    read and what it was compared with, as messages (`messages.py`) a page translates."""
 
     key: str
-    label: str
+    label: Message
     verdict: Verdict
-    figure: str
-    target: str
+    figure: Message
+    target: Message
     hard: bool = True
+
+    def render(self, translate: Callable[[str], str] = str) -> str:
+        """The reason in the language `translate` gives (Chinese by default)."""
+        reason = Message(m.REASON, {"label": self.label, "figure": self.figure, "target": self.target})
+        return reason.render(translate)
 
     @property
     def text(self) -> str:
-        return f"{self.label}：{self.figure}（要求 {self.target}）"
+        return self.render()
 
 
 def _n(value: float) -> str:
     return f"{value:,.2f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value):,}"
 
 
-def _wan(yuan: float) -> str:
-    return f"{yuan / 10000:,.2f} 万元"
+def _wan(yuan: float) -> Message:
+    return Message(m.WAN, {"value": f"{yuan / 10000:,.2f}"})
 
 
 def _barred_prefix(offer: Offer, code: str) -> str | None:
@@ -169,115 +178,116 @@ def explain(needs: Needs, o: Offer) -> list[Check]:
     checks: list[Check] = [
         Check(
             "state",
-            "地块状态",
+            Message(m.STATE),
             MET if o.state == "available" else NOT_MET,
-            o.state_label or o.state,
-            "可供地",
+            text(o.state_label or o.state),
+            Message(m.AVAILABLE),
         )
     ]
     if needs.land_use:
         checks.append(
             Check(
                 "land_use",
-                "用地性质",
+                Message(m.LAND_USE),
                 MET if o.land_use == needs.land_use else NOT_MET,
-                o.use_label or o.land_use,
-                needs.land_use_label or needs.land_use,
+                text(o.use_label or o.land_use),
+                text(needs.land_use_label or needs.land_use),
             )
         )
     if needs.area_min_mu is not None or needs.area_max_mu is not None:
-        low = "" if needs.area_min_mu is None else f"≥ {_n(needs.area_min_mu)} 亩"
-        high = "" if needs.area_max_mu is None else f"≤ {_n(needs.area_max_mu)} 亩"
-        inside = (needs.area_min_mu is None or o.area_mu >= needs.area_min_mu) and (
-            needs.area_max_mu is None or o.area_mu <= needs.area_max_mu
-        )
+        low, high = needs.area_min_mu, needs.area_max_mu
+        if low is not None and high is not None:
+            wanted = Message(m.MU_BETWEEN, {"low": _n(low), "high": _n(high)})
+        elif low is not None:
+            wanted = Message(m.MU_AT_LEAST, {"value": _n(low)})
+        else:
+            wanted = Message(m.MU_AT_MOST, {"value": _n(high or 0)})
+        inside = (low is None or o.area_mu >= low) and (high is None or o.area_mu <= high)
         checks.append(
             Check(
                 "area",
-                "面积",
+                Message(m.AREA),
                 MET if inside else NOT_MET,
-                f"{_n(o.area_mu)} 亩",
-                "，".join(x for x in (low, high) if x),
+                Message(m.MU, {"value": _n(o.area_mu)}),
+                wanted,
             )
         )
     if needs.power_kva is not None:
+        wanted = Message(m.KVA_AT_LEAST, {"value": _n(needs.power_kva)})
         if o.power_kva is None:
-            checks.append(Check("power", "供电容量", UNKNOWN, "未登记", f"≥ {_n(needs.power_kva)} 千伏安"))
+            checks.append(Check("power", Message(m.POWER), UNKNOWN, Message(m.NOT_RECORDED), wanted))
         else:
             checks.append(
                 Check(
                     "power",
-                    "供电容量",
+                    Message(m.POWER),
                     MET if o.power_kva >= needs.power_kva else NOT_MET,
-                    f"{_n(o.power_kva)} 千伏安",
-                    f"≥ {_n(needs.power_kva)} 千伏安",
+                    Message(m.KVA, {"value": _n(o.power_kva)}),
+                    wanted,
                 )
             )
     if needs.budget is not None:
         checks.append(
             Check(
                 "price",
-                "价格",
+                Message(m.PRICE),
                 MET if o.price <= needs.budget else NOT_MET,
                 _wan(o.price),
-                f"≤ 预算 {_wan(needs.budget)}",
+                Message(m.WITHIN_BUDGET, {"value": f"{needs.budget / 10000:,.2f}"}),
             )
         )
     if needs.industry_code:
         prefix = _barred_prefix(o, needs.industry_code)
-        where = o.zone or "该分区"
-        checks.append(
-            Check(
-                "industry",
-                "行业准入",
-                NOT_MET if prefix else MET,
-                f"项目行业 {needs.industry_code.upper()}" + (f"，{where}禁止 {prefix} 类" if prefix else ""),
-                f"不属于{where}禁止的行业（{' '.join(o.barred) or '无'}）",
-            )
-        )
-    for key, label, promised, bound, at_least, unit in (
-        (
-            "investment_per_mu",
-            "承诺亩均投资",
-            needs.investment_per_mu,
-            o.investment_per_mu_min,
-            True,
-            "万元/亩",
-        ),
-        ("tax_per_mu", "承诺亩均税收", needs.tax_per_mu, o.tax_per_mu_min, True, "万元/亩·年"),
-        (
-            "energy_per_output",
-            "单位产出能耗",
-            needs.energy_per_output,
-            o.energy_per_output_max,
-            False,
-            "吨标煤/万元",
-        ),
-        ("emissions_tpa", "主要污染物排放", needs.emissions_tpa, o.emissions_max, False, "吨/年"),
+        code = needs.industry_code.upper()
+        barred: Any = " ".join(o.barred) or Message(m.NONE)
+        if prefix and o.zone:
+            figure = Message(m.PROJECT_INDUSTRY_BARRED, {"code": code, "zone": o.zone, "prefix": prefix})
+        elif prefix:
+            figure = Message(m.PROJECT_INDUSTRY_BARRED_HERE, {"code": code, "prefix": prefix})
+        else:
+            figure = Message(m.PROJECT_INDUSTRY, {"code": code})
+        if o.zone:
+            target = Message(m.NOT_BARRED, {"zone": o.zone, "barred": barred})
+        else:
+            target = Message(m.NOT_BARRED_HERE, {"barred": barred})
+        checks.append(Check("industry", Message(m.INDUSTRY), NOT_MET if prefix else MET, figure, target))
+    for key, label, promised, bound, at_least in (
+        ("investment_per_mu", m.INVESTMENT, needs.investment_per_mu, o.investment_per_mu_min, True),
+        ("tax_per_mu", m.TAX, needs.tax_per_mu, o.tax_per_mu_min, True),
+        ("energy_per_output", m.ENERGY, needs.energy_per_output, o.energy_per_output_max, False),
+        ("emissions_tpa", m.EMISSIONS, needs.emissions_tpa, o.emissions_max, False),
     ):
         if bound is None:
             continue
-        sign = "≥" if at_least else "≤"
-        target = f"{sign} 标准地指标 {_n(bound)} {unit}"
+        figure_template, target_template = m.INDICATORS[key]
+        target = Message(target_template, {"value": _n(bound)})
         if promised is None:
-            checks.append(Check(key, label, UNKNOWN, "项目未填报", target))
+            checks.append(Check(key, Message(label), UNKNOWN, Message(m.NOT_PROMISED), target))
             continue
         ok = promised >= bound if at_least else promised <= bound
-        checks.append(Check(key, label, MET if ok else NOT_MET, f"{_n(promised)} {unit}", target))
+        checks.append(
+            Check(
+                key,
+                Message(label),
+                MET if ok else NOT_MET,
+                Message(figure_template, {"value": _n(promised)}),
+                target,
+            )
+        )
     infrastructure = [
-        ("供水", o.water_tpd is not None and o.water_tpd > 0),
-        ("天然气", o.gas),
-        ("污水管网", o.sewage),
-        ("道路", o.road),
+        (m.WATER, o.water_tpd is not None and o.water_tpd > 0),
+        (m.GAS, o.gas),
+        (m.SEWAGE, o.sewage),
+        (m.ROAD, o.road),
     ]
-    have = [name for name, ok in infrastructure if ok]
+    have = tuple(Message(name) for name, ok in infrastructure if ok)
     checks.append(
         Check(
             "infrastructure",
-            "配套",
+            Message(m.INFRASTRUCTURE),
             MET if len(have) == len(infrastructure) else UNKNOWN,
-            "、".join(have) or "无",
-            "水、气、污水、道路齐全（加分项）",
+            Message("%(text)s", {"text": have}) if have else Message(m.NONE),
+            Message(m.ALL_SERVICES),
             hard=False,
         )
     )

@@ -18,17 +18,19 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from lianqi.core.actors import acting_user
+from lianqi.core.excel import Column
 from lianqi.core.forms import add_action_errors
 from lianqi.core.roles import Role, has_role
 from lianqi.core.scoping import scope_queryset
-from lianqi.core.views import RoleRequiredMixin, paginate
+from lianqi.core.views import RoleRequiredMixin, export_xlsx, paginate
 from lianqi.core.views.steps import take_step
+from lianqi.core.workflow import StaleVersion
 from lianqi.enterprises.models import Enterprise
 from lianqi.enterprises.views.code import CodeTokenMixin
 
 from . import actions, mapping, queries, selection
 from .choices import STATUS_COLOURS, USE_COLOURS, LandUse, ParcelAction, ParcelStatus, ReservationAction
-from .forms import ImportForm, NeedsForm, ReserveForm, StepForm, step_form
+from .forms import ImportForm, NeedsForm, ParcelForm, ReserveForm, StepForm, step_form
 from .models import Parcel, Reservation
 from .permissions import (
     MANAGERS,
@@ -88,6 +90,94 @@ class GeoJsonView(RoleRequiredMixin, View):
         return response
 
 
+class ParcelExportView(RoleRequiredMixin, View):
+    """The map's parcels as filtered, one row per parcel with its terms and 标准地 indicators,
+    as an Excel file (recorded in the export log)."""
+
+    allowed_roles = READERS
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        found = queries.parcel_list(request.user, request.GET)
+        columns = [
+            Column("code", _("地块编号")),
+            Column("location", _("坐落")),
+            Column("zone", _("功能分区")),
+            Column("land_use", _("用地性质")),
+            Column("area_mu", _("面积（亩）")),
+            Column("area_m2", _("面积（平方米）")),
+            Column("price_kind", _("价格类型")),
+            Column("price", _("价格（元）")),
+            Column("investment_per_mu_min", _("亩均投资强度下限（万元/亩）")),
+            Column("tax_per_mu_min", _("亩均税收下限（万元/亩·年）")),
+            Column("power_kva", _("供电容量（千伏安）")),
+            Column("state", _("状态")),
+            Column("centre", _("中心点")),
+        ]
+        rows = (
+            [
+                row.code,
+                row.location,
+                row.zone,
+                row.get_land_use_display(),
+                row.area_mu,
+                row.area_m2,
+                row.get_price_kind_display(),
+                row.price,
+                row.investment_per_mu_min,
+                row.tax_per_mu_min,
+                row.power_kva,
+                row.get_state_display(),
+                f"{row.centre_lon:.6f},{row.centre_lat:.6f}",
+            ]
+            for row in found.qs
+        )
+        return export_xlsx(request, export="land.parcels", title=_("地块"), columns=columns, rows=rows)
+
+
+class ReservationExportView(RoleRequiredMixin, View):
+    """The reservations as filtered, one row per reservation with its project's promises and
+    where the purchase stands, as an Excel file (recorded in the export log)."""
+
+    allowed_roles = READERS
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        found = queries.reservation_list(request.user, request.GET)
+        columns = [
+            Column("parcel", _("地块编号")),
+            Column("enterprise", _("企业")),
+            Column("project_name", _("项目名称")),
+            Column("industry_code", _("项目行业代码")),
+            Column("total_investment", _("项目总投资（元）")),
+            Column("investment_per_mu", _("承诺亩均投资（万元/亩）")),
+            Column("tax_per_mu", _("承诺亩均税收（万元/亩·年）")),
+            Column("state", _("状态")),
+            Column("reserved_on", _("预订日期")),
+            Column("expires_on", _("预留截止日")),
+            Column("deal_price", _("成交价（元）")),
+            Column("contract_no", _("出让合同编号")),
+        ]
+        rows = (
+            [
+                row.parcel.code,
+                row.enterprise.name,
+                row.project_name,
+                row.industry_code,
+                row.total_investment,
+                row.investment_per_mu,
+                row.tax_per_mu,
+                row.get_state_display(),
+                row.reserved_on,
+                row.expires_on,
+                row.deal_price,
+                row.contract_no,
+            ]
+            for row in found.qs.select_related("parcel", "enterprise")
+        )
+        return export_xlsx(
+            request, export="land.reservations", title=_("用地预订"), columns=columns, rows=rows
+        )
+
+
 def _reserve_form(request: HttpRequest, data: Any = None) -> ReserveForm | None:
     """The reservation form for a user who may reserve: an enterprise for itself, the office
     for one of its enterprises (picked)."""
@@ -135,6 +225,8 @@ def _parcel_page(
         "reserve_form": reserve if row.state == ParcelStatus.AVAILABLE else None,
         "reserve_url": reverse("land:reserve", args=[row.pk]),
         "hold_workdays": actions.hold_workdays(),
+        "can_edit": row.state in actions.EDITABLE_STATES
+        and has_role(request.user, (Role.SERVICE_OFFICE, Role.ADMIN)),
     }
     return render(request, "land/parcel.html", context)
 
@@ -258,6 +350,78 @@ class ImportView(RoleRequiredMixin, View):
             return self._page(request, form, result.problems)
         messages.success(request, _("已导入 %(count)s 个地块") % {"count": len(result.created)})
         return redirect("land:map")
+
+
+def _parcel_form_page(request: HttpRequest, form: ParcelForm, row: Parcel | None = None) -> HttpResponse:
+    return render(request, "land/parcel_form.html", {"form": form, "row": row})
+
+
+def _parcel_refused(form: ParcelForm, invalid: ValidationError) -> None:
+    # The action measures in square metres and calls the boundary by its own name; the form
+    # asks for mu.
+    add_action_errors(form, invalid, renames={"area_m2": "area_mu"})
+
+
+class ParcelCreateView(RoleRequiredMixin, View):
+    """Register one parcel from a page: every bad field named (an open or self-crossing
+    boundary, an area far from the boundary's, a number the park already uses), nothing lost."""
+
+    allowed_roles = (Role.SERVICE_OFFICE, Role.ADMIN)
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return _parcel_form_page(request, ParcelForm())
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = ParcelForm(request.POST)
+        jurisdiction = getattr(request.user, "jurisdiction", None)
+        if jurisdiction is None:
+            form.add_error(None, _("您的账号没有所属辖区，不能登记地块"))
+        if not form.is_valid() or jurisdiction is None:
+            return _parcel_form_page(request, form)
+        try:
+            row = actions.create_parcel(
+                jurisdiction=jurisdiction,
+                actor=acting_user(request),
+                publish=form.cleaned_data.get("publish", False),
+                **form.values(),
+            )
+        except ValidationError as invalid:
+            _parcel_refused(form, invalid)
+            return _parcel_form_page(request, form)
+        messages.success(request, _("已登记地块 %(code)s") % {"code": row.code})
+        return redirect(row.get_absolute_url())
+
+
+class ParcelEditView(RoleRequiredMixin, View):
+    """Correct a planned or available parcel's terms; a change made meanwhile by someone else
+    is not overwritten (the version the page showed must still be current)."""
+
+    allowed_roles = (Role.SERVICE_OFFICE, Role.ADMIN)
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        row = access_parcel(request.user, pk)
+        return _parcel_form_page(request, ParcelForm(initial=ParcelForm.initial_for(row), editing=True), row)
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        row = access_parcel(request.user, pk)
+        form = ParcelForm(request.POST, editing=True)
+        if not form.is_valid():
+            return _parcel_form_page(request, form, row)
+        try:
+            row = actions.update_parcel(
+                parcel=row,
+                actor=acting_user(request),
+                expected_version=form.cleaned_data.get("expected_version") or 0,
+                **form.values(),
+            )
+        except StaleVersion as stale:
+            form.add_error(None, stale.message)
+            return _parcel_form_page(request, form, row)
+        except ValidationError as invalid:
+            _parcel_refused(form, invalid)
+            return _parcel_form_page(request, form, row)
+        messages.success(request, _("已保存地块 %(code)s") % {"code": row.code})
+        return redirect(row.get_absolute_url())
 
 
 class ReservationListView(RoleRequiredMixin, View):

@@ -24,6 +24,7 @@ class ListingState(models.TextChoices):
 class ListingAction(models.TextChoices):
     # Recording a listing is an event of its history but no step of the table.
     CREATE = "create", _("登记")
+    EDIT = "edit", _("修改")
     WITHDRAW = "withdraw", _("撤回")
 
 

@@ -63,6 +63,18 @@ class NeedForm(StyledForm):
     visibility = forms.ChoiceField(label=_("公开范围"), choices=Visibility.choices, initial=Visibility.OFFICE)
 
 
+class OfferEditForm(OfferForm):
+    """Correct an offer: its fields and the version the page showed."""
+
+    expected_version = BoundedIntegerField(widget=forms.HiddenInput)
+
+
+class NeedEditForm(NeedForm):
+    """Correct a need: its fields and the version the page showed."""
+
+    expected_version = BoundedIntegerField(widget=forms.HiddenInput)
+
+
 class StepForm(StyledForm):
     """One step: the version the page showed and the step's input, prefixed by the step's name
     so that several steps share one page."""
@@ -144,6 +156,12 @@ class PurchaseForm(StyledForm):
     amount = _money(_("采购金额（元）"), required=True)
     strategic = forms.BooleanField(label=_("战略性新兴产业产品"), required=False)
     affiliated = forms.BooleanField(label=_("供应商为关联企业"), required=False)
+
+
+class PurchaseEditForm(PurchaseForm):
+    """Correct a purchase: its fields and the version the page showed."""
+
+    expected_version = BoundedIntegerField(widget=forms.HiddenInput)
 
 
 class PurchaseImportForm(StyledForm):

@@ -356,6 +356,8 @@ class Purchase(ScopedModel):
         related_name="+",
         verbose_name=_("登记人"),
     )
+    #: Bumped by each correction, so that a page showing an older one cannot overwrite it.
+    version = models.PositiveIntegerField(_("版本"), default=1)
 
     class Meta:
         verbose_name = _("采购记录")

@@ -14,6 +14,8 @@ urlpatterns = [
     path("offers/export/", views.ListingExportView.as_view(kind="offers"), name="offers_export"),
     path("needs/export/", views.ListingExportView.as_view(kind="needs"), name="needs_export"),
     path("offers/<int:pk>/", views.OfferDetailView.as_view(), name="offer"),
+    path("offers/<int:pk>/edit/", views.ListingEditView.as_view(kind="offer"), name="offer_edit"),
+    path("needs/<int:pk>/edit/", views.ListingEditView.as_view(kind="need"), name="need_edit"),
     path("offers/<int:pk>/withdraw/", views.WithdrawView.as_view(kind="offer"), name="offer_withdraw"),
     path("needs/<int:pk>/", views.NeedDetailView.as_view(), name="need"),
     path("needs/<int:pk>/withdraw/", views.WithdrawView.as_view(kind="need"), name="need_withdraw"),
@@ -36,6 +38,8 @@ urlpatterns = [
     ),
     path("enterprises/<int:pk>/needs/new/", views.ListingCreateView.as_view(kind="need"), name="need_create"),
     path("purchases/", purchases.PurchaseListView.as_view(), name="purchases"),
+    path("purchases/export/", purchases.PurchaseExportView.as_view(), name="purchases_export"),
+    path("purchases/<int:pk>/edit/", purchases.PurchaseEditView.as_view(), name="purchase_edit"),
     path("purchases/import/", purchases.PurchaseImportView.as_view(), name="purchase_import"),
     path(
         "enterprises/<int:pk>/purchases/new/",
@@ -44,6 +48,7 @@ urlpatterns = [
     ),
     path("chains/", chains.ChainListView.as_view(), name="chains"),
     path("chains/<int:pk>/", chains.ChainDetailView.as_view(), name="chain"),
+    path("chains/<int:pk>/export/", chains.ChainExportView.as_view(), name="chain_export"),
     path(
         "chains/<int:pk>/firms/<int:firm>/remove/",
         chains.ChainFirmRemoveView.as_view(),

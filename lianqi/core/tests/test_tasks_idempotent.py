@@ -32,6 +32,9 @@ from lianqi.finance import tasks as finance_tasks
 from lianqi.finance.choices import VersionState
 from lianqi.finance.models import Product, ProductVersion
 from lianqi.finance.tests.factories import make_application, product_of
+from lianqi.land import tasks as land_tasks
+from lianqi.land.models import ParcelEvent, Reservation, ReservationEvent
+from lianqi.land.tests.factories import make_reservation
 from lianqi.notifications import actions as outbox
 from lianqi.notifications import tasks as notification_tasks
 from lianqi.notifications.models import Channel, Notification
@@ -160,6 +163,21 @@ FINANCE_SCENARIOS: dict[str, Scenario] = {
 }
 
 
+def land_sweep(world: Any, mailoutbox: list[Any]) -> Any:
+    # Held until the Friday before NOW: released on the sweep's first run, never twice.
+    make_reservation(world, expires_on=dt.date(2026, 2, 27))
+    make_reservation(world, expires_on=dt.date(2026, 3, 16))
+
+    def observe() -> object:
+        return (
+            sorted(Reservation.objects.values_list("pk", "state", "version", "parcel__state")),
+            ReservationEvent.objects.count(),
+            ParcelEvent.objects.count(),
+        )
+
+    return land_tasks.run_land_sweeps.call, observe
+
+
 SCENARIOS: dict[str, Scenario] = {
     "lianqi.notifications.tasks.deliver_notification": lambda world, mail: delivery(
         world, mail, notification_tasks.deliver_notification.call
@@ -186,6 +204,7 @@ SCENARIOS: dict[str, Scenario] = {
     "lianqi.policies.tasks.rematch_enterprise_task": rematch(of_policy=False),
     "lianqi.policies.tasks.rematch_policy_task": rematch(of_policy=True),
     **FINANCE_SCENARIOS,
+    "lianqi.land.tasks.run_land_sweeps": land_sweep,
 }
 
 

@@ -1,4 +1,5 @@
-"""Figures as the land pages show them: `|wan` (yuan as 万元, two decimals)."""
+"""Figures as the land pages show them: `|wan` (yuan as 万元, two decimals), `|figure`, and
+`|reason` (a selection reason in the page's language)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -24,3 +26,10 @@ def figure(value: Any) -> str:
         return "—"
     text = f"{Decimal(value):,f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+@register.filter
+def reason(check: Any) -> str:
+    """A selection reason (`selection.Check`) in the page's language: the engine gives message
+    templates and their figures, gettext gives the words."""
+    return str(check.render(gettext))

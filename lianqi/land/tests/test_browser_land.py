@@ -78,3 +78,36 @@ def test_an_enterprise_filters_the_map_opens_a_parcel_and_reserves_it(
     expect(page.locator('[data-testid=land-map] a[data-code="XT-A02"] path')).to_have_attribute(
         "fill", "#f59f00"
     )
+
+
+def test_the_office_registers_a_parcel_from_a_page(browser: Any, live_server: Any, world: World) -> None:
+    """An open boundary is told next to its field with everything typed kept; closed, the
+    parcel is saved and drawn from its own points."""
+    from django.urls import reverse
+    from playwright.sync_api import expect
+
+    from ..models import Parcel
+
+    page = new_page(browser, live_server.url, DESKTOP)
+    log_in(page, world.user(Role.SERVICE_OFFICE).username, PASSWORD, reverse("land:map"))
+    page.get_by_role("link", name="登记地块").click()
+    ring = rectangle(200, 100, LON, LAT)["coordinates"][0]
+    form = page.locator("[data-testid=parcel-form]")
+    form.locator("[name=code]").fill("XT-NEW-01")
+    form.locator("[name=location]").fill("晓塘路以北新地块")
+    form.locator("[name=land_use]").select_option("0601")
+    form.locator("[name=area_mu]").fill("30")
+    form.locator("[name=price]").fill("6000000")
+    form.locator("[name=investment_per_mu_min]").fill("300")
+    form.locator("[name=boundary]").fill("\n".join(f"{lon},{lat}" for lon, lat in ring[:-1]))
+    form.locator("button[type=submit]").click()
+    expect(page.locator('[data-error-for="boundary"]')).to_contain_text("未闭合")
+    expect(page.locator("[name=location]")).to_have_value("晓塘路以北新地块")
+    screenshot(page, "land-parcel-form-refused")
+    page.locator("[name=boundary]").fill("\n".join(f"{lon},{lat}" for lon, lat in ring))
+    page.locator("[data-testid=parcel-form] button[type=submit]").click()
+    expect(page.locator("[data-testid=summary]")).to_contain_text("XT-NEW-01")
+    expect(page.locator("[data-testid=area]")).to_contain_text("30.00 亩")
+    expect(page.locator("[data-testid=parcel-shape] path")).to_have_count(1)
+    screenshot(page, "land-parcel-registered")
+    assert Parcel.objects.get(code="XT-NEW-01").area_mu == 30

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from .. import messages as m
 from ..selection import MET, NOT_MET, UNKNOWN, Needs, Offer, explain, select
 
 BASE = Offer(
@@ -167,3 +168,30 @@ def test_the_unrolled_ranking_agrees_with_the_rules_it_unrolls() -> None:
             assert (ranked.failed, ranked.unknown) == _verdicts(needs, ranked.offer)
             assert ranked.score == fit_score(needs, ranked.offer)
             assert (ranked.verdict is NOT_MET) == any(c.hard and c.verdict is NOT_MET for c in ranked.checks)
+
+
+def test_a_reason_is_rendered_in_the_language_the_page_asks_for() -> None:
+    """The engine gives message templates and figures; the page's gettext gives the words."""
+    english = {
+        m.REASON: "%(label)s: %(figure)s (required: %(target)s)",
+        m.AREA: "Area",
+        m.MU: "%(value)s mu",
+        m.MU_BETWEEN: "%(low)s to %(high)s mu",
+        m.INFRASTRUCTURE: "Services",
+        m.WATER: "water",
+        m.GAS: "gas",
+        m.LIST_SEPARATOR: ", ",
+        m.ALL_SERVICES: "water, gas, sewage and road (bonus)",
+    }
+
+    def translate(msgid: str) -> str:
+        return english.get(msgid, msgid)
+
+    offer = replace(BASE, area_mu=3.75, sewage=False, road=False)
+    checks = {c.key: c for c in explain(Needs(area_min_mu=20, area_max_mu=40), offer)}
+    assert checks["area"].text == "面积：3.75 亩（要求 ≥ 20 亩，≤ 40 亩）"
+    assert checks["area"].render(translate) == "Area: 3.75 mu (required: 20 to 40 mu)"
+    assert checks["infrastructure"].text == "配套：供水、天然气（要求 水、气、污水、道路齐全（加分项））"
+    assert checks["infrastructure"].render(translate) == (
+        "Services: water, gas (required: water, gas, sewage and road (bonus))"
+    )

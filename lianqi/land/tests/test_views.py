@@ -3,13 +3,15 @@ the other park, a role that may), then what the pages show and do."""
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from django.test import Client
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from lianqi.core.roles import Role
-from lianqi.testing.contracts import ListPageContract, ObjectPageContract
+from lianqi.testing.contracts import ListExportContract, ListPageContract, ObjectPageContract
 from lianqi.testing.world import World
 
 from ..choices import ParcelStatus, ReservationState
@@ -42,6 +44,27 @@ class TestMapContract(ListPageContract):
     def url(self, world: World) -> str:
         home_parcel(world)
         return reverse("land:map")
+
+
+class TestParcelExportContract(ListExportContract):
+    allowed_roles = READERS
+    denied_role = Role.LIAISON
+
+    def marker(self, world: World) -> str:
+        return "XT-HOME"
+
+    def url(self, world: World) -> str:
+        home_parcel(world)
+        return reverse("land:export")
+
+
+class TestReservationExportContract(ListExportContract):
+    allowed_roles = READERS
+    denied_role = Role.LIAISON
+
+    def url(self, world: World) -> str:
+        home_reservation(world)
+        return reverse("land:reservations_export")
 
 
 class TestParcelContract(ObjectPageContract):
@@ -254,3 +277,80 @@ def test_the_code_page_asks_for_the_enterprise_s_phone_first(world: World) -> No
     response = Client().get(url)
     assert response.status_code == 302
     assert reverse("codes:confirm_phone", args=[world.home.enterprise.code_token]) in response["Location"]
+
+
+def test_the_office_picks_the_reserving_enterprise_by_search_within_its_park(world: World) -> None:
+    parcel = make_parcel(world)
+    client = client_for(world.user(Role.SERVICE_OFFICE))
+    page = client.get(parcel.get_absolute_url()).content.decode()
+    picker = next(
+        tag for tag in page.split("<select")[1:] if 'name="reserve-enterprise"' in tag.split(">")[0]
+    )
+    assert f'data-picker="{reverse("enterprises:pick")}"' in picker
+    # Only the chosen option is rendered: the park's enterprises are searched, not listed.
+    assert world.home.enterprise.name not in page.split('data-testid="reserve"')[1].split("</form>")[0]
+    found = client.get(reverse("enterprises:pick"), {"q": world.home.enterprise.name[:4]}).content.decode()
+    assert world.home.enterprise.name in found and world.other.enterprise.name not in found
+    form = {
+        "reserve-project_name": "年产5万吨特种电缆",
+        "reserve-industry_code": "C3831",
+        "reserve-total_investment_wan": "12000",
+        "reserve-investment_per_mu": "400",
+        "reserve-tax_per_mu": "30",
+        "reserve-energy_per_output": "0.3",
+        "reserve-emissions_tpa": "5",
+    }
+    refused = client.post(
+        reverse("land:reserve", args=[parcel.pk]), {**form, "reserve-enterprise": world.other.enterprise.pk}
+    )
+    assert 'data-error-for="enterprise"' in refused.content.decode()
+    assert not Reservation.objects.exists()
+    client.post(
+        reverse("land:reserve", args=[parcel.pk]), {**form, "reserve-enterprise": world.home.enterprise.pk}
+    )
+    assert Reservation.objects.get().enterprise == world.home.enterprise
+
+
+def sheet_rows(response: Any) -> list[tuple[Any, ...]]:
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content), read_only=True)
+    return [tuple(row) for row in book.worksheets[0].iter_rows(values_only=True)]
+
+
+def test_the_parcels_export_as_filtered_and_only_the_user_s_own(world: World) -> None:
+    make_parcel(world, code="XT-IND", land_use="0601")
+    make_parcel(world, code="XT-BIZ", land_use="0505")
+    make_parcel(world, side=world.other, code="JK-OTHER")
+    client = client_for(world.user(Role.SERVICE_OFFICE))
+    assert reverse("land:export") in client.get(reverse("land:map")).content.decode()
+    rows = sheet_rows(client.get(reverse("land:export"), {"land_use": "0601"}))
+    assert rows[0][:2] == ("地块编号", "坐落") and len(rows) == 2
+    code, _location, zone, use, area_mu, *_rest = rows[1]
+    assert (code, zone, use, str(area_mu)) == ("XT-IND", "先进制造产业园", "工业用地", "30")
+    other = sheet_rows(client_for(world.other_user(Role.SERVICE_OFFICE)).get(reverse("land:export")))
+    assert [r[0] for r in other[1:]] == ["JK-OTHER"]
+
+
+def test_the_reservations_export_with_the_promises_and_the_deal(world: World) -> None:
+    row = make_reservation(world, ReservationState.DEALT)
+    client = client_for(world.user(Role.LEADER))
+    assert reverse("land:reservations_export") in client.get(reverse("land:reservations")).content.decode()
+    rows = sheet_rows(client.get(reverse("land:reservations_export")))
+    assert rows[1][:3] == (row.parcel.code, world.home.enterprise.name, "年产5万吨特种电缆")
+    assert rows[1][-1] == "湘潭高新〔2026〕12号" and str(rows[1][-2]) == "6100000"
+    assert (
+        len(sheet_rows(client_for(world.other_user(Role.LEADER)).get(reverse("land:reservations_export"))))
+        == 1
+    )
+
+
+def test_an_english_page_gives_the_selection_reasons_in_english(world: World) -> None:
+    make_parcel(world, code="XT-FIT")
+    client = client_for(world.user(Role.ENTERPRISE))
+    page = client.get(
+        reverse("land:select"), {"land_use": "0601"}, HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    reason = page.split('data-check="land_use"')[1].split("</li>")[0]
+    assert "Land use" in reason and "用地性质" not in reason
+    chinese = client.get(reverse("land:select"), {"land_use": "0601"}).content.decode()
+    assert "用地性质：工业用地（要求 工业用地）" in chinese

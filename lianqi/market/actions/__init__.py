@@ -26,11 +26,20 @@ from .listings import (
     may_record_for,
     record_deal,
     record_fair_deal,
+    update_need,
+    update_offer,
     withdraw_need,
     withdraw_offer,
     yuan,
 )
-from .purchases import IMPORT_COLUMNS, ImportRefused, RowProblem, import_purchases, record_purchase
+from .purchases import (
+    IMPORT_COLUMNS,
+    ImportRefused,
+    RowProblem,
+    import_purchases,
+    record_purchase,
+    update_purchase,
+)
 from .subsidy import SubsidyRun, grant_local_purchase_subsidy, subsidy_due
 
 __all__ = [
@@ -61,6 +70,9 @@ __all__ = [
     "record_purchase",
     "remove_firm",
     "subsidy_due",
+    "update_need",
+    "update_offer",
+    "update_purchase",
     "withdraw_need",
     "withdraw_offer",
     "yuan",

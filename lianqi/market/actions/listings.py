@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from lianqi.core.actors import Actor
 from lianqi.core.roles import Role, has_role
 from lianqi.core.scoping import path_visible
-from lianqi.core.workflow import Step, required_text, take_step
+from lianqi.core.workflow import StaleVersion, Step, required_text, take_step
 from lianqi.enterprises.models import Enterprise, Industry
 from lianqi.policies.money import MAX_YUAN, to_fen
 
@@ -103,6 +103,99 @@ def _check_recorder(actor: Actor, enterprise: Enterprise) -> None:
         raise ValidationError({"enterprise": _("您不能为该企业登记供需信息")})
 
 
+def _offer_values(
+    *,
+    product: str,
+    industry_code: str,
+    keywords: str = "",
+    specification: str = "",
+    capacity: Any = None,
+    unit: str = "",
+    certifications: str = "",
+    price_band: str = "",
+    visibility: str = Visibility.OFFICE,
+) -> dict[str, Any]:
+    """An offer's fields as stored, or a `ValidationError` naming every bad one."""
+    errors: dict[str, list[str]] = {}
+    values: dict[str, Any] = {}
+    for name, check in (
+        ("product", lambda: required_text(product, "product", _("请填写产品名称"))),
+        ("industry", lambda: _industry(industry_code)),
+        ("capacity", lambda: _positive(capacity, "capacity", _("年产能须为正数"), required=False)),
+    ):
+        try:
+            values[name] = check()
+        except ValidationError as invalid:
+            errors.update(invalid.message_dict)
+    if values.get("capacity") is not None and not unit.strip():
+        errors["unit"] = [_("填写产能时请填写计量单位")]
+    if visibility not in Visibility.values:
+        errors["visibility"] = [_("请选择公开范围")]
+    if errors:
+        raise ValidationError(errors)
+    return {
+        **values,
+        "keywords": keywords.strip(),
+        "specification": specification.strip(),
+        "unit": unit.strip(),
+        "certifications": certifications.strip(),
+        "price_band": price_band.strip(),
+        "visibility": visibility,
+    }
+
+
+def _need_values(
+    *,
+    today: dt.date,
+    item: str,
+    industry_code: str,
+    quantity: Any,
+    unit: str,
+    wanted_by: dt.date | None,
+    valid_until: dt.date | None,
+    keywords: str = "",
+    budget: Any = None,
+    certifications: str = "",
+    current_supplier_region: str = SupplierRegion.NONE,
+    visibility: str = Visibility.OFFICE,
+) -> dict[str, Any]:
+    """A need's fields as stored, or a `ValidationError` naming every bad one."""
+    errors: dict[str, list[str]] = {}
+    values: dict[str, Any] = {}
+    for name, check in (
+        ("item", lambda: required_text(item, "item", _("请填写采购品名称"))),
+        ("industry", lambda: _industry(industry_code)),
+        ("quantity", lambda: _positive(quantity, "quantity", _("请填写大于零的采购数量"), required=True)),
+        ("unit", lambda: required_text(unit, "unit", _("请填写计量单位"))),
+        ("budget", lambda: yuan(budget, "budget", required=False)),
+    ):
+        try:
+            values[name] = check()
+        except ValidationError as invalid:
+            errors.update(invalid.message_dict)
+    if wanted_by is None:
+        errors["wanted_by"] = [_("请填写需求日期")]
+    if valid_until is None:
+        errors["valid_until"] = [_("请填写有效期")]
+    elif valid_until < today:
+        errors["valid_until"] = [_("有效期不能早于今天")]
+    if current_supplier_region not in SupplierRegion.values:
+        errors["current_supplier_region"] = [_("请选择现供应商所在地")]
+    if visibility not in Visibility.values:
+        errors["visibility"] = [_("请选择公开范围")]
+    if errors:
+        raise ValidationError(errors)
+    return {
+        **values,
+        "keywords": keywords.strip(),
+        "certifications": certifications.strip(),
+        "wanted_by": wanted_by,
+        "valid_until": valid_until,
+        "current_supplier_region": current_supplier_region,
+        "visibility": visibility,
+    }
+
+
 def create_offer(
     *,
     enterprise: Enterprise,
@@ -122,33 +215,21 @@ def create_offer(
     enterprise's account, the liaison serving it or the office of its jurisdiction."""
     at = at or timezone.now()
     _check_recorder(actor, enterprise)
-    errors: dict[str, list[str]] = {}
-    values: dict[str, Any] = {}
-    for name, check in (
-        ("product", lambda: required_text(product, "product", _("请填写产品名称"))),
-        ("industry", lambda: _industry(industry_code)),
-        ("capacity", lambda: _positive(capacity, "capacity", _("年产能须为正数"), required=False)),
-    ):
-        try:
-            values[name] = check()
-        except ValidationError as invalid:
-            errors.update(invalid.message_dict)
-    if values.get("capacity") is not None and not unit.strip():
-        errors["unit"] = [_("填写产能时请填写计量单位")]
-    if visibility not in Visibility.values:
-        errors["visibility"] = [_("请选择公开范围")]
-    if errors:
-        raise ValidationError(errors)
+    values = _offer_values(
+        product=product,
+        industry_code=industry_code,
+        keywords=keywords,
+        specification=specification,
+        capacity=capacity,
+        unit=unit,
+        certifications=certifications,
+        price_band=price_band,
+        visibility=visibility,
+    )
     with transaction.atomic():
         row = Offer.objects.create(
             jurisdiction_id=enterprise.jurisdiction_id,
             enterprise=enterprise,
-            keywords=keywords.strip(),
-            specification=specification.strip(),
-            unit=unit.strip(),
-            certifications=certifications.strip(),
-            price_band=price_band.strip(),
-            visibility=visibility,
             last_actor=actor,
             last_changed_at=at,
             **values,
@@ -177,49 +258,89 @@ def create_need(
     """Record what `enterprise` buys, open until `valid_until`, with the first event of its
     history. A need says how much (quantity and unit), by when, and until when it is valid."""
     at = at or timezone.now()
-    today = timezone.localdate(at)
     _check_recorder(actor, enterprise)
-    errors: dict[str, list[str]] = {}
-    values: dict[str, Any] = {}
-    for name, check in (
-        ("item", lambda: required_text(item, "item", _("请填写采购品名称"))),
-        ("industry", lambda: _industry(industry_code)),
-        ("quantity", lambda: _positive(quantity, "quantity", _("请填写大于零的采购数量"), required=True)),
-        ("unit", lambda: required_text(unit, "unit", _("请填写计量单位"))),
-        ("budget", lambda: yuan(budget, "budget", required=False)),
-    ):
-        try:
-            values[name] = check()
-        except ValidationError as invalid:
-            errors.update(invalid.message_dict)
-    if wanted_by is None:
-        errors["wanted_by"] = [_("请填写需求日期")]
-    if valid_until is None:
-        errors["valid_until"] = [_("请填写有效期")]
-    elif valid_until < today:
-        errors["valid_until"] = [_("有效期不能早于今天")]
-    if current_supplier_region not in SupplierRegion.values:
-        errors["current_supplier_region"] = [_("请选择现供应商所在地")]
-    if visibility not in Visibility.values:
-        errors["visibility"] = [_("请选择公开范围")]
-    if errors or wanted_by is None or valid_until is None:
-        raise ValidationError(errors)
+    values = _need_values(
+        today=timezone.localdate(at),
+        item=item,
+        industry_code=industry_code,
+        quantity=quantity,
+        unit=unit,
+        wanted_by=wanted_by,
+        valid_until=valid_until,
+        keywords=keywords,
+        budget=budget,
+        certifications=certifications,
+        current_supplier_region=current_supplier_region,
+        visibility=visibility,
+    )
     with transaction.atomic():
         row = Need.objects.create(
             jurisdiction_id=enterprise.jurisdiction_id,
             enterprise=enterprise,
-            keywords=keywords.strip(),
-            certifications=certifications.strip(),
-            wanted_by=wanted_by,
-            valid_until=valid_until,
-            current_supplier_region=current_supplier_region,
-            visibility=visibility,
             last_actor=actor,
             last_changed_at=at,
             **values,
         )
         need_workflow.record(row, action=ListingAction.CREATE, from_state="", actor=actor, at=at)
     return row
+
+
+def _locked_open(row: Offer | Need, workflow: Any, actor: Actor, expected_version: int) -> Any:
+    """The listing locked for an edit: by one who may record for its enterprise, still open,
+    at the version the page showed (else `StaleVersion`, naming who changed it)."""
+    locked = type(row).objects.select_for_update(of=("self",)).select_related("enterprise").get(pk=row.pk)
+    _check_recorder(actor, locked.enterprise)
+    if locked.version != expected_version:
+        raise StaleVersion(workflow, locked)
+    if locked.state != ListingState.OPEN:
+        raise ValidationError(_("已撤回的供需信息不能再修改"))
+    return locked
+
+
+def _save_edit(locked: Any, workflow: Any, actor: Actor, at: dt.datetime, values: dict[str, Any]) -> Any:
+    for name, value in values.items():
+        setattr(locked, name, value)
+    locked.version += 1
+    locked.last_actor = actor
+    locked.last_changed_at = at
+    locked.save()
+    workflow.record(locked, action=ListingAction.EDIT, from_state=locked.state, actor=actor, at=at)
+    return locked
+
+
+def update_offer(
+    *,
+    offer: Offer,
+    actor: Actor,
+    expected_version: int,
+    at: dt.datetime | None = None,
+    **fields: Any,
+) -> Offer:
+    """Correct an open offer after it was recorded (the fields of `create_offer`, checked the
+    same way), by whoever may record for its enterprise; the offer's history records the edit.
+    Matching reads the offer as it is, so the ranked needs follow at once."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        locked = _locked_open(offer, offer_workflow, actor, expected_version)
+        values = _offer_values(**fields)
+        return _save_edit(locked, offer_workflow, actor, at, values)  # type: ignore[no-any-return]
+
+
+def update_need(
+    *,
+    need: Need,
+    actor: Actor,
+    expected_version: int,
+    at: dt.datetime | None = None,
+    **fields: Any,
+) -> Need:
+    """Correct an open need after it was recorded (the fields of `create_need`, checked the
+    same way), by whoever may record for its enterprise; the need's history records the edit."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        locked = _locked_open(need, need_workflow, actor, expected_version)
+        values = _need_values(today=timezone.localdate(at), **fields)
+        return _save_edit(locked, need_workflow, actor, at, values)  # type: ignore[no-any-return]
 
 
 def withdraw_offer(

@@ -206,6 +206,74 @@ def record_purchase(
     return row
 
 
+def update_purchase(
+    *,
+    purchase: Purchase,
+    actor: Actor,
+    expected_version: int,
+    year: Any,
+    amount: Any,
+    supplier: Enterprise | None = None,
+    supplier_name: str = "",
+    supplier_credit_code: str = "",
+    item: str = "",
+    strategic: bool = False,
+    affiliated: bool = False,
+    at: dt.datetime | None = None,
+) -> Purchase:
+    """Correct a recorded purchase (checked as a new one; the supplier's place found again),
+    by whoever may record for its buyer, at the version the page showed. Its buyer's yearly
+    cells move with it in the same transaction, so the chain's local supporting rate and the
+    local-purchase subsidy still to be entered read the corrected figures."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        locked = Purchase.objects.select_for_update(of=("self",)).select_related("buyer").get(pk=purchase.pk)
+        if not may_record_for(actor, locked.buyer):
+            raise ValidationError({"buyer": _("您不能为该企业登记采购记录")})
+        if locked.version != expected_version:
+            raise ValidationError(_("该采购记录已被他人修改，请刷新后重试"))
+        fresh = prepare_purchase(
+            buyer=locked.buyer,
+            year=year,
+            amount=amount,
+            supplier=supplier,
+            supplier_name=supplier_name,
+            supplier_credit_code=supplier_credit_code,
+            item=item,
+            strategic=strategic,
+            affiliated=affiliated,
+            today=timezone.localdate(at),
+        )
+        # What the row added to its yearly cell is taken back, then the corrected row added.
+        taken_back = Purchase(
+            buyer_id=locked.buyer_id,
+            year=locked.year,
+            jurisdiction_path=locked.jurisdiction_path,
+            amount=-locked.amount,
+            is_local=locked.is_local,
+            strategic=locked.strategic,
+            affiliated=locked.affiliated,
+        )
+        for name in (
+            "year",
+            "amount",
+            "supplier",
+            "supplier_name",
+            "supplier_credit_code",
+            "place",
+            "is_local",
+            "item",
+            "strategic",
+            "affiliated",
+        ):
+            setattr(locked, name, getattr(fresh, name))
+        locked.version += 1
+        locked.recorded_by = actor  # type: ignore[assignment]
+        locked.save()
+        add_to_totals([taken_back, locked])
+    return locked
+
+
 #: The import's columns (the office's invoice summary: one row per buyer, year and supplier).
 IMPORT_COLUMNS = (
     Column("buyer_credit_code", "采购企业统一社会信用代码", required=True),

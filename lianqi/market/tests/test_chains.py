@@ -16,7 +16,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from lianqi.core.roles import Role
 from lianqi.core.workdays import SHANGHAI
@@ -24,7 +24,13 @@ from lianqi.enterprises.models import Enterprise, YearFigure
 from lianqi.policies import actions as policy_actions
 from lianqi.policies.choices import FulfilmentState, PolicyKind, PolicyLevel
 from lianqi.policies.models import Fulfilment, Policy
-from lianqi.testing.contracts import ApiListContract, ApiObjectContract, ListPageContract, ObjectPageContract
+from lianqi.testing.contracts import (
+    ApiListContract,
+    ApiObjectContract,
+    ListExportContract,
+    ListPageContract,
+    ObjectPageContract,
+)
 from lianqi.testing.world import World, credit_code, make_enterprise, make_user
 
 from .. import actions, queries
@@ -286,6 +292,44 @@ def test_the_chain_page_shows_rate_definition_gaps_and_tree_data(world: World) -
     assert firms["maker"].name in battery and "经开区电芯有限公司" in battery and "重点企业" in battery
 
 
+def sheet_rows(response: Any) -> list[tuple[Any, ...]]:
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content), read_only=True)
+    return [tuple(row) for row in book.worksheets[0].iter_rows(values_only=True)]
+
+
+def test_the_chain_exports_its_nodes_with_their_firms_and_local_rate(world: World) -> None:
+    chain, _nodes, firms = city_chain(world)
+    client = client_for(world.user(Role.LEADER))
+    url = reverse("market:chain_export", args=[chain.pk])
+    assert url in client.get(reverse("market:chain", args=[chain.pk]) + "?year=2024").content.decode()
+    rows = sheet_rows(client.get(url, {"year": "2024"}))
+    assert rows[0] == ("环节", "状态", "本地配套率（%）", "企业", "链上角色", "所在地")
+    battery = [r for r in rows if str(r[0]).strip("　") == "电池"]
+    assert {(r[3], r[4], r[5]) for r in battery} == {
+        (firms["maker"].name, "重点企业", "园区企业"),
+        ("经开区电芯有限公司", "重点企业", "市内其他企业"),
+    }
+    assert {str(r[2]) for r in battery} == {"40"}
+    assert [r[1:] for r in rows if str(r[0]).strip("　") == "隔膜"] == [("缺链", None, None, None, None)]
+
+
+def test_the_purchases_export_as_filtered(world: World) -> None:
+    supplier = enterprise_in(world, "园区钣金厂")
+    buy(world, world.home.enterprise, supplier, "400.50", item="钣金件")
+    buy(world, world.home.enterprise, supplier, "99", year=2023)
+    client = client_for(office(world))
+    assert reverse("market:purchases_export") in client.get(reverse("market:purchases")).content.decode()
+    rows = sheet_rows(client.get(reverse("market:purchases_export"), {"year": "2024"}))
+    assert len(rows) == 2
+    assert rows[1][:3] == (world.home.enterprise.name, 2024, "园区钣金厂")
+    assert (rows[1][5], rows[1][6], str(rows[1][7])) == ("是", "钣金件", "400.5")
+    other = sheet_rows(
+        client_for(world.other_user(Role.SERVICE_OFFICE)).get(reverse("market:purchases_export"))
+    )
+    assert len(other) == 1
+
+
 def test_a_parks_chain_is_kept_by_its_office_only(world: World) -> None:
     chain = actions.create_chain(actor=office(world), jurisdiction=world.home.park, name="线缆")
     node = actions.add_node(chain=chain, actor=office(world), name="导体")
@@ -528,6 +572,34 @@ class TestPurchaseListContract(ListPageContract):
         return "园区配套厂"
 
 
+class TestPurchaseExportContract(ListExportContract):
+    allowed_roles = (Role.SERVICE_OFFICE, Role.LEADER, Role.LIAISON, Role.ENTERPRISE)
+    denied_role = Role.FINANCE
+
+    def url(self, world: World) -> str:
+        home_purchase(world)
+        return reverse("market:purchases_export")
+
+    def marker(self, world: World) -> str:
+        return "园区配套厂"
+
+
+class TestChainExportContract(ObjectPageContract):
+    allowed_roles = STAFF
+    denied_role = Role.ENTERPRISE
+
+    def url(self, world: World) -> str:
+        return reverse("market:chain_export", args=[home_chain(world).pk])
+
+
+class TestPurchaseEditContract(ObjectPageContract):
+    allowed_roles = (Role.SERVICE_OFFICE, Role.ENTERPRISE)
+    denied_role = Role.FINANCE
+
+    def url(self, world: World) -> str:
+        return reverse("market:purchase_edit", args=[home_purchase(world).pk])
+
+
 class TestPurchaseCreateContract(ObjectPageContract):
     allowed_roles = (Role.SERVICE_OFFICE, Role.ENTERPRISE)
     denied_role = Role.FINANCE
@@ -588,3 +660,50 @@ def test_the_chain_api_answers_the_rates_by_node(world: World) -> None:
     by_name = {n["name"]: n for n in data["nodes"]}
     assert by_name["电池"]["local_rate"] == "0.4000" and by_name["电池"]["total_purchases"] == "1500.00"
     assert by_name["正负极材料"]["coverage"] == "city"
+
+
+def test_correcting_a_purchase_moves_the_chain_rate_and_the_subsidy_due(world: World) -> None:
+    chain, _nodes, firms = city_chain(world)
+    maker_far = Purchase.objects.get(buyer=firms["maker"], supplier=firms["far"])
+    client = client_for(office(world))
+    listed = client.get(reverse("market:purchases"), {"q": firms["maker"].name}).content.decode()
+    assert reverse("market:purchase_edit", args=[maker_far.pk]) in listed
+    form = client.get(reverse("market:purchase_edit", args=[maker_far.pk])).content.decode()
+    assert "深圳电子有限公司" in form
+    data = {
+        "year": "2024",
+        "supplier_name": "园区钣金厂",
+        "amount": "400",
+        "strategic": "on",
+        "expected_version": "1",
+    }
+    response = client.post(reverse("market:purchase_edit", args=[maker_far.pk]), data)
+    assert response.status_code == 302
+    maker_far.refresh_from_db()
+    assert (maker_far.supplier, maker_far.is_local, maker_far.version) == (firms["park_supplier"], True, 2)
+    found = queries.chain_map(chain, 2024)
+    rates = {f.node.name: f.rate for f in found.figures.nodes}
+    assert rates["整车"] == Decimal("1.0000")  # 1000 / 1000, the far supplier corrected to the park's
+    assert found.figures.rate == Decimal("0.5789")  # 1100 / 1900
+    # Now local and strategic: it counts toward the subsidy a grant would enter from here on.
+    from ..actions.subsidy import qualifying_purchases
+
+    assert qualifying_purchases(world.city.path, 2024)[firms["maker"].pk] == {2024: Decimal("400.00")}
+    # The yearly cells are what a rebuild from the purchases gives.
+    from ..actions.purchases import rebuild_purchase_totals
+    from ..models import PurchaseTotal
+
+    cells = sorted(PurchaseTotal.objects.values_list("buyer_id", "year", "total", "local", "qualifying"))
+    rebuild_purchase_totals()
+    assert (
+        sorted(PurchaseTotal.objects.values_list("buyer_id", "year", "total", "local", "qualifying")) == cells
+    )
+    stale = client.post(reverse("market:purchase_edit", args=[maker_far.pk]), {**data, "amount": "1"})
+    assert "请刷新后重试" in stale.content.decode()
+    bad = client.post(
+        reverse("market:purchase_edit", args=[maker_far.pk]),
+        {**data, "amount": "1.001", "expected_version": "2"},
+    )
+    assert 'data-error-for="amount"' in bad.content.decode()
+    maker_far.refresh_from_db()
+    assert maker_far.amount == Decimal("400.00")

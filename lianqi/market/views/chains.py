@@ -7,6 +7,7 @@ events) with the office's forms, and the local-purchase subsidy of a year. Thin:
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -21,10 +22,11 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from lianqi.core.actors import acting_user
+from lianqi.core.excel import Column
 from lianqi.core.forms import add_action_errors
 from lianqi.core.roles import Role, has_role
 from lianqi.core.scoping import scope_queryset
-from lianqi.core.views import RoleRequiredMixin, paginate
+from lianqi.core.views import RoleRequiredMixin, export_xlsx, paginate
 from lianqi.enterprises import creditcode
 from lianqi.enterprises import permissions as enterprise_permissions
 from lianqi.enterprises.models import Enterprise
@@ -32,7 +34,7 @@ from lianqi.policies.models import Policy
 from lianqi.policies.queries import version_on
 
 from .. import actions, chainmap, queries
-from ..choices import NodeCoverage
+from ..choices import ChainRole, NodeCoverage
 from ..forms import (
     ChainFairForm,
     ChainFirmForm,
@@ -135,6 +137,55 @@ class ChainDetailView(RoleRequiredMixin, View):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         return _chain_page(request, access_chain(request.user, pk))
+
+
+class ChainExportView(RoleRequiredMixin, View):
+    """The chain's map for the year as an Excel file: one row per firm on a node (a node without
+    firms gets one row, marked missing), with the node's coverage and local supporting rate."""
+
+    allowed_roles = STAFF
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        chain = access_chain(request.user, pk)
+        year = _year(request, chain)
+        found = queries.chain_map(chain, year)
+        places = {chainmap.PARK: _("园区企业"), chainmap.CITY: _("市内其他企业")}
+        roles = dict(ChainRole.choices)
+        columns = [
+            Column("node", _("环节")),
+            Column("coverage", _("状态")),
+            Column("rate", _("本地配套率（%）")),
+            Column("enterprise", _("企业")),
+            Column("role", _("链上角色")),
+            Column("place", _("所在地")),
+        ]
+
+        def rows() -> Any:
+            for figure in found.figures.nodes:
+                rate = None if figure.rate is None else (figure.rate * 100).quantize(Decimal("0.01"))
+                head = [
+                    "　" * figure.depth + figure.node.name,
+                    str(NodeCoverage(figure.coverage).label),
+                    rate,
+                ]
+                firms = [*figure.park_firms, *figure.city_firms]
+                if not firms:
+                    yield [*head, "", "", ""]
+                for firm in firms:
+                    yield [
+                        *head,
+                        found.firms[firm]["name"],
+                        str(roles.get(found.roles.get((figure.node.key, firm), ""), "")),
+                        str(places[found.firms[firm]["place"]]),
+                    ]
+
+        return export_xlsx(
+            request,
+            export="market.chain",
+            title=f"{chain.name}-{year}",
+            columns=columns,
+            rows=rows(),
+        )
 
 
 def _find_enterprise(request: HttpRequest, chain: Chain, text: str) -> Any:

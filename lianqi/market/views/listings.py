@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,12 +28,14 @@ from lianqi.enterprises.models import Enterprise
 from lianqi.enterprises.views.code import CodeTokenMixin
 
 from .. import actions, queries
-from ..choices import IntroductionAction, IntroductionState
+from ..choices import IntroductionAction, IntroductionState, ListingState
 from ..forms import (
     FairDealForm,
     FairForm,
     IntroduceForm,
+    NeedEditForm,
     NeedForm,
+    OfferEditForm,
     OfferForm,
     ParticipantForm,
     StepForm,
@@ -179,6 +181,15 @@ def _may_introduce(request: HttpRequest) -> bool:
     return has_role(request.user, INTRODUCERS)
 
 
+def _edit_url(request: HttpRequest, row: Offer | Need, name: str) -> str | None:
+    """The edit page's address for one who may correct this open listing, else None."""
+    if row.state != ListingState.OPEN or not has_role(request.user, (*INTRODUCERS, Role.ENTERPRISE)):
+        return None
+    return (
+        reverse(name, args=[row.pk]) if actions.may_record_for(acting_user(request), row.enterprise) else None
+    )
+
+
 class OfferDetailView(RoleRequiredMixin, View):
     """One offer: its fields, the needs it could serve (ranked, with reasons), its
     introductions and history."""
@@ -195,6 +206,7 @@ class OfferDetailView(RoleRequiredMixin, View):
             "events": queries.history(offer),
             "withdraw_form": _withdraw_form(request, offer),
             "withdraw_url": reverse("market:offer_withdraw", args=[offer.pk]),
+            "edit_url": _edit_url(request, offer, "market:offer_edit"),
         }
         return render(request, "market/offer_detail.html", context)
 
@@ -213,6 +225,7 @@ def _need_page(request: HttpRequest, need: Need, introduce_form: IntroduceForm |
         "expired": need.valid_until < timezone.localdate(),
         "withdraw_form": _withdraw_form(request, need),
         "withdraw_url": reverse("market:need_withdraw", args=[need.pk]),
+        "edit_url": _edit_url(request, need, "market:need_edit"),
     }
     return render(request, "market/need_detail.html", context)
 
@@ -305,6 +318,61 @@ class ListingCreateView(RoleRequiredMixin, View):
                 messages.success(request, _("已登记：%(title)s") % {"title": str(row)})
                 return redirect(row.get_absolute_url())
         return self._page(request, enterprise, form)
+
+
+class ListingEditView(RoleRequiredMixin, View):
+    """Correct an open offer or need after it was recorded: by its enterprise's account, the
+    liaison serving it or the office; a change made meanwhile by someone else is not
+    overwritten (the version the page showed must still be current)."""
+
+    allowed_roles = (*INTRODUCERS, Role.ENTERPRISE)
+    kind = "offer"
+
+    def _row(self, request: HttpRequest, pk: int) -> Offer | Need:
+        return access_offer(request.user, pk) if self.kind == "offer" else access_need(request.user, pk)
+
+    def _page(self, request: HttpRequest, row: Offer | Need, form: Any) -> HttpResponse:
+        title = _("修改供应") if self.kind == "offer" else _("修改需求")
+        context = {"enterprise": row.enterprise, "form": form, "title": title}
+        return render(request, "market/form.html", context)
+
+    def _form(self, data: Any = None, row: Offer | Need | None = None) -> Any:
+        form_class = OfferEditForm if self.kind == "offer" else NeedEditForm
+        initial = None
+        if row is not None:
+            initial = {name: getattr(row, name, None) for name in form_class.base_fields}
+            initial.update(industry_code=row.industry.code, expected_version=row.version)
+        return form_class(data, initial=initial)
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        row = self._row(request, pk)
+        if not actions.may_record_for(acting_user(request), row.enterprise):
+            raise PermissionDenied
+        return self._page(request, row, self._form(row=row))
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        row = self._row(request, pk)
+        form = self._form(request.POST)
+        if form.is_valid():
+            values = dict(form.cleaned_data)
+            version = values.pop("expected_version")
+            try:
+                if isinstance(row, Offer):
+                    row = actions.update_offer(
+                        offer=row, actor=acting_user(request), expected_version=version, **values
+                    )
+                else:
+                    row = actions.update_need(
+                        need=row, actor=acting_user(request), expected_version=version, **values
+                    )
+            except StaleVersion as stale:
+                form.add_error(None, stale.message)
+            except ValidationError as invalid:
+                add_action_errors(form, invalid, RENAMES)
+            else:
+                messages.success(request, _("已保存：%(title)s") % {"title": str(row)})
+                return redirect(row.get_absolute_url())
+        return self._page(request, row, form)
 
 
 class IntroductionListView(RoleRequiredMixin, View):
