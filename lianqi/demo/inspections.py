@@ -21,9 +21,10 @@ import random
 from dataclasses import dataclass
 from typing import TypeVar
 
-from lianqi.core import workdays
+from lianqi.core import calendar_store, workdays
 from lianqi.enterprises.choices import EnterpriseKind
 from lianqi.enterprises.models import Enterprise
+from lianqi.inspections.actions import report_unregistered_entry
 from lianqi.inspections.checks import cap_warnings
 from lianqi.inspections.choices import InspectionAction, InspectionState, ItemKind, LenientKind, Trigger
 from lianqi.inspections.models import (
@@ -84,6 +85,7 @@ class InspectionDemoFigures:
     quiet_periods: int = 0
     items: int = 0
     refused: int = 0
+    unregistered_reports: int = 0
 
 
 def build_demo_inspections(
@@ -189,6 +191,7 @@ def build_demo_inspections(
         figures.registered += 1
     figures.joint_visits = _merge_same_day(park)
     figures.quiet_periods = _quiet_periods(park, rng, scale, today)
+    figures.unregistered_reports = _unregistered_reports(enterprises, rng, today)
     for lenient_kind, size in LIST_SIZES.items():
         LenientItem.objects.bulk_create(
             [
@@ -209,6 +212,36 @@ def build_demo_inspections(
         figures.lenient_items += size
     return figures
 
+
+def _unregistered_reports(enterprises: list[Enterprise], rng: random.Random, today: dt.date) -> int:
+    """A few enterprises report an inspector who came without a code (未赋码入企) through their
+    code page, in the last weeks: each becomes a new demand of the category 执法检查 waiting in
+    the office's intake, and counts on the inspection statistics."""
+    reporters = sorted(
+        rng.sample(enterprises, min(UNREGISTERED_REPORTS, len(enterprises))), key=lambda e: e.pk
+    )
+    cal = calendar_store.get_calendar()
+    for number, (enterprise, text) in enumerate(zip(reporters, UNREGISTERED_TEXTS, strict=False)):
+        day = today - dt.timedelta(days=7 * (number + 1))
+        while not workdays.is_workday(day, cal):
+            day -= dt.timedelta(days=1)
+        report_unregistered_entry(
+            enterprise=enterprise,
+            description=text,
+            contact_name=f"{enterprise.name[:2]}经理",
+            contact_phone=f"1390732{enterprise.pk % 10000:04d}",
+            at=dt.datetime.combine(day, dt.time(10, 30), tzinfo=workdays.SHANGHAI),
+        )
+    return len(reporters)
+
+
+#: Reports of an unregistered entry (未赋码入企) the demo's enterprises made through their code.
+UNREGISTERED_REPORTS = 3
+UNREGISTERED_TEXTS = (
+    "上周三上午两名自称区安监的人员到车间检查，未出示检查码，也未说明检查依据",
+    "有人以消防检查名义入企查看仓库，未扫码登记，走时未留检查结果",
+    "一周内第二次有部门来查排污情况，未出示检查码，影响了正常生产",
+)
 
 #: Over-cap registrations the office refused, kept so that the log shows the caps at work.
 REFUSED_SHOWN = 4

@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 
 from lianqi.core.registry import Period
+from lianqi.demands.models import Demand
 from lianqi.inspections import queries
 from lianqi.inspections.models import Inspection, InspectionEvent, LenientItem
 from lianqi.org.models import Department, Staff
@@ -54,3 +55,9 @@ def test_a_year_of_inspections_at_seed_scale(world):
     for inspection in coded:
         assert inspection.created_at.date() < inspection.planned_on
     assert Inspection.objects.filter(created_at__date__lt=TODAY - dt.timedelta(days=180)).exists()
+    # A few enterprises reported an inspector who came without a code: new demands of the
+    # category 执法检查 in the office's intake, counted on the statistics.
+    reports = Demand.objects.filter(category__name="执法检查", enterprise__jurisdiction=park)
+    assert reports.count() == figures.unregistered_reports == 3
+    assert set(reports.values_list("state", flat=True)) == {"received"}
+    assert queries.unregistered_report_count(park.path, year) == 3

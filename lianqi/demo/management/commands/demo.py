@@ -114,11 +114,13 @@ class Command(BaseCommand):
                 say(
                     f"  执法检查：检查人员 {inspections.inspectors} 名，登记检查 {inspections.registered} 次"
                     f"（联合检查 {inspections.joint_visits} 次，企业评价 {inspections.ratings} 条），"
-                    f"柔性执法清单 {inspections.lenient_items} 项，免检企业 {inspections.quiet_periods} 家",
+                    f"柔性执法清单 {inspections.lenient_items} 项，免检企业 {inspections.quiet_periods} 家，"
+                    f"未赋码入企举报 {inspections.unregistered_reports} 件",
                     f"  Inspections: {inspections.inspectors} inspectors, {inspections.registered} "
                     f"registered ({inspections.joint_visits} joint visits, {inspections.ratings} ratings), "
                     f"{inspections.lenient_items} lenient-enforcement items, "
-                    f"{inspections.quiet_periods} enterprises in a quiet period",
+                    f"{inspections.quiet_periods} enterprises in a quiet period, "
+                    f"{inspections.unregistered_reports} reports of an unregistered entry",
                 )
             )
         if summary.market is not None:
