@@ -82,6 +82,8 @@ def test_the_bank_pays_a_tranche_and_closes_on_the_application_s_page(world: Wor
     assert response.status_code == 302
     page = bank.get(row.get_absolute_url()).content.decode()
     assert 'data-testid="tranches"' in page and "800,000.00" in page
+    # The whole credit is paid out: no further tranche is offered, closing is.
+    assert 'data-testid="step-disburse"' not in page and 'data-testid="step-close"' in page
     response = bank.post(reverse("finance:step", args=[row.pk, "close"]), {"close-expected_version": 2})
     row.refresh_from_db()
     assert row.state == ApplicationState.CLOSED
