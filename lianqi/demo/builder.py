@@ -42,7 +42,7 @@ from .catalogue import DEPARTMENTS, INDIVIDUAL_TRADES, MANUFACTURING, SHOP_TRADE
 from .credit import CreditDemoFigures, build_demo_credit
 from .demands import DemandFigures, build_demands
 from .finance import FinanceDemoSummary, build_demo_finance
-from .inspections import InspectionDemoFigures, build_demo_inspections
+from .inspections import InspectionDemoFigures, adopt_quiet_rule, build_demo_inspections
 from .land import build_demo_land
 from .log import CHINESE, Say
 from .market import MarketFigures, build_market
@@ -263,6 +263,7 @@ def build_demo(
             )
         office = User.objects.filter(username="office").first()
         summary.credit = build_demo_credit(park=world.main_park, seed=seed, scale=scale, today=today)
+        adopt_quiet_rule(park=world.main_park, office=office)
         summary.market = build_market(
             park=world.main_park, city=world.city, seed=seed, scale=scale, today=today, office=office
         )

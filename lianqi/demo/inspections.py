@@ -19,12 +19,12 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from lianqi.core import calendar_store, workdays
 from lianqi.enterprises.choices import EnterpriseKind
 from lianqi.enterprises.models import Enterprise
-from lianqi.inspections.actions import report_unregistered_entry
+from lianqi.inspections.actions import report_unregistered_entry, set_frequency_caps
 from lianqi.inspections.checks import cap_warnings
 from lianqi.inspections.choices import InspectionAction, InspectionState, ItemKind, LenientKind, Trigger
 from lianqi.inspections.models import (
@@ -211,6 +211,23 @@ def build_demo_inspections(
         )
         figures.lenient_items += size
     return figures
+
+
+def adopt_quiet_rule(*, park: Jurisdiction, office: Any) -> bool:
+    """The park keeps its credit class A enterprises (诚信企业) out of routine inspections
+    (无事不扰), set by its service office once the credit classes exist; False without an office."""
+    if office is None:
+        return False
+    set_frequency_caps(
+        jurisdiction=park,
+        per_day=1,
+        per_week=2,
+        per_month=3,
+        actor=office,
+        quiet_eligibility={"attribute": "credit_class", "op": "in", "value": ["A"]},
+        quiet_note="信用A级（诚信）企业",
+    )
+    return True
 
 
 def _unregistered_reports(enterprises: list[Enterprise], rng: random.Random, today: dt.date) -> int:

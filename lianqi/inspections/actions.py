@@ -118,10 +118,16 @@ def register_inspection(
             errors["inspectors"] = [_("执法检查须由两名以上执法人员进行")]
     if trigger not in REACTIVE_TRIGGERS:
         quiet = checks.quiet_period(enterprise, planned_on)
+        quiet_by_rule = checks.quiet_by_rule(enterprise, planned_on) if quiet is None else ""
         if quiet is not None:
             errors["planned_on"] = [
                 _("企业在免检期内（%(start)s 至 %(end)s：%(reason)s），只受理投诉举报和转办交办的检查")
                 % {"start": quiet.starts_on, "end": quiet.ends_on, "reason": quiet.reason}
+            ]
+        elif quiet_by_rule:
+            errors["planned_on"] = [
+                _("企业符合本辖区“无事不扰”条件（%(note)s），只受理投诉举报和转办交办的检查")
+                % {"note": quiet_by_rule}
             ]
     if errors:
         raise ValidationError(errors)
@@ -556,6 +562,21 @@ def _register_drawn(
         )
 
 
+def _parsed_rule(eligibility: Any, name: str) -> tuple[dict[str, Any], list[str]]:
+    """A condition typed as the rule engine's JSON (or given as data) as a one-rule file, with
+    what is wrong with it (an empty condition: no rule, nothing wrong)."""
+    if isinstance(eligibility, str):
+        text = eligibility.strip()
+        try:
+            eligibility = json.loads(text) if text else {}
+        except ValueError:
+            return {}, [_("适用企业规则须为规则引擎的 JSON 格式")]
+    if not eligibility:
+        return {}, []
+    rule = checks.rule_data(eligibility, name)
+    return rule, checks.rule_problems(rule)
+
+
 def _item_errors(
     *,
     department: Department | None,
@@ -581,19 +602,9 @@ def _item_errors(
         errors["law"] = [_("请填写法律法规")]
     if kind not in ItemKind.values:
         errors["kind"] = [_("检查类别应为双随机抽查、重点检查、投诉举报、转办交办或联合检查")]
-    rule: dict[str, Any] = {}
-    if isinstance(eligibility, str):
-        text = eligibility.strip()
-        try:
-            eligibility = json.loads(text) if text else {}
-        except ValueError:
-            errors["eligibility"] = [_("适用企业规则须为规则引擎的 JSON 格式")]
-            eligibility = {}
-    if eligibility and "eligibility" not in errors:
-        rule = checks.rule_data(eligibility, name)
-        problems = checks.rule_problems(rule)
-        if problems:
-            errors["eligibility"] = problems
+    rule, problems = _parsed_rule(eligibility, name)
+    if problems:
+        errors["eligibility"] = problems
     try:
         cap = int(str(yearly_cap))
     except ValueError:
@@ -936,11 +947,20 @@ STEPS: dict[str, Callable[..., Inspection]] = {
 
 
 def set_frequency_caps(
-    *, jurisdiction: Jurisdiction, per_day: int, per_week: int, per_month: int, actor: Actor
+    *,
+    jurisdiction: Jurisdiction,
+    per_day: int,
+    per_week: int,
+    per_month: int,
+    actor: Actor,
+    quiet_eligibility: Any = "",
+    quiet_note: str = "",
 ) -> FrequencyCaps:
     """Set a jurisdiction's frequency caps on inspections of one enterprise (counted across all
-    departments; those below it without their own use these). Refused, field by field, outside
-    the actor's jurisdiction, below one, or when a longer window allows fewer than a shorter."""
+    departments; those below it without their own use these) and its quiet rule (无事不扰: the
+    enterprises meeting it, e.g. credit class A, get no routine inspection). Refused, field by
+    field, outside the actor's jurisdiction, below one, when a longer window allows fewer than a
+    shorter, or for a rule the engine cannot read."""
     if not path_visible(actor, jurisdiction.path):
         raise ValidationError({"per_day": _("不能设置您管辖范围以外的检查频次上限")})
     errors: dict[str, list[str]] = {}
@@ -951,11 +971,23 @@ def set_frequency_caps(
         errors["per_week"] = [_("每周上限不能小于每日上限")]
     if not errors and per_month < per_week:
         errors["per_month"] = [_("每月上限不能小于每周上限")]
+    quiet_note = (quiet_note or "").strip()[:200]
+    quiet_rule, problems = _parsed_rule(quiet_eligibility, quiet_note or "QUIET")
+    if problems:
+        errors["quiet_eligibility"] = problems
+    elif quiet_rule and not quiet_note:
+        errors["quiet_note"] = [_("请用一句话说明免检条件，登记被拒时告诉经办人")]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
         row, _created = FrequencyCaps.objects.select_for_update().update_or_create(
             jurisdiction=jurisdiction,
-            defaults={"per_day": per_day, "per_week": per_week, "per_month": per_month},
+            defaults={
+                "per_day": per_day,
+                "per_week": per_week,
+                "per_month": per_month,
+                "quiet_rule": quiet_rule,
+                "quiet_note": quiet_note if quiet_rule else "",
+            },
         )
     return row

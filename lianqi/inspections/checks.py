@@ -27,14 +27,48 @@ CAPS: tuple[tuple[str, int], ...] = (("day", 1), ("week", 2), ("month", 3))
 NOT_COUNTED = (InspectionState.CANCELLED, InspectionState.REFUSED)
 
 
-def caps_for(path: str) -> tuple[tuple[str, int], ...]:
-    """The caps of the jurisdiction at `path`: its own row, else the nearest above, else `CAPS`."""
+def settings_for(path: str) -> FrequencyCaps | None:
+    """The caps and quiet rule that hold at `path`: the jurisdiction's own row, else the
+    nearest one above it (None: the defaults, no quiet rule)."""
     parts = [p for p in path.split("/") if p]
     paths = ["".join(f"{p}/" for p in parts[: i + 1]) for i in range(len(parts))]
-    row = FrequencyCaps.objects.filter(jurisdiction_path__in=paths).order_by("-jurisdiction_path").first()
+    return FrequencyCaps.objects.filter(jurisdiction_path__in=paths).order_by("-jurisdiction_path").first()
+
+
+def caps_for(path: str) -> tuple[tuple[str, int], ...]:
+    """The caps of the jurisdiction at `path`: its own row, else the nearest above, else `CAPS`."""
+    row = settings_for(path)
     if row is None:
         return CAPS
     return (("day", row.per_day), ("week", row.per_week), ("month", row.per_month))
+
+
+def quiet_by_rule(enterprise: Enterprise, on: dt.date) -> str:
+    """The quiet rule's description (无事不扰, e.g. "信用A级企业") when the enterprise meets its
+    jurisdiction's quiet rule on `on`; "" when it does not or there is none."""
+    row = settings_for(enterprise.jurisdiction_path)
+    if row is None or not row.quiet_rule:
+        return ""
+    return row.quiet_note if eligible_ids(row.quiet_rule, [enterprise.pk], on) else ""
+
+
+def quiet_by_rule_ids(path: str, enterprise_ids: list[int], on: dt.date) -> set[int]:
+    """Those of `enterprise_ids` (all of the jurisdiction at `path`) that its quiet rule keeps
+    out of routine inspections on `on`, in one run of the engine."""
+    row = settings_for(path)
+    if row is None or not row.quiet_rule or not enterprise_ids:
+        return set()
+    return eligible_ids(row.quiet_rule, enterprise_ids, on)
+
+
+def eligible_ids(rule: dict[str, Any], enterprise_ids: list[int], on: dt.date) -> set[int]:
+    """The enterprises among `enterprise_ids` that a one-rule file admits on `on` (an unknown
+    answer is not a yes)."""
+    ruleset = rules_from_data(rule, ENTERPRISE_CATALOGUE)
+    records = enterprise_records(Enterprise.objects.filter(pk__in=enterprise_ids))
+    table = build_table(records, ENTERPRISE_CATALOGUE)
+    matching = Engine.compile(ruleset, table, as_of=on, parameters=ruleset.parameters).match()
+    return set(matching.sets(ruleset.rules[0].code)[Verdict.ELIGIBLE])
 
 
 def rule_data(eligibility: Any, name: str = "") -> dict[str, Any]:
@@ -65,11 +99,7 @@ def applies_to(item: InspectionItem, enterprise: Enterprise, on: dt.date) -> boo
     an unknown answer is not a yes — the register must show that the item applies)."""
     if not item.rule:
         return True
-    ruleset = rules_from_data(item.rule, ENTERPRISE_CATALOGUE)
-    records = enterprise_records(Enterprise.objects.filter(pk=enterprise.pk))
-    table = build_table(records, ENTERPRISE_CATALOGUE)
-    matching = Engine.compile(ruleset, table, as_of=on, parameters=ruleset.parameters).match()
-    return enterprise.pk in set(matching.sets(ruleset.rules[0].code)[Verdict.ELIGIBLE])
+    return enterprise.pk in eligible_ids(item.rule, [enterprise.pk], on)
 
 
 def item_problem(item: InspectionItem, enterprise: Enterprise, department: Department, on: dt.date) -> str:

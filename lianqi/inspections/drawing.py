@@ -15,7 +15,7 @@ from lianqi.enterprises.models import Enterprise
 from lianqi.org.models import Department
 
 from . import draw as engine
-from .checks import quiet_period
+from .checks import quiet_by_rule_ids, quiet_period
 from .models import Inspector
 
 
@@ -26,11 +26,9 @@ def pools_for(
     jurisdiction (by unified social credit code) outside a quiet period, its qualified
     inspectors (by certificate number), and each enterprise's liaison recused from it. Also
     the rows behind the identifiers, to register the drawn inspections."""
-    enterprises = {
-        e.credit_code: e
-        for e in Enterprise.objects.filter(jurisdiction_path__startswith=department.jurisdiction_path)
-        if quiet_period(e, on) is None
-    }
+    candidates = list(Enterprise.objects.filter(jurisdiction_path__startswith=department.jurisdiction_path))
+    quiet = quiet_by_rule_ids(department.jurisdiction_path, [e.pk for e in candidates], on)
+    enterprises = {e.credit_code: e for e in candidates if e.pk not in quiet and quiet_period(e, on) is None}
     inspectors = {
         i.certificate_no: i
         for i in Inspector.objects.filter(

@@ -256,3 +256,14 @@ class FrequencyCapsForm(StyledForm):
     per_day = forms.IntegerField(label=_("每日上限"), min_value=1, max_value=31)
     per_week = forms.IntegerField(label=_("每周上限"), min_value=1, max_value=31)
     per_month = forms.IntegerField(label=_("每月上限"), min_value=1, max_value=31)
+    quiet_eligibility = forms.CharField(
+        label=_("无事不扰条件"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "font-monospace"}),
+        help_text=_(
+            '符合条件的企业不接受日常检查（投诉举报、转办交办除外）。规则引擎的 JSON 条件，如 {"attribute": "credit_class", "op": "in", "value": ["A"]}；留空为不设'
+        ),
+    )
+    quiet_note = forms.CharField(
+        label=_("无事不扰说明"), max_length=200, required=False, help_text=_("如：信用A级企业")
+    )

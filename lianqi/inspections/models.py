@@ -278,12 +278,16 @@ class Inspection(ScopedModel):
 
 class FrequencyCaps(ScopedModel):
     """A jurisdiction's frequency caps on inspections of one enterprise, counted across all
-    departments (default Chengdu's: 1 a day, 2 a week, 3 a month). Without a row of its own a
-    jurisdiction uses the nearest one above it, else the default."""
+    departments (default Chengdu's: 1 a day, 2 a week, 3 a month), and its quiet rule (无事不扰).
+    Without a row of its own a jurisdiction uses the nearest one above it, else the default."""
 
     per_day = models.PositiveSmallIntegerField(_("每日上限"), default=1, validators=[MinValueValidator(1)])
     per_week = models.PositiveSmallIntegerField(_("每周上限"), default=2, validators=[MinValueValidator(1)])
     per_month = models.PositiveSmallIntegerField(_("每月上限"), default=3, validators=[MinValueValidator(1)])
+    # 无事不扰: enterprises meeting this rule (a one-rule file in the engine's format, e.g. credit
+    # class A) get no routine inspection; complaints and referrals still reach them.
+    quiet_rule = models.JSONField(_("无事不扰条件"), default=dict, blank=True)
+    quiet_note = models.CharField(_("无事不扰说明"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("检查频次上限")

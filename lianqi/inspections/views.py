@@ -688,7 +688,17 @@ class FrequencyCapsView(RoleRequiredMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
         jurisdiction = _own_jurisdiction(request)
         caps = dict(checks.caps_for(jurisdiction.path))
-        initial = {"per_day": caps["day"], "per_week": caps["week"], "per_month": caps["month"]}
+        initial: dict[str, object] = {
+            "per_day": caps["day"],
+            "per_week": caps["week"],
+            "per_month": caps["month"],
+        }
+        settings = checks.settings_for(jurisdiction.path)
+        if settings is not None and settings.quiet_rule:
+            rule = settings.quiet_rule["rules"][0]["eligibility"]
+            initial.update(
+                quiet_eligibility=json.dumps(rule, ensure_ascii=False), quiet_note=settings.quiet_note
+            )
         return self.show(FrequencyCapsForm(initial=initial))
 
     def show(self, form: FrequencyCapsForm) -> HttpResponse:
@@ -705,7 +715,7 @@ class FrequencyCapsView(RoleRequiredMixin, View):
             except ValidationError as invalid:
                 add_action_errors(form, invalid)
             else:
-                messages.success(request, _("已保存检查频次上限"))
+                messages.success(request, _("已保存检查频次上限和无事不扰条件"))
                 return redirect("inspections:caps")
         return self.show(form)
 

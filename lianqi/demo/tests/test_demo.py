@@ -34,10 +34,12 @@ from lianqi.demo.builder import (
 from lianqi.enterprises import creditcode
 from lianqi.enterprises.choices import EnterpriseKind, EnterpriseStatus
 from lianqi.enterprises.models import Contact, Enterprise, Tag, YearFigure
+from lianqi.inspections import checks
 from lianqi.liaisons.models import LiaisonChange
 from lianqi.org.choices import StaffTier
 from lianqi.org.models import Department, Jurisdiction, Staff
 from lianqi.org.validators import MOBILE_RE, parse_industry_prefixes
+from lianqi.policies.subjects import enterprise_records
 
 SMALL = 0.05
 TODAY = dt.date(2025, 6, 30)
@@ -204,6 +206,17 @@ def test_logins_are_bound_to_fitting_people_and_firms(small: DemoSummary) -> Non
     for name in ("leader", "office", "handler", "liaison", "enterprise", "bank"):
         jurisdiction = users[name].jurisdiction
         assert jurisdiction is not None and jurisdiction.path.startswith(MAIN_PATH)
+
+
+def test_the_main_park_spares_its_class_a_firms_routine_inspections(small: DemoSummary) -> None:
+    """无事不扰 in the demo: the service office keeps credit class A firms out of routine
+    inspections, and the register refuses a planned one for them (complaints still go)."""
+    settings = checks.settings_for(MAIN_PATH)
+    assert settings is not None and settings.quiet_note == "信用A级（诚信）企业"
+    firms = list(main_park_enterprises().values_list("pk", flat=True))
+    spared = checks.quiet_by_rule_ids(MAIN_PATH, firms, TODAY)
+    classes = {r["id"]: r.get("credit_class") for r in enterprise_records(main_park_enterprises())}
+    assert spared == {pk for pk, grade in classes.items() if grade == "A"}
 
 
 def test_a_second_build_is_refused(small: DemoSummary) -> None:

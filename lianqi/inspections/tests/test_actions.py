@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from lianqi.core.workflow import TransitionNotAllowed
+from lianqi.credit.choices import RecordKind
+from lianqi.credit.tests.factories import make_record
 from lianqi.demands.tests.factories import handler
 from lianqi.org.models import Department
 
@@ -282,3 +284,50 @@ def test_measures_count_joint_share_cap_warnings_and_hide_ratings_below_five(wor
         )
         actions.rate_inspection(inspection=row, enterprise=world.home.enterprise, score=5)
     assert queries.average_rating(path, month) is None  # two ratings would tell on the firm
+
+
+def test_the_quiet_rule_reads_the_credit_class_and_spares_complaints(world):
+    """无事不扰: the park keeps enterprises of a credit class out of routine inspections. The
+    enterprise's class comes from the credit app through the rule engine's attributes: class B
+    (no record against it) is spared a planned inspection, not a complaint; once a dishonesty
+    record makes it class D, a planned inspection is registered again."""
+    office = world.user("service_office")
+    refused = errors_of(
+        lambda: actions.set_frequency_caps(
+            jurisdiction=world.home.park,
+            per_day=1,
+            per_week=2,
+            per_month=3,
+            actor=office,
+            quiet_eligibility='{"attribute": "credit_class", "op": "in", "value": ["B"]}',
+        )
+    )
+    assert "quiet_note" in refused
+    assert "quiet_eligibility" in errors_of(
+        lambda: actions.set_frequency_caps(
+            jurisdiction=world.home.park,
+            per_day=1,
+            per_week=2,
+            per_month=3,
+            actor=office,
+            quiet_eligibility='{"attribute": "credit_grade", "op": "in", "value": ["B"]}',
+            quiet_note="信用B级企业",
+        )
+    )
+    actions.set_frequency_caps(
+        jurisdiction=world.home.park,
+        per_day=1,
+        per_week=2,
+        per_month=3,
+        actor=office,
+        quiet_eligibility='{"attribute": "credit_class", "op": "in", "value": ["B"]}',
+        quiet_note="信用B级企业",
+    )
+    planned = errors_of(lambda: actions.register_inspection(**registration(world)))
+    assert any("无事不扰" in m and "信用B级企业" in m for m in planned["planned_on"])
+    complaint = registration(
+        world, trigger="complaint", plan_reference="", trigger_note="12345 热线转来的投诉"
+    )
+    assert actions.register_inspection(**complaint).pk
+    make_record(world, kind=RecordKind.BLACKLIST)  # class D now
+    assert actions.register_inspection(**registration(world, planned_on=PLANNED + dt.timedelta(days=7))).pk

@@ -35,7 +35,10 @@
       series: [{
         type: "tree",
         data: [tree],
-        top: "2%", left: "12%", bottom: "2%", right: "22%",
+        // Room for the root's label on the left and the leaves' on the right, also on a phone
+        // (where a share of the width would cut them).
+        top: "2%", bottom: "2%",
+        left: Math.max(el.clientWidth * 0.12, 120), right: Math.max(el.clientWidth * 0.22, 96),
         symbolSize: 10,
         initialTreeDepth: -1,
         roam: true,
