@@ -280,6 +280,8 @@ SPECTACULAR_SETTINGS = {
         "ProjectKindEnum": "lianqi.projects.choices.ProjectKind",
         "ProjectLevelEnum": "lianqi.projects.choices.ProjectLevel",
         "ProjectActionEnum": "lianqi.projects.choices.ProjectAction",
+        "LeadStageEnum": "lianqi.projects.choices.LeadStage",
+        "LeadActionEnum": "lianqi.projects.choices.LeadAction",
         "ApprovalItemStateEnum": "lianqi.approvals.choices.ItemState",
         "ApprovalItemActionEnum": "lianqi.approvals.choices.ItemAction",
         "ApprovalMaterialFormEnum": "lianqi.approvals.choices.MaterialForm",

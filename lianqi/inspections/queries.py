@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Avg, Count, F, Q, QuerySet, Sum
 from django.db.models.functions import ExtractMonth
@@ -471,15 +472,20 @@ def _distribution(rows: QuerySet[Inspection], register_count: int) -> list[int]:
     """How many enterprises of the register were inspected 0, 1, 2, 3 and 4+ times: the
     inspections grouped by enterprise, then those counts grouped in one SQL statement."""
     per_enterprise = rows.order_by().values("enterprise_id").annotate(n=Count("pk")).values("n")
-    sql, params = per_enterprise.query.sql_with_params()
     top = DISTRIBUTION_BUCKETS[-1]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT CASE WHEN n >= {top} THEN {top} ELSE n END AS bucket, COUNT(*) "
-            f"FROM ({sql}) AS per_enterprise GROUP BY 1",
-            params,
-        )
-        counted = dict(cursor.fetchall())
+    try:
+        sql, params = per_enterprise.query.sql_with_params()
+    except EmptyResultSet:
+        # A scope that can hold nothing (a handler not bound to a department) has no SQL.
+        counted: dict[int, int] = {}
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT CASE WHEN n >= {top} THEN {top} ELSE n END AS bucket, COUNT(*) "
+                f"FROM ({sql}) AS per_enterprise GROUP BY 1",
+                params,
+            )
+            counted = dict(cursor.fetchall())
     buckets = [int(counted.get(b, 0)) for b in DISTRIBUTION_BUCKETS]
     buckets[0] = max(register_count - sum(buckets[1:]), 0)
     return buckets

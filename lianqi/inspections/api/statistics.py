@@ -23,7 +23,7 @@ from ..permissions import REGISTRARS
 YEARS = (2000, 2100)
 
 
-class DefinitionSerializer(serializers.Serializer):
+class InspectionDefinitionSerializer(serializers.Serializer):
     key = serializers.CharField(help_text="指标代码，如 joint_rate")
     name = serializers.CharField(help_text="指标名称")
     definition = serializers.CharField(help_text="统计口径")
@@ -35,7 +35,7 @@ class DefinitionSerializer(serializers.Serializer):
     target = serializers.CharField(allow_blank=True, help_text="目标，如“目标 ≥ 60%”；无目标为空")
 
 
-class FigureSerializer(serializers.Serializer):
+class InspectionFigureSerializer(serializers.Serializer):
     key = serializers.CharField()
     value = serializers.FloatField(
         allow_null=True,
@@ -46,20 +46,20 @@ class FigureSerializer(serializers.Serializer):
     display = serializers.CharField(help_text="页面上的显示，如 62.5%、—")
 
 
-class RowSerializer(serializers.Serializer):
+class InspectionRowSerializer(serializers.Serializer):
     key = serializers.JSONField(allow_null=True, help_text="部门 id；按月时为 yyyy-mm；合计为 null")
     # A field named "label" shadows Field.label for a type checker only.
     label = serializers.CharField()  # type: ignore[assignment]
-    figures = FigureSerializer(many=True)
+    figures = InspectionFigureSerializer(many=True)
 
 
-class BucketSerializer(serializers.Serializer):
+class InspectionBucketSerializer(serializers.Serializer):
     # A field named "label" shadows Field.label for a type checker only.
     label = serializers.CharField(help_text="检查次数：0、1、2、3、4+")  # type: ignore[assignment]
     enterprises = serializers.IntegerField()
 
 
-class PeriodSerializer(serializers.Serializer):
+class InspectionPeriodSerializer(serializers.Serializer):
     start = serializers.DateField()
     end = serializers.DateField()
 
@@ -68,15 +68,15 @@ class InspectionStatisticsSerializer(serializers.Serializer):
     """The body of the statistics answer."""
 
     year = serializers.IntegerField()
-    period = PeriodSerializer(help_text="计划检查日期区间（含两端）；当年截至今天")
-    definitions = DefinitionSerializer(many=True)
-    total = RowSerializer()
-    departments = RowSerializer(many=True)
-    months = RowSerializer(many=True)
-    headline = FigureSerializer(
+    period = InspectionPeriodSerializer(help_text="计划检查日期区间（含两端）；当年截至今天")
+    definitions = InspectionDefinitionSerializer(many=True)
+    total = InspectionRowSerializer()
+    departments = InspectionRowSerializer(many=True)
+    months = InspectionRowSerializer(many=True)
+    headline = InspectionFigureSerializer(
         many=True, help_text="只对整个范围有意义的指标：被检查企业数、户均检查次数、同比变化"
     )
-    distribution = BucketSerializer(many=True)
+    distribution = InspectionBucketSerializer(many=True)
 
 
 def _figure(figure: queries.Figure) -> dict[str, Any]:
