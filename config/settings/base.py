@@ -267,6 +267,7 @@ SPECTACULAR_SETTINGS = {
         "InspectionStateEnum": "lianqi.inspections.choices.InspectionState",
         "InspectionActionEnum": "lianqi.inspections.choices.InspectionAction",
         "InspectionTriggerEnum": "lianqi.inspections.choices.Trigger",
+        "InspectionVisitKindEnum": "lianqi.inspections.choices.VisitKind",
         "LenientKindEnum": "lianqi.inspections.choices.LenientKind",
         "CreditRecordKindEnum": "lianqi.credit.choices.RecordKind",
         "CreditRecordSourceEnum": "lianqi.credit.choices.RecordSource",

@@ -26,7 +26,14 @@ from lianqi.enterprises.choices import EnterpriseKind
 from lianqi.enterprises.models import Enterprise
 from lianqi.inspections.actions import report_unregistered_entry, set_frequency_caps
 from lianqi.inspections.checks import cap_warnings
-from lianqi.inspections.choices import InspectionAction, InspectionState, ItemKind, LenientKind, Trigger
+from lianqi.inspections.choices import (
+    InspectionAction,
+    InspectionState,
+    ItemKind,
+    LenientKind,
+    Trigger,
+    VisitKind,
+)
 from lianqi.inspections.models import (
     Inspection,
     InspectionEvent,
@@ -161,6 +168,10 @@ def build_demo_inspections(
             legal_basis=item.legal_basis,
             task=item.name,
             trigger=trigger,
+            # Some planned entries are service visits (帮扶指导), registered all the same.
+            visit_kind=VisitKind.SERVICE
+            if trigger == Trigger.PLAN and rng.random() < SERVICE_SHARE
+            else VisitKind.ENFORCEMENT,
             plan_reference=f"年度检查计划〔{planned_on.year}〕{n % 40 + 1}号"
             if trigger == Trigger.PLAN
             else "",
@@ -264,6 +275,8 @@ UNREGISTERED_TEXTS = (
 REFUSED_SHOWN = 4
 #: Draws per registration at most before a park too small for the caps gives up.
 MAX_TRIES = 20
+#: The share of planned entries that are service visits (帮扶指导), not enforcement.
+SERVICE_SHARE = 0.15
 #: The share of registrations that join another department's visit (综合查一次).
 JOINT_SHARE = 0.12
 

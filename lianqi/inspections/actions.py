@@ -29,7 +29,15 @@ from lianqi.org.models import Department, Jurisdiction, Staff
 
 from . import checks, drawing, lenient
 from . import items as items_sheet
-from .choices import REACTIVE_TRIGGERS, InspectionAction, InspectionState, ItemKind, LenientKind, Trigger
+from .choices import (
+    REACTIVE_TRIGGERS,
+    InspectionAction,
+    InspectionState,
+    ItemKind,
+    LenientKind,
+    Trigger,
+    VisitKind,
+)
 from .models import (
     FrequencyCaps,
     Inspection,
@@ -61,6 +69,7 @@ def register_inspection(
     plan_reference: str = "",
     trigger_note: str = "",
     exception_reason: str = "",
+    visit_kind: str = VisitKind.ENFORCEMENT,
     draw_row: InspectionDraw | None = None,
     at: dt.datetime | None = None,
 ) -> Inspection:
@@ -107,6 +116,8 @@ def register_inspection(
         errors["trigger_note"] = [_("请说明投诉举报或转办交办的来源")]
     elif trigger == Trigger.DRAW and draw_row is None:
         errors["trigger"] = [_("随机抽查的检查只能由抽查结果登记")]
+    if visit_kind not in VisitKind.values:
+        errors["visit_kind"] = [_("检查性质应为执法检查或服务性检查")]
     if not inspectors:
         errors["inspectors"] = [_("请至少选择一名检查人员")]
     else:
@@ -155,6 +166,7 @@ def register_inspection(
             legal_basis=legal_basis,
             task=task,
             trigger=trigger,
+            visit_kind=visit_kind,
             plan_reference=plan_reference.strip(),
             trigger_note=trigger_note.strip(),
             planned_on=planned_on,

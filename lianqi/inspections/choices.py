@@ -36,6 +36,15 @@ class Trigger(models.TextChoices):
     DRAW = "draw", _("双随机抽查")
 
 
+class VisitKind(models.TextChoices):
+    """What an entry is: an enforcement inspection, or a service visit (帮扶指导) that checks
+    nothing against the enterprise. Both are registered and counted towards the caps: either
+    opens the enterprise's gate."""
+
+    ENFORCEMENT = "enforcement", _("执法检查")
+    SERVICE = "service", _("服务性检查（帮扶指导）")
+
+
 class ItemKind(models.TextChoices):
     """The kinds of a published inspection item (检查事项清单)."""
 

@@ -16,7 +16,7 @@ from lianqi.org.models import Department, Staff
 from lianqi.org.permissions import departments_visible
 from lianqi.org.permissions import visible as staff_visible
 
-from .choices import ItemKind, Trigger
+from .choices import ItemKind, Trigger, VisitKind
 from .models import InspectionItem, Inspector
 from .permissions import own_department_id, registers_only_for_own_department
 from .workflow import needs_of
@@ -38,6 +38,13 @@ class InspectionForm(StyledForm):
     )
     plan_reference = forms.CharField(label=_("检查计划文号"), max_length=100, required=False)
     trigger_note = forms.CharField(label=_("来源说明"), max_length=500, required=False)
+    visit_kind = forms.ChoiceField(
+        label=_("检查性质"),
+        choices=VisitKind.choices,
+        initial=VisitKind.ENFORCEMENT,
+        required=False,
+        help_text=_("服务性检查（帮扶指导）同样先登记赋码，计入频次上限"),
+    )
     planned_on = forms.DateField(label=_("计划检查日期"), widget=forms.DateInput(attrs={"type": "date"}))
     inspectors = forms.ModelMultipleChoiceField(label=_("检查人员"), queryset=Inspector.objects.none())
     exception_reason = forms.CharField(
@@ -46,6 +53,10 @@ class InspectionForm(StyledForm):
         required=False,
         help_text=_("超过检查频次上限时填写，报营商办审批后赋码"),
     )
+
+    def clean_visit_kind(self) -> str:
+        """Not said: an enforcement inspection, as every entry was before service visits."""
+        return self.cleaned_data.get("visit_kind") or VisitKind.ENFORCEMENT
 
     def __init__(self, *args: Any, enterprise: Enterprise, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from lianqi.core.models import ScopedModel
 from lianqi.core.workflow import WorkflowEvent
 
-from .choices import InspectionState, ItemKind, LenientKind, Trigger
+from .choices import InspectionState, ItemKind, LenientKind, Trigger, VisitKind
 
 
 def new_inspection_code() -> str:
@@ -206,6 +206,9 @@ class Inspection(ScopedModel):
     legal_basis = models.CharField(_("检查依据"), max_length=500)
     task = models.CharField(_("检查事项"), max_length=200)
     trigger = models.CharField(_("检查来源"), max_length=20, choices=Trigger.choices)
+    visit_kind = models.CharField(
+        _("检查性质"), max_length=20, choices=VisitKind.choices, default=VisitKind.ENFORCEMENT
+    )
     plan_reference = models.CharField(_("检查计划文号"), max_length=100, blank=True)
     trigger_note = models.CharField(_("来源说明"), max_length=500, blank=True)
     planned_on = models.DateField(_("计划检查日期"), db_index=True)

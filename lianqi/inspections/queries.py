@@ -26,7 +26,7 @@ from lianqi.demands.models import Demand
 from lianqi.enterprises.choices import EnterpriseStatus
 from lianqi.enterprises.models import Enterprise
 
-from .choices import NOT_REGISTERED_STATES, OPEN_STATES, InspectionState, LenientKind
+from .choices import NOT_REGISTERED_STATES, OPEN_STATES, InspectionState, LenientKind, VisitKind
 from .filters import InspectionFilter
 from .models import (
     Inspection,
@@ -304,6 +304,13 @@ ROW_DEFINITIONS = {
             _("次"),
         ),
         Definition(
+            "service",
+            _("其中服务性检查数"),
+            _("登记检查中检查性质为服务性检查（帮扶指导）的次数；其余为执法检查"),
+            "count",
+            _("次"),
+        ),
+        Definition(
             "joint_rate",
             _("联合检查率"),
             _("并入联合检查（综合查一次）的检查次数 ÷ 登记检查数"),
@@ -409,6 +416,7 @@ def _aggregates(suffix: str = "", within: Q | None = None) -> dict[str, Any]:
     return {
         f"inspections{suffix}": Count("pk", filter=within),
         f"closed{suffix}": Count("pk", filter=every & Q(state=InspectionState.CLOSED)),
+        f"service{suffix}": Count("pk", filter=every & Q(visit_kind=VisitKind.SERVICE)),
         f"joint{suffix}": Count("pk", filter=every & Q(joint_visit__isnull=False)),
         f"checked_in{suffix}": Count("pk", filter=every & Q(checked_in_at__isnull=False)),
         f"before_entry{suffix}": Count(
@@ -431,6 +439,7 @@ def _month_starts(period: Period) -> list[dt.date]:
 _SUMMED = (
     "inspections",
     "closed",
+    "service",
     "joint",
     "checked_in",
     "before_entry",
@@ -444,6 +453,7 @@ def _row(key: Any, label: str, values: Mapping[str, Any], reports: int | None) -
     figures = {
         "inspections": Figure("inspections", values["inspections"]),
         "closed": Figure("closed", values["closed"]),
+        "service": Figure("service", values["service"]),
         "joint_rate": _rate("joint_rate", values["joint"], values["inspections"]),
         "registered_before_entry_rate": _rate(
             "registered_before_entry_rate", values["before_entry"], values["checked_in"]

@@ -45,6 +45,9 @@ def test_a_year_of_inspections_at_seed_scale(world):
     assert kinds == {"exempt": 334, "lighter": 205, "reduced": 126}
     year = Period(TODAY - dt.timedelta(days=364), TODAY)
     assert figures.joint_visits > 0 and figures.items == 3 + 3
+    # Most entries are enforcement inspections, some planned ones service visits.
+    service = coded.filter(visit_kind="service")
+    assert 0 < service.count() < coded.count() // 3 and not service.exclude(trigger="plan").exists()
     assert queries.average_rating(park.path, year) is not None
     row = Inspection.objects.first()
     assert row is not None

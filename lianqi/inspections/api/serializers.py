@@ -11,7 +11,7 @@ from lianqi.enterprises import permissions as enterprise_permissions
 from lianqi.enterprises.models import Enterprise
 from lianqi.org.models import Department
 
-from ..choices import Trigger
+from ..choices import Trigger, VisitKind
 from ..models import Inspection, InspectionDraw, InspectionEvent, InspectionItem, Inspector, LenientItem
 
 
@@ -39,6 +39,7 @@ class InspectionSerializer(serializers.ModelSerializer):  # type: ignore[type-ar
             "legal_basis",
             "task",
             "trigger",
+            "visit_kind",
             "plan_reference",
             "trigger_note",
             "planned_on",
@@ -110,6 +111,11 @@ class InspectionCreateSerializer(StrictInputMixin, serializers.Serializer):  # t
     trigger = serializers.ChoiceField(choices=[c for c in Trigger.choices if c[0] != Trigger.DRAW])
     plan_reference = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     trigger_note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    visit_kind = serializers.ChoiceField(
+        choices=VisitKind.choices,
+        default=VisitKind.ENFORCEMENT,
+        help_text="enforcement 执法检查；service 服务性检查（帮扶指导）",
+    )
     exception_reason = serializers.CharField(
         max_length=500, required=False, allow_blank=True, default="", help_text="超频次理由，报营商办审批"
     )

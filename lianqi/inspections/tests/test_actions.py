@@ -331,3 +331,14 @@ def test_the_quiet_rule_reads_the_credit_class_and_spares_complaints(world):
     assert actions.register_inspection(**complaint).pk
     make_record(world, kind=RecordKind.BLACKLIST)  # class D now
     assert actions.register_inspection(**registration(world, planned_on=PLANNED + dt.timedelta(days=7))).pk
+
+
+def test_a_service_visit_is_registered_like_an_inspection_and_says_what_it_is(world):
+    """帮扶指导: a service visit gets its code, counts towards the caps and says so on its page;
+    a kind that is neither is refused on its field."""
+    row = actions.register_inspection(**registration(world, visit_kind="service"))
+    assert row.code and row.visit_kind == "service"
+    refused = errors_of(lambda: actions.register_inspection(**registration(world, visit_kind="tea")))
+    assert "visit_kind" in refused
+    over = errors_of(lambda: actions.register_inspection(**registration(world, task="消防检查")))
+    assert any("同一天" in m for m in over["planned_on"])

@@ -103,12 +103,12 @@ class Known:
             jurisdiction=home.park, enterprise=e2, planned_on=d(YEAR, 3, 12), lead_department=b
         )
         joint = inspect(home, e2, b, d(YEAR, 3, 12), joint_visit=visit)
-        # e4: two in February, one joint and one closed → bucket 2.
+        # e4: two in February, one joint and one closed service visit → bucket 2.
         visit4 = JointVisit.objects.create(
             jurisdiction=home.park, enterprise=e4, planned_on=d(YEAR, 2, 1), lead_department=a
         )
         feb1 = inspect(home, e4, a, d(YEAR, 2, 1), joint_visit=visit4)
-        feb2 = inspect(home, e4, a, d(YEAR, 2, 2), state=InspectionState.CLOSED)
+        feb2 = inspect(home, e4, a, d(YEAR, 2, 2), state=InspectionState.CLOSED, visit_kind="service")
         # A firm moved out is not in the register, even when inspected before it left.
         inspect(home, gone, a, d(YEAR - 1, 5, 5))
         # Ratings: department A four (no figure), B one; five in all → an average.
@@ -152,6 +152,7 @@ def test_the_year_total_follows_each_definition(world: World, known: Known) -> N
     total = result.total.figures
     assert total["inspections"].value == 7  # not the cancelled one, not 1 January of next year
     assert total["closed"].value == 1
+    assert total["service"].value == 1  # the rest are enforcement inspections
     assert (total["joint_rate"].numerator, total["joint_rate"].denominator) == (2, 7)
     assert total["joint_rate"].display == "28.6%"
     # Two checked in; the one registered after entry is not counted as registered before.
