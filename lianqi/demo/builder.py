@@ -243,7 +243,7 @@ def build_demo(
         world = _Builder(seed=seed, scale=scale, today=today)
         world.build(summary)
         summary.inspections = build_demo_inspections(
-            park=world.main_park, seed=seed, scale=scale, today=today
+            park=world.main_park, seed=seed, scale=scale, today=today, reports=demands
         )
         if demands:
             summary.demands = build_demands(park=world.main_park, seed=seed, scale=scale, today=today)

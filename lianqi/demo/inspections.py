@@ -96,9 +96,10 @@ class InspectionDemoFigures:
 
 
 def build_demo_inspections(
-    *, park: Jurisdiction, seed: int, scale: float, today: dt.date
+    *, park: Jurisdiction, seed: int, scale: float, today: dt.date, reports: bool = True
 ) -> InspectionDemoFigures:
-    """The inspectors, the year's registrations and the lenient lists of `park`."""
+    """The inspectors, the year's registrations and the lenient lists of `park`, and (with
+    `reports`, when the demo has demands) a few reports of an unregistered entry."""
     rng = random.Random(f"inspections-{seed}")
     figures = InspectionDemoFigures()
     pools: dict[int, list[Inspector]] = {}
@@ -202,7 +203,8 @@ def build_demo_inspections(
         figures.registered += 1
     figures.joint_visits = _merge_same_day(park)
     figures.quiet_periods = _quiet_periods(park, rng, scale, today)
-    figures.unregistered_reports = _unregistered_reports(enterprises, rng, today)
+    if reports:
+        figures.unregistered_reports = _unregistered_reports(enterprises, rng, today)
     for lenient_kind, size in LIST_SIZES.items():
         LenientItem.objects.bulk_create(
             [

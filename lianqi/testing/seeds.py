@@ -16,6 +16,7 @@ SEEDS = (
     ("lianqi.core.migrations.0003_seed_calendar", "seed"),
     ("lianqi.enterprises.migrations.0002_ship_sections_and_divisions", "load"),
     ("lianqi.demands.migrations.0002_seed_categories", "seed"),
+    ("lianqi.inspections.migrations.0002_inspection_demand_category", "add_category"),
 )
 
 
