@@ -226,16 +226,7 @@ def create_offer(
         price_band=price_band,
         visibility=visibility,
     )
-    with transaction.atomic():
-        row = Offer.objects.create(
-            jurisdiction_id=enterprise.jurisdiction_id,
-            enterprise=enterprise,
-            last_actor=actor,
-            last_changed_at=at,
-            **values,
-        )
-        offer_workflow.record(row, action=ListingAction.CREATE, from_state="", actor=actor, at=at)
-    return row
+    return _create_listing(Offer, offer_workflow, enterprise=enterprise, actor=actor, at=at, values=values)
 
 
 def create_need(
@@ -273,15 +264,28 @@ def create_need(
         current_supplier_region=current_supplier_region,
         visibility=visibility,
     )
+    return _create_listing(Need, need_workflow, enterprise=enterprise, actor=actor, at=at, values=values)
+
+
+def _create_listing(
+    model: type[Offer] | type[Need],
+    workflow: Any,
+    *,
+    enterprise: Enterprise,
+    actor: Actor,
+    at: dt.datetime,
+    values: dict[str, Any],
+) -> Any:
+    """Save a checked offer or need of `enterprise`, open, with the first event of its history."""
     with transaction.atomic():
-        row = Need.objects.create(
+        row = model.objects.create(
             jurisdiction_id=enterprise.jurisdiction_id,
             enterprise=enterprise,
             last_actor=actor,
             last_changed_at=at,
             **values,
         )
-        need_workflow.record(row, action=ListingAction.CREATE, from_state="", actor=actor, at=at)
+        workflow.record(row, action=ListingAction.CREATE, from_state="", actor=actor, at=at)
     return row
 
 
