@@ -21,7 +21,7 @@ from lianqi.enterprises.models import Enterprise
 from lianqi.policies.subjects import enterprise_records
 from lianqi.rules import ENTERPRISE_CATALOGUE, Engine, SubjectTable, Verdict, build_table, rules_from_data
 
-from .choices import LENT_STATES, OPEN_STATES, ApplicationState, ProductKind, ProductState
+from .choices import LENT_STATES, OPEN_STATES, ApplicationAction, ApplicationState, ProductKind, ProductState
 from .filters import ApplicationFilter, ProductFilter
 from .models import (
     Application,
@@ -38,6 +38,7 @@ from .models import (
 )
 from .permissions import ancestor_paths, visible, visible_events, visible_institutions, visible_products
 from .whitelists import WHITELISTS
+from .workflow import workflow
 
 #: States in which credit has been granted (an approval, and the loans that followed it).
 GRANTED_STATES = (ApplicationState.APPROVED, *LENT_STATES)
@@ -86,6 +87,18 @@ def undrawn_fen(row: Application) -> int | None:
     if row.granted_fen is None or row.state == ApplicationState.CLOSED:
         return None
     return row.granted_fen - (row.disbursed_fen or 0)
+
+
+def offered_steps(row: Application, actor: Any) -> list[ApplicationAction]:
+    """The steps the application's page offers `actor`: those the table allows, except a
+    further tranche once the whole credit is paid out (the action would refuse it; closing is
+    offered instead)."""
+    paid_out = undrawn_fen(row) == 0
+    return [
+        ApplicationAction(action)
+        for action in workflow.allowed_actions(row, actor)
+        if not (paid_out and action == ApplicationAction.DISBURSE)
+    ]
 
 
 #: What the enterprise consents to share when it applies (the form's words: 登记信息、年度经营数据和

@@ -23,7 +23,7 @@ from ..choices import ApplicationAction, ApplicationState
 from ..forms import StepForm, VersionForm, step_form
 from ..models import Application
 from ..permissions import READERS, access_application, access_shared_applicant
-from ..workflow import is_member, workflow
+from ..workflow import is_member
 
 
 class ApplicationListView(RoleRequiredMixin, View):
@@ -45,12 +45,7 @@ def _detail(request: HttpRequest, row: Application, failed: StepForm | None = No
     """One application's page: its figures, history and a form for each step the user may take
     (the one that failed keeps what was typed, with its errors)."""
     steps = []
-    undrawn_fen = queries.undrawn_fen(row)
-    for action in workflow.allowed_actions(row, acting_user(request)):
-        # Once the whole credit is paid out, a further tranche is not offered (the action
-        # would refuse it); closing the application is.
-        if action == ApplicationAction.DISBURSE and undrawn_fen == 0:
-            continue
+    for action in queries.offered_steps(row, acting_user(request)):
         form = failed if failed is not None and failed.prefix == action else None
         steps.append(
             {
@@ -65,7 +60,7 @@ def _detail(request: HttpRequest, row: Application, failed: StepForm | None = No
         "row": row,
         "events": queries.history(row),
         "tranches": queries.tranches(row),
-        "undrawn_fen": undrawn_fen,
+        "undrawn_fen": queries.undrawn_fen(row),
         "steps": steps,
         "overdue": queries.is_overdue(row, at=now),
         "may_raise_demand": actions.can_raise_demand(row, at=now)
