@@ -15,6 +15,7 @@ from typing import IO, Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, override
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 #: The header of a column whose values were masked for the user who exported it.
@@ -111,6 +112,17 @@ def read_rows(
     return total, iterate()
 
 
+def append_header(sheet: Any, titles: Iterable[Any]) -> None:
+    """Append a row of bold titles to a write-only sheet (the header of a table)."""
+    bold = Font(bold=True)
+    cells = []
+    for title in titles:
+        cell = WriteOnlyCell(sheet, value=str(title))
+        cell.font = bold
+        cells.append(cell)
+    sheet.append(cells)
+
+
 def write_workbook(
     columns: Sequence[Column],
     rows: Iterable[Sequence[Any]],
@@ -123,16 +135,7 @@ def write_workbook(
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=sheet_title[:31])
     sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    from openpyxl.cell import WriteOnlyCell
-
-    header = []
-    for column in columns:
-        title = masked_title(column.title) if column.key in masked else column.title
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
+    append_header(sheet, [masked_title(c.title) if c.key in masked else c.title for c in columns])
     for row in rows:
         sheet.append(list(row))
     buffer = io.BytesIO()

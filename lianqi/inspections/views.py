@@ -19,11 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from lianqi.core.actors import acting_user
-from lianqi.core.excel import Column
+from lianqi.core.excel import Column, append_header
 from lianqi.core.forms import add_action_errors
 from lianqi.core.privacy import Holder, PhonePolicy
 from lianqi.core.roles import has_role
@@ -778,15 +776,6 @@ def statistics_workbook(result: queries.InspectionStatistics) -> bytes:
     and the headline, and the definitions; a rate is written as percent with its numerator and
     denominator in columns of their own."""
     workbook = Workbook(write_only=True)
-    bold = Font(bold=True)
-
-    def header(sheet: Any, titles: list[str]) -> None:
-        cells = []
-        for title in titles:
-            cell = WriteOnlyCell(sheet, value=title)
-            cell.font = bold
-            cells.append(cell)
-        sheet.append(cells)
 
     def number(value: Any) -> Any:
         return float(value) if value is not None else "—"
@@ -810,16 +799,16 @@ def statistics_workbook(result: queries.InspectionStatistics) -> bytes:
 
     for title, rows in ((_("按部门"), result.departments), (_("按月份"), result.months)):
         sheet = workbook.create_sheet(title=title)
-        header(sheet, titles)
+        append_header(sheet, titles)
         for row in rows:
             sheet.append(line(row))
         sheet.append(line(result.total))
     sheet = workbook.create_sheet(title=_("企业受检次数分布"))
-    header(sheet, [_("检查次数"), _("企业数")])
+    append_header(sheet, [_("检查次数"), _("企业数")])
     for label, count in result.distribution:
         sheet.append([label, count])
     sheet = workbook.create_sheet(title=_("指标口径"))
-    header(sheet, [_("指标"), _("数值"), _("口径"), _("目标"), _("统计区间")])
+    append_header(sheet, [_("指标"), _("数值"), _("口径"), _("目标"), _("统计区间")])
     span = f"{result.period.start.isoformat()} — {result.period.end.isoformat()}"
     figures = {**result.total.figures, **result.headline}
     for definition in (

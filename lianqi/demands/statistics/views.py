@@ -15,9 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
+from lianqi.core.excel import append_header
 from lianqi.core.views import RoleRequiredMixin, xlsx_download
 from lianqi.enterprises.views import options_html
 
@@ -158,17 +157,8 @@ def statistics_workbook(result: Statistics, period: Period) -> bytes:
     """The current table (with the total) as sheet one, rates as percent, numerator and
     denominator in columns of their own; the definitions as sheet two."""
     workbook = Workbook(write_only=True)
-    bold = Font(bold=True)
     table = workbook.create_sheet(title=str(figures.GROUP_LABELS.get(result.group_by or "", _("合计")))[:31])
     table.freeze_panes = "B2"
-
-    def header(sheet: Any, titles: list[str]) -> None:
-        cells = []
-        for title in titles:
-            cell = WriteOnlyCell(sheet, value=title)
-            cell.font = bold
-            cells.append(cell)
-        sheet.append(cells)
 
     titles = [_("统计对象")]
     for definition in figures.DEFINITIONS.values():
@@ -177,7 +167,7 @@ def statistics_workbook(result: Statistics, period: Period) -> bytes:
             titles += [f"{name}（%）", _("%(name)s分子") % {"name": name}, _("%(name)s分母") % {"name": name}]
         else:
             titles.append(name)
-    header(table, titles)
+    append_header(table, titles)
 
     def line(row: Row) -> list[Any]:
         values: list[Any] = [row.label]
@@ -194,7 +184,7 @@ def statistics_workbook(result: Statistics, period: Period) -> bytes:
         table.append(line(row))
     table.append(line(result.total))
     sheet = workbook.create_sheet(title=_("指标口径"))
-    header(sheet, [_("指标"), _("口径"), _("统计区间")])
+    append_header(sheet, [_("指标"), _("口径"), _("统计区间")])
     span = f"{period.first.isoformat()} — {period.last.isoformat()}"
     for definition in figures.DEFINITIONS.values():
         sheet.append([str(definition.name), str(definition.definition), span])
