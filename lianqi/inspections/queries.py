@@ -663,7 +663,8 @@ def item_rows(items: QuerySet[InspectionItem]) -> list[list[object]]:
             json.dumps(item.rule["rules"][0]["eligibility"], ensure_ascii=False) if item.rule else "",
             item.rule_note,
             item.yearly_cap,
-            "是" if item.is_published else "否",
+            # In the reader's language; the import takes 是 and Yes alike (`items.YES`).
+            str(_("是") if item.is_published else _("否")),
         ]
         for item in items
     ]
