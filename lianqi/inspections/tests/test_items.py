@@ -15,6 +15,7 @@ from openpyxl import Workbook, load_workbook
 from lianqi.core.roles import Role
 from lianqi.demands.tests.factories import handler
 from lianqi.org.models import Department
+from lianqi.testing.contracts import ListPageContract
 from lianqi.testing.world import World
 
 from ..models import InspectionItem
@@ -219,3 +220,35 @@ def test_the_office_sets_its_caps_and_another_jurisdiction_keeps_the_default(wor
     assert caps_for(world.home.enterprise.jurisdiction_path) == (("day", 1), ("week", 3), ("month", 5))
     assert caps_for(world.other.park.path) == (("day", 1), ("week", 2), ("month", 3))
     assert client_for(handler(world.home)).get(url).status_code == 403
+
+
+def test_the_quiet_rule_is_set_on_the_caps_page_and_a_bad_rule_is_named(world: World) -> None:
+    """无事不扰 on the page: a condition the engine cannot read is refused on its field, the
+    typed text kept; a good one is shown again when the page opens."""
+    office = client_for(world.user(Role.SERVICE_OFFICE))
+    url = reverse("inspections:caps")
+    caps = {"per_day": "1", "per_week": "2", "per_month": "3"}
+    bad = office.post(url, {**caps, "quiet_eligibility": "{not json", "quiet_note": "诚信示范企业"})
+    page = bad.content.decode()
+    assert 'data-error-for="quiet_eligibility"' in page and "{not json" in page
+    rule = '{"attribute": "credit_class", "op": "in", "value": ["A"]}'
+    assert (
+        office.post(url, {**caps, "quiet_eligibility": rule, "quiet_note": "诚信示范企业"}).status_code == 302
+    )
+    page = office.get(url).content.decode()
+    assert "诚信示范企业" in page and "&quot;value&quot;: [&quot;A&quot;]}</textarea>" in page
+    # Another park's office sees its own page, without this park's rule.
+    assert "诚信示范企业" not in client_for(world.other_user(Role.SERVICE_OFFICE)).get(url).content.decode()
+
+
+class TestItemListContract(ListPageContract):
+    # A department handler's own-department view is tested above with a bound handler.
+    allowed_roles = (Role.SERVICE_OFFICE,)
+    denied_role = Role.ENTERPRISE
+
+    def url(self, world: World) -> str:
+        make_item(world.home, "危险化学品使用安全检查")
+        return reverse("inspections:items")
+
+    def marker(self, world: World) -> str:
+        return "危险化学品使用安全检查"
