@@ -5,7 +5,6 @@ and the figures of the home page and of the measures."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from calendar import monthrange
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from lianqi.core.scoping import scope_paths, scope_queryset
 from lianqi.demands.models import Demand
 from lianqi.enterprises.choices import EnterpriseStatus
 from lianqi.enterprises.models import Enterprise
+from lianqi.rules.formats import condition_json
 
 from .choices import NOT_REGISTERED_STATES, OPEN_STATES, InspectionState, LenientKind, VisitKind
 from .filters import InspectionFilter
@@ -660,7 +660,7 @@ def item_rows(items: QuerySet[InspectionItem]) -> list[list[object]]:
             item.law,
             item.article,
             item.get_kind_display(),
-            json.dumps(item.rule["rules"][0]["eligibility"], ensure_ascii=False) if item.rule else "",
+            condition_json(item.rule["rules"][0]["eligibility"]) if item.rule else "",
             item.rule_note,
             item.yearly_cap,
             # In the reader's language; the import takes 是 and Yes alike (`items.YES`).

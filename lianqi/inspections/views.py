@@ -6,7 +6,6 @@ reads from `queries`, and every write is an action."""
 from __future__ import annotations
 
 import io
-import json
 from typing import Any
 
 from django import forms
@@ -31,6 +30,7 @@ from lianqi.core.views.steps import take_step
 from lianqi.enterprises.models import Enterprise
 from lianqi.enterprises.views.code import CodeAccess, CodeTokenMixin
 from lianqi.org.models import Jurisdiction
+from lianqi.rules.formats import condition_json
 
 from . import actions, checks, drawing, lenient, queries
 from . import draw as draw_engine
@@ -589,9 +589,7 @@ class ItemEditView(RoleRequiredMixin, View):
             "article": item.article,
             "kind": item.kind,
             "yearly_cap": item.yearly_cap,
-            "eligibility": json.dumps(item.rule["rules"][0]["eligibility"], ensure_ascii=False)
-            if item.rule
-            else "",
+            "eligibility": condition_json(item.rule["rules"][0]["eligibility"]) if item.rule else "",
             "rule_note": item.rule_note,
         }
         return self.show(item, InspectionItemForm(initial=initial, user=request.user))
@@ -694,9 +692,7 @@ class FrequencyCapsView(RoleRequiredMixin, View):
         settings = checks.settings_for(jurisdiction.path)
         if settings is not None and settings.quiet_rule:
             rule = settings.quiet_rule["rules"][0]["eligibility"]
-            initial.update(
-                quiet_eligibility=json.dumps(rule, ensure_ascii=False), quiet_note=settings.quiet_note
-            )
+            initial.update(quiet_eligibility=condition_json(rule), quiet_note=settings.quiet_note)
         return self.show(FrequencyCapsForm(initial=initial))
 
     def show(self, form: FrequencyCapsForm) -> HttpResponse:

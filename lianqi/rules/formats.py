@@ -383,6 +383,14 @@ def node_to_data(node: Node) -> dict[str, Any]:
     return data
 
 
+def condition_json(data: Any) -> str:
+    """A stored condition as the JSON text an editor or a spreadsheet shows, its keys in the
+    format's own order (attribute, op, value …). PostgreSQL's jsonb returns keys sorted by
+    length, so dumping the stored value as it comes would read differently per database."""
+    node = _Parser().node(data, (), "1", 0, "")
+    return json.dumps(node_to_data(node) if node is not None else data, ensure_ascii=False)
+
+
 def benefit_to_data(benefit: Benefit) -> dict[str, Any]:
     if isinstance(benefit, Fixed):
         return {"type": "fixed", "amount": benefit.amount, "unit": benefit.unit}

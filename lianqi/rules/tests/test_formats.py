@@ -30,6 +30,7 @@ from lianqi.rules import (
     Verdict,
     dump_json,
     dump_yaml,
+    formats,
     load_json,
     load_rules,
     load_yaml,
@@ -199,3 +200,17 @@ def test_the_package_imports_no_django():
     code = "import sys, lianqi.rules; print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_stored_condition_reads_the_same_whatever_order_the_database_kept_its_keys() -> None:
+    """PostgreSQL's jsonb hands keys back sorted by length; the text an editor shows is the
+    format's own order, so a park's rule reads the same on either database."""
+    as_jsonb_returns = {"op": "in", "value": ["A"], "attribute": "credit_class"}
+    assert (
+        formats.condition_json(as_jsonb_returns)
+        == '{"attribute": "credit_class", "op": "in", "value": ["A"]}'
+    )
+    nested = {"all": [{"op": ">=", "unit": "万元", "value": 500, "attribute": "revenue"}]}
+    assert formats.condition_json(nested) == (
+        '{"all": [{"attribute": "revenue", "op": ">=", "value": 500, "unit": "万元"}]}'
+    )
