@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 
 from lianqi.enterprises.models import Enterprise
 from lianqi.org.models import Department
-from lianqi.policies.subjects import enterprise_records
-from lianqi.rules import ENTERPRISE_CATALOGUE, Engine, RuleError, Verdict, build_table, rules_from_data
+from lianqi.policies.subjects import eligible_ids
+from lianqi.rules import ENTERPRISE_CATALOGUE, RuleError, rules_from_data
 
 from .choices import InspectionState
 from .models import FrequencyCaps, Inspection, InspectionItem, Inspector, QuietPeriod
@@ -49,7 +49,11 @@ def quiet_by_rule(enterprise: Enterprise, on: dt.date) -> str:
     row = settings_for(enterprise.jurisdiction_path)
     if row is None or not row.quiet_rule:
         return ""
-    return row.quiet_note if eligible_ids(row.quiet_rule, [enterprise.pk], on) else ""
+    return (
+        row.quiet_note
+        if eligible_ids(Enterprise.objects.filter(pk=enterprise.pk), row.quiet_rule, on)
+        else ""
+    )
 
 
 def quiet_by_rule_ids(path: str, enterprise_ids: list[int], on: dt.date) -> set[int]:
@@ -58,17 +62,7 @@ def quiet_by_rule_ids(path: str, enterprise_ids: list[int], on: dt.date) -> set[
     row = settings_for(path)
     if row is None or not row.quiet_rule or not enterprise_ids:
         return set()
-    return eligible_ids(row.quiet_rule, enterprise_ids, on)
-
-
-def eligible_ids(rule: dict[str, Any], enterprise_ids: list[int], on: dt.date) -> set[int]:
-    """The enterprises among `enterprise_ids` that a one-rule file admits on `on` (an unknown
-    answer is not a yes)."""
-    ruleset = rules_from_data(rule, ENTERPRISE_CATALOGUE)
-    records = enterprise_records(Enterprise.objects.filter(pk__in=enterprise_ids))
-    table = build_table(records, ENTERPRISE_CATALOGUE)
-    matching = Engine.compile(ruleset, table, as_of=on, parameters=ruleset.parameters).match()
-    return set(matching.sets(ruleset.rules[0].code)[Verdict.ELIGIBLE])
+    return eligible_ids(Enterprise.objects.filter(pk__in=enterprise_ids), row.quiet_rule, on)
 
 
 def rule_data(eligibility: Any, name: str = "") -> dict[str, Any]:
@@ -99,7 +93,7 @@ def applies_to(item: InspectionItem, enterprise: Enterprise, on: dt.date) -> boo
     an unknown answer is not a yes — the register must show that the item applies)."""
     if not item.rule:
         return True
-    return enterprise.pk in eligible_ids(item.rule, [enterprise.pk], on)
+    return enterprise.pk in eligible_ids(Enterprise.objects.filter(pk=enterprise.pk), item.rule, on)
 
 
 def item_problem(item: InspectionItem, enterprise: Enterprise, department: Department, on: dt.date) -> str:

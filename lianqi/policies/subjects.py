@@ -4,15 +4,16 @@ fixed number of queries however many enterprises there are."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 from django.db.models import QuerySet
 
 from lianqi.core import registry
 from lianqi.enterprises.models import Enterprise, YearFigure
-from lianqi.rules import ENTERPRISE_CATALOGUE
+from lianqi.rules import ENTERPRISE_CATALOGUE, Engine, Verdict, build_table, rules_from_data
 
 # The enterprise catalogue rules, the rule editor and the explanations use holds the built-in
 # attributes plus those the apps declare with their values in core's registry (the credit
@@ -74,3 +75,17 @@ def _record(row: dict[str, Any], tags: Iterable[str], yearly: dict[str, dict[int
 def enterprise_record(enterprise: Enterprise) -> dict[str, Any]:
     """The engine's record of one enterprise."""
     return enterprise_records(Enterprise.objects.filter(pk=enterprise.pk))[0]
+
+
+def eligible_ids(enterprises: QuerySet[Enterprise], rule: Mapping[str, Any], on: dt.date) -> set[int]:
+    """The ids of `enterprises` that a one-rule file (``{"version": 1, "rules": [...]}``) admits
+    on `on`, in one run of the engine over the same records as the policies' matching. An
+    enterprise whose data leaves the verdict undecided is not admitted: whoever acts on the
+    answer (a campaign's targets, an item's reach, an invitation) cannot act on a guess."""
+    records = enterprise_records(enterprises)
+    if not records:
+        return set()
+    ruleset = rules_from_data(dict(rule), ENTERPRISE_CATALOGUE)
+    table = build_table(records, ENTERPRISE_CATALOGUE)
+    matching = Engine.compile(ruleset, table, as_of=on, parameters=ruleset.parameters).match()
+    return set(matching.sets(ruleset.rules[0].code)[Verdict.ELIGIBLE])

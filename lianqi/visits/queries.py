@@ -20,8 +20,7 @@ from lianqi.demands.permissions import visible as visible_demands
 from lianqi.enterprises.choices import EnterpriseStatus
 from lianqi.enterprises.models import Enterprise
 from lianqi.org.models import Staff
-from lianqi.policies.subjects import enterprise_records
-from lianqi.rules import ENTERPRISE_CATALOGUE, Engine, Verdict, build_table, rules_from_data
+from lianqi.policies.subjects import eligible_ids
 
 from .choices import CampaignState, ScopeKind, VisitChannel
 from .models import Campaign, QuestionnaireVersion, RaisedDemand, Visit
@@ -45,17 +44,7 @@ def rule_eligible(campaign: Campaign, enterprises: QuerySet[Enterprise]) -> list
     first day (so "last year" in a rule is the year before the campaign starts). An enterprise
     whose data leaves the verdict undecided is not a target: the scope says whom to visit, and
     nobody can be told to visit on a guess."""
-    records = enterprise_records(enterprises)
-    if not records:
-        return []
-    ruleset = rules_from_data(dict(campaign.scope_rule), ENTERPRISE_CATALOGUE)
-    engine = Engine.compile(
-        ruleset,
-        build_table(records, ENTERPRISE_CATALOGUE),
-        as_of=campaign.starts_on,
-        parameters=ruleset.parameters,
-    )
-    return sorted(engine.match().sets(ruleset.rules[0].code)[Verdict.ELIGIBLE])
+    return sorted(eligible_ids(enterprises, campaign.scope_rule, campaign.starts_on))
 
 
 def campaign_targets(campaign: Campaign) -> QuerySet[Enterprise]:
