@@ -97,6 +97,22 @@ def xlsx_download(
     return response
 
 
+#: The documents Lianqi hands out besides Excel files, by their name's extension.
+DOCUMENT_CONTENT_TYPES = {
+    ".pdf": "application/pdf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+def document_download(content: bytes, filename: str) -> HttpResponse:
+    """A PDF or Word document as a download, its content type from `filename`'s extension (the
+    name may be Chinese: RFC 6266 encoding)."""
+    extension = filename[filename.rfind(".") :].lower()
+    response = HttpResponse(content, content_type=DOCUMENT_CONTENT_TYPES[extension])
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    return response
+
+
 class _Counted(Iterator[Sequence[Any]]):
     """The rows of an export, counted as the workbook reads them (they are streamed, so the
     count is known only at the end)."""

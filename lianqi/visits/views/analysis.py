@@ -13,7 +13,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -21,7 +20,7 @@ from lianqi.core.actors import acting_user
 from lianqi.core.excel import Column
 from lianqi.core.privacy import Holder, PhonePolicy, Tie
 from lianqi.core.roles import has_role
-from lianqi.core.views import RoleRequiredMixin, export_xlsx, paginate, search_query
+from lianqi.core.views import RoleRequiredMixin, document_download, export_xlsx, paginate, search_query
 
 from .. import actions, queries
 from ..choices import CampaignState, VisitChannel
@@ -33,8 +32,6 @@ from ..questionnaire.analysis import answer_cells
 
 # How many of the liaisons behind the analysis page names before pointing to the full table.
 BEHIND_SHOWN = 10
-
-DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _campaign(request: HttpRequest, pk: int) -> Campaign:
@@ -161,8 +158,4 @@ class SummaryView(RoleRequiredMixin, View):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         campaign = _campaign(request, pk)
         content = campaign_summary(campaign, queries.coverage(campaign), queries.campaign_analysis(campaign))
-        response = HttpResponse(content, content_type=DOCX_CONTENT_TYPE)
-        response["Content-Disposition"] = content_disposition_header(
-            as_attachment=True, filename=f"{campaign.title}-{_('走访总结')}.docx"
-        )
-        return response
+        return document_download(content, f"{campaign.title}-{_('走访总结')}.docx")
