@@ -114,6 +114,9 @@ TEMPLATES = [
 # Lianqi with one command; DATABASE_URL switches to PostgreSQL, the production store.
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 SQLITE_PATH = Path(os.environ.get("LIANQI_SQLITE_PATH", VAR_DIR / "lianqi.sqlite3"))
+# A TrueType CJK font (.ttf or .ttc) to embed in the PDF documents; unset, one of Debian's
+# (fonts-wqy-zenhei, fonts-wqy-microhei, fonts-arphic-uming) if installed (`lianqi.core.pdf`).
+LIANQI_PDF_FONT = os.environ.get("LIANQI_PDF_FONT", "")
 SQLITE_OPTIONS = {
     "transaction_mode": "IMMEDIATE",
     "timeout": 20,
