@@ -26,14 +26,18 @@ def font(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Ite
 
 
 def brochure() -> pdf.PdfDocument:
-    document = pdf.PdfDocument(title="湘潭经开区企业产品手册", subtitle="新能源汽车产业链", author="湘潭经开区")
+    document = pdf.PdfDocument(
+        title="湘潭经开区企业产品手册", subtitle="新能源汽车产业链", author="湘潭经开区"
+    )
     document.contents()
     document.heading("整车制造")
     document.paragraph("湘潭电机股份有限公司：永磁同步电机、驱动系统。")
     document.heading("电池", level=2)
     rows = [[f"配套企业{number:03d}", "正极材料", f"{number * 10:,}.50"] for number in range(1, 121)]
     document.table(["企业", "产品", "年产值（万元）"], rows, widths=[0.4, 0.4, 0.2], numeric=[2])
-    document.bar_chart("本地配套率", ["整车", "电驱动", "电池"], [("本地", [42.5, 30.0, 55.0]), ("外地", [57.5, 70, 45])])
+    document.bar_chart(
+        "本地配套率", ["整车", "电驱动", "电池"], [("本地", [42.5, 30.0, 55.0]), ("外地", [57.5, 70, 45])]
+    )
     document.heading("零部件")
     document.paragraph("第二行\n换行保留")
     return document
@@ -43,7 +47,14 @@ def test_the_reader_sees_the_chinese_text_and_a_contents_page_naming_the_pages(f
     data = brochure().build()
     assert data.startswith(b"%PDF")
     text = pdf.pdf_text(data)
-    for words in ("湘潭经开区企业产品手册", "新能源汽车产业链", "目录", "湘潭电机股份有限公司", "配套企业120", "换行保留"):
+    for words in (
+        "湘潭经开区企业产品手册",
+        "新能源汽车产业链",
+        "目录",
+        "湘潭电机股份有限公司",
+        "配套企业120",
+        "换行保留",
+    ):
         assert words in text, words
     pages = pdf.pdf_pages(data)
     # Cover, contents, then the body: 120 rows do not fit one page, so the last heading is
