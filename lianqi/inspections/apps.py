@@ -41,7 +41,7 @@ class InspectionConfig(AppConfig):
         # the key it announced, so that this tile takes the announcement's place.
         registry.register_code_tiles(
             CodeTile(
-                "inspections",
+                "inspection",
                 _("执法检查"),
                 "codes:inspections_list",
                 order=50,

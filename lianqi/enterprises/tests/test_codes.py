@@ -85,7 +85,7 @@ def test_public_page_shows_the_liaison_without_login(world: World) -> None:
     assert world.home.liaison_staff.name in page
     assert f'href="tel:{world.home.liaison_staff.phone}"' in page
     # 问卷 shows only while an open campaign takes the enterprise in (visits' own tests).
-    for section in ("诉求", "涉企检查"):
+    for section in ("诉求", "执法检查"):
         assert section in page
 
 
@@ -126,3 +126,11 @@ def test_rotation_is_shown_in_the_history(world: World) -> None:
     page = staff_client(world).get(reverse("enterprises:detail", args=[enterprise.pk])).content.decode()
     assert "营商码" in page and "已更换" in page
     assert enterprise.code_token not in page.split('id="history"')[1]
+
+
+def test_every_service_the_code_page_announced_is_served_once_its_app_is_installed(world: World) -> None:
+    """Core announces the questionnaire and the inspections as "coming" until their apps exist;
+    with every app installed, no tile still says so and the inspections are offered once."""
+    page = Client().get(reverse("codes:public", args=[world.home.enterprise.code_token])).content.decode()
+    assert "即将开放" not in page
+    assert page.count('data-entry="inspection"') == 1 and "涉企检查" not in page
