@@ -88,8 +88,13 @@ def _styles() -> dict[str, ParagraphStyle]:
             "title", parent=body, fontSize=22, leading=30, alignment=TA_CENTER, spaceAfter=12
         ),
         "subtitle": ParagraphStyle("subtitle", parent=body, fontSize=13, leading=20, alignment=TA_CENTER),
-        "h1": ParagraphStyle("h1", parent=body, fontSize=15, leading=22, spaceBefore=10, spaceAfter=8),
-        "h2": ParagraphStyle("h2", parent=body, fontSize=12, leading=18, spaceBefore=8, spaceAfter=6),
+        # A heading stays on the page of what it introduces (keepWithNext).
+        "h1": ParagraphStyle(
+            "h1", parent=body, fontSize=15, leading=22, spaceBefore=10, spaceAfter=8, keepWithNext=1
+        ),
+        "h2": ParagraphStyle(
+            "h2", parent=body, fontSize=12, leading=18, spaceBefore=8, spaceAfter=6, keepWithNext=1
+        ),
         "toc1": ParagraphStyle("toc1", parent=body, fontSize=11, leading=18, leftIndent=0),
         "toc2": ParagraphStyle("toc2", parent=body, fontSize=10, leading=16, leftIndent=18),
         "contents": ParagraphStyle("contents", parent=body, fontSize=15, leading=22, spaceAfter=10),
@@ -178,7 +183,10 @@ class PdfDocument:
     def bar_chart(
         self, title: str, labels: Sequence[str], series: Sequence[tuple[str, Sequence[float]]]
     ) -> None:
-        """A vector bar chart: one group of bars per label, one bar per series, with a legend."""
+        """A vector bar chart: one group of bars per label, one bar per series, with a legend.
+        A chart with nothing to draw (no labels or no series) is left out."""
+        if not labels or not series:
+            return
         font = font_name()
         width, height = TEXT_WIDTH, 7 * cm
         drawing = Drawing(width, height)
@@ -186,7 +194,7 @@ class PdfDocument:
         chart = VerticalBarChart()
         chart.x, chart.y = 40, 40
         chart.width, chart.height = width - 60, height - 80
-        chart.data = [list(values) for _name, values in series] or [[0] * len(labels)]
+        chart.data = [list(values) for _name, values in series]
         chart.categoryAxis.categoryNames = list(labels)
         chart.categoryAxis.labels.fontName = font
         chart.categoryAxis.labels.fontSize = 7

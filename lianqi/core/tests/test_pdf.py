@@ -87,3 +87,18 @@ def test_a_document_downloads_with_its_type_and_its_chinese_name() -> None:
     assert "filename*=utf-8''%E4%BA%A7%E5%93%81%E6%89%8B%E5%86%8C.pdf" in response["Content-Disposition"]
     word = document_download(b"PK", "走访总结.docx")
     assert word["Content-Type"].endswith("wordprocessingml.document")
+
+
+def test_a_chart_with_nothing_to_draw_is_left_out_and_a_heading_stays_with_its_table(font: str) -> None:
+    document = pdf.PdfDocument(title="月报")
+    document.bar_chart("空图", [], [("计划", [])])
+    document.bar_chart("无系列", ["工业"], [])
+    # A page nearly full of text, then a heading and its table: the heading moves with it.
+    document.paragraph("\n".join(f"第{n}行" for n in range(30)))
+    document.heading("按项目类别")
+    document.table(["类别", "项目数"], [["产业项目", "15"]])
+    data = document.build()
+    text = pdf.pdf_text(data)
+    assert "空图" not in text and "无系列" not in text
+    pages = [page for page in text.split("第 ") if "按项目类别" in page or "产业项目" in page]
+    assert len(pages) == 1, "the heading was left alone at the bottom of a page"
