@@ -216,3 +216,29 @@ def lead_step_form(
     form_class = type("LeadStepForm", (LeadStepForm,), fields)
     form: LeadStepForm = form_class(data, prefix=action, initial={"expected_version": version, "on": today})
     return form
+
+
+class ReportWordingForm(StyledForm):
+    """The office's wording of its monthly report; a blank field keeps the standard wording."""
+
+    title = forms.CharField(
+        label=_("报告标题"),
+        max_length=200,
+        required=False,
+        help_text=_("{place}、{year}、{month} 换成辖区名称和报告的年、月；留空用标准标题"),
+    )
+    issuer = forms.CharField(label=_("发文单位"), max_length=200, required=False)
+    intro = forms.CharField(
+        label=_("导语"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+        help_text=_("印在标题下、正文前；可用 {place}、{year}、{month}"),
+    )
+    signature = forms.CharField(
+        label=_("落款"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=500,
+        required=False,
+        help_text=_("印在报告末尾，其下是出具日期"),
+    )

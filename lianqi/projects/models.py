@@ -403,3 +403,33 @@ class LeadEvent(WorkflowEvent):
 
     def __str__(self) -> str:
         return f"{self.lead_id}: {self.action} {self.from_state} → {self.to_state}"
+
+
+class ReportWording(ScopedModel):
+    """A jurisdiction's own wording of its monthly report (项目月报): the title, the issuing
+    office, the opening paragraph and the signature, which the office edits; a blank field keeps
+    the standard wording. `{place}`, `{year}` and `{month}` in the title and the opening are
+    replaced by the jurisdiction's name and the report's month."""
+
+    title = models.CharField(_("报告标题"), max_length=200, blank=True)
+    issuer = models.CharField(_("发文单位"), max_length=200, blank=True)
+    intro = models.TextField(_("导语"), blank=True)
+    signature = models.TextField(_("落款"), blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("修改人"),
+    )
+
+    class Meta:
+        verbose_name = _("月报措辞")
+        verbose_name_plural = _("月报措辞")
+        constraints = [
+            models.UniqueConstraint(fields=["jurisdiction"], name="projects_one_wording_per_jurisdiction")
+        ]
+
+    def __str__(self) -> str:
+        return self.title or str(_("项目月报"))

@@ -17,10 +17,10 @@ from lianqi.core.actors import Actor
 from lianqi.core.scoping import path_visible
 from lianqi.core.workflow import Step, required_text, take_step
 from lianqi.enterprises.models import Enterprise
-from lianqi.org.models import Department
+from lianqi.org.models import Department, Jurisdiction
 
 from ..choices import STAGE_DATE_FIELDS, ProjectAction, ProjectKind, ProjectLevel
-from ..models import ProgressReport, Project
+from ..models import ProgressReport, Project, ReportWording
 from ..workflow import workflow
 from .checks import amount, not_before
 from .milestones import locked_project, touch
@@ -188,3 +188,31 @@ STEPS: dict[str, Callable[..., Project]] = {
     ProjectAction.COMPLETE: complete_project,
     ProjectAction.PRODUCE: produce_project,
 }
+
+
+def save_report_wording(
+    *,
+    actor: Actor,
+    jurisdiction: Jurisdiction,
+    title: str = "",
+    issuer: str = "",
+    intro: str = "",
+    signature: str = "",
+) -> ReportWording:
+    """Keep a jurisdiction's own wording of its monthly report (title, issuing office, opening
+    paragraph, signature); blank fields fall back to the standard wording. Only for a
+    jurisdiction inside the actor's."""
+    if not path_visible(actor, jurisdiction.path):
+        raise ValidationError({"title": _("请选择您管辖范围内的区域")})
+    values = {
+        "title": title.strip(),
+        "issuer": issuer.strip(),
+        "intro": intro.strip(),
+        "signature": signature.strip(),
+        "updated_by": actor,
+    }
+    with transaction.atomic():
+        wording, _created = ReportWording.objects.select_for_update().update_or_create(
+            jurisdiction=jurisdiction, defaults=values
+        )
+    return wording
