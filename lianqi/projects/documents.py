@@ -27,6 +27,7 @@ from docx.shared import Cm, Pt
 from lianqi.core.pdf import PdfDocument
 from lianqi.policies.money import wan
 
+from . import queries
 from .charts import bar_chart_png
 
 FONT = "SimSun"
@@ -240,6 +241,19 @@ def monthly_report_content(
             % {"year": issued_on.year, "month": issued_on.month, "day": issued_on.day}
         )
     return content
+
+
+def monthly_report_for(user: Any, year: int, month: int, today: dt.date) -> ReportContent:
+    """The month's report of the portfolio `user` may see, for their own jurisdiction and in its
+    office's wording, issued `today` (the download and the background build both say this)."""
+    report = queries.monthly_report(user, year, month, today)
+    jurisdiction = getattr(user, "jurisdiction", None)
+    return monthly_report_content(
+        jurisdiction.name if jurisdiction else "",
+        report,
+        queries.report_wording(jurisdiction),
+        issued_on=today,
+    )
 
 
 def _docx_table(document: Any, grid: Grid) -> None:

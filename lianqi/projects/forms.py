@@ -15,7 +15,7 @@ from lianqi.demands.choices import Outcome
 from lianqi.demands.models import Category
 from lianqi.org.models import Department
 
-from .choices import MAX_PHOTOS, Cadence, ProjectKind, ProjectLevel, SeriesKind
+from .choices import MAX_PHOTOS, Cadence, ProjectKind, ProjectLevel, ReportFormat, SeriesKind
 from .models import Milestone, Project
 
 
@@ -242,3 +242,13 @@ class ReportWordingForm(StyledForm):
         required=False,
         help_text=_("印在报告末尾，其下是出具日期"),
     )
+
+
+class ReportBuildForm(StyledForm):
+    """A month's report to build in the background, as Word or PDF."""
+
+    year = forms.IntegerField(label=_("年份"), min_value=2000, max_value=2100)
+    month = forms.TypedChoiceField(
+        label=_("月份"), coerce=int, choices=[(m, format_lazy(_("{}月"), m)) for m in range(1, 13)]
+    )
+    format = forms.ChoiceField(label=_("格式"), choices=ReportFormat.choices, initial=ReportFormat.DOCX)

@@ -16,6 +16,7 @@ from lianqi.core.uploads import stored_name
 from lianqi.core.workflow import WorkflowEvent
 
 from .choices import (
+    REPORT_STEPS,
     Cadence,
     LeadAction,
     LeadStage,
@@ -23,6 +24,8 @@ from .choices import (
     ProjectKind,
     ProjectLevel,
     ProjectStage,
+    ReportBuildStatus,
+    ReportFormat,
     SeriesKind,
 )
 
@@ -433,3 +436,38 @@ class ReportWording(ScopedModel):
 
     def __str__(self) -> str:
         return self.title or str(_("项目月报"))
+
+
+class ReportBuild(TimeStampedModel):
+    """A monthly report (项目月报) a manager started building in the background: its progress
+    (the steps done of `REPORT_STEPS`) and, once done, the file to download. The figures are
+    those the owner may see, as when the report is downloaded directly."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("发起人")
+    )
+    year = models.PositiveSmallIntegerField(_("年份"))
+    month = models.PositiveSmallIntegerField(_("月份"))
+    format = models.CharField(_("格式"), max_length=10, choices=ReportFormat.choices)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=ReportBuildStatus.choices, default=ReportBuildStatus.QUEUED
+    )
+    steps_done = models.PositiveSmallIntegerField(_("已完成步骤"), default=0)
+    file = models.FileField(_("文件"), upload_to="projects/reports/%Y/%m/", blank=True)
+    error = models.TextField(_("错误"), blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("月报生成")
+        verbose_name_plural = _("月报生成")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.year}-{self.month:02d}.{self.format}"
+
+    @property
+    def percent(self) -> int:
+        """How far the build has gone, in % (100 once done)."""
+        if self.status == ReportBuildStatus.DONE:
+            return 100
+        return min(99, self.steps_done * 100 // REPORT_STEPS)

@@ -23,7 +23,7 @@ from lianqi.org.models import Department, Jurisdiction
 from .. import queries
 from ..actions import portfolio as actions
 from ..actions.reports import may_report
-from ..documents import monthly_report_content, monthly_report_docx, monthly_report_pdf
+from ..documents import monthly_report_docx, monthly_report_for, monthly_report_pdf
 from ..forms import MilestoneForm, PlanForm, ProjectForm, ReportWordingForm, StageForm, TemplateForm
 from ..models import Project
 from ..permissions import EDITORS, MANAGERS, READERS, access_enterprise, access_project
@@ -173,14 +173,7 @@ class MonthlyReportView(RoleRequiredMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
         today = timezone.localdate()
         year, month = _report_month(request, today)
-        report = queries.monthly_report(request.user, year, month, today)
-        jurisdiction = getattr(request.user, "jurisdiction", None)
-        content = monthly_report_content(
-            jurisdiction.name if jurisdiction else "",
-            report,
-            queries.report_wording(jurisdiction),
-            issued_on=today,
-        )
+        content = monthly_report_for(request.user, year, month, today)
         name = f"{_('项目月报')}-{year}-{month:02d}"
         if request.GET.get("format") == "pdf":
             return document_download(monthly_report_pdf(content), f"{name}.pdf")
