@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Sequence
+from copy import deepcopy
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -97,6 +98,10 @@ class ReportContent:
     intro: str
     blocks: list[Block] = field(default_factory=list)
     signature: list[str] = field(default_factory=list)
+    #: The values of the letterhead's placeholders ({title}, {issuer}, {place}, {year}, {month}).
+    placeholders: dict[str, str] = field(default_factory=dict)
+    #: The office's Word letterhead (.docx bytes) the Word file starts from; the PDF has its own cover.
+    letterhead: bytes | None = None
 
 
 def _fill(text: str, place: str, year: int, month: int) -> str:
@@ -142,11 +147,19 @@ def monthly_report_content(
     title = _fill(getattr(wording, "title", "") or "", place, year, month) or _(
         "%(place)s重点项目%(year)s年%(month)s月分析报告"
     ) % {"place": place, "year": year, "month": month}
+    issuer = getattr(wording, "issuer", "") or ""
     content = ReportContent(
         title=title,
         subtitle=_("数据截至 %(date)s") % {"date": report["as_of"].isoformat()},
-        issuer=getattr(wording, "issuer", "") or "",
+        issuer=issuer,
         intro=_fill(getattr(wording, "intro", "") or "", place, year, month),
+        placeholders={
+            "{title}": title,
+            "{issuer}": issuer,
+            "{place}": place,
+            "{year}": str(year),
+            "{month}": str(month),
+        },
     )
     blocks = content.blocks
     total = report["total"]
@@ -248,12 +261,14 @@ def monthly_report_for(user: Any, year: int, month: int, today: dt.date) -> Repo
     office's wording, issued `today` (the download and the background build both say this)."""
     report = queries.monthly_report(user, year, month, today)
     jurisdiction = getattr(user, "jurisdiction", None)
-    return monthly_report_content(
-        jurisdiction.name if jurisdiction else "",
-        report,
-        queries.report_wording(jurisdiction),
-        issued_on=today,
+    wording = queries.report_wording(jurisdiction)
+    content = monthly_report_content(
+        jurisdiction.name if jurisdiction else "", report, wording, issued_on=today
     )
+    if wording is not None and wording.letterhead:
+        with wording.letterhead.open("rb") as stored:
+            content.letterhead = stored.read()
+    return content
 
 
 def _docx_table(document: Any, grid: Grid) -> None:
@@ -276,10 +291,70 @@ def _paragraphs(document: Any, text: str, alignment: Any = None) -> None:
             paragraph.alignment = alignment
 
 
+#: The styles the Word body is set in; a letterhead made in an office's Word may not define them.
+BODY_STYLES = ("Normal", "Title", "Heading 1", "Heading 2", "Table Grid")
+
+
+def _borrow_style(document: Any, standard: Any, style_id: str | None) -> None:
+    """Copy the style `style_id` (and the styles it is based on or linked to) from python-docx's
+    standard template into `document`, unless the document has it."""
+    if not style_id or document.styles.element.get_by_id(style_id) is not None:
+        return
+    element = standard.styles.element.get_by_id(style_id)
+    if element is None:
+        return
+    document.styles.element.append(deepcopy(element))
+    _borrow_style(document, standard, element.basedOn_val)
+    link = element.find(qn("w:link"))
+    if link is not None:
+        _borrow_style(document, standard, link.get(qn("w:val")))
+
+
+def _replace(paragraph: Any, placeholders: dict[str, str]) -> None:
+    """Fill a paragraph's placeholders, set in its first run's formatting (Word may split a
+    placeholder over several runs)."""
+    text = paragraph.text
+    if "{" not in text or not any(key in text for key in placeholders):
+        return
+    for key, value in placeholders.items():
+        text = text.replace(key, value)
+    runs = paragraph.runs
+    if not runs:  # text only in a hyperlink or a field: left as it is
+        return
+    runs[0].text = text
+    for run in runs[1:]:
+        run.text = ""
+
+
+def letterhead_document(data: bytes, placeholders: dict[str, str]) -> Any:
+    """The office's letterhead (.docx) opened as the start of the Word report: its cover page,
+    header and footer kept, their placeholders filled, the styles the body needs added."""
+    document = Document(io.BytesIO(data))
+    standard = Document()
+    for name in BODY_STYLES:
+        if name not in document.styles:
+            _borrow_style(document, standard, standard.styles[name].style_id)
+    paragraphs = list(document.paragraphs)
+    paragraphs += [
+        p for table in document.tables for row in table.rows for c in row.cells for p in c.paragraphs
+    ]
+    for section in document.sections:
+        for part in (section.header, section.footer, section.first_page_header, section.first_page_footer):
+            if not part.is_linked_to_previous:  # reading a missing one would add it
+                paragraphs += part.paragraphs
+    for paragraph in paragraphs:
+        _replace(paragraph, placeholders)
+    return document
+
+
 def monthly_report_docx(content: ReportContent) -> bytes:
     """The report as a Word document (.docx bytes); a chart is a picture when a CJK font is
     installed to draw its labels, and left out otherwise (its table follows it either way)."""
-    document = Document()
+    if content.letterhead:
+        document = letterhead_document(content.letterhead, content.placeholders)
+        document.add_page_break()
+    else:
+        document = Document()
     style = document.styles["Normal"]
     style.font.name = FONT
     style.font.size = Pt(10.5)

@@ -242,6 +242,16 @@ class ReportWordingForm(StyledForm):
         required=False,
         help_text=_("印在报告末尾，其下是出具日期"),
     )
+    letterhead = forms.FileField(
+        label=_("Word 信笺模板"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": ".docx"}),
+        help_text=_(
+            "可选：本单位的 Word 文档（.docx），含封面、页眉页脚；Word 月报以它开头，正文接在其后。"
+            "其中的 {title}、{issuer}、{place}、{year}、{month} 会被替换"
+        ),
+    )
+    clear_letterhead = forms.BooleanField(label=_("不再使用已上传的模板"), required=False)
 
 
 class ReportBuildForm(StyledForm):

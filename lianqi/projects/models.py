@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lianqi.core.models import ScopedModel, TimeStampedModel, UploadedDocument
@@ -408,16 +409,23 @@ class LeadEvent(WorkflowEvent):
         return f"{self.lead_id}: {self.action} {self.from_state} → {self.to_state}"
 
 
+def letterhead_path(instance: ReportWording, filename: str) -> str:
+    return stored_name("projects/letterheads", filename, timezone.now())
+
+
 class ReportWording(ScopedModel):
     """A jurisdiction's own wording of its monthly report (项目月报): the title, the issuing
     office, the opening paragraph and the signature, which the office edits; a blank field keeps
     the standard wording. `{place}`, `{year}` and `{month}` in the title and the opening are
-    replaced by the jurisdiction's name and the report's month."""
+    replaced by the jurisdiction's name and the report's month. An uploaded Word letterhead
+    (cover page, header and footer) is what the Word report starts from."""
 
     title = models.CharField(_("报告标题"), max_length=200, blank=True)
     issuer = models.CharField(_("发文单位"), max_length=200, blank=True)
     intro = models.TextField(_("导语"), blank=True)
     signature = models.TextField(_("落款"), blank=True)
+    letterhead = models.FileField(_("Word 信笺模板"), upload_to=letterhead_path, max_length=200, blank=True)
+    letterhead_name = models.CharField(_("模板文件名"), max_length=200, blank=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import zipfile
 from decimal import Decimal
 from typing import Any
 from urllib.parse import unquote
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -233,7 +235,7 @@ def test_the_pdf_says_what_the_word_document_says(world: World) -> None:
     assert "累计计划与累计完成投资" in text  # the chart's title
 
 
-def _save_wording(world: World, **fields: str) -> Any:
+def _save_wording(world: World, **fields: Any) -> Any:
     client = Client()
     client.force_login(world.user(Role.SERVICE_OFFICE))
     data = {"title": "", "issuer": "", "intro": "", "signature": "", **fields}
@@ -289,3 +291,63 @@ def test_wording_is_kept_only_for_a_jurisdiction_inside_the_actor_s(world: World
             actor=world.user(Role.SERVICE_OFFICE), jurisdiction=world.other.park, title="别的园区"
         )
     assert not ReportWording.objects.exists()
+
+
+def letterhead_bytes() -> bytes:
+    """A letterhead as an office makes it in Word: a cover page, a header whose placeholder Word
+    split over two runs, a footer, and none of the styles the report's body is set in."""
+    document = Document()
+    cover = document.add_paragraph()
+    cover.add_run("{place}重点项目建设指挥部")
+    document.add_paragraph("{title}")
+    header = document.sections[0].header.paragraphs[0]
+    header.add_run("高新区管委会 {ye")
+    header.add_run("ar}年{month}月")
+    document.sections[0].footer.paragraphs[0].text = "内部资料 注意保存"
+    styles = document.styles.element
+    for name in ("Heading 1", "Heading 2", "Title", "Table Grid"):
+        styles.remove(document.styles[name].element)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _upload(world: World, name: str, data: bytes, **fields: str) -> Any:
+    return _save_wording(world, letterhead=SimpleUploadedFile(name, data), **fields)
+
+
+def test_the_word_report_starts_from_the_office_s_letterhead(world: World) -> None:
+    _two_months(world)
+    assert _upload(world, "高新区信笺.docx", letterhead_bytes()).status_code == 302
+    assert "高新区信笺.docx" in _page(world)
+    document = Document(io.BytesIO(fetch(world, 6).content))
+    paragraphs = [p.text for p in document.paragraphs]
+    title = f"{world.home.park.name}重点项目2025年6月分析报告"
+    assert paragraphs[:2] == [f"{world.home.park.name}重点项目建设指挥部", title]
+    assert document.sections[0].header.paragraphs[0].text == "高新区管委会 2025年6月"
+    assert document.sections[0].footer.paragraphs[0].text == "内部资料 注意保存"
+    # The body follows the cover, in the styles it needs, with its figures.
+    assert "总体情况" in paragraphs and document.styles["Heading 1"] is not None
+    assert "6月\t300,000.00\t300,000.33\t100.00%" in document_text(fetch(world, 6))
+    # The PDF keeps its own cover.
+    assert title in pdf_text(fetch(world, 6, format="pdf").content)
+
+
+def test_a_letterhead_that_is_not_a_word_document_is_named_and_nothing_is_kept(world: World) -> None:
+    response = _upload(world, "信笺.txt", b"letterhead", intro="保留这段导语")
+    assert "letterhead" in response.context["form"].errors
+    assert "保留这段导语" in response.content.decode()
+    fake = io.BytesIO()
+    with zipfile.ZipFile(fake, "w") as archive:
+        archive.writestr("readme.txt", "not a document")
+    response = _upload(world, "信笺.docx", fake.getvalue())
+    assert "不是可以打开的 Word 文档" in str(response.context["form"].errors["letterhead"])
+    assert not ReportWording.objects.exists()
+
+
+def test_a_letterhead_no_longer_wanted_is_dropped(world: World) -> None:
+    _upload(world, "信笺.docx", letterhead_bytes())
+    _save_wording(world, clear_letterhead="on")
+    assert not ReportWording.objects.get().letterhead
+    paragraphs = [p.text for p in Document(io.BytesIO(fetch(world, 6).content)).paragraphs]
+    assert paragraphs[0] == f"{world.home.park.name}重点项目2025年6月分析报告"

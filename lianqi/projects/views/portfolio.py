@@ -195,18 +195,17 @@ class ReportWordingView(RoleRequiredMixin, View):
     allowed_roles = EDITORS
 
     def _page(self, request: HttpRequest, form: ReportWordingForm) -> HttpResponse:
-        return render(
-            request, "projects/report_wording.html", {"form": form, "year": timezone.localdate().year}
-        )
+        wording = queries.report_wording(_own_jurisdiction(request))
+        return render(request, "projects/report_wording.html", {"form": form, "wording": wording})
 
     def get(self, request: HttpRequest) -> HttpResponse:
         wording = queries.report_wording(_own_jurisdiction(request))
-        names = ReportWordingForm.base_fields
+        names = ("title", "issuer", "intro", "signature")
         initial = {name: getattr(wording, name) for name in names} if wording else {}
         return self._page(request, ReportWordingForm(initial=initial))
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        form = ReportWordingForm(request.POST)
+        form = ReportWordingForm(request.POST, request.FILES)
 
         def act() -> Any:
             return actions.save_report_wording(
