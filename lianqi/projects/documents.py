@@ -350,15 +350,15 @@ def letterhead_document(data: bytes, placeholders: dict[str, str]) -> Any:
 def monthly_report_docx(content: ReportContent) -> bytes:
     """The report as a Word document (.docx bytes); a chart is a picture when a CJK font is
     installed to draw its labels, and left out otherwise (its table follows it either way)."""
-    if content.letterhead:
+    if content.letterhead:  # the office's typography stays as its letterhead sets it
         document = letterhead_document(content.letterhead, content.placeholders)
         document.add_page_break()
     else:
         document = Document()
-    style = document.styles["Normal"]
-    style.font.name = FONT
-    style.font.size = Pt(10.5)
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
+        style = document.styles["Normal"]
+        style.font.name = FONT
+        style.font.size = Pt(10.5)
+        style.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
     heading = document.add_heading(content.title, level=0)
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
     if content.issuer:
