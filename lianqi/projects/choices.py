@@ -184,3 +184,25 @@ LEAD_DATE_FIELDS: dict[str, str] = {
     LeadStage.STARTED: "started_on",
     LeadStage.PRODUCING: "producing_on",
 }
+
+
+class ReportBuildStatus(models.TextChoices):
+    """Where a monthly report built in the background stands."""
+
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("生成中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+class ReportFormat(models.TextChoices):
+    """The file a monthly report is built as."""
+
+    # Product names, the same in every language.
+    DOCX = "docx", "Word"
+    PDF = "pdf", "PDF"
+
+
+#: The steps of building a monthly report in the background: the figures read, the document
+#: laid out, the file stored.
+REPORT_STEPS = 3

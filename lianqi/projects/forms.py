@@ -15,7 +15,7 @@ from lianqi.demands.choices import Outcome
 from lianqi.demands.models import Category
 from lianqi.org.models import Department
 
-from .choices import MAX_PHOTOS, Cadence, ProjectKind, ProjectLevel, SeriesKind
+from .choices import MAX_PHOTOS, Cadence, ProjectKind, ProjectLevel, ReportFormat, SeriesKind
 from .models import Milestone, Project
 
 
@@ -216,3 +216,49 @@ def lead_step_form(
     form_class = type("LeadStepForm", (LeadStepForm,), fields)
     form: LeadStepForm = form_class(data, prefix=action, initial={"expected_version": version, "on": today})
     return form
+
+
+class ReportWordingForm(StyledForm):
+    """The office's wording of its monthly report; a blank field keeps the standard wording."""
+
+    title = forms.CharField(
+        label=_("报告标题"),
+        max_length=200,
+        required=False,
+        help_text=_("{place}、{year}、{month} 换成辖区名称和报告的年、月；留空用标准标题"),
+    )
+    issuer = forms.CharField(label=_("发文单位"), max_length=200, required=False)
+    intro = forms.CharField(
+        label=_("导语"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+        help_text=_("印在标题下、正文前；可用 {place}、{year}、{month}"),
+    )
+    signature = forms.CharField(
+        label=_("落款"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=500,
+        required=False,
+        help_text=_("印在报告末尾，其下是出具日期"),
+    )
+    letterhead = forms.FileField(
+        label=_("Word 信笺模板"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": ".docx"}),
+        help_text=_(
+            "可选：本单位的 Word 文档（.docx），含封面、页眉页脚；Word 月报以它开头，正文接在其后。"
+            "其中的 {title}、{issuer}、{place}、{year}、{month} 会被替换"
+        ),
+    )
+    clear_letterhead = forms.BooleanField(label=_("不再使用已上传的模板"), required=False)
+
+
+class ReportBuildForm(StyledForm):
+    """A month's report to build in the background, as Word or PDF."""
+
+    year = forms.IntegerField(label=_("年份"), min_value=2000, max_value=2100)
+    month = forms.TypedChoiceField(
+        label=_("月份"), coerce=int, choices=[(m, format_lazy(_("{}月"), m)) for m in range(1, 13)]
+    )
+    format = forms.ChoiceField(label=_("格式"), choices=ReportFormat.choices, initial=ReportFormat.DOCX)

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lianqi.core.models import ScopedModel, TimeStampedModel, UploadedDocument
@@ -16,6 +17,7 @@ from lianqi.core.uploads import stored_name
 from lianqi.core.workflow import WorkflowEvent
 
 from .choices import (
+    REPORT_STEPS,
     Cadence,
     LeadAction,
     LeadStage,
@@ -23,6 +25,8 @@ from .choices import (
     ProjectKind,
     ProjectLevel,
     ProjectStage,
+    ReportBuildStatus,
+    ReportFormat,
     SeriesKind,
 )
 
@@ -403,3 +407,75 @@ class LeadEvent(WorkflowEvent):
 
     def __str__(self) -> str:
         return f"{self.lead_id}: {self.action} {self.from_state} → {self.to_state}"
+
+
+def letterhead_path(instance: ReportWording, filename: str) -> str:
+    return stored_name("projects/letterheads", filename, timezone.now())
+
+
+class ReportWording(ScopedModel):
+    """A jurisdiction's own wording of its monthly report (项目月报): the title, the issuing
+    office, the opening paragraph and the signature, which the office edits; a blank field keeps
+    the standard wording. `{place}`, `{year}` and `{month}` in the title and the opening are
+    replaced by the jurisdiction's name and the report's month. An uploaded Word letterhead
+    (cover page, header and footer) is what the Word report starts from."""
+
+    title = models.CharField(_("报告标题"), max_length=200, blank=True)
+    issuer = models.CharField(_("发文单位"), max_length=200, blank=True)
+    intro = models.TextField(_("导语"), blank=True)
+    signature = models.TextField(_("落款"), blank=True)
+    letterhead = models.FileField(_("Word 信笺模板"), upload_to=letterhead_path, max_length=200, blank=True)
+    letterhead_name = models.CharField(_("模板文件名"), max_length=200, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("修改人"),
+    )
+
+    class Meta:
+        verbose_name = _("月报措辞")
+        verbose_name_plural = _("月报措辞")
+        constraints = [
+            models.UniqueConstraint(fields=["jurisdiction"], name="projects_one_wording_per_jurisdiction")
+        ]
+
+    def __str__(self) -> str:
+        return self.title or str(_("项目月报"))
+
+
+class ReportBuild(TimeStampedModel):
+    """A monthly report (项目月报) a manager started building in the background: its progress
+    (the steps done of `REPORT_STEPS`) and, once done, the file to download. The figures are
+    those the owner may see, as when the report is downloaded directly."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("发起人")
+    )
+    year = models.PositiveSmallIntegerField(_("年份"))
+    month = models.PositiveSmallIntegerField(_("月份"))
+    format = models.CharField(_("格式"), max_length=10, choices=ReportFormat.choices)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=ReportBuildStatus.choices, default=ReportBuildStatus.QUEUED
+    )
+    steps_done = models.PositiveSmallIntegerField(_("已完成步骤"), default=0)
+    file = models.FileField(_("文件"), upload_to="projects/reports/%Y/%m/", blank=True)
+    error = models.TextField(_("错误"), blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("月报生成")
+        verbose_name_plural = _("月报生成")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.year}-{self.month:02d}.{self.format}"
+
+    @property
+    def percent(self) -> int:
+        """How far the build has gone, in % (100 once done)."""
+        if self.status == ReportBuildStatus.DONE:
+            return 100
+        return min(99, self.steps_done * 100 // REPORT_STEPS)

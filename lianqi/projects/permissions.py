@@ -8,13 +8,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from lianqi.core.roles import Role, has_role
 from lianqi.core.scoping import get_object_or_404_scoped, scope_queryset
 from lianqi.enterprises import permissions as enterprises
 from lianqi.enterprises.models import Enterprise
 
-from .models import Lead, Meeting, MeetingSeries, Milestone, Problem, Project, ReportPhoto
+from .models import Lead, Meeting, MeetingSeries, Milestone, Problem, Project, ReportBuild, ReportPhoto
 
 #: Roles that run the portfolio and its meetings: the menu, the dashboard and the file's section are theirs.
 MANAGERS = (Role.SERVICE_OFFICE, Role.LEADER, Role.ADMIN)
@@ -98,3 +100,10 @@ def access_lead(user: Any, pk: int) -> Lead:
 def access_photo(user: Any, pk: int) -> ReportPhoto:
     """The report photo `pk` of a project the user may see (404 otherwise)."""
     return get_object_or_404_scoped(ReportPhoto.objects.filter(report__project__in=visible(user)), pk=pk)
+
+
+def access_report_build(user: Any, pk: int) -> ReportBuild:
+    """A monthly report build the user started (404 for anyone else's, as for a missing one)."""
+    if not has_role(user, MANAGERS):
+        raise Http404
+    return get_object_or_404(ReportBuild, pk=pk, owner=user)

@@ -8,7 +8,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import F, Q, QuerySet, Sum
@@ -21,7 +21,16 @@ from lianqi.enterprises.models import Enterprise
 from . import progress
 from .choices import SERIES_VENUE, ProjectKind, ProjectStage
 from .filters import ProjectFilter
-from .models import Decision, Meeting, Milestone, Problem, ProgressReport, Project, ProjectEvent
+from .models import (
+    Decision,
+    Meeting,
+    Milestone,
+    Problem,
+    ProgressReport,
+    Project,
+    ProjectEvent,
+    ReportWording,
+)
 from .permissions import visible
 
 
@@ -164,6 +173,7 @@ def monthly_report(user: Any, year: int, month: int, today: dt.date) -> dict[str
     context = portfolio(user, year, as_of, until=last)
     context["month"] = month
     context["as_of"] = as_of
+    context["by_month"] = investment_by_month(user, year, month, context["total"].plan)
     context["decisions"] = (
         open_decisions(user)
         .select_related("meeting", "meeting__series", "project", "demand")
@@ -179,6 +189,51 @@ def monthly_report(user: Any, year: int, month: int, today: dt.date) -> dict[str
         .order_by("demand__received_at", "pk")
     )
     return context
+
+
+@dataclass(frozen=True)
+class MonthFigures:
+    """The portfolio's investment up to the end of one month of the plan year against the
+    plan's share of the year to that month (the yearly plan spread evenly over twelve months)."""
+
+    month: int
+    plan: Decimal
+    done: Decimal
+
+    @property
+    def completion(self) -> Decimal | None:
+        return progress.completion(self.done, self.plan)
+
+
+def investment_by_month(user: Any, year: int, month: int, year_plan: Decimal) -> list[MonthFigures]:
+    """Cumulative plan and investment of the plan year's projects for January to `month`: the
+    same reports as `figures` (those of the plan year), so the last month's investment is the
+    portfolio's."""
+    reports = (
+        ProgressReport.objects.filter(
+            project__in=visible(user).filter(plan_year=year),
+            period__gte=dt.date(year, 1, 1),
+            period__lte=dt.date(year, month, 1),
+        )
+        .order_by()
+        .values("period")
+        .annotate(total=Sum("invested"))
+        .values_list("period", "total")
+    )
+    per_month = {period.month: total for period, total in reports}
+    answer, done = [], Decimal(0)
+    for m in range(1, month + 1):
+        done += per_month.get(m, Decimal(0))
+        plan = (Decimal(year_plan) * m / 12).quantize(progress.HUNDREDTH, rounding=ROUND_HALF_UP)
+        answer.append(MonthFigures(m, plan, done))
+    return answer
+
+
+def report_wording(jurisdiction: Any) -> ReportWording | None:
+    """The office's wording of the monthly report of `jurisdiction` (None: the standard one)."""
+    if jurisdiction is None:
+        return None
+    return ReportWording.objects.filter(jurisdiction=jurisdiction).first()
 
 
 def battle_map(project: Project, today: dt.date) -> dict[str, Any]:

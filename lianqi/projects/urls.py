@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import meetings, pipeline, portfolio, progress
+from .views import documents, meetings, pipeline, portfolio, progress
 
 app_name = "projects"
 
@@ -12,6 +12,11 @@ urlpatterns = [
     path("dashboard/", portfolio.DashboardView.as_view(), name="dashboard"),
     path("dashboard/export/<str:table>/", portfolio.DashboardExportView.as_view(), name="dashboard_export"),
     path("dashboard/report/", portfolio.MonthlyReportView.as_view(), name="monthly_report"),
+    path("dashboard/report/wording/", portfolio.ReportWordingView.as_view(), name="report_wording"),
+    path("dashboard/report/builds/", documents.ReportBuildListView.as_view(), name="report_builds"),
+    path(
+        "dashboard/report/builds/<int:pk>/", documents.ReportBuildFileView.as_view(), name="report_build_file"
+    ),
     path("new/", portfolio.ProjectCreateView.as_view(), name="create"),
     path("<int:pk>/", portfolio.ProjectDetailView.as_view(), name="detail"),
     path("<int:pk>/map/", progress.BattleMapView.as_view(), name="battle_map"),

@@ -41,6 +41,8 @@ from lianqi.notifications.models import Channel, Notification
 from lianqi.policies import tasks as policy_tasks
 from lianqi.policies.models import Fulfilment, PolicyMatch
 from lianqi.policies.tests.test_actions import make_policy, published, revenue
+from lianqi.projects import tasks as project_tasks_module
+from lianqi.projects.models import ReportBuild
 
 pytestmark = pytest.mark.django_db
 
@@ -178,6 +180,17 @@ def land_sweep(world: Any, mailoutbox: list[Any]) -> Any:
     return land_tasks.run_land_sweeps.call, observe
 
 
+def project_report(world: Any, mailoutbox: list[Any]) -> Any:
+    # Queued without its task (as a worker finds it); built once, never a second file.
+    build = ReportBuild.objects.create(owner=world.user(Role.LEADER), year=2026, month=2, format="docx")
+
+    def observe() -> object:
+        again = ReportBuild.objects.get(pk=build.pk)
+        return ReportBuild.objects.count(), again.status, again.file.name, again.finished_at
+
+    return lambda: project_tasks_module.build_monthly_report.call(build.pk), observe
+
+
 SCENARIOS: dict[str, Scenario] = {
     "lianqi.notifications.tasks.deliver_notification": lambda world, mail: delivery(
         world, mail, notification_tasks.deliver_notification.call
@@ -205,6 +218,7 @@ SCENARIOS: dict[str, Scenario] = {
     "lianqi.policies.tasks.rematch_policy_task": rematch(of_policy=True),
     **FINANCE_SCENARIOS,
     "lianqi.land.tasks.run_land_sweeps": land_sweep,
+    "lianqi.projects.tasks.build_monthly_report": project_report,
 }
 
 

@@ -6,21 +6,25 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from docx import Document
 
 from lianqi.core.actors import Actor
 from lianqi.core.scoping import path_visible
+from lianqi.core.uploads import check_upload
 from lianqi.core.workflow import Step, required_text, take_step
 from lianqi.enterprises.models import Enterprise
-from lianqi.org.models import Department
+from lianqi.org.models import Department, Jurisdiction
 
 from ..choices import STAGE_DATE_FIELDS, ProjectAction, ProjectKind, ProjectLevel
-from ..models import ProgressReport, Project
+from ..models import ProgressReport, Project, ReportWording
 from ..workflow import workflow
 from .checks import amount, not_before
 from .milestones import locked_project, touch
@@ -188,3 +192,59 @@ STEPS: dict[str, Callable[..., Project]] = {
     ProjectAction.COMPLETE: complete_project,
     ProjectAction.PRODUCE: produce_project,
 }
+
+
+def _check_letterhead(upload: UploadedFile) -> None:
+    """A letterhead is a Word document (.docx) that python-docx can open, checked like every upload."""
+    name = upload.name or ""
+    if Path(name).suffix.lower() != ".docx":
+        raise ValidationError({"letterhead": _("请上传 Word 文档（.docx）")})
+    check_upload(upload, "letterhead")
+    try:
+        Document(upload)
+    except Exception as error:  # a zip that is not a Word document: python-docx raises several kinds
+        raise ValidationError(
+            {"letterhead": _("“%(name)s”不是可以打开的 Word 文档") % {"name": name}}
+        ) from error
+    finally:
+        upload.seek(0)
+
+
+def save_report_wording(
+    *,
+    actor: Actor,
+    jurisdiction: Jurisdiction,
+    title: str = "",
+    issuer: str = "",
+    intro: str = "",
+    signature: str = "",
+    letterhead: UploadedFile | None = None,
+    clear_letterhead: bool = False,
+) -> ReportWording:
+    """Keep a jurisdiction's own wording of its monthly report (title, issuing office, opening
+    paragraph, signature) and, when one is uploaded, the Word letterhead its Word report starts
+    from (or drop it); blank fields fall back to the standard wording. Only for a jurisdiction
+    inside the actor's; a refused letterhead changes nothing."""
+    if not path_visible(actor, jurisdiction.path):
+        raise ValidationError({"title": _("请选择您管辖范围内的区域")})
+    if letterhead is not None:
+        _check_letterhead(letterhead)
+    values = {
+        "title": title.strip(),
+        "issuer": issuer.strip(),
+        "intro": intro.strip(),
+        "signature": signature.strip(),
+        "updated_by": actor,
+    }
+    with transaction.atomic():
+        wording, _created = ReportWording.objects.select_for_update().update_or_create(
+            jurisdiction=jurisdiction, defaults=values
+        )
+        if letterhead is not None:
+            wording.letterhead.save(letterhead.name or "letterhead.docx", letterhead, save=False)
+            wording.letterhead_name = (letterhead.name or "")[-200:]
+        elif clear_letterhead and wording.letterhead:
+            wording.letterhead = ""
+            wording.letterhead_name = ""
+        wording.save(update_fields=["letterhead", "letterhead_name", "updated_at"])
+    return wording

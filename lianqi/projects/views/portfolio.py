@@ -3,7 +3,6 @@ project, one project's page with its stage steps, and its section of the enterpr
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,15 +16,15 @@ from lianqi.core.actors import acting_user
 from lianqi.core.excel import Column
 from lianqi.core.roles import has_role
 from lianqi.core.scoping import scope_queryset
-from lianqi.core.views import RoleRequiredMixin, export_xlsx, paginate
+from lianqi.core.views import RoleRequiredMixin, document_download, export_xlsx, paginate
 from lianqi.demands.models import Category
-from lianqi.org.models import Department
+from lianqi.org.models import Department, Jurisdiction
 
 from .. import queries
 from ..actions import portfolio as actions
 from ..actions.reports import may_report
-from ..documents import monthly_report_document
-from ..forms import MilestoneForm, PlanForm, ProjectForm, StageForm, TemplateForm
+from ..documents import monthly_report_docx, monthly_report_for, monthly_report_pdf
+from ..forms import MilestoneForm, PlanForm, ProjectForm, ReportWordingForm, StageForm, TemplateForm
 from ..models import Project
 from ..permissions import EDITORS, MANAGERS, READERS, access_enterprise, access_project
 from ..workflow import workflow
@@ -100,6 +99,7 @@ class DashboardView(RoleRequiredMixin, View):
         context = queries.portfolio(request.user, year, today)
         context["months"] = range(1, 13)
         context["report_month"] = today.month if year == today.year else 12
+        context["may_word"] = has_role(request.user, EDITORS)
         return render(request, "projects/dashboard.html", context)
 
 
@@ -164,25 +164,57 @@ def _report_month(request: HttpRequest, today: Any) -> tuple[int, int]:
 
 
 class MonthlyReportView(RoleRequiredMixin, View):
-    """The month's analysis of the portfolio (项目月报) as a Word document, figures as the
-    dashboard counts them for the user's own jurisdiction."""
+    """The month's analysis of the portfolio (项目月报) as a Word document, or as PDF with
+    `?format=pdf`, figures as the dashboard counts them for the user's own jurisdiction and
+    worded as its office set it."""
 
     allowed_roles = MANAGERS
 
     def get(self, request: HttpRequest) -> HttpResponse:
         today = timezone.localdate()
         year, month = _report_month(request, today)
-        report = queries.monthly_report(request.user, year, month, today)
-        jurisdiction = getattr(request.user, "jurisdiction", None)
-        document = monthly_report_document(jurisdiction.name if jurisdiction else "", report)
-        buffer = io.BytesIO()
-        document.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        )
-        response["Content-Disposition"] = f"attachment; filename=projects-{year}-{month:02d}.docx"
-        return response
+        content = monthly_report_for(request.user, year, month, today)
+        name = f"{_('项目月报')}-{year}-{month:02d}"
+        if request.GET.get("format") == "pdf":
+            return document_download(monthly_report_pdf(content), f"{name}.pdf")
+        return document_download(monthly_report_docx(content), f"{name}.docx")
+
+
+def _own_jurisdiction(request: HttpRequest) -> Jurisdiction:
+    """The user's own jurisdiction, whose monthly report they word (404 for a user without one)."""
+    jurisdiction = getattr(request.user, "jurisdiction", None)
+    if jurisdiction is None:
+        raise Http404
+    return jurisdiction
+
+
+class ReportWordingView(RoleRequiredMixin, View):
+    """The office's wording of its monthly report (title, issuing office, opening, signature),
+    for the user's own jurisdiction."""
+
+    allowed_roles = EDITORS
+
+    def _page(self, request: HttpRequest, form: ReportWordingForm) -> HttpResponse:
+        wording = queries.report_wording(_own_jurisdiction(request))
+        return render(request, "projects/report_wording.html", {"form": form, "wording": wording})
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        wording = queries.report_wording(_own_jurisdiction(request))
+        names = ("title", "issuer", "intro", "signature")
+        initial = {name: getattr(wording, name) for name in names} if wording else {}
+        return self._page(request, ReportWordingForm(initial=initial))
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = ReportWordingForm(request.POST, request.FILES)
+
+        def act() -> Any:
+            return actions.save_report_wording(
+                actor=acting_user(request), jurisdiction=_own_jurisdiction(request), **form.cleaned_data
+            )
+
+        if run(request, form, act, _("已保存月报措辞")) is None:
+            return self._page(request, form)
+        return redirect("projects:report_wording")
 
 
 def _departments(request: HttpRequest) -> Any:
