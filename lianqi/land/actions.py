@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from lianqi.core import calendar_store, workdays
@@ -36,6 +37,7 @@ from .choices import (
     ReservationAction,
     ReservationState,
 )
+from .messages import text
 from .models import M2_PER_MU, Parcel, Reservation
 from .workflow import parcel_workflow, workflow
 
@@ -171,7 +173,7 @@ def _shape_and_area(
     try:
         shape = geometry.polygon(boundary)
     except geometry.GeometryError as bad:
-        errors["boundary"] = bad.message
+        errors["boundary"] = bad.reason.render(gettext)
     area = None
     try:
         area = Decimal(str(area_m2).replace(",", "")).quantize(CENT)
@@ -184,7 +186,7 @@ def _shape_and_area(
         try:
             geometry.check_area(float(area), shape)
         except geometry.GeometryError as bad:
-            errors["area_m2"] = bad.message
+            errors["area_m2"] = bad.reason.render(gettext)
     return shape, area, errors
 
 
@@ -331,13 +333,15 @@ def import_parcels(
     reading = geometry.read_features(
         data, required=("code", "location", "land_use", "price"), known_codes=known
     )
-    problems = [str(p) for p in reading.problems]
+    problems = [p.render(gettext) for p in reading.problems]
     prepared: list[Parcel] = []
     for feature in reading.features:
         clean, errors = _clean_parcel_values(feature.properties)
         for name, message in errors.items():
             problems.append(
-                str(geometry.FeatureProblem(feature.index, str(feature.properties["code"]), name, message))
+                geometry.FeatureProblem(
+                    feature.index, str(feature.properties["code"]), name, text(message)
+                ).render(gettext)
             )
         if not errors:
             area = Decimal(str(feature.area_m2)).quantize(CENT)

@@ -6,16 +6,20 @@ every bad feature reported before anything is saved.
 The area is exact for the polygon drawn straight in Lambert's cylindrical equal-area projection
 of the ellipsoid (x = R·λ, y = R·q(φ)/q_p, the authalic radius R): an equal-area projection keeps
 every area, and a parcel's edges (tens to hundreds of metres) differ from geodesics by far less
-than a surveyor's rounding. No Django import (the import-linter's "no Django" contract)."""
+than a surveyor's rounding. No Django import (the import-linter's "no Django" contract): what is
+wrong is said as a `messages.Message` (a Chinese msgid and its parameters), which the page, the
+form and the import report translate where they show it."""
 
 from __future__ import annotations
 
 import itertools
 import json
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from .messages import Message, _
 
 #: One mu (亩) in square metres, as land registers round it.
 M2_PER_MU = 666.67
@@ -40,32 +44,79 @@ _QP = _q(1.0)
 AUTHALIC_RADIUS = _A * math.sqrt(_QP / 2)
 
 
-class GeometryError(ValueError):
-    """A boundary that cannot be a parcel's: `message` in Chinese, for the field it came from."""
+# What can be wrong with a boundary (msgids; translated where they are shown).
+OUTER_RING = _("外环")
+INNER_RING = _("第 %(number)s 个内环")
+POINT_OF = _("%(ring)s第 %(number)s 点")
+NOT_A_PAIR = _("%(where)s的坐标应为 [经度, 纬度]")
+LONGITUDE_NOT_NUMBER = _("%(where)s的经度不是数字")
+LATITUDE_NOT_NUMBER = _("%(where)s的纬度不是数字")
+NOT_FINITE = _("%(where)s的坐标不是有限数")
+LONGITUDE_RANGE = _("%(where)s的经度 %(value)s 超出 WGS84 范围（-180～180）")
+LATITUDE_RANGE = _("%(where)s的纬度 %(value)s 超出 WGS84 范围（-90～90）")
+RING_NOT_ARRAY = _("%(ring)s应为坐标数组")
+RING_TOO_SHORT = _("%(ring)s至少需要 4 个坐标点（首尾相同），现有 %(count)s 个")
+RING_OPEN = _("%(ring)s未闭合：首点与末点不同")
+RING_TOO_FEW = _("%(ring)s不足 3 个不同的点，围不成面")
+RING_REPEATS = _("%(ring)s第 %(first)s、%(second)s 点重复")
+RING_CROSSES = _("%(ring)s自相交")
+RING_NO_AREA = _("%(ring)s的面积为零")
+NOT_GEOMETRY = _("边界应为 GeoJSON 几何对象")
+NOT_POLYGON = _("边界应为 Polygon（面），而不是 %(kind)s")
+UNKNOWN_KIND = _("未知类型")
+NO_COORDINATES = _("边界缺少坐标")
+EMPTY = _("请填写边界坐标")
+BAD_JSON = _("不是有效的 GeoJSON：%(error)s")
+NOT_A_TYPED_PAIR = _("第 %(number)s 点应为“经度,纬度”")
+TYPED_NOT_NUMBER = _("第 %(number)s 点不是数字")
+AREA_DISAGREES = _(
+    "填报面积 %(stated)s 平方米与边界计算面积 %(computed)s 平方米相差 %(off)s，超过允许的 %(tolerance)s"
+)
+# What can be wrong with a feature of an export.
+FEATURE = _("第 %(index)s 个要素")
+FEATURE_WITH_CODE = _("第 %(index)s 个要素（%(code)s）")
+FEATURE_PROBLEM = _("%(who)s %(field)s：%(message)s")
+NOT_A_COLLECTION = _("文件应为 GeoJSON FeatureCollection")
+NO_FEATURES = _("文件中没有要素")
+NOT_A_FEATURE = _("不是 GeoJSON Feature")
+MISSING_PROPERTY = _("缺少必填属性")
+CODE_TAKEN = _("地块编号已存在")
+CODE_REPEATED = _("与第 %(index)s 个要素的编号重复")
+NO_AREA = _("缺少面积（area_m2 或 area_mu）")
+AREA_NOT_POSITIVE = _("面积应大于零")
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+
+class GeometryError(ValueError):
+    """A boundary that cannot be a parcel's: `reason` says why, rendered in the reader's
+    language where it is shown (`reason.render(gettext)`); `message` is the Chinese text."""
+
+    def __init__(self, template: str, **params: Any) -> None:
+        self.reason = Message(template, params)
+        super().__init__(self.reason.render())
+
+    @property
+    def message(self) -> str:
+        return self.reason.render()
 
 
 Position = tuple[float, float]
 Ring = list[Position]
 
 
-def _position(value: Any, where: str) -> Position:
+def _position(value: Any, where: Message) -> Position:
     if not isinstance(value, list | tuple) or len(value) < 2:
-        raise GeometryError(f"{where}的坐标应为 [经度, 纬度]")
+        raise GeometryError(NOT_A_PAIR, where=where)
     lon, lat = value[0], value[1]
     if isinstance(lon, bool) or isinstance(lat, bool) or not isinstance(lon, int | float):
-        raise GeometryError(f"{where}的经度不是数字")
+        raise GeometryError(LONGITUDE_NOT_NUMBER, where=where)
     if not isinstance(lat, int | float):
-        raise GeometryError(f"{where}的纬度不是数字")
+        raise GeometryError(LATITUDE_NOT_NUMBER, where=where)
     if not (math.isfinite(lon) and math.isfinite(lat)):
-        raise GeometryError(f"{where}的坐标不是有限数")
+        raise GeometryError(NOT_FINITE, where=where)
     if not -180 <= lon <= 180:
-        raise GeometryError(f"{where}的经度 {lon:g} 超出 WGS84 范围（-180～180）")
+        raise GeometryError(LONGITUDE_RANGE, where=where, value=f"{lon:g}")
     if not -90 <= lat <= 90:
-        raise GeometryError(f"{where}的纬度 {lat:g} 超出 WGS84 范围（-90～90）")
+        raise GeometryError(LATITUDE_RANGE, where=where, value=f"{lat:g}")
     return (float(lon), float(lat))
 
 
@@ -138,24 +189,24 @@ def _crosses_itself(points: Sequence[tuple[float, float]]) -> bool:
     return False
 
 
-def _ring(value: Any, name: str) -> Ring:
+def _ring(value: Any, name: Message) -> Ring:
     if not isinstance(value, list | tuple):
-        raise GeometryError(f"{name}应为坐标数组")
+        raise GeometryError(RING_NOT_ARRAY, ring=name)
     if len(value) < 4:
-        raise GeometryError(f"{name}至少需要 4 个坐标点（首尾相同），现有 {len(value)} 个")
-    ring = [_position(p, f"{name}第 {i + 1} 点") for i, p in enumerate(value)]
+        raise GeometryError(RING_TOO_SHORT, ring=name, count=len(value))
+    ring = [_position(p, Message(POINT_OF, {"ring": name, "number": i + 1})) for i, p in enumerate(value)]
     if ring[0] != ring[-1]:
-        raise GeometryError(f"{name}未闭合：首点与末点不同")
+        raise GeometryError(RING_OPEN, ring=name)
     if len(set(ring)) < 3:
-        raise GeometryError(f"{name}不足 3 个不同的点，围不成面")
+        raise GeometryError(RING_TOO_FEW, ring=name)
     for i in range(len(ring) - 1):
         if ring[i] == ring[i + 1]:
-            raise GeometryError(f"{name}第 {i + 1}、{i + 2} 点重复")
+            raise GeometryError(RING_REPEATS, ring=name, first=i + 1, second=i + 2)
     points = _project(ring)
     if _crosses_itself(points):
-        raise GeometryError(f"{name}自相交")
+        raise GeometryError(RING_CROSSES, ring=name)
     if abs(_signed_area(points)) < 1.0:
-        raise GeometryError(f"{name}的面积为零")
+        raise GeometryError(RING_NO_AREA, ring=name)
     return ring
 
 
@@ -205,7 +256,7 @@ class Polygon:
 def _latitude_of_q(q: float) -> float:
     """The latitude whose q is `q` (Snyder 3-16, iterated)."""
     phi = math.asin(max(-1.0, min(1.0, q / 2)))
-    for _ in range(8):
+    for _iteration in range(8):
         s = math.sin(phi)
         c = math.cos(phi)
         if abs(c) < 1e-12:
@@ -222,14 +273,19 @@ def polygon(geometry: Any) -> Polygon:
     at least four positions within WGS84's ranges and do not cross themselves. Raises
     `GeometryError` saying what is wrong."""
     if not isinstance(geometry, Mapping):
-        raise GeometryError("边界应为 GeoJSON 几何对象")
+        raise GeometryError(NOT_GEOMETRY)
     kind = geometry.get("type")
     if kind != "Polygon":
-        raise GeometryError(f"边界应为 Polygon（面），而不是 {kind or '未知类型'}")
+        raise GeometryError(
+            NOT_POLYGON, kind=Message("%(text)s", {"text": kind}) if kind else Message(UNKNOWN_KIND)
+        )
     coordinates = geometry.get("coordinates")
     if not isinstance(coordinates, list | tuple) or not coordinates:
-        raise GeometryError("边界缺少坐标")
-    rings = [_ring(r, "外环" if i == 0 else f"第 {i} 个内环") for i, r in enumerate(coordinates)]
+        raise GeometryError(NO_COORDINATES)
+    rings = [
+        _ring(r, Message(OUTER_RING) if i == 0 else Message(INNER_RING, {"number": i}))
+        for i, r in enumerate(coordinates)
+    ]
     return Polygon(tuple(tuple(r) for r in rings))
 
 
@@ -239,26 +295,26 @@ def boundary_from_text(text: str) -> dict[str, Any]:
     taken as given (the first point repeated last), so `polygon` refuses an open ring."""
     text = (text or "").strip()
     if not text:
-        raise GeometryError("请填写边界坐标")
+        raise GeometryError(EMPTY)
     if text.startswith("{"):
         try:
             value = json.loads(text)
         except ValueError as bad:
-            raise GeometryError(f"不是有效的 GeoJSON：{bad}") from bad
+            raise GeometryError(BAD_JSON, error=str(bad)) from bad
         if isinstance(value, Mapping) and value.get("type") == "Feature":
             value = value.get("geometry")
         if not isinstance(value, dict):
-            raise GeometryError("边界应为 GeoJSON 几何对象")
+            raise GeometryError(NOT_GEOMETRY)
         return value
     ring: list[list[float]] = []
     for number, chunk in enumerate((c for c in text.replace(";", "\n").splitlines() if c.strip()), 1):
         parts = chunk.replace("，", ",").replace(",", " ").split()
         if len(parts) != 2:
-            raise GeometryError(f"第 {number} 点应为“经度,纬度”")
+            raise GeometryError(NOT_A_TYPED_PAIR, number=number)
         try:
             lon, lat = float(parts[0]), float(parts[1])
         except ValueError as bad:
-            raise GeometryError(f"第 {number} 点不是数字") from bad
+            raise GeometryError(TYPED_NOT_NUMBER, number=number) from bad
         ring.append([lon, lat])
     return {"type": "Polygon", "coordinates": [ring]}
 
@@ -276,8 +332,11 @@ def check_area(stated_m2: float, shape: Polygon, tolerance: float = AREA_TOLERAN
     off = area_disagreement(stated_m2, computed)
     if off > tolerance:
         raise GeometryError(
-            f"填报面积 {stated_m2:,.2f} 平方米与边界计算面积 {computed:,.2f} 平方米相差 "
-            f"{off:.1%}，超过允许的 {tolerance:.0%}"
+            AREA_DISAGREES,
+            stated=f"{stated_m2:,.2f}",
+            computed=f"{computed:,.2f}",
+            off=f"{off:.1%}",
+            tolerance=f"{tolerance:.0%}",
         )
 
 
@@ -292,11 +351,17 @@ class FeatureProblem:
     index: int
     code: str
     field: str
-    message: str
+    message: Message
+
+    def render(self, translate: Callable[[str], str] = _) -> str:
+        """The problem as a line of the import report, in the language `translate` gives."""
+        who = Message(FEATURE_WITH_CODE if self.code else FEATURE, {"index": self.index, "code": self.code})
+        return Message(FEATURE_PROBLEM, {"who": who, "field": self.field, "message": self.message}).render(
+            translate
+        )
 
     def __str__(self) -> str:
-        who = f"第 {self.index} 个要素" + (f"（{self.code}）" if self.code else "")
-        return f"{who} {self.field}：{self.message}"
+        return self.render()
 
 
 @dataclass(frozen=True)
@@ -342,11 +407,11 @@ def read_features(
     saves nothing unless `ok`."""
     reading = Reading()
     if not isinstance(data, Mapping) or data.get("type") != "FeatureCollection":
-        reading.problems.append(FeatureProblem(0, "", "type", "文件应为 GeoJSON FeatureCollection"))
+        reading.problems.append(FeatureProblem(0, "", "type", Message(NOT_A_COLLECTION)))
         return reading
     features = data.get("features")
     if not isinstance(features, list) or not features:
-        reading.problems.append(FeatureProblem(0, "", "features", "文件中没有要素"))
+        reading.problems.append(FeatureProblem(0, "", "features", Message(NO_FEATURES)))
         return reading
     taken = set(known_codes)
     seen: dict[str, int] = {}
@@ -359,7 +424,7 @@ def read_features(
 
         def problem(
             name: str,
-            message: str,
+            message: Message,
             index: int = index,
             code: str = code,
             into: list[FeatureProblem] = problems,
@@ -367,33 +432,33 @@ def read_features(
             into.append(FeatureProblem(index, code, name, message))
 
         if not isinstance(item, Mapping) or item.get("type") != "Feature":
-            problem("type", "不是 GeoJSON Feature")
+            problem("type", Message(NOT_A_FEATURE))
         for name in required:
             if properties.get(name) in (None, ""):
-                problem(name, "缺少必填属性")
+                problem(name, Message(MISSING_PROPERTY))
         if code:
             if code in taken:
-                problem("code", "地块编号已存在")
+                problem("code", Message(CODE_TAKEN))
             elif code in seen:
-                problem("code", f"与第 {seen[code]} 个要素的编号重复")
+                problem("code", Message(CODE_REPEATED, {"index": seen[code]}))
             seen.setdefault(code, index)
         shape = None
         try:
             shape = polygon(item.get("geometry") if isinstance(item, Mapping) else None)
         except GeometryError as bad:
-            problem("geometry", bad.message)
+            problem("geometry", bad.reason)
         stated = _number(properties.get("area_m2"))
         if stated is None and _number(properties.get("area_mu")) is not None:
             stated = float(_number(properties.get("area_mu")) or 0) * M2_PER_MU
         if stated is None:
-            problem("area_m2", "缺少面积（area_m2 或 area_mu）")
+            problem("area_m2", Message(NO_AREA))
         elif stated <= 0:
-            problem("area_m2", "面积应大于零")
+            problem("area_m2", Message(AREA_NOT_POSITIVE))
         elif shape is not None:
             try:
                 check_area(stated, shape, tolerance)
             except GeometryError as bad:
-                problem("area_m2", bad.message)
+                problem("area_m2", bad.reason)
         if problems:
             reading.problems.extend(problems)
         elif shape is not None and stated is not None:

@@ -130,4 +130,4 @@ def test_a_code_already_registered_is_a_problem() -> None:
         {"type": "FeatureCollection", "features": [feature("B-1", rectangle(50, 50), area_m2=2500)]},
         known_codes=["B-1"],
     )
-    assert [(p.field, p.message) for p in reading.problems] == [("code", "地块编号已存在")]
+    assert [(p.field, str(p.message)) for p in reading.problems] == [("code", "地块编号已存在")]

@@ -166,3 +166,21 @@ def test_a_reserved_parcel_is_no_longer_editable(world: World) -> None:
     assert response.status_code == 200 and "不能再修改" in response.content.decode()
     parcel.refresh_from_db()
     assert parcel.price == Decimal("6000000.00")
+
+
+def test_a_bad_boundary_is_explained_in_the_reader_s_language(world: World) -> None:
+    """The geometry checks are plain Python; their reasons are translated where they are
+    shown, so an English page says what is wrong in English and a Chinese page in Chinese."""
+    client = client_for(world.user(Role.SERVICE_OFFICE))
+    open_ring = rectangle(200, 100, LON + 0.5)["coordinates"][0][:-1]
+    typed = {"boundary": "\n".join(f"{a},{b}" for a, b in open_ring)}
+    client.cookies["django_language"] = "en"
+    english = client.post(reverse("land:parcel_new"), form_data(**typed)).content.decode()
+    assert "Outer ring is not closed" in english and "未闭合" not in english
+    english = client.post(reverse("land:parcel_new"), form_data(area_mu="60")).content.decode()
+    assert "differs from the area of the boundary" in english and "平方米" not in english
+    english = client.post(reverse("land:parcel_new"), form_data(boundary="112.9,abc")).content.decode()
+    assert "Point 1 is not a number" in english
+    client.cookies["django_language"] = "zh-hans"
+    chinese = client.post(reverse("land:parcel_new"), form_data(**typed)).content.decode()
+    assert "外环未闭合：首点与末点不同" in chinese

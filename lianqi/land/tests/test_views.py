@@ -252,6 +252,12 @@ def test_the_import_page_lists_every_problem_and_saves_nothing(world: World) -> 
     ).content.decode()
     assert 'data-testid="problems"' in page and "第 2 个要素（I-2） area_m2" in page
     assert not Parcel.objects.exists()
+    client.cookies["django_language"] = "en"
+    page = client.post(
+        reverse("land:import"), {"text": json.dumps({"type": "FeatureCollection", "features": [good, bad]})}
+    ).content.decode()
+    assert "Feature 2 (I-2) area_m2: The stated area" in page and "要素" not in page
+    client.cookies["django_language"] = "zh-hans"
     response = client.post(
         reverse("land:import"),
         {"text": json.dumps({"type": "FeatureCollection", "features": [good]}), "publish": "on"},
