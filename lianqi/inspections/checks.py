@@ -155,6 +155,16 @@ def quiet_period(enterprise: Enterprise, on: dt.date) -> QuietPeriod | None:
     return QuietPeriod.objects.filter(enterprise=enterprise, starts_on__lte=on, ends_on__gte=on).first()
 
 
+def in_quiet_period(path: str, on: dt.date) -> set[int]:
+    """The enterprises of the jurisdiction at `path` (and below) in a quiet period (免检) on
+    `on`, in one query: a draw's pool leaves them all out at once."""
+    return set(
+        QuietPeriod.objects.filter(
+            enterprise__jurisdiction_path__startswith=path, starts_on__lte=on, ends_on__gte=on
+        ).values_list("enterprise_id", flat=True)
+    )
+
+
 def cap_warnings(enterprise: Enterprise, on: dt.date, *, joint_visit_id: int | None = None) -> list[str]:
     """The frequency caps one more inspection of `enterprise` on `on` would exceed. Inspections
     merged into one joint visit count as one visit (the firm opens its gate once)."""
