@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from lianqi.core.forms import PickerSelect, StyledForm
@@ -16,8 +17,9 @@ from lianqi.org.models import Department, Staff
 from lianqi.org.permissions import departments_visible
 from lianqi.org.permissions import visible as staff_visible
 
-from .choices import ItemKind, Trigger, VisitKind
-from .models import InspectionItem, Inspector
+from .actions import MAX_RECTIFICATION_DAYS
+from .choices import Finding, ItemKind, Trigger, VisitKind
+from .models import Inspection, InspectionItem, Inspector, LenientItem
 from .permissions import own_department_id, registers_only_for_own_department
 from .workflow import needs_of
 
@@ -183,10 +185,38 @@ def _need_fields() -> dict[str, forms.Field]:
             label=_("理由或意见"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
         ),
         "scanned_code": forms.CharField(label=_("扫描企业营商码"), max_length=300),
+        "finding": forms.ChoiceField(label=_("检查结论"), choices=Finding.choices, widget=forms.RadioSelect),
+        "rectification_days": forms.IntegerField(
+            label=_("整改期限（工作日）"),
+            required=False,
+            min_value=1,
+            max_value=MAX_RECTIFICATION_DAYS,
+            help_text=_("责令整改时填写，按工作日历计算截止日期"),
+        ),
+        "lenient_item": forms.ModelChoiceField(
+            label=_("适用的柔性执法清单事项"),
+            queryset=LenientItem.objects.none(),
+            required=False,
+            help_text=_("处罚适用免罚、从轻或减轻清单事项时选择"),
+        ),
         "result": forms.CharField(
-            label=_("检查结果"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+            label=_("检查情况说明"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000, required=False
+        ),
+        "rectified_on": forms.DateField(
+            label=_("整改完成日期"), widget=forms.DateInput(attrs={"type": "date"})
         ),
     }
+
+
+def lenient_choices(row: Inspection) -> Any:
+    """The lenient-list items a finding on `row` may cite: those published in its jurisdiction
+    or above, by its department or by no department in particular."""
+    paths = [row.jurisdiction_path[: i + 1] for i, c in enumerate(row.jurisdiction_path) if c == "/"]
+    return (
+        LenientItem.objects.filter(jurisdiction_path__in=paths)
+        .filter(Q(department__isnull=True) | Q(department_id=row.department_id))
+        .order_by("kind", "number")
+    )
 
 
 class StepForm(StyledForm):
@@ -200,11 +230,15 @@ class StepForm(StyledForm):
         return {name: value for name, value in self.cleaned_data.items() if name != "expected_version"}
 
 
-def step_form(action: str, data: Any = None, *, version: int | None = None) -> StepForm:
-    """The form of step `action`, with the fields the table says it needs."""
+def step_form(
+    action: str, data: Any = None, *, version: int | None = None, row: Inspection | None = None
+) -> StepForm:
+    """The form of step `action` on `row`, with the fields the table says it needs."""
     fields = _need_fields()
     form_class = type("StepForm", (StepForm,), {name: fields[name] for name in needs_of(action)})
     form: StepForm = form_class(data, prefix=action, initial={"expected_version": version})
+    if "lenient_item" in form.fields and row is not None:
+        form.fields["lenient_item"].queryset = lenient_choices(row)  # type: ignore[attr-defined]
     return form
 
 

@@ -26,7 +26,7 @@ from lianqi.enterprises.choices import EnterpriseStatus
 from lianqi.enterprises.models import Enterprise
 from lianqi.rules.formats import condition_json
 
-from .choices import NOT_REGISTERED_STATES, OPEN_STATES, InspectionState, LenientKind, VisitKind
+from .choices import NOT_REGISTERED_STATES, OPEN_STATES, Finding, InspectionState, LenientKind, VisitKind
 from .filters import InspectionFilter
 from .models import (
     Inspection,
@@ -70,13 +70,16 @@ CODE_PAGE_DAYS = 90
 
 
 def for_code_page(enterprise: Enterprise) -> QuerySet[Inspection]:
-    """The enterprise's inspections its code page shows: those ahead, and those of the last
-    `CODE_PAGE_DAYS` days, not cancelled, latest first."""
+    """The enterprise's inspections its code page shows: those ahead, those of the last
+    `CODE_PAGE_DAYS` days and, however old, those whose rectification is still to be followed
+    up (its deadline stays in sight); not cancelled, latest first."""
     since = timezone.localdate() - dt.timedelta(days=CODE_PAGE_DAYS)
+    open_order = Q(finding=Finding.RECTIFICATION, follow_up="")
     return (
-        Inspection.objects.filter(enterprise=enterprise, planned_on__gte=since)
+        Inspection.objects.filter(enterprise=enterprise)
+        .filter(Q(planned_on__gte=since) | open_order)
         .exclude(state__in=NOT_REGISTERED_STATES)
-        .select_related("department", "rating")
+        .select_related("department", "rating", "lenient_item")
         .prefetch_related("inspectors__staff")
         .order_by("-planned_on", "-pk")
     )

@@ -114,7 +114,7 @@ def make_inspection(world: World, state: str = InspectionState.REGISTERED, **fie
         "state": state,
     }
     if state == InspectionState.CLOSED:
-        values["result"] = "未发现问题"
+        values["finding"] = "no_problem"
     values.update(fields)
     row = Inspection.objects.create(**values)
     liaison = Inspector.objects.create(
@@ -142,6 +142,22 @@ def actor_for(world: World, role: str) -> tuple[User | None, Enterprise | None]:
     return world.user(Role.SERVICE_OFFICE), None
 
 
-def inputs(world: World) -> dict[str, str]:
+def inputs(world: World) -> dict[str, Any]:
     """Input that satisfies every step's needs (`workflow.needs_of`)."""
-    return {"scanned_code": world.home.enterprise.code_token, "result": "未发现问题", "note": "计划调整"}
+    return {
+        "scanned_code": world.home.enterprise.code_token,
+        "finding": "no_problem",
+        "result": "未发现问题",
+        "note": "计划调整",
+        "rectified_on": PLANNED,
+        "rectification_days": "",
+        "lenient_item": "",
+    }
+
+
+#: A closed inspection whose rectification order still waits for its follow-up.
+AWAITING_FOLLOW_UP = {
+    "finding": "rectification",
+    "rectification_days": 10,
+    "rectification_due_on": PLANNED + dt.timedelta(days=14),
+}

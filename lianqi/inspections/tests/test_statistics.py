@@ -64,7 +64,7 @@ def inspect(
     }
     values.update(fields)
     if values.get("state") == InspectionState.CLOSED:
-        values.setdefault("result", "未发现问题")
+        values.setdefault("finding", "no_problem")
     return Inspection.objects.create(**values)
 
 
