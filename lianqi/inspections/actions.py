@@ -75,9 +75,12 @@ def register_inspection(
     exception_reason: str = "",
     visit_kind: str = VisitKind.ENFORCEMENT,
     draw_row: InspectionDraw | None = None,
+    join: Inspection | None = None,
     at: dt.datetime | None = None,
 ) -> Inspection:
-    """Register an inspection before entry and give it its code (赋码). It is registered
+    """Register an inspection before entry and give it its code (赋码). With `join` — another
+    department's registered inspection of the enterprise on the same day — it is merged into
+    that visit (综合查一次): one visit for the caps, one code at the gate. It is registered
     against a published item of the department's list (检查事项清单) whose rule the enterprise
     meets; the item supplies the legal basis and the task (a draw's inspections take the
     draw's). Refused, field by field, without such an item, without a filed plan or a stated
@@ -144,13 +147,18 @@ def register_inspection(
                 _("企业符合本辖区“无事不扰”条件（%(note)s），只受理投诉举报和转办交办的检查")
                 % {"note": quiet_by_rule}
             ]
+    if (
+        join is not None
+        and not checks.joint_candidates(enterprise, department, planned_on).filter(pk=join.pk).exists()
+    ):
+        errors["join"] = [_("只能加入其他部门同一天登记、尚未入企的本企业检查")]
     if errors:
         raise ValidationError(errors)
     exception_reason = (exception_reason or "").strip()[:500]
     with transaction.atomic():
         # Lock the enterprise so two registrations of the same day see each other's counts.
         Enterprise.objects.select_for_update().get(pk=enterprise.pk)
-        warnings = checks.cap_warnings(enterprise, planned_on)
+        warnings = checks.cap_warnings(enterprise, planned_on, joins=join)
         yearly = checks.yearly_cap_warning(item, enterprise, planned_on) if item is not None else ""
         over = bool(warnings or yearly)
         if over and draw_row is None and not exception_reason:
@@ -188,7 +196,22 @@ def register_inspection(
         # Over a cap, the office hears of it: it approves the request (or a drawn inspection
         # flagged over a cap) or merges the visits.
         warn_repeated_inspection(row, at=at)
+        if join is not None and not awaiting and actor is not None:
+            _join_visit(row, join, actor=actor, at=at)
+            row.refresh_from_db()
     return row
+
+
+def _join_visit(row: Inspection, other: Inspection, *, actor: Actor, at: dt.datetime) -> None:
+    """Put a just-registered inspection into the visit of `other` (a joint visit it leads or
+    is part of, else a new one led by `other`'s department)."""
+    if other.joint_visit_id is None:
+        merge_joint_visit(inspections=[other, row], lead_department=other.department, actor=actor, at=at)
+        return
+    Inspection.objects.filter(pk=row.pk).update(joint_visit_id=other.joint_visit_id)
+    workflow.record(
+        row, action=InspectionAction.CREATE, from_state=row.state, actor=actor, at=at, note=_("并入联合检查")
+    )
 
 
 def approve_inspection(

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lianqi.core.forms import PickerSelect, StyledForm
@@ -17,8 +18,9 @@ from lianqi.org.models import Department, Staff
 from lianqi.org.permissions import departments_visible
 from lianqi.org.permissions import visible as staff_visible
 
+from . import checks
 from .actions import MAX_RECTIFICATION_DAYS
-from .choices import Finding, ItemKind, Trigger, VisitKind
+from .choices import Finding, InspectionState, ItemKind, Trigger, VisitKind
 from .models import Inspection, InspectionItem, Inspector, LenientItem
 from .permissions import own_department_id, registers_only_for_own_department
 from .workflow import needs_of
@@ -56,12 +58,25 @@ class InspectionForm(StyledForm):
         help_text=_("超过检查频次上限时填写，报营商办审批后赋码"),
     )
 
+    join = forms.ModelChoiceField(
+        label=_("联合检查（综合查一次）"),
+        queryset=Inspection.objects.none(),
+        required=False,
+        widget=forms.RadioSelect,
+        empty_label=_("不合并，单独检查"),
+        help_text=_("其他部门已登记同日检查本企业的，可加入其检查，企业只开一次门"),
+    )
+    # Set once the page has offered a same-day joint visit: submitting again without joining
+    # then registers a separate inspection.
+    offered = forms.CharField(widget=forms.HiddenInput, required=False)
+
     def clean_visit_kind(self) -> str:
         """Not said: an enforcement inspection, as every entry was before service visits."""
         return self.cleaned_data.get("visit_kind") or VisitKind.ENFORCEMENT
 
     def __init__(self, *args: Any, enterprise: Enterprise, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.enterprise = enterprise
         departments = Department.objects.filter(is_active=True)
         if registers_only_for_own_department(user):
             # A department handler registers for their own department only.
@@ -78,6 +93,42 @@ class InspectionForm(StyledForm):
             is_published=True,
         ).select_related("department")
         self.fields["item"].label_from_instance = _item_label  # type: ignore[attr-defined]
+        candidates = Inspection.objects.filter(
+            enterprise=enterprise, state=InspectionState.REGISTERED, planned_on__gte=timezone.localdate()
+        ).select_related("department")
+        if registers_only_for_own_department(user):
+            candidates = candidates.exclude(department_id=own_department_id(user) or 0)
+        if candidates.exists():
+            self.fields["join"].queryset = candidates.order_by("planned_on", "pk")  # type: ignore[attr-defined]
+            self.fields["join"].label_from_instance = _join_label  # type: ignore[attr-defined]
+        else:
+            del self.fields["join"], self.fields["offered"]
+
+    def joint_proposal(self) -> str:
+        """After a valid form: the proposal to join another department's inspection of the
+        same day, if there is one and the page has not offered it yet (then the page shows
+        it on the ``join`` field and marks it offered); empty otherwise."""
+        if "join" not in self.fields or self.cleaned_data.get("join") or self.cleaned_data.get("offered"):
+            return ""
+        same_day = checks.joint_candidates(
+            self.enterprise, self.cleaned_data.get("department"), self.cleaned_data["planned_on"]
+        )
+        first = same_day.first()
+        if first is None:
+            return ""
+        data = self.data.copy()  # type: ignore[attr-defined]  # a QueryDict: keeps multiple values
+        data[self.add_prefix("offered")] = "1"
+        self.data = data
+        return str(
+            _(
+                "%(day)s %(department)s 已登记检查本企业（检查码 %(code)s），建议加入其检查（综合查一次）；确需单独检查的，选择“不合并，单独检查”后再次提交"
+            )
+            % {"day": first.planned_on.isoformat(), "department": first.department.name, "code": first.code}
+        )
+
+
+def _join_label(row: Inspection) -> str:
+    return f"{row.planned_on.isoformat()} {row.department.name} · {row.task}（{row.code}）"
 
 
 def _item_label(item: InspectionItem) -> str:

@@ -192,11 +192,13 @@ class InspectionCreateView(RoleRequiredMixin, View):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         enterprise = access_enterprise(request.user, pk)
         form = InspectionForm(request.POST, enterprise=enterprise, user=request.user)
-        if form.is_valid():
+        proposal = form.joint_proposal() if form.is_valid() else ""
+        if proposal:
+            form.add_error("join", proposal)
+        elif form.is_valid():
+            inputs = {k: v for k, v in form.cleaned_data.items() if k != "offered"}
             try:
-                row = actions.register_inspection(
-                    enterprise=enterprise, actor=acting_user(request), **form.cleaned_data
-                )
+                row = actions.register_inspection(enterprise=enterprise, actor=acting_user(request), **inputs)
             except ValidationError as invalid:
                 add_action_errors(form, invalid)
             else:
