@@ -7,6 +7,7 @@ from typing import Any
 from rest_framework import serializers
 
 from lianqi.core.api.serializers import IdField, StrictInputMixin, request_user
+from lianqi.core.scoping import scope_queryset
 from lianqi.enterprises import permissions as enterprise_permissions
 from lianqi.enterprises.models import Enterprise
 from lianqi.org.models import Department
@@ -139,9 +140,17 @@ class InspectionCreateSerializer(StrictInputMixin, serializers.Serializer):  # t
     exception_reason = serializers.CharField(
         max_length=500, required=False, allow_blank=True, default="", help_text="超频次理由，报营商办审批"
     )
+    join = IdField(
+        queryset=Inspection.objects.none(),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="加入其他部门同一天登记的本企业检查（综合查一次）：该检查的 id",
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["join"].queryset = scope_queryset(Inspection.objects.all(), request_user(self))  # type: ignore[attr-defined]
         self.fields["enterprise"].queryset = enterprise_permissions.visible(request_user(self))  # type: ignore[attr-defined]
 
 

@@ -71,3 +71,15 @@ def test_a_join_of_another_day_or_the_same_department_is_refused_on_its_field(wo
     assert "join" in refused.value.message_dict
     mine = actions.register_inspection(**registration(world, planned_on=day, join=theirs))
     assert mine.joint_visit_id is not None and mine.code
+
+
+def test_the_api_registers_a_joining_inspection(world: World) -> None:
+    day = timezone.localdate() + dt.timedelta(days=7)
+    theirs = other_department_inspection(world, day)
+    client = Client()
+    client.force_login(world.user("service_office"))
+    body = form_data(world, day, join=theirs.pk, enterprise=world.home.enterprise.pk)
+    response = client.post("/api/v1/inspections/", body, content_type="application/json")
+    assert response.status_code == 201, response.content
+    theirs.refresh_from_db()
+    assert response.json()["joint_visit"] == theirs.joint_visit_id is not None
