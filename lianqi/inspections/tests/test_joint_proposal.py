@@ -42,7 +42,7 @@ def test_the_page_proposes_the_same_day_visit_and_joining_merges_it(world: World
     url = reverse("inspections:create", args=[world.home.enterprise.pk])
     proposed = client.post(url, form_data(world, day))
     page = proposed.content.decode()
-    assert proposed.status_code == 200 and "建议加入其检查" in page and theirs.code in page
+    assert proposed.status_code == 200 and "建议加入其检查" in page and str(theirs.code) in page
     assert Inspection.objects.count() == 1
     joined = client.post(url, form_data(world, day, join=theirs.pk, offered="1"))
     assert joined.status_code == 302
