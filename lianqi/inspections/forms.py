@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lianqi.core.forms import PickerSelect, StyledForm
 from lianqi.core.scoping import scope_queryset
+from lianqi.demands.forms.steps import RadioList
 from lianqi.enterprises.models import Enterprise
 from lianqi.enterprises.permissions import visible as enterprises_visible
 from lianqi.org.models import Department, Staff
@@ -62,7 +63,8 @@ class InspectionForm(StyledForm):
         label=_("联合检查（综合查一次）"),
         queryset=Inspection.objects.none(),
         required=False,
-        widget=forms.RadioSelect,
+        widget=RadioList,
+        blank=True,
         empty_label=_("不合并，单独检查"),
         help_text=_("其他部门已登记同日检查本企业的，可加入其检查，企业只开一次门"),
     )
@@ -181,7 +183,7 @@ class RatingForm(StyledForm):
     """The enterprise rates a visit: 1 to 5, and a word if it wants."""
 
     score = forms.TypedChoiceField(
-        label=_("评分"), choices=[(n, str(n)) for n in range(5, 0, -1)], coerce=int, widget=forms.RadioSelect
+        label=_("评分"), choices=[(n, str(n)) for n in range(5, 0, -1)], coerce=int, widget=RadioList
     )
     comment = forms.CharField(label=_("意见"), max_length=500, required=False)
 
@@ -236,7 +238,7 @@ def _need_fields() -> dict[str, forms.Field]:
             label=_("理由或意见"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
         ),
         "scanned_code": forms.CharField(label=_("扫描企业营商码"), max_length=300),
-        "finding": forms.ChoiceField(label=_("检查结论"), choices=Finding.choices, widget=forms.RadioSelect),
+        "finding": forms.ChoiceField(label=_("检查结论"), choices=Finding.choices, widget=RadioList),
         "rectification_days": forms.IntegerField(
             label=_("整改期限（工作日）"),
             required=False,
