@@ -9,7 +9,9 @@ INSERT … SELECT generate_series, so a rerun builds the same rows; later runs r
 with 27 departments and `--enterprises` enterprises, `--inspections` inspections planned over
 the ten years 2016–2025 (one in twenty in a neighbouring park, outside the leader's scope; most
 closed after a check-in, a few cancelled, a fifth in joint visits, one in a hundred over a
-frequency cap, three in ten of the closed ones rated). Then, as the park's leader, it times
+frequency cap, three in ten of the closed ones rated; of the closed ones 8 % ordered to
+rectify within 14 days — most rectified, some late, some escalated, some still open — and 3 %
+penalised). Then, as the park's leader, it times
 `queries.inspection_statistics` for 2025 — every read of the statistics page: the table by
 department and by month, last year's count, the distribution over the register, the reports of
 unregistered entries — and, in the same run, the baseline: the department table's counts, last
@@ -65,7 +67,8 @@ WITH rows AS (
 )
 INSERT INTO inspections_inspection (created_at, updated_at, jurisdiction_id, jurisdiction_path, legal_basis, task,
   trigger, plan_reference, trigger_note, planned_on, code, cap_warnings, checked_in_at, result, state, version,
-  department_id, enterprise_id, joint_visit_id)
+  department_id, enterprise_id, joint_visit_id, finding, rectification_days, rectification_due_on, rectified_on,
+  follow_up, exception_reason, visit_kind)
 SELECT planned - ((1 + h3 %% 10) || ' days')::interval + time '08:00' + (CASE WHEN h2 < 20 THEN interval '20 days' ELSE interval '0' END),
   planned, CASE WHEN i %% 20 = 19 THEN %(neighbour)s ELSE %(jurisdiction)s END,
   CASE WHEN i %% 20 = 19 THEN %(neighbour_path)s ELSE %(path)s END, '《安全生产法》', '安全生产检查',
@@ -76,7 +79,13 @@ SELECT planned - ((1 + h3 %% 10) || ' days')::interval + time '08:00' + (CASE WH
   CASE WHEN h2 < 930 THEN '未发现问题' ELSE '' END,
   CASE WHEN h2 < 930 THEN 'closed' WHEN h2 < 950 THEN 'checked_in' WHEN h2 < 970 THEN 'cancelled' ELSE 'registered' END,
   1, %(d0)s + i %% 27, %(e0)s + (i * 7919) %% %(ne)s,
-  CASE WHEN h1 < 200 THEN %(j0)s + i %% %(nj)s END
+  CASE WHEN h1 < 200 THEN %(j0)s + i %% %(nj)s END,
+  CASE WHEN h2 >= 930 THEN '' WHEN h3 < 80 THEN 'rectification' WHEN h3 < 110 THEN 'penalty' ELSE 'no_problem' END,
+  CASE WHEN h2 < 930 AND h3 < 80 THEN 10 END,
+  CASE WHEN h2 < 930 AND h3 < 80 THEN planned + 14 END,
+  CASE WHEN h2 < 930 AND h3 < 60 THEN planned + (7 + h1 %% 10)::int END,
+  CASE WHEN h2 < 930 AND h3 < 60 THEN 'rectified' WHEN h2 < 930 AND h3 < 70 THEN 'escalated' ELSE '' END,
+  '', CASE WHEN h1 %% 10 = 0 THEN 'service' ELSE 'enforcement' END
 FROM rows
 """
 

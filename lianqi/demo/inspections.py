@@ -27,6 +27,8 @@ from lianqi.enterprises.models import Enterprise
 from lianqi.inspections.actions import report_unregistered_entry, set_frequency_caps
 from lianqi.inspections.checks import cap_warnings
 from lianqi.inspections.choices import (
+    Finding,
+    FollowUp,
     InspectionAction,
     InspectionState,
     ItemKind,
@@ -89,6 +91,9 @@ class InspectionDemoFigures:
     joint_visits: int = 0
     ratings: int = 0
     lenient_items: int = 0
+    rectifications: int = 0
+    rectifications_overdue: int = 0
+    penalties: int = 0
     quiet_periods: int = 0
     items: int = 0
     refused: int = 0
@@ -180,6 +185,7 @@ def build_demo_inspections(
             planned_on=planned_on,
             state=InspectionState.CLOSED if past else InspectionState.REGISTERED,
             checked_in_at=at - dt.timedelta(days=(today - planned_on).days) if past else None,
+            finding=Finding.NO_PROBLEM if past else "",
             result="未发现问题" if past else "",
             last_changed_at=at,
         )
@@ -223,7 +229,73 @@ def build_demo_inspections(
             ]
         )
         figures.lenient_items += size
+    _findings(park, figures, seed, today)
     return figures
+
+
+#: Of the past inspections, the share that ordered a rectification and the share that penalised.
+RECTIFICATION_SHARE = 0.10
+PENALTY_SHARE = 0.03
+
+
+def _findings(park: Jurisdiction, figures: InspectionDemoFigures, seed: int, today: dt.date) -> None:
+    """Most past inspections found no problem; some ordered a rectification within 5–15
+    working days (most rectified by then, a few late, and a few whose deadline passed with no
+    follow-up: overdue); a few penalised, about half citing a lenient-list item. Its own
+    random stream, so the rest of the demo is what it was."""
+    rng = random.Random(seed * 1009 + 13)
+    cal = calendar_store.get_calendar()
+    lenient = list(LenientItem.objects.filter(jurisdiction=park).order_by("kind", "number"))
+    closed = Inspection.objects.filter(jurisdiction=park, state=InspectionState.CLOSED).order_by("pk")
+    for row in closed.only("pk", "planned_on"):
+        draw = rng.random()
+        if draw < RECTIFICATION_SHARE:
+            days = rng.choice((5, 10, 15))
+            due = workdays.add_workdays(row.planned_on, days, cal).day
+            change: dict[str, Any] = {
+                "finding": Finding.RECTIFICATION,
+                "result": rng.choice(RECTIFICATION_NOTES),
+                "rectification_days": days,
+                "rectification_due_on": due,
+            }
+            outcome = rng.random()
+            if due < today and outcome < 0.15:
+                figures.rectifications_overdue += 1  # deadline passed, nothing recorded
+            elif due < today and outcome < 0.22:
+                change["follow_up"] = FollowUp.ESCALATED  # not rectified: escalated to a penalty
+                figures.rectifications_overdue += 1
+            elif due < today or outcome < 0.5:
+                late = outcome > 0.9 and due < today - dt.timedelta(days=3)
+                day = (
+                    due + dt.timedelta(days=3)
+                    if late
+                    else due - dt.timedelta(days=rng.randrange(days // 2 + 1))
+                )
+                if day <= today:
+                    change |= {"follow_up": FollowUp.RECTIFIED, "rectified_on": max(day, row.planned_on)}
+                    figures.rectifications_overdue += int(late)
+            Inspection.objects.filter(pk=row.pk).update(**change)
+            figures.rectifications += 1
+        elif draw < RECTIFICATION_SHARE + PENALTY_SHARE:
+            cited = rng.choice(lenient) if lenient and rng.random() < 0.5 else None
+            Inspection.objects.filter(pk=row.pk).update(
+                finding=Finding.PENALTY, result=rng.choice(PENALTY_NOTES), lenient_item=cited
+            )
+            figures.penalties += 1
+
+
+RECTIFICATION_NOTES = (
+    "消防通道堆放杂物，责令清理",
+    "灭火器过期未更换",
+    "安全警示标志缺失",
+    "危险废物贮存台账不全",
+    "特种作业人员证书过期",
+)
+PENALTY_NOTES = (
+    "未按规定开展安全生产教育培训",
+    "超标排放大气污染物",
+    "未取得许可擅自作业",
+)
 
 
 def adopt_quiet_rule(*, park: Jurisdiction, office: Any) -> bool:

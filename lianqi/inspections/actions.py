@@ -14,9 +14,11 @@ from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lianqi.core import calendar_store, workdays
 from lianqi.core.actors import Actor
 from lianqi.core.excel import HeaderError, read_rows
 from lianqi.core.scoping import path_visible
@@ -31,6 +33,8 @@ from . import checks, drawing, lenient
 from . import items as items_sheet
 from .choices import (
     REACTIVE_TRIGGERS,
+    Finding,
+    FollowUp,
     InspectionAction,
     InspectionState,
     ItemKind,
@@ -71,9 +75,12 @@ def register_inspection(
     exception_reason: str = "",
     visit_kind: str = VisitKind.ENFORCEMENT,
     draw_row: InspectionDraw | None = None,
+    join: Inspection | None = None,
     at: dt.datetime | None = None,
 ) -> Inspection:
-    """Register an inspection before entry and give it its code (赋码). It is registered
+    """Register an inspection before entry and give it its code (赋码). With `join` — another
+    department's registered inspection of the enterprise on the same day — it is merged into
+    that visit (综合查一次): one visit for the caps, one code at the gate. It is registered
     against a published item of the department's list (检查事项清单) whose rule the enterprise
     meets; the item supplies the legal basis and the task (a draw's inspections take the
     draw's). Refused, field by field, without such an item, without a filed plan or a stated
@@ -140,13 +147,18 @@ def register_inspection(
                 _("企业符合本辖区“无事不扰”条件（%(note)s），只受理投诉举报和转办交办的检查")
                 % {"note": quiet_by_rule}
             ]
+    if (
+        join is not None
+        and not checks.joint_candidates(enterprise, department, planned_on).filter(pk=join.pk).exists()
+    ):
+        errors["join"] = [_("只能加入其他部门同一天登记、尚未入企的本企业检查")]
     if errors:
         raise ValidationError(errors)
     exception_reason = (exception_reason or "").strip()[:500]
     with transaction.atomic():
         # Lock the enterprise so two registrations of the same day see each other's counts.
         Enterprise.objects.select_for_update().get(pk=enterprise.pk)
-        warnings = checks.cap_warnings(enterprise, planned_on)
+        warnings = checks.cap_warnings(enterprise, planned_on, joins=join)
         yearly = checks.yearly_cap_warning(item, enterprise, planned_on) if item is not None else ""
         over = bool(warnings or yearly)
         if over and draw_row is None and not exception_reason:
@@ -184,7 +196,22 @@ def register_inspection(
         # Over a cap, the office hears of it: it approves the request (or a drawn inspection
         # flagged over a cap) or merges the visits.
         warn_repeated_inspection(row, at=at)
+        if join is not None and not awaiting and actor is not None:
+            _join_visit(row, join, actor=actor, at=at)
+            row.refresh_from_db()
     return row
+
+
+def _join_visit(row: Inspection, other: Inspection, *, actor: Actor, at: dt.datetime) -> None:
+    """Put a just-registered inspection into the visit of `other` (a joint visit it leads or
+    is part of, else a new one led by `other`'s department)."""
+    if other.joint_visit_id is None:
+        merge_joint_visit(inspections=[other, row], lead_department=other.department, actor=actor, at=at)
+        return
+    Inspection.objects.filter(pk=row.pk).update(joint_visit_id=other.joint_visit_id)
+    workflow.record(
+        row, action=InspectionAction.CREATE, from_state=row.state, actor=actor, at=at, note=_("并入联合检查")
+    )
 
 
 def approve_inspection(
@@ -320,25 +347,164 @@ def check_in_inspection(
     )
 
 
+#: The longest rectification deadline a finding may set, in working days.
+MAX_RECTIFICATION_DAYS = 180
+
+
+def lenient_item_for(inspection: Inspection, value: LenientItem | int | str | None) -> LenientItem | None:
+    """The lenient-list item a penalty cites: one published in the inspection's jurisdiction
+    (or above it) by its department or by no department in particular; None when none is given."""
+    if value in (None, ""):
+        return None
+    pk = value.pk if isinstance(value, LenientItem) else value
+    candidates = LenientItem.objects.filter(pk=pk).filter(
+        Q(department__isnull=True) | Q(department_id=inspection.department_id)
+    )
+    found = next(
+        (i for i in candidates if inspection.jurisdiction_path.startswith(i.jurisdiction_path)), None
+    )
+    if found is None:
+        raise ValidationError({"lenient_item": _("请从本部门公布的柔性执法清单中选择适用事项")})
+    return found
+
+
+def _working_days(value: int | str | None) -> int:
+    try:
+        days = int(value) if value not in (None, "") else 0
+    except (TypeError, ValueError):
+        days = 0
+    if not 1 <= days <= MAX_RECTIFICATION_DAYS:
+        raise ValidationError(
+            {
+                "rectification_days": _("责令整改须填写整改期限：1 至 %(max)s 个工作日")
+                % {"max": MAX_RECTIFICATION_DAYS}
+            }
+        )
+    return days
+
+
 def close_inspection(
     *,
     inspection: Inspection,
     actor: Actor | None,
     expected_version: int,
-    result: str,
+    finding: str,
+    result: str = "",
+    rectification_days: int | str | None = None,
+    lenient_item: LenientItem | int | str | None = None,
     enterprise: Enterprise | None = None,
     at: dt.datetime | None = None,
 ) -> Inspection:
-    """Record what the inspection found, which closes it."""
+    """Record what the inspection found, which closes it: no problem found; an order to
+    rectify within a number of working days (the deadline is counted on the working-day
+    calendar from the day it is recorded, and followed up later); or a penalty, citing the
+    lenient-list item (免罚 / 从轻 / 减轻) that applied, if one did. `result` is the note."""
 
     def change(step: Step[Inspection]) -> None:
-        step.row.result = required_text(result, "result", _("请填写检查结果"))
-        step.note = step.row.result
+        row = step.row
+        if finding not in Finding.values:
+            raise ValidationError({"finding": _("请选择检查结论")})
+        row.finding = finding
+        row.result = (result or "").strip()
+        row.rectification_days = row.rectification_due_on = None
+        row.lenient_item = None
+        if finding == Finding.RECTIFICATION:
+            row.rectification_days = _working_days(rectification_days)
+            today = workdays.shanghai_date(step.at)
+            row.rectification_due_on = workdays.add_workdays(
+                today, row.rectification_days, calendar_store.get_calendar()
+            ).day
+        elif finding == Finding.PENALTY:
+            row.lenient_item = lenient_item_for(row, lenient_item)
+        step.note = " ".join(
+            part
+            for part in (
+                str(Finding(finding).label),
+                _("整改期限至 %(day)s") % {"day": row.rectification_due_on}
+                if row.rectification_due_on
+                else "",
+                str(row.lenient_item) if row.lenient_item else "",
+                row.result,
+            )
+            if part
+        )
 
     return take_step(
         workflow,
         row=inspection,
         action=InspectionAction.CLOSE,
+        actor=actor,
+        enterprise=enterprise,
+        expected_version=expected_version,
+        at=at,
+        change=change,
+    )
+
+
+def confirm_rectified(
+    *,
+    inspection: Inspection,
+    actor: Actor | None,
+    expected_version: int,
+    rectified_on: dt.date | str | None,
+    enterprise: Enterprise | None = None,
+    at: dt.datetime | None = None,
+) -> Inspection:
+    """Record that an ordered rectification was made, on the day it was (not ahead of today,
+    not before the order); made after the deadline it still counts as overdue."""
+
+    def change(step: Step[Inspection]) -> None:
+        day = rectified_on
+        if isinstance(day, str):
+            try:
+                day = dt.date.fromisoformat(day) if day else None
+            except ValueError:
+                day = None
+        if not isinstance(day, dt.date):
+            raise ValidationError({"rectified_on": _("请填写整改完成日期")})
+        ordered = workdays.shanghai_date(step.row.last_changed_at) if step.row.last_changed_at else None
+        if day > workdays.shanghai_date(step.at) or (ordered is not None and day < ordered):
+            raise ValidationError({"rectified_on": _("整改完成日期须在责令整改之日与今天之间")})
+        step.row.rectified_on = day
+        step.row.follow_up = FollowUp.RECTIFIED
+        step.note = _("%(day)s 已整改") % {"day": day.isoformat()}
+
+    return take_step(
+        workflow,
+        row=inspection,
+        action=InspectionAction.CONFIRM_RECTIFIED,
+        actor=actor,
+        enterprise=enterprise,
+        expected_version=expected_version,
+        at=at,
+        change=change,
+    )
+
+
+def escalate_rectification(
+    *,
+    inspection: Inspection,
+    actor: Actor | None,
+    expected_version: int,
+    note: str,
+    lenient_item: LenientItem | int | str | None = None,
+    enterprise: Enterprise | None = None,
+    at: dt.datetime | None = None,
+) -> Inspection:
+    """Record that an ordered rectification was not made and what follows (e.g. a penalty,
+    citing the lenient-list item that applied, if one did)."""
+
+    def change(step: Step[Inspection]) -> None:
+        step.note = required_text(note, "note", _("请说明升级处理的措施，例如立案处罚"))
+        step.row.lenient_item = lenient_item_for(step.row, lenient_item)
+        step.row.follow_up = FollowUp.ESCALATED
+        if step.row.lenient_item is not None:
+            step.note = f"{step.note} {step.row.lenient_item}"
+
+    return take_step(
+        workflow,
+        row=inspection,
+        action=InspectionAction.ESCALATE,
         actor=actor,
         enterprise=enterprise,
         expected_version=expected_version,
@@ -955,6 +1121,8 @@ STEPS: dict[str, Callable[..., Inspection]] = {
     InspectionAction.CHECK_IN: check_in_inspection,
     InspectionAction.CLOSE: close_inspection,
     InspectionAction.CANCEL: cancel_inspection,
+    InspectionAction.CONFIRM_RECTIFIED: confirm_rectified,
+    InspectionAction.ESCALATE: escalate_rectification,
 }
 
 

@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from lianqi.enterprises.models import Enterprise
@@ -155,9 +156,35 @@ def quiet_period(enterprise: Enterprise, on: dt.date) -> QuietPeriod | None:
     return QuietPeriod.objects.filter(enterprise=enterprise, starts_on__lte=on, ends_on__gte=on).first()
 
 
-def cap_warnings(enterprise: Enterprise, on: dt.date, *, joint_visit_id: int | None = None) -> list[str]:
+def joint_candidates(
+    enterprise: Enterprise, department: Department | None, on: dt.date
+) -> QuerySet[Inspection]:
+    """Other departments' registered inspections of `enterprise` on `on`, not yet under way:
+    what a new registration of that day is offered to join (综合查一次)."""
+    rows = Inspection.objects.filter(enterprise=enterprise, planned_on=on, state=InspectionState.REGISTERED)
+    if department is not None:
+        rows = rows.exclude(department=department)
+    return rows.select_related("department").order_by("pk")
+
+
+def in_quiet_period(path: str, on: dt.date) -> set[int]:
+    """The enterprises of the jurisdiction at `path` (and below) in a quiet period (免检) on
+    `on`, in one query: a draw's pool leaves them all out at once."""
+    return set(
+        QuietPeriod.objects.filter(
+            enterprise__jurisdiction_path__startswith=path, starts_on__lte=on, ends_on__gte=on
+        ).values_list("enterprise_id", flat=True)
+    )
+
+
+def cap_warnings(
+    enterprise: Enterprise, on: dt.date, *, joint_visit_id: int | None = None, joins: Inspection | None = None
+) -> list[str]:
     """The frequency caps one more inspection of `enterprise` on `on` would exceed. Inspections
-    merged into one joint visit count as one visit (the firm opens its gate once)."""
+    merged into one joint visit count as one visit (the firm opens its gate once); so does one
+    that `joins` another department's inspection of that day."""
+    if joins is not None:
+        joint_visit_id = joins.joint_visit_id
     live = Inspection.objects.filter(enterprise=enterprise).exclude(state__in=NOT_COUNTED)
     windows = {
         "day": (on, on),
@@ -171,6 +198,8 @@ def cap_warnings(enterprise: Enterprise, on: dt.date, *, joint_visit_id: int | N
         rows = live.filter(planned_on__gte=start, planned_on__lte=end)
         visits = {("joint", j) if j else ("one", pk) for pk, j in rows.values_list("pk", "joint_visit_id")}
         if joint_visit_id and ("joint", joint_visit_id) in visits:
+            continue
+        if joins is not None and ("one", joins.pk) in visits:
             continue
         if len(visits) + 1 > cap:
             warnings.append(

@@ -25,6 +25,25 @@ class InspectionAction(models.TextChoices):
     CHECK_IN = "check_in", _("扫码入企")
     CLOSE = "close", _("录入检查结果")
     CANCEL = "cancel", _("取消")
+    # The follow-up of a rectification order, recorded after its deadline or before it.
+    CONFIRM_RECTIFIED = "confirm_rectified", _("确认整改完成")
+    ESCALATE = "escalate", _("未整改，升级处理")
+
+
+class Finding(models.TextChoices):
+    """What an inspection found: the result recorded when it is closed."""
+
+    NO_PROBLEM = "no_problem", _("未发现问题")
+    RECTIFICATION = "rectification", _("责令限期整改")
+    PENALTY = "penalty", _("行政处罚")
+
+
+class FollowUp(models.TextChoices):
+    """How a rectification order ended: rectified on a date, or not (escalated, e.g. to a
+    penalty). Empty while it is still open."""
+
+    RECTIFIED = "rectified", _("已整改")
+    ESCALATED = "escalated", _("未整改，已升级处理")
 
 
 class Trigger(models.TextChoices):

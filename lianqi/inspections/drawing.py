@@ -15,7 +15,7 @@ from lianqi.enterprises.models import Enterprise
 from lianqi.org.models import Department
 
 from . import draw as engine
-from .checks import quiet_by_rule_ids, quiet_period
+from .checks import in_quiet_period, quiet_by_rule_ids
 from .models import Inspector
 
 
@@ -28,7 +28,8 @@ def pools_for(
     the rows behind the identifiers, to register the drawn inspections."""
     candidates = list(Enterprise.objects.filter(jurisdiction_path__startswith=department.jurisdiction_path))
     quiet = quiet_by_rule_ids(department.jurisdiction_path, [e.pk for e in candidates], on)
-    enterprises = {e.credit_code: e for e in candidates if e.pk not in quiet and quiet_period(e, on) is None}
+    quiet |= in_quiet_period(department.jurisdiction_path, on)
+    enterprises = {e.credit_code: e for e in candidates if e.pk not in quiet}
     inspectors = {
         i.certificate_no: i
         for i in Inspector.objects.filter(

@@ -6,18 +6,23 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lianqi.core.forms import PickerSelect, StyledForm
 from lianqi.core.scoping import scope_queryset
+from lianqi.demands.forms.steps import RadioList
 from lianqi.enterprises.models import Enterprise
 from lianqi.enterprises.permissions import visible as enterprises_visible
 from lianqi.org.models import Department, Staff
 from lianqi.org.permissions import departments_visible
 from lianqi.org.permissions import visible as staff_visible
 
-from .choices import ItemKind, Trigger, VisitKind
-from .models import InspectionItem, Inspector
+from . import checks
+from .actions import MAX_RECTIFICATION_DAYS
+from .choices import Finding, InspectionState, ItemKind, Trigger, VisitKind
+from .models import Inspection, InspectionItem, Inspector, LenientItem
 from .permissions import own_department_id, registers_only_for_own_department
 from .workflow import needs_of
 
@@ -54,12 +59,26 @@ class InspectionForm(StyledForm):
         help_text=_("超过检查频次上限时填写，报营商办审批后赋码"),
     )
 
+    join = forms.ModelChoiceField(
+        label=_("联合检查（综合查一次）"),
+        queryset=Inspection.objects.none(),
+        required=False,
+        widget=RadioList,
+        blank=True,
+        empty_label=_("不合并，单独检查"),
+        help_text=_("其他部门已登记同日检查本企业的，可加入其检查，企业只开一次门"),
+    )
+    # Set once the page has offered a same-day joint visit: submitting again without joining
+    # then registers a separate inspection.
+    offered = forms.CharField(widget=forms.HiddenInput, required=False)
+
     def clean_visit_kind(self) -> str:
         """Not said: an enforcement inspection, as every entry was before service visits."""
         return self.cleaned_data.get("visit_kind") or VisitKind.ENFORCEMENT
 
     def __init__(self, *args: Any, enterprise: Enterprise, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.enterprise = enterprise
         departments = Department.objects.filter(is_active=True)
         if registers_only_for_own_department(user):
             # A department handler registers for their own department only.
@@ -76,6 +95,42 @@ class InspectionForm(StyledForm):
             is_published=True,
         ).select_related("department")
         self.fields["item"].label_from_instance = _item_label  # type: ignore[attr-defined]
+        candidates = Inspection.objects.filter(
+            enterprise=enterprise, state=InspectionState.REGISTERED, planned_on__gte=timezone.localdate()
+        ).select_related("department")
+        if registers_only_for_own_department(user):
+            candidates = candidates.exclude(department_id=own_department_id(user) or 0)
+        if candidates.exists():
+            self.fields["join"].queryset = candidates.order_by("planned_on", "pk")  # type: ignore[attr-defined]
+            self.fields["join"].label_from_instance = _join_label  # type: ignore[attr-defined]
+        else:
+            del self.fields["join"], self.fields["offered"]
+
+    def joint_proposal(self) -> str:
+        """After a valid form: the proposal to join another department's inspection of the
+        same day, if there is one and the page has not offered it yet (then the page shows
+        it on the ``join`` field and marks it offered); empty otherwise."""
+        if "join" not in self.fields or self.cleaned_data.get("join") or self.cleaned_data.get("offered"):
+            return ""
+        same_day = checks.joint_candidates(
+            self.enterprise, self.cleaned_data.get("department"), self.cleaned_data["planned_on"]
+        )
+        first = same_day.first()
+        if first is None:
+            return ""
+        data = self.data.copy()  # type: ignore[attr-defined]  # a QueryDict: keeps multiple values
+        data[self.add_prefix("offered")] = "1"
+        self.data = data
+        return str(
+            _(
+                "%(day)s %(department)s 已登记检查本企业（检查码 %(code)s），建议加入其检查（综合查一次）；确需单独检查的，选择“不合并，单独检查”后再次提交"
+            )
+            % {"day": first.planned_on.isoformat(), "department": first.department.name, "code": first.code}
+        )
+
+
+def _join_label(row: Inspection) -> str:
+    return f"{row.planned_on.isoformat()} {row.department.name} · {row.task}（{row.code}）"
 
 
 def _item_label(item: InspectionItem) -> str:
@@ -128,7 +183,7 @@ class RatingForm(StyledForm):
     """The enterprise rates a visit: 1 to 5, and a word if it wants."""
 
     score = forms.TypedChoiceField(
-        label=_("评分"), choices=[(n, str(n)) for n in range(5, 0, -1)], coerce=int, widget=forms.RadioSelect
+        label=_("评分"), choices=[(n, str(n)) for n in range(5, 0, -1)], coerce=int, widget=RadioList
     )
     comment = forms.CharField(label=_("意见"), max_length=500, required=False)
 
@@ -183,10 +238,38 @@ def _need_fields() -> dict[str, forms.Field]:
             label=_("理由或意见"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
         ),
         "scanned_code": forms.CharField(label=_("扫描企业营商码"), max_length=300),
+        "finding": forms.ChoiceField(label=_("检查结论"), choices=Finding.choices, widget=RadioList),
+        "rectification_days": forms.IntegerField(
+            label=_("整改期限（工作日）"),
+            required=False,
+            min_value=1,
+            max_value=MAX_RECTIFICATION_DAYS,
+            help_text=_("责令整改时填写，按工作日历计算截止日期"),
+        ),
+        "lenient_item": forms.ModelChoiceField(
+            label=_("适用的柔性执法清单事项"),
+            queryset=LenientItem.objects.none(),
+            required=False,
+            help_text=_("处罚适用免罚、从轻或减轻清单事项时选择"),
+        ),
         "result": forms.CharField(
-            label=_("检查结果"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+            label=_("检查情况说明"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000, required=False
+        ),
+        "rectified_on": forms.DateField(
+            label=_("整改完成日期"), widget=forms.DateInput(attrs={"type": "date"})
         ),
     }
+
+
+def lenient_choices(row: Inspection) -> Any:
+    """The lenient-list items a finding on `row` may cite: those published in its jurisdiction
+    or above, by its department or by no department in particular."""
+    paths = [row.jurisdiction_path[: i + 1] for i, c in enumerate(row.jurisdiction_path) if c == "/"]
+    return (
+        LenientItem.objects.filter(jurisdiction_path__in=paths)
+        .filter(Q(department__isnull=True) | Q(department_id=row.department_id))
+        .order_by("kind", "number")
+    )
 
 
 class StepForm(StyledForm):
@@ -200,11 +283,15 @@ class StepForm(StyledForm):
         return {name: value for name, value in self.cleaned_data.items() if name != "expected_version"}
 
 
-def step_form(action: str, data: Any = None, *, version: int | None = None) -> StepForm:
-    """The form of step `action`, with the fields the table says it needs."""
+def step_form(
+    action: str, data: Any = None, *, version: int | None = None, row: Inspection | None = None
+) -> StepForm:
+    """The form of step `action` on `row`, with the fields the table says it needs."""
     fields = _need_fields()
     form_class = type("StepForm", (StepForm,), {name: fields[name] for name in needs_of(action)})
     form: StepForm = form_class(data, prefix=action, initial={"expected_version": version})
+    if "lenient_item" in form.fields and row is not None:
+        form.fields["lenient_item"].queryset = lenient_choices(row)  # type: ignore[attr-defined]
     return form
 
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from lianqi.core.models import ScopedModel
 from lianqi.core.workflow import WorkflowEvent
 
-from .choices import InspectionState, ItemKind, LenientKind, Trigger, VisitKind
+from .choices import Finding, FollowUp, InspectionState, ItemKind, LenientKind, Trigger, VisitKind
 
 
 def new_inspection_code() -> str:
@@ -236,7 +236,22 @@ class Inspection(ScopedModel):
     )
     cap_warnings = models.JSONField(_("频次提示"), default=list, blank=True)
     checked_in_at = models.DateTimeField(_("入企时间"), null=True, blank=True)
-    result = models.TextField(_("检查结果"), blank=True)
+    # The finding is the result; `result` is the inspectors' note beside it (before findings
+    # existed it was the whole result, as free text).
+    finding = models.CharField(_("检查结论"), max_length=20, choices=Finding.choices, blank=True)
+    result = models.TextField(_("检查情况说明"), blank=True)
+    rectification_days = models.PositiveSmallIntegerField(_("整改期限（工作日）"), null=True, blank=True)
+    rectification_due_on = models.DateField(_("整改截止日期"), null=True, blank=True, db_index=True)
+    rectified_on = models.DateField(_("整改完成日期"), null=True, blank=True)
+    follow_up = models.CharField(_("整改复查结果"), max_length=20, choices=FollowUp.choices, blank=True)
+    lenient_item = models.ForeignKey(
+        "LenientItem",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("适用的柔性执法清单事项"),
+    )
     state = models.CharField(
         _("状态"),
         max_length=20,
@@ -262,8 +277,13 @@ class Inspection(ScopedModel):
         constraints = [
             # A closed inspection says what was found: the database keeps the rule if code forgets it.
             models.CheckConstraint(
-                condition=~Q(state=InspectionState.CLOSED) | ~Q(result=""),
-                name="inspections_closed_has_result",
+                condition=~Q(state=InspectionState.CLOSED) | ~Q(finding=""),
+                name="inspections_closed_has_finding",
+            ),
+            # A rectification order carries its deadline (orders migrated from free text may not).
+            models.CheckConstraint(
+                condition=Q(finding=Finding.RECTIFICATION) | Q(rectification_due_on__isnull=True),
+                name="inspections_deadline_only_for_rectification",
             ),
             # No code without a filed plan or a stated trigger.
             models.CheckConstraint(
@@ -274,6 +294,11 @@ class Inspection(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.task}（{self.code}）"
+
+    @property
+    def awaits_follow_up(self) -> bool:
+        """A rectification order whose follow-up (rectified, or escalated) is not recorded yet."""
+        return self.finding == Finding.RECTIFICATION and not self.follow_up
 
     def get_absolute_url(self) -> str:
         return reverse("inspections:detail", args=[self.pk])

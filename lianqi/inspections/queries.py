@@ -26,7 +26,15 @@ from lianqi.enterprises.choices import EnterpriseStatus
 from lianqi.enterprises.models import Enterprise
 from lianqi.rules.formats import condition_json
 
-from .choices import NOT_REGISTERED_STATES, OPEN_STATES, InspectionState, LenientKind, VisitKind
+from .choices import (
+    NOT_REGISTERED_STATES,
+    OPEN_STATES,
+    Finding,
+    FollowUp,
+    InspectionState,
+    LenientKind,
+    VisitKind,
+)
 from .filters import InspectionFilter
 from .models import (
     Inspection,
@@ -70,13 +78,16 @@ CODE_PAGE_DAYS = 90
 
 
 def for_code_page(enterprise: Enterprise) -> QuerySet[Inspection]:
-    """The enterprise's inspections its code page shows: those ahead, and those of the last
-    `CODE_PAGE_DAYS` days, not cancelled, latest first."""
+    """The enterprise's inspections its code page shows: those ahead, those of the last
+    `CODE_PAGE_DAYS` days and, however old, those whose rectification is still to be followed
+    up (its deadline stays in sight); not cancelled, latest first."""
     since = timezone.localdate() - dt.timedelta(days=CODE_PAGE_DAYS)
+    open_order = Q(finding=Finding.RECTIFICATION, follow_up="")
     return (
-        Inspection.objects.filter(enterprise=enterprise, planned_on__gte=since)
+        Inspection.objects.filter(enterprise=enterprise)
+        .filter(Q(planned_on__gte=since) | open_order)
         .exclude(state__in=NOT_REGISTERED_STATES)
-        .select_related("department", "rating")
+        .select_related("department", "rating", "lenient_item")
         .prefetch_related("inspectors__staff")
         .order_by("-planned_on", "-pk")
     )
@@ -333,6 +344,15 @@ ROW_DEFINITIONS = {
             _("次"),
         ),
         Definition(
+            "rectifications_overdue",
+            _("整改逾期数"),
+            _(
+                "责令限期整改的检查中，整改截止日期已过（早于今天）而未在截止日期当天或之前确认整改完成的次数，含逾期后才整改和未整改升级处理的；按计划检查日期所在月份统计"
+            ),
+            "count",
+            _("次"),
+        ),
+        Definition(
             "unregistered_reports",
             _("未登记入企举报数"),
             _(
@@ -409,11 +429,21 @@ def _counted(rows: QuerySet[Inspection], period: Period) -> QuerySet[Inspection]
     )
 
 
-def _aggregates(suffix: str = "", within: Q | None = None) -> dict[str, Any]:
+def overdue_rectification(today: dt.date) -> Q:
+    """Rectification orders whose deadline passed before `today` without being rectified by
+    it: still open, rectified late, or escalated."""
+    return Q(finding=Finding.RECTIFICATION, rectification_due_on__lt=today) & (
+        Q(follow_up="") | Q(follow_up=FollowUp.ESCALATED) | Q(rectified_on__gt=F("rectification_due_on"))
+    )
+
+
+def _aggregates(suffix: str = "", within: Q | None = None, *, today: dt.date | None = None) -> dict[str, Any]:
     """The aggregates behind `ROW_DEFINITIONS`, over the rows `within` (all without), named
-    with `suffix`."""
+    with `suffix`; overdue as of `today` (the local date without)."""
     every = within or Q()
+    overdue = overdue_rectification(today or timezone.localdate())
     return {
+        f"rectifications_overdue{suffix}": Count("pk", filter=every & overdue),
         f"inspections{suffix}": Count("pk", filter=within),
         f"closed{suffix}": Count("pk", filter=every & Q(state=InspectionState.CLOSED)),
         f"service{suffix}": Count("pk", filter=every & Q(visit_kind=VisitKind.SERVICE)),
@@ -444,6 +474,7 @@ _SUMMED = (
     "checked_in",
     "before_entry",
     "cap_warnings",
+    "rectifications_overdue",
     "rated",
     "rating_total",
 )
@@ -459,6 +490,7 @@ def _row(key: Any, label: str, values: Mapping[str, Any], reports: int | None) -
             "registered_before_entry_rate", values["before_entry"], values["checked_in"]
         ),
         "cap_warnings": Figure("cap_warnings", values["cap_warnings"]),
+        "rectifications_overdue": Figure("rectifications_overdue", values["rectifications_overdue"]),
         "unregistered_reports": Figure("unregistered_reports", reports),
         "rating": _rating("rating", values["rating_total"] or 0, values["rated"]),
     }
@@ -535,7 +567,7 @@ def inspection_statistics(user: Any, year: int, *, today: dt.date | None = None)
     per_month: dict[str, Any] = {}
     for month in range(1, 13):
         within = Q(planned_on__gte=bounds[month - 1], planned_on__lt=bounds[month])
-        per_month.update(_aggregates(f"_{month}", within))
+        per_month.update(_aggregates(f"_{month}", within, today=today))
     cells = (
         rows.order_by()
         .values("department_id", "department__name", "department__order")
@@ -626,6 +658,19 @@ def repeated_this_month(
         .order_by("-n", "enterprise__name")[:10]
     )
     return [dict(row) for row in rows]
+
+
+def overdue_rectifications(user: Any, *, today: dt.date | None = None, limit: int = 10) -> list[Inspection]:
+    """The rectification orders in the user's statistics scope whose deadline passed before
+    `today` with no follow-up recorded yet, the longest overdue first: the home pages' list
+    of what to chase."""
+    today = today or timezone.localdate()
+    rows = statistics_scope(user).filter(
+        finding=Finding.RECTIFICATION, follow_up="", rectification_due_on__lt=today
+    )
+    return list(
+        rows.select_related("enterprise", "department").order_by("rectification_due_on", "pk")[:limit]
+    )
 
 
 def managed_items(user: Any, department_id: object = None) -> QuerySet[InspectionItem]:

@@ -95,6 +95,11 @@ class InspectionExportView(RoleRequiredMixin, View):
             Column("planned_on", _("计划检查日期")),
             Column("state", _("状态")),
             Column("registered_at", _("登记时间")),
+            Column("finding", _("检查结论")),
+            Column("rectification_due_on", _("整改截止日期")),
+            Column("follow_up", _("整改复查结果")),
+            Column("rectified_on", _("整改完成日期")),
+            Column("lenient_item", _("适用的柔性执法清单事项")),
         ]
         rows = (
             [
@@ -106,8 +111,13 @@ class InspectionExportView(RoleRequiredMixin, View):
                 row.planned_on,
                 row.get_state_display(),
                 timezone.localtime(row.created_at).strftime("%Y-%m-%d %H:%M"),
+                row.get_finding_display(),
+                row.rectification_due_on,
+                row.get_follow_up_display(),
+                row.rectified_on,
+                str(row.lenient_item) if row.lenient_item else "",
             ]
-            for row in found.qs.select_related("department")
+            for row in found.qs.select_related("department", "lenient_item")
         )
         return export_xlsx(
             request, export="inspections.list", title=_("执法检查"), columns=columns, rows=rows
@@ -124,11 +134,11 @@ def _detail(request: HttpRequest, row: Inspection, failed: StepForm | None = Non
             {
                 "action": action,
                 "label": action.label,
-                "form": form or step_form(action, version=row.version),
+                "form": form or step_form(action, version=row.version, row=row),
                 "url": reverse("inspections:step", args=[row.pk, action]),
             }
         )
-    context = {"row": row, "events": queries.history(row), "steps": steps}
+    context = {"row": row, "events": queries.history(row), "steps": steps, "today": timezone.localdate()}
     return render(request, "inspections/detail.html", context)
 
 
@@ -157,7 +167,7 @@ class InspectionStepView(RoleRequiredMixin, View):
             row=row,
             subject="inspection",
             take=take,
-            form=step_form(action, request.POST),
+            form=step_form(action, request.POST, row=row),
             label=InspectionAction(action).label,
             page=lambda failed: _detail(request, row, failed=failed),
         )
@@ -182,11 +192,13 @@ class InspectionCreateView(RoleRequiredMixin, View):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         enterprise = access_enterprise(request.user, pk)
         form = InspectionForm(request.POST, enterprise=enterprise, user=request.user)
-        if form.is_valid():
+        proposal = form.joint_proposal() if form.is_valid() else ""
+        if proposal:
+            form.add_error("join", proposal)
+        elif form.is_valid():
+            inputs = {k: v for k, v in form.cleaned_data.items() if k != "offered"}
             try:
-                row = actions.register_inspection(
-                    enterprise=enterprise, actor=acting_user(request), **form.cleaned_data
-                )
+                row = actions.register_inspection(enterprise=enterprise, actor=acting_user(request), **inputs)
             except ValidationError as invalid:
                 add_action_errors(form, invalid)
             else:
@@ -232,7 +244,7 @@ class InspectionCodeListView(CodeTokenMixin):
                     else RatingForm(prefix=f"r{row.pk}")
                 )
             rows.append({"row": row, "rating_form": form})
-        context: dict[str, Any] = {**self.base_context(), "rows": rows}
+        context: dict[str, Any] = {**self.base_context(), "rows": rows, "today": timezone.localdate()}
         return render(self.request, "inspections/code_list.html", context)
 
     def post(self, request: HttpRequest, token: str) -> HttpResponse:

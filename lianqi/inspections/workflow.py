@@ -39,7 +39,25 @@ TABLE: dict[tuple[str, str], Transition] = {
     (S.AWAITING, A.REFUSE): transition(S.REFUSED, OFFICE, needs=("note",)),
     (S.AWAITING, A.CANCEL): transition(S.CANCELLED, OFFICE, HANDLER, needs=("note",)),
     (S.REGISTERED, A.CHECK_IN): transition(S.CHECKED_IN, INSPECTOR, OFFICE, HANDLER, needs=("scanned_code",)),
-    (S.CHECKED_IN, A.CLOSE): transition(S.CLOSED, INSPECTOR, OFFICE, HANDLER, needs=("result",)),
+    (S.CHECKED_IN, A.CLOSE): transition(
+        S.CLOSED,
+        INSPECTOR,
+        OFFICE,
+        HANDLER,
+        needs=("finding", "rectification_days", "lenient_item", "result"),
+    ),
+    # A rectification order is followed up once: rectified on a date, or escalated.
+    (S.CLOSED, A.CONFIRM_RECTIFIED): transition(
+        S.CLOSED, INSPECTOR, OFFICE, HANDLER, needs=("rectified_on",), guard=lambda row: row.awaits_follow_up
+    ),
+    (S.CLOSED, A.ESCALATE): transition(
+        S.CLOSED,
+        INSPECTOR,
+        OFFICE,
+        HANDLER,
+        needs=("note", "lenient_item"),
+        guard=lambda row: row.awaits_follow_up,
+    ),
     (S.REGISTERED, A.CANCEL): transition(S.CANCELLED, OFFICE, HANDLER, needs=("note",)),
 }
 

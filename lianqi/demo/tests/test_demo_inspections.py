@@ -58,6 +58,15 @@ def test_a_year_of_inspections_at_seed_scale(world):
     for inspection in coded:
         assert inspection.created_at.date() < inspection.planned_on
     assert Inspection.objects.filter(created_at__date__lt=TODAY - dt.timedelta(days=180)).exists()
+    # Most past visits found no problem; some ordered a rectification (a few now overdue), a
+    # few penalised, some of those citing a lenient-list item.
+    closed = Inspection.objects.filter(jurisdiction=park, state="closed")
+    assert closed.filter(finding="no_problem").count() > closed.count() * 0.8
+    assert closed.filter(finding="rectification").count() == figures.rectifications > 0
+    assert 0 < figures.rectifications_overdue < figures.rectifications
+    assert closed.filter(finding="penalty").count() == figures.penalties > 0
+    assert closed.filter(finding="penalty", lenient_item__isnull=False).exists()
+    assert not closed.filter(finding="").exists()
     # A few enterprises reported an inspector who came without a code: new demands of the
     # category 执法检查 in the office's intake, counted on the statistics.
     reports = Demand.objects.filter(category__name="执法检查", enterprise__jurisdiction=park)

@@ -7,11 +7,12 @@ from typing import Any
 from rest_framework import serializers
 
 from lianqi.core.api.serializers import IdField, StrictInputMixin, request_user
+from lianqi.core.scoping import scope_queryset
 from lianqi.enterprises import permissions as enterprise_permissions
 from lianqi.enterprises.models import Enterprise
 from lianqi.org.models import Department
 
-from ..choices import Trigger, VisitKind
+from ..choices import Finding, Trigger, VisitKind
 from ..models import Inspection, InspectionDraw, InspectionEvent, InspectionItem, Inspector, LenientItem
 
 
@@ -51,7 +52,13 @@ class InspectionSerializer(serializers.ModelSerializer):  # type: ignore[type-ar
             "cap_warnings",
             "checked_in_at",
             "state",
+            "finding",
             "result",
+            "rectification_days",
+            "rectification_due_on",
+            "rectified_on",
+            "follow_up",
+            "lenient_item",
             "version",
             "created_at",
             "events",
@@ -64,7 +71,21 @@ class InspectionStepSerializer(serializers.Serializer):  # type: ignore[type-arg
     expected_version = serializers.IntegerField()
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     scanned_code = serializers.CharField(required=False, allow_blank=True, max_length=300)
-    result = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    result = serializers.CharField(
+        required=False, allow_blank=True, max_length=4000, help_text="检查情况说明（录入检查结果时可填）"
+    )
+    finding = serializers.ChoiceField(
+        choices=Finding.choices,
+        required=False,
+        help_text="录入检查结果时必填：no_problem 未发现问题；rectification 责令限期整改；penalty 行政处罚",
+    )
+    rectification_days = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, help_text="责令整改的期限（工作日）"
+    )
+    lenient_item = serializers.IntegerField(
+        required=False, allow_null=True, help_text="处罚或升级处理适用的柔性执法清单事项 id"
+    )
+    rectified_on = serializers.DateField(required=False, allow_null=True, help_text="整改完成日期")
 
 
 class LenientItemSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -119,9 +140,17 @@ class InspectionCreateSerializer(StrictInputMixin, serializers.Serializer):  # t
     exception_reason = serializers.CharField(
         max_length=500, required=False, allow_blank=True, default="", help_text="超频次理由，报营商办审批"
     )
+    join = IdField(
+        queryset=Inspection.objects.none(),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="加入其他部门同一天登记的本企业检查（综合查一次）：该检查的 id",
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["join"].queryset = scope_queryset(Inspection.objects.all(), request_user(self))  # type: ignore[attr-defined]
         self.fields["enterprise"].queryset = enterprise_permissions.visible(request_user(self))  # type: ignore[attr-defined]
 
 

@@ -11,7 +11,7 @@ from lianqi.core.roles import Role
 from lianqi.core.workdays import SHANGHAI
 from lianqi.enterprises.models import Enterprise
 from lianqi.org.choices import StaffTier
-from lianqi.org.models import Staff
+from lianqi.org.models import Department, Staff
 from lianqi.testing.world import Side, World
 
 from ..choices import InspectionState
@@ -114,7 +114,7 @@ def make_inspection(world: World, state: str = InspectionState.REGISTERED, **fie
         "state": state,
     }
     if state == InspectionState.CLOSED:
-        values["result"] = "未发现问题"
+        values["finding"] = "no_problem"
     values.update(fields)
     row = Inspection.objects.create(**values)
     liaison = Inspector.objects.create(
@@ -142,6 +142,54 @@ def actor_for(world: World, role: str) -> tuple[User | None, Enterprise | None]:
     return world.user(Role.SERVICE_OFFICE), None
 
 
-def inputs(world: World) -> dict[str, str]:
+def inputs(world: World) -> dict[str, Any]:
     """Input that satisfies every step's needs (`workflow.needs_of`)."""
-    return {"scanned_code": world.home.enterprise.code_token, "result": "未发现问题", "note": "计划调整"}
+    return {
+        "scanned_code": world.home.enterprise.code_token,
+        "finding": "no_problem",
+        "result": "未发现问题",
+        "note": "计划调整",
+        "rectified_on": PLANNED,
+        "rectification_days": "",
+        "lenient_item": "",
+    }
+
+
+#: A closed inspection whose rectification order still waits for its follow-up.
+AWAITING_FOLLOW_UP = {
+    "finding": "rectification",
+    "rectification_days": 10,
+    "rectification_due_on": PLANNED + dt.timedelta(days=14),
+}
+
+
+def other_department_inspection(world: World, planned_on: dt.date) -> Inspection:
+    """The fire brigade (another department of the park) registers an inspection of the home
+    enterprise on `planned_on`: what a registration of that day is offered to join."""
+    from .. import actions
+
+    side = world.home
+    fire = Department.objects.create(jurisdiction=side.park, name="消防救援大队")
+    inspectors = [
+        Inspector.objects.create(
+            jurisdiction=side.park,
+            staff=Staff.objects.create(jurisdiction=side.park, name=f"消防员{n}", department=fire),
+            department=fire,
+            certificate_no=f"{side.park.code}-F{n}",
+            qualified_until=dt.date(2030, 1, 1),
+        )
+        for n in (1, 2)
+    ]
+    item = InspectionItem.objects.create(
+        jurisdiction=side.park,
+        department=fire,
+        name="消防安全检查",
+        law="《消防法》",
+        article="第五十三条",
+        kind="targeted",
+        yearly_cap=12,
+        is_published=True,
+    )
+    return actions.register_inspection(
+        **registration(world, department=fire, item=item, inspectors=inspectors, planned_on=planned_on)
+    )

@@ -229,7 +229,7 @@ def test_check_in_needs_the_enterprises_own_code_then_the_result_closes(world):
     with pytest.raises(TransitionNotAllowed):
         actions.cancel_inspection(inspection=row, actor=office, expected_version=row.version, note="x")
     row = actions.close_inspection(
-        inspection=row, actor=office, expected_version=row.version, result="未发现问题"
+        inspection=row, actor=office, expected_version=row.version, finding="no_problem"
     )
     assert row.state == InspectionState.CLOSED
     assert [e.action for e in row.events.order_by("pk")] == ["create", "check_in", "close"]

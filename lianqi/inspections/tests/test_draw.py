@@ -3,19 +3,23 @@ that the stand-alone verifier accepts."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from lianqi.enterprises.models import Enterprise
 from lianqi.testing.world import make_enterprise
 
-from .. import actions
+from .. import actions, drawing
 from ..choices import Trigger
 from ..draw import Outcome, verify
-from ..models import InspectionDraw
+from ..models import InspectionDraw, QuietPeriod
 from .factories import PLANNED, make_inspector
 
 pytestmark = pytest.mark.django_db
@@ -145,3 +149,32 @@ def test_an_announced_draw_publishes_the_commitment_then_the_draw_reveals_a_veri
     with pytest.raises(ValidationError):
         actions.perform_draw(draw_row=row, actor=world.user("service_office"))
     assert row.document["seed"] in Client().get(row.get_absolute_url()).content.decode()
+
+
+def test_the_pools_leave_out_enterprises_in_a_quiet_period_with_queries_independent_of_their_number(
+    world,
+):
+    make_inspector(world.home, 1)
+    make_inspector(world.home, 2)
+
+    def pool_after_adding(n: int) -> tuple[int, set[str]]:
+        for k in range(n):
+            firm = make_enterprise(world.home.park, f"免检企业{n}-{k}有限公司")
+            QuietPeriod.objects.create(
+                jurisdiction=world.home.park,
+                enterprise=firm,
+                starts_on=PLANNED - dt.timedelta(days=1),
+                ends_on=PLANNED + dt.timedelta(days=1),
+                reason="新落户企业",
+            )
+        with CaptureQueriesContext(connection) as captured:
+            _pools, enterprises, _inspectors = drawing.pools_for(world.home.department, PLANNED)
+        return len(captured), set(enterprises)
+
+    few, pool_few = pool_after_adding(1)
+    many, pool_many = pool_after_adding(6)
+    quiet = set(QuietPeriod.objects.values_list("enterprise__credit_code", flat=True))
+    assert not (pool_many & quiet) and pool_many == pool_few
+    assert world.home.enterprise.credit_code in pool_many
+    assert many == few
+    assert Enterprise.objects.filter(credit_code__in=quiet).count() == 7

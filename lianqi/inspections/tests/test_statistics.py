@@ -22,6 +22,7 @@ from lianqi.core.registry import Period
 from lianqi.core.roles import Role
 from lianqi.core.workdays import SHANGHAI
 from lianqi.demands.models import Category
+from lianqi.demands.tests.factories import handler
 from lianqi.enterprises.choices import EnterpriseStatus
 from lianqi.enterprises.models import Enterprise
 from lianqi.notifications.models import Notification
@@ -64,7 +65,7 @@ def inspect(
     }
     values.update(fields)
     if values.get("state") == InspectionState.CLOSED:
-        values.setdefault("result", "未发现问题")
+        values.setdefault("finding", "no_problem")
     return Inspection.objects.create(**values)
 
 
@@ -316,3 +317,98 @@ def test_a_registration_over_the_day_cap_is_the_one_the_office_hears_of(world: W
     message = Notification.objects.get(subject__contains="重复检查预警")
     assert message.link == second.get_absolute_url()
     assert "同一天已登记 1 次检查" in message.body
+
+
+def test_overdue_rectifications_are_counted_by_department_and_month_as_defined(world: World) -> None:
+    home = world.home
+    firm = home.enterprise
+    fire = Department.objects.create(jurisdiction=home.park, name="消防救援大队")
+
+    def ordered(department: Department, day: dt.date, due: dt.date, **follow_up: Any) -> None:
+        inspect(
+            home,
+            firm,
+            department,
+            day,
+            state=InspectionState.CLOSED,
+            finding="rectification",
+            rectification_days=5,
+            rectification_due_on=due,
+            **follow_up,
+        )
+
+    today = dt.date(YEAR, 6, 30)
+    ordered(home.department, dt.date(YEAR, 2, 3), dt.date(YEAR, 2, 10))  # open, deadline passed
+    ordered(
+        home.department,
+        dt.date(YEAR, 2, 4),
+        dt.date(YEAR, 2, 11),
+        follow_up="rectified",
+        rectified_on=dt.date(YEAR, 2, 11),
+    )
+    ordered(
+        fire,
+        dt.date(YEAR, 3, 3),
+        dt.date(YEAR, 3, 10),
+        follow_up="rectified",
+        rectified_on=dt.date(YEAR, 3, 12),
+    )
+    ordered(fire, dt.date(YEAR, 3, 4), dt.date(YEAR, 3, 11), follow_up="escalated")
+    ordered(fire, dt.date(YEAR, 6, 27), dt.date(YEAR, 7, 4))  # open, not due yet
+    ordered(fire, dt.date(YEAR, 6, 23), today)  # due today: not overdue yet
+    result = queries.inspection_statistics(world.user(Role.SERVICE_OFFICE), YEAR, today=today)
+    assert result.total.figures["rectifications_overdue"].value == 3
+    by_department = {row.label: row.figures["rectifications_overdue"].value for row in result.departments}
+    assert by_department == {home.department.name: 1, "消防救援大队": 2}
+    by_month = {row.label: row.figures["rectifications_overdue"].value for row in result.months}
+    assert (by_month[f"{YEAR}-02"], by_month[f"{YEAR}-03"], by_month[f"{YEAR}-06"]) == (1, 2, 0)
+    # Today every deadline of that year has passed: the page, the API and the file count 5.
+    office = client_for(world.user(Role.SERVICE_OFFICE))
+    page = office.get(reverse("inspections:statistics"), {"year": YEAR}).content.decode()
+    assert "整改逾期数" in page and "未在截止日期当天或之前确认整改完成" in page
+    body = office.get("/api/v1/inspection-statistics/", {"year": YEAR}).json()
+    assert {f["key"]: f for f in body["total"]["figures"]}["rectifications_overdue"]["value"] == 5
+    book = openpyxl.load_workbook(
+        io.BytesIO(office.get(reverse("inspections:statistics_export"), {"year": YEAR}).content)
+    )
+    rows = list(book["按部门"].iter_rows(values_only=True))
+    assert rows[-1][rows[0].index("整改逾期数")] == 5
+
+
+def test_the_homes_list_rectifications_past_their_deadline_without_follow_up(world: World) -> None:
+    home = world.home
+    today = timezone.localdate()
+    fire = Department.objects.create(jurisdiction=home.park, name="消防救援大队")
+    late = dict(state=InspectionState.CLOSED, finding="rectification", rectification_days=5)
+    past = today - dt.timedelta(days=30)
+    inspect(
+        home,
+        home.enterprise,
+        home.department,
+        past,
+        rectification_due_on=today - dt.timedelta(days=2),
+        **late,
+    )
+    inspect(home, home.enterprise, fire, past, rectification_due_on=today - dt.timedelta(days=9), **late)
+    inspect(home, home.enterprise, fire, past, rectification_due_on=today + dt.timedelta(days=3), **late)
+    inspect(
+        home,
+        home.enterprise,
+        fire,
+        past,
+        rectification_due_on=today - dt.timedelta(days=5),
+        follow_up="rectified",
+        rectified_on=today - dt.timedelta(days=5),
+        **late,
+    )
+    page = client_for(world.user(Role.SERVICE_OFFICE)).get("/").content.decode()
+    assert "逾期未整改" in page
+    office_rows = dashboards._office(world.user(Role.SERVICE_OFFICE)).panels[1].rows
+    assert [row.label for row in office_rows] == [
+        f"{home.enterprise.name} · 消防救援大队",
+        f"{home.enterprise.name} · {home.department.name}",
+    ]
+    own = dashboards._department(handler(home)).panels[0].rows
+    assert [row.label for row in own] == [f"{home.enterprise.name} · {home.department.name}"]
+    assert "逾期未整改" in client_for(handler(home)).get("/").content.decode()
+    assert dashboards._office(world.other_user(Role.SERVICE_OFFICE)).panels[1].rows == []

@@ -11,9 +11,10 @@ from lianqi.core.workflow import TransitionNotAllowed, walk_table
 from lianqi.testing.world import World
 
 from .. import actions
+from ..choices import InspectionState
 from ..models import Inspection, InspectionEvent
 from ..workflow import ROLES, TABLE, needs_of, workflow
-from .factories import AT, actor_for, inputs, make_inspection
+from .factories import AT, AWAITING_FOLLOW_UP, actor_for, inputs, make_inspection
 
 
 def test_every_step_of_the_table_has_its_action() -> None:
@@ -22,7 +23,8 @@ def test_every_step_of_the_table_has_its_action() -> None:
 
 @pytest.mark.parametrize(("state", "action", "role", "allowed"), walk_table(workflow, ROLES))
 def test_table(world: World, state: str, action: str, role: str, allowed: bool) -> None:
-    row = make_inspection(world, state)
+    # The follow-up steps of a closed inspection are there only for a rectification order.
+    row = make_inspection(world, state, **(AWAITING_FOLLOW_UP if state == InspectionState.CLOSED else {}))
     actor, enterprise = actor_for(world, role)
     assert (action in workflow.allowed_actions(row, actor, enterprise=enterprise)) == allowed
     given = inputs(world)
@@ -56,3 +58,10 @@ def test_the_other_park_may_take_no_step(world: World) -> None:
     for role in (Role.SERVICE_OFFICE, Role.DEPARTMENT_HANDLER, Role.LIAISON, Role.ENTERPRISE):
         assert workflow.allowed_actions(row, world.other_user(role)) == []
     assert workflow.allowed_actions(row, None, enterprise=world.other.enterprise) == []
+
+
+def test_a_closed_inspection_without_a_rectification_order_has_no_follow_up(world: World) -> None:
+    office = world.user(Role.SERVICE_OFFICE)
+    assert workflow.allowed_actions(make_inspection(world, InspectionState.CLOSED), office) == []
+    ordered = make_inspection(world, InspectionState.CLOSED, **AWAITING_FOLLOW_UP)
+    assert workflow.allowed_actions(ordered, office) == ["confirm_rectified", "escalate"]
