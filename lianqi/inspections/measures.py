@@ -47,6 +47,16 @@ MEASURES = (
         url_name="inspections:statistics",
     ),
     Measure(
+        key="inspections.rectifications_overdue",
+        label=_("整改逾期数"),
+        definition=_(
+            "责令限期整改的检查中，整改截止日期已过（早于今天）而未在截止日期当天或之前确认整改完成的次数，含逾期后才整改和未整改升级处理的；按计划检查日期所在月份统计"
+        ),
+        unit=_("次"),
+        compute=queries.overdue_rectification_count,
+        url_name="inspections:statistics",
+    ),
+    Measure(
         key="inspections.unregistered_reports",
         label=_("未登记入企举报数"),
         definition=_(

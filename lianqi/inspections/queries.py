@@ -637,6 +637,12 @@ def registered_before_entry_share(jurisdiction_path: str, period: Period) -> Dec
     return _rate("registered_before_entry_rate", values["before_entry"], values["checked_in"]).value  # type: ignore[return-value]
 
 
+def overdue_rectification_count(jurisdiction_path: str, period: Period) -> int:
+    """The period's rectification orders whose deadline passed unmet, as of today (a measure;
+    counted as the statistics page counts them)."""
+    return _registered(jurisdiction_path, period).filter(overdue_rectification(timezone.localdate())).count()
+
+
 def unregistered_report_count(jurisdiction_path: str, period: Period) -> int:
     """The period's reports of unregistered entries (a measure)."""
     return sum(unregistered_report_months([jurisdiction_path], period).values())

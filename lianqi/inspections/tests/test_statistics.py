@@ -373,6 +373,10 @@ def test_overdue_rectifications_are_counted_by_department_and_month_as_defined(w
     )
     rows = list(book["按部门"].iter_rows(values_only=True))
     assert rows[-1][rows[0].index("整改逾期数")] == 5
+    # The named measure dashboards and assessments read counts the same, and only below its path.
+    measure = {m.key: m for m in registry.measures()}["inspections.rectifications_overdue"]
+    assert measure.compute(home.park.path, Period.year(YEAR)) == 5
+    assert measure.compute(world.other.park.path, Period.year(YEAR)) == 0
 
 
 def test_the_homes_list_rectifications_past_their_deadline_without_follow_up(world: World) -> None:
