@@ -79,8 +79,9 @@ def register_inspection(
     at: dt.datetime | None = None,
 ) -> Inspection:
     """Register an inspection before entry and give it its code (赋码). With `join` — another
-    department's registered inspection of the enterprise on the same day — it is merged into
-    that visit (综合查一次): one visit for the caps, one code at the gate. It is registered
+    department's registered inspection of the enterprise within the jurisdiction's joint window
+    (`checks.joint_window`; the same day by default) — it is merged into that visit on that
+    visit's day (综合查一次): one visit for the caps, one code at the gate. It is registered
     against a published item of the department's list (检查事项清单) whose rule the enterprise
     meets; the item supplies the legal basis and the task (a draw's inspections take the
     draw's). Refused, field by field, without such an item, without a filed plan or a stated
@@ -151,9 +152,12 @@ def register_inspection(
         join is not None
         and not checks.joint_candidates(enterprise, department, planned_on).filter(pk=join.pk).exists()
     ):
-        errors["join"] = [_("只能加入其他部门同一天登记、尚未入企的本企业检查")]
+        errors["join"] = [_("只能加入其他部门在合并期限内登记、尚未入企的本企业检查")]
     if errors:
         raise ValidationError(errors)
+    if join is not None:
+        # One visit, one day: a registration joining another department's visit takes its day.
+        planned_on = join.planned_on
     exception_reason = (exception_reason or "").strip()[:500]
     with transaction.atomic():
         # Lock the enterprise so two registrations of the same day see each other's counts.
@@ -1135,12 +1139,14 @@ def set_frequency_caps(
     actor: Actor,
     quiet_eligibility: Any = "",
     quiet_note: str = "",
+    joint_window_days: int = 0,
 ) -> FrequencyCaps:
     """Set a jurisdiction's frequency caps on inspections of one enterprise (counted across all
     departments; those below it without their own use these) and its quiet rule (无事不扰: the
     enterprises meeting it, e.g. credit class A, get no routine inspection). Refused, field by
     field, outside the actor's jurisdiction, below one, when a longer window allows fewer than a
-    shorter, or for a rule the engine cannot read."""
+    shorter, or for a rule the engine cannot read. `joint_window_days` (0 to 30) is how far apart
+    two departments' visits may be and still be offered as one (综合查一次)."""
     if not path_visible(actor, jurisdiction.path):
         raise ValidationError({"per_day": _("不能设置您管辖范围以外的检查频次上限")})
     errors: dict[str, list[str]] = {}
@@ -1151,6 +1157,8 @@ def set_frequency_caps(
         errors["per_week"] = [_("每周上限不能小于每日上限")]
     if not errors and per_month < per_week:
         errors["per_month"] = [_("每月上限不能小于每周上限")]
+    if not 0 <= joint_window_days <= 30:
+        errors["joint_window_days"] = [_("合并期限应为 0 到 30 天")]
     quiet_note = (quiet_note or "").strip()[:200]
     quiet_rule, problems = _parsed_rule(quiet_eligibility, quiet_note or "QUIET")
     if problems:
@@ -1168,6 +1176,7 @@ def set_frequency_caps(
                 "per_month": per_month,
                 "quiet_rule": quiet_rule,
                 "quiet_note": quiet_note if quiet_rule else "",
+                "joint_window_days": joint_window_days,
             },
         )
     return row

@@ -156,15 +156,30 @@ def quiet_period(enterprise: Enterprise, on: dt.date) -> QuietPeriod | None:
     return QuietPeriod.objects.filter(enterprise=enterprise, starts_on__lte=on, ends_on__gte=on).first()
 
 
+def joint_window(path: str) -> int:
+    """How many days before or after its own day a registration at `path` is offered another
+    department's visit to join (the jurisdiction's setting, else the nearest above; 0: the same
+    day)."""
+    row = settings_for(path)
+    return row.joint_window_days if row is not None else 0
+
+
 def joint_candidates(
     enterprise: Enterprise, department: Department | None, on: dt.date
 ) -> QuerySet[Inspection]:
-    """Other departments' registered inspections of `enterprise` on `on`, not yet under way:
-    what a new registration of that day is offered to join (综合查一次)."""
-    rows = Inspection.objects.filter(enterprise=enterprise, planned_on=on, state=InspectionState.REGISTERED)
+    """Other departments' registered inspections of `enterprise` within the jurisdiction's
+    joint window of `on` (the same day by default), not yet under way: what a new registration
+    is offered to join (综合查一次), the earliest first."""
+    days = dt.timedelta(days=joint_window(enterprise.jurisdiction_path))
+    rows = Inspection.objects.filter(
+        enterprise=enterprise,
+        planned_on__gte=on - days,
+        planned_on__lte=on + days,
+        state=InspectionState.REGISTERED,
+    )
     if department is not None:
         rows = rows.exclude(department=department)
-    return rows.select_related("department").order_by("pk")
+    return rows.select_related("department").order_by("planned_on", "pk")
 
 
 def in_quiet_period(path: str, on: dt.date) -> set[int]:

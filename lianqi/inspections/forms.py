@@ -108,7 +108,7 @@ class InspectionForm(StyledForm):
 
     def joint_proposal(self) -> str:
         """After a valid form: the proposal to join another department's inspection of the
-        same day, if there is one and the page has not offered it yet (then the page shows
+        joint window, if there is one and the page has not offered it yet (then the page shows
         it on the ``join`` field and marks it offered); empty otherwise."""
         if "join" not in self.fields or self.cleaned_data.get("join") or self.cleaned_data.get("offered"):
             return ""
@@ -365,3 +365,17 @@ class FrequencyCapsForm(StyledForm):
     quiet_note = forms.CharField(
         label=_("无事不扰说明"), max_length=200, required=False, help_text=_("如：信用A级企业")
     )
+    joint_window_days = forms.IntegerField(
+        label=_("联合检查合并期限（天）"),
+        min_value=0,
+        max_value=30,
+        initial=0,
+        required=False,
+        help_text=_(
+            "登记时，其他部门在前后这么多天内已登记的同一企业检查，建议合并为一次（综合查一次）；0 为只合并同一天的"
+        ),
+    )
+
+    def clean_joint_window_days(self) -> int:
+        """Left empty: the same day only."""
+        return self.cleaned_data.get("joint_window_days") or 0

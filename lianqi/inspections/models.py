@@ -316,6 +316,11 @@ class FrequencyCaps(ScopedModel):
     # class A) get no routine inspection; complaints and referrals still reach them.
     quiet_rule = models.JSONField(_("无事不扰条件"), default=dict, blank=True)
     quiet_note = models.CharField(_("无事不扰说明"), max_length=200, blank=True)
+    # 综合查一次: a registration is offered to join another department's registered visit of
+    # the same enterprise up to this many days before or after its own day (0: the same day).
+    joint_window_days = models.PositiveSmallIntegerField(
+        _("联合检查合并期限（天）"), default=0, validators=[MaxValueValidator(30)]
+    )
 
     class Meta:
         verbose_name = _("检查频次上限")

@@ -700,6 +700,7 @@ class FrequencyCapsView(RoleRequiredMixin, View):
             "per_day": caps["day"],
             "per_week": caps["week"],
             "per_month": caps["month"],
+            "joint_window_days": checks.joint_window(jurisdiction.path),
         }
         settings = checks.settings_for(jurisdiction.path)
         if settings is not None and settings.quiet_rule:

@@ -83,3 +83,30 @@ def test_the_api_registers_a_joining_inspection(world: World) -> None:
     assert response.status_code == 201, response.content
     theirs.refresh_from_db()
     assert response.json()["joint_visit"] == theirs.joint_visit_id is not None
+
+
+def test_a_park_s_joint_window_offers_a_visit_days_apart_and_joining_takes_its_day(world: World) -> None:
+    """With a three-day window set on the caps page, a registration two days after another
+    department's visit is proposed to join it and, joined, happens on that visit's day; a visit
+    four days away is not offered."""
+    office = Client()
+    office.force_login(world.user("service_office"))
+    caps = {"per_day": "1", "per_week": "2", "per_month": "3", "joint_window_days": "3"}
+    assert office.post(reverse("inspections:caps"), caps).status_code == 302
+    assert 'name="joint_window_days" value="3"' in office.get(reverse("inspections:caps")).content.decode()
+    refused = office.post(reverse("inspections:caps"), caps | {"joint_window_days": "31"}).content.decode()
+    assert 'data-error-for="joint_window_days"' in refused
+    day = timezone.localdate() + dt.timedelta(days=7)
+    theirs = other_department_inspection(world, day)
+    client = Client()
+    client.force_login(handler(world.home))
+    url = reverse("inspections:create", args=[world.home.enterprise.pk])
+    later = day + dt.timedelta(days=2)
+    proposed = client.post(url, form_data(world, later)).content.decode()
+    assert "建议加入其检查" in proposed and str(theirs.code) in proposed
+    assert client.post(url, form_data(world, later, join=theirs.pk, offered="1")).status_code == 302
+    mine = Inspection.objects.exclude(pk=theirs.pk).get()
+    assert mine.planned_on == day and mine.joint_visit_id is not None
+    with pytest.raises(ValidationError) as too_far:
+        actions.register_inspection(**registration(world, planned_on=day + dt.timedelta(days=4), join=theirs))
+    assert "join" in too_far.value.message_dict
