@@ -26,7 +26,7 @@ from lianqi.core.workflow import StaleVersion, Step, required_text, take_step
 from lianqi.enterprises.models import Enterprise
 from lianqi.org.models import Jurisdiction
 
-from . import geometry
+from . import geometry, messages
 from .choices import (
     EXPIRING_STATES,
     LandUse,
@@ -171,7 +171,7 @@ def _shape_and_area(
     try:
         shape = geometry.polygon(boundary)
     except geometry.GeometryError as bad:
-        errors["boundary"] = bad.message
+        errors["boundary"] = bad.message.render(_)
     area = None
     try:
         area = Decimal(str(area_m2).replace(",", "")).quantize(CENT)
@@ -184,7 +184,7 @@ def _shape_and_area(
         try:
             geometry.check_area(float(area), shape)
         except geometry.GeometryError as bad:
-            errors["area_m2"] = bad.message
+            errors["area_m2"] = bad.message.render(_)
     return shape, area, errors
 
 
@@ -331,13 +331,15 @@ def import_parcels(
     reading = geometry.read_features(
         data, required=("code", "location", "land_use", "price"), known_codes=known
     )
-    problems = [str(p) for p in reading.problems]
+    problems = [p.render(_) for p in reading.problems]
     prepared: list[Parcel] = []
     for feature in reading.features:
         clean, errors = _clean_parcel_values(feature.properties)
         for name, message in errors.items():
             problems.append(
-                str(geometry.FeatureProblem(feature.index, str(feature.properties["code"]), name, message))
+                geometry.FeatureProblem(
+                    feature.index, str(feature.properties["code"]), name, messages.text(message)
+                ).render(_)
             )
         if not errors:
             area = Decimal(str(feature.area_m2)).quantize(CENT)

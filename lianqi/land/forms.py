@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from lianqi.core.forms import PickerSelect, StyledForm
@@ -127,7 +128,7 @@ class ParcelForm(StyledForm):
         try:
             return geometry.boundary_from_text(self.cleaned_data["boundary"])
         except geometry.GeometryError as bad:
-            raise forms.ValidationError(bad.message) from bad
+            raise forms.ValidationError(bad.message.render(gettext)) from bad
 
     def values(self) -> dict[str, Any]:
         """The action's keyword arguments: the boundary as GeoJSON, the area in square metres."""

@@ -13,9 +13,12 @@ from __future__ import annotations
 import itertools
 import json
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from . import messages as m
+from .messages import Message
 
 #: One mu (亩) in square metres, as land registers round it.
 M2_PER_MU = 666.67
@@ -41,10 +44,11 @@ AUTHALIC_RADIUS = _A * math.sqrt(_QP / 2)
 
 
 class GeometryError(ValueError):
-    """A boundary that cannot be a parcel's: `message` in Chinese, for the field it came from."""
+    """A boundary that cannot be a parcel's: `message` (a `Message`, rendered in the user's
+    language where it is shown) for the field it came from; ``str()`` gives the Chinese."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, message: Message) -> None:
+        super().__init__(message.render())
         self.message = message
 
 
@@ -52,20 +56,20 @@ Position = tuple[float, float]
 Ring = list[Position]
 
 
-def _position(value: Any, where: str) -> Position:
+def _position(value: Any, where: Message) -> Position:
     if not isinstance(value, list | tuple) or len(value) < 2:
-        raise GeometryError(f"{where}的坐标应为 [经度, 纬度]")
+        raise GeometryError(Message(m.GEO_POSITION_SHAPE, {"where": where}))
     lon, lat = value[0], value[1]
     if isinstance(lon, bool) or isinstance(lat, bool) or not isinstance(lon, int | float):
-        raise GeometryError(f"{where}的经度不是数字")
+        raise GeometryError(Message(m.GEO_LON_NOT_NUMBER, {"where": where}))
     if not isinstance(lat, int | float):
-        raise GeometryError(f"{where}的纬度不是数字")
+        raise GeometryError(Message(m.GEO_LAT_NOT_NUMBER, {"where": where}))
     if not (math.isfinite(lon) and math.isfinite(lat)):
-        raise GeometryError(f"{where}的坐标不是有限数")
+        raise GeometryError(Message(m.GEO_NOT_FINITE, {"where": where}))
     if not -180 <= lon <= 180:
-        raise GeometryError(f"{where}的经度 {lon:g} 超出 WGS84 范围（-180～180）")
+        raise GeometryError(Message(m.GEO_LON_RANGE, {"where": where, "value": f"{lon:g}"}))
     if not -90 <= lat <= 90:
-        raise GeometryError(f"{where}的纬度 {lat:g} 超出 WGS84 范围（-90～90）")
+        raise GeometryError(Message(m.GEO_LAT_RANGE, {"where": where, "value": f"{lat:g}"}))
     return (float(lon), float(lat))
 
 
@@ -138,24 +142,26 @@ def _crosses_itself(points: Sequence[tuple[float, float]]) -> bool:
     return False
 
 
-def _ring(value: Any, name: str) -> Ring:
+def _ring(value: Any, name: Message) -> Ring:
     if not isinstance(value, list | tuple):
-        raise GeometryError(f"{name}应为坐标数组")
+        raise GeometryError(Message(m.GEO_RING_NOT_ARRAY, {"ring": name}))
     if len(value) < 4:
-        raise GeometryError(f"{name}至少需要 4 个坐标点（首尾相同），现有 {len(value)} 个")
-    ring = [_position(p, f"{name}第 {i + 1} 点") for i, p in enumerate(value)]
+        raise GeometryError(Message(m.GEO_RING_TOO_SHORT, {"ring": name, "count": len(value)}))
+    ring = [
+        _position(p, Message(m.GEO_RING_POINT, {"ring": name, "number": i + 1})) for i, p in enumerate(value)
+    ]
     if ring[0] != ring[-1]:
-        raise GeometryError(f"{name}未闭合：首点与末点不同")
+        raise GeometryError(Message(m.GEO_RING_OPEN, {"ring": name}))
     if len(set(ring)) < 3:
-        raise GeometryError(f"{name}不足 3 个不同的点，围不成面")
+        raise GeometryError(Message(m.GEO_RING_TOO_FEW, {"ring": name}))
     for i in range(len(ring) - 1):
         if ring[i] == ring[i + 1]:
-            raise GeometryError(f"{name}第 {i + 1}、{i + 2} 点重复")
+            raise GeometryError(Message(m.GEO_RING_REPEATED, {"ring": name, "first": i + 1, "second": i + 2}))
     points = _project(ring)
     if _crosses_itself(points):
-        raise GeometryError(f"{name}自相交")
+        raise GeometryError(Message(m.GEO_RING_CROSSES, {"ring": name}))
     if abs(_signed_area(points)) < 1.0:
-        raise GeometryError(f"{name}的面积为零")
+        raise GeometryError(Message(m.GEO_RING_NO_AREA, {"ring": name}))
     return ring
 
 
@@ -222,14 +228,19 @@ def polygon(geometry: Any) -> Polygon:
     at least four positions within WGS84's ranges and do not cross themselves. Raises
     `GeometryError` saying what is wrong."""
     if not isinstance(geometry, Mapping):
-        raise GeometryError("边界应为 GeoJSON 几何对象")
+        raise GeometryError(Message(m.GEO_NOT_GEOMETRY))
     kind = geometry.get("type")
     if kind != "Polygon":
-        raise GeometryError(f"边界应为 Polygon（面），而不是 {kind or '未知类型'}")
+        raise GeometryError(
+            Message(m.GEO_NOT_POLYGON, {"kind": m.text(str(kind)) if kind else Message(m.GEO_UNKNOWN_KIND)})
+        )
     coordinates = geometry.get("coordinates")
     if not isinstance(coordinates, list | tuple) or not coordinates:
-        raise GeometryError("边界缺少坐标")
-    rings = [_ring(r, "外环" if i == 0 else f"第 {i} 个内环") for i, r in enumerate(coordinates)]
+        raise GeometryError(Message(m.GEO_NO_COORDINATES))
+    rings = [
+        _ring(r, Message(m.GEO_OUTER_RING) if i == 0 else Message(m.GEO_INNER_RING, {"number": i}))
+        for i, r in enumerate(coordinates)
+    ]
     return Polygon(tuple(tuple(r) for r in rings))
 
 
@@ -239,26 +250,26 @@ def boundary_from_text(text: str) -> dict[str, Any]:
     taken as given (the first point repeated last), so `polygon` refuses an open ring."""
     text = (text or "").strip()
     if not text:
-        raise GeometryError("请填写边界坐标")
+        raise GeometryError(Message(m.GEO_EMPTY))
     if text.startswith("{"):
         try:
             value = json.loads(text)
         except ValueError as bad:
-            raise GeometryError(f"不是有效的 GeoJSON：{bad}") from bad
+            raise GeometryError(Message(m.GEO_BAD_JSON, {"error": bad})) from bad
         if isinstance(value, Mapping) and value.get("type") == "Feature":
             value = value.get("geometry")
         if not isinstance(value, dict):
-            raise GeometryError("边界应为 GeoJSON 几何对象")
+            raise GeometryError(Message(m.GEO_NOT_GEOMETRY))
         return value
     ring: list[list[float]] = []
     for number, chunk in enumerate((c for c in text.replace(";", "\n").splitlines() if c.strip()), 1):
         parts = chunk.replace("，", ",").replace(",", " ").split()
         if len(parts) != 2:
-            raise GeometryError(f"第 {number} 点应为“经度,纬度”")
+            raise GeometryError(Message(m.GEO_PAIR_SHAPE, {"number": number}))
         try:
             lon, lat = float(parts[0]), float(parts[1])
         except ValueError as bad:
-            raise GeometryError(f"第 {number} 点不是数字") from bad
+            raise GeometryError(Message(m.GEO_PAIR_NOT_NUMBER, {"number": number})) from bad
         ring.append([lon, lat])
     return {"type": "Polygon", "coordinates": [ring]}
 
@@ -276,8 +287,15 @@ def check_area(stated_m2: float, shape: Polygon, tolerance: float = AREA_TOLERAN
     off = area_disagreement(stated_m2, computed)
     if off > tolerance:
         raise GeometryError(
-            f"填报面积 {stated_m2:,.2f} 平方米与边界计算面积 {computed:,.2f} 平方米相差 "
-            f"{off:.1%}，超过允许的 {tolerance:.0%}"
+            Message(
+                m.GEO_AREA_DISAGREES,
+                {
+                    "stated": f"{stated_m2:,.2f}",
+                    "computed": f"{computed:,.2f}",
+                    "off": f"{off:.1%}",
+                    "tolerance": f"{tolerance:.0%}",
+                },
+            )
         )
 
 
@@ -287,16 +305,25 @@ def check_area(stated_m2: float, shape: Polygon, tolerance: float = AREA_TOLERAN
 @dataclass(frozen=True)
 class FeatureProblem:
     """One thing wrong with one feature of an export: its position (from 1), its code if it
-    has one, the field and what is wrong."""
+    has one, the field and what is wrong (a `Message`, rendered in the reader's language)."""
 
     index: int
     code: str
     field: str
-    message: str
+    message: Message
+
+    def render(self, translate: Callable[[str], str] = m._) -> str:
+        """The line of the import report in the language `translate` gives."""
+        if self.code:
+            who = Message(m.FEATURE_WITH_CODE, {"index": self.index, "code": m.text(self.code)})
+        else:
+            who = Message(m.FEATURE, {"index": self.index})
+        return Message(
+            m.FEATURE_PROBLEM, {"who": who, "field": m.text(self.field), "message": self.message}
+        ).render(translate)
 
     def __str__(self) -> str:
-        who = f"第 {self.index} 个要素" + (f"（{self.code}）" if self.code else "")
-        return f"{who} {self.field}：{self.message}"
+        return self.render()
 
 
 @dataclass(frozen=True)
@@ -342,11 +369,11 @@ def read_features(
     saves nothing unless `ok`."""
     reading = Reading()
     if not isinstance(data, Mapping) or data.get("type") != "FeatureCollection":
-        reading.problems.append(FeatureProblem(0, "", "type", "文件应为 GeoJSON FeatureCollection"))
+        reading.problems.append(FeatureProblem(0, "", "type", Message(m.FILE_NOT_COLLECTION)))
         return reading
     features = data.get("features")
     if not isinstance(features, list) or not features:
-        reading.problems.append(FeatureProblem(0, "", "features", "文件中没有要素"))
+        reading.problems.append(FeatureProblem(0, "", "features", Message(m.FILE_EMPTY)))
         return reading
     taken = set(known_codes)
     seen: dict[str, int] = {}
@@ -359,7 +386,7 @@ def read_features(
 
         def problem(
             name: str,
-            message: str,
+            message: Message,
             index: int = index,
             code: str = code,
             into: list[FeatureProblem] = problems,
@@ -367,15 +394,15 @@ def read_features(
             into.append(FeatureProblem(index, code, name, message))
 
         if not isinstance(item, Mapping) or item.get("type") != "Feature":
-            problem("type", "不是 GeoJSON Feature")
+            problem("type", Message(m.NOT_FEATURE))
         for name in required:
             if properties.get(name) in (None, ""):
-                problem(name, "缺少必填属性")
+                problem(name, Message(m.MISSING_PROPERTY))
         if code:
             if code in taken:
-                problem("code", "地块编号已存在")
+                problem("code", Message(m.CODE_TAKEN))
             elif code in seen:
-                problem("code", f"与第 {seen[code]} 个要素的编号重复")
+                problem("code", Message(m.CODE_REPEATED, {"index": seen[code]}))
             seen.setdefault(code, index)
         shape = None
         try:
@@ -386,9 +413,9 @@ def read_features(
         if stated is None and _number(properties.get("area_mu")) is not None:
             stated = float(_number(properties.get("area_mu")) or 0) * M2_PER_MU
         if stated is None:
-            problem("area_m2", "缺少面积（area_m2 或 area_mu）")
+            problem("area_m2", Message(m.AREA_MISSING))
         elif stated <= 0:
-            problem("area_m2", "面积应大于零")
+            problem("area_m2", Message(m.AREA_NOT_POSITIVE))
         elif shape is not None:
             try:
                 check_area(stated, shape, tolerance)

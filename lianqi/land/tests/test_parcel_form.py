@@ -5,11 +5,14 @@ input kept."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils.translation import trans_real
 
 from lianqi.core.roles import Role
 from lianqi.testing.contracts import ObjectPageContract, PageContract
@@ -166,3 +169,69 @@ def test_a_reserved_parcel_is_no_longer_editable(world: World) -> None:
     assert response.status_code == 200 and "不能再修改" in response.content.decode()
     parcel.refresh_from_db()
     assert parcel.price == Decimal("6000000.00")
+
+
+@pytest.fixture
+def english_geometry_words() -> Iterator[None]:
+    """The English words of a crossing ring and of an import's line, as the catalogue gives
+    them (added here so the test does not depend on when the catalogue is compiled)."""
+    catalog = trans_real.translation("en")._catalog  # type: ignore[attr-defined]
+    words = {
+        "外环": "Outer ring",
+        "%(ring)s自相交": "%(ring)s crosses itself",
+        "第 %(index)s 个要素（%(code)s）": "Feature %(index)s (%(code)s)",
+        "%(who)s %(field)s：%(message)s": "%(who)s %(field)s: %(message)s",
+    }
+    kept = {msgid: catalog.get(msgid) for msgid in words}
+    for msgid, msgstr in words.items():
+        catalog[msgid] = msgstr
+    yield
+    for msgid, msgstr in kept.items():
+        if msgstr is None:
+            del catalog._catalogs[0][msgid]
+        else:
+            catalog[msgid] = msgstr
+
+
+BOW_TIE = {
+    "type": "Polygon",
+    "coordinates": [[[112.5, 27.9], [112.51, 27.91], [112.51, 27.9], [112.5, 27.91], [112.5, 27.9]]],
+}
+
+
+@pytest.mark.parametrize(
+    ("language", "words"), [("en", "Outer ring crosses itself"), ("zh-hans", "外环自相交")]
+)
+def test_a_bad_boundary_is_refused_in_the_users_language(
+    world: World, english_geometry_words: None, language: str, words: str
+) -> None:
+    client = client_for(world.user(Role.SERVICE_OFFICE))
+    client.cookies["django_language"] = language
+    response = client.post(reverse("land:parcel_new"), form_data(boundary=json.dumps(BOW_TIE)))
+    assert response.status_code == 200
+    assert response.context["form"].errors["boundary"] == [words]
+    assert not Parcel.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("en", "Feature 1 (I-9) geometry: Outer ring crosses itself"),
+        ("zh-hans", "第 1 个要素（I-9） geometry：外环自相交"),
+    ],
+)
+def test_an_import_reports_a_bad_boundary_in_the_users_language(
+    world: World, english_geometry_words: None, language: str, words: str
+) -> None:
+    feature = {
+        "type": "Feature",
+        "geometry": BOW_TIE,
+        "properties": {"code": "I-9", "location": "书院路", "land_use": "0601", "price": 1, "area_m2": 10000},
+    }
+    client = client_for(world.user(Role.SERVICE_OFFICE))
+    client.cookies["django_language"] = language
+    page = client.post(
+        reverse("land:import"), {"text": json.dumps({"type": "FeatureCollection", "features": [feature]})}
+    ).content.decode()
+    assert words in page
+    assert not Parcel.objects.exists()
