@@ -58,6 +58,7 @@ urlpatterns = [
     path("subsidy/", chains.SubsidyView.as_view(), name="subsidy"),
     path("brochure/<str:code>/", brochure.BrochureView.as_view(), name="brochure"),
     path("brochure/<str:code>/document/", brochure.BrochureDocumentView.as_view(), name="brochure_document"),
+    path("brochure/<str:code>/pdf/", brochure.BrochurePdfView.as_view(), name="brochure_pdf"),
 ]
 
 code_urlpatterns = [
