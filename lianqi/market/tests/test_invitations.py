@@ -74,3 +74,29 @@ def test_only_the_office_of_the_events_jurisdiction_sends_invitations(world: Wor
     with pytest.raises(ValidationError):
         actions.send_invitations(fair=fair, rule=None, actor=world.other.users[Role.SERVICE_OFFICE])
     assert not FairParticipant.objects.exists()
+
+
+def test_the_event_page_previews_then_sends_invitations_and_names_a_bad_rule(world: World) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    buyer = enterprise_in(world, "需方企业")
+    make_need(buyer)
+    fair = actions.create_fair(actor=office(world), held_on=dt.date(2099, 5, 20), theme="线缆供需对接会")
+    client = Client()
+    client.force_login(office(world))
+    url = reverse("market:fair_invitations", args=[fair.pk])
+    preview = client.post(url, {"rule": "", "preview": "1"}).content.decode()
+    assert (
+        'data-testid="invitation-preview"' in preview
+        and "需方企业" in preview
+        and "有未满足的采购需求" in preview
+    )
+    assert not FairParticipant.objects.exists()
+    bad = client.post(url, {"rule": "{not json", "send": "1"})
+    assert bad.status_code == 200 and 'data-testid="invitation-error"' in bad.content.decode()
+    assert not FairParticipant.objects.exists()
+    assert client.post(url, {"rule": "", "send": "1"}).status_code == 302
+    assert client.post(url, {"rule": "", "send": "1"}).status_code == 302
+    assert list(FairParticipant.objects.values_list("enterprise_id", flat=True)) == [buyer.pk]
+    assert Client().post(url, {"send": "1"}).status_code in (302, 403)
