@@ -15,6 +15,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
+from lianqi.core.pdf import PdfDocument
+
 FONT = "SimSun"
 
 
@@ -83,3 +85,32 @@ def brochure_document(title: str, sections: list[dict[str, Any]], *, today: dt.d
                 cells[2].text = firm["address"] or "—"
                 cells[3].text = firm["contact"] or "—"
     return document
+
+
+def brochure_pdf(title: str, sections: list[dict[str, Any]], *, today: dt.date, author: str = "") -> bytes:
+    """The brochure of `sections` (`queries.brochure`) as a printable PDF: a cover, the table of
+    contents (chains, then their nodes or industries, with pages), then one table per group of
+    firms with their products, address and contact's title — the same public card as the Word
+    document and the page."""
+    pdf = PdfDocument(title=title, subtitle=today.strftime("%Y-%m-%d"), author=author)
+    pdf.contents()
+    for index, section in enumerate(sections):
+        if index:
+            pdf.page_break()
+        pdf.heading(section["title"] or _("其他产业企业"), level=1)
+        for group in section["groups"]:
+            pdf.heading(group["title"], level=2)
+            pdf.table(
+                [_("企业名称"), _("主要产品"), _("地址"), _("联系人")],
+                [
+                    [
+                        firm["name"],
+                        "、".join(firm["products"]) or "—",
+                        firm["address"] or "—",
+                        firm["contact"] or "—",
+                    ]
+                    for firm in group["firms"]
+                ],
+                widths=[0.28, 0.34, 0.24, 0.14],
+            )
+    return pdf.build()

@@ -31,6 +31,7 @@ urlpatterns = [
     path("fairs/new/", views.FairCreateView.as_view(), name="fair_create"),
     path("fairs/<int:pk>/", views.FairDetailView.as_view(), name="fair"),
     path("fairs/<int:pk>/participants/", views.FairParticipantView.as_view(), name="fair_participant"),
+    path("fairs/<int:pk>/invitations/", views.FairInvitationsView.as_view(), name="fair_invitations"),
     path("fairs/<int:pk>/deals/", views.FairDealView.as_view(), name="fair_deal"),
     path("enterprises/<int:pk>/", views.MarketEnterpriseSectionView.as_view(), name="enterprise_section"),
     path(
@@ -58,6 +59,7 @@ urlpatterns = [
     path("subsidy/", chains.SubsidyView.as_view(), name="subsidy"),
     path("brochure/<str:code>/", brochure.BrochureView.as_view(), name="brochure"),
     path("brochure/<str:code>/document/", brochure.BrochureDocumentView.as_view(), name="brochure_document"),
+    path("brochure/<str:code>/pdf/", brochure.BrochurePdfView.as_view(), name="brochure_pdf"),
 ]
 
 code_urlpatterns = [

@@ -14,6 +14,7 @@ from .chains import (
     record_meeting,
     remove_firm,
 )
+from .invitations import Invitation, invitation_preview, send_invitations
 from .listings import (
     STEPS,
     create_fair,
@@ -46,6 +47,7 @@ __all__ = [
     "IMPORT_COLUMNS",
     "STEPS",
     "ImportRefused",
+    "Invitation",
     "RowProblem",
     "SubsidyRun",
     "add_member",
@@ -59,6 +61,7 @@ __all__ = [
     "grant_local_purchase_subsidy",
     "import_purchases",
     "introduce",
+    "invitation_preview",
     "invite",
     "may_introduce",
     "may_manage_chain",
@@ -69,6 +72,7 @@ __all__ = [
     "record_meeting",
     "record_purchase",
     "remove_firm",
+    "send_invitations",
     "subsidy_due",
     "update_need",
     "update_offer",

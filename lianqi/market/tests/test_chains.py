@@ -507,6 +507,34 @@ def test_the_public_brochure_shows_products_and_never_a_phone(world: World) -> N
     assert "TOC \\o" in document.content.decode("latin-1") or b"word/document.xml" in document.content
 
 
+def test_the_brochure_prints_as_a_pdf_with_contents_and_public_contacts_only(world: World) -> None:
+    from lianqi.core.pdf import pdf_text
+    from lianqi.enterprises.models import Contact
+
+    from .factories import make_offer
+
+    Contact.objects.create(
+        enterprise=world.home.enterprise, name="李四", title="销售经理", phone="13912345678", is_primary=True
+    )
+    make_offer(world.home.enterprise, "铜芯电力电缆")
+    chain = actions.create_chain(actor=office(world), jurisdiction=world.home.park, name="线缆")
+    node = actions.add_node(chain=chain, actor=office(world), name="电力电缆")
+    actions.place_firm(
+        node=node, enterprise=world.home.enterprise, role=ChainRole.LEADER, actor=office(world)
+    )
+    page = Client().get(reverse("market:brochure", args=[world.home.park.code])).content.decode()
+    assert reverse("market:brochure_pdf", args=[world.home.park.code]) in page
+    response = Client().get(reverse("market:brochure_pdf", args=[world.home.park.code]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = pdf_text(response.content)
+    title = f"{world.home.park.name}企业产品宣传手册"
+    assert text.index(title) < text.index("目录") < text.rindex("线缆")
+    assert "电力电缆" in text and "铜芯电力电缆" in text and "销售经理" in text
+    assert world.home.enterprise.name in text
+    assert "13912345678" not in text and "李四" not in text
+    assert world.other.enterprise.name not in text
+
+
 # --- Scoping (the shared contracts) ------------------------------------------------------------
 
 

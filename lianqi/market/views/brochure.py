@@ -1,5 +1,5 @@
 """The park's product brochure (企业产品宣传手册): the catalogue by chain and industry, each
-firm with its products and its contact's title, as a public page and as a Word document with a
+firm with its products and its contact's title, as a public page and as a Word document and a PDF, each with a
 table of contents. Public means what could be printed on a factory gate: names, products,
 address and a contact's title; never a person's phone number."""
 
@@ -13,12 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
+from lianqi.core.views import document_download
 from lianqi.enterprises.choices import EnterpriseStatus
 from lianqi.enterprises.models import Enterprise
 from lianqi.org.models import Jurisdiction
 
 from .. import queries
-from ..documents import brochure_document
+from ..documents import brochure_document, brochure_pdf
 from ..models import Chain
 
 
@@ -55,9 +56,14 @@ class BrochureDocumentView(View):
         document = brochure_document(title, _sections(park), today=timezone.localdate())
         buffer = io.BytesIO()
         document.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        )
-        response["Content-Disposition"] = f"attachment; filename=brochure-{park.code}.docx"
-        return response
+        return document_download(buffer.getvalue(), f"{title}.docx")
+
+
+class BrochurePdfView(View):
+    """The same brochure as a printable PDF (cover, contents with pages), public."""
+
+    def get(self, request: HttpRequest, code: str) -> HttpResponse:
+        park = _park(code)
+        title = _("%(park)s企业产品宣传手册") % {"park": park.name}
+        data = brochure_pdf(title, _sections(park), today=timezone.localdate(), author=park.name)
+        return document_download(data, f"{title}.pdf")

@@ -5,6 +5,7 @@ enterprise's file and the enterprise's open needs under its code. Thin: objects 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -26,6 +27,7 @@ from lianqi.core.views.steps import take_step
 from lianqi.core.workflow import StaleVersion, TransitionNotAllowed
 from lianqi.enterprises.models import Enterprise
 from lianqi.enterprises.views.code import CodeTokenMixin
+from lianqi.rules.errors import RuleError
 
 from .. import actions, queries
 from ..choices import IntroductionAction, IntroductionState, ListingState
@@ -463,8 +465,46 @@ def _fair_page(request: HttpRequest, fair: MatchingFair, **forms: Any) -> HttpRe
         "participant_form": forms.get("participant_form") or ParticipantForm(),
         "deal_form": forms.get("deal_form") or FairDealForm(),
         "targets": queries.chain_targets(fair.chain) if fair.chain_id and fair.chain else [],
+        "invitation_rule": forms.get("invitation_rule", ""),
+        "invitation_preview": forms.get("invitation_preview"),
+        "invitation_error": forms.get("invitation_error", ""),
     }
     return render(request, "market/fair_detail.html", context)
+
+
+class FairInvitationsView(RoleRequiredMixin, View):
+    """Invitations from a rule (a one-rule file as JSON; empty: open needs only) and from open
+    needs: "preview" lists who would be invited, "send" invites them through the outbox."""
+
+    allowed_roles = ORGANISERS
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        fair = access_fair(request.user, pk)
+        text = request.POST.get("rule", "").strip()
+        try:
+            rule = json.loads(text) if text else None
+            if rule is not None and not isinstance(rule, dict):
+                raise ValueError(_("应为 JSON 对象"))
+        except ValueError as bad:
+            error = _("邀请规则无效：%(error)s") % {"error": bad}
+            return _fair_page(request, fair, invitation_rule=text, invitation_error=error)
+        try:
+            if request.POST.get("send"):
+                sent = actions.send_invitations(fair=fair, rule=rule, actor=acting_user(request))
+                messages.success(request, _("已邀请 %(count)s 家企业") % {"count": len(sent)})
+                return redirect(fair.get_absolute_url())
+            preview = actions.invitation_preview(fair, rule, timezone.localdate())
+        except ValidationError as invalid:
+            error = "；".join(m for ms in invalid.message_dict.values() for m in ms)
+            return _fair_page(request, fair, invitation_rule=text, invitation_error=error)
+        except RuleError as bad:  # a rule the engine refuses is the user's input
+            error = _("邀请规则无效：%(error)s") % {"error": bad}
+            return _fair_page(request, fair, invitation_rule=text, invitation_error=error)
+        names = dict(
+            Enterprise.objects.filter(pk__in=[i.enterprise_id for i in preview]).values_list("pk", "name")
+        )
+        rows = [(names.get(i.enterprise_id, ""), i) for i in preview]
+        return _fair_page(request, fair, invitation_rule=text, invitation_preview=rows)
 
 
 class FairDetailView(RoleRequiredMixin, View):

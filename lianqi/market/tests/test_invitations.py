@@ -1,0 +1,102 @@
+"""Invitations to a matching event: drawn from a rule over the register and from open needs,
+previewed, sent once through the outbox, then attendance marked on the invited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from lianqi.core.roles import Role
+from lianqi.notifications.models import Notification
+from lianqi.testing.world import World, make_user
+
+from .. import actions
+from ..choices import ParticipantRole
+from ..models import FairParticipant
+from .factories import enterprise_in, make_need
+
+
+def office(world: World) -> Any:
+    return world.user(Role.SERVICE_OFFICE)
+
+
+def industry_rule(prefix: str) -> dict[str, Any]:
+    eligibility = {"attribute": "industry", "op": "prefix", "value": [prefix]}
+    return {"version": 1, "rules": [{"code": "INVITE", "name": "邀请", "eligibility": eligibility}]}
+
+
+def test_invitations_come_from_the_rule_and_open_needs_are_previewed_and_sent_once(world: World) -> None:
+    supplier = world.home.enterprise
+    buyer = enterprise_in(world, "需方企业")
+    make_need(buyer)
+    elsewhere = enterprise_in(world, "外园区企业", where="city")
+    make_need(elsewhere)
+    account = make_user("supplier-user", Role.ENTERPRISE, world.home.park, enterprise=supplier)
+    fair = actions.create_fair(actor=office(world), held_on=dt.date(2099, 5, 20), theme="线缆供需对接会")
+    rule = industry_rule(supplier.industry.code)
+
+    preview = {i.enterprise_id: i.role for i in actions.invitation_preview(fair, rule, dt.date(2099, 5, 1))}
+    assert preview[buyer.pk] == ParticipantRole.BUYER  # an open need outranks the rule
+    assert preview[supplier.pk] == ParticipantRole.SUPPLIER
+    assert elsewhere.pk not in preview  # another park's firm is not this park's guest
+    assert not FairParticipant.objects.exists()  # a preview writes nothing
+
+    sent = actions.send_invitations(fair=fair, rule=rule, actor=office(world))
+    assert {(p.enterprise_id, p.role) for p in sent} == set(preview.items())
+    told = Notification.objects.filter(
+        recipient=account, dedupe_key__startswith=f"market-fair-invite:{fair.pk}:"
+    )
+    assert told.count() == 1 and "线缆供需对接会" in told.get().subject
+
+    again = actions.send_invitations(fair=fair, rule=rule, actor=office(world))
+    assert again == []
+    assert FairParticipant.objects.filter(fair=fair).count() == len(preview)
+    assert Notification.objects.filter(recipient=account).count() == 1
+
+    actions.invite(
+        fair=fair, enterprise=buyer, role=ParticipantRole.BUYER, actor=office(world), attended=True
+    )
+    assert FairParticipant.objects.get(fair=fair, enterprise=buyer).attended
+    assert not FairParticipant.objects.get(fair=fair, enterprise=supplier).attended
+
+
+def test_only_the_office_of_the_events_jurisdiction_sends_invitations(world: World) -> None:
+    fair = actions.create_fair(actor=office(world), held_on=dt.date(2099, 5, 20), theme="对接会")
+    with pytest.raises(ValidationError) as refused:
+        actions.send_invitations(fair=fair, rule=None, actor=world.user(Role.ENTERPRISE))
+    assert "rule" in refused.value.message_dict
+    with pytest.raises(ValidationError) as bad_rule:
+        actions.send_invitations(fair=fair, rule=industry_rule("不是代码"), actor=office(world))
+    assert "rule" in bad_rule.value.message_dict
+    with pytest.raises(ValidationError):
+        actions.send_invitations(fair=fair, rule=None, actor=world.other.users[Role.SERVICE_OFFICE])
+    assert not FairParticipant.objects.exists()
+
+
+def test_the_event_page_previews_then_sends_invitations_and_names_a_bad_rule(world: World) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    buyer = enterprise_in(world, "需方企业")
+    make_need(buyer)
+    fair = actions.create_fair(actor=office(world), held_on=dt.date(2099, 5, 20), theme="线缆供需对接会")
+    client = Client()
+    client.force_login(office(world))
+    url = reverse("market:fair_invitations", args=[fair.pk])
+    preview = client.post(url, {"rule": "", "preview": "1"}).content.decode()
+    assert (
+        'data-testid="invitation-preview"' in preview
+        and "需方企业" in preview
+        and "有未满足的采购需求" in preview
+    )
+    assert not FairParticipant.objects.exists()
+    bad = client.post(url, {"rule": "{not json", "send": "1"})
+    assert bad.status_code == 200 and 'data-testid="invitation-error"' in bad.content.decode()
+    assert not FairParticipant.objects.exists()
+    assert client.post(url, {"rule": "", "send": "1"}).status_code == 302
+    assert client.post(url, {"rule": "", "send": "1"}).status_code == 302
+    assert list(FairParticipant.objects.values_list("enterprise_id", flat=True)) == [buyer.pk]
+    assert Client().post(url, {"send": "1"}).status_code in (302, 403)
