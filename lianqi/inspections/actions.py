@@ -8,7 +8,6 @@ through its code passes ``actor=None, enterprise=…``."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable, Sequence
 from typing import IO, Any
 
@@ -28,6 +27,7 @@ from lianqi.demands.choices import Channel
 from lianqi.demands.models import Category, Demand
 from lianqi.enterprises.models import Enterprise
 from lianqi.org.models import Department, Jurisdiction, Staff
+from lianqi.policies.subjects import parsed_condition
 
 from . import checks, drawing, lenient
 from . import items as items_sheet
@@ -744,21 +744,6 @@ def _register_drawn(
         )
 
 
-def _parsed_rule(eligibility: Any, name: str) -> tuple[dict[str, Any], list[str]]:
-    """A condition typed as the rule engine's JSON (or given as data) as a one-rule file, with
-    what is wrong with it (an empty condition: no rule, nothing wrong)."""
-    if isinstance(eligibility, str):
-        text = eligibility.strip()
-        try:
-            eligibility = json.loads(text) if text else {}
-        except ValueError:
-            return {}, [_("适用企业规则须为规则引擎的 JSON 格式")]
-    if not eligibility:
-        return {}, []
-    rule = checks.rule_data(eligibility, name)
-    return rule, checks.rule_problems(rule)
-
-
 def _item_errors(
     *,
     department: Department | None,
@@ -784,7 +769,7 @@ def _item_errors(
         errors["law"] = [_("请填写法律法规")]
     if kind not in ItemKind.values:
         errors["kind"] = [_("检查类别应为双随机抽查、重点检查、投诉举报、转办交办或联合检查")]
-    rule, problems = _parsed_rule(eligibility, name)
+    rule, problems = parsed_condition(eligibility, name)
     if problems:
         errors["eligibility"] = problems
     try:
@@ -1160,7 +1145,7 @@ def set_frequency_caps(
     if not 0 <= joint_window_days <= 30:
         errors["joint_window_days"] = [_("合并期限应为 0 到 30 天")]
     quiet_note = (quiet_note or "").strip()[:200]
-    quiet_rule, problems = _parsed_rule(quiet_eligibility, quiet_note or "QUIET")
+    quiet_rule, problems = parsed_condition(quiet_eligibility, quiet_note or "QUIET")
     if problems:
         errors["quiet_eligibility"] = problems
     elif quiet_rule and not quiet_note:

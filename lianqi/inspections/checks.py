@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -15,7 +14,6 @@ from django.utils.translation import gettext as _
 from lianqi.enterprises.models import Enterprise
 from lianqi.org.models import Department
 from lianqi.policies.subjects import eligible_ids
-from lianqi.rules import ENTERPRISE_CATALOGUE, RuleError, rules_from_data
 
 from .choices import InspectionState
 from .models import FrequencyCaps, Inspection, InspectionItem, Inspector, QuietPeriod
@@ -64,29 +62,6 @@ def quiet_by_rule_ids(path: str, enterprise_ids: list[int], on: dt.date) -> set[
     if row is None or not row.quiet_rule or not enterprise_ids:
         return set()
     return eligible_ids(Enterprise.objects.filter(pk__in=enterprise_ids), row.quiet_rule, on)
-
-
-def rule_data(eligibility: Any, name: str = "") -> dict[str, Any]:
-    """An item's applicability as the engine's rule file: one rule, coded ``ITEM`` (empty when
-    `eligibility` is empty: every enterprise)."""
-    if not eligibility:
-        return {}
-    return {"version": 1, "rules": [{"code": "ITEM", "name": name or "ITEM", "eligibility": eligibility}]}
-
-
-def rule_problems(rule: dict[str, Any]) -> list[str]:
-    """What the engine finds wrong with an item's rule (nothing for an empty rule)."""
-    if not rule:
-        return []
-    try:
-        ruleset = rules_from_data(rule, ENTERPRISE_CATALOGUE)
-    except RuleError as error:
-        return [str(issue) for issue in error.issues]
-    except (TypeError, ValueError, KeyError, AttributeError) as error:
-        return [str(error)]
-    if len(ruleset.rules) != 1:
-        return [_("适用企业规则须恰好包含一条规则")]
-    return []
 
 
 def applies_to(item: InspectionItem, enterprise: Enterprise, on: dt.date) -> bool:

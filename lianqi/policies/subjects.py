@@ -5,15 +5,17 @@ fixed number of queries however many enterprises there are."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from lianqi.core import registry
 from lianqi.enterprises.models import Enterprise, YearFigure
-from lianqi.rules import ENTERPRISE_CATALOGUE, Engine, Verdict, build_table, rules_from_data
+from lianqi.rules import ENTERPRISE_CATALOGUE, Engine, RuleError, Verdict, build_table, rules_from_data
 
 # The enterprise catalogue rules, the rule editor and the explanations use holds the built-in
 # attributes plus those the apps declare with their values in core's registry (the credit
@@ -89,3 +91,26 @@ def eligible_ids(enterprises: QuerySet[Enterprise], rule: Mapping[str, Any], on:
     table = build_table(records, ENTERPRISE_CATALOGUE)
     matching = Engine.compile(ruleset, table, as_of=on, parameters=ruleset.parameters).match()
     return set(matching.sets(ruleset.rules[0].code)[Verdict.ELIGIBLE])
+
+
+def parsed_condition(eligibility: Any, name: str = "") -> tuple[dict[str, Any], list[str]]:
+    """A condition over the register — typed as the rule engine's JSON (``{"attribute":
+    "credit_class", "op": "in", "value": ["A"]}``) or given as data — as a one-rule file for
+    `eligible_ids`, with what is wrong with it in words for the field it came from. An empty
+    condition is no rule and nothing wrong."""
+    if isinstance(eligibility, str):
+        text = eligibility.strip()
+        try:
+            eligibility = json.loads(text) if text else {}
+        except ValueError:
+            return {}, [_("适用企业规则须为规则引擎的 JSON 格式")]
+    if not eligibility:
+        return {}, []
+    rule = {"version": 1, "rules": [{"code": "RULE", "name": name or "RULE", "eligibility": eligibility}]}
+    try:
+        rules_from_data(rule, ENTERPRISE_CATALOGUE)
+    except RuleError as error:
+        return {}, [str(issue) for issue in error.issues]
+    except (TypeError, ValueError, KeyError, AttributeError) as error:
+        return {}, [str(error)]
+    return rule, []
