@@ -93,6 +93,16 @@ def test_the_event_page_previews_then_sends_invitations_and_names_a_bad_rule(wor
         and "有未满足的采购需求" in preview
     )
     assert not FairParticipant.objects.exists()
+    typed = '{"attribute": "industry", "op": "prefix", "value": ["%s"]}' % world.home.enterprise.industry.code
+    by_rule = client.post(url, {"rule": typed, "preview": "1"}).content.decode()
+    assert world.home.enterprise.name in by_rule and 'data-testid="invitation-error"' not in by_rule
+    unknown = client.post(
+        url, {"rule": '{"attribute": "no_such_thing", "op": "=", "value": 1}', "preview": "1"}
+    )
+    assert (
+        'data-testid="invitation-error"' in unknown.content.decode()
+        and "no_such_thing" in unknown.content.decode()
+    )
     bad = client.post(url, {"rule": "{not json", "send": "1"})
     assert bad.status_code == 200 and 'data-testid="invitation-error"' in bad.content.decode()
     assert not FairParticipant.objects.exists()

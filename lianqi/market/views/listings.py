@@ -5,7 +5,6 @@ enterprise's file and the enterprise's open needs under its code. Thin: objects 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -27,6 +26,7 @@ from lianqi.core.views.steps import take_step
 from lianqi.core.workflow import StaleVersion, TransitionNotAllowed
 from lianqi.enterprises.models import Enterprise
 from lianqi.enterprises.views.code import CodeTokenMixin
+from lianqi.policies.subjects import parsed_condition
 from lianqi.rules.errors import RuleError
 
 from .. import actions, queries
@@ -473,21 +473,20 @@ def _fair_page(request: HttpRequest, fair: MatchingFair, **forms: Any) -> HttpRe
 
 
 class FairInvitationsView(RoleRequiredMixin, View):
-    """Invitations from a rule (a one-rule file as JSON; empty: open needs only) and from open
-    needs: "preview" lists who would be invited, "send" invites them through the outbox."""
+    """Invitations from a condition over the register (the engine's JSON, as on every page that
+    takes one; empty: open needs only) and from open needs: "preview" lists who would be
+    invited, "send" invites them through the outbox."""
 
     allowed_roles = ORGANISERS
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         fair = access_fair(request.user, pk)
         text = request.POST.get("rule", "").strip()
-        try:
-            rule = json.loads(text) if text else None
-            if rule is not None and not isinstance(rule, dict):
-                raise ValueError(_("应为 JSON 对象"))
-        except ValueError as bad:
-            error = _("邀请规则无效：%(error)s") % {"error": bad}
+        parsed, problems = parsed_condition(text, str(fair))
+        if problems:
+            error = _("邀请规则无效：%(error)s") % {"error": "；".join(problems)}
             return _fair_page(request, fair, invitation_rule=text, invitation_error=error)
+        rule = parsed or None
         try:
             if request.POST.get("send"):
                 sent = actions.send_invitations(fair=fair, rule=rule, actor=acting_user(request))
