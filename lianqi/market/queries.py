@@ -129,10 +129,15 @@ def open_count(user: Any) -> int:
 
 
 def fair_list(user: Any) -> QuerySet[MatchingFair]:
-    """Matching events with their figures: firms invited and attending, deals and amount."""
-    return visible_fairs(user).annotate(
-        firms=Count("participants__enterprise", distinct=True),
-        attending=Count("participants__enterprise", filter=Q(participants__attended=True), distinct=True),
+    """Matching events with their figures: firms invited and attending, deals and amount; the
+    latest first (ordered here: a grouped query drops the model's default order)."""
+    return (
+        visible_fairs(user)
+        .annotate(
+            firms=Count("participants__enterprise", distinct=True),
+            attending=Count("participants__enterprise", filter=Q(participants__attended=True), distinct=True),
+        )
+        .order_by("-held_on", "-pk")
     )
 
 
