@@ -6,9 +6,11 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from lianqi.core.forms import BoundedIntegerField, StyledForm
+from lianqi.core.forms import BoundedIntegerField, PickerSelect, StyledForm
+from lianqi.enterprises.models import Enterprise
 from lianqi.policies.money import MAX_DIGITS
 
 from .choices import ChainRole, ParticipantRole, SupplierRegion, Visibility
@@ -124,19 +126,42 @@ class FairForm(StyledForm):
     industry_code = forms.CharField(label=_("行业分类代码"), max_length=5, required=False)
 
 
-class ParticipantForm(StyledForm):
-    """Invite an enterprise to a matching event (by its id in the register)."""
+def _enterprise_choice(label: Any) -> forms.ModelChoiceField:
+    # Searched by name or credit code: a park has too many enterprises for one list.
+    return forms.ModelChoiceField(
+        label=label,
+        queryset=Enterprise.objects.none(),
+        widget=PickerSelect("enterprises:pick"),
+        error_messages={"invalid_choice": _("请选择您管辖范围内的企业")},
+    )
 
-    enterprise = BoundedIntegerField(label=_("企业编号"))
+
+class EnterprisePickingForm(StyledForm):
+    """A form whose enterprise fields choose among `enterprises` (those the user may see)."""
+
+    def __init__(self, *args: Any, enterprises: QuerySet[Enterprise], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if (
+                isinstance(field, forms.ModelChoiceField)
+                and getattr(field.queryset, "model", None) is Enterprise
+            ):
+                field.queryset = enterprises
+
+
+class ParticipantForm(EnterprisePickingForm):
+    """Invite an enterprise to a matching event, found by name or credit code."""
+
+    enterprise = _enterprise_choice(_("企业名称"))
     role = forms.ChoiceField(label=_("参会身份"), choices=ParticipantRole.choices)
     attended = forms.BooleanField(label=_("已到会"), required=False)
 
 
-class FairDealForm(StyledForm):
-    """A deal signed at a matching event."""
+class FairDealForm(EnterprisePickingForm):
+    """A deal signed at a matching event between two enterprises found by name."""
 
-    buyer = BoundedIntegerField(label=_("采购方企业编号"))
-    supplier = BoundedIntegerField(label=_("供应方企业编号"))
+    buyer = _enterprise_choice(_("采购方"))
+    supplier = _enterprise_choice(_("供应方"))
     subject = forms.CharField(label=_("合作内容"), max_length=200)
     amount = _money(_("签约金额（元）"), required=True)
 

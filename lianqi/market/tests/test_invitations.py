@@ -4,6 +4,7 @@ previewed, sent once through the outbox, then attendance marked on the invited."
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 import pytest
@@ -93,7 +94,9 @@ def test_the_event_page_previews_then_sends_invitations_and_names_a_bad_rule(wor
         and "有未满足的采购需求" in preview
     )
     assert not FairParticipant.objects.exists()
-    typed = '{"attribute": "industry", "op": "prefix", "value": ["%s"]}' % world.home.enterprise.industry.code
+    typed = json.dumps(
+        {"attribute": "industry", "op": "prefix", "value": [world.home.enterprise.industry.code]}
+    )
     by_rule = client.post(url, {"rule": typed, "preview": "1"}).content.decode()
     assert world.home.enterprise.name in by_rule and 'data-testid="invitation-error"' not in by_rule
     unknown = client.post(
@@ -110,3 +113,34 @@ def test_the_event_page_previews_then_sends_invitations_and_names_a_bad_rule(wor
     assert client.post(url, {"rule": "", "send": "1"}).status_code == 302
     assert list(FairParticipant.objects.values_list("enterprise_id", flat=True)) == [buyer.pk]
     assert Client().post(url, {"send": "1"}).status_code in (302, 403)
+
+
+def test_the_event_page_finds_firms_by_name_to_invite_and_to_record_a_deal(world: World) -> None:
+    """The office picks firms with the searchable picker (not by typing a register id); a firm
+    outside its jurisdiction is refused on its field and nothing is written."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from ..models import FairDeal
+
+    buyer = enterprise_in(world, "需方企业")
+    supplier = world.home.enterprise
+    stranger = enterprise_in(world, "外省企业", where="elsewhere")
+    fair = actions.create_fair(actor=office(world), held_on=dt.date(2099, 5, 20), theme="线缆供需对接会")
+    client = Client()
+    client.force_login(office(world))
+    page = client.get(fair.get_absolute_url()).content.decode()
+    assert page.count('data-picker="/enterprises/pick/') == 3  # invite, buyer, supplier
+    invite = reverse("market:fair_participant", args=[fair.pk])
+    refused = client.post(invite, {"enterprise": stranger.pk, "role": ParticipantRole.BUYER})
+    assert refused.status_code == 200 and 'data-error-for="enterprise"' in refused.content.decode()
+    assert not FairParticipant.objects.exists()
+    assert client.post(invite, {"enterprise": buyer.pk, "role": ParticipantRole.BUYER}).status_code == 302
+    assert FairParticipant.objects.get(fair=fair).enterprise == buyer
+    deal = reverse("market:fair_deal", args=[fair.pk])
+    data = {"buyer": buyer.pk, "supplier": stranger.pk, "subject": "电缆采购", "amount": "1200000.50"}
+    refused = client.post(deal, data)
+    assert 'data-error-for="supplier"' in refused.content.decode() and "需方企业" in refused.content.decode()
+    assert client.post(deal, data | {"supplier": supplier.pk}).status_code == 302
+    signed = FairDeal.objects.get(fair=fair)
+    assert (signed.buyer, signed.supplier, str(signed.amount)) == (buyer, supplier, "1200000.50")

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,6 +26,7 @@ from lianqi.core.views import RoleRequiredMixin, export_xlsx, paginate
 from lianqi.core.views.steps import take_step
 from lianqi.core.workflow import StaleVersion, TransitionNotAllowed
 from lianqi.enterprises.models import Enterprise
+from lianqi.enterprises.permissions import visible as enterprises_visible
 from lianqi.enterprises.views.code import CodeTokenMixin
 from lianqi.policies.subjects import parsed_condition
 from lianqi.rules.errors import RuleError
@@ -462,8 +464,9 @@ def _fair_page(request: HttpRequest, fair: MatchingFair, **forms: Any) -> HttpRe
         "participants": fair.participants.select_related("enterprise").order_by("role", "enterprise__name"),
         "deals": fair.deals.select_related("buyer", "supplier"),
         "may_edit": _has(request, ORGANISERS),
-        "participant_form": forms.get("participant_form") or ParticipantForm(),
-        "deal_form": forms.get("deal_form") or FairDealForm(),
+        "participant_form": forms.get("participant_form")
+        or ParticipantForm(enterprises=_pickable(request.user)),
+        "deal_form": forms.get("deal_form") or FairDealForm(enterprises=_pickable(request.user)),
         "targets": queries.chain_targets(fair.chain) if fair.chain_id and fair.chain else [],
         "invitation_rule": forms.get("invitation_rule", ""),
         "invitation_preview": forms.get("invitation_preview"),
@@ -535,6 +538,11 @@ class FairCreateView(RoleRequiredMixin, View):
         return render(request, "market/form.html", {"form": form, "title": _("登记供需对接会")})
 
 
+def _pickable(user: Any) -> QuerySet[Enterprise]:
+    """The enterprises the event page's pickers choose among: those the user may see."""
+    return enterprises_visible(user).order_by("name")
+
+
 class FairParticipantView(RoleRequiredMixin, View):
     """Invite an enterprise to a matching event, or mark that it came."""
 
@@ -542,19 +550,16 @@ class FairParticipantView(RoleRequiredMixin, View):
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         fair = access_fair(request.user, pk)
-        form = ParticipantForm(request.POST)
+        form = ParticipantForm(request.POST, enterprises=_pickable(request.user))
         if form.is_valid():
             try:
-                enterprise = access_enterprise(request.user, form.cleaned_data["enterprise"])
                 actions.invite(
                     fair=fair,
-                    enterprise=enterprise,
+                    enterprise=form.cleaned_data["enterprise"],
                     role=form.cleaned_data["role"],
                     attended=form.cleaned_data["attended"],
                     actor=acting_user(request),
                 )
-            except Http404:
-                form.add_error("enterprise", _("没有这家企业"))
             except ValidationError as invalid:
                 add_action_errors(form, invalid)
             else:
@@ -569,27 +574,21 @@ class FairDealView(RoleRequiredMixin, View):
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         fair = access_fair(request.user, pk)
-        form = FairDealForm(request.POST)
+        form = FairDealForm(request.POST, enterprises=_pickable(request.user))
         if form.is_valid():
-            parties: dict[str, Enterprise] = {}
-            for name in ("buyer", "supplier"):
-                try:
-                    parties[name] = access_enterprise(request.user, form.cleaned_data[name])
-                except Http404:
-                    form.add_error(name, _("没有这家企业"))
-            if len(parties) == 2:
-                try:
-                    actions.record_fair_deal(
-                        fair=fair,
-                        subject=form.cleaned_data["subject"],
-                        amount=form.cleaned_data["amount"],
-                        actor=acting_user(request),
-                        **parties,
-                    )
-                except ValidationError as invalid:
-                    add_action_errors(form, invalid)
-                else:
-                    return redirect(fair.get_absolute_url())
+            try:
+                actions.record_fair_deal(
+                    fair=fair,
+                    buyer=form.cleaned_data["buyer"],
+                    supplier=form.cleaned_data["supplier"],
+                    subject=form.cleaned_data["subject"],
+                    amount=form.cleaned_data["amount"],
+                    actor=acting_user(request),
+                )
+            except ValidationError as invalid:
+                add_action_errors(form, invalid)
+            else:
+                return redirect(fair.get_absolute_url())
         return _fair_page(request, fair, deal_form=form)
 
 
