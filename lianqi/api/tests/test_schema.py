@@ -80,6 +80,7 @@ PATHS = {
     "/api/v1/market/introductions/{id}/": {"get"},
     "/api/v1/market/introductions/{id}/steps/{name}/": {"post"},
     "/api/v1/market/fairs/": {"get"},
+    "/api/v1/market/fairs/{id}/invitations/": {"post"},
     "/api/v1/market/fairs/{id}/": {"get"},
     "/api/v1/market/purchases/": {"get", "post"},
     "/api/v1/market/purchases/{id}/": {"get"},

@@ -97,8 +97,9 @@ def send_invitations(
                     channel=Channel.IN_APP,
                     recipient=user,
                     subject=subject,
-                    body=fair.theme,
-                    link=fair.get_absolute_url(),
+                    # No link: the event's page is the staff's; the message says all it needs.
+                    body=_("%(date)s，%(theme)s。请按时参会，带上贵企业的产品资料或采购需求。")
+                    % {"date": fair.held_on.isoformat(), "theme": fair.theme},
                     dedupe_key=f"market-fair-invite:{fair.pk}:{row.enterprise_id}:{user.pk}",
                     at=at,
                 )

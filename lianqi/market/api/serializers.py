@@ -10,7 +10,7 @@ from rest_framework import serializers
 from lianqi.core.validators import MAX_INTEGER
 from lianqi.policies.money import MAX_DIGITS
 
-from ..choices import NodeCoverage, SupplierRegion, Visibility
+from ..choices import NodeCoverage, ParticipantRole, SupplierRegion, Visibility
 from ..models import Chain, FairDeal, Introduction, IntroductionEvent, MatchingFair, Need, Offer, Purchase
 
 LISTING_FIELDS = ["id", "enterprise", "enterprise_name", "industry", "keywords", "certifications"]
@@ -162,6 +162,22 @@ class FairSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     class Meta:
         model = MatchingFair
         fields = ["id", "held_on", "theme", "industry", "deals"]
+
+
+class MarketInvitationRequestSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """Whom to invite to an event: a condition over the register (the rule engine's JSON, as an
+    object or as text; empty: only the firms with open needs), and whether to send."""
+
+    condition = serializers.JSONField(required=False, allow_null=True)
+    send = serializers.BooleanField(default=False)
+
+
+class MarketInvitationSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """One enterprise an event invites, in which role, and why."""
+
+    enterprise = serializers.IntegerField(source="enterprise_id")
+    role = serializers.ChoiceField(choices=ParticipantRole.choices)
+    reason = serializers.CharField()
 
 
 class PurchaseSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]

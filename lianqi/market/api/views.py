@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -21,12 +22,14 @@ from rest_framework.response import Response
 from lianqi.core.actors import acting_user
 from lianqi.core.api.errors import ErrorSerializer
 from lianqi.core.api.views import ScopedViewSet
+from lianqi.policies.subjects import parsed_condition
 
 from .. import actions, queries
 from ..filters import NeedFilter, OfferFilter
-from ..models import Chain, Introduction, Need, Offer
+from ..models import Chain, Introduction, MatchingFair, Need, Offer
 from ..permissions import (
     INTRODUCERS,
+    ORGANISERS,
     PURCHASE_RECORDERS,
     READERS,
     STAFF,
@@ -48,6 +51,8 @@ from .serializers import (
     IntroduceSerializer,
     IntroductionSerializer,
     IntroductionStepSerializer,
+    MarketInvitationRequestSerializer,
+    MarketInvitationSerializer,
     NeedCreateSerializer,
     NeedSerializer,
     OfferCreateSerializer,
@@ -180,13 +185,42 @@ class IntroductionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scop
 
 
 class FairViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
-    """Matching events the caller may see, newest first, with their deals."""
+    """Matching events the caller may see, newest first, with their deals; their invitations."""
 
     serializer_class = FairSerializer
     read_roles = STAFF
+    write_roles = ORGANISERS
 
     def get_queryset(self) -> Any:
         return visible_fairs(self.request.user).prefetch_related("deals").order_by("-held_on", "-pk")
+
+    @extend_schema(
+        request=MarketInvitationRequestSerializer,
+        responses={
+            200: MarketInvitationSerializer(many=True),
+            201: MarketInvitationSerializer(many=True),
+            400: OpenApiResponse(response=ErrorSerializer),
+        },
+    )
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def invitations(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Whom the event would invite — firms with open needs, and those a condition over the
+        register admits — with why (200, nothing written); with ``send`` the service office of
+        the event's jurisdiction invites them through the outbox and the new invitations come
+        back (201; sending again invites nobody twice)."""
+        fair = cast(MatchingFair, self.get_object())
+        serializer = MarketInvitationRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        rule, problems = parsed_condition(serializer.validated_data.get("condition") or "", str(fair))
+        if problems:
+            raise ValidationError({"condition": problems})
+        preview = actions.invitation_preview(fair, rule or None, timezone.localdate())
+        if not serializer.validated_data["send"]:
+            return Response(MarketInvitationSerializer(preview, many=True).data)
+        created = actions.send_invitations(fair=fair, rule=rule or None, actor=acting_user(request))
+        new = {row.enterprise_id for row in created}
+        sent = [invitation for invitation in preview if invitation.enterprise_id in new]
+        return Response(MarketInvitationSerializer(sent, many=True).data, status=status.HTTP_201_CREATED)
 
 
 class PurchaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):

@@ -144,3 +144,38 @@ def test_the_event_page_finds_firms_by_name_to_invite_and_to_record_a_deal(world
     assert client.post(deal, data | {"supplier": supplier.pk}).status_code == 302
     signed = FairDeal.objects.get(fair=fair)
     assert (signed.buyer, signed.supplier, str(signed.amount)) == (buyer, supplier, "1200000.50")
+
+
+def test_the_api_previews_and_sends_invitations_scoped_to_the_event_s_office(world: World) -> None:
+    from django.test import Client
+
+    supplier = world.home.enterprise
+    buyer = enterprise_in(world, "需方企业")
+    make_need(buyer)
+    account = make_user("invited-user", Role.ENTERPRISE, world.home.park, enterprise=supplier)
+    fair = actions.create_fair(actor=office(world), held_on=dt.date(2099, 5, 20), theme="线缆供需对接会")
+    url = f"/api/v1/market/fairs/{fair.pk}/invitations/"
+    client = Client()
+    client.force_login(office(world))
+    condition = {"attribute": "industry", "op": "prefix", "value": [supplier.industry.code]}
+    preview = client.post(url, {"condition": condition}, content_type="application/json")
+    assert preview.status_code == 200
+    assert {(row["enterprise"], row["role"]) for row in preview.json()} == {
+        (buyer.pk, ParticipantRole.BUYER),
+        (supplier.pk, ParticipantRole.SUPPLIER),
+    }
+    assert not FairParticipant.objects.exists()
+    bad = client.post(url, {"condition": "{not json"}, content_type="application/json")
+    assert bad.status_code == 400 and "condition" in bad.json()["error"]["fields"]
+    sent = client.post(url, {"condition": condition, "send": True}, content_type="application/json")
+    assert sent.status_code == 201 and len(sent.json()) == 2
+    again = client.post(url, {"condition": condition, "send": True}, content_type="application/json")
+    assert again.status_code == 201 and again.json() == []
+    message = Notification.objects.get(recipient=account)
+    assert message.link == "" and "2099-05-20" in message.body  # the event's page is the staff's
+    other = Client()
+    other.force_login(world.other.users[Role.SERVICE_OFFICE])
+    assert other.post(url, {"send": True}, content_type="application/json").status_code == 404
+    enterprise = Client()
+    enterprise.force_login(account)
+    assert enterprise.post(url, {}, content_type="application/json").status_code in (403, 404)
