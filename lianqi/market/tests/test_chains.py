@@ -478,7 +478,9 @@ def test_the_subsidy_page_lists_who_is_owed(world: World) -> None:
 # --- Brochure ---------------------------------------------------------------------------------
 
 
-def test_the_public_brochure_shows_products_and_never_a_phone(world: World) -> None:
+def brochure_park(world: World) -> None:
+    """A park whose brochure lists one firm: its product, a contact with a title, a name and a
+    personal phone (the last two never printed), placed on a chain's node."""
     from lianqi.enterprises.models import Contact
 
     from .factories import make_offer
@@ -492,6 +494,10 @@ def test_the_public_brochure_shows_products_and_never_a_phone(world: World) -> N
     actions.place_firm(
         node=node, enterprise=world.home.enterprise, role=ChainRole.LEADER, actor=office(world)
     )
+
+
+def test_the_public_brochure_shows_products_and_never_a_phone(world: World) -> None:
+    brochure_park(world)
     page = Client().get(reverse("market:brochure", args=[world.home.park.code]))
     html = page.content.decode()
     assert page.status_code == 200
@@ -509,19 +515,8 @@ def test_the_public_brochure_shows_products_and_never_a_phone(world: World) -> N
 
 def test_the_brochure_prints_as_a_pdf_with_contents_and_public_contacts_only(world: World) -> None:
     from lianqi.core.pdf import pdf_text
-    from lianqi.enterprises.models import Contact
 
-    from .factories import make_offer
-
-    Contact.objects.create(
-        enterprise=world.home.enterprise, name="李四", title="销售经理", phone="13912345678", is_primary=True
-    )
-    make_offer(world.home.enterprise, "铜芯电力电缆")
-    chain = actions.create_chain(actor=office(world), jurisdiction=world.home.park, name="线缆")
-    node = actions.add_node(chain=chain, actor=office(world), name="电力电缆")
-    actions.place_firm(
-        node=node, enterprise=world.home.enterprise, role=ChainRole.LEADER, actor=office(world)
-    )
+    brochure_park(world)
     page = Client().get(reverse("market:brochure", args=[world.home.park.code])).content.decode()
     assert reverse("market:brochure_pdf", args=[world.home.park.code]) in page
     response = Client().get(reverse("market:brochure_pdf", args=[world.home.park.code]))
