@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Sum
+from django.utils import timezone
 
 from lianqi.accounts.models import User
 from lianqi.core import workdays
@@ -26,7 +27,7 @@ from lianqi.enterprises.models import Enterprise
 from lianqi.finance import actions, queries
 from lianqi.finance.choices import ApplicationState, InstitutionKind, ProductKind
 from lianqi.finance.matching import products_ruleset
-from lianqi.finance.models import Application, Institution, MatchingEvent, Product
+from lianqi.finance.models import VERSIONED_TERMS, Application, Institution, MatchingEvent, Product
 from lianqi.org.models import Jurisdiction
 from lianqi.policies.subjects import enterprise_records
 from lianqi.rules import ENTERPRISE_CATALOGUE, Engine, Verdict, build_table
@@ -403,7 +404,7 @@ def build_demo_finance(
 
     candidates = _candidates(city, products, today)
     enterprises = Enterprise.objects.in_bulk([pk for ids in candidates.values() for pk in ids])
-    users = _enterprise_actors(enterprises, admin)
+    users = _enterprise_actors(enterprises)
     bank_users = _bank_actors(products, admin)
     for _n in range(max(1, round(YEAR_APPLICATIONS * scale))):
         product = rng.choices(products, weights)[0]
@@ -414,6 +415,7 @@ def build_demo_finance(
         _replay(product, enterprise, users[enterprise.pk], bank_users[product.institution_id], rng, today)
 
     _events(park, rng, today, admin)
+    _versions(rng, today, admin)
     _pilot(park, rng, today, admin)
     summary.events = MatchingEvent.objects.filter(jurisdiction=park).count()
     applications = Application.objects.filter(jurisdiction_path__startswith=city.path)
@@ -448,12 +450,31 @@ def _candidates(city: Jurisdiction, products: list[Product], today: dt.date) -> 
     return result
 
 
-def _enterprise_actors(enterprises: dict[int, Enterprise], admin: Any) -> dict[int, Any]:
-    """Who applies for each enterprise: its own account where it has one (the demo's enterprise
-    login); otherwise the platform's administrator, standing for the online intake of the
-    supermarket before the firms had accounts."""
-    own = {u.enterprise_id: u for u in User.objects.filter(enterprise_id__in=list(enterprises))}
-    return {pk: own.get(pk, admin) for pk in enterprises}
+def _enterprise_actors(enterprises: dict[int, Enterprise]) -> dict[int, Any]:
+    """Who applies for each enterprise: its own account (企业账号) — the demo's enterprise login
+    for its firm, and for every other applicant an account of the enterprise role bound to it
+    that cannot log in — since applying is the enterprise's own step."""
+    from django.contrib.auth.models import Group
+
+    own: dict[int, Any] = {
+        u.enterprise_id: u
+        for u in User.objects.filter(enterprise_id__in=list(enterprises))
+        if u.enterprise_id
+    }
+    group = Group.objects.get(name=Role.ENTERPRISE)
+    for pk in sorted(set(enterprises) - set(own)):
+        enterprise = enterprises[pk]
+        user = User(
+            username=f"qy-{enterprise.credit_code}",
+            jurisdiction_id=enterprise.jurisdiction_id,
+            enterprise=enterprise,
+            institution=enterprise.name[:100],
+        )
+        user.set_unusable_password()
+        user.save()
+        user.groups.add(group)
+        own[pk] = user
+    return own
 
 
 def _bank_actors(products: list[Product], admin: Any) -> dict[int, Any]:
@@ -484,7 +505,9 @@ def _replay(
     product: Product, enterprise: Enterprise, firm: Any, bank: Any, rng: random.Random, today: dt.date
 ) -> None:
     """One application from its day to where it stands today: accepted within the promise
-    (a few never), then approved or declined, then disbursed, each step on its own day."""
+    (a few never), due diligence (a few still running past the decision deadline), then
+    approved or declined, then disbursed — a larger loan in two or three tranches — each step
+    on its own day."""
     now = _moment(today, rng).replace(hour=8)
     days_ago = rng.randint(0, 364)
     at = _moment(today - dt.timedelta(days=days_ago), rng)
@@ -502,7 +525,7 @@ def _replay(
     )
     if rng.random() < 0.03:
         return  # never accepted: past its deadline unless very recent
-    if rng.random() < 0.03 and firm.enterprise_id == enterprise.pk:
+    if rng.random() < 0.03:
         actions.withdraw_application(
             application=row, actor=firm, expected_version=row.version, at=at + dt.timedelta(hours=5)
         )
@@ -511,10 +534,29 @@ def _replay(
     if step_at >= now:
         return
     row = actions.accept_application(application=row, actor=bank, expected_version=row.version, at=step_at)
-    step_at = _moment(step_at.date() + dt.timedelta(days=rng.randint(3, 15)), rng)
+    if rng.random() < 0.04:  # declined on acceptance, plainly outside the bank's appetite
+        step_at = _moment(step_at.date() + dt.timedelta(days=1), rng)
+        if step_at < now:
+            actions.decline_application(
+                application=row,
+                actor=bank,
+                expected_version=row.version,
+                reason=rng.choice(DECLINE_REASONS),
+                at=step_at,
+            )
+        return
+    step_at = _moment(step_at.date() + dt.timedelta(days=rng.randint(1, 4)), rng)
     if step_at >= now:
         return
-    if rng.random() < 0.14:
+    row = actions.investigate_application(
+        application=row, actor=bank, expected_version=row.version, at=step_at
+    )
+    if rng.random() < 0.03:
+        return  # due diligence still running: past its decision deadline unless recent
+    step_at = _moment(step_at.date() + dt.timedelta(days=rng.randint(2, 12)), rng)
+    if step_at >= now:
+        return
+    if rng.random() < 0.10:
         actions.decline_application(
             application=row,
             actor=bank,
@@ -531,16 +573,62 @@ def _replay(
         granted_yuan=Decimal(granted * 10_000),
         at=step_at,
     )
-    step_at = _moment(step_at.date() + dt.timedelta(days=rng.randint(1, 7)), rng)
-    if step_at >= now:
+    # A loan of 1,000 万元 or more is often paid out in tranches as the works need it.
+    shares = [granted] if granted < 1000 or rng.random() < 0.5 else _split(granted, rng.randint(2, 3), rng)
+    for number, share in enumerate(shares):
+        wait = rng.randint(1, 7) if number == 0 else rng.randint(15, 40)
+        step_at = _moment(step_at.date() + dt.timedelta(days=wait), rng)
+        if step_at >= now:
+            return
+        row = actions.disburse_application(
+            application=row,
+            actor=bank,
+            expected_version=row.version,
+            disbursed_yuan=Decimal(share * 10_000),
+            disbursed_on=step_at.date(),
+            at=step_at,
+        )
+
+
+def _split(total: int, parts: int, rng: random.Random) -> list[int]:
+    """`total` (万元) in `parts` tranches of whole 万元 adding up to it exactly."""
+    cuts = sorted(rng.sample(range(1, total), parts - 1))
+    return [b - a for a, b in zip([0, *cuts], [*cuts, total], strict=True)]
+
+
+def _versions(rng: random.Random, today: dt.date, admin: Any) -> None:
+    """The demo bank's product versions as its login finds them: a rate cut published to take
+    effect in a fortnight, a longer term waiting for the office's review, and a raised ceiling
+    the office returned with its comment."""
+    bank = User.objects.filter(username="bank").first()
+    # The institutions serve the whole city: the city's administration reviews their products.
+    office = admin
+    products = list(Product.objects.filter(institution__name=INSTITUTIONS[0][0]).order_by("code")[:3])
+    if bank is None or len(products) < 3:
         return
-    actions.disburse_application(
-        application=row,
-        actor=bank,
-        expected_version=row.version,
-        disbursed_yuan=Decimal(granted * 10_000),
-        disbursed_on=step_at.date(),
-        at=step_at,
+    changes: list[tuple[Product, dict[str, Any], str]] = [
+        (products[0], {"min_rate": products[0].min_rate - Decimal("0.20")}, "下调利率下限 20 个基点"),
+        (products[1], {"max_term_months": products[1].max_term_months + 12}, "最长期限延长 12 个月"),
+        (products[2], {"max_amount_fen": products[2].max_amount_fen * 2}, "最高额度提高一倍"),
+    ]
+    versions = []
+    for product, change, note in changes:
+        terms = {**{name: getattr(product, name) for name in VERSIONED_TERMS}, **change}
+        versions.append(
+            actions.submit_product_version(
+                product=product,
+                actor=bank,
+                # Never in the past, should the demo be built for an earlier day.
+                valid_from=max(today, timezone.localdate()) + dt.timedelta(days=14),
+                note=note,
+                min_amount_yuan=Decimal(terms.pop("min_amount_fen")) / 100,
+                max_amount_yuan=Decimal(terms.pop("max_amount_fen")) / 100,
+                **terms,
+            )
+        )
+    actions.publish_product_version(version=versions[0], actor=office, comment="同意，按期生效")
+    actions.return_product_version(
+        version=versions[2], actor=office, comment="提高额度须附风险补偿方案，请补充后重新提交"
     )
 
 
@@ -567,6 +655,10 @@ def _events(park: Jurisdiction, rng: random.Random, today: dt.date, admin: Any) 
             place=place,
         )
         signed = rng.sample(firms, min(count, len(firms)))
+        # Those who signed came, and about a third as many more who signed nothing that day.
+        others = [firm for firm in firms if firm not in signed]
+        for firm in signed + rng.sample(others, min(len(others), count // 3)):
+            actions.record_attendance(event=event, enterprise=firm, actor=office)
         weights = [rng.lognormvariate(0, 0.9) for _ in signed]
         amounts = [max(100, int(total_wan * w / sum(weights))) for w in weights]
         amounts[-1] += total_wan - sum(amounts)  # exactly the seed's total

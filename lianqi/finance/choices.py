@@ -52,6 +52,7 @@ class ProductState(models.TextChoices):
 class ApplicationState(models.TextChoices):
     SUBMITTED = "submitted", _("已申请")
     ACCEPTED = "accepted", _("已受理")
+    DILIGENCE = "diligence", _("尽职调查中")
     APPROVED = "approved", _("已授信")
     DECLINED = "declined", _("未通过")
     DISBURSED = "disbursed", _("已放款")
@@ -63,6 +64,7 @@ class ApplicationAction(models.TextChoices):
     # Applying and raising a demand are events of the history but no steps of the table.
     APPLY = "apply", _("提交申请")
     ACCEPT = "accept", _("受理")
+    INVESTIGATE = "investigate", _("开始尽职调查")
     APPROVE = "approve", _("审批通过")
     DECLINE = "decline", _("审批不通过")
     DISBURSE = "disburse", _("放款")
@@ -72,6 +74,13 @@ class ApplicationAction(models.TextChoices):
 
 
 #: The states in which an application still waits on the institution.
-OPEN_STATES = (ApplicationState.SUBMITTED, ApplicationState.ACCEPTED, ApplicationState.APPROVED)
+OPEN_STATES = (
+    ApplicationState.SUBMITTED,
+    ApplicationState.ACCEPTED,
+    ApplicationState.DILIGENCE,
+    ApplicationState.APPROVED,
+)
+#: The states in which the institution owes a decision (by the application's `decide_due`).
+DECIDING_STATES = (ApplicationState.ACCEPTED, ApplicationState.DILIGENCE)
 #: The states in which loans may have been made (a closed application keeps its tranches).
 LENT_STATES = (ApplicationState.DISBURSED, ApplicationState.CLOSED)

@@ -89,6 +89,13 @@ class ProductVersionForm(StyledForm):
     min_term_months = forms.IntegerField(label=_("最短期限（月）"), min_value=1, max_value=600)
     max_term_months = forms.IntegerField(label=_("最长期限（月）"), min_value=1, max_value=600)
     promise_workdays = forms.IntegerField(label=_("承诺受理时限（工作日）"), min_value=1, max_value=60)
+    decide_workdays = forms.IntegerField(
+        label=_("承诺审批时限（工作日）"),
+        min_value=1,
+        max_value=120,
+        initial=15,
+        help_text=_("受理后作出授信或不通过决定的时限，含尽职调查"),
+    )
     collateral = forms.CharField(label=_("担保方式"), max_length=200, required=False)
     description = forms.CharField(
         label=_("产品介绍"), widget=forms.Textarea(attrs={"rows": 3}), required=False

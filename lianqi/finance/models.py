@@ -5,6 +5,7 @@ sums are exact; every write goes through `actions.py`."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
@@ -16,7 +17,14 @@ from django.utils.translation import gettext_lazy as _
 from lianqi.core.models import ScopedModel, TimeStampedModel
 from lianqi.core.workflow import WorkflowEvent
 
-from .choices import ApplicationState, InstitutionKind, ProductKind, ProductState, VersionState
+from .choices import (
+    DECIDING_STATES,
+    ApplicationState,
+    InstitutionKind,
+    ProductKind,
+    ProductState,
+    VersionState,
+)
 
 
 class Institution(ScopedModel):
@@ -66,6 +74,7 @@ class Product(TimeStampedModel):
     max_term_months = models.PositiveIntegerField(_("最长期限（月）"))
     collateral = models.CharField(_("担保方式"), max_length=200, blank=True)
     promise_workdays = models.PositiveIntegerField(_("承诺受理时限（工作日）"), default=5)
+    decide_workdays = models.PositiveIntegerField(_("承诺审批时限（工作日）"), default=15)
     description = models.TextField(_("产品介绍"), blank=True)
     rule = models.JSONField(_("准入条件"))
     state = models.CharField(
@@ -118,6 +127,7 @@ VERSIONED_TERMS = (
     "max_term_months",
     "collateral",
     "promise_workdays",
+    "decide_workdays",
     "description",
     "rule",
 )
@@ -148,6 +158,7 @@ class ProductVersion(TimeStampedModel):
     max_term_months = models.PositiveIntegerField(_("最长期限（月）"))
     collateral = models.CharField(_("担保方式"), max_length=200, blank=True)
     promise_workdays = models.PositiveIntegerField(_("承诺受理时限（工作日）"), default=5)
+    decide_workdays = models.PositiveIntegerField(_("承诺审批时限（工作日）"), default=15)
     description = models.TextField(_("产品介绍"), blank=True)
     rule = models.JSONField(_("准入条件"))
     submitted_by = models.ForeignKey(
@@ -209,6 +220,9 @@ class Application(ScopedModel):
     submitted_at = models.DateTimeField(_("申请时间"))
     accept_due = models.DateField(_("受理期限"))
     accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
+    # Set on acceptance: the product's promised working days to a decision (授信 or not).
+    decide_due = models.DateField(_("审批期限"), null=True, blank=True)
+    investigated_at = models.DateTimeField(_("尽职调查开始时间"), null=True, blank=True)
     decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
     granted_fen = models.BigIntegerField(_("授信金额（分）"), null=True, blank=True)
     reason = models.TextField(_("未通过原因"), blank=True)
@@ -262,6 +276,16 @@ class Application(ScopedModel):
     @property
     def amount_yuan(self) -> Decimal:
         return Decimal(self.amount_fen) / 100
+
+    @property
+    def due(self) -> dt.date | None:
+        """The deadline of the step the institution owes now: acceptance while submitted, the
+        decision once accepted (none before acceptance set it, none once decided)."""
+        if self.state == ApplicationState.SUBMITTED:
+            return self.accept_due
+        if self.state in DECIDING_STATES:
+            return self.decide_due
+        return None
 
 
 class ApplicationEvent(WorkflowEvent):

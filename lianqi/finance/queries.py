@@ -21,7 +21,15 @@ from lianqi.enterprises.models import Enterprise
 from lianqi.policies.subjects import enterprise_records
 from lianqi.rules import ENTERPRISE_CATALOGUE, Engine, SubjectTable, Verdict, build_table, rules_from_data
 
-from .choices import LENT_STATES, OPEN_STATES, ApplicationAction, ApplicationState, ProductKind, ProductState
+from .choices import (
+    DECIDING_STATES,
+    LENT_STATES,
+    OPEN_STATES,
+    ApplicationAction,
+    ApplicationState,
+    ProductKind,
+    ProductState,
+)
 from .filters import ApplicationFilter, ProductFilter
 from .models import (
     Application,
@@ -148,13 +156,19 @@ def shared_applicant(row: Application) -> SharedApplicant:
 
 
 def is_overdue(row: Application, *, at: dt.datetime) -> bool:
-    """Still not accepted after the product's promised working days."""
-    return row.state == ApplicationState.SUBMITTED and workdays.is_overdue(row.accept_due, at)
+    """Still not accepted, or accepted and still undecided, after the working days the product
+    promised for that step."""
+    return row.due is not None and workdays.is_overdue(row.due, at)
 
 
 def overdue(queryset: QuerySet[Application], *, at: dt.datetime) -> QuerySet[Application]:
-    """The applications of `queryset` not accepted by their deadline."""
-    return queryset.filter(state=ApplicationState.SUBMITTED, accept_due__lt=workdays.shanghai_date(at))
+    """The applications of `queryset` past the deadline of the step they wait on: not accepted
+    by `accept_due`, or accepted and undecided by `decide_due`."""
+    today = workdays.shanghai_date(at)
+    return queryset.filter(
+        Q(state=ApplicationState.SUBMITTED, accept_due__lt=today)
+        | Q(state__in=DECIDING_STATES, decide_due__lt=today)
+    )
 
 
 def queue_count(user: Any) -> int:

@@ -36,9 +36,14 @@ TABLE: dict[tuple[str, str], Transition] = {
     (S.SUBMITTED, A.ACCEPT): transition(S.ACCEPTED, BANK),
     (S.SUBMITTED, A.DECLINE): transition(S.DECLINED, BANK, needs=("reason",)),
     (S.SUBMITTED, A.WITHDRAW): transition(S.WITHDRAWN, ENTERPRISE),
-    (S.ACCEPTED, A.APPROVE): transition(S.APPROVED, BANK, needs=("granted_yuan",)),
+    # Due diligence (尽职调查) is a step of its own: credit is granted only after it. An
+    # application plainly outside the bank's appetite may still be declined on acceptance.
+    (S.ACCEPTED, A.INVESTIGATE): transition(S.DILIGENCE, BANK),
     (S.ACCEPTED, A.DECLINE): transition(S.DECLINED, BANK, needs=("reason",)),
     (S.ACCEPTED, A.WITHDRAW): transition(S.WITHDRAWN, ENTERPRISE),
+    (S.DILIGENCE, A.APPROVE): transition(S.APPROVED, BANK, needs=("granted_yuan",)),
+    (S.DILIGENCE, A.DECLINE): transition(S.DECLINED, BANK, needs=("reason",)),
+    (S.DILIGENCE, A.WITHDRAW): transition(S.WITHDRAWN, ENTERPRISE),
     (S.APPROVED, A.DISBURSE): transition(S.DISBURSED, BANK, needs=("disbursed_yuan", "disbursed_on")),
     # A loan may be paid out in several tranches, their sum never above the credit granted.
     (S.DISBURSED, A.DISBURSE): transition(S.DISBURSED, BANK, needs=("disbursed_yuan", "disbursed_on")),

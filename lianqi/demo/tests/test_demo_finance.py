@@ -83,3 +83,31 @@ def test_the_pledge_pilot_has_six_banks_and_a_whitelist(demo: DemoSummary) -> No
     found = queries.whitelist(pilot, day=TODAY)
     assert len(found.added) == 2 and len(found.removed) == 1
     assert found.members
+
+
+def test_every_step_is_taken_by_whom_it_belongs_to(demo: DemoSummary) -> None:
+    from lianqi.finance.choices import ApplicationAction, VersionState
+    from lianqi.finance.models import ApplicationEvent, Attendance, ProductVersion, Tranche
+
+    applied = ApplicationEvent.objects.filter(action=ApplicationAction.APPLY)
+    # Every application is the enterprise's own, made from its account.
+    assert applied.exists() and not applied.exclude(actor__enterprise_id__isnull=False).exists()
+    assert all(
+        e.actor.enterprise_id == e.application.enterprise_id
+        for e in applied.select_related("actor", "application")
+    )
+    # Credit is granted after due diligence; some is still running.
+    granted = Application.objects.filter(granted_fen__isnull=False)
+    assert granted.exists() and not granted.filter(investigated_at__isnull=True).exists()
+    assert Application.objects.filter(state=ApplicationState.DILIGENCE).exists()
+    # Some loans are paid out in tranches, always adding up to what the application shows.
+    assert Tranche.objects.filter(number=2).exists()
+    for row in Application.objects.filter(tranches__number=2).distinct():
+        assert sum(t.amount_fen for t in row.tranches.all()) == row.disbursed_fen
+    # The bank's login finds a version published, one waiting and one returned.
+    states = set(ProductVersion.objects.filter(submitted_by__username="bank").values_list("state", flat=True))
+    assert states == {VersionState.PUBLISHED, VersionState.SUBMITTED, VersionState.RETURNED}
+    for event in MatchingEvent.objects.all():
+        came = set(Attendance.objects.filter(event=event).values_list("enterprise_id", flat=True))
+        signed = set(event.agreements.values_list("enterprise_id", flat=True))
+        assert signed < came

@@ -44,6 +44,12 @@ def accept_due(product: Product, at: dt.datetime) -> dt.date:
     return workdays.add_workdays_at(at, product.promise_workdays, calendar_store.get_calendar()).day
 
 
+def decide_due(product: Product, accepted_at: dt.datetime) -> dt.date:
+    """The last day the institution may decide (grant credit or decline) an application it
+    accepted at `accepted_at`, due diligence included: the product's promised working days."""
+    return workdays.add_workdays_at(accepted_at, product.decide_workdays, calendar_store.get_calendar()).day
+
+
 def apply_for_product(
     *,
     enterprise: Enterprise,
@@ -112,15 +118,37 @@ def apply_for_product(
 def accept_application(
     *, application: Application, actor: Actor, expected_version: int, at: dt.datetime | None = None
 ) -> Application:
-    """The institution accepts the application for review (受理)."""
+    """The institution accepts the application for review (受理); the clock of its decision
+    starts (the product's promised working days to approve or decline)."""
 
     def change(step: Step[Application]) -> None:
         step.row.accepted_at = step.at
+        step.row.decide_due = decide_due(step.row.product, step.at)
 
     return take_step(
         workflow,
         row=application,
         action=ApplicationAction.ACCEPT,
+        actor=actor,
+        expected_version=expected_version,
+        at=at,
+        change=change,
+    )
+
+
+def investigate_application(
+    *, application: Application, actor: Actor, expected_version: int, at: dt.datetime | None = None
+) -> Application:
+    """The institution starts its due diligence (尽职调查: the site visit, the accounts, the
+    collateral); credit is granted only after it, within the same decision deadline."""
+
+    def change(step: Step[Application]) -> None:
+        step.row.investigated_at = step.at
+
+    return take_step(
+        workflow,
+        row=application,
+        action=ApplicationAction.INVESTIGATE,
         actor=actor,
         expected_version=expected_version,
         at=at,
@@ -264,12 +292,13 @@ def withdraw_application(
 
 def can_raise_demand(application: Application, *, at: dt.datetime) -> bool:
     """Whether the application has stalled: declined, or not accepted by its deadline, or
-    accepted but undecided long after it — and not already turned into a demand."""
+    accepted but undecided past its decision deadline — and not already turned into a demand."""
     if application.demand_id is not None:
         return False
     if application.state == ApplicationState.DECLINED:
         return True
-    return application.state == ApplicationState.SUBMITTED and workdays.is_overdue(application.accept_due, at)
+    due = application.due
+    return due is not None and workdays.is_overdue(due, at)
 
 
 def raise_demand(
@@ -303,8 +332,10 @@ def raise_demand(
             raise ValidationError({"application": _("诉求类别“融资困难”不存在")})
         if locked.state == ApplicationState.DECLINED:
             situation = _("未通过，原因：%(reason)s") % {"reason": locked.reason}
-        else:
+        elif locked.state == ApplicationState.SUBMITTED:
             situation = _("超过受理期限 %(due)s 仍未受理") % {"due": locked.accept_due.isoformat()}
+        else:
+            situation = _("超过审批期限 %(due)s 仍未审批") % {"due": str(locked.due)}
         description = _("企业向%(institution)s申请“%(product)s”%(amount)s元，%(situation)s。") % {
             "institution": locked.institution.name,
             "product": locked.product.name,
@@ -339,6 +370,7 @@ def raise_demand(
 #: with the input the step needs (`workflow.needs_of`).
 STEPS: dict[str, Callable[..., Application]] = {
     ApplicationAction.ACCEPT: accept_application,
+    ApplicationAction.INVESTIGATE: investigate_application,
     ApplicationAction.APPROVE: approve_application,
     ApplicationAction.DECLINE: decline_application,
     ApplicationAction.DISBURSE: disburse_application,

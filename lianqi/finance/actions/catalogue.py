@@ -101,6 +101,7 @@ def create_product(
     rule: dict[str, Any],
     collateral: str = "",
     promise_workdays: int = 5,
+    decide_workdays: int = 15,
     description: str = "",
 ) -> Product:
     """Draft a product of `institution`: by a user of that institution, or by the office of its
@@ -125,6 +126,7 @@ def create_product(
         rule=rule,
         collateral=collateral,
         promise_workdays=promise_workdays,
+        decide_workdays=decide_workdays,
         description=description,
     )
     with transaction.atomic():
@@ -145,6 +147,7 @@ def checked_terms(
     rule: dict[str, Any],
     collateral: str = "",
     promise_workdays: int = 5,
+    decide_workdays: int = 15,
     description: str = "",
 ) -> dict[str, Any]:
     """A product's terms as typed, checked (each refusal on its field) and as the model keeps
@@ -161,6 +164,8 @@ def checked_terms(
         raise ValidationError({"max_term_months": _("期限区间不正确：最长期限不能短于最短期限")})
     if promise_workdays <= 0:
         raise ValidationError({"promise_workdays": _("承诺受理时限须至少 1 个工作日")})
+    if not 1 <= decide_workdays <= 120:
+        raise ValidationError({"decide_workdays": _("承诺审批时限须在 1 至 120 个工作日之间")})
     return {
         "min_amount_fen": low,
         "max_amount_fen": high,
@@ -170,6 +175,7 @@ def checked_terms(
         "max_term_months": max_term_months,
         "collateral": collateral.strip()[:200],
         "promise_workdays": promise_workdays,
+        "decide_workdays": decide_workdays,
         "description": description.strip(),
         "rule": _check_rule(code, rule),
     }

@@ -1,5 +1,5 @@
-"""The office is told of the applications past their processing promise: still not accepted
-after the working days the product promised. One message per application and recipient,
+"""The office is told of the applications past their processing promise: still not accepted,
+or accepted and undecided, after the working days the product promised for that step. One message per application and recipient,
 whenever the sweep runs (its dedupe key names the application and its deadline), so running it
 twice, or from two processes, tells nobody twice."""
 
@@ -17,6 +17,7 @@ from lianqi.core import calendar_store, workdays
 from lianqi.demands import notify
 
 from .. import queries
+from ..choices import ApplicationState
 from ..models import Application
 
 
@@ -31,26 +32,30 @@ def flag_overdue_applications(*, at: dt.datetime) -> int:
     )
     with translation.override(settings.LANGUAGE_CODE):
         for row in rows.order_by("accept_due", "pk"):
-            late = workdays.workdays_between(row.accept_due, today, calendar).days
+            due = cast(dt.date, row.due)
+            late = workdays.workdays_between(due, today, calendar).days
             words = {
                 "enterprise": row.enterprise.name,
                 "institution": row.institution.name,
                 "product": row.product.name,
-                "due": row.accept_due.isoformat(),
+                "due": due.isoformat(),
                 "days": late,
             }
-            message = notify.Message(
-                _("融资申请超期未受理：%(enterprise)s（%(institution)s）") % words,
-                _(
+            if row.state == ApplicationState.SUBMITTED:
+                subject = _("融资申请超期未受理：%(enterprise)s（%(institution)s）") % words
+                body = _(
                     "%(product)s，受理期限%(due)s，已超期%(days)s个工作日。可督促机构受理，或转为融资困难诉求。"
                 )
-                % words,
-                row.get_absolute_url(),
-            )
+            else:
+                subject = _("融资申请超期未审批：%(enterprise)s（%(institution)s）") % words
+                body = _(
+                    "%(product)s，审批期限%(due)s，已超期%(days)s个工作日。可督促机构审批，或转为融资困难诉求。"
+                )
+            message = notify.Message(subject, body % words, row.get_absolute_url())
             # The office is found by the row's jurisdiction path alone, as for a demand.
             office = notify.office_users(cast(Any, row))
             with transaction.atomic():
                 queued += notify.to_users(
-                    office, message, key=f"finance:application:{row.pk}:overdue:{row.accept_due}", at=at
+                    office, message, key=f"finance:application:{row.pk}:overdue:{due}", at=at
                 )
     return queued

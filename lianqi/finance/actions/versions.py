@@ -40,6 +40,7 @@ def submit_product_version(
     note: str = "",
     collateral: str = "",
     promise_workdays: int = 5,
+    decide_workdays: int = 15,
     description: str = "",
 ) -> ProductVersion:
     """Submit a new version of the product's terms for the office's review: by a user of its
@@ -62,6 +63,7 @@ def submit_product_version(
         rule=rule,
         collateral=collateral,
         promise_workdays=promise_workdays,
+        decide_workdays=decide_workdays,
         description=description,
     )
     with transaction.atomic():

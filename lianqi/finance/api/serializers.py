@@ -39,6 +39,7 @@ class FinanceProductSerializer(serializers.ModelSerializer):  # type: ignore[typ
             "max_term_months",
             "collateral",
             "promise_workdays",
+            "decide_workdays",
             "description",
             "rule",
         ]
@@ -85,6 +86,8 @@ class FinanceApplicationSerializer(serializers.ModelSerializer):  # type: ignore
             "state",
             "submitted_at",
             "accept_due",
+            "decide_due",
+            "investigated_at",
             "accepted_at",
             "decided_at",
             "granted_fen",

@@ -118,6 +118,10 @@ def make_application(
         "submitted_at": AT,
         "accept_due": dt.date(2025, 3, 6),
     }
+    if state not in (ApplicationState.SUBMITTED, ApplicationState.WITHDRAWN):
+        values.update(accepted_at=AT, decide_due=dt.date(2025, 3, 27))
+    if state == ApplicationState.DILIGENCE:
+        values.update(investigated_at=AT)
     if state in (ApplicationState.APPROVED, ApplicationState.DISBURSED, ApplicationState.CLOSED):
         values.update(granted_fen=90_000_000, decided_at=AT)
     if state in (ApplicationState.DISBURSED, ApplicationState.CLOSED):

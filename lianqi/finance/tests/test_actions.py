@@ -11,6 +11,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from lianqi.core.roles import Role
+from lianqi.core.workflow import TransitionNotAllowed
 from lianqi.demands.models import Demand
 from lianqi.testing.world import World
 
@@ -42,6 +43,30 @@ def test_an_application_starts_the_banks_clock_in_working_days(world: World) -> 
     # Three working days from Friday: Monday, Tuesday, Wednesday.
     assert row.accept_due == dt.date(2025, 3, 12)
     assert ApplicationEvent.objects.get(application=row).action == "apply"
+
+
+def test_acceptance_starts_the_decision_clock_and_credit_waits_for_due_diligence(world: World) -> None:
+    bank = world.user(Role.FINANCE)
+    row = make_application(world)
+    product = row.product
+    product.decide_workdays = 10
+    product.save(update_fields=["decide_workdays"])
+    friday = dt.datetime(2025, 9, 26, 16, tzinfo=AT.tzinfo)  # the National Day week follows
+    row = actions.accept_application(application=row, actor=bank, expected_version=1, at=friday)
+    # Ten working days from Friday 26 September 2025: Sunday the 28th is a make-up working
+    # day, 1–8 October are holidays, Saturday the 11th is worked again.
+    assert row.decide_due == dt.date(2025, 10, 16)
+    with pytest.raises(TransitionNotAllowed):  # no credit before due diligence
+        actions.approve_application(application=row, actor=bank, expected_version=2, granted_yuan="1000")
+    row = actions.investigate_application(application=row, actor=bank, expected_version=2, at=friday)
+    assert (row.state, row.investigated_at) == (ApplicationState.DILIGENCE, friday)
+    assert not queries.is_overdue(row, at=dt.datetime(2025, 10, 16, 20, tzinfo=AT.tzinfo))
+    late = dt.datetime(2025, 10, 17, 9, tzinfo=AT.tzinfo)
+    assert queries.is_overdue(row, at=late)
+    assert list(queries.overdue(Application.objects.all(), at=late)) == [row]
+    # Undecided past its deadline, the liaison may turn it into a financing demand.
+    row = actions.raise_demand(application=row, actor=world.user(Role.LIAISON), expected_version=3, at=late)
+    assert row.demand is not None and "超过审批期限 2025-10-16 仍未审批" in row.demand.description
 
 
 @pytest.mark.parametrize(
@@ -83,7 +108,7 @@ def test_a_withdrawn_product_or_another_parks_product_takes_no_application(world
 
 def test_credit_and_loan_are_kept_to_the_fen_and_the_loan_never_exceeds_the_credit(world: World) -> None:
     bank = world.user(Role.FINANCE)
-    row = make_application(world, ApplicationState.ACCEPTED)
+    row = make_application(world, ApplicationState.DILIGENCE)
     with pytest.raises(ValidationError) as refused:  # more than applied for
         actions.approve_application(
             application=row, actor=bank, expected_version=1, granted_yuan="1000000.01"

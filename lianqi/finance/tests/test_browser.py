@@ -1,6 +1,6 @@
 """The finance loop in a real browser: an enterprise on a phone-sized screen (390 px) finds a
 product it qualifies for on "为我推荐", reads why, and applies; the bank's user accepts,
-approves and disburses from its work queue on a laptop; the office's figures change."""
+investigates, approves and disburses from its work queue on a laptop; the office's figures change."""
 
 from __future__ import annotations
 
@@ -59,6 +59,7 @@ def test_an_enterprise_applies_on_its_phone_and_the_bank_lends(
     bank.get_by_role("link", name=world.home.enterprise.name).click()
     expect(bank).to_have_url(re.compile(rf"/finance/applications/{row.pk}/$"))
     bank.locator("[data-testid=step-accept] button").click()
+    bank.locator("[data-testid=step-investigate] button").click()
     bank.fill("[data-testid=step-approve] input[name=approve-granted_yuan]", "800000.50")
     bank.locator("[data-testid=step-approve] button").click()
     bank.fill("[data-testid=step-disburse] input[name=disburse-disbursed_yuan]", "800000.50")

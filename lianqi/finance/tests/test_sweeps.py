@@ -32,3 +32,13 @@ def test_the_office_hears_once_of_an_overdue_application(world: World) -> None:
     assert actions.flag_overdue_applications(at=AT + dt.timedelta(days=1)) == 0
     assert not Notification.objects.filter(recipient=world.other_user(Role.SERVICE_OFFICE)).exists()
     assert not Notification.objects.filter(recipient=world.user(Role.FINANCE)).exists()
+
+
+def test_an_application_undecided_past_its_decision_deadline_is_flagged_as_such(world: World) -> None:
+    make_application(world, ApplicationState.DILIGENCE, decide_due=dt.date(2025, 3, 10))
+    make_application(world, ApplicationState.DILIGENCE, decide_due=dt.date(2025, 3, 12))  # due today
+    assert actions.flag_overdue_applications(at=AT) == 1
+    note = Notification.objects.get(channel=Channel.IN_APP)
+    assert (
+        note.subject.startswith("融资申请超期未审批") and "审批期限2025-03-10，已超期2个工作日" in note.body
+    )

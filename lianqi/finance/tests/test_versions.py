@@ -120,6 +120,7 @@ def test_the_bank_submits_and_the_office_reviews_on_the_product_page(world: Worl
         "min_term_months": "6",
         "max_term_months": "36",
         "promise_workdays": "5",
+        "decide_workdays": "20",
         "rule": '{"version": 1, "rules": [{"code": "P-LDZJ", "name": "贷", "eligibility": {"all": [{"attribute": "industry", "op": "prefix", "value": ["C"]}]}}]}',
     }
     response = bank.post(url, data)

@@ -157,14 +157,19 @@ def test_the_bank_sees_its_queue_and_takes_the_steps(world: World) -> None:
     assert "湘潭高新区农商银行" in home and "待受理申请" in home
     assert world.home.enterprise.name in bank.get(reverse("finance:applications")).content.decode()
     bank.post(reverse("finance:step", args=[row.pk, "accept"]), {"accept-expected_version": 1})
+    page = bank.get(row.get_absolute_url()).content.decode()
+    # Credit is granted only after due diligence: the accepted application offers that step.
+    assert 'data-testid="step-investigate"' in page and 'data-testid="step-approve"' not in page
+    assert 'data-testid="decide-due"' in page
+    bank.post(reverse("finance:step", args=[row.pk, "investigate"]), {"investigate-expected_version": 2})
     response = bank.post(
         reverse("finance:step", args=[row.pk, "approve"]),
-        {"approve-expected_version": 2, "approve-granted_yuan": "1000000.01"},
+        {"approve-expected_version": 3, "approve-granted_yuan": "1000000.01"},
     )
     assert "授信金额不能超过申请金额" in response.content.decode()
     bank.post(
         reverse("finance:step", args=[row.pk, "approve"]),
-        {"approve-expected_version": 2, "approve-granted_yuan": "654321.09"},
+        {"approve-expected_version": 3, "approve-granted_yuan": "654321.09"},
     )
     row.refresh_from_db()
     assert (row.state, row.granted_fen) == (ApplicationState.APPROVED, 65_432_109)
