@@ -17,6 +17,7 @@ class FinanceConfig(AppConfig):
 
     def ready(self) -> None:
         from lianqi.core import registry
+        from lianqi.core.calendar_store import calendar_changed
         from lianqi.core.registry import (
             CodeTile,
             EnterpriseAttribute,
@@ -28,7 +29,10 @@ class FinanceConfig(AppConfig):
 
         from . import dashboards, matching, measures, origins, queries, urls, whitelists
         from .api import urls as api_urls
+        from .cells import mark_counted_days_stale
         from .permissions import MANAGERS, READERS, SHELF_READERS
+
+        calendar_changed.connect(mark_counted_days_stale, dispatch_uid="finance_figures_calendar")
 
         # Two characters: the top bar holds every module on one line at 1280 px.
         registry.register_menu_groups(MenuGroup("finance", _("金融"), 55))

@@ -84,3 +84,24 @@ OPEN_STATES = (
 DECIDING_STATES = (ApplicationState.ACCEPTED, ApplicationState.DILIGENCE)
 #: The states in which loans may have been made (a closed application keeps its tranches).
 LENT_STATES = (ApplicationState.DISBURSED, ApplicationState.CLOSED)
+
+
+class FigureDimension(models.TextChoices):
+    """What a day cell of the finance figures is counted by (`FigureCell.dimension`)."""
+
+    TOTAL = "total", _("合计")
+    INSTITUTION = "institution", _("金融机构")
+    PRODUCT_KIND = "product_kind", _("产品类型")
+    INDUSTRY = "industry", _("行业门类")
+    ENTERPRISE_KIND = "enterprise_kind", _("企业类型")
+    STATE = "state", _("申请状态")
+    # Histograms of how many working days a step took: the key is "<step>:<days>".
+    STEP_DAYS = "step_days", _("办理用时")
+
+
+class FigureStep(models.TextChoices):
+    """The steps whose working days the figures time, each from the step before."""
+
+    ACCEPT = "accept", _("受理（申请至受理）")
+    DECIDE = "decide", _("审批（受理至授信或不通过）")
+    DISBURSE = "disburse", _("放款（授信至首笔放款）")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lianqi.core.forms import PickerSelect, StyledForm
 from lianqi.enterprises.models import Enterprise
+from lianqi.policies.subjects import parsed_condition
 
 from .choices import InstitutionKind, ProductKind
 from .models import Institution, Product
@@ -238,3 +239,29 @@ class AgreementForm(StyledForm):
             field = self.fields[name]
             assert isinstance(field, forms.ModelChoiceField)
             field.queryset = queryset
+
+
+class InvitationForm(StyledForm):
+    """Whom to invite to a matching event: a condition over the register (the rule engine's
+    JSON, e.g. a pilot's whitelist) and how many months of financing-difficulty demands to
+    look back on; either may be left out."""
+
+    rule = forms.CharField(
+        label=_("邀请条件（规则引擎的 JSON 条件，可留空）"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_('如白名单企业：{"attribute": "finance_whitelists", "op": "has", "value": "DCZY"}'),
+    )
+    demand_months = forms.IntegerField(
+        label=_("邀请近几个月提出融资困难诉求的企业（月，0 为不邀请）"),
+        min_value=0,
+        max_value=24,
+        initial=6,
+        required=False,
+    )
+
+    def clean_rule(self) -> dict[str, Any]:
+        parsed, problems = parsed_condition(self.cleaned_data.get("rule", ""), str(_("对接活动邀请")))
+        if problems:
+            raise forms.ValidationError("；".join(problems))
+        return parsed

@@ -20,6 +20,7 @@ from lianqi.core.workflow import WorkflowEvent
 from .choices import (
     DECIDING_STATES,
     ApplicationState,
+    FigureDimension,
     InstitutionKind,
     ProductKind,
     ProductState,
@@ -389,6 +390,34 @@ class Agreement(TimeStampedModel):
         return f"{self.enterprise} · {self.institution}"
 
 
+class EventInvitation(TimeStampedModel):
+    """An enterprise invited to a matching event, and why: its register data meets the event's
+    invitation rule (e.g. on a pilot's whitelist), or it raised a financing-difficulty demand
+    in the months before. One per enterprise and event; its account users are told in the app."""
+
+    event = models.ForeignKey(
+        MatchingEvent, on_delete=models.PROTECT, related_name="invitations", verbose_name=_("对接活动")
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.PROTECT, related_name="+", verbose_name=_("企业")
+    )
+    reason = models.CharField(_("邀请原因"), max_length=200)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("邀请人")
+    )
+
+    class Meta:
+        verbose_name = _("对接活动邀请")
+        verbose_name_plural = _("对接活动邀请")
+        ordering = ["event", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "enterprise"], name="finance_event_invitation_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} · {self.enterprise}"
+
+
 class Attendance(TimeStampedModel):
     """An enterprise that came to a matching event (参会企业), recorded by the office: the
     event's figures set the firms that signed against those that came."""
@@ -491,3 +520,60 @@ class WhitelistChange(TimeStampedModel):
         constraints = [
             models.CheckConstraint(condition=~Q(reason=""), name="finance_whitelist_change_has_reason")
         ]
+
+
+class FigureCell(models.Model):
+    """The additive finance figures of one jurisdiction on one day, in total or for one value of
+    a dimension (`key`: an institution's id, a product kind, an industry section, an enterprise
+    kind, a state, or "<step>:<working days>"). Each count is taken on the day its event
+    happened: applications on the day submitted (by their state now), decisions on the day
+    decided, loans on the day each tranche was paid, enterprises served on the day of their
+    first loan of that year (so a year's cells add up to the distinct enterprises lent to).
+    Derived data: `cells.refresh` rewrites a day's cells from the applications, so a year's
+    figures add up a few thousand cells instead of reading half a million applications."""
+
+    jurisdiction = models.ForeignKey(
+        "org.Jurisdiction", on_delete=models.CASCADE, related_name="+", verbose_name=_("辖区")
+    )
+    jurisdiction_path = models.CharField(_("辖区路径"), max_length=255, editable=False)
+    day = models.DateField(_("日期"))
+    dimension = models.CharField(_("统计维度"), max_length=16, choices=FigureDimension.choices)
+    key = models.CharField(_("维度取值"), max_length=40, blank=True)
+    applications = models.PositiveIntegerField(default=0)
+    granted = models.PositiveIntegerField(default=0)
+    declined = models.PositiveIntegerField(default=0)
+    granted_fen = models.BigIntegerField(default=0)
+    disbursed_fen = models.BigIntegerField(default=0)
+    tranches = models.PositiveIntegerField(default=0)
+    served = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("融资统计日汇总")
+        verbose_name_plural = _("融资统计日汇总")
+        indexes = [
+            models.Index(fields=["dimension", "day", "jurisdiction_path"], name="finance_figure_cell_idx"),
+            models.Index(fields=["jurisdiction", "day"], name="finance_figure_cell_day_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.jurisdiction_path} {self.day} {self.dimension}:{self.key}"
+
+
+class FigureStaleDay(models.Model):
+    """A mark that one jurisdiction's finance figure cells of one day are out of date: every
+    application step writes one for each day it touches, in its own transaction; `cells.refresh`
+    recomputes the marked days and deletes the marks it read."""
+
+    jurisdiction = models.ForeignKey(
+        "org.Jurisdiction", on_delete=models.CASCADE, related_name="+", verbose_name=_("辖区")
+    )
+    jurisdiction_path = models.CharField(_("辖区路径"), max_length=255, editable=False)
+    day = models.DateField(_("日期"))
+
+    class Meta:
+        verbose_name = _("待更新的融资统计日")
+        verbose_name_plural = _("待更新的融资统计日")
+        indexes = [models.Index(fields=["day", "jurisdiction_path"], name="finance_figure_stale_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.jurisdiction_path} {self.day}"

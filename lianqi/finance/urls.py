@@ -30,6 +30,7 @@ urlpatterns = [
     path("events/new/", events.EventCreateView.as_view(), name="event_new"),
     path("events/<int:pk>/", events.EventDetailView.as_view(), name="event"),
     path("events/<int:pk>/attendance/", events.AttendanceView.as_view(), name="event_attendance"),
+    path("events/<int:pk>/invitations/", events.InvitationsView.as_view(), name="event_invitations"),
     path("pilots/", pilots.PilotListView.as_view(), name="pilots"),
     path("pilots/new/", pilots.PilotCreateView.as_view(), name="pilot_new"),
     path("pilots/<int:pk>/", pilots.PilotDetailView.as_view(), name="pilot"),

@@ -23,6 +23,7 @@ from lianqi.core.actors import Actor
 from lianqi.core.roles import Role, has_role
 from lianqi.core.workflow import Transition, Workflow, transition
 
+from .cells import mark_stale
 from .choices import ApplicationAction as A
 from .choices import ApplicationState as S
 from .models import Application, ApplicationEvent
@@ -85,4 +86,6 @@ workflow: Workflow[Application] = Workflow(
     actions=A,
     event_model=ApplicationEvent,
     subject_field="application",
+    # Every step marks the figures' day cells it touches stale, in its own transaction.
+    recorded=mark_stale,
 )

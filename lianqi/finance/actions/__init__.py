@@ -1,7 +1,8 @@
 """Every write of the finance supermarket, by subject: `catalogue` (institutions, their users,
 products), `applications` (applying, one action per step of the table, turning a stalled
 application into a demand), `events` (bank–enterprise matching events and their
-agreements) `pilots` (financing pilots and their versioned whitelists) and `versions` (new versions of
+agreements), `invitations` (inviting enterprises to an event by rule and by their financing
+demands), `pilots` (financing pilots and their versioned whitelists) and `versions` (new versions of
 a product's terms, reviewed by the office, taking effect on their day). Each action is keyword-only and typed, runs in one transaction and locks what it
 changes. The public actions are named here, so that callers write ``actions.apply_for_product(...)``."""
 
@@ -33,6 +34,7 @@ from .catalogue import (
 )
 from .checks import OFFICE_ROLES
 from .events import create_event, record_agreement, record_attendance
+from .invitations import Invitation, invitation_preview, months_before, send_event_invitations
 from .pilots import change_whitelist, create_pilot, save_whitelist_rule
 from .sweeps import flag_overdue_applications
 from .versions import (
@@ -46,6 +48,7 @@ __all__ = [
     "FINANCING_CATEGORY",
     "OFFICE_ROLES",
     "STEPS",
+    "Invitation",
     "accept_application",
     "accept_due",
     "apply_for_product",
@@ -64,7 +67,9 @@ __all__ = [
     "disburse_application",
     "flag_overdue_applications",
     "investigate_application",
+    "invitation_preview",
     "may_manage_product",
+    "months_before",
     "publish_product",
     "publish_product_version",
     "raise_demand",
@@ -72,6 +77,7 @@ __all__ = [
     "record_attendance",
     "return_product_version",
     "save_whitelist_rule",
+    "send_event_invitations",
     "submit_product_version",
     "withdraw_application",
     "withdraw_product",

@@ -15,8 +15,9 @@ from lianqi.core.workdays import SHANGHAI
 from lianqi.enterprises.models import YearFigure
 from lianqi.testing.world import Side, World, make_user
 
+from .. import cells
 from ..choices import ApplicationState, InstitutionKind, ProductKind, ProductState
-from ..models import Application, Institution, Product
+from ..models import Application, Institution, Product, Tranche
 from ..workflow import BANK, ENTERPRISE
 
 AT = dt.datetime(2025, 3, 3, 9, 30, tzinfo=SHANGHAI)
@@ -130,7 +131,17 @@ def make_application(
     if state == ApplicationState.DECLINED:
         values.update(reason=INPUTS["reason"], decided_at=AT)
     values.update(fields)
-    return Application.objects.create(**values)
+    row = Application.objects.create(**values)
+    if row.disbursed_fen:
+        Tranche.objects.create(
+            application=row,
+            number=1,
+            amount_fen=row.disbursed_fen,
+            disbursed_on=row.disbursed_on or AT.date(),
+        )
+    # Written past the actions: its figures' days are marked as an import's would be.
+    cells.mark_application(row, at=row.decided_at or row.submitted_at)
+    return row
 
 
 def actor_for(world: World, role: str) -> User:

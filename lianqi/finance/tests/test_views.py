@@ -20,7 +20,7 @@ from lianqi.testing.world import World
 from ..choices import ApplicationState
 from ..models import Application
 from ..permissions import MANAGERS, READERS, SHELF_READERS
-from .factories import give_revenue, institution_of, make_application, product_of, rival_bank_user
+from .factories import AT, give_revenue, institution_of, make_application, product_of, rival_bank_user
 
 #: Roles that read one application of the home park: the enterprise, its liaison, its bank and
 #: the managers (another bank of the same park is tested apart).
@@ -107,7 +107,7 @@ class TestOverviewContract(ListPageContract):
 
     def url(self, world: World) -> str:
         home_application(world)
-        return reverse("finance:overview")
+        return reverse("finance:overview") + f"?year={AT.year}"
 
     def marker(self, world: World) -> str:
         return "湘潭高新区农商银行"
@@ -209,7 +209,8 @@ def test_the_overview_adds_up_the_loans_by_institution(world: World) -> None:
     make_application(world, ApplicationState.DISBURSED, granted_fen=123_456_789, disbursed_fen=123_456_789)
     make_application(world, ApplicationState.DECLINED)
     make_application(world, ApplicationState.DISBURSED, side=world.other, disbursed_fen=1, granted_fen=1)
-    html = client_for(world.user(Role.SERVICE_OFFICE)).get(reverse("finance:overview")).content.decode()
+    overview = reverse("finance:overview") + f"?year={AT.year}"
+    html = client_for(world.user(Role.SERVICE_OFFICE)).get(overview).content.decode()
     assert 'data-figure="disbursed">123.46<' in html  # 万元, from ¥1,234,567.89
     assert 'data-figure="applications">2<' in html
 
@@ -223,7 +224,7 @@ class TestOverviewExportContract(ListExportContract):
             world, ApplicationState.DISBURSED, granted_fen=123_456_789, disbursed_fen=123_456_789
         )
         make_application(world, ApplicationState.DISBURSED, side=world.other)
-        return reverse("finance:overview") + "?export=institution"
+        return reverse("finance:overview") + f"?year={AT.year}&export=institution"
 
     def marker(self, world: World) -> str:
         return "湘潭高新区农商银行"
@@ -232,11 +233,11 @@ class TestOverviewExportContract(ListExportContract):
 def test_the_export_keeps_the_fen(world: World) -> None:
     make_application(world, ApplicationState.DISBURSED, granted_fen=123_456_789, disbursed_fen=123_456_789)
     response = client_for(world.user(Role.SERVICE_OFFICE)).get(
-        reverse("finance:overview") + "?export=product"
+        reverse("finance:overview") + f"?year={AT.year}&export=product_kind"
     )
     sheet = load_workbook(io.BytesIO(response.content), read_only=True).worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[1][0] == "科创流动资金贷"
+    assert rows[1][0] == "信用贷"
     assert Decimal(str(rows[1][-1])) == Decimal("1234567.89")
 
 

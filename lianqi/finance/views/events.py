@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -22,7 +23,7 @@ from lianqi.enterprises.permissions import visible as visible_enterprises
 
 from .. import actions, queries
 from ..actions import OFFICE_ROLES
-from ..forms import AgreementForm, AttendanceForm, EventForm
+from ..forms import AgreementForm, AttendanceForm, EventForm, InvitationForm
 from ..models import Institution, MatchingEvent
 from ..permissions import MANAGERS, access_event, ancestor_paths
 from .pilots import own_jurisdiction
@@ -130,13 +131,49 @@ class EventDetailView(RoleRequiredMixin, View):
         return _page(request, event, form)
 
 
+class InvitationsView(RoleRequiredMixin, View):
+    """Invitations from a condition over the register (the engine's JSON, as on every page that
+    takes one; a pilot's whitelist is an attribute it can test) and from the financing-difficulty
+    demands of the months before: "preview" lists who would be invited and why, "send" invites
+    them and tells their account users in the app."""
+
+    allowed_roles = OFFICE_ROLES
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        event = access_event(request.user, pk)
+        form = InvitationForm(request.POST)
+        if not form.is_valid():
+            return _page(request, event, _form(request, event), invitation_form=form)
+        rule = form.cleaned_data["rule"] or None
+        months = form.cleaned_data["demand_months"] or 0
+        try:
+            if request.POST.get("send"):
+                sent = actions.send_event_invitations(
+                    event=event, rule=rule, demand_months=months, actor=acting_user(request)
+                )
+                messages.success(request, _("已邀请 %(count)s 家企业") % {"count": len(sent)})
+                return redirect(event.get_absolute_url())
+            preview = actions.invitation_preview(event, rule, months, timezone.localdate())
+        except ValidationError as invalid:
+            add_action_errors(form, invalid)
+            return _page(request, event, _form(request, event), invitation_form=form)
+        names = dict(
+            Enterprise.objects.filter(pk__in=[i.enterprise_id for i in preview]).values_list("pk", "name")
+        )
+        rows = [(names.get(i.enterprise_id, ""), i.reason) for i in preview]
+        return _page(request, event, _form(request, event), invitation_form=form, preview=rows)
+
+
 def _page(
     request: HttpRequest,
     event: MatchingEvent,
     form: AgreementForm,
     attendance_form: AttendanceForm | None = None,
+    invitation_form: InvitationForm | None = None,
+    preview: list[tuple[str, str]] | None = None,
 ) -> HttpResponse:
-    """The event's page, with the office's form to record an agreement (keeping what was typed)."""
+    """The event's page, with the office's forms to invite enterprises and to record attendance
+    and agreements (keeping what was typed)."""
     context = {
         "event": event,
         "figures": queries.event_figures(event),
@@ -145,6 +182,8 @@ def _page(
             "-amount_fen", "pk"
         ),
         "attendances": queries.attendances(event),
+        "invitations": queries.invitations(event),
+        "preview": preview,
     }
     office = has_role(request.user, OFFICE_ROLES)
     context["form"] = form if office else None
@@ -153,5 +192,6 @@ def _page(
         if office
         else None
     )
+    context["invitation_form"] = (invitation_form or InvitationForm()) if office else None
     context["may_create"] = office
     return render(request, "finance/event_detail.html", context)

@@ -21,7 +21,7 @@ from lianqi.enterprises.models import Enterprise
 from lianqi.policies.subjects import enterprise_records
 from lianqi.rules import ENTERPRISE_CATALOGUE, Engine, SubjectTable, Verdict, build_table, rules_from_data
 
-from .choices import (
+from ..choices import (
     DECIDING_STATES,
     LENT_STATES,
     OPEN_STATES,
@@ -30,11 +30,12 @@ from .choices import (
     ProductKind,
     ProductState,
 )
-from .filters import ApplicationFilter, ProductFilter
-from .models import (
+from ..filters import ApplicationFilter, ProductFilter
+from ..models import (
     Application,
     ApplicationEvent,
     Attendance,
+    EventInvitation,
     Institution,
     MatchingEvent,
     Pilot,
@@ -44,9 +45,12 @@ from .models import (
     WhitelistChange,
     WhitelistVersion,
 )
-from .permissions import ancestor_paths, visible, visible_events, visible_institutions, visible_products
-from .whitelists import WHITELISTS
-from .workflow import workflow
+from ..permissions import ancestor_paths, visible, visible_events, visible_institutions, visible_products
+from ..whitelists import WHITELISTS
+from ..workflow import workflow
+from .figures import YearFigures as YearFigures
+from .figures import median_of as median_of
+from .figures import year_figures as year_figures
 
 #: States in which credit has been granted (an approval, and the loans that followed it).
 GRANTED_STATES = (ApplicationState.APPROVED, *LENT_STATES)
@@ -287,7 +291,17 @@ def event_figures(event: MatchingEvent) -> dict[str, Any]:
     disbursed = Application.objects.filter(
         pairs, state__in=LENT_STATES, disbursed_on__gte=event.held_on
     ).aggregate(total=Coalesce(Sum("disbursed_fen"), 0))["total"]
-    return {**signed, "disbursed_fen": disbursed, "attended": event.attendances.count()}
+    return {
+        **signed,
+        "disbursed_fen": disbursed,
+        "attended": event.attendances.count(),
+        "invited": event.invitations.count(),
+    }
+
+
+def invitations(event: MatchingEvent) -> QuerySet[EventInvitation]:
+    """The enterprises invited to the event, by name, with why."""
+    return event.invitations.select_related("enterprise").order_by("enterprise__name", "pk")
 
 
 def attendances(event: MatchingEvent) -> QuerySet[Attendance]:
