@@ -93,7 +93,7 @@ def test_every_step_is_taken_by_whom_it_belongs_to(demo: DemoSummary) -> None:
     # Every application is the enterprise's own, made from its account.
     assert applied.exists() and not applied.exclude(actor__enterprise_id__isnull=False).exists()
     assert all(
-        e.actor.enterprise_id == e.application.enterprise_id
+        e.actor is not None and e.actor.enterprise_id == e.application.enterprise_id
         for e in applied.select_related("actor", "application")
     )
     # Credit is granted after due diligence; some is still running.

@@ -139,9 +139,10 @@ class FinanceAgreementSerializer(serializers.ModelSerializer):  # type: ignore[t
 
 
 class FinanceEventFiguresSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    """An event's figures: firms that came and that signed, agreements, amount signed and lent
-    since (fen)."""
+    """An event's figures: firms invited, that came and that signed, agreements, amount signed
+    and lent since (fen)."""
 
+    invited = serializers.IntegerField()
     attended = serializers.IntegerField()
     firms = serializers.IntegerField()
     agreements = serializers.IntegerField()

@@ -106,6 +106,7 @@ def test_the_figures_follow_the_agreements_to_the_loans(world: World) -> None:
         "signed_fen": 3_000_000_000 + 605_700_001 + 2_400_000_000,
         "disbursed_fen": 123_456_789,
         "attended": 0,
+        "invited": 0,
     }
 
 
@@ -169,6 +170,7 @@ def test_the_api_gives_the_events_figures_in_fen(world: World) -> None:
         "signed_fen": 6_605_701,
         "disbursed_fen": 0,
         "attended": 0,
+        "invited": 0,
     }
 
 

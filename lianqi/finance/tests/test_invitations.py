@@ -6,6 +6,7 @@ enterprise's account in the app, refused with the field named, and scoped."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -33,7 +34,7 @@ def _trade() -> Industry:
     )[0]
 
 
-def _rule(condition: dict[str, object]) -> dict[str, object]:
+def _rule(condition: Mapping[str, object]) -> dict[str, object]:
     return {"version": 1, "rules": [{"code": "RULE", "name": "邀请", "eligibility": condition}]}
 
 
