@@ -6,11 +6,13 @@ conditions: met, not met with the enterprise's figure, or unknown for lack of da
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Max, QuerySet, Sum
 from django.utils import timezone
 
 from lianqi.enterprises.models import Enterprise
@@ -54,14 +56,88 @@ def products_ruleset(products: Iterable[Product]) -> RuleSet:
     )
 
 
-def fits_for(enterprise: Enterprise, products: Sequence[Product], *, day: dt.date) -> list[ProductFit]:
+#: The shelves' compiled programs, by the day, the shelf's query and a summary that moves with
+#: any change of its products (a product changes only through a save, which moves its
+#: `updated_at`; one published or withdrawn changes the count or the latest change). A few are
+#: kept: one per day and set of institutions serving a park.
+_SHELVES: OrderedDict[tuple[Any, ...], Shelf] = OrderedDict()
+_SHELVES_KEPT = 8
+_SHELVES_LOCK = threading.Lock()
+
+
+@dataclass
+class Shelf:
+    """A shelf's admission criteria compiled once (one enterprise's verdicts for all of them are
+    then a fraction of a millisecond, `Engine.match_one` on its record), with each product's pk
+    by its rule's code and the products' order by name."""
+
+    engine: Engine
+    pks: dict[str, int]
+    by_name: list[str]
+
+
+def shelf_of(products: QuerySet[Product], *, day: dt.date) -> Shelf:
+    """The compiled shelf of `products` on `day`, kept while its products are unchanged."""
+    products = products.order_by()
+    summary = products.aggregate(n=Count("pk"), ids=Sum("pk"), latest=Max("updated_at"))
+    key = (day, str(products.query), summary["n"], summary["ids"], summary["latest"])
+    with _SHELVES_LOCK:
+        kept = _SHELVES.get(key)
+        if kept is not None:
+            _SHELVES.move_to_end(key)
+            return kept
+    rows = list(products.select_related(None).only("pk", "code", "name", "rule").order_by("pk"))
+    ruleset = products_ruleset(rows)
+    engine = Engine.compile(
+        ruleset, build_table([], ENTERPRISE_CATALOGUE), as_of=day, parameters=ruleset.parameters
+    )
+    shelf = Shelf(
+        engine,
+        {row.code: row.pk for row in rows},
+        [row.code for row in sorted(rows, key=lambda row: (row.name, row.pk))],
+    )
+    with _SHELVES_LOCK:
+        _SHELVES[key] = shelf
+        while len(_SHELVES) > _SHELVES_KEPT:
+            _SHELVES.popitem(last=False)
+    return shelf
+
+
+@dataclass
+class ShelfForEnterprise:
+    """ "Products for me": how many products serving the enterprise it qualifies for, may
+    qualify for once its data is in, and fails; and the pks of the first two groups in the
+    order shown (qualifying first, then by name), whose reasons are worded a page at a time."""
+
+    eligible: int
+    unknown: int
+    ineligible: int
+    shown: list[int]
+
+
+def shelf_for(record: dict[str, Any], products: QuerySet[Product], *, day: dt.date) -> ShelfForEnterprise:
+    """One enterprise's verdicts (from its record, `policies.subjects.enterprise_record`) over
+    `products` (the shelf serving it), counted and ordered, from the shelf's kept program."""
+    shelf = shelf_of(products, day=day)
+    match = shelf.engine.match_one(record)
+    eligible, unknown = set(match.eligible), set(match.unknown)
+    shown = [shelf.pks[code] for code in shelf.by_name if code in eligible]
+    shown += [shelf.pks[code] for code in shelf.by_name if code in unknown]
+    return ShelfForEnterprise(
+        len(eligible), len(unknown), len(shelf.pks) - len(eligible) - len(unknown), shown
+    )
+
+
+def fits_for(
+    enterprise: Enterprise, products: Sequence[Product], *, day: dt.date, record: dict[str, Any] | None = None
+) -> list[ProductFit]:
     """Every product of `products` for one enterprise on `day`, with its verdict and reasons,
-    eligible first."""
+    eligible first (`record`: the enterprise's, when the caller has it already)."""
     if not products:
         return []
     ruleset = products_ruleset(products)
     rules = ruleset.by_code()
-    record = enterprise_record(enterprise)
+    record = record or enterprise_record(enterprise)
     explanations = [
         explain(rules[p.code], record, as_of=day, parameters=ruleset.parameters) for p in products
     ]

@@ -607,9 +607,14 @@ class SubjectMatch:
     codes: Sequence[str]
     values: np.ndarray  # Kleene value per rule
     declared: np.ndarray | None = None
+    # Each code's position, made on the first `verdict`: a page asking for every rule's
+    # verdict in turn must not search the codes each time.
+    _positions: dict[str, int] | None = field(default=None, init=False, repr=False, compare=False)
 
     def verdict(self, code: str) -> Verdict:
-        return VERDICT_OF[int(self.values[list(self.codes).index(code)])]
+        if self._positions is None:
+            self._positions = {c: i for i, c in enumerate(self.codes)}
+        return VERDICT_OF[int(self.values[self._positions[code]])]
 
     def _codes(self, value: int) -> list[str]:
         return [self.codes[int(i)] for i in np.flatnonzero(self.values == value)]

@@ -70,6 +70,7 @@ PATHS = {
     "/api/v1/finance/applications/{id}/steps/{name}/": {"post"},
     "/api/v1/finance/events/": {"get"},
     "/api/v1/finance/events/{id}/": {"get"},
+    "/api/v1/finance/events/{id}/invitations/": {"post"},
     "/api/v1/market/offers/": {"get", "post"},
     "/api/v1/market/offers/{id}/": {"get"},
     "/api/v1/market/needs/": {"get", "post"},

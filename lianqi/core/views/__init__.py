@@ -39,8 +39,11 @@ class RoleRequiredMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
 
 
-def paginate(request: HttpRequest, queryset: QuerySet[Any], default_size: int = 50) -> dict[str, Any]:
-    """Page a queryset from `?page=` and `?size=` (capped), never failing on bad numbers."""
+def paginate(
+    request: HttpRequest, queryset: QuerySet[Any] | Sequence[Any], default_size: int = 50
+) -> dict[str, Any]:
+    """Page a queryset (or a list) from `?page=` and `?size=` (capped), never failing on bad
+    numbers."""
     try:
         size = max(1, min(int(request.GET.get("size", default_size)), MAX_PAGE_SIZE))
     except ValueError:

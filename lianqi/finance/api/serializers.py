@@ -174,3 +174,20 @@ class FinanceEventSerializer(serializers.ModelSerializer):  # type: ignore[type-
     @extend_schema_field(FinanceEventFiguresSerializer)
     def get_figures(self, event: MatchingEvent) -> dict[str, int]:
         return event_figures(event)
+
+
+class FinanceInvitationRequestSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """Whom to invite to a matching event: a condition over the register (the rule engine's
+    JSON, as an object or as text; may be empty), how many months of financing-difficulty
+    demands to look back on (0: none), and whether to send."""
+
+    condition = serializers.JSONField(required=False, allow_null=True)
+    demand_months = serializers.IntegerField(min_value=0, max_value=24, default=6)
+    send = serializers.BooleanField(default=False)
+
+
+class FinanceInvitationSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """One enterprise a matching event invites, and why."""
+
+    enterprise = serializers.IntegerField(source="enterprise_id")
+    reason = serializers.CharField()

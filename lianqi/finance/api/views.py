@@ -24,10 +24,11 @@ from lianqi.core.actors import acting_user
 from lianqi.core.api.errors import ErrorSerializer
 from lianqi.core.api.views import ScopedViewSet
 from lianqi.core.roles import Role
+from lianqi.policies.subjects import parsed_condition
 
 from .. import actions, matching
 from ..filters import ApplicationFilter, ProductFilter
-from ..models import Application, Product
+from ..models import Application, MatchingEvent, Product
 from ..permissions import (
     MANAGERS,
     READERS,
@@ -45,6 +46,8 @@ from .serializers import (
     FinanceEventSerializer,
     FinanceFitSerializer,
     FinanceInstitutionSerializer,
+    FinanceInvitationRequestSerializer,
+    FinanceInvitationSerializer,
     FinanceProductSerializer,
 )
 
@@ -160,6 +163,7 @@ class EventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewS
 
     serializer_class = FinanceEventSerializer
     read_roles = (*MANAGERS, Role.FINANCE)
+    write_roles = actions.OFFICE_ROLES
 
     def get_queryset(self) -> Any:
         return (
@@ -169,3 +173,35 @@ class EventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewS
             )
             .order_by("-held_on", "-pk")
         )
+
+    @extend_schema(
+        request=FinanceInvitationRequestSerializer,
+        responses={
+            200: FinanceInvitationSerializer(many=True),
+            201: FinanceInvitationSerializer(many=True),
+            400: OpenApiResponse(response=ErrorSerializer),
+        },
+    )
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def invitations(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Whom the event would invite — enterprises a condition over the register admits, and
+        those with financing-difficulty demands in the months before — with why (200, nothing
+        written); with ``send`` the office of the event's jurisdiction invites them through the
+        outbox and the new invitations come back (201; sending again invites nobody twice)."""
+        event = cast(MatchingEvent, self.get_object())
+        serializer = FinanceInvitationRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        rule, problems = parsed_condition(data.get("condition") or "", event.title)
+        if problems:
+            raise ValidationError({"condition": problems})
+        months = data["demand_months"]
+        preview = actions.invitation_preview(event, rule or None, months, timezone.localdate())
+        if not data["send"]:
+            return Response(FinanceInvitationSerializer(preview, many=True).data)
+        created = actions.send_event_invitations(
+            event=event, rule=rule or None, demand_months=months, actor=acting_user(request)
+        )
+        new = {row.enterprise_id for row in created}
+        sent = [invitation for invitation in preview if invitation.enterprise_id in new]
+        return Response(FinanceInvitationSerializer(sent, many=True).data, status=status.HTTP_201_CREATED)

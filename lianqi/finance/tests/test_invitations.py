@@ -120,3 +120,23 @@ def test_the_page_previews_sends_and_names_bad_input(world: World) -> None:
     bank.force_login(world.user(Role.FINANCE))
     assert bank.post(url, {"rule": rule, "send": "1"}).status_code in (403, 404)
     assert EventInvitation.objects.count() == 1
+
+
+def test_the_api_previews_and_sends_and_names_a_bad_condition(world: World) -> None:
+    from rest_framework.test import APIClient
+
+    event = event_of(world)
+    url = f"/api/v1/finance/events/{event.pk}/invitations/"
+    office = APIClient()
+    office.force_authenticate(world.user(Role.SERVICE_OFFICE))
+    preview = office.post(url, {"condition": MANUFACTURERS, "demand_months": 0}, format="json")
+    assert preview.status_code == 200
+    assert preview.json() == [{"enterprise": world.home.enterprise.pk, "reason": "符合邀请规则"}]
+    assert not EventInvitation.objects.exists()
+    bad = office.post(url, {"condition": "{industry}", "send": True}, format="json")
+    assert bad.status_code == 400 and "condition" in bad.json()["error"]["fields"]
+    sent = office.post(url, {"condition": MANUFACTURERS, "demand_months": 0, "send": True}, format="json")
+    assert sent.status_code == 201 and EventInvitation.objects.count() == 1
+    other = APIClient()
+    other.force_authenticate(world.other_user(Role.SERVICE_OFFICE))
+    assert other.post(url, {"condition": MANUFACTURERS, "send": True}, format="json").status_code == 404

@@ -20,7 +20,15 @@ from lianqi.testing.world import World
 from ..choices import ApplicationState
 from ..models import Application
 from ..permissions import MANAGERS, READERS, SHELF_READERS
-from .factories import AT, give_revenue, institution_of, make_application, product_of, rival_bank_user
+from .factories import (
+    AT,
+    give_revenue,
+    institution_of,
+    make_application,
+    product_of,
+    product_rule,
+    rival_bank_user,
+)
 
 #: Roles that read one application of the home park: the enterprise, its liaison, its bank and
 #: the managers (another bank of the same park is tested apart).
@@ -195,6 +203,30 @@ def test_the_application_form_names_each_bad_field(world: World) -> None:
     )
     assert response.status_code == 302
     assert Application.objects.get().amount_fen == 25_000_050
+
+
+def test_products_for_me_come_a_page_at_a_time_and_follow_a_changed_rule(world: World) -> None:
+    product_of(world.home, code="P-A", name="科创流动资金贷")
+    demanding = product_of(world.home, code="P-B", name="大额技改贷", rule=product_rule("P-B", revenue=5000))
+    tax_rule = product_rule("P-C")
+    tax_rule["rules"][0]["eligibility"]["all"].append(
+        {"attribute": "tax", "year": "Y-1", "op": ">=", "value": 10}
+    )
+    product_of(world.home, code="P-C", name="税易贷", rule=tax_rule)
+    give_revenue(world.home, timezone.localdate().year - 1, 1500)
+    client = client_for(world.user(Role.ENTERPRISE))
+    first = client.get(reverse("finance:for_me") + "?size=1").content.decode()
+    assert "符合条件 1 个，待补充数据 1 个，暂不符合 1 个" in first
+    assert "科创流动资金贷" in first.split('data-testid="eligible"')[1] and "税易贷" not in first
+    second = client.get(reverse("finance:for_me") + "?size=1&page=2").content.decode()
+    assert "税易贷" in second.split('data-testid="unknown"')[1]
+    # The product it fails is counted, not worded: its own page says why.
+    assert "大额技改贷" not in first + second
+    # The institution lowers the bar: the kept program is rebuilt for the changed product.
+    demanding.rule = product_rule("P-B", revenue=1000)
+    demanding.save()
+    again = client.get(reverse("finance:for_me")).content.decode()
+    assert "符合条件 2 个，待补充数据 1 个，暂不符合 0 个" in again and "大额技改贷" in again
 
 
 def test_the_enterprise_reads_its_verdicts_and_reasons(world: World) -> None:

@@ -4,6 +4,8 @@ writes through `actions`."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,6 +18,8 @@ from lianqi.core.actors import acting_user
 from lianqi.core.forms import add_action_errors
 from lianqi.core.roles import Role, has_role
 from lianqi.core.views import RoleRequiredMixin, paginate
+from lianqi.enterprises.models import Enterprise
+from lianqi.policies.subjects import enterprise_record
 
 from .. import actions, matching, queries
 from ..choices import ProductState
@@ -60,15 +64,36 @@ class ForMeView(RoleRequiredMixin, View):
         enterprise = _own_enterprise(request)
         if enterprise is None:
             raise Http404
-        products = list(queries.shelf_for_enterprise(enterprise))  # type: ignore[arg-type]
-        fits = matching.fits_for(enterprise, products, day=timezone.localdate())  # type: ignore[arg-type]
-        context = {
-            "enterprise": enterprise,
-            "eligible": [fit for fit in fits if fit.verdict.value == "eligible"],
-            "unknown": [fit for fit in fits if fit.verdict.value == "unknown"],
-            "ineligible": [fit for fit in fits if fit.verdict.value == "ineligible"],
-        }
+        context = for_me_context(request, enterprise)  # type: ignore[arg-type]
         return render(request, "finance/for_me.html", context)
+
+
+def for_me_context(request: HttpRequest, enterprise: Enterprise) -> dict[str, Any]:
+    """ "Products for me" a page at a time: every verdict from the shelf's kept program, the
+    reasons worded for the page's products only (qualifying first); the products it fails are
+    counted and left to the shelf, where each one's page says why."""
+    day = timezone.localdate()
+    record = enterprise_record(enterprise)
+    found = matching.shelf_for(record, queries.shelf_for_enterprise(enterprise), day=day)
+    context = paginate(request, found.shown, default_size=FOR_ME_PAGE)
+    page = list(context["object_list"])
+    rows = queries.shelf_for_enterprise(enterprise).in_bulk(page)
+    fits = {
+        fit.product.pk: fit
+        for fit in matching.fits_for(enterprise, list(rows.values()), day=day, record=record)
+    }
+    ordered = [fits[pk] for pk in page]
+    context.update(
+        enterprise=enterprise,
+        found=found,
+        eligible=[fit for fit in ordered if fit.eligible],
+        unknown=[fit for fit in ordered if not fit.eligible],
+    )
+    return context
+
+
+#: Products worded per page of "products for me" (a phone's screenful or two).
+FOR_ME_PAGE = 10
 
 
 class ProductDetailView(RoleRequiredMixin, View):
