@@ -131,7 +131,9 @@ def generate(enterprises: int, products: int) -> list[object]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--enterprises", type=int, default=70_000)
     parser.add_argument("--products", type=int, default=2_000)
     parser.add_argument("--rounds", type=int, default=3)
