@@ -39,6 +39,7 @@ class FinanceConfig(AppConfig):
         registry.register_menu(
             MenuEntry("finance", _("金融产品"), "finance:products", SHELF_READERS, 10),
             MenuEntry("finance", _("为我推荐"), "finance:for_me", (Role.ENTERPRISE,), 20),
+            MenuEntry("finance", _("联系企业融资匹配"), "finance:liaison_matches", (Role.LIAISON,), 25),
             MenuEntry("finance", _("融资申请"), "finance:applications", READERS, 30),
             MenuEntry("finance", _("金融服务概况"), "finance:overview", MANAGERS, 40),
             MenuEntry("finance", _("银企对接会"), "finance:events", (*MANAGERS, Role.FINANCE), 50),

@@ -1,5 +1,6 @@
 """What the finance supermarket adds to the home page: for an institution's user, its work
-queue (applications waiting on it, those past their acceptance deadline), which takes the
+queue (applications waiting on it, under due diligence, those past their acceptance or
+decision deadline), which takes the
 place of core's welcome to the role (registered under the same key); for the service office,
 the applications under way and those overdue, leading to the overview."""
 
@@ -31,9 +32,14 @@ def _bank(user: Any) -> Section:
             link("finance:applications", query=f"state={ApplicationState.SUBMITTED}"),
         ),
         Card(
-            _("超期未受理"),
+            _("尽职调查中"),
+            applications.filter(state=ApplicationState.DILIGENCE).count(),
+            link("finance:applications", query=f"state={ApplicationState.DILIGENCE}"),
+        ),
+        Card(
+            _("超期未受理或未审批"),
             queries.overdue(applications, at=timezone.now()).count(),
-            link("finance:applications", query=f"state={ApplicationState.SUBMITTED}"),
+            link("finance:applications"),
             tone="danger",
         ),
         Card(
@@ -56,9 +62,9 @@ def _office(user: Any) -> Section:
     cards = [
         Card(_("在办融资申请"), applications.filter(state__in=OPEN_STATES).count(), link("finance:overview")),
         Card(
-            _("融资申请超期未受理"),
+            _("融资申请超期未受理或未审批"),
             queries.overdue(applications, at=timezone.now()).count(),
-            link("finance:applications", query=f"state={ApplicationState.SUBMITTED}"),
+            link("finance:applications"),
             tone="danger",
         ),
     ]

@@ -11,7 +11,8 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from lianqi.core.forms import PickerSelect, StyledForm
+from lianqi.core.forms import MultipleFileField, PickerSelect, StyledForm
+from lianqi.core.uploads import allowed_suffixes
 from lianqi.enterprises.models import Enterprise
 from lianqi.policies.subjects import parsed_condition
 
@@ -30,10 +31,18 @@ class ApplicationForm(StyledForm):
     amount_yuan = forms.DecimalField(label=_("申请金额（元）"), **YUAN)  # type: ignore[arg-type]
     term_months = forms.IntegerField(label=_("期限（月）"), min_value=1, max_value=600)
     purpose = forms.CharField(label=_("资金用途"), max_length=200)
+    materials = MultipleFileField(label=_("申请材料"))
     consent = forms.BooleanField(
         label=_("同意向该金融机构共享本企业的登记信息、年度经营数据和纳税数据，用于本次申请的审核"),
         required=False,
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Worded per request, in the reader's language.
+        self.fields["materials"].help_text = _("可多选，如财务报表、购销合同；支持：%(types)s") % {
+            "types": allowed_suffixes()
+        }
 
 
 def _need_fields() -> dict[str, forms.Field]:

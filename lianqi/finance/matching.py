@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -74,6 +74,8 @@ class Shelf:
     engine: Engine
     pks: dict[str, int]
     by_name: list[str]
+    #: Largest loan first: the order a liaison's "best matches" take.
+    by_amount: list[str]
 
 
 def shelf_of(products: QuerySet[Product], *, day: dt.date) -> Shelf:
@@ -86,7 +88,9 @@ def shelf_of(products: QuerySet[Product], *, day: dt.date) -> Shelf:
         if kept is not None:
             _SHELVES.move_to_end(key)
             return kept
-    rows = list(products.select_related(None).only("pk", "code", "name", "rule").order_by("pk"))
+    rows = list(
+        products.select_related(None).only("pk", "code", "name", "max_amount_fen", "rule").order_by("pk")
+    )
     ruleset = products_ruleset(rows)
     engine = Engine.compile(
         ruleset, build_table([], ENTERPRISE_CATALOGUE), as_of=day, parameters=ruleset.parameters
@@ -95,6 +99,7 @@ def shelf_of(products: QuerySet[Product], *, day: dt.date) -> Shelf:
         engine,
         {row.code: row.pk for row in rows},
         [row.code for row in sorted(rows, key=lambda row: (row.name, row.pk))],
+        [row.code for row in sorted(rows, key=lambda row: (-row.max_amount_fen, row.name, row.pk))],
     )
     with _SHELVES_LOCK:
         _SHELVES[key] = shelf
@@ -126,6 +131,47 @@ def shelf_for(record: dict[str, Any], products: QuerySet[Product], *, day: dt.da
     return ShelfForEnterprise(
         len(eligible), len(unknown), len(shelf.pks) - len(eligible) - len(unknown), shown
     )
+
+
+@dataclass
+class BestMatches:
+    """One enterprise's standing on the shelf serving it, as its liaison reads it: how many
+    products it qualifies for and may qualify for, and the largest of those it qualifies for."""
+
+    enterprise: Enterprise
+    eligible: int
+    unknown: int
+    best: list[Product]
+
+
+def best_matches(
+    enterprises: Sequence[Enterprise],
+    shelves: Callable[[Enterprise], QuerySet[Product]],
+    *,
+    day: dt.date,
+    top: int = 3,
+) -> list[BestMatches]:
+    """For each of `enterprises` (a liaison's), its counts and its `top` largest products it
+    qualifies for, from the kept program of the shelf serving it (`shelves`): the records are
+    read in one batch, each verdict is one run of the program."""
+    records = {
+        record["id"]: record
+        for record in enterprise_records(Enterprise.objects.filter(pk__in=[e.pk for e in enterprises]))
+    }
+    found: list[tuple[Enterprise, int, int, list[int]]] = []
+    for enterprise in enterprises:
+        shelf = shelf_of(shelves(enterprise), day=day)
+        match = shelf.engine.match_one(records[enterprise.pk])
+        eligible = set(match.eligible)
+        best = [shelf.pks[code] for code in shelf.by_amount if code in eligible][:top]
+        found.append((enterprise, len(eligible), len(match.unknown), best))
+    products = Product.objects.select_related("institution").in_bulk(
+        [pk for *_rest, best in found for pk in best]
+    )
+    return [
+        BestMatches(enterprise, eligible, unknown, [products[pk] for pk in best])
+        for enterprise, eligible, unknown, best in found
+    ]
 
 
 def fits_for(

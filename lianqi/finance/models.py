@@ -14,7 +14,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from lianqi.core.models import ScopedModel, TimeStampedModel
+from lianqi.core.models import ScopedModel, TimeStampedModel, UploadedDocument
+from lianqi.core.uploads import stored_name
 from lianqi.core.workflow import WorkflowEvent
 
 from .choices import (
@@ -302,6 +303,29 @@ class ApplicationEvent(WorkflowEvent):
     class Meta(WorkflowEvent.Meta):
         verbose_name = _("融资申请记录")
         verbose_name_plural = _("融资申请记录")
+
+
+def materials_path(instance: ApplicationMaterial, filename: str) -> str:
+    return stored_name("finance", filename, instance.at)
+
+
+class ApplicationMaterial(UploadedDocument):
+    """A document an enterprise hands in with its financing application (申请材料: statements,
+    contracts, the pledged goods' papers), checked for type, content and size when stored
+    (`lianqi.core.uploads`); the institution the application was made to may open it."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="materials", verbose_name=_("融资申请")
+    )
+    file = models.FileField(_("文件"), upload_to=materials_path, max_length=200)
+
+    class Meta:
+        verbose_name = _("申请材料")
+        verbose_name_plural = _("申请材料")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Tranche(TimeStampedModel):

@@ -6,10 +6,11 @@ whole fen; an amount with a fraction of a fen is refused, never rounded."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +19,7 @@ from lianqi.core import calendar_store, workdays
 from lianqi.core.actors import Actor
 from lianqi.core.roles import Role, has_role
 from lianqi.core.scoping import path_visible
+from lianqi.core.uploads import check_upload, store_upload
 from lianqi.core.workflow import StaleVersion, Step, required_text, take_step
 from lianqi.demands.actions.intake import submit_demand
 from lianqi.demands.choices import Channel
@@ -25,11 +27,14 @@ from lianqi.demands.models import Category
 from lianqi.enterprises.models import Enterprise
 
 from ..choices import ApplicationAction, ApplicationState, ProductState
-from ..models import Application, Product, Tranche
+from ..models import Application, ApplicationMaterial, Product, Tranche
 from ..money import fen_of, yuan_text
 from ..permissions import ancestor_paths
 from ..workflow import workflow
 from .checks import OFFICE_ROLES, yuan_to_fen
+
+#: The most files one application takes.
+MAX_MATERIALS = 10
 
 #: The demand category a stalled or refused application becomes (demands' seeded catalogue).
 FINANCING_CATEGORY = "融资困难"
@@ -59,13 +64,19 @@ def apply_for_product(
     purpose: str,
     consent: bool,
     actor: Actor,
+    materials: Sequence[UploadedFile] = (),
     at: dt.datetime | None = None,
 ) -> Application:
     """An enterprise applies for a published product serving it: an amount within the
-    product's range, a term it offers, what the money is for, and consent to share its data
-    with the institution. The institution's clock starts: it accepts within the product's
-    promised working days. By the enterprise's own account (or the park's office for it)."""
+    product's range, a term it offers, what the money is for, consent to share its data with
+    the institution, and its materials (checked like every upload; a refused file refuses the
+    application). The institution's clock starts: it accepts within the product's promised
+    working days. By the enterprise's own account (or the park's office for it)."""
     at = at or timezone.now()
+    if len(materials) > MAX_MATERIALS:
+        raise ValidationError({"materials": _("申请材料最多 %(n)s 个文件") % {"n": MAX_MATERIALS}})
+    for upload in materials:
+        check_upload(upload, field="materials")
     own = has_role(actor, (Role.ENTERPRISE,)) and actor.enterprise_id == enterprise.pk
     if not own and not (has_role(actor, OFFICE_ROLES) and path_visible(actor, enterprise.jurisdiction_path)):
         raise ValidationError({"enterprise": _("只能为本企业申请")})
@@ -109,6 +120,8 @@ def apply_for_product(
             last_actor=actor,
             last_changed_at=at,
         )
+        for upload in materials:
+            store_upload(ApplicationMaterial(application=row, uploaded_by=actor, at=at), upload)
         workflow.record(
             row, action=ApplicationAction.APPLY, from_state="", actor=actor, at=at, note=row.purpose
         )

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from lianqi.core import workdays
 from lianqi.core.registry import Period
+from lianqi.enterprises.choices import EnterpriseStatus
 from lianqi.enterprises.models import Enterprise
 from lianqi.policies.subjects import enterprise_records
 from lianqi.rules import ENTERPRISE_CATALOGUE, Engine, SubjectTable, Verdict, build_table, rules_from_data
@@ -68,6 +69,13 @@ def shelf_for_enterprise(enterprise: Enterprise) -> QuerySet[Product]:
     return Product.objects.select_related("institution").filter(
         state=ProductState.PUBLISHED,
         institution__jurisdiction_path__in=ancestor_paths(enterprise.jurisdiction_path),
+    )
+
+
+def liaison_enterprises(user: Any) -> QuerySet[Enterprise]:
+    """The active enterprises a liaison is the named cadre of, by name."""
+    return Enterprise.objects.filter(liaison__user=user, status=EnterpriseStatus.ACTIVE).order_by(
+        "name", "pk"
     )
 
 

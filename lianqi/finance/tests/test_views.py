@@ -205,6 +205,51 @@ def test_the_application_form_names_each_bad_field(world: World) -> None:
     assert Application.objects.get().amount_fen == 25_000_050
 
 
+def test_materials_are_checked_like_every_upload_and_read_by_the_bank_applied_to(world: World) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ..models import ApplicationMaterial
+
+    product = product_of(world.home)
+    client = client_for(world.user(Role.ENTERPRISE))
+    typed = {"amount_yuan": "250000", "term_months": "12", "purpose": "流动资金", "consent": "on"}
+    disguised = SimpleUploadedFile("财务报表.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
+    response = client.post(reverse("finance:apply", args=[product.pk]), {**typed, "materials": [disguised]})
+    html = response.content.decode()
+    assert 'data-error-for="materials"' in html and "财务报表.pdf" in html
+    assert not Application.objects.exists() and not ApplicationMaterial.objects.exists()
+    statement = SimpleUploadedFile(
+        "2025年财务报表.pdf", b"%PDF-1.4 statement", content_type="application/pdf"
+    )
+    response = client.post(reverse("finance:apply", args=[product.pk]), {**typed, "materials": [statement]})
+    assert response.status_code == 302
+    row = Application.objects.get()
+    material = row.materials.get()
+    url = reverse("finance:material", args=[row.pk, material.pk])
+    bank = client_for(world.user(Role.FINANCE))
+    assert "2025年财务报表.pdf" in bank.get(row.get_absolute_url()).content.decode()
+    download = bank.get(url)
+    assert download.status_code == 200 and download.getvalue() == b"%PDF-1.4 statement"
+    assert client_for(rival_bank_user(world)).get(url).status_code == 404
+    assert client_for(world.other_user(Role.SERVICE_OFFICE)).get(url).status_code == 404
+
+
+def test_the_liaison_sees_the_largest_products_each_of_its_enterprises_qualifies_for(world: World) -> None:
+    product_of(world.home, code="P-A", name="科创流动资金贷")  # up to ¥5,000,000
+    product_of(world.home, code="P-B", name="技改专项贷", max_amount_fen=2_000_000_000)
+    product_of(world.home, code="P-C", name="大额项目贷", rule=product_rule("P-C", revenue=9000))
+    give_revenue(world.home, timezone.localdate().year - 1, 1500)
+    page = client_for(world.user(Role.LIAISON)).get(reverse("finance:liaison_matches")).content.decode()
+    card = page.split(f'data-enterprise="{world.home.enterprise.pk}"')[1]
+    assert "符合 2 个" in card
+    assert card.index("技改专项贷") < card.index("科创流动资金贷") and "大额项目贷" not in card
+    # Another park's liaison sees none of this park's enterprises.
+    other = (
+        client_for(world.other_user(Role.LIAISON)).get(reverse("finance:liaison_matches")).content.decode()
+    )
+    assert world.home.enterprise.name not in other
+
+
 def test_products_for_me_come_a_page_at_a_time_and_follow_a_changed_rule(world: World) -> None:
     product_of(world.home, code="P-A", name="科创流动资金贷")
     demanding = product_of(world.home, code="P-B", name="大额技改贷", rule=product_rule("P-B", revenue=5000))

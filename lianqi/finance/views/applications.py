@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -60,6 +60,7 @@ def _detail(request: HttpRequest, row: Application, failed: StepForm | None = No
         "row": row,
         "events": queries.history(row),
         "tranches": queries.tranches(row),
+        "materials": row.materials.order_by("at", "pk"),
         "undrawn_fen": queries.undrawn_fen(row),
         "steps": steps,
         "overdue": queries.is_overdue(row, at=now),
@@ -72,6 +73,19 @@ def _detail(request: HttpRequest, row: Application, failed: StepForm | None = No
         and is_member(request.user, row.institution_id),
     }
     return render(request, "finance/application_detail.html", context)
+
+
+class MaterialDownloadView(RoleRequiredMixin, View):
+    """A document handed in with an application, for whoever may see the application: the
+    enterprise, the institution it was made to, the office and the enterprise's liaison (404
+    otherwise)."""
+
+    allowed_roles = READERS
+
+    def get(self, request: HttpRequest, pk: int, material_pk: int) -> FileResponse:
+        row = access_application(request.user, pk)
+        material = get_object_or_404(row.materials, pk=material_pk)
+        return FileResponse(material.file.open("rb"), as_attachment=True, filename=material.name)
 
 
 class ApplicationDetailView(RoleRequiredMixin, View):

@@ -96,6 +96,21 @@ def for_me_context(request: HttpRequest, enterprise: Enterprise) -> dict[str, An
 FOR_ME_PAGE = 10
 
 
+class LiaisonMatchesView(RoleRequiredMixin, View):
+    """A liaison's enterprises on the shelf: for each, how many products it qualifies for and
+    may qualify for once its data is in, and the largest ones it qualifies for — what to
+    bring up on the next visit. A page of enterprises at a time."""
+
+    allowed_roles = (Role.LIAISON,)
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        context = paginate(request, queries.liaison_enterprises(request.user), default_size=20)
+        context["rows"] = matching.best_matches(
+            list(context["object_list"]), queries.shelf_for_enterprise, day=timezone.localdate()
+        )
+        return render(request, "finance/liaison_matches.html", context)
+
+
 class ProductDetailView(RoleRequiredMixin, View):
     """One product: its terms and admission criteria; an enterprise reads its verdict and the
     reasons and may apply; the office publishes a draft; the office or the bank withdraws."""
@@ -228,7 +243,7 @@ class ApplyView(RoleRequiredMixin, View):
         enterprise = _own_enterprise(request)
         if enterprise is None:
             raise Http404
-        form = ApplicationForm(request.POST)
+        form = ApplicationForm(request.POST, request.FILES)
         if form.is_valid():
             try:
                 row = actions.apply_for_product(
