@@ -632,9 +632,23 @@ def _versions(rng: random.Random, today: dt.date, admin: Any) -> None:
     )
 
 
+#: The invitation rule of the demo's matching events.
+ABOVE_SIZE_RULE = {
+    "version": 1,
+    "rules": [
+        {
+            "code": "INVITE",
+            "name": "规上企业",
+            "eligibility": {"attribute": "kind", "op": "in", "value": [EnterpriseKind.ABOVE_SIZE.value]},
+        }
+    ],
+}
+
+
 def _events(park: Jurisdiction, rng: random.Random, today: dt.date, admin: Any) -> None:
-    """The park's two matching events, each with the banks that came and one agreement per firm
-    whose amounts add up exactly to the seed's figure."""
+    """The park's two matching events, each with the firms invited a fortnight before, the banks
+    and firms that came, and one agreement per firm whose amounts add up exactly to the seed's
+    figure."""
     office = User.objects.filter(username="office").first() or admin
     banks = list(Institution.objects.filter(kind=K.BANK).order_by("pk")[:9])
     firms = list(
@@ -653,6 +667,12 @@ def _events(park: Jurisdiction, rng: random.Random, today: dt.date, admin: Any) 
             institutions=came,
             actor=office,
             place=place,
+        )
+        # Invited a fortnight before: the park's above-size firms, and those that raised a
+        # financing-difficulty demand in the six months before.
+        sent = dt.datetime.combine(event.held_on - dt.timedelta(days=14), dt.time(9), tzinfo=SHANGHAI)
+        actions.send_event_invitations(
+            event=event, rule=ABOVE_SIZE_RULE, demand_months=6, actor=office, at=sent
         )
         signed = rng.sample(firms, min(count, len(firms)))
         # Those who signed came, and about a third as many more who signed nothing that day.

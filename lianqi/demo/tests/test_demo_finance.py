@@ -110,4 +110,5 @@ def test_every_step_is_taken_by_whom_it_belongs_to(demo: DemoSummary) -> None:
     for event in MatchingEvent.objects.all():
         came = set(Attendance.objects.filter(event=event).values_list("enterprise_id", flat=True))
         signed = set(event.agreements.values_list("enterprise_id", flat=True))
-        assert signed < came
+        invited = set(event.invitations.values_list("enterprise_id", flat=True))
+        assert signed < came and signed <= invited
