@@ -821,7 +821,10 @@ class _Builder:
             user = User.objects.create(
                 username=username,
                 password=password,
-                display_name=member.name if member else "",
+                # Accounts without a staff row read as whom they act for in every history.
+                display_name=member.name
+                if member
+                else (enterprise.name[:50] if enterprise else f"{DEMO_INSTITUTION}客户经理"),
                 phone=member.phone if member else "",
                 jurisdiction=enterprise.jurisdiction if enterprise else main.jurisdiction,
                 enterprise=enterprise,

@@ -414,7 +414,7 @@ def build_demo_finance(
         enterprise = enterprises[rng.choice(pool)]
         _replay(product, enterprise, users[enterprise.pk], bank_users[product.institution_id], rng, today)
 
-    _events(park, rng, today, admin)
+    _events(park, rng, today, admin, bank_users)
     _versions(rng, today, admin)
     _pilot(park, rng, today, admin)
     summary.events = MatchingEvent.objects.filter(jurisdiction=park).count()
@@ -468,7 +468,7 @@ def _enterprise_actors(enterprises: dict[int, Enterprise]) -> dict[int, Any]:
             username=f"qy-{enterprise.credit_code}",
             jurisdiction_id=enterprise.jurisdiction_id,
             enterprise=enterprise,
-            institution=enterprise.name[:100],
+            display_name=enterprise.name[:50],
         )
         user.set_unusable_password()
         user.save()
@@ -492,6 +492,7 @@ def _bank_actors(products: list[Product], admin: Any) -> dict[int, Any]:
                 username=f"fi-{names.index(institution.name) + 1:02d}",
                 jurisdiction_id=institution.jurisdiction_id,
                 institution=institution.name,
+                display_name=f"{institution.name[:44]}客户经理",
             )
             user.set_unusable_password()
             user.save()
@@ -645,7 +646,9 @@ ABOVE_SIZE_RULE = {
 }
 
 
-def _events(park: Jurisdiction, rng: random.Random, today: dt.date, admin: Any) -> None:
+def _events(
+    park: Jurisdiction, rng: random.Random, today: dt.date, admin: Any, bank_users: dict[int, Any]
+) -> None:
     """The park's two matching events, each with the firms invited a fortnight before, the banks
     and firms that came, and one agreement per firm whose amounts add up exactly to the seed's
     figure."""
@@ -683,7 +686,7 @@ def _events(park: Jurisdiction, rng: random.Random, today: dt.date, admin: Any) 
         amounts = [max(100, int(total_wan * w / sum(weights))) for w in weights]
         amounts[-1] += total_wan - sum(amounts)  # exactly the seed's total
         for firm, amount in zip(signed, amounts, strict=True):
-            actions.record_agreement(
+            agreement = actions.record_agreement(
                 event=event,
                 enterprise=firm,
                 institution=rng.choice(came),
@@ -691,6 +694,57 @@ def _events(park: Jurisdiction, rng: random.Random, today: dt.date, admin: Any) 
                 kind=rng.choice((P.CREDIT, P.MORTGAGE, P.GUARANTEED, P.SUPPLY_CHAIN, P.MOVABLE_PLEDGE)),
                 actor=office,
             )
+            if rng.random() < 0.6:
+                _follow_up(agreement, bank_users[agreement.institution_id], rng, today)
+
+
+def _follow_up(agreement: Any, bank: Any, rng: random.Random, today: dt.date) -> None:
+    """An agreement signed at an event followed through: within weeks the firm applies to the
+    institution for the product closest to what was signed (up to the product's ceiling), and the
+    loan is disbursed, so the event's page shows what was lent since."""
+    products = list(
+        Product.objects.filter(institution_id=agreement.institution_id, state="published").order_by(
+            "-max_amount_fen", "pk"
+        )
+    )
+    product = next((p for p in products if p.kind == agreement.kind), products[0] if products else None)
+    if product is None:
+        return
+    firm = _enterprise_actors({agreement.enterprise_id: agreement.enterprise})[agreement.enterprise_id]
+    amount = max(product.min_amount_fen, min(agreement.amount_fen, product.max_amount_fen))
+    at = _moment(agreement.event.held_on + dt.timedelta(days=rng.randint(5, 30)), rng)
+    steps = [at + dt.timedelta(days=d) for d in (1, 2, 6, 9)]
+    if steps[-1].date() >= today:
+        return
+    row = actions.apply_for_product(
+        enterprise=agreement.enterprise,
+        product=product,
+        amount_yuan=Decimal(amount) / 100,
+        term_months=product.max_term_months,
+        purpose=f"{agreement.event.title}签约项目",
+        consent=True,
+        actor=firm,
+        at=at,
+    )
+    row = actions.accept_application(application=row, actor=bank, expected_version=row.version, at=steps[0])
+    row = actions.investigate_application(
+        application=row, actor=bank, expected_version=row.version, at=steps[1]
+    )
+    row = actions.approve_application(
+        application=row,
+        actor=bank,
+        expected_version=row.version,
+        granted_yuan=Decimal(amount) / 100,
+        at=steps[2],
+    )
+    actions.disburse_application(
+        application=row,
+        actor=bank,
+        expected_version=row.version,
+        disbursed_yuan=Decimal(amount) / 100,
+        disbursed_on=steps[3].date(),
+        at=steps[3],
+    )
 
 
 def _pilot(park: Jurisdiction, rng: random.Random, today: dt.date, admin: Any) -> None:

@@ -112,3 +112,9 @@ def test_every_step_is_taken_by_whom_it_belongs_to(demo: DemoSummary) -> None:
         signed = set(event.agreements.values_list("enterprise_id", flat=True))
         invited = set(event.invitations.values_list("enterprise_id", flat=True))
         assert signed < came and signed <= invited
+
+
+def test_the_events_agreements_are_followed_to_loans(demo: DemoSummary) -> None:
+    for event in MatchingEvent.objects.all():
+        figures = queries.event_figures(event)
+        assert 0 < figures["disbursed_fen"] < figures["signed_fen"]
