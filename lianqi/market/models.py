@@ -525,3 +525,28 @@ class PurchaseTotal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.buyer_id} {self.year}"
+
+
+class SubsidyGrant(models.Model):
+    """Which year's purchases a local-purchase subsidy entry in the policy ledger was computed
+    from, and on what sum: when a purchase of that buyer and year is corrected, the entry's
+    amount is revised (or the entry withdrawn) from the corrected records."""
+
+    fulfilment = models.OneToOneField(
+        "policies.Fulfilment", on_delete=models.CASCADE, related_name="+", verbose_name=_("兑现台账")
+    )
+    buyer = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.CASCADE, related_name="+", verbose_name=_("采购企业")
+    )
+    year = models.PositiveSmallIntegerField(_("采购年度"))
+    purchases = models.DecimalField(
+        _("计算依据的采购额（元）"), max_digits=MONEY_DIGITS + 2, decimal_places=2, default=0
+    )
+
+    class Meta:
+        verbose_name = _("本地采购补贴依据")
+        verbose_name_plural = _("本地采购补贴依据")
+        indexes = [models.Index(fields=["buyer", "year"], name="market_subsidy_grant_buyer")]
+
+    def __str__(self) -> str:
+        return f"{self.buyer_id} {self.year}"

@@ -64,3 +64,5 @@ class FulfilmentAction(models.TextChoices):
     APPROVE_WITHOUT_APPLICATION = "approve_without_application", _("免申批准")
     DISBURSE = "disburse", _("兑付")
     REJECT = "reject", _("不予通过")
+    REVISE = "revise", _("修订金额")
+    REVOKE = "revoke", _("撤销兑现")

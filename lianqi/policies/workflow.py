@@ -76,6 +76,17 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
     ),
     (S.APPLIED, A.REJECT): transition(S.REJECTED, DEPARTMENT, OFFICE, needs=("reason",)),
     (S.REVIEWED, A.REJECT): transition(S.REJECTED, OFFICE, LEADER, needs=("reason",)),
+    # Before the money is paid, the office may correct the amount (the figures it was computed
+    # from were corrected) or withdraw the entry (the enterprise no longer qualifies), each
+    # with its reason; the step's clock runs on unchanged.
+    **{
+        (state, A.REVISE): transition(state, OFFICE, LEADER, needs=("amount", "reason"))
+        for state in (S.MATCHED, S.NOTIFIED, S.APPLIED, S.REVIEWED, S.APPROVED)
+    },
+    **{
+        (state, A.REVOKE): transition(S.REJECTED, OFFICE, LEADER, needs=("reason",))
+        for state in (S.MATCHED, S.NOTIFIED, S.APPLIED, S.REVIEWED, S.APPROVED)
+    },
 }
 
 

@@ -29,6 +29,7 @@ from lianqi.enterprises.models import Enterprise
 from ..choices import LOCAL_PLACES, PurchaseSource, SupplierPlace
 from ..models import Purchase, PurchaseTotal
 from .listings import may_record_for, yuan
+from .subsidy import follow_corrected_purchases
 
 ZERO = Decimal("0.00")
 #: The oldest year a purchase may be recorded for.
@@ -271,6 +272,10 @@ def update_purchase(
         locked.recorded_by = actor  # type: ignore[assignment]
         locked.save()
         add_to_totals([taken_back, locked])
+        # A subsidy already in the policy ledger follows the corrected records.
+        follow_corrected_purchases(
+            buyer=locked.buyer, years={taken_back.year, locked.year}, actor=actor, at=at
+        )
     return locked
 
 

@@ -14,22 +14,27 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lianqi.core.actors import Actor
 from lianqi.core.roles import Role, has_role
 from lianqi.core.scoping import path_visible
-from lianqi.policies.actions.ledger import Found, open_entries
-from lianqi.policies.choices import MatchVerdict
+from lianqi.demands import notify
+from lianqi.enterprises.models import Enterprise
+from lianqi.policies.actions.ledger import Found, open_entries, revise_fulfilment_amount, revoke_fulfilment
+from lianqi.policies.choices import FulfilmentState, MatchVerdict
 from lianqi.policies.models import Fulfilment, Policy
+from lianqi.policies.money import yuan_text
 from lianqi.policies.queries import version_on
 
 from .. import chainmap
-from ..models import PurchaseTotal
+from ..models import PurchaseTotal, SubsidyGrant
 
 
 @dataclass
@@ -91,7 +96,97 @@ def enter_subsidy(*, policy: Policy, year: int, at: dt.datetime) -> SubsidyRun:
         }
         open_entries(pairs, found, at)
         entries = Fulfilment.objects.filter(policy=policy, enterprise_id__in=[d.enterprise for d in fresh])
+        basis = {d.enterprise: d.purchases for d in fresh}
         for entry in entries:
             run.entered.append(entry.enterprise_id)
             run.amount += entry.promised_amount or Decimal("0")
+            SubsidyGrant.objects.create(
+                fulfilment=entry,
+                buyer_id=entry.enterprise_id,
+                year=year,
+                purchases=basis[entry.enterprise_id],
+            )
     return run
+
+
+#: The ledger states in which an entry's amount may still be revised (not yet paid, not closed).
+REVISABLE = (
+    FulfilmentState.MATCHED,
+    FulfilmentState.NOTIFIED,
+    FulfilmentState.APPLIED,
+    FulfilmentState.REVIEWED,
+    FulfilmentState.APPROVED,
+)
+
+
+def follow_corrected_purchases(*, buyer: Enterprise, years: set[int], actor: Actor, at: dt.datetime) -> int:
+    """After a purchase of `buyer` in `years` was corrected: each subsidy entry computed from
+    those years and not yet paid takes the amount the corrected records give (修订金额), or is
+    withdrawn when they no longer reach the subsidy's bar (撤销兑现), with the reason 采购记录更正.
+    Taken by the office or a leader who corrected the purchase; anyone else's correction is
+    put before the office with the amount it should now be. Call inside the correction's own
+    transaction. Returns the entries revised, withdrawn or put before the office."""
+    grants = SubsidyGrant.objects.select_related("fulfilment__policy").filter(
+        buyer=buyer, year__in=years, fulfilment__state__in=REVISABLE
+    )
+    office = has_role(actor, (Role.SERVICE_OFFICE, Role.LEADER)) and path_visible(
+        actor, buyer.jurisdiction_path
+    )
+    done = 0
+    for grant in grants:
+        entry = Fulfilment.objects.select_for_update().get(pk=grant.fulfilment_id)
+        due = next(
+            (d for d in subsidy_due(entry.policy, grant.year) if d.enterprise == buyer.pk),
+            None,
+        )
+        current = entry.approved_amount if entry.state == FulfilmentState.APPROVED else entry.promised_amount
+        if due is not None and current is not None and due.amount == current:
+            continue
+        words = {"year": grant.year, "amount": yuan_text(due.amount) if due else ""}
+        if not office:
+            _tell_office(entry, buyer, due, at)
+        elif due is None:
+            revoke_fulfilment(
+                fulfilment=entry,
+                actor=actor,
+                expected_version=entry.version,
+                reason=_("采购记录更正：%(year)s年本地采购不再达到补贴条件") % words,
+                at=at,
+            )
+        else:
+            revise_fulfilment_amount(
+                fulfilment=entry,
+                actor=actor,
+                expected_version=entry.version,
+                amount=due.amount,
+                reason=_("采购记录更正"),
+                at=at,
+            )
+            grant.purchases = due.purchases
+            grant.save(update_fields=["purchases"])
+        done += 1
+    return done
+
+
+def _tell_office(
+    entry: Fulfilment, buyer: Enterprise, due: chainmap.SubsidyDue | None, at: dt.datetime
+) -> None:
+    """Put a correction the enterprise made before the office, which decides on the ledger."""
+    words = {
+        "enterprise": buyer.name,
+        "policy": entry.policy.title,
+        "amount": yuan_text(due.amount) if due else "",
+    }
+    body = (
+        _("%(enterprise)s更正了采购记录，按更正后的记录“%(policy)s”应为 %(amount)s，请在兑现台账中修订金额。")
+        if due
+        else _("%(enterprise)s更正了采购记录，更正后不再达到“%(policy)s”的补贴条件，请在兑现台账中撤销兑现。")
+    ) % words
+    link = reverse("policies:fulfilment", args=[entry.pk])
+    message = notify.Message(_("本地采购补贴待修订：%(enterprise)s") % words, body, link)
+    notify.to_users(
+        notify.office_users(cast(Any, entry)),
+        message,
+        key=f"market:subsidy:{entry.pk}:v{entry.version}:{due.amount if due else 'none'}",
+        at=at,
+    )

@@ -452,6 +452,75 @@ def test_the_subsidy_is_three_percent_the_first_year_the_threshold_is_reached(wo
     )
 
 
+def test_a_corrected_purchase_revises_the_subsidy_in_the_ledger_or_withdraws_it(world: World) -> None:
+    policy = subsidy_policy(world)
+    local = enterprise_in(world, "园区战新供应商")
+    first = buy(world, world.home.enterprise, local, "250000.00", year=2024, strategic=True)
+    second = buy(world, world.home.enterprise, local, "150000.00", year=2024, strategic=True)
+    actions.grant_local_purchase_subsidy(policy=policy, year=2024, actor=office(world), at=AT)
+    entry = Fulfilment.objects.get(policy=policy)
+    assert entry.promised_amount == Decimal("12000.00")
+    # The office corrects an invoice: the entry takes 3 % of the corrected ¥350,000.01.
+    actions.update_purchase(
+        purchase=first,
+        actor=office(world),
+        expected_version=first.version,
+        year=2024,
+        amount="200000.01",
+        supplier=local,
+        strategic=True,
+        at=AT,
+    )
+    entry.refresh_from_db()
+    assert (entry.promised_amount, entry.state) == (Decimal("10500.00"), FulfilmentState.MATCHED)
+    revised = entry.events.get(action="revise")
+    assert (
+        revised.amount == Decimal("10500.00")
+        and "采购记录更正" in revised.note
+        and "12,000.00" in revised.note
+    )
+    page = Client()
+    page.force_login(office(world))
+    assert "10,500.00" in page.get(reverse("policies:fulfilment", args=[entry.pk])).content.decode()
+    # Another correction takes the year below the ¥300,000 bar: the entry is withdrawn, saying why.
+    actions.update_purchase(
+        purchase=second,
+        actor=office(world),
+        expected_version=second.version,
+        year=2024,
+        amount="50000.00",
+        supplier=local,
+        strategic=True,
+        at=AT,
+    )
+    entry.refresh_from_db()
+    assert entry.state == FulfilmentState.REJECTED and "不再达到补贴条件" in entry.reject_reason
+    assert entry.events.filter(action="revoke").count() == 1
+
+
+def test_the_enterprises_own_correction_is_put_before_the_office(world: World) -> None:
+    from lianqi.notifications.models import Notification
+
+    policy = subsidy_policy(world)
+    local = enterprise_in(world, "园区战新供应商")
+    row = buy(world, world.home.enterprise, local, "400000.00", year=2024, strategic=True)
+    actions.grant_local_purchase_subsidy(policy=policy, year=2024, actor=office(world), at=AT)
+    actions.update_purchase(
+        purchase=row,
+        actor=world.user(Role.ENTERPRISE),
+        expected_version=row.version,
+        year=2024,
+        amount="350000.00",
+        supplier=local,
+        strategic=True,
+        at=AT,
+    )
+    entry = Fulfilment.objects.get(policy=policy)
+    assert entry.promised_amount == Decimal("12000.00")  # the ledger is the office's to change
+    note = Notification.objects.get(recipient=office(world), subject__startswith="本地采购补贴待修订")
+    assert "10,500.00" in note.body
+
+
 def test_another_parks_office_may_not_grant_the_subsidy(world: World) -> None:
     policy = subsidy_policy(world)
     with pytest.raises(ValidationError):

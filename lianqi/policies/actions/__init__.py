@@ -18,6 +18,8 @@ from .ledger import (
     notify_matched_entries,
     reject_fulfilment,
     review_fulfilment,
+    revise_fulfilment_amount,
+    revoke_fulfilment,
     step_input,
 )
 from .matching import MatchChange, rematch_enterprise, rematch_policies, rematch_policy
@@ -52,6 +54,8 @@ __all__ = [
     "rematch_policies",
     "rematch_policy",
     "review_fulfilment",
+    "revise_fulfilment_amount",
+    "revoke_fulfilment",
     "save_policy_draft",
     "step_input",
     "update_policy",

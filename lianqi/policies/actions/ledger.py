@@ -325,6 +325,76 @@ def reject_fulfilment(
     )
 
 
+def revise_fulfilment_amount(
+    *,
+    fulfilment: Fulfilment,
+    actor: Actor | None,
+    expected_version: int,
+    amount: Decimal | str | None = None,
+    reason: str = "",
+    enterprise: Enterprise | None = None,
+    at: dt.datetime | None = None,
+) -> Fulfilment:
+    """修订金额: before payment, the office corrects the amount the entry stands at — the
+    approved amount once approved, the computed one before — saying why (the figures it was
+    computed from were corrected). The history keeps the old and the new amount; the step's
+    deadline is not restarted."""
+
+    def change(step: Step[Fulfilment]) -> None:
+        new = _positive_amount(amount)
+        why = required_text(reason, "reason", _("请填写修订金额的原因"))
+        field_name = "approved_amount" if step.row.state == FulfilmentState.APPROVED else "promised_amount"
+        old = getattr(step.row, field_name)
+        if old is not None and Decimal(old) == new:
+            raise ValidationError({"amount": _("金额与现在相同，无需修订")})
+        setattr(step.row, field_name, new)
+        step.event["amount"] = new
+        step.note = _("%(reason)s：由 %(old)s 修订为 %(new)s") % {
+            "reason": why,
+            "old": yuan_text(old) if old is not None else _("未测算"),
+            "new": yuan_text(new),
+        }
+
+    return take_step(
+        WORKFLOW,
+        row=fulfilment,
+        action=A.REVISE,
+        actor=actor,
+        expected_version=expected_version,
+        at=at,
+        enterprise=enterprise,
+        change=change,
+    )
+
+
+def revoke_fulfilment(
+    *,
+    fulfilment: Fulfilment,
+    actor: Actor | None,
+    expected_version: int,
+    reason: str = "",
+    enterprise: Enterprise | None = None,
+    at: dt.datetime | None = None,
+) -> Fulfilment:
+    """撤销兑现: before payment, the office withdraws the entry because the enterprise no
+    longer qualifies (its figures were corrected below the policy's bar), with the reason the
+    enterprise is told."""
+
+    def change(step: Step[Fulfilment]) -> None:
+        step.note = required_text(reason, "reason", _("请填写撤销的原因"))
+        step.row.reject_reason = step.note[:200]
+
+    return _take(
+        A.REVOKE,
+        fulfilment=fulfilment,
+        actor=actor,
+        expected_version=expected_version,
+        enterprise=enterprise,
+        at=at,
+        change=change,
+    )
+
+
 #: Every step of the ledger's table and the action that takes it: what a page or an API
 #: endpoint that receives a step's name calls.
 STEP_ACTIONS: dict[str, Callable[..., Fulfilment]] = {
@@ -335,6 +405,8 @@ STEP_ACTIONS: dict[str, Callable[..., Fulfilment]] = {
     A.APPROVE_WITHOUT_APPLICATION: approve_fulfilment_without_application,
     A.DISBURSE: disburse_fulfilment,
     A.REJECT: reject_fulfilment,
+    A.REVISE: revise_fulfilment_amount,
+    A.REVOKE: revoke_fulfilment,
 }
 
 #: What every step action takes besides its own input.
@@ -589,6 +661,7 @@ _DECISION_MESSAGES = {
     A.APPROVE_WITHOUT_APPLICATION: gettext_lazy("免申即享：无需申报，已批准 %(amount)s，将按期兑付。"),
     A.DISBURSE: gettext_lazy("已兑付 %(amount)s（凭证号 %(voucher)s）。"),
     A.REJECT: gettext_lazy("未通过：%(reason)s"),
+    A.REVOKE: gettext_lazy("已撤销：%(reason)s"),
 }
 
 

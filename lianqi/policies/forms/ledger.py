@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from lianqi.core.forms import BoundedIntegerField, MultipleFileField, StyledForm
 from lianqi.core.uploads import allowed_suffixes
 
-from ..choices import FulfilmentState
+from ..choices import FulfilmentAction, FulfilmentState
 from ..money import FEN, MAX_DIGITS, MAX_YUAN
 
 
@@ -57,6 +57,7 @@ class FulfilmentStepForm(StyledForm):
         initial_amount: Any = None,
         versioned: bool = True,
         materials: bool = False,
+        action: str = "",
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -73,6 +74,9 @@ class FulfilmentStepForm(StyledForm):
             self.fields[name] = available[name]
         if "amount" in self.fields and initial_amount is not None:
             self.fields["amount"].initial = initial_amount
+        if action in (FulfilmentAction.REVISE, FulfilmentAction.REVOKE):
+            # The same input as a refusal's reason, read as why the amount or entry changes.
+            self.fields["reason"].label = _("修订或撤销的原因")
         # Re-apply the Tabler classes to the fields added after the mixin ran.
         for field in self.fields.values():
             widget = field.widget

@@ -151,6 +151,7 @@ def _step_form(entry: Fulfilment, action: str, data: Any = None) -> FulfilmentSt
         needs=workflow.needs(entry, action),
         initial_amount=initial_amount,
         initial={"expected_version": entry.version},
+        action=action,
     )
 
 
