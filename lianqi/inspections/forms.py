@@ -292,6 +292,11 @@ def step_form(
     form: StepForm = form_class(data, prefix=action, initial={"expected_version": version})
     if "lenient_item" in form.fields and row is not None:
         form.fields["lenient_item"].queryset = lenient_choices(row)  # type: ignore[attr-defined]
+        # Hundreds of items: searched by a word rather than scrolled.
+        form.fields["lenient_item"].widget = PickerSelect(
+            "inspections:pick_lenient", attrs={"class": "form-select"}, query=f"inspection={row.pk}"
+        )
+        form.fields["lenient_item"].widget.choices = form.fields["lenient_item"].choices  # type: ignore[attr-defined]
     return form
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", views.InspectionListView.as_view(), name="list"),
     path("export/", views.InspectionExportView.as_view(), name="export"),
     path("<int:pk>/", views.InspectionDetailView.as_view(), name="detail"),
+    path("pick/lenient/", views.LenientItemPickerView.as_view(), name="pick_lenient"),
     path("<int:pk>/<str:action>/", views.InspectionStepView.as_view(), name="step"),
     path("draws/new/", views.DrawCreateView.as_view(), name="draw_create"),
     path("draws/<int:pk>/", views.DrawPublicView.as_view(), name="draw"),

@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,6 +27,7 @@ from lianqi.core.privacy import Holder, PhonePolicy
 from lianqi.core.roles import has_role
 from lianqi.core.scoping import path_visible, scope_queryset
 from lianqi.core.views import RoleRequiredMixin, export_xlsx, paginate, xlsx_download
+from lianqi.core.views.pickers import PickerView
 from lianqi.core.views.steps import take_step
 from lianqi.enterprises.models import Enterprise
 from lianqi.enterprises.views.code import CodeAccess, CodeTokenMixin
@@ -49,6 +51,7 @@ from .forms import (
     RatingForm,
     ReportForm,
     StepForm,
+    lenient_choices,
     step_form,
 )
 from .models import Inspection, InspectionDraw, InspectionItem
@@ -149,6 +152,23 @@ class InspectionDetailView(RoleRequiredMixin, View):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         return _detail(request, access_inspection(request.user, pk))
+
+
+class LenientItemPickerView(PickerView):
+    """The finding form's search of the lenient-list items its inspection may cite (by number,
+    violation or legal basis): the several hundred items of the three lists are found by a
+    word, not scrolled. `?inspection=` names the inspection, loaded in the user's scope."""
+
+    allowed_roles = READERS
+    search_fields = ("violation", "legal_basis", "measure")
+    ordering = ("kind", "number")
+
+    def rows(self, request: HttpRequest) -> QuerySet[Any]:
+        try:
+            pk = int(request.GET.get("inspection", ""))
+        except ValueError as bad:
+            raise Http404 from bad
+        return lenient_choices(access_inspection(request.user, pk))
 
 
 class InspectionStepView(RoleRequiredMixin, View):

@@ -115,6 +115,30 @@ def test_a_penalty_cites_a_lenient_item_of_its_department_only(world):
     assert row.rectification_due_on is None
 
 
+def test_the_lenient_item_is_searched_among_those_the_inspection_may_cite(world):
+    row = make_inspection(world, InspectionState.CHECKED_IN)
+    own = lenient(world, department=world.home.department, number=3)
+    LenientItem.objects.create(
+        jurisdiction=world.home.park,
+        kind=LenientKind.LIGHTER,
+        number=4,
+        violation="未按规定公示营业执照",
+        legal_basis="《市场主体登记管理条例》第四十八条",
+    )
+    lenient(world, department=world.other.department, number=5)  # another department's
+    client = Client()
+    client.force_login(world.user("service_office"))
+    page = client.get(row.get_absolute_url()).content.decode()
+    picker = reverse("inspections:pick_lenient") + f"?inspection={row.pk}"
+    assert f'data-picker="{picker}"' in page
+    found = client.get(picker + "&q=警示标志").json()
+    assert found == [{"value": str(own.pk), "text": str(own)}]
+    assert len(client.get(picker).json()) == 2  # the department's and the park-wide one
+    stranger = Client()
+    stranger.force_login(world.other_user("service_office"))
+    assert stranger.get(picker).status_code == 404
+
+
 def test_an_unmade_rectification_is_escalated_with_what_follows(world):
     row = make_inspection(world, InspectionState.CHECKED_IN)
     row = close(world, row, finding=Finding.RECTIFICATION, rectification_days=3)
