@@ -16,7 +16,10 @@ penalised). Then, as the park's leader, it times
 department and by month, last year's count, the distribution over the register, the reports of
 unregistered entries — and, in the same run, the baseline: the department table's counts, last
 year's count and the distribution as hand-written SQL over the same rows. Prints the medians and the ratio. Target: the
-page's reads <= 500 ms.
+page's reads <= 500 ms. The generated rows are written past the actions, so their day cells
+(`inspections.cells`) are built once from them (printed apart, as an import would); the page
+then adds up the cells of the year and groups only the year's inspections by enterprise for the
+distribution.
 """
 
 from __future__ import annotations
@@ -208,10 +211,18 @@ def main() -> None:
     from django.db import connection
 
     from lianqi.core.registry import Period
-    from lianqi.inspections import queries
+    from lianqi.inspections import cells, queries
+    from lianqi.inspections.models import StatisticsCell
 
     call_command("migrate", verbosity=0)
     leader = generate(args.enterprises, args.inspections)
+    if not StatisticsCell.objects.exists():
+        # The generated rows were written past the actions: their day cells are built once.
+        started = time.perf_counter()
+        marked = cells.mark_all_stale()
+        days = cells.refresh()
+        print(f"day cells built: {marked:,} marks, {days:,} days in {time.perf_counter() - started:.1f} s")
+    print(f"{StatisticsCell.objects.count():,} day cells")
     period = Period.year(YEAR)
     path = leader.jurisdiction.path
 

@@ -29,7 +29,7 @@ from lianqi.enterprises.models import Enterprise
 from lianqi.org.models import Department, Jurisdiction, Staff
 from lianqi.policies.subjects import parsed_condition
 
-from . import checks, drawing, lenient
+from . import cells, checks, drawing, lenient
 from . import items as items_sheet
 from .choices import (
     REACTIVE_TRIGGERS,
@@ -566,9 +566,11 @@ def rate_inspection(
     with transaction.atomic():
         if Rating.objects.select_for_update().filter(inspection=inspection).exists():
             raise ValidationError({"inspection": _("这次检查已经评价过了")})
-        return Rating.objects.create(
+        rating = Rating.objects.create(
             inspection=inspection, score=value, comment=comment.strip()[:500], rated_at=at
         )
+        cells.mark_inspection(inspection)
+        return rating
 
 
 #: The demand category an unregistered entry is filed under (added by a data migration).

@@ -405,3 +405,79 @@ class LenientItem(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.number}. {self.violation}"
+
+
+class StatisticsCell(models.Model):
+    """The additive statistics counts of one jurisdiction's inspections planned on one day by
+    one department (`queries.STATISTICS_COUNTS`: registered, closed, service visits, joint,
+    checked in, registered before entry, over a cap, overdue rectifications as of the day the
+    cell was counted, ratings and their total). Derived data: `cells.refresh` rewrites a day's
+    cells from the inspections, so a year's statistics add up a few thousand cells instead of
+    grouping hundreds of thousands of inspections."""
+
+    jurisdiction = models.ForeignKey(
+        "org.Jurisdiction", on_delete=models.CASCADE, related_name="+", verbose_name=_("辖区")
+    )
+    jurisdiction_path = models.CharField(_("辖区路径"), max_length=255, editable=False)
+    planned_on = models.DateField(_("计划检查日期"))
+    department = models.ForeignKey(
+        "org.Department", on_delete=models.CASCADE, related_name="+", verbose_name=_("检查部门")
+    )
+    inspections = models.PositiveIntegerField(default=0)
+    closed = models.PositiveIntegerField(default=0)
+    service = models.PositiveIntegerField(default=0)
+    joint = models.PositiveIntegerField(default=0)
+    checked_in = models.PositiveIntegerField(default=0)
+    before_entry = models.PositiveIntegerField(default=0)
+    cap_warnings = models.PositiveIntegerField(default=0)
+    rectifications_overdue = models.PositiveIntegerField(default=0)
+    rated = models.PositiveIntegerField(default=0)
+    rating_total = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("执法检查统计日汇总")
+        verbose_name_plural = _("执法检查统计日汇总")
+        indexes = [
+            models.Index(fields=["planned_on", "jurisdiction_path"], name="inspections_stats_cell_idx"),
+            models.Index(fields=["jurisdiction", "planned_on"], name="inspections_stats_cell_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.jurisdiction_path} {self.planned_on} {self.department_id}"
+
+
+class StatisticsStaleDay(models.Model):
+    """A mark that one jurisdiction's inspection statistics cells of one planned day are out of
+    date: every inspection step, rating and joining writes one in its own transaction, and the
+    daily check of passed rectification deadlines writes one for each inspection whose deadline
+    passed since the last check."""
+
+    jurisdiction = models.ForeignKey(
+        "org.Jurisdiction", on_delete=models.CASCADE, related_name="+", verbose_name=_("辖区")
+    )
+    jurisdiction_path = models.CharField(_("辖区路径"), max_length=255, editable=False)
+    planned_on = models.DateField(_("计划检查日期"))
+
+    class Meta:
+        verbose_name = _("待更新的执法检查统计日")
+        verbose_name_plural = _("待更新的执法检查统计日")
+        indexes = [models.Index(fields=["planned_on", "jurisdiction_path"], name="inspections_stats_stale")]
+
+    def __str__(self) -> str:
+        return f"{self.jurisdiction_path} {self.planned_on}"
+
+
+class DeadlineCheck(models.Model):
+    """The last day whose passed rectification deadlines were marked in the statistics cells
+    (one row): an order not rectified by its deadline becomes overdue the next day without any
+    step being taken, so each day the cells of the orders whose deadline passed since are
+    counted again (`cells.mark_passed_deadlines`)."""
+
+    checked_on = models.DateField(_("已检查至"))
+
+    class Meta:
+        verbose_name = _("整改期限检查进度")
+        verbose_name_plural = _("整改期限检查进度")
+
+    def __str__(self) -> str:
+        return str(self.checked_on)

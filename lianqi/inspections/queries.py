@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Avg, Count, F, Q, QuerySet, Sum
+from django.db.models import Avg, Count, Q, QuerySet
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -24,17 +24,18 @@ from lianqi.core.scoping import scope_paths, scope_queryset
 from lianqi.demands.models import Demand
 from lianqi.enterprises.choices import EnterpriseStatus
 from lianqi.enterprises.models import Enterprise
+from lianqi.org.models import Department
 from lianqi.rules.formats import condition_json
 
+from . import cells
 from .choices import (
     NOT_REGISTERED_STATES,
     OPEN_STATES,
     Finding,
-    FollowUp,
     InspectionState,
     LenientKind,
-    VisitKind,
 )
+from .counting import COUNTS, aggregates, day_cells, overdue_rectification
 from .filters import InspectionFilter
 from .models import (
     Inspection,
@@ -45,6 +46,8 @@ from .models import (
     LenientItem,
     QuietPeriod,
     Rating,
+    StatisticsCell,
+    StatisticsStaleDay,
 )
 from .permissions import (
     MANAGERS,
@@ -429,55 +432,12 @@ def _counted(rows: QuerySet[Inspection], period: Period) -> QuerySet[Inspection]
     )
 
 
-def overdue_rectification(today: dt.date) -> Q:
-    """Rectification orders whose deadline passed before `today` without being rectified by
-    it: still open, rectified late, or escalated."""
-    return Q(finding=Finding.RECTIFICATION, rectification_due_on__lt=today) & (
-        Q(follow_up="") | Q(follow_up=FollowUp.ESCALATED) | Q(rectified_on__gt=F("rectification_due_on"))
-    )
-
-
-def _aggregates(suffix: str = "", within: Q | None = None, *, today: dt.date | None = None) -> dict[str, Any]:
-    """The aggregates behind `ROW_DEFINITIONS`, over the rows `within` (all without), named
-    with `suffix`; overdue as of `today` (the local date without)."""
-    every = within or Q()
-    overdue = overdue_rectification(today or timezone.localdate())
-    return {
-        f"rectifications_overdue{suffix}": Count("pk", filter=every & overdue),
-        f"inspections{suffix}": Count("pk", filter=within),
-        f"closed{suffix}": Count("pk", filter=every & Q(state=InspectionState.CLOSED)),
-        f"service{suffix}": Count("pk", filter=every & Q(visit_kind=VisitKind.SERVICE)),
-        f"joint{suffix}": Count("pk", filter=every & Q(joint_visit__isnull=False)),
-        f"checked_in{suffix}": Count("pk", filter=every & Q(checked_in_at__isnull=False)),
-        f"before_entry{suffix}": Count(
-            "pk", filter=every & Q(checked_in_at__isnull=False, checked_in_at__gt=F("created_at"))
-        ),
-        f"cap_warnings{suffix}": Count("pk", filter=every & ~Q(cap_warnings=[])),
-        f"rated{suffix}": Count("rating", filter=within),
-        f"rating_total{suffix}": Sum("rating__score", filter=within),
-    }
-
-
 def _month_starts(period: Period) -> list[dt.date]:
     """The first day of each month of `period`'s year, and of the next year: the bounds of the
     months as plain date comparisons (which an index and a hash aggregate serve, where a
     month extracted from the date would make the database sort every row)."""
     year = period.start.year
     return [dt.date(year, month, 1) for month in range(1, 13)] + [dt.date(year + 1, 1, 1)]
-
-
-_SUMMED = (
-    "inspections",
-    "closed",
-    "service",
-    "joint",
-    "checked_in",
-    "before_entry",
-    "cap_warnings",
-    "rectifications_overdue",
-    "rated",
-    "rating_total",
-)
 
 
 def _row(key: Any, label: str, values: Mapping[str, Any], reports: int | None) -> StatisticsRow:
@@ -555,36 +515,54 @@ def unregistered_report_months(jurisdiction_paths: list[str] | None, period: Per
     return {row["month"]: row["n"] for row in months.order_by()}
 
 
+def _scoped_cells(user: Any) -> QuerySet[StatisticsCell]:
+    """The day cells a user's statistics add up: as `statistics_scope`, on the cells."""
+    cells_in_scope = scope_queryset(StatisticsCell.objects.all(), user)
+    if has_role(user, MANAGERS):
+        return cells_in_scope
+    if has_role(user, (Role.DEPARTMENT_HANDLER,)):
+        department_id = own_department_id(user)
+        return cells_in_scope.filter(department_id=department_id) if department_id else cells_in_scope.none()
+    return cells_in_scope.none()
+
+
+def _cells_of(user: Any, period: Period, *, today: dt.date) -> list[dict[str, Any]]:
+    """The (planned day, department) cells of `period` in the user's scope: the stored day
+    cells, brought up to date first, when the statistics are read as of today; counted from
+    the inspections (the same counting code) as of another day."""
+    if today != timezone.localdate():
+        return day_cells(
+            statistics_scope(user).filter(planned_on__gte=period.start, planned_on__lte=period.end),
+            today=today,
+        )
+    cells.mark_passed_deadlines(today)
+    cells.refresh(marks=scope_queryset(StatisticsStaleDay.objects.all(), user))
+    stored = _scoped_cells(user).filter(planned_on__gte=period.start, planned_on__lte=period.end)
+    return list(stored.order_by().values("planned_on", "department_id", *COUNTS))
+
+
 def inspection_statistics(user: Any, year: int, *, today: dt.date | None = None) -> InspectionStatistics:
-    """The statistics page's figures for `year` in the user's scope (`statistics_scope`)."""
+    """The statistics page's figures for `year` in the user's scope (`statistics_scope`), added
+    up from day cells (one per planned day and department)."""
     today = today or timezone.localdate()
     period, last_period = _year_to_date(year, today)
     scope = statistics_scope(user)
     rows = _counted(scope, period)
-    # One scan grouped by department, each figure counted per month; a department's row and a
-    # month's row are sums of these cells.
-    bounds = _month_starts(period)
-    per_month: dict[str, Any] = {}
-    for month in range(1, 13):
-        within = Q(planned_on__gte=bounds[month - 1], planned_on__lt=bounds[month])
-        per_month.update(_aggregates(f"_{month}", within, today=today))
-    cells = (
-        rows.order_by()
-        .values("department_id", "department__name", "department__order")
-        .annotate(**per_month)
-        .order_by("department__order", "department__name")
-    )
-    by_department: list[dict[str, Any]] = []
-    by_month: dict[int, dict[str, Any]] = {month: dict.fromkeys(_SUMMED, 0) for month in range(1, 13)}
-    for found in cells:
-        cell: dict[str, Any] = dict(found)
-        department = {key: cell[key] for key in ("department_id", "department__name")}
-        for name in _SUMMED:
-            counts = [cell[f"{name}_{month}"] or 0 for month in range(1, 13)]
-            department[name] = sum(counts)
-            for month, count in enumerate(counts, start=1):
-                by_month[month][name] += count
-        by_department.append(department)
+    by_department_id: dict[int, dict[str, Any]] = {}
+    by_month: dict[int, dict[str, Any]] = {month: dict.fromkeys(COUNTS, 0) for month in range(1, 13)}
+    for cell in _cells_of(user, period, today=today):
+        department = by_department_id.setdefault(cell["department_id"], dict.fromkeys(COUNTS, 0))
+        month = by_month[cell["planned_on"].month]
+        for name in COUNTS:
+            department[name] += cell[name] or 0
+            month[name] += cell[name] or 0
+    names = Department.objects.in_bulk(list(by_department_id))
+    by_department = [
+        {"department_id": pk, "department__name": names[pk].name, **counts}
+        for pk, counts in sorted(
+            by_department_id.items(), key=lambda item: (names[item[0]].order, names[item[0]].name)
+        )
+    ]
     handler_only = not has_role(user, MANAGERS)
     # A department's handler sees its inspections only; reports of unregistered entries name no
     # department, so they are counted for the managers only.
@@ -599,9 +577,9 @@ def inspection_statistics(user: Any, year: int, *, today: dt.date | None = None)
         )
         for month in range(1, 13)
     ]
-    summed = {name: sum(row[name] or 0 for row in by_department) for name in _SUMMED}
+    summed = {name: sum(row[name] or 0 for row in by_department) for name in COUNTS}
     total = _row(None, str(_("合计")), summed, None if handler_only else sum(reports.values()))
-    last_year = _counted(scope, last_period).count()
+    last_year = sum(cell["inspections"] for cell in _cells_of(user, last_period, today=today))
     register = scope_queryset(Enterprise.objects.filter(status=EnterpriseStatus.ACTIVE), user).count()
     distribution = _distribution(rows, register)
     inspected = sum(distribution[1:])
@@ -633,7 +611,7 @@ def inspection_statistics(user: Any, year: int, *, today: dt.date | None = None)
 
 def registered_before_entry_share(jurisdiction_path: str, period: Period) -> Decimal | None:
     """The share of the period's checked-in inspections registered before entry (a measure)."""
-    values = _registered(jurisdiction_path, period).aggregate(**_aggregates())
+    values = _registered(jurisdiction_path, period).aggregate(**aggregates())
     return _rate("registered_before_entry_rate", values["before_entry"], values["checked_in"]).value  # type: ignore[return-value]
 
 

@@ -22,6 +22,7 @@ from lianqi.core.roles import Role, has_role
 from lianqi.core.scoping import path_visible
 from lianqi.core.workflow import Transition, Workflow, transition
 
+from .cells import mark_stale
 from .choices import InspectionAction as A
 from .choices import InspectionState as S
 from .models import Inspection, InspectionEvent
@@ -96,4 +97,6 @@ workflow: Workflow[Inspection] = Workflow(
     actions=A,
     event_model=InspectionEvent,
     subject_field="inspection",
+    # Every step marks the statistics' day cell of its planned day stale, in its transaction.
+    recorded=mark_stale,
 )

@@ -31,8 +31,9 @@ from lianqi.org.models import Department, Staff
 from lianqi.testing.world import Side, World, make_enterprise
 
 from .. import actions, dashboards, queries
+from .. import cells as cells_module
 from ..choices import InspectionState
-from ..models import Inspection, JointVisit, Rating
+from ..models import Inspection, JointVisit, Rating, StatisticsCell
 from ..warnings import warn_repeated_inspection
 from .factories import make_inspector, registration
 
@@ -66,11 +67,15 @@ def inspect(
     values.update(fields)
     if values.get("state") == InspectionState.CLOSED:
         values.setdefault("finding", "no_problem")
-    return Inspection.objects.create(**values)
+    row = Inspection.objects.create(**values)
+    # Written past the actions: its statistics day is marked as an import's would be.
+    cells_module.mark_inspection(row)
+    return row
 
 
 def rate(row: Inspection, score: int) -> None:
     Rating.objects.create(inspection=row, score=score, rated_at=at(row.planned_on, 17))
+    cells_module.mark_inspection(row)
 
 
 class Known:
@@ -416,3 +421,49 @@ def test_the_homes_list_rectifications_past_their_deadline_without_follow_up(wor
     assert [row.label for row in own] == [f"{home.enterprise.name} · {home.department.name}"]
     assert "逾期未整改" in client_for(handler(home)).get("/").content.decode()
     assert dashboards._office(world.other_user(Role.SERVICE_OFFICE)).panels[1].rows == []
+
+
+def test_the_day_cells_follow_every_step_and_read_as_the_inspections_do(world: World, known: Known) -> None:
+    office = world.user(Role.SERVICE_OFFICE)
+    before = queries.inspection_statistics(office, YEAR).total.figures
+    # A step after the cells were counted moves the figures at once: the workflow marks its day.
+    planned = Inspection.objects.filter(
+        jurisdiction=world.home.park, planned_on=dt.date(YEAR, 12, 31), state=InspectionState.REGISTERED
+    ).get()
+    actions.cancel_inspection(
+        inspection=planned, actor=office, expected_version=planned.version, note="企业已停产"
+    )
+    after = queries.inspection_statistics(office, YEAR)
+    assert after.total.figures["inspections"].value == before["inspections"].value - 1
+    # The stored cells and a count straight from the inspections agree on every figure.
+    StatisticsCell.objects.all().delete()
+    cells_module.mark_all_stale()
+    rebuilt = queries.inspection_statistics(office, YEAR)
+    assert {k: f.value for k, f in after.total.figures.items()} == {
+        k: f.value for k, f in rebuilt.total.figures.items()
+    }
+
+
+def test_an_order_becomes_overdue_in_the_cells_the_day_after_its_deadline(world: World) -> None:
+    home = world.home
+    due = dt.date(YEAR, 5, 9)  # a Friday
+    inspect(
+        home,
+        home.enterprise,
+        home.department,
+        dt.date(YEAR, 5, 2),
+        state=InspectionState.CLOSED,
+        finding="rectification",
+        rectification_days=5,
+        rectification_due_on=due,
+    )
+    cells_module.refresh(at=at(due, 20))  # counted on the deadline: not overdue yet
+    cells_module.mark_passed_deadlines(due)
+    cell = StatisticsCell.objects.get(planned_on=dt.date(YEAR, 5, 2))
+    assert cell.rectifications_overdue == 0
+    # Nothing happens to the inspection; the next day's check marks its day and it is counted.
+    assert cells_module.mark_passed_deadlines(due + dt.timedelta(days=1)) == 1
+    assert cells_module.mark_passed_deadlines(due + dt.timedelta(days=1)) == 0  # once a day
+    cells_module.refresh(at=at(due + dt.timedelta(days=1), 8))
+    cell = StatisticsCell.objects.get(planned_on=dt.date(YEAR, 5, 2))
+    assert cell.rectifications_overdue == 1
