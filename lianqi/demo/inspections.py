@@ -25,6 +25,7 @@ from lianqi.core import calendar_store, workdays
 from lianqi.enterprises.choices import EnterpriseKind
 from lianqi.enterprises.models import Enterprise
 from lianqi.inspections.actions import report_unregistered_entry, set_frequency_caps
+from lianqi.inspections.cells import mark_all_stale
 from lianqi.inspections.checks import cap_warnings
 from lianqi.inspections.choices import (
     Finding,
@@ -230,6 +231,8 @@ def build_demo_inspections(
         )
         figures.lenient_items += size
     _findings(park, figures, seed, today)
+    # The year was written past the actions, as an import is: its statistics days are marked.
+    mark_all_stale()
     return figures
 
 
