@@ -29,9 +29,13 @@ from lianqi.enterprises.actions import importing
 from lianqi.enterprises.models import Enterprise
 from lianqi.enterprises.tests.fixtures_import import home_job
 from lianqi.finance import tasks as finance_tasks
-from lianqi.finance.choices import VersionState
-from lianqi.finance.models import Product, ProductVersion
+from lianqi.finance.choices import ApplicationState, VersionState
+from lianqi.finance.models import FigureCell, Product, ProductVersion
 from lianqi.finance.tests.factories import make_application, product_of
+from lianqi.inspections import tasks as inspection_tasks
+from lianqi.inspections.choices import InspectionState
+from lianqi.inspections.models import StatisticsCell
+from lianqi.inspections.tests.factories import make_inspection
 from lianqi.land import tasks as land_tasks
 from lianqi.land.models import ParcelEvent, Reservation, ReservationEvent
 from lianqi.land.tests.factories import make_reservation
@@ -159,10 +163,41 @@ def finance_overdue(world: Any, mailoutbox: list[Any]) -> Any:
     return finance_tasks.sweep_overdue_applications.call, lambda: (len(mailoutbox), notifications())
 
 
+def finance_figures(world: Any, mailoutbox: list[Any]) -> Any:
+    # Written past the actions with its days marked: the first run counts them, once.
+    make_application(world, ApplicationState.DISBURSED)
+
+    def observe() -> object:
+        return sorted(
+            FigureCell.objects.values_list("day", "dimension", "key", "applications", "disbursed_fen")
+        )
+
+    return finance_tasks.refresh_figures.call, observe
+
+
 FINANCE_SCENARIOS: dict[str, Scenario] = {
     "lianqi.finance.tasks.apply_product_versions": finance_versions,
     "lianqi.finance.tasks.sweep_overdue_applications": finance_overdue,
+    "lianqi.finance.tasks.refresh_figures": finance_figures,
 }
+
+
+def inspection_statistics(world: Any, mailoutbox: list[Any]) -> Any:
+    # An order to rectify whose deadline passed: the first run counts its day overdue, once.
+    make_inspection(
+        world,
+        InspectionState.CLOSED,
+        finding="rectification",
+        rectification_days=5,
+        rectification_due_on=dt.date(2026, 2, 20),
+    )
+
+    def observe() -> object:
+        return sorted(
+            StatisticsCell.objects.values_list("planned_on", "inspections", "rectifications_overdue")
+        )
+
+    return inspection_tasks.refresh_statistics.call, observe
 
 
 def land_sweep(world: Any, mailoutbox: list[Any]) -> Any:
@@ -217,6 +252,7 @@ SCENARIOS: dict[str, Scenario] = {
     "lianqi.policies.tasks.rematch_enterprise_task": rematch(of_policy=False),
     "lianqi.policies.tasks.rematch_policy_task": rematch(of_policy=True),
     **FINANCE_SCENARIOS,
+    "lianqi.inspections.tasks.refresh_statistics": inspection_statistics,
     "lianqi.land.tasks.run_land_sweeps": land_sweep,
     "lianqi.projects.tasks.build_monthly_report": project_report,
 }
