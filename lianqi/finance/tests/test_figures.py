@@ -188,3 +188,21 @@ def test_the_median_of_a_histogram() -> None:
     assert queries.median_of(Counter({3: 1})) == 3
     assert queries.median_of(Counter({1: 1, 4: 1})) == Decimal("2.5")
     assert queries.median_of(Counter({0: 2, 5: 1, 9: 2})) == 5
+
+
+def test_the_rebuild_command_recounts_the_cells_from_the_applications(world: World) -> None:
+    from django.core.management import call_command
+
+    from ..choices import ApplicationState
+    from ..models import FigureCell
+    from .factories import make_application
+
+    make_application(world, ApplicationState.DISBURSED, granted_fen=123_456_789, disbursed_fen=123_456_789)
+    office = world.user(Role.SERVICE_OFFICE)
+    before = queries.year_figures(office, 2025).total
+    FigureCell.objects.all().delete()  # lost, or never built for rows loaded by SQL
+    out = io.StringIO()
+    call_command("rebuild_finance_figures", stdout=out)
+    assert "recounted" in out.getvalue()
+    assert queries.year_figures(office, 2025).total == before
+    assert before.disbursed_fen == 123_456_789

@@ -3,21 +3,11 @@ without the actions (an import, a restored backup), or to check nothing has drif
 
 from __future__ import annotations
 
-import time
-from typing import Any
-
-from django.core.management.base import BaseCommand
-
+from lianqi.core.management.rebuild import RebuildCellsCommand
 from lianqi.demands.statistics import mark_all_stale, refresh
 
 
-class Command(BaseCommand):
+class Command(RebuildCellsCommand):
     help = "Recount every day's demand statistics cells from the demands and their events."
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        started = time.perf_counter()
-        marked = mark_all_stale()
-        days = refresh()
-        self.stdout.write(
-            f"marked {marked} day(s), recounted {days} day(s) in {time.perf_counter() - started:.1f} s"
-        )
+    mark_all = staticmethod(mark_all_stale)
+    refresh = staticmethod(refresh)
