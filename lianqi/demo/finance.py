@@ -25,6 +25,7 @@ from lianqi.core.roles import Role
 from lianqi.enterprises.choices import EnterpriseKind, EnterpriseStatus
 from lianqi.enterprises.models import Enterprise
 from lianqi.finance import actions, queries
+from lianqi.finance import cells as figure_cells
 from lianqi.finance.choices import ApplicationState, InstitutionKind, ProductKind
 from lianqi.finance.matching import products_ruleset
 from lianqi.finance.models import VERSIONED_TERMS, Application, Institution, MatchingEvent, Product
@@ -417,6 +418,8 @@ def build_demo_finance(
     _events(park, rng, today, admin, bank_users)
     _versions(rng, today, admin)
     _pilot(park, rng, today, admin)
+    # The year's steps marked their days: counted now, so the figures page opens at once.
+    figure_cells.refresh()
     summary.events = MatchingEvent.objects.filter(jurisdiction=park).count()
     applications = Application.objects.filter(jurisdiction_path__startswith=city.path)
     totals = applications.aggregate(granted=Sum("granted_fen"), disbursed=Sum("disbursed_fen"))

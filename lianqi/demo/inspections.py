@@ -26,6 +26,7 @@ from lianqi.enterprises.choices import EnterpriseKind
 from lianqi.enterprises.models import Enterprise
 from lianqi.inspections.actions import report_unregistered_entry, set_frequency_caps
 from lianqi.inspections.cells import mark_all_stale
+from lianqi.inspections.cells import refresh as refresh_statistics
 from lianqi.inspections.checks import cap_warnings
 from lianqi.inspections.choices import (
     Finding,
@@ -231,8 +232,10 @@ def build_demo_inspections(
         )
         figures.lenient_items += size
     _findings(park, figures, seed, today)
-    # The year was written past the actions, as an import is: its statistics days are marked.
+    # The year was written past the actions, as an import is: its statistics days are marked
+    # and counted, so the statistics page opens at once.
     mark_all_stale()
+    refresh_statistics()
     return figures
 
 
