@@ -206,7 +206,9 @@ def build_demo_inspections(
         )
         if past and rng.random() < 0.4:
             rated_at = min(at, at - dt.timedelta(days=(today - planned_on).days - 1))
-            Rating.objects.create(inspection=row, score=rng.choice((3, 4, 4, 5, 5, 5)), rated_at=rated_at)
+            counts = {name: rng.choice((3, 4, 4, 5, 5, 5)) for name in ("conduct", "disturbance", "clarity")}
+            score = (2 * sum(counts.values()) + 3) // 6  # as the rating action rounds the mean
+            Rating.objects.create(inspection=row, score=score, rated_at=rated_at, **counts)
             figures.ratings += 1
         figures.registered += 1
     figures.joint_visits = _merge_same_day(park)

@@ -547,27 +547,42 @@ def rate_inspection(
     *,
     inspection: Inspection,
     enterprise: Enterprise,
-    score: object,
+    conduct: object,
+    disturbance: object,
+    clarity: object,
     comment: str = "",
     at: dt.datetime | None = None,
 ) -> Rating:
-    """The inspected enterprise rates the visit once it was made (1 to 5)."""
+    """The inspected enterprise rates the visit once it was made, on three counts each 1 to 5:
+    the inspectors' conduct, how little it disturbed its work, how clearly it was told the
+    basis and the outcome; the score is their mean rounded half up."""
     at = at or timezone.now()
     if inspection.enterprise_id != enterprise.pk:
         raise ValidationError({"inspection": _("只能评价本企业接受的检查")})
     if inspection.state not in (InspectionState.CHECKED_IN, InspectionState.CLOSED):
         raise ValidationError({"inspection": _("检查人员入企后才能评价")})
-    try:
-        value = int(str(score))
-    except ValueError:
-        value = 0
-    if not 1 <= value <= 5:
-        raise ValidationError({"score": _("请选择 1 至 5 分")})
+    counts: dict[str, int] = {}
+    errors: dict[str, str] = {}
+    for name, given in (("conduct", conduct), ("disturbance", disturbance), ("clarity", clarity)):
+        try:
+            value = int(str(given))
+        except ValueError:
+            value = 0
+        if not 1 <= value <= 5:
+            errors[name] = _("请选择 1 至 5 分")
+        counts[name] = value
+    if errors:
+        raise ValidationError(errors)
+    total = sum(counts.values())
     with transaction.atomic():
         if Rating.objects.select_for_update().filter(inspection=inspection).exists():
             raise ValidationError({"inspection": _("这次检查已经评价过了")})
         rating = Rating.objects.create(
-            inspection=inspection, score=value, comment=comment.strip()[:500], rated_at=at
+            inspection=inspection,
+            score=(2 * total + 3) // 6,  # the mean of three, rounded half up
+            comment=comment.strip()[:500],
+            rated_at=at,
+            **counts,
         )
         cells.mark_inspection(inspection)
         return rating

@@ -179,12 +179,28 @@ def _ancestors(path: str) -> list[str]:
     return ["".join(f"{p}/" for p in parts[: i + 1]) for i in range(len(parts))]
 
 
-class RatingForm(StyledForm):
-    """The enterprise rates a visit: 1 to 5, and a word if it wants."""
+class Points(forms.RadioSelect):
+    """Five points in one row of buttons (a phone shows three counts without scrolling)."""
 
-    score = forms.TypedChoiceField(
-        label=_("评分"), choices=[(n, str(n)) for n in range(5, 0, -1)], coerce=int, widget=RadioList
+    template_name = "inspections/points.html"
+
+
+def _points(label: Any, help_text: Any) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        help_text=help_text,
+        choices=[(n, str(n)) for n in range(5, 0, -1)],
+        coerce=int,
+        widget=Points,
     )
+
+
+class RatingForm(StyledForm):
+    """The enterprise rates a visit on three counts, 1 to 5 each, and a word if it wants."""
+
+    conduct = _points(_("执法规范"), _("是否出示执法证件、依法依规检查"))
+    disturbance = _points(_("打扰程度"), _("5 分为几乎未影响生产经营"))
+    clarity = _points(_("告知清楚"), _("检查依据、结果和整改要求是否讲清楚"))
     comment = forms.CharField(label=_("意见"), max_length=500, required=False)
 
 

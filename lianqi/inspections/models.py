@@ -350,8 +350,11 @@ class InspectionEvent(WorkflowEvent):
 
 
 class Rating(models.Model):
-    """The enterprise's rating of one inspection visit (1–5). Staff see ratings only in
-    aggregate and without the firm's name, and only from five ratings on."""
+    """The enterprise's rating of one inspection visit on three counts — the inspectors'
+    conduct, how little the visit disturbed its work, how clearly it was told the basis and the
+    outcome — each 1–5, and `score`, their mean rounded half up, which the statistics average.
+    Staff see ratings only in aggregate and without the firm's name, and only from five ratings
+    on. (Ratings given before the three counts existed have the score alone.)"""
 
     inspection = models.OneToOneField(
         Inspection, on_delete=models.PROTECT, related_name="rating", verbose_name=_("执法检查")
@@ -359,6 +362,9 @@ class Rating(models.Model):
     score = models.PositiveSmallIntegerField(
         _("评分"), validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
+    conduct = models.PositiveSmallIntegerField(_("执法规范"), null=True, blank=True)
+    disturbance = models.PositiveSmallIntegerField(_("打扰程度"), null=True, blank=True)
+    clarity = models.PositiveSmallIntegerField(_("告知清楚"), null=True, blank=True)
     comment = models.CharField(_("意见"), max_length=500, blank=True)
     rated_at = models.DateTimeField(_("评价时间"))
 
@@ -366,7 +372,14 @@ class Rating(models.Model):
         verbose_name = _("企业评价")
         verbose_name_plural = _("企业评价")
         constraints = [
-            models.CheckConstraint(condition=Q(score__gte=1, score__lte=5), name="inspections_rating_range")
+            models.CheckConstraint(condition=Q(score__gte=1, score__lte=5), name="inspections_rating_range"),
+            *(
+                models.CheckConstraint(
+                    condition=Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__gte": 1, f"{name}__lte": 5}),
+                    name=f"inspections_rating_{name}_range",
+                )
+                for name in ("conduct", "disturbance", "clarity")
+            ),
         ]
 
     def __str__(self) -> str:

@@ -238,19 +238,23 @@ def test_check_in_needs_the_enterprises_own_code_then_the_result_closes(world):
 def test_enterprise_rates_a_visit_once_after_entry(world):
     row = actions.register_inspection(**registration(world))
     enterprise = world.home.enterprise
+    good: dict[str, Any] = {"conduct": 5, "disturbance": 4, "clarity": 4}
     assert "inspection" in errors_of(
-        lambda: actions.rate_inspection(inspection=row, enterprise=enterprise, score=5)
+        lambda: actions.rate_inspection(inspection=row, enterprise=enterprise, **good)
     )
     office = world.user("service_office")
     row = actions.check_in_inspection(
         inspection=row, actor=office, expected_version=row.version, scanned_code=enterprise.code_token
     )
-    assert "score" in errors_of(
-        lambda: actions.rate_inspection(inspection=row, enterprise=enterprise, score="9")
+    refused = errors_of(
+        lambda: actions.rate_inspection(inspection=row, enterprise=enterprise, **{**good, "clarity": "9"})
     )
-    assert actions.rate_inspection(inspection=row, enterprise=enterprise, score="4").score == 4
+    assert set(refused) == {"clarity"}
+    rating = actions.rate_inspection(inspection=row, enterprise=enterprise, **good)
+    # 13 over three counts: a mean of 4.33, scored 4; every count kept.
+    assert (rating.score, rating.conduct, rating.disturbance, rating.clarity) == (4, 5, 4, 4)
     assert "inspection" in errors_of(
-        lambda: actions.rate_inspection(inspection=row, enterprise=enterprise, score=5)
+        lambda: actions.rate_inspection(inspection=row, enterprise=enterprise, **good)
     )
 
 
@@ -282,7 +286,9 @@ def test_measures_count_joint_share_cap_warnings_and_hide_ratings_below_five(wor
             expected_version=row.version,
             scanned_code=world.home.enterprise.code_token,
         )
-        actions.rate_inspection(inspection=row, enterprise=world.home.enterprise, score=5)
+        actions.rate_inspection(
+            inspection=row, enterprise=world.home.enterprise, conduct=5, disturbance=5, clarity=4
+        )
     assert queries.average_rating(path, month) is None  # two ratings would tell on the firm
 
 

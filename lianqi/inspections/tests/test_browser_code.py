@@ -60,7 +60,8 @@ def test_enterprise_sees_and_rates_an_inspection_on_a_phone(
         expect(card).to_contain_text("检查员1")
         assert page.evaluate(FITS_WIDTH)
         screenshot(page, "code-inspections-phone")
-        page.locator("[data-testid=rating-form] input[value='5']").check()
+        for count in ("conduct", "disturbance", "clarity"):
+            page.locator(f"[data-testid=rating-form] label:has(input[name$='-{count}'][value='5'])").click()
         page.click("[data-testid=rating-form] button[type=submit]")
         expect(card).to_contain_text("已评价")
         assert Rating.objects.get(inspection=row).score == 5

@@ -100,7 +100,8 @@ def test_handler_joins_a_visit_records_the_finding_and_the_enterprise_rates_it_o
         expect(card).not_to_contain_text("消防通道堆放杂物")
         assert phone.evaluate(FITS_WIDTH)
         screenshot(phone, "code-inspection-finding-phone")
-        card.locator("[data-testid=rating-form] input[value='4']").check()
+        for count in ("conduct", "disturbance", "clarity"):
+            card.locator(f"[data-testid=rating-form] label:has(input[name$='-{count}'][value='4'])").click()
         card.locator("[data-testid=rating-form] button[type=submit]").click()
         expect(phone.locator("[data-testid=inspection]", has_text=str(mine.code))).to_contain_text("已评价")
         assert Rating.objects.get(inspection=mine).score == 4

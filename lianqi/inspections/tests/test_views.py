@@ -113,11 +113,13 @@ def test_the_enterprise_sees_its_registered_inspection_and_rates_the_visit(world
         scanned_code=enterprise.code_token,
     )
     url = reverse("codes:inspections_list", args=[enterprise.code_token])
-    response = browser.post(url, {"inspection": row.pk, f"r{row.pk}-score": "9"})
-    assert response.status_code == 200 and response.context["rows"][0]["rating_form"].errors["score"]
-    assert browser.post(url, {"inspection": row.pk, f"r{row.pk}-score": "4"}).status_code == 302
-    row.rating.refresh_from_db()
-    assert row.rating.score == 4
+    counts = {f"r{row.pk}-conduct": "5", f"r{row.pk}-disturbance": "4", f"r{row.pk}-clarity": "9"}
+    response = browser.post(url, {"inspection": row.pk, **counts})
+    assert response.status_code == 200 and response.context["rows"][0]["rating_form"].errors["clarity"]
+    response = browser.post(url, {"inspection": row.pk, **counts, f"r{row.pk}-clarity": "5"})
+    assert response.status_code == 302
+    row.refresh_from_db()
+    assert (row.rating.score, row.rating.disturbance) == (5, 4)  # a mean of 4.67 rounds up
 
 
 def test_a_stranger_to_the_enterprise_sees_no_inspections(world):
