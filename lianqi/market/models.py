@@ -278,7 +278,8 @@ class MatchingFair(ScopedModel):
 
 
 class FairParticipant(TimeStampedModel):
-    """An enterprise invited to a matching event as a buyer or a supplier, and whether it came."""
+    """An enterprise invited to a matching event as a buyer or a supplier, and whether it came:
+    the record of the invitation too — who invited it, when (`created_at`) and why."""
 
     fair = models.ForeignKey(
         MatchingFair, on_delete=models.CASCADE, related_name="participants", verbose_name=_("对接会")
@@ -288,6 +289,15 @@ class FairParticipant(TimeStampedModel):
     )
     role = models.CharField(_("参会身份"), max_length=16, choices=ParticipantRole.choices)
     attended = models.BooleanField(_("已到会"), default=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("邀请人"),
+    )
+    reason = models.CharField(_("邀请原因"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("参会企业")

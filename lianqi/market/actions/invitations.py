@@ -84,7 +84,11 @@ def send_invitations(
                 continue
             created.append(
                 FairParticipant.objects.create(
-                    fair=fair, enterprise_id=invitation.enterprise_id, role=invitation.role
+                    fair=fair,
+                    enterprise_id=invitation.enterprise_id,
+                    role=invitation.role,
+                    invited_by=actor,
+                    reason=invitation.reason[:200],
                 )
             )
         subject = _("邀请您参加%(date)s举办的“%(theme)s”") % {

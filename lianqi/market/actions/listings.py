@@ -538,7 +538,11 @@ def invite(
         raise ValidationError({"role": _("请选择参会身份")})
     _fair_enterprise(actor, fair, enterprise, "enterprise")
     row, _created = FairParticipant.objects.update_or_create(
-        fair=fair, enterprise=enterprise, role=role, defaults={"attended": attended}
+        fair=fair,
+        enterprise=enterprise,
+        role=role,
+        defaults={"attended": attended},
+        create_defaults={"attended": attended, "invited_by": actor, "reason": _("营商办邀请")},
     )
     return row
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import Client
 
 from lianqi.core.roles import Role
 from lianqi.notifications.models import Notification
@@ -47,6 +48,15 @@ def test_invitations_come_from_the_rule_and_open_needs_are_previewed_and_sent_on
 
     sent = actions.send_invitations(fair=fair, rule=rule, actor=office(world))
     assert {(p.enterprise_id, p.role) for p in sent} == set(preview.items())
+    # Each invitation records who sent it and why.
+    assert {(p.invited_by, p.reason) for p in sent} == {
+        (office(world), "有未满足的采购需求"),
+        (office(world), "符合邀请规则"),
+    }
+    staff = Client()
+    staff.force_login(office(world))
+    guests = staff.get(fair.get_absolute_url()).content.decode().split('data-testid="participants"')[1]
+    assert "符合邀请规则" in guests.split("</ul>")[0]
     told = Notification.objects.filter(
         recipient=account, dedupe_key__startswith=f"market-fair-invite:{fair.pk}:"
     )

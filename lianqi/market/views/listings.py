@@ -461,7 +461,9 @@ def _fair_page(request: HttpRequest, fair: MatchingFair, **forms: Any) -> HttpRe
     context = {
         "row": fair,
         "figures": queries.fair_figures(fair),
-        "participants": fair.participants.select_related("enterprise").order_by("role", "enterprise__name"),
+        "participants": fair.participants.select_related("enterprise", "invited_by").order_by(
+            "role", "enterprise__name"
+        ),
         "deals": fair.deals.select_related("buyer", "supplier"),
         "may_edit": _has(request, ORGANISERS),
         "participant_form": forms.get("participant_form")
