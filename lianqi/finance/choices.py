@@ -105,3 +105,8 @@ class FigureStep(models.TextChoices):
     ACCEPT = "accept", _("受理（申请至受理）")
     DECIDE = "decide", _("审批（受理至授信或不通过）")
     DISBURSE = "disburse", _("放款（授信至首笔放款）")
+
+
+#: The demand category a stalled or refused application becomes (demands' seeded catalogue),
+#: and whose closing by a loan the figures follow.
+FINANCING_CATEGORY = "融资困难"

@@ -35,7 +35,7 @@ from .choices import (
     InspectionState,
     LenientKind,
 )
-from .counting import COUNTS, aggregates, day_cells, overdue_rectification
+from .counting import COUNTS, aggregates, day_cells, overdue_rectification, registered
 from .filters import InspectionFilter
 from .models import (
     Inspection,
@@ -427,9 +427,7 @@ def statistics_scope(user: Any) -> QuerySet[Inspection]:
 
 
 def _counted(rows: QuerySet[Inspection], period: Period) -> QuerySet[Inspection]:
-    return rows.filter(planned_on__gte=period.start, planned_on__lte=period.end).exclude(
-        state__in=NOT_REGISTERED_STATES
-    )
+    return registered(rows.filter(planned_on__gte=period.start, planned_on__lte=period.end))
 
 
 def _month_starts(period: Period) -> list[dt.date]:

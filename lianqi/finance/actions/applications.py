@@ -26,7 +26,7 @@ from lianqi.demands.choices import Channel
 from lianqi.demands.models import Category
 from lianqi.enterprises.models import Enterprise
 
-from ..choices import ApplicationAction, ApplicationState, ProductState
+from ..choices import FINANCING_CATEGORY, ApplicationAction, ApplicationState, ProductState
 from ..models import Application, ApplicationMaterial, Product, Tranche
 from ..money import fen_of, yuan_text
 from ..permissions import ancestor_paths
@@ -35,9 +35,6 @@ from .checks import OFFICE_ROLES, yuan_to_fen
 
 #: The most files one application takes.
 MAX_MATERIALS = 10
-
-#: The demand category a stalled or refused application becomes (demands' seeded catalogue).
-FINANCING_CATEGORY = "融资困难"
 
 
 # --- Applications ----------------------------------------------------------------------------

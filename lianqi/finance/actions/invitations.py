@@ -29,8 +29,8 @@ from lianqi.notifications.models import Channel
 from lianqi.policies.subjects import eligible_ids
 from lianqi.rules.errors import RuleError
 
+from ..choices import FINANCING_CATEGORY
 from ..models import EventInvitation, MatchingEvent
-from .applications import FINANCING_CATEGORY
 from .checks import check_office
 
 #: The longest look back at financing-difficulty demands, in months.

@@ -23,13 +23,19 @@ from lianqi.enterprises.choices import EnterpriseKind
 from lianqi.enterprises.models import Industry
 
 from .. import cells
-from ..choices import OPEN_STATES, ApplicationState, FigureDimension, FigureStep, ProductKind, ProductState
+from ..choices import (
+    FINANCING_CATEGORY,
+    OPEN_STATES,
+    ApplicationState,
+    FigureDimension,
+    FigureStep,
+    ProductKind,
+    ProductState,
+)
 from ..models import FigureCell, FigureStaleDay, Institution, Tranche
 from ..permissions import visible_institutions, visible_products
 
 D = FigureDimension
-#: The demand category whose closing by a loan the figures follow.
-FINANCING_CATEGORY = "融资困难"
 #: The dimensions shown as tables, in the page's order.
 TABLES = (D.INSTITUTION, D.PRODUCT_KIND, D.INDUSTRY, D.ENTERPRISE_KIND)
 SUMS = ("applications", "granted", "declined", "granted_fen", "disbursed_fen", "tranches", "served")
